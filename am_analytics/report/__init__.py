@@ -1,0 +1,1 @@
+"""The PDF report and its Excel workbook (`python -m am_analytics.report`)."""
