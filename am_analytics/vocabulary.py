@@ -70,6 +70,7 @@ REASONS = {
     "date_invalide": "date illisible",
     "departement_inconnu": "département inconnu",
     "departement_ambigu": "département ambigu (20 : Corse-du-Sud ou Haute-Corse ?)",
+    "region_inconnue": "région inconnue",
     "etp_invalide": "quotité illisible ou hors des options (négative, nulle, trop grande)",
     "etp_non_autorise": "option de quotité non ouverte à la date de signature",
     "date_fin_avant_signature": "date de fin antérieure à la signature",
