@@ -24,6 +24,7 @@ import pandas as pd
 from rapidfuzz import process as fuzzy
 
 from am_analytics import reference
+from am_analytics.distinct import resolve_distinct
 
 Level = Literal["departement", "region"]
 
@@ -220,20 +221,7 @@ def _resolve(raw: object, level: Level) -> tuple[str | None, str | None, str | N
 
 def _normalise(values: Iterable[object] | pd.Series, level: Level) -> pd.DataFrame:
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
-    codes_of_rows, uniques = pd.factorize(series, use_na_sentinel=True)
-    resolved = [_resolve(value, level) for value in uniques]
-    # One extra slot at the end for missing values (factorize gives them -1).
-    resolved.append(_resolve(None, level))
-    pick = pd.Series(codes_of_rows).where(codes_of_rows >= 0, len(uniques)).to_numpy()
-    columns = list(zip(*resolved, strict=True))
-    return pd.DataFrame(
-        {
-            "code": pd.array(columns[0], dtype="string")[pick],
-            "reason": pd.array(columns[1], dtype="string")[pick],
-            "message": pd.array(columns[2], dtype="string")[pick],
-        },
-        index=series.index,
-    )
+    return resolve_distinct(series, lambda value: _resolve(value, level), ("code", "reason", "message"))
 
 
 def normalise_departements(values: Iterable[object] | pd.Series) -> pd.DataFrame:

@@ -31,9 +31,6 @@ def build_parser() -> FrenchArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    data_dir = args.data_dir or paths.raw_dir()
-    if not data_dir.is_dir():
-        raise UsageError(f"dossier de données introuvable : {data_dir} (indiquer --data-dir)")
     if args.region is not None:
         from am_analytics.geography import normalise_region_code
 
@@ -41,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             normalise_region_code(args.region)
         except ValueError as exc:
             raise UsageError(f"--region : {exc}") from None
+    data_dir = args.data_dir or paths.raw_dir()
+    if not data_dir.is_dir():
+        raise UsageError(f"dossier de données introuvable : {data_dir} (indiquer --data-dir)")
     raise NotBuiltYet(
         "le rapport PDF n'est pas encore construit : la mise en page (rapport national et régional, "
         "classeur Excel) reste à écrire. Aucun fichier n'a été écrit."

@@ -1,0 +1,57 @@
+"""Pseudonymisation of doctor identifiers: a keyed hash replaces the RPPS number on ingest.
+
+A plain hash of an 11-digit number is reversible by brute force (10^11 candidates take minutes), so the
+hash is an HMAC-SHA256 under a secret key. The key comes from the environment variable
+`AM_ANALYTICS_KEY`, or from a local key file created on first use (readable by its owner only, and
+ignored by git). The same key gives the same pseudonym, so a doctor's contracts stay linked across runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import pandas as pd
+
+from am_analytics import atomic, paths
+from am_analytics.distinct import resolve_distinct
+
+KEY_ENVIRONMENT_VARIABLE = "AM_ANALYTICS_KEY"
+KEY_FILE_NAME = ".am_analytics_key"
+PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collision to fear among a few hundred thousand doctors
+
+
+def default_key_file() -> Path:
+    return paths.project_root() / KEY_FILE_NAME
+
+
+def load_key(key_file: Path | None = None) -> bytes:
+    """The pseudonymisation key: from the environment, else from the key file (created if missing)."""
+    from_environment = os.environ.get(KEY_ENVIRONMENT_VARIABLE)
+    if from_environment:
+        return from_environment.encode("utf-8")
+    key_file = key_file or default_key_file()
+    if not key_file.exists():
+        atomic.write_text(key_file, secrets.token_hex(32) + "\n")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
+    """Replace each identifier by `m_` + a truncated HMAC-SHA256; missing stays missing.
+
+    The prefix makes a pseudonym impossible to confuse with an RPPS number (which is all digits).
+    Each distinct identifier is hashed once.
+    """
+
+    def pseudonym(value: object) -> tuple[str | None]:
+        if value is None:
+            return (None,)
+        digest = hmac.new(key, str(value).encode("utf-8"), hashlib.sha256).hexdigest()
+        return ("m_" + digest[:PSEUDONYM_LENGTH],)
+
+    result = resolve_distinct(identifiers, pseudonym, ("pseudonym",))["pseudonym"]
+    return result.rename(identifiers.name)
