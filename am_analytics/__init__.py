@@ -12,4 +12,14 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "load"]
+
+
+def load(*args, **kwargs):
+    """Processed tables of a raw folder, prepared first when missing or stale (see `am_analytics.loading.load`).
+
+    Imported lazily so that `import am_analytics` stays cheap for commands that never load data.
+    """
+    from am_analytics.loading import load as _load
+
+    return _load(*args, **kwargs)

@@ -25,6 +25,8 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
+    # mkstemp creates the file readable by its owner only; outputs get the usual permissions instead
+    temporary.chmod(0o666 & ~_current_umask())
     try:
         yield temporary
         _fsync(temporary)
@@ -32,6 +34,12 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync(path: Path) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from typing import Literal
@@ -25,6 +24,7 @@ from rapidfuzz import process as fuzzy
 
 from am_analytics import reference
 from am_analytics.distinct import resolve_distinct
+from am_analytics.text import fold
 
 Level = Literal["departement", "region"]
 
@@ -42,11 +42,7 @@ class GeographyError(ValueError):
 
 def simplify(text: str) -> str:
     """Upper-case, unaccented, punctuation-free form used to compare names: `Côtes-d'Armor` → `COTES D ARMOR`."""
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = text.upper().replace("Œ", "OE")
-    text = re.sub(r"[^A-Z0-9]+", " ", text).strip()
+    text = fold(html.unescape(text)).upper()
     # "St"/"Ste" are the usual hand-typed abbreviations of Saint/Sainte (Seine-St-Denis).
     text = re.sub(r"\bSTE\b", "SAINTE", text)
     return re.sub(r"\bST\b", "SAINT", text)

@@ -55,6 +55,32 @@ PROFILS = {
     "hors_sante": "Sans expérience en santé",
     "inconnu": "Non renseigné",
 }
+# --- Survey scales -----------------------------------------------------------------------------------
+TYPES_REPONDANT = {"medecin": "Médecin", "assistant": "Assistant médical"}
+SATISFACTION = {  # 4-point Likert scale, from best to worst; the code is the rank
+    1: "Très satisfait",
+    2: "Plutôt satisfait",
+    3: "Plutôt pas satisfait",
+    4: "Pas du tout satisfait",
+}
+TEMPS_GAGNE = {
+    "aucun": "Aucun",
+    "moins_1h": "Moins d'1 h par jour",
+    "1_2h": "1 à 2 h par jour",
+    "plus_2h": "Plus de 2 h par jour",
+}
+POURSUIVRE = {"oui": "Oui", "non": "Non", "ne_sait_pas": "Ne sait pas"}
+MISSIONS = {
+    "mission_accueil": "Accueil",
+    "mission_constantes": "Prise des constantes",
+    "mission_vaccination_depistage": "Vaccination et dépistage",
+    "mission_dossier": "Dossier patient",
+    "mission_coordination": "Coordination",
+    "mission_aide_actes": "Aide aux actes techniques",
+    "mission_stocks": "Gestion des stocks",
+    "mission_hygiene": "Hygiène",
+}
+
 FORMATIONS = {
     "cqp_obtenu": "CQP obtenu",
     "cqp_en_cours": "CQP en cours",
@@ -79,5 +105,15 @@ REASONS = {
     "zone_inconnue": "zone non reconnue",
     "profil_inconnu": "profil d'origine non reconnu",
     "formation_inconnue": "formation non reconnue",
-    "doublon_conflictuel": "même numéro de contrat avec des valeurs différentes",
+    "montant_invalide": "montant négatif ou illisible",
+    "rpps_invalide": "identifiant RPPS invalide (11 chiffres attendus)",
+    "nombre_invalide": "nombre illisible",
+    "nombre_negatif": "effectif négatif",
+    "annee_invalide": "année illisible ou hors de la période du dispositif",
+    "pourcentage_invalide": "pourcentage hors de 0 à 100",
+    "niveau_inconnu": "ligne ni nationale, ni régionale, ni départementale",
+    "type_repondant_inconnu": "type de répondant ni médecin ni assistant",
+    "reponse_hors_echelle": "réponse hors de l'échelle proposée",
+    "poids_invalide": "poids de redressement nul, négatif ou illisible",
+    "doublon_conflictuel": "même identifiant (contrat, territoire et année, répondant) avec des valeurs différentes",
 }

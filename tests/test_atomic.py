@@ -34,3 +34,12 @@ def test_identical_payloads_give_identical_bytes(tmp_path):
     atomic.write_json(first, {"z": [1, 2], "a": "é"})
     atomic.write_json(second, {"a": "é", "z": [1, 2]})
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_outputs_get_the_usual_permissions_not_owner_only(tmp_path):
+    import os
+
+    target = atomic.write_text(tmp_path / "out.txt", "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

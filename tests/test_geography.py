@@ -93,7 +93,11 @@ def test_region_variant_maps_to_2016_code(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "departement", "region"),
-    [("84", "Vaucluse", "Auvergne-Rhône-Alpes"), ("11", "Aude", "Île-de-France"), ("75", "Paris", "Nouvelle-Aquitaine")],
+    [
+        ("84", "Vaucluse", "Auvergne-Rhône-Alpes"),
+        ("11", "Aude", "Île-de-France"),
+        ("75", "Paris", "Nouvelle-Aquitaine"),
+    ],
 )
 def test_colliding_codes_follow_the_level_the_caller_names(raw, departement, region):
     # The same text means a département or a region: only the caller knows which level it holds.

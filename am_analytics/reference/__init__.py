@@ -87,17 +87,13 @@ _SPECS: dict[str, _Spec] = {
             "pharmaciens_densite_100k",
         ),
     ),
-    "generalists_national": _Spec(
-        "generalists_national_drees.csv", decimals=("value",), dates=("reference_date",)
-    ),
+    "generalists_national": _Spec("generalists_national_drees.csv", decimals=("value",), dates=("reference_date",)),
     "published_figures": _Spec("published_figures.csv", decimals=("value",), dates=("reference_date",)),
     "national_milestones": _Spec(
         "assistants_medicaux_national_milestones.csv", decimals=("value",), dates=("reference_date",)
     ),
     "targets": _Spec("targets.csv", decimals=("value",), dates=("deadline", "set_on")),
-    "funding_rules": _Spec(
-        "funding_rules.csv", decimals=("amount_eur",), dates=("valid_from", "valid_to")
-    ),
+    "funding_rules": _Spec("funding_rules.csv", decimals=("amount_eur",), dates=("valid_from", "valid_to")),
 }
 
 TABLES: tuple[str, ...] = tuple(_SPECS)
@@ -221,8 +217,10 @@ def estimated_generalists(level: Level = "departement") -> pd.DataFrame:
     pop = population(level)[["code", "population_municipale"]]
     frame = dens.merge(pop, on="code", how="left", validate="one_to_one")
     frame["generalistes_estimes"] = (
-        frame["generalistes_densite_100k"] * frame["population_municipale"].astype("Float64") / 100_000
-    ).round(0).astype("Int64")
+        (frame["generalistes_densite_100k"] * frame["population_municipale"].astype("Float64") / 100_000)
+        .round(0)
+        .astype("Int64")
+    )
     frame["is_estimate"] = True
     frame["method"] = "densité de généralistes au 1er janvier 2025 × population municipale 2023 / 100 000"
     return frame

@@ -23,7 +23,9 @@ def build_parser() -> FrenchArgumentParser:
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="dossier des données brutes (défaut : data/raw)")
     parser.add_argument("--region", default=None, help="code ou nom de région (défaut : France entière)")
-    parser.add_argument("--as-of", type=iso_date, default=None, help="date d'arrêté AAAA-MM-JJ (défaut : dernière date des données)")
+    parser.add_argument(
+        "--as-of", type=iso_date, default=None, help="date d'arrêté AAAA-MM-JJ (défaut : dernière date des données)"
+    )
     parser.add_argument("--output", type=Path, default=None, help="chemin du PDF (défaut : reports/)")
     parser.add_argument("--xlsx", type=Path, default=None, help="chemin du classeur Excel (défaut : à côté du PDF)")
     return parser

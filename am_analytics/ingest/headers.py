@@ -1,0 +1,192 @@
+"""Header matching: the alias table of each dataset, and the mapping of a file's raw headers to canonical columns.
+
+Headers are compared after `normalise_label` (accents, case, spaces and punctuation ignored), so the
+table lists each spelling once: "Département", "DEPARTEMENT" and "departement" are the same alias.
+Only exact matches after normalisation are accepted; fuzzy matching is used to *suggest* a column in
+an error message, never to pick one silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from am_analytics.errors import DataError, Location
+from am_analytics.text import fold
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A dataset's canonical columns, the spellings each is known under, and which are required."""
+
+    name: str
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+
+
+# Each canonical column also matches its own name. Spellings come from real exports and from the demo
+# data generator (which writes exactly the contracts spellings below).
+CONTRACTS = DatasetSpec(
+    name="contracts",
+    aliases={
+        "contrat_id": ("N° contrat", "Numéro de contrat", "numero_contrat", "NUM_CONTRAT", "N° de contrat"),
+        "medecin_id": ("RPPS", "RPPS médecin", "Identifiant RPPS", "rpps_medecin", "N° RPPS"),
+        "date_signature": ("Date de signature", "date_signature", "Date signature contrat"),
+        "date_fin": ("Date de fin", "date_fin", "Date fin contrat", "Date de résiliation"),
+        "departement": ("Département", "Dépt", "code_departement", "DEPARTEMENT", "Code département"),
+        "specialite": ("Spécialité", "specialite", "Spécialité du médecin"),
+        "zone": ("Zone", "Zonage", "zone_sous_dense"),
+        "etp": ("Quotité", "Option ETP", "etp", "Temps de travail"),
+        "profil_origine": ("Profil d'origine", "Profession antérieure", "profil_origine"),
+        "formation": ("Formation", "Formation suivie", "statut_formation"),
+        "date_prise_fonction": ("Date de prise de fonction", "date_prise_fonction", "Date d'embauche"),
+        "aide_versee_eur": ("Aide versée (€)", "aide_versee", "Montant aide", "Aide versée"),
+    },
+    required=("contrat_id", "medecin_id", "date_signature", "departement", "etp"),
+)
+
+# Opendatasoft export of the Assurance Maladie yearly open data: field names or French labels.
+TERRITORY_YEAR = DatasetSpec(
+    name="territory_year",
+    aliases={
+        "annee": ("Année", "annee"),
+        "code_region": ("Code région", "code_region"),
+        "libelle_region": ("Région", "libelle_region"),
+        "code_departement": ("Code département", "code_departement"),
+        "libelle_departement": ("Département", "libelle_departement"),
+        "nombre_contrats": ("Nombre de contrats", "nombre_contrats"),
+        "taux_recours_pct": ("Part des médecins généralistes éligibles ayant recours (%)", "taux_recours"),
+    },
+    required=("annee", "nombre_contrats"),
+)
+
+SURVEY = DatasetSpec(
+    name="survey",
+    aliases={
+        "repondant_id": ("Identifiant répondant",),
+        "type_repondant": ("Type de répondant",),
+        "region": ("Région",),
+        "profil_origine": ("Profil d'origine",),
+        "specialite": ("Spécialité",),
+        "poids": ("Poids",),
+        "satisfaction": ("Satisfaction globale",),
+        "temps_gagne": ("Temps médical gagné",),
+        "mission_accueil": ("Mission : accueil",),
+        "mission_constantes": ("Mission : constantes",),
+        "mission_vaccination_depistage": ("Mission : vaccination et dépistage",),
+        "mission_dossier": ("Mission : dossier patient",),
+        "mission_coordination": ("Mission : coordination",),
+        "mission_aide_actes": ("Mission : aide aux actes techniques",),
+        "mission_stocks": ("Mission : gestion des stocks",),
+        "mission_hygiene": ("Mission : hygiène",),
+        "recommande": ("Recommanderait le dispositif",),
+        "poursuivre": ("Souhaite poursuivre",),
+    },
+    required=("repondant_id", "type_repondant"),
+)
+
+DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (CONTRACTS, TERRITORY_YEAR, SURVEY)}
+
+# A file is routed to a dataset only if at least this many of its headers are that dataset's columns:
+# one or two shared headers ("Région", "Département") say nothing about what a file holds.
+MIN_MATCHED_FOR_DETECTION = 3
+# Closest-match suggestions below this rapidfuzz token-set score (0–100) are noise, not help: "Dpt" scores
+# 67 against "etp" and 86 against "dept".
+SUGGESTION_CUTOFF = 70
+
+
+def normalise_label(text: str) -> str:
+    """A header reduced to what identifies it: accents stripped, lower case, every run of non-alphanumeric
+    characters replaced by one `_` ("Aide versée (€)" → "aide_versee", "N° contrat" → "n_contrat")."""
+    return fold(text, "_")
+
+
+def alias_lookup(dataset: str) -> dict[str, str]:
+    """Normalised alias → canonical column, for one dataset."""
+    spec = _spec(dataset)
+    lookup: dict[str, str] = {}
+    for canonical, aliases in spec.aliases.items():
+        for alias in (canonical, *aliases):
+            lookup[normalise_label(alias)] = canonical
+    return lookup
+
+
+def match_columns(columns: list[str] | tuple[str, ...], dataset: str, *, file: str | None = None) -> dict[str, str]:
+    """Raw header → canonical column for the headers this dataset knows (others are left out).
+
+    Raises `DataError` when a required column is missing (listing the headers found and the closest
+    ones to each missing column) or when two headers mean the same column.
+    """
+    spec = _spec(dataset)
+    lookup = alias_lookup(dataset)
+    mapping = {raw: lookup[normalise_label(raw)] for raw in columns if normalise_label(raw) in lookup}
+    _reject_duplicates(mapping, file)
+    missing = [c for c in spec.required if c not in mapping.values()]
+    if missing:
+        raise _missing_error(missing, list(columns), mapping, spec, file)
+    return mapping
+
+
+def detect_dataset(columns: list[str] | tuple[str, ...]) -> str | None:
+    """The dataset whose columns a file's headers match best (most canonical columns found), or None
+    when fewer than three match or two datasets tie (the file cannot be routed safely)."""
+    scores = {}
+    for name in DATASETS:
+        lookup = alias_lookup(name)
+        scores[name] = len({lookup[key] for key in map(normalise_label, columns) if key in lookup})
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    best, score = ranked[0]
+    if score < MIN_MATCHED_FOR_DETECTION or (len(ranked) > 1 and ranked[1][1] == score):
+        return None
+    return best
+
+
+def _spec(dataset: str) -> DatasetSpec:
+    try:
+        return DATASETS[dataset]
+    except KeyError:
+        raise ValueError(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}") from None
+
+
+def _reject_duplicates(mapping: dict[str, str], file: str | None) -> None:
+    by_canonical: dict[str, list[str]] = {}
+    for raw, canonical in mapping.items():
+        by_canonical.setdefault(canonical, []).append(raw)
+    for canonical, raws in by_canonical.items():
+        if len(raws) > 1:
+            quoted = " et ".join(f"« {r} »" for r in raws)
+            raise DataError(
+                f"les colonnes {quoted} désignent toutes deux « {canonical} »",
+                where=Location(file=file),
+                hint="supprimer ou renommer l'une d'elles dans l'extraction",
+            )
+
+
+def _missing_error(
+    missing: list[str], columns: list[str], mapping: dict[str, str], spec: DatasetSpec, file: str | None
+) -> DataError:
+    # Only headers not already matched can be the missing column under another spelling.
+    unmatched = {fold(c): c for c in columns if c not in mapping}
+    suggestions = []
+    for canonical in missing:
+        scored: dict[str, float] = {}
+        for target in {fold(a) for a in (canonical, *spec.aliases[canonical])}:
+            found = process.extract(target, list(unmatched), scorer=fuzz.token_set_ratio, limit=3)
+            for key, score, _ in found:
+                if score >= SUGGESTION_CUTOFF:
+                    scored[unmatched[key]] = max(score, scored.get(unmatched[key], 0))
+        close = sorted(scored, key=scored.__getitem__, reverse=True)[:2]
+        known = ", ".join(f"« {a} »" for a in spec.aliases[canonical][:3])
+        quoted = " ou ".join(f"« {c} »" for c in close)
+        near = f"la plus proche est {quoted}" if close else "aucune colonne proche"
+        suggestions.append(f"{canonical} (attendu par exemple {known}) : {near}")
+    found = ", ".join(f"« {c} »" for c in columns) or "aucune"
+    plural = "s" if len(missing) > 1 else ""
+    return DataError(
+        f"colonne{plural} obligatoire{plural} absente{plural} pour « {spec.name} » : "
+        + " ; ".join(suggestions)
+        + f". Colonnes trouvées : {found}",
+        where=Location(file=file),
+        hint="renommer la colonne dans l'extraction avec l'un des intitulés attendus",
+    )

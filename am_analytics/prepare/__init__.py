@@ -1,0 +1,1 @@
+"""Preparation of raw extracts into processed tables (`python -m am_analytics.prepare`)."""

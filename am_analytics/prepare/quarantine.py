@@ -1,0 +1,72 @@
+"""The quarantine: every rejected row, kept with where it came from and why, so nothing is ever lost.
+
+One row per problem (a row with two problems appears twice, each naming its column), with the raw record
+as written in the file, so a user can correct the source and nothing has to be reconstructed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from am_analytics.vocabulary import REASONS
+
+QUARANTINE_COLUMNS = ["dataset", "file", "line", "column", "value", "reason", "message", "record"]
+
+
+def empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="Int64" if name == "line" else "string") for name in QUARANTINE_COLUMNS})
+
+
+def quarantine_rows(
+    problems: pd.DataFrame,
+    *,
+    dataset: str,
+    file: str,
+    raw: pd.DataFrame,
+    line_numbers: pd.Series,
+    header_of: dict[str, str],
+) -> pd.DataFrame:
+    """Locate problems in their file: raw header instead of canonical column, raw value, line, record.
+
+    `problems` holds `row` (position in `raw`), canonical `column`, `reason` and optionally `message`
+    and `value`; `header_of` maps canonical columns to the headers as written in this file.
+    """
+    if problems.empty:
+        return empty_quarantine()
+    rows = problems["row"].astype(int).to_numpy()
+    columns = problems["column"].astype("string")
+    headers = columns.map(lambda c: header_of.get(c, c) if isinstance(c, str) else c).astype("string")
+    raw_values = [
+        raw.iat[row, raw.columns.get_loc(header)] if isinstance(header, str) and header in raw.columns else pd.NA
+        for row, header in zip(rows, headers, strict=True)
+    ]
+    records = [json.dumps(_record(raw, row), ensure_ascii=False) for row in rows]
+    messages = problems["message"] if "message" in problems else pd.Series(pd.NA, index=problems.index)
+    reasons = problems["reason"].astype("string")
+    messages = messages.astype("string").fillna(reasons.map(REASONS)).fillna(reasons)
+    frame = pd.DataFrame(
+        {
+            "dataset": dataset,
+            "file": file,
+            "line": pd.array(line_numbers.to_numpy()[rows], dtype="Int64"),
+            "column": headers.to_numpy(),
+            "value": pd.array(raw_values, dtype="string"),
+            "reason": reasons.to_numpy(),
+            "message": messages.to_numpy(),
+            "record": pd.array(records, dtype="string"),
+        }
+    )
+    return frame[QUARANTINE_COLUMNS].astype({"dataset": "string", "file": "string"})
+
+
+def _record(raw: pd.DataFrame, row: int) -> dict[str, str | None]:
+    values = raw.iloc[row]
+    return {str(key): (None if pd.isna(value) else str(value)) for key, value in values.items()}
+
+
+def reason_counts(quarantine: pd.DataFrame) -> dict[str, int]:
+    """Quarantined rows per reason (a row counted once per distinct reason it has)."""
+    distinct = quarantine.drop_duplicates(subset=["file", "line", "reason"])
+    return {str(k): int(v) for k, v in distinct["reason"].value_counts().sort_index().items()}

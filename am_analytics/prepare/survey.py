@@ -1,0 +1,220 @@
+"""Survey step: satisfaction-survey answers, either respondent-level microdata or the aggregated tables
+survey institutes deliver in Excel, into tidy tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from python_calamine import CalamineWorkbook
+
+from am_analytics.geography import normalise_regions
+from am_analytics.ingest import RawTable
+from am_analytics.ingest import values as v
+from am_analytics.prepare.steps import StepResult, exact_and_conflicting_duplicates, problems_from_reasons
+from am_analytics.validate import empty_problems
+from am_analytics.vocabulary import MISSIONS, POURSUIVRE, SATISFACTION, TEMPS_GAGNE, TYPES_REPONDANT
+
+KEY = "repondant_id"
+KEY_SOURCE = "repondant_id"  # the raw column a duplicate is reported on
+COLUMNS = [
+    "repondant_id",
+    "type_repondant",
+    "region",
+    "profil_origine",
+    "specialite",
+    "poids",
+    "satisfaction",
+    "temps_gagne",
+    *MISSIONS,
+    "recommande",
+    "poursuivre",
+]
+_YES_NO = {"oui": True, "non": False, "o": True, "n": False, "1": True, "0": False, "vrai": True, "faux": False}
+
+
+def _cells(raw: RawTable, header_of: dict[str, str], column: str) -> pd.Series:
+    header = header_of.get(column)
+    if header is None:
+        return pd.Series(pd.NA, index=pd.RangeIndex(len(raw.frame)), dtype="string")
+    return raw.frame[header].reset_index(drop=True).astype("string")
+
+
+_ALIASES = {"assistant": "assistant", "assistante medicale": "assistant", "medecin generaliste": "medecin"}
+
+
+def _scale(values: pd.Series, labels: dict, reason: str) -> tuple[pd.Series, pd.Series]:
+    """Map answers to the codes of a closed scale (labels or codes accepted); anything else is out of scale."""
+    lookup = {v.fold(str(label)): code for code, label in labels.items()} | {v.fold(str(code)): code for code in labels}
+    lookup |= {alias: code for alias, code in _ALIASES.items() if code in labels}
+    folded = values.map(lambda text: v.fold(text) if isinstance(text, str) else None)
+    codes = folded.map(lookup)
+    failed = values.notna() & codes.isna()
+    return codes, pd.Series(np.where(failed, reason, None), index=values.index, dtype="string")
+
+
+def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
+    cells = {column: _cells(raw, header_of, column) for column in COLUMNS}
+    problems = []
+    frame = pd.DataFrame(index=pd.RangeIndex(len(raw.frame)))
+    ids = v.normalise_contrat_ids(cells["repondant_id"])
+    frame["repondant_id"] = ids["value"]
+    problems.append(
+        problems_from_reasons(ids["reason"].replace("contrat_id_manquant", "valeur_manquante"), "repondant_id")
+    )
+
+    kind, reason = _scale(cells["type_repondant"], TYPES_REPONDANT, "type_repondant_inconnu")
+    frame["type_repondant"] = kind.astype("string")
+    missing_kind = pd.Series(np.where(cells["type_repondant"].isna(), "valeur_manquante", None), dtype="string")
+    problems.append(problems_from_reasons(reason.fillna(missing_kind), "type_repondant"))
+
+    regions = normalise_regions(cells["region"])
+    frame["region"] = regions["code"]
+    region_reason = regions["reason"].where(regions["reason"] != "valeur_manquante")
+    problems.append(problems_from_reasons(region_reason, "region", regions["message"]))
+
+    profils = v.normalise_profils(cells["profil_origine"])
+    frame["profil_origine"] = profils["value"].where(frame["type_repondant"] == "assistant")
+    problems.append(problems_from_reasons(profils["reason"], "profil_origine"))
+    specialites = v.normalise_specialites(cells["specialite"])
+    frame["specialite"] = specialites["value"].where(frame["type_repondant"] == "medecin")
+    problems.append(problems_from_reasons(specialites["reason"], "specialite"))
+
+    weights = v.normalise_numbers(cells["poids"], required=True)
+    frame["poids"] = weights["value"]
+    not_positive = pd.Series(np.where((weights["value"] <= 0).fillna(False), "poids_invalide", None), dtype="string")
+    problems.append(
+        problems_from_reasons(
+            weights["reason"].replace("nombre_invalide", "poids_invalide").fillna(not_positive), "poids"
+        )
+    )
+
+    for column, labels in (("satisfaction", SATISFACTION), ("temps_gagne", TEMPS_GAGNE), ("poursuivre", POURSUIVRE)):
+        codes, reason = _scale(cells[column], labels, "reponse_hors_echelle")
+        frame[column] = codes.astype("Int64" if column == "satisfaction" else "string")
+        problems.append(problems_from_reasons(reason, column))
+    for column in (*MISSIONS, "recommande"):
+        answers, reason = _scale(cells[column], {key: key for key in _YES_NO}, "reponse_hors_echelle")
+        frame[column] = answers.map(_YES_NO).astype("boolean")
+        problems.append(problems_from_reasons(reason, column))
+    return StepResult(frame=frame[COLUMNS], problems=pd.concat(problems, ignore_index=True))
+
+
+def duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    return exact_and_conflicting_duplicates(frame, KEY, COLUMNS)
+
+
+def validate(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Every survey rule is a rule on one value, checked while normalising: nothing is left to check here."""
+    return empty_problems()
+
+
+def finish(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+# --- Aggregated tables ("tris à plat", "tris croisés") ------------------------------------------------
+# Institutes deliver one block per question: a title row (often a merged cell), a header row of subgroups
+# (first cell empty), one row per answer with percentages, and a base row of unweighted counts.
+
+AGGREGATED_COLUMNS = ["question", "reponse", "sous_groupe", "pourcentage", "base", "source_file", "source_line"]
+_BASE_LABELS = {"base", "base repondants", "effectifs", "effectif", "base non ponderee", "n"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def _sheet_rows(path: Path) -> list[list[object]]:
+    # calamine reads cell values whatever the state of the workbook's styles or drawings
+    workbook = CalamineWorkbook.from_path(str(path))
+    return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def _text(cell: object) -> str:
+    return cell.strip() if isinstance(cell, str) else ""
+
+
+def _is_header(row: list[object]) -> bool:
+    return not _text(row[0]) and sum(bool(_text(cell)) for cell in row[1:]) >= 1
+
+
+def _is_base(row: list[object]) -> bool:
+    return v.fold(_text(row[0])) in _BASE_LABELS
+
+
+def _blocks(rows: list[list[object]]):
+    """Yield (question, header cells, answer rows with their 1-based line, base row) for each block."""
+    line = 0
+    while line < len(rows):
+        if line + 1 < len(rows) and _text(rows[line][0]) and _is_header(rows[line + 1]):
+            question, header = _text(rows[line][0]), rows[line + 1]
+            answers, base = [], None
+            cursor = line + 2
+            while cursor < len(rows) and _text(rows[cursor][0]):
+                if _is_base(rows[cursor]):
+                    base = rows[cursor]
+                    cursor += 1
+                    break
+                answers.append((cursor + 1, rows[cursor]))
+                cursor += 1
+            yield question, header, answers, base
+            line = cursor
+        else:
+            line += 1
+
+
+def is_aggregated_workbook(path: Path) -> bool:
+    """An Excel file whose first sheet holds at least one question block with a base row."""
+    if path.suffix.lower() not in _EXCEL_SUFFIXES:
+        return False
+    try:
+        return any(base is not None for *_, base in _blocks(_sheet_rows(path)))
+    except Exception:  # not a readable workbook: the general reader will say why
+        return False
+
+
+def read_aggregated_workbook(path: Path, file: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Tidy table (question, answer, subgroup, percentage, base), the problems found (line, column,
+    value, reason) and the number of answer lines read. A line with any unreadable or impossible
+    percentage is left out whole and reported."""
+    records, problems, lines_read = [], [], 0
+    for question, header, answers, base in _blocks(_sheet_rows(path)):
+        groups = [(i, _text(cell)) for i, cell in enumerate(header) if i and _text(cell)]
+        for line, row in answers:
+            lines_read += 1
+            line_records, line_problems = [], []
+            for i, group in groups:
+                value = row[i] if i < len(row) else ""
+                if value in ("", None):
+                    continue  # no answer in this subgroup (a question asked of doctors only, say)
+                number = _number(value)
+                if number is None or not 0 <= number <= 100:
+                    line_problems.append((line, group, str(value), "pourcentage_invalide"))
+                    continue
+                size = _number(base[i]) if base is not None and i < len(base) else None
+                line_records.append((question, _text(row[0]), group, number, size, file, line))
+            problems.extend(line_problems)
+            if not line_problems:
+                records.extend(line_records)
+    tidy = pd.DataFrame.from_records(records, columns=AGGREGATED_COLUMNS).astype(
+        {
+            "question": "string",
+            "reponse": "string",
+            "sous_groupe": "string",
+            "pourcentage": "Float64",
+            "base": "Int64",
+            "source_file": "string",
+            "source_line": "Int64",
+        }
+    )
+    return tidy, pd.DataFrame.from_records(problems, columns=["line", "column", "value", "reason"]), lines_read
+
+
+def _number(cell: object) -> float | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        return float(cell)
+    parsed = v.normalise_numbers(pd.Series([str(cell)], dtype="string"))["value"].iloc[0]
+    return None if pd.isna(parsed) else float(parsed)
