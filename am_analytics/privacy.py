@@ -55,3 +55,8 @@ def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
 
     result = resolve_distinct(identifiers, pseudonym, ("pseudonym",))["pseudonym"]
     return result.rename(identifiers.name)
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short identifier of the key (not the key): processed data built under another key is stale."""
+    return hmac.new(key, b"am_analytics key fingerprint", hashlib.sha256).hexdigest()[:12]

@@ -199,3 +199,23 @@ def test_cli_empty_folder_exits_3_without_traceback(tmp_path):
     result = _cli("--data-dir", str(tmp_path / "raw"), "--out", str(tmp_path / "out"))
     assert result.returncode == 3
     assert "aucun fichier" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_unreadable_file_exits_3_naming_the_file(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "export.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    result = _cli("--data-dir", str(raw), "--out", str(tmp_path / "out"))
+    assert result.returncode == 3
+    assert "export.xlsx" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_a_new_key_makes_processed_data_stale(tmp_path, monkeypatch):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_csv(raw, "a.csv", GOOD)
+    monkeypatch.setenv("AM_ANALYTICS_KEY", "first")
+    load(raw, out)
+    assert is_current(raw, out)
+    monkeypatch.setenv("AM_ANALYTICS_KEY", "second")
+    assert not is_current(raw, out)

@@ -69,13 +69,20 @@ def build_manifest(
     return {
         "format": MANIFEST_FORMAT,
         "package_version": __version__,
-        "versions": {"pandas": pd.__version__},
+        "versions": _versions(),
         "parameters": parameters,
         "inputs": fingerprint,
         "files": [asdict(account) for account in accounts],
         "outputs": outputs,
         "synthetic": any(account.synthetic for account in accounts),
     }
+
+
+def _versions() -> dict[str, str]:
+    import pandera
+    import pyarrow
+
+    return {"pandas": pd.__version__, "pyarrow": pyarrow.__version__, "pandera": pandera.__version__}
 
 
 def accounting_table(manifest: dict[str, Any]) -> pd.DataFrame:

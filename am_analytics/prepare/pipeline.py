@@ -164,7 +164,7 @@ def prepare(
             hint="corriger la source, ou relancer sans --strict pour écrire les tables et la quarantaine",
         )
 
-    parameters = {"as_of": as_of.isoformat() if as_of else None}
+    parameters = _parameters(as_of, key)
     manifest = build_manifest(
         accounts,
         input_fingerprint(_fingerprinted_files(data_dir), data_dir),
@@ -193,6 +193,11 @@ def read_manifest(out_dir: Path) -> dict[str, Any] | None:
         return None
 
 
+def _parameters(as_of: date | None, key: bytes) -> dict[str, Any]:
+    """What, besides the inputs, decides the outputs: the as-of date and the pseudonymisation key."""
+    return {"as_of": as_of.isoformat() if as_of else None, "key_fingerprint": privacy.key_fingerprint(key)}
+
+
 def is_current(data_dir: Path, out_dir: Path, *, as_of: date | None = None) -> bool:
     """True when the processed folder was built from exactly these inputs, by this version, with these
     parameters, and every output it lists is there. Judged by checksums, never by file dates."""
@@ -201,7 +206,7 @@ def is_current(data_dir: Path, out_dir: Path, *, as_of: date | None = None) -> b
         return False
     expected = {
         "package_version": __version__,
-        "parameters": {"as_of": as_of.isoformat() if as_of else None},
+        "parameters": _parameters(as_of, privacy.load_key()),
         "inputs": input_fingerprint(_fingerprinted_files(Path(data_dir)), Path(data_dir)),
     }
     if any(manifest.get(name) != value for name, value in expected.items()):
