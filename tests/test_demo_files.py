@@ -10,7 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from am_analytics.demo import contracts, generate, opendata, provenance, survey
+from am_analytics.checksum import sha256_of
+from am_analytics.demo import contracts, generate, opendata, survey
 from am_analytics.vocabulary import REASONS
 
 # The ingestion team's alias table covers exactly these header spellings.
@@ -57,7 +58,7 @@ def test_every_data_file_has_a_sidecar_saying_it_is_synthetic(folder):
         record = _sidecar(path)
         assert record["synthetic"] is True, path.name
         assert record["warning"] == "Données de démonstration synthétiques — ne pas utiliser comme données réelles"
-        assert record["sha256"] == provenance.sha256(path), f"{path.name}: empreinte périmée"
+        assert record["sha256"] == sha256_of(path), f"{path.name}: empreinte périmée"
         assert record["generator"]["name"] == "am_analytics.demo" and record["generator"]["package_version"]
         assert record["seed"] == 2019 and record["assumptions"] and record["calibration_sources"]
 

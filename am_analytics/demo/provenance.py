@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from am_analytics import __version__, atomic, reference
+from am_analytics.checksum import sha256_of
 from am_analytics.demo import calibration as cal
 from am_analytics.demo import truth
 
 WARNING = "Données de démonstration synthétiques — ne pas utiliser comme données réelles"
 GENERATOR = "am_analytics.demo"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def calibration_sources() -> list[dict]:
@@ -144,7 +136,7 @@ def sidecar(
         "calibration_sources": calibration_sources(),
         "assumptions": assumptions,
         "injected_defects": defects or [],
-        "sha256": sha256(path),
+        "sha256": sha256_of(path),
         "rows": rows,
     }
     record.update(extra or {})

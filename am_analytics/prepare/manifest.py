@@ -7,7 +7,6 @@ package version and parameters match the raw folder as it is now.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,17 +14,10 @@ from typing import Any
 import pandas as pd
 
 from am_analytics import __version__
+from am_analytics.checksum import sha256_of
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

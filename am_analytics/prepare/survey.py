@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from python_calamine import CalamineWorkbook
 
 from am_analytics.geography import normalise_regions

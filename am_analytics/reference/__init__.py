@@ -47,6 +47,14 @@ class _Spec:
     rename: dict[str, str] = field(default_factory=dict)
 
 
+_DENSITIES = (
+    "medecins_densite_100k",
+    "generalistes_densite_100k",
+    "specialistes_densite_100k",
+    "chirurgiens_dentistes_densite_100k",
+    "pharmaciens_densite_100k",
+)
+
 # Column typing per table: everything is read as text first (so no code ever loses a leading zero),
 # then only the columns named here are converted.
 _SPECS: dict[str, _Spec] = {
@@ -68,24 +76,12 @@ _SPECS: dict[str, _Spec] = {
     "doctors_departements": _Spec(
         "generalists_tcrd068_2025_departements.csv",
         integers=("generalistes_effectif", "medecins_effectif"),
-        decimals=(
-            "medecins_densite_100k",
-            "generalistes_densite_100k",
-            "specialistes_densite_100k",
-            "chirurgiens_dentistes_densite_100k",
-            "pharmaciens_densite_100k",
-        ),
+        decimals=_DENSITIES,
     ),
     "doctors_regions": _Spec(
         "generalists_tcrd068_2025_regions.csv",
         integers=("generalistes_effectif", "medecins_effectif"),
-        decimals=(
-            "medecins_densite_100k",
-            "generalistes_densite_100k",
-            "specialistes_densite_100k",
-            "chirurgiens_dentistes_densite_100k",
-            "pharmaciens_densite_100k",
-        ),
+        decimals=_DENSITIES,
     ),
     "generalists_national": _Spec("generalists_national_drees.csv", decimals=("value",), dates=("reference_date",)),
     "published_figures": _Spec("published_figures.csv", decimals=("value",), dates=("reference_date",)),
