@@ -1,0 +1,228 @@
+"""Shared plumbing of the indicators: the as-of date, source labels, per-contract dates, territory codes.
+
+Source labelling (one mechanism, used by every indicator): functions that read contracts take a
+keyword-only, required `synthetic: bool` (the loader's `Processed.synthetic`), and every frame an
+indicator returns carries `frame.attrs`:
+
+- `"sources"`: tuple of labels among `"demo"` (synthetic demo data), `"extract"` (real extract) and
+  `"reference"` (a table shipped in `am_analytics.reference`), in that order of appearance;
+- `"as_of"`: the as-of date, ISO text;
+- `"notes"`: list of French caveats for the reader (estimates, small samples, missing denominators).
+
+`sources_of(frame)` and `is_synthetic(frame)` read them back; `SOURCE_LABELS` gives the French wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from am_analytics import reference
+
+DEMO = "demo"
+EXTRACT = "extract"
+REFERENCE = "reference"
+SOURCE_LABELS = {
+    DEMO: "données de démonstration synthétiques",
+    EXTRACT: "extraction réelle des contrats",
+    REFERENCE: "table de référence publiée (voir les sources)",
+}
+
+AsOf = date | datetime | str | pd.Timestamp
+ONE_DAY = np.timedelta64(1, "D")
+NATIONAL_CODE = "FR"
+NATIONAL_NAME = "France entière"
+
+
+def as_of_timestamp(as_of: AsOf) -> pd.Timestamp:
+    """The as-of date as a midnight Timestamp; indicators count events up to the end of that day."""
+    stamp = pd.Timestamp(as_of)
+    if pd.isna(stamp):
+        raise ValueError("as_of must be a date, not missing")
+    return stamp.normalize()
+
+
+def data_source(synthetic: bool) -> str:
+    """The source label of contract data: `demo` when synthetic, `extract` otherwise."""
+    return DEMO if synthetic else EXTRACT
+
+
+def labelled(
+    frame: pd.DataFrame, *, as_of: pd.Timestamp | None, sources: Iterable[str], notes: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Attach the source labels, as-of date and notes to an indicator frame (see the module docstring)."""
+    frame.attrs = {
+        "sources": tuple(dict.fromkeys(sources)),
+        "as_of": None if as_of is None else as_of.date().isoformat(),
+        "notes": list(notes),
+    }
+    return frame
+
+
+def sources_of(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The source labels of an indicator frame (empty when the frame was not made by an indicator)."""
+    return tuple(frame.attrs.get("sources", ()))
+
+
+def is_synthetic(frame: pd.DataFrame) -> bool:
+    """True when an indicator frame was computed from synthetic demo data (it must then say so)."""
+    return DEMO in sources_of(frame)
+
+
+# --- Dates -----------------------------------------------------------------------------------------
+
+
+def day_array(values: pd.Series) -> np.ndarray:
+    """A date column as `datetime64[ns]` numpy values (NaT kept), whatever the column's resolution."""
+    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        values = pd.to_datetime(values)
+    return values.to_numpy(dtype="datetime64[ns]")
+
+
+def end_of_day(stamp: pd.Timestamp) -> np.datetime64:
+    """The instant just after `stamp`'s day: an event on day d counts as of d when it is `< end_of_day(d)`."""
+    return np.datetime64(stamp.normalize(), "ns") + ONE_DAY
+
+
+def signed_mask(contracts: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+    """Contracts signed on or before the as-of date."""
+    return day_array(contracts["date_signature"]) < end_of_day(as_of)
+
+
+def active_mask(contracts: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+    """Contracts active on the as-of date: signed on or before it and not ended on or before it.
+
+    A contract whose `date_fin` is the as-of date is therefore NOT active on that date (it ended
+    that day); NaT `date_fin` means not ended. Comparisons with NaT are false in numpy, so an
+    unknown end never ends a contract.
+    """
+    end = end_of_day(as_of)
+    return (day_array(contracts["date_signature"]) < end) & ~(day_array(contracts["date_fin"]) < end)
+
+
+def etp_array(contracts: pd.DataFrame) -> np.ndarray:
+    """FTE per contract as floats; a missing FTE counts 0 (the validated data has none)."""
+    return contracts["etp"].astype("Float64").to_numpy(dtype=float, na_value=0.0)
+
+
+def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of integer days since 1970-01-01, in integer arithmetic (H. Hinnant's
+    `civil_from_days`): much faster than numpy's month-resolution datetime conversions."""
+    z = np.asarray(days, dtype=np.int64) + 719_468
+    era = np.floor_divide(z, 146_097)
+    day_of_era = z - era * 146_097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36_524 - day_of_era // 146_096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153  # months counted from March
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = np.where(shifted_month < 10, shifted_month + 3, shifted_month - 9)
+    return year_of_era + era * 400 + (month <= 2), month, day
+
+
+def days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Integer days since 1970-01-01 of (year, month, day), the inverse of `civil_from_days`."""
+    year = np.asarray(year, dtype=np.int64) - (np.asarray(month) <= 2)
+    era = np.floor_divide(year, 400)
+    year_of_era = year - era * 400
+    day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    return era * 146_097 + year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year - 719_468
+
+
+# Lookup tables make anniversaries a few array lookups (integer division on millions of rows is slow):
+# the day number of 1 January and the leap flag of every year pandas' nanosecond dates can hold, plus
+# the day of year each month starts on in a common year.
+_FIRST_YEAR, _LAST_YEAR = 1600, 2800
+_TABLE_YEARS = np.arange(_FIRST_YEAR, _LAST_YEAR + 1)
+_JANUARY_FIRST = days_from_civil(_TABLE_YEARS, np.ones_like(_TABLE_YEARS), np.ones_like(_TABLE_YEARS))
+_LEAP = (_TABLE_YEARS % 4 == 0) & ((_TABLE_YEARS % 100 != 0) | (_TABLE_YEARS % 400 == 0))
+_MONTH_START = np.array([0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])  # indexed by month 1–12
+
+
+def anniversary_days(year: np.ndarray, month: np.ndarray, day: np.ndarray, years) -> np.ndarray:
+    """Integer days of the date `years` years after (year, month, day); 29 February becomes 28 February
+    in a common year (the only day a change of year can make invalid)."""
+    position = np.asarray(year + years, dtype=np.int64) - _FIRST_YEAR
+    leap = _LEAP[position]
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    return _JANUARY_FIRST[position] + _MONTH_START[month] + (leap & (month > 2)) + day - 1
+
+
+def add_years(days: np.ndarray, years: np.ndarray | int) -> np.ndarray:
+    """Anniversaries: `days` (datetime64) plus whole years, as datetime64[D]; NaT stays NaT."""
+    days = np.asarray(days).astype("datetime64[D]")
+    missing = np.isnat(days)
+    integers = np.where(missing, 0, days.astype(np.int64))
+    result = anniversary_days(*civil_from_days(integers), years).astype("datetime64[D]")
+    result[missing] = np.datetime64("NaT")
+    return result
+
+
+def months_between(start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """Signed length of [start, end] in average months (365.25 / 12 days), rounded to 0.1."""
+    return round((end - start).days / (365.25 / 12), 1)
+
+
+# --- Territories -----------------------------------------------------------------------------------
+
+
+@cache
+def departement_table() -> pd.DataFrame:
+    """Every département (code, name, region code), in COG order."""
+    return reference.departements()[["code", "name", "region_code"]].reset_index(drop=True)
+
+
+@cache
+def region_table() -> pd.DataFrame:
+    """Every 2016 region (code, name), in COG order."""
+    return reference.regions()[["region_code", "region_name"]].rename(
+        columns={"region_code": "code", "region_name": "name"}
+    )
+
+
+@cache
+def _departement_to_region_index() -> np.ndarray:
+    regions = list(region_table()["code"])
+    return np.array([regions.index(code) for code in departement_table()["region_code"]], dtype=np.int64)
+
+
+def category_codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
+    """Position of each value in `categories`; -1 for missing or unknown values (hashing, no Python loop)."""
+    # Factorise first: a million values have only a few distinct ones, and only those are looked up.
+    codes, uniques = pd.factorize(values)
+    lookup = np.append(pd.Index(list(categories), dtype="string").get_indexer(pd.Index(uniques, dtype="string")), -1)
+    return lookup[codes].astype(np.int64)  # code -1 (missing) reads the appended -1
+
+
+def departement_index(contracts: pd.DataFrame) -> np.ndarray:
+    """Position of each contract's département in `departement_table()`; -1 when unknown."""
+    return category_codes(contracts["departement"], departement_table()["code"])
+
+
+def region_index(contracts: pd.DataFrame) -> np.ndarray:
+    """Position of each contract's region in `region_table()`, derived from its département (so regions
+    are exactly the sums of their départements); -1 when the département is unknown."""
+    dept = departement_index(contracts)
+    lookup = np.append(_departement_to_region_index(), -1)  # index -1 reads the appended -1
+    return lookup[dept]
+
+
+def count_by(index: np.ndarray, size: int, mask: np.ndarray | None = None, weights: np.ndarray | None = None):
+    """Counts (or weighted sums) per group position 0..size-1; rows at -1 or outside `mask` are skipped."""
+    keep = index >= 0 if mask is None else (index >= 0) & mask
+    w = None if weights is None else weights[keep]
+    result = np.bincount(index[keep], weights=w, minlength=size)
+    return result if weights is not None else result.astype(np.int64)
+
+
+def ratio(numerator, denominator, scale: float = 1.0) -> pd.Series:
+    """`scale × numerator / denominator` as Float64, missing (never 0 or inf) where the denominator is
+    missing or zero."""
+    num = pd.Series(numerator, dtype="Float64")
+    den = pd.Series(denominator, dtype="Float64").reset_index(drop=True)
+    num = num.reset_index(drop=True)
+    out = (num * scale / den.where(den != 0)).astype("Float64")
+    return out

@@ -1,0 +1,113 @@
+"""Definitions of the indicators in French, for the report's method page, notebooks and the Excel export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Method:
+    """One indicator's definition: a short title and a paragraph a reader can follow."""
+
+    title: str
+    text: str
+
+
+METHODS: dict[str, Method] = {
+    "sources": Method(
+        "Sources des indicateurs",
+        "Chaque tableau indique d'où viennent ses données : données de démonstration synthétiques "
+        "(générées par le paquet et calibrées sur les chiffres publiés), extraction réelle des contrats, "
+        "ou tables de référence publiées (objectifs, chiffres publiés, populations, barèmes), citées avec "
+        "leur source. Tous les indicateurs sont calculés à une date d'arrêté.",
+    ),
+    "contrats_actifs": Method(
+        "Contrats signés et actifs",
+        "Un contrat est compté comme signé à une date s'il a été signé ce jour-là ou avant. Il est actif à "
+        "cette date s'il est signé et n'a pas pris fin ce jour-là ou avant : un contrat dont la date de fin "
+        "est la date d'arrêté n'est plus actif à cette date. Les ETP actifs sont la somme des quotités des "
+        "contrats actifs (1/3, 1/2, 1, et 3/2 ou 2 avec un deuxième assistant).",
+    ),
+    "objectifs": Method(
+        "Avancement des objectifs",
+        "Les objectifs en postes sont comparés au cumul des contrats signés depuis le début du dispositif, "
+        "l'objectif en ETP au cumul des quotités de ces contrats, comme les chiffres publiés par l'Assurance "
+        "Maladie. La date d'atteinte est la date de signature du contrat qui fait franchir l'objectif. Le "
+        "retard (ou l'avance, négative) est l'écart en mois entre l'échéance et cette date ; pour un objectif "
+        "non atteint dont l'échéance est passée, c'est l'écart entre l'échéance et la date d'arrêté.",
+    ),
+    "projection": Method(
+        "Projection de la date d'atteinte",
+        "Une droite des moindres carrés est ajustée sur les signatures mensuelles des 12 derniers mois "
+        "complets (au moins 6 mois sont nécessaires). Les signatures futures suivent cette droite (jamais "
+        "en dessous de zéro) et s'ajoutent au cumul ; la date projetée est le premier jour où le cumul "
+        "atteint l'objectif, les signatures d'un mois étant réparties également sur ses jours. La "
+        "fourchette vient de l'intervalle de confiance à 95 % de la droite (loi de Student, à partir des "
+        "résidus). Aucune date n'est projetée au-delà de 10 ans : une tendance ne dit rien si loin.",
+    ),
+    "comparaison_publiee": Method(
+        "Comparaison avec les chiffres publiés",
+        "Pour chaque chiffre national publié jusqu'à la date d'arrêté, la valeur des données à la même date "
+        "est rapprochée de la valeur publiée, avec son qualificatif (exact, environ, plus de…), sa source, "
+        "l'écart (données moins chiffre publié) et l'écart relatif. Les sources se contredisent parfois : "
+        "chaque chiffre est montré avec sa date et sa source.",
+    ),
+    "territoires": Method(
+        "Indicateurs territoriaux",
+        "Par région et par département, tous présents même sans contrat : contrats signés et actifs, ETP "
+        "actifs, contrats actifs pour 100 000 habitants (populations légales 2023) et contrats actifs de "
+        "médecine générale pour 100 généralistes estimés. Le nombre de généralistes n'est pas publié par "
+        "département : il est estimé par la densité de généralistes au 1er janvier 2025 multipliée par la "
+        "population, et présenté comme une estimation. Mayotte n'a pas de population légale 2023 : ses taux "
+        "restent non calculés, jamais nuls. La région d'un contrat est celle de son département, de sorte "
+        "que les régions sont la somme de leurs départements et la France la somme des régions. La "
+        "croissance sur 12 mois rapporte les contrats actifs à la date d'arrêté à ceux actifs 12 mois plus "
+        "tôt ; celle des signatures rapporte les 12 derniers mois aux 12 mois précédents.",
+    ),
+    "profils": Method(
+        "Profils d'origine des assistants",
+        "Parts de chaque profil parmi les contrats signés, par région, avec un intervalle de confiance de "
+        "Wilson à 95 %. L'indépendance entre région et profil est testée par un khi-deux de Pearson, hors "
+        "profil non renseigné, avec le V de Cramér comme mesure d'intensité ; le test est signalé peu "
+        "fiable quand plus de 20 % des cellules ont un effectif attendu inférieur à 5 ou qu'une cellule a "
+        "un effectif attendu inférieur à 1.",
+    ),
+    "repartitions": Method(
+        "Spécialités, zones et quotités",
+        "Parts de chaque modalité parmi les contrats signés, au total et par année (ou trimestre) de "
+        "signature, avec intervalle de Wilson à 95 %. Les valeurs manquantes forment une modalité « non "
+        "renseigné » ; une part parmi les seules valeurs renseignées est aussi donnée.",
+    ),
+    "financement": Method(
+        "Aide financière attendue",
+        "Chaque contrat est découpé en années de contrat à partir de sa date de signature. Le montant de "
+        "chaque année vient des barèmes publiés : régime en vigueur au début de l'année de contrat (avenant "
+        "7, puis convention de 2024 à partir du 22 juin 2024, la revalorisation s'appliquant à la date "
+        "anniversaire), quotité et rang de l'année (1re, 2e, 3e et suivantes). La tranche de patientèle "
+        "n'étant pas connue, le barème « standard » est supposé. Seules les années commencées à la date "
+        "d'arrêté sont comptées ; une année interrompue par la fin du contrat l'est au prorata des jours. "
+        "Le montant est affecté à l'année civile où commence l'année de contrat. Les montants des options "
+        "« deuxième assistant » n'ont pas été trouvés : ces années ne sont pas estimées mais comptées dans "
+        "la couverture (part des années de contrat dont le barème est connu). L'aide par ETP rapporte le "
+        "montant attendu aux ETP-années financées.",
+    ),
+    "formation": Method(
+        "Formation des assistants",
+        "Un assistant doit être certifié (CQP obtenu, ou diplôme d'État avec formation d'adaptation) dans "
+        "les 3 ans suivant sa prise de fonction, 2 ans pour les contrats signés à partir du 22 juin 2024. "
+        "À défaut de date de prise de fonction, la date de signature est utilisée. Sont en retard les "
+        "contrats actifs dont l'échéance est passée et dont l'assistant n'est pas certifié ; une formation "
+        "non renseignée est comptée à part, jamais supposée.",
+    ),
+    "qualite": Method(
+        "Qualité des données",
+        "Pour chaque fichier reçu : lignes lues, conservées, fusionnées (copies exactes d'une ligne déjà "
+        "conservée) et mises en quarantaine, avec leurs motifs. Toute ligne lue est soit conservée, soit "
+        "fusionnée, soit en quarantaine.",
+    ),
+}
+
+
+def methods_markdown() -> str:
+    """Every definition as one Markdown page (a `##` heading per indicator)."""
+    return "\n\n".join(f"## {method.title}\n\n{method.text}" for method in METHODS.values()) + "\n"

@@ -1,0 +1,109 @@
+"""Small statistics the indicators share: Wilson intervals for proportions, chi-square independence with Cramér's V."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+# Cochran's rule for the chi-square approximation: no expected count below 1 and at most 20 % of cells
+# below 5; beyond that the p-value is not trustworthy and the reader is told so.
+SMALL_EXPECTED = 5.0
+MAX_SHARE_SMALL_EXPECTED = 0.20
+
+
+def wilson_interval(successes, totals, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of the proportion successes / totals, vectorised.
+
+    Chosen over the normal (Wald) interval because it stays inside [0, 1] and behaves at 0 % and 100 %
+    and on small samples. Where the total is 0 both bounds are NaN (no proportion to estimate).
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    z = sps.norm.ppf(0.5 + confidence / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denominator = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+        low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
+        high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    return low, high
+
+
+@dataclass(frozen=True)
+class IndependenceTest:
+    """Pearson chi-square test of independence of a contingency table, with its effect size."""
+
+    chi2: float
+    dof: int
+    p_value: float
+    cramers_v: float
+    n: int
+    rows: int
+    columns: int
+    share_small_expected: float  # share of cells whose expected count is below 5
+    min_expected: float
+    reliable: bool
+    note: str  # French; empty when the test is reliable
+
+    def as_frame(self) -> pd.DataFrame:
+        """One-row frame with French column names, for tables and exports."""
+        return pd.DataFrame(
+            {
+                "chi2": [self.chi2],
+                "ddl": [self.dof],
+                "p_valeur": [self.p_value],
+                "v_de_cramer": [self.cramers_v],
+                "effectif": [self.n],
+                "lignes": [self.rows],
+                "colonnes": [self.columns],
+                "part_cellules_attendu_inf_5": [self.share_small_expected],
+                "attendu_min": [self.min_expected],
+                "fiable": [self.reliable],
+                "note": [self.note],
+            }
+        )
+
+
+def independence_test(table: pd.DataFrame | np.ndarray) -> IndependenceTest:
+    """Chi-square test of independence (no continuity correction) and Cramér's V of a count table.
+
+    Rows and columns that are entirely zero are dropped first: they carry no information and would
+    make expected counts zero. With fewer than two rows or columns left there is nothing to test
+    (statistics NaN, `reliable` false, a note says why).
+    """
+    counts = np.asarray(table, dtype=float)
+    counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0] if counts.size else counts.reshape(0, 0)
+    n = int(counts.sum())
+    rows, columns = counts.shape
+    if rows < 2 or columns < 2:
+        return IndependenceTest(
+            np.nan,
+            0,
+            np.nan,
+            np.nan,
+            n,
+            rows,
+            columns,
+            np.nan,
+            np.nan,
+            False,
+            "test impossible : il faut au moins deux lignes et deux colonnes non vides",
+        )
+    chi2, p_value, dof, expected = sps.chi2_contingency(counts, correction=False)
+    cramers_v = float(np.sqrt(chi2 / (n * (min(rows, columns) - 1))))
+    share_small = float((expected < SMALL_EXPECTED).mean())
+    min_expected = float(expected.min())
+    reliable = share_small <= MAX_SHARE_SMALL_EXPECTED and min_expected >= 1
+    note = ""
+    if not reliable:
+        note = (
+            f"approximation du chi-deux peu fiable : {share_small:.0%} des cellules ont un effectif attendu "
+            f"inférieur à 5 (minimum {min_expected:.1f}) ; regrouper des catégories ou interpréter avec prudence"
+        ).replace("%", " %")
+    return IndependenceTest(
+        float(chi2), int(dof), float(p_value), cramers_v, n, rows, columns, share_small, min_expected, reliable, note
+    )

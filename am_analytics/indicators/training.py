@@ -1,0 +1,117 @@
+"""Training: active assistants not certified past their deadline, by region and by background."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from am_analytics.indicators.common import (
+    AsOf,
+    active_mask,
+    add_years,
+    as_of_timestamp,
+    category_codes,
+    count_by,
+    data_source,
+    day_array,
+    labelled,
+    region_index,
+    region_table,
+)
+from am_analytics.indicators.stats import wilson_interval
+from am_analytics.vocabulary import CONVENTION_2024, PROFILS
+
+CERTIFIED = ("cqp_obtenu", "diplome_etat_fae")
+NOT_CERTIFIED = ("cqp_en_cours", "aucune")
+DEADLINE_YEARS = 3
+DEADLINE_YEARS_2024 = 2  # contracts signed under the 2024 convention
+
+NOTES = (
+    "échéance de certification : 3 ans après la prise de fonction (2 ans pour les contrats signés à partir du "
+    "22 juin 2024, convention médicale 2024) ; date de signature à défaut de date de prise de fonction",
+    "certifié : CQP obtenu ou diplôme d'État avec formation d'adaptation ; formation non renseignée comptée à part, "
+    "jamais supposée",
+    "population : contrats actifs à la date d'arrêté (un contrat ≈ un assistant)",
+)
+
+
+def training_status(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+    """Per contract: certification deadline, whether it is past on as_of (deadline strictly before as_of),
+    certified (`<NA>` when `formation` is missing) and `en_retard` (known not certified and past the deadline).
+
+    The deadline runs from `date_prise_fonction`, or from `date_signature` when that is missing
+    (`echeance_depuis_signature` says so): 3 years, 2 for contracts signed on or after 22 June 2024.
+    """
+    as_of = as_of_timestamp(as_of)
+    signature = day_array(contracts["date_signature"])
+    start = day_array(contracts["date_prise_fonction"])
+    from_signature = np.isnat(start)
+    start = np.where(from_signature, signature, start)
+    years = np.where(signature >= np.datetime64(CONVENTION_2024, "ns"), DEADLINE_YEARS_2024, DEADLINE_YEARS)
+    deadline = add_years(start, years).astype("datetime64[ns]")
+    past = deadline < np.datetime64(as_of, "ns")
+    formation = contracts["formation"]
+    certified = formation.isin(list(CERTIFIED)).to_numpy(dtype=bool)
+    known = formation.isin(list(CERTIFIED + NOT_CERTIFIED)).to_numpy(dtype=bool)
+    frame = pd.DataFrame(
+        {
+            "contrat_id": contracts["contrat_id"].astype("string").to_numpy(),
+            "actif": active_mask(contracts, as_of),
+            "echeance": deadline,
+            "echeance_depuis_signature": from_signature,
+            "echeance_depassee": past,
+            "certifie": pd.array(np.where(known, certified, False), dtype="boolean"),
+            "en_retard": known & ~certified & past,
+        }
+    )
+    frame.loc[~known, "certifie"] = pd.NA
+    return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
+
+
+def _overdue_table(status: pd.DataFrame, group: np.ndarray, size: int) -> dict[str, object]:
+    active = status["actif"].to_numpy(dtype=bool)
+    past = active & status["echeance_depassee"].to_numpy(dtype=bool)
+    certified = status["certifie"].fillna(False).to_numpy(dtype=bool)
+    unknown = status["certifie"].isna().to_numpy(dtype=bool)
+    late = count_by(group, size, active & status["en_retard"].to_numpy(dtype=bool))
+    past_known = count_by(group, size, past & ~unknown)
+    low, high = wilson_interval(late, past_known)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(past_known > 0, late / past_known, np.nan)
+    return {
+        "actifs": count_by(group, size, active),
+        "certifies": count_by(group, size, active & certified),
+        "echeance_depassee": count_by(group, size, past),
+        "en_retard": late,
+        "formation_inconnue_echeance_depassee": count_by(group, size, past & unknown),
+        "part_en_retard": pd.array(share, dtype="Float64"),
+        "ic_bas": pd.array(low, dtype="Float64"),
+        "ic_haut": pd.array(high, dtype="Float64"),
+    }
+
+
+def overdue_by_region(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+    """Per region (all 18): active contracts, certified, past their deadline, overdue (`en_retard`:
+    not certified past the deadline), past the deadline with unknown training, and the overdue share
+    among those past the deadline with known training (Wilson 95 % interval)."""
+    status = training_status(contracts, as_of=as_of, synthetic=synthetic)
+    regions = region_table()
+    table = _overdue_table(status, region_index(contracts), len(regions))
+    frame = pd.DataFrame({"code": regions["code"], "nom": regions["name"], **table})
+    return labelled(frame, as_of=_as_of_of(status), sources=status.attrs["sources"], notes=NOTES)
+
+
+def overdue_by_background(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+    """Per background (all of `PROFILS`, a missing one counting as `inconnu`): the columns of `overdue_by_region`."""
+    status = training_status(contracts, as_of=as_of, synthetic=synthetic)
+    profiles = list(PROFILS)
+    group = category_codes(contracts["profil_origine"], profiles)
+    group = np.where(group < 0, profiles.index("inconnu"), group)
+    table = _overdue_table(status, group, len(profiles))
+    frame = pd.DataFrame({"profil_origine": profiles, "libelle": [PROFILS[p] for p in profiles], **table})
+    return labelled(frame, as_of=_as_of_of(status), sources=status.attrs["sources"], notes=NOTES)
+
+
+def _as_of_of(frame: pd.DataFrame) -> pd.Timestamp:
+    """The as-of date an indicator frame was computed for."""
+    return as_of_timestamp(frame.attrs["as_of"])
