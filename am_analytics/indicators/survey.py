@@ -1,0 +1,150 @@
+"""Survey indicators: weighted shares with intervals that account for the weights, Likert distributions,
+group comparisons and missions delegated, from microdata or from an institute's aggregated tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from am_analytics.indicators.common import data_source, labelled
+from am_analytics.indicators.stats import independence_test, wilson_interval
+from am_analytics.vocabulary import MISSIONS, PROFILS, SATISFACTION, TYPES_REPONDANT
+
+ALL = "ensemble"
+
+NOTE_DESIGN_EFFECT = (
+    "Intervalles de confiance à 95 % (Wilson) calculés sur la taille d'échantillon effective de Kish "
+    "(Σw)²/Σw², qui tient compte de la dispersion des poids de redressement (effet de plan)."
+)
+NOTE_AGGREGATED = (
+    "Intervalles calculés sur les bases non pondérées publiées : l'effet des poids n'est pas connu, "
+    "ils sont donc probablement trop étroits."
+)
+NOTE_COMPARISON = (
+    "Test du khi-deux sur les effectifs ramenés à la taille effective (correction de Rao-Scott du premier "
+    "ordre, par l'effet de plan moyen) : une indication, pas une preuve ; les sous-groupes de moins de "
+    "30 répondants ne sont pas interprétables."
+)
+
+
+def effective_size(weights: pd.Series) -> float:
+    """Kish's effective sample size (Σw)² / Σw²: equal to n when all weights are equal, smaller otherwise."""
+    w = weights.to_numpy(dtype=float)
+    if len(w) == 0 or np.sum(w**2) == 0:
+        return 0.0
+    return float(np.sum(w) ** 2 / np.sum(w**2))
+
+
+def _groups(survey: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
+    groups = [(ALL, survey)]
+    if by is not None:
+        groups += [(str(key), part) for key, part in survey.groupby(by, sort=True, observed=True)]
+    return groups
+
+
+def weighted_shares(
+    survey: pd.DataFrame,
+    question: str,
+    *,
+    answers: Mapping | None = None,
+    by: str | None = None,
+    synthetic: bool,
+) -> pd.DataFrame:
+    """Weighted share of each answer of `question`, overall and by `by`, among respondents who answered.
+
+    Columns: groupe, reponse, repondants (unweighted), part (weighted, 0–1), ic_bas, ic_haut, n_effectif,
+    effet_plan. Answers listed in `answers` appear even when nobody chose them (share 0).
+    """
+    rows = []
+    for group, part in _groups(survey, by):
+        answered = part[part[question].notna()]
+        weights = answered["poids"].astype(float)
+        total_weight = weights.sum()
+        n = len(answered)
+        n_eff = effective_size(weights)
+        codes = list(answers) if answers is not None else sorted(answered[question].dropna().unique())
+        for code in codes:
+            chosen = answered[question] == code
+            share = float(weights[chosen.to_numpy()].sum() / total_weight) if total_weight > 0 else np.nan
+            low, high = wilson_interval(share * n_eff if n else 0, n_eff)
+            rows.append(
+                {
+                    "groupe": group,
+                    "reponse": code,
+                    "repondants": n,
+                    "part": share,
+                    "ic_bas": float(low),
+                    "ic_haut": float(high),
+                    "n_effectif": n_eff,
+                    "effet_plan": n / n_eff if n_eff else np.nan,
+                }
+            )
+    frame = pd.DataFrame(
+        rows, columns=["groupe", "reponse", "repondants", "part", "ic_bas", "ic_haut", "n_effectif", "effet_plan"]
+    )
+    return labelled(frame, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
+
+
+def satisfaction_distribution(survey: pd.DataFrame, *, by: str = "type_repondant", synthetic: bool) -> pd.DataFrame:
+    """The 4-point satisfaction scale by group, in scale order, with the satisfied share (1 + 2) per group.
+
+    Wide layout (one column per level, labels in French) ready for diverging bars.
+    """
+    shares = weighted_shares(survey, "satisfaction", answers=SATISFACTION, by=by, synthetic=synthetic)
+    wide = shares.pivot(index="groupe", columns="reponse", values="part").reindex(columns=list(SATISFACTION))
+    wide.columns = [SATISFACTION[code] for code in wide.columns]
+    wide["satisfaits"] = wide[SATISFACTION[1]] + wide[SATISFACTION[2]]
+    bases = shares.groupby("groupe")["repondants"].first()
+    wide["repondants"] = bases
+    wide = wide.reset_index()
+    return labelled(wide, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
+
+
+def missions_delegated(survey: pd.DataFrame, *, by: str | None = "type_repondant", synthetic: bool) -> pd.DataFrame:
+    """Weighted share of respondents who say each mission is delegated to the assistant, with intervals."""
+    parts = []
+    for column, label in MISSIONS.items():
+        shares = weighted_shares(survey, column, answers={True: "Oui"}, by=by, synthetic=synthetic)
+        parts.append(shares.drop(columns="reponse").assign(mission=label))
+    frame = pd.concat(parts, ignore_index=True)[
+        ["mission", "groupe", "repondants", "part", "ic_bas", "ic_haut", "n_effectif", "effet_plan"]
+    ]
+    return labelled(frame, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
+
+
+def compare_groups(survey: pd.DataFrame, question: str, group: str, *, synthetic: bool) -> pd.DataFrame:
+    """Does the answer to `question` differ between the groups of `group`? Chi-square on weighted counts
+    rescaled to the effective sample size, with Cramér's V and a note on its limits."""
+    answered = survey[survey[question].notna() & survey[group].notna()]
+    weighted = answered.pivot_table(index=group, columns=question, values="poids", aggfunc="sum", fill_value=0.0)
+    n = len(answered)
+    n_eff = effective_size(answered["poids"].astype(float))
+    scaled = weighted / weighted.to_numpy().sum() * n_eff if n else weighted
+    test = independence_test(scaled)
+    frame = test.as_frame().assign(question=question, groupes=group, repondants=n, n_effectif=n_eff)
+    notes = [NOTE_COMPARISON] + ([test.note] if test.note else [])
+    return labelled(frame, as_of=None, sources=[data_source(synthetic)], notes=notes)
+
+
+def group_labels(group: str) -> dict[str, str]:
+    """French labels of the groups a survey indicator may be split by."""
+    return {"type_repondant": dict(TYPES_REPONDANT), "profil_origine": dict(PROFILS)}.get(group, {}) | {
+        ALL: "Ensemble"
+    }
+
+
+def aggregated_shares(tables: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
+    """Shares read from an institute's aggregated tables, with Wilson intervals from the published bases.
+
+    The weights behind published percentages are unknown, so the interval uses the unweighted base and is
+    labelled as such (probably too narrow).
+    """
+    share = tables["pourcentage"].astype(float) / 100
+    base = tables["base"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    low, high = wilson_interval(share.to_numpy() * base, base)
+    frame = tables[["question", "reponse", "sous_groupe", "base"]].assign(
+        part=share.to_numpy(), ic_bas=low, ic_haut=high
+    )
+    return labelled(frame.reset_index(drop=True), as_of=None, sources=[data_source(synthetic)], notes=[NOTE_AGGREGATED])
