@@ -26,10 +26,22 @@ from am_analytics.indicators.rollout import (
     target_projections,
 )
 from am_analytics.indicators.stats import independence_test, wilson_interval
+from am_analytics.indicators.survey import (
+    aggregated_shares,
+    compare_groups,
+    missions_delegated,
+    satisfaction_distribution,
+    weighted_shares,
+)
 from am_analytics.indicators.territories import by_departement, by_region, national_totals
 from am_analytics.indicators.training import overdue_by_background, overdue_by_region, training_status
 
 __all__ = [
+    "aggregated_shares",
+    "compare_groups",
+    "missions_delegated",
+    "satisfaction_distribution",
+    "weighted_shares",
     "DEMO",
     "EXTRACT",
     "REFERENCE",

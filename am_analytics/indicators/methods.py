@@ -99,6 +99,24 @@ METHODS: dict[str, Method] = {
         "contrats actifs dont l'échéance est passée et dont l'assistant n'est pas certifié ; une formation "
         "non renseignée est comptée à part, jamais supposée.",
     ),
+    "enquete": Method(
+        "Enquête de satisfaction",
+        "Les parts sont pondérées par les poids de redressement, parmi les répondants à chaque question. "
+        "Leurs intervalles de confiance à 95 % (Wilson) utilisent la taille d'échantillon effective de Kish, "
+        "(Σw)²/Σw², plus petite que le nombre de répondants quand les poids sont dispersés (effet de plan). "
+        "Les comparaisons entre médecins et assistants ou entre profils utilisent un khi-deux sur les "
+        "effectifs ramenés à cette taille effective : une indication, fragile sous 30 répondants. Quand "
+        "seuls les tableaux agrégés d'un institut sont disponibles, les intervalles sont calculés sur les "
+        "bases non pondérées publiées et sont donc probablement trop étroits. Les chiffres réels de "
+        "l'enquête BVA de février 2021 ne sont pas publics.",
+    ),
+    "secret_statistique": Method(
+        "Secret statistique",
+        "Dans les tableaux, cartes et classeurs publiés, les effectifs de 1 à 4 sont masqués et affichés "
+        "« < 5 » ; quand un seul effectif masqué pourrait être retrouvé par différence avec un total publié, "
+        "un second effectif (le plus petit non nul du même total) est masqué aussi. Les zéros sont affichés. "
+        "Les fichiers internes gardent les valeurs exactes.",
+    ),
     "qualite": Method(
         "Qualité des données",
         "Pour chaque fichier reçu : lignes lues, conservées, fusionnées (copies exactes d'une ligne déjà "
