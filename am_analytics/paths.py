@@ -34,3 +34,17 @@ def processed_dir() -> Path:
 def reports_dir() -> Path:
     """Default folder of published outputs (PDF report, Excel workbook)."""
     return project_root() / "reports"
+
+
+def processed_dir_for(data_dir: Path) -> Path:
+    """Where the processed tables of a raw folder live: `data/processed` for the project's own raw folder,
+    else a cache folder named after the raw folder's location (a user's extracts are never written beside)."""
+    import hashlib
+    import os
+
+    data_dir = Path(data_dir).resolve()
+    if data_dir == raw_dir().resolve():
+        return processed_dir()
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "am_analytics"
+    digest = hashlib.sha256(str(data_dir).encode("utf-8")).hexdigest()[:16]
+    return cache / f"{data_dir.name}-{digest}"

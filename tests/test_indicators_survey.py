@@ -73,7 +73,12 @@ def test_missing_answers_are_left_out_of_the_base():
 def test_satisfaction_distribution_lists_every_level_in_scale_order():
     data = survey([("medecin", 1.0, 1, True), ("medecin", 1.0, 2, True), ("assistant", 1.0, 4, True)])
     table = satisfaction_distribution(data, synthetic=True).set_index("groupe")
-    assert list(table.columns[:4]) == ["Très satisfait", "Plutôt satisfait", "Plutôt pas satisfait", "Pas du tout satisfait"]
+    assert list(table.columns[:4]) == [
+        "Très satisfait",
+        "Plutôt satisfait",
+        "Plutôt pas satisfait",
+        "Pas du tout satisfait",
+    ]
     assert table.loc["medecin", "satisfaits"] == pytest.approx(1.0)
     assert table.loc["assistant", "Pas du tout satisfait"] == pytest.approx(1.0)
     assert table.loc["assistant", "Très satisfait"] == 0

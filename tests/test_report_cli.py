@@ -1,4 +1,4 @@
-"""`python -m am_analytics.report` is wired: its options are checked, and until the report exists it says so."""
+"""`python -m am_analytics.report`: its options are documented and checked before any work."""
 
 from __future__ import annotations
 
@@ -39,12 +39,3 @@ def test_missing_data_dir_is_a_usage_error(tmp_path):
     result = _report("--data-dir", str(tmp_path / "absent"))
     assert result.returncode == 2
     assert "introuvable" in result.stderr
-
-
-def test_until_the_report_is_built_it_says_so_and_writes_nothing(tmp_path):
-    output = tmp_path / "rapport.pdf"
-    result = _report("--output", str(output))
-    assert result.returncode == 1
-    assert "pas encore construit" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert list(tmp_path.iterdir()) == []

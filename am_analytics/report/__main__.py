@@ -1,19 +1,23 @@
 """Command line of the PDF report: `python -m am_analytics.report [options]`.
 
-The options are wired and checked now; the report itself is built by a later piece of work
-(the PDF layout, issue 7). Until then the command says plainly what is missing and exits non-zero:
-it never writes a placeholder report that could be mistaken for a real one.
+Prepares the data when needed, computes the indicators as of a date, writes the PDF and its Excel
+workbook (atomically), and prints where they are. Exit codes: 0 done, 2 bad usage, 3 invalid data
+(nothing written), 1 unexpected failure.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
-from am_analytics import paths
+import pandas as pd
+
+from am_analytics import atomic, paths
 from am_analytics.cli import FrenchArgumentParser, iso_date, run
-from am_analytics.errors import NotBuiltYet, UsageError
+from am_analytics.errors import DataError, Location, UsageError
+from am_analytics.vocabulary import SCHEME_START
 
 
 def build_parser() -> FrenchArgumentParser:
@@ -22,31 +26,75 @@ def build_parser() -> FrenchArgumentParser:
         description="Écrit le rapport PDF (et son classeur Excel) sur le déploiement des assistants médicaux.",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="dossier des données brutes (défaut : data/raw)")
-    parser.add_argument("--region", default=None, help="code ou nom de région (défaut : France entière)")
+    parser.add_argument(
+        "--region", default=None, help="code ou nom de région, par exemple 84 ou Bretagne (défaut : France)"
+    )
     parser.add_argument(
         "--as-of", type=iso_date, default=None, help="date d'arrêté AAAA-MM-JJ (défaut : dernière date des données)"
     )
-    parser.add_argument("--output", type=Path, default=None, help="chemin du PDF (défaut : reports/)")
+    parser.add_argument("--output", type=Path, default=None, help="chemin du PDF (défaut : reports/rapport_….pdf)")
     parser.add_argument("--xlsx", type=Path, default=None, help="chemin du classeur Excel (défaut : à côté du PDF)")
     return parser
 
 
+def resolve_region(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from am_analytics.geography import normalise_region_code
+
+    try:
+        return normalise_region_code(text)
+    except ValueError as exc:
+        raise UsageError(f"--region : {exc}") from None
+
+
+def resolve_as_of(requested: date | None, latest: pd.Timestamp) -> pd.Timestamp:
+    """The as-of date: the one asked for, checked against the data's period, or the latest date in the data."""
+    if requested is None:
+        return latest
+    if requested < SCHEME_START:
+        raise UsageError(f"--as-of {requested:%d/%m/%Y} : avant le début du dispositif (1er septembre 2019)")
+    if pd.Timestamp(requested) > latest:
+        raise UsageError(
+            f"--as-of {requested:%d/%m/%Y} : après la dernière date des données ({latest:%d/%m/%Y}) ; "
+            "choisir une date antérieure ou ajouter des données"
+        )
+    return pd.Timestamp(requested)
+
+
+def default_output(region: str | None, as_of: pd.Timestamp) -> Path:
+    scope = "france" if region is None else f"region_{region}"
+    return paths.reports_dir() / f"rapport_assistants_medicaux_{scope}_{as_of:%Y-%m-%d}.pdf"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.region is not None:
-        from am_analytics.geography import normalise_region_code
-
-        try:
-            normalise_region_code(args.region)
-        except ValueError as exc:
-            raise UsageError(f"--region : {exc}") from None
+    region = resolve_region(args.region)
     data_dir = args.data_dir or paths.raw_dir()
     if not data_dir.is_dir():
         raise UsageError(f"dossier de données introuvable : {data_dir} (indiquer --data-dir)")
-    raise NotBuiltYet(
-        "le rapport PDF n'est pas encore construit : la mise en page (rapport national et régional, "
-        "classeur Excel) reste à écrire. Aucun fichier n'a été écrit."
-    )
+
+    from am_analytics.loading import load
+    from am_analytics.report.build import build, latest_date
+
+    data = load(data_dir, paths.processed_dir_for(data_dir))
+    if data.contracts is None or data.contracts.empty:
+        raise DataError(
+            "aucun contrat exploitable",
+            where=Location(file=str(data_dir)),
+            hint="déposer au moins une extraction de contrats (voir python -m am_analytics.prepare)",
+        )
+    as_of = resolve_as_of(args.as_of, latest_date(data.contracts))
+    output = args.output or default_output(region, as_of)
+    workbook_path = args.xlsx or output.with_suffix(".xlsx")
+    pdf, workbook, _ = build(data, as_of=as_of, region=region)
+    atomic.write_bytes(output, pdf)
+    atomic.write_bytes(workbook_path, workbook)
+    print(f"Rapport PDF : {output}")
+    print(f"Classeur Excel : {workbook_path}")
+    if data.synthetic:
+        print("Données de démonstration synthétiques : ne pas diffuser comme des chiffres réels.")
+    return 0
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace, TextStyle
 
-FONT = "DejaVu"
+FONT = "DejaVu Sans"  # the family name matplotlib writes in SVG text, so embedded charts find it
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 SYNTHETIC_MENTION = "Données de démonstration synthétiques"
 
@@ -132,29 +132,30 @@ class ReportDocument(FPDF):
             self.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
         self._in_cover = False
 
-    def _key_figure_grid(self, key_figures: Sequence[KeyFigure], columns: int = 2) -> None:
-        width = (self.epw - 6 * (columns - 1)) / columns
-        height = 27
+    def _key_figure_grid(self, key_figures: Sequence[KeyFigure], columns: int = 3) -> None:
+        width = (self.epw - 5 * (columns - 1)) / columns
+        height = 25
         for index, figure in enumerate(key_figures):
             column = index % columns
             if column == 0 and index:
                 self.set_y(self.get_y() + height + 4)
-            x = self.l_margin + column * (width + 6)
+            x = self.l_margin + column * (width + 5)
             y = self.get_y()
             self.set_fill_color(*HEADER_FILL)
             self.rect(x, y, width, height, style="F")
-            self.set_xy(x + 3, y + 2.5)
-            self.set_font(FONT, "", 8.5)
-            self.set_text_color(*MUTED)
-            self.cell(width - 6, 4, figure.label)
-            self.set_xy(x + 3, y + 7.5)
-            self.set_font(FONT, "B", 17)
-            self.set_text_color(*ACCENT)
-            self.cell(width - 6, 9, figure.value)
-            self.set_xy(x + 3, y + 17.5)
+            self.set_xy(x + 2.5, y + 2)
             self.set_font(FONT, "", 7.5)
             self.set_text_color(*MUTED)
-            self.multi_cell(width - 6, 3.5, figure.note, max_line_height=3.5)
+            self.multi_cell(width - 5, 3.3, figure.label, max_line_height=3.3)
+            self.set_xy(x + 2.5, y + 9)
+            self.set_font(FONT, "B", 15)
+            self.set_text_color(*ACCENT)
+            self.cell(width - 5, 7, figure.value)
+            self.set_xy(x + 2.5, y + 17)
+            self.set_font(FONT, "", 7.5)
+            self.set_text_color(*MUTED)
+            self.set_font(FONT, "", 6.5)
+            self.multi_cell(width - 5, 3, figure.note, max_line_height=3)
             self.set_text_color(*INK)
             self.set_xy(self.l_margin, y)
         if key_figures:

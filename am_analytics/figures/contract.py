@@ -1,0 +1,375 @@
+"""The figure contract: how every chart is finished (title, caption, synthetic mention), checked and saved.
+
+Drawing and saving are separate. A chart function draws on axes and returns its figure after
+`finish_figure`; whoever needs files (report, notebooks' exports) calls `save_figure`. Tests of every
+chart call `check_figure`, which lists everything a figure lacks rather than stopping at the first fault.
+
+A finished figure carries:
+
+- a French title (`fig.suptitle`);
+- axis labels with their units on every axes that has axes (maps, colorbars and insets excepted);
+- a caption at the bottom: « Source : … — Données au 30 juin 2025 »;
+- « Données de démonstration synthétiques » in bold vermillion whenever a synthetic input is behind it,
+  and never otherwise;
+- real published figures drawn as black diamonds labelled « Chiffres publiés » (`plot_published`).
+
+The caption and the synthetic mention are figure texts with fixed `gid`s, which both the checker and the
+SVG output (as element ids) can find.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import same_color
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+from am_analytics.atomic import write_with
+from am_analytics.figures.formatting import NBSP, format_date, is_missing
+from am_analytics.figures.style import (
+    MUTED_COLOUR,
+    PUBLISHED_LABEL,
+    PUBLISHED_STYLE,
+    SYNTHETIC_COLOUR,
+    figure_medium,
+    figure_style,
+    save_params,
+)
+
+SYNTHETIC_MENTION = "Données de démonstration synthétiques"
+
+TITLE_GID = "am-titre"
+SOURCE_GID = "am-source"
+NOTE_GID = "am-note"
+SYNTHETIC_GID = "am-donnees-synthetiques"
+
+# Axes that carry no axis labels by nature; chart code marks them with one of these gids.
+MAP_AXES_GID = "am-carte"
+INSET_AXES_GID = "am-encart"
+LEGEND_AXES_GID = "am-legende"
+UNLABELLED_AXES_GIDS = frozenset({MAP_AXES_GID, INSET_AXES_GID, LEGEND_AXES_GID})
+
+SAVE_FORMATS = ("svg", "png", "pdf")
+# Metadata that would differ between two saves (dates) or between machines is left out.
+_METADATA: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None},
+    "png": {"Software": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+}
+
+_CAPTION_MARGIN_PT = 4.0
+_LINE_SPACING = 1.35
+
+
+class FigureContractError(ValueError):
+    """A figure breaks the contract; `problems` lists every fault, the message shows them all."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {problem}" for problem in self.problems)
+        super().__init__(f"figure non conforme ({len(self.problems)} problème(s)) :\n{lines}")
+
+
+def caption_text(source: str, as_of: object) -> str:
+    """`Source : {source} — Données au 30 juin 2025` (a no-break space before the colon)."""
+    if not source or not str(source).strip():
+        raise ValueError("a figure needs its source (« Source : … »)")
+    if is_missing(as_of):
+        raise ValueError("a figure needs the date of its data (« Données au … »)")
+    return f"Source{NBSP}: {source.strip()} — Données au {format_date(as_of)}"
+
+
+def _is_unlabelled_axes(ax: Axes) -> bool:
+    # Colorbars are axes too; matplotlib marks them with a private attribute and a label of its own.
+    return (
+        ax.get_gid() in UNLABELLED_AXES_GIDS
+        or getattr(ax, "_colorbar", None) is not None
+        or ax.get_label() == "<colorbar>"
+        or not ax.get_visible()
+        or not ax.axison
+    )
+
+
+def data_axes(fig: Figure) -> list[Axes]:
+    """The axes of a figure that must carry axis labels (everything but maps, insets, legends, colorbars)."""
+    return [ax for ax in fig.axes if not _is_unlabelled_axes(ax)]
+
+
+def mark_map_axes(ax: Axes) -> Axes:
+    """Mark axes as a map (no axis labels expected) and hide its frame and ticks."""
+    ax.set_gid(MAP_AXES_GID)
+    ax.set_axis_off()
+    return ax
+
+
+def plot_published(ax: Axes, x: Iterable[Any], y: Iterable[Any], *, label: str = PUBLISHED_LABEL, **kwargs: Any):
+    """Draw real published figures as black diamonds (never joined by a line), labelled « Chiffres publiés »."""
+    style = {**PUBLISHED_STYLE, **kwargs}
+    with figure_style(figure_medium(ax.figure)):
+        (line,) = ax.plot(list(x), list(y), label=label, **style)
+    return line
+
+
+def _wrap(text: str, fig: Figure, fontsize: float) -> str:
+    # DejaVu Sans averages about 0.55 em per character: wrap so the caption never runs off the page.
+    width_pt = fig.get_figwidth() * 72 * 0.98
+    characters = max(int(width_pt / (0.55 * fontsize)), 20)
+    return "\n".join(textwrap.wrap(text, characters, break_on_hyphens=False))
+
+
+def _contract_texts(fig: Figure, gid: str) -> list[Text]:
+    return [text for text in fig.texts if text.get_gid() == gid]
+
+
+def finish_figure(
+    fig: Figure,
+    *,
+    title: str,
+    source: str,
+    as_of: object,
+    synthetic: bool,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    note: str | None = None,
+) -> Figure:
+    """Give a drawn figure its title, optional axis labels, caption and (if synthetic) the mention.
+
+    `xlabel`/`ylabel` label the figure's single data axes (with units: « Contrats signés (nombre) »);
+    figures with several axes label each one while drawing. `note` is an optional line above the source
+    (a definition, an estimate warning). Returns the same figure, so a chart function can end with
+    `return finish_figure(fig, …)`.
+    """
+    if not isinstance(synthetic, bool):
+        raise TypeError("synthetic must be True or False: the caller knows whether its inputs are synthetic")
+    if not title or not title.strip():
+        raise ValueError("a figure needs a French title")
+    if any(_contract_texts(fig, gid) for gid in (SOURCE_GID, SYNTHETIC_GID, NOTE_GID)):
+        raise ValueError("this figure is already finished (its caption is there): finish a figure once")
+    caption = caption_text(source, as_of)
+    with figure_style(figure_medium(fig)):
+        if xlabel is not None or ylabel is not None:
+            axes = data_axes(fig)
+            if len(axes) != 1:
+                raise ValueError(f"xlabel/ylabel label a single data axes; this figure has {len(axes)}: label each")
+            if xlabel is not None:
+                axes[0].set_xlabel(xlabel)
+            if ylabel is not None:
+                axes[0].set_ylabel(ylabel)
+        fig.suptitle(title.strip(), x=0.01, ha="left", gid=TITLE_GID)
+
+        fontsize = mpl.rcParams["font.size"] - 0.5
+        lines: list[tuple[str, str, dict[str, Any]]] = []  # bottom line first
+        if synthetic:
+            lines.append((SYNTHETIC_GID, SYNTHETIC_MENTION, {"color": SYNTHETIC_COLOUR, "fontweight": "bold"}))
+        lines.append((SOURCE_GID, _wrap(caption, fig, fontsize), {"color": MUTED_COLOUR}))
+        if note:
+            lines.append((NOTE_GID, _wrap(note.strip(), fig, fontsize), {"color": MUTED_COLOUR}))
+
+        height_pt = fig.get_figheight() * 72
+        offset_pt = _CAPTION_MARGIN_PT
+        for gid, text, style in lines:
+            fig.text(0.01, offset_pt / height_pt, text, ha="left", va="bottom", fontsize=fontsize, gid=gid,
+                     linespacing=1.2, **style)
+            offset_pt += (text.count("\n") + 1) * fontsize * _LINE_SPACING
+    _reserve_bottom(fig, (offset_pt + _CAPTION_MARGIN_PT) / height_pt)
+    return fig
+
+
+def _reserve_bottom(fig: Figure, fraction: float) -> None:
+    # The caption lives below the axes: the layout engine must keep that band free.
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, fraction, 1, 1 - fraction))
+    elif engine is None:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, fraction + 0.08))
+    else:  # tight layout, or an engine we do not know: tight_layout takes a rect too
+        fig.tight_layout(rect=(0, fraction, 1, 1))
+
+
+# --- Checking ---------------------------------------------------------------------------------------------
+
+
+def _label_problems(fig: Figure) -> list[str]:
+    problems = []
+    # A figure-level label (`fig.supxlabel`) labels every axes of a grid at once.
+    has_supxlabel = bool(fig.get_supxlabel().strip())
+    has_supylabel = bool(fig.get_supylabel().strip())
+    for number, ax in enumerate(data_axes(fig), start=1):
+        name = f"axes n°{number}" + (f" « {ax.get_title()} »" if ax.get_title() else "")
+        if not ax.get_xlabel().strip() and not has_supxlabel and ax.xaxis.get_visible():
+            problems.append(f"{name} : libellé de l'axe horizontal absent (avec son unité)")
+        if not ax.get_ylabel().strip() and not has_supylabel and ax.yaxis.get_visible():
+            problems.append(f"{name} : libellé de l'axe vertical absent (avec son unité)")
+    return problems
+
+
+def _all_texts(fig: Figure) -> list[Text]:
+    return [text for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
+
+
+def _synthetic_problems(fig: Figure, synthetic: bool) -> list[str]:
+    mentions = [text for text in _all_texts(fig) if SYNTHETIC_MENTION.lower() in text.get_text().lower()]
+    if synthetic and not mentions:
+        return [f"mention « {SYNTHETIC_MENTION} » absente alors que des données synthétiques sont en entrée"]
+    if not synthetic and mentions:
+        return [f"mention « {SYNTHETIC_MENTION} » présente alors qu'aucune donnée synthétique n'est en entrée"]
+    problems = []
+    for text in mentions:
+        if text.get_alpha() is not None and text.get_alpha() < 0.9:
+            problems.append("mention des données synthétiques trop transparente")
+        if not same_color(text.get_color(), SYNTHETIC_COLOUR):
+            problems.append("mention des données synthétiques pas dans sa couleur de mise en garde")
+    return problems
+
+
+def _published_problems(fig: Figure) -> list[str]:
+    problems = []
+    for line in fig.findobj(Line2D):
+        if line.get_label() != PUBLISHED_LABEL:
+            continue
+        if line.get_marker() != PUBLISHED_STYLE["marker"] or not same_color(line.get_markerfacecolor(), "black"):
+            problems.append(f"« {PUBLISHED_LABEL} » doivent être des losanges noirs (plot_published)")
+        if line.get_linestyle() not in ("None", "none", "", " "):
+            problems.append(f"« {PUBLISHED_LABEL} » ne doivent pas être reliés par une ligne")
+    return problems
+
+
+def _bounds_problems(fig: Figure) -> list[str]:
+    # A title or caption pushed out of the figure is as good as missing.
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()  # noqa: SLF001
+    box = fig.bbox
+    problems = []
+    for gid, name in ((TITLE_GID, "titre"), (SOURCE_GID, "ligne de source"), (SYNTHETIC_GID, "mention synthétique")):
+        for text in [t for t in _all_texts(fig) if t.get_gid() == gid]:
+            extent = text.get_window_extent(renderer)
+            tolerance = 1.0
+            if (extent.x0 < box.x0 - tolerance or extent.x1 > box.x1 + tolerance
+                    or extent.y0 < box.y0 - tolerance or extent.y1 > box.y1 + tolerance):
+                problems.append(f"{name} en partie hors de la figure (trop long ou mal placé)")
+    return problems
+
+
+def contract_problems(fig: Figure, *, synthetic: bool | None) -> list[str]:
+    """Every way `fig` breaks the contract (empty when it is fine); `synthetic=None` skips that check."""
+    problems = []
+    title = fig.get_suptitle().strip()
+    if not title:
+        problems.append("titre absent (finish_figure(title=…))")
+    problems += _label_problems(fig)
+    sources = [text for text in _all_texts(fig) if text.get_gid() == SOURCE_GID]
+    if not sources:
+        problems.append("ligne « Source : … — Données au … » absente (finish_figure(source=…, as_of=…))")
+    else:
+        for text in sources:
+            content = text.get_text().replace("\n", " ")
+            if not content.startswith(f"Source{NBSP}:") or " — Données au " not in content:
+                problems.append(f"ligne de source mal formée : {content!r}")
+    if synthetic is not None:
+        problems += _synthetic_problems(fig, synthetic)
+    problems += _published_problems(fig)
+    if not problems:
+        problems += _bounds_problems(fig)
+    return problems
+
+
+def check_figure(fig: Figure, *, synthetic: bool) -> Figure:
+    """Raise `FigureContractError` listing every fault of `fig`; `synthetic` says whether its inputs were."""
+    if not isinstance(synthetic, bool):
+        raise TypeError("synthetic must be True or False")
+    problems = contract_problems(fig, synthetic=synthetic)
+    if problems:
+        raise FigureContractError(problems)
+    return fig
+
+
+# --- Saving -----------------------------------------------------------------------------------------------
+
+
+# Constrained layout is not idempotent: each draw starts from the previous positions and moves them by
+# ever smaller amounts (1e-4 of an inch on the second draw, 1e-13 by the fourth), and SVG clip-path ids
+# hash the positions at full precision. Saving therefore lets the layout settle for a fixed number of
+# passes, rounds every axes position to 1e-7 of the figure (far below a pixel), and holds the layout still
+# while every format is written: the formats agree with each other and two saves give the same bytes.
+_LAYOUT_PASSES = 4
+_POSITION_DIGITS = 7
+
+
+@contextmanager
+def _settled_layout(fig: Figure) -> Iterator[None]:
+    engine = fig.get_layout_engine()
+    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+        for _ in range(_LAYOUT_PASSES):
+            fig.draw_without_rendering()
+    for ax in fig.axes:
+        bounds = np.round(ax.get_position(original=True).bounds, _POSITION_DIGITS)
+        # The private setter keeps the axes in the layout (the public one would take them out of it).
+        ax._set_position(Bbox.from_bounds(*bounds), which="both")  # noqa: SLF001
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        yield
+        return
+    fig.set_layout_engine("none")
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
+
+
+def _target(path: Path, fmt: str) -> Path:
+    # Append rather than `with_suffix`, which would eat a dotted name such as « carte.v2 ».
+    return path.with_name(f"{path.name}.{fmt}")
+
+
+def save_figure(
+    fig: Figure,
+    path_without_suffix: Path | str,
+    formats: Sequence[str] = ("svg", "png"),
+    *,
+    dpi: float | None = None,
+) -> list[Path]:
+    """Write `fig` once per format beside `path_without_suffix` (`carte` → `carte.svg`, `carte.png`).
+
+    Each file is written atomically (temporary file in the same folder, then renamed over the target) and
+    deterministically: saving the same figure twice gives the same bytes. A figure without its title or
+    caption is refused: nothing unsourced leaves the package.
+    """
+    unknown = [fmt for fmt in formats if fmt not in SAVE_FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"formats must be among {', '.join(SAVE_FORMATS)}; got {list(formats)!r}")
+    problems = contract_problems(fig, synthetic=None)
+    if problems:
+        raise FigureContractError(problems)
+    path = Path(path_without_suffix)
+    written = []
+    with mpl.rc_context(save_params()), _settled_layout(fig):
+        for fmt in formats:
+            def writer(temporary: Path, fmt: str = fmt) -> None:
+                fig.savefig(temporary, format=fmt, metadata=_METADATA[fmt], dpi=dpi or mpl.rcParams["savefig.dpi"])
+
+            written.append(write_with(_target(path, fmt), writer))
+    return written
+
+
+__all__ = [
+    "FigureContractError",
+    "SYNTHETIC_MENTION",
+    "caption_text",
+    "check_figure",
+    "contract_problems",
+    "data_axes",
+    "finish_figure",
+    "mark_map_axes",
+    "plot_published",
+    "save_figure",
+]

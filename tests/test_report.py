@@ -1,0 +1,142 @@
+"""The PDF report and its workbook: built from the data, readable, reproducible, masked, and refusing bad input."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from am_analytics import load, paths, reference
+from am_analytics.figures.formatting import format_number
+from am_analytics.report.build import build, latest_date
+from am_analytics.report.document import SYNTHETIC_MENTION
+from tests.conftest import REPO
+
+AS_OF = pd.Timestamp("2025-06-30")
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return load(paths.raw_dir(), tmp_path_factory.mktemp("processed"))
+
+
+@pytest.fixture(scope="module")
+def national(data):
+    return build(data, as_of=AS_OF)
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_the_default_as_of_date_is_the_latest_date_in_the_data(data):
+    assert latest_date(data.contracts) == AS_OF
+
+
+def test_pdf_shows_the_key_figures_as_the_indicators_compute_them(national):
+    pdf, _, summary = national
+    text = " ".join(pdf_text(pdf)).replace("\u202f", " ").replace("\u00a0", " ")
+    for value in (summary["contrats_signes"], summary["contrats_actifs"]):
+        assert format_number(value).replace("\u202f", " ") in text
+    assert format_number(summary["etp_actifs"], 1).replace("\u202f", " ") in text
+    assert "Sommaire" in text and "Sources et méthode" in text
+
+
+def test_every_page_says_the_data_is_synthetic_and_is_numbered(national):
+    pages = pdf_text(national[0])
+    assert len(pages) > 10
+    for number, text in enumerate(pages, start=1):
+        assert SYNTHETIC_MENTION in text, f"page {number} lacks the synthetic mention"
+        assert f"page {number} / {len(pages)}" in text
+
+
+def test_rebuilding_gives_identical_bytes(data, national):
+    pdf, workbook, _ = build(data, as_of=AS_OF)
+    assert pdf == national[0]
+    assert workbook == national[1]
+
+
+def test_workbook_has_the_expected_sheets_and_columns(national):
+    workbook = load_workbook(io.BytesIO(national[1]))
+    assert {"Régions", "Départements", "National", "Sources"} <= set(workbook.sheetnames)
+    regions = workbook["Régions"]
+    headers = [cell.value for cell in regions[1]]
+    for header in (
+        "Code région",
+        "Région",
+        "Contrats signés",
+        "Contrats actifs",
+        "ETP actifs",
+        "Contrats pour 100 000 habitants",
+    ):
+        assert header in headers
+    assert regions.freeze_panes == "A2"
+    codes = [row[0] for row in regions.iter_rows(min_row=2, max_row=19, values_only=True)]
+    assert "01" in codes and "84" in codes, "codes stay text with their leading zero"
+    departements = [cell.value for cell in workbook["Départements"][1]]
+    assert departements[:3] == ["Code département", "Département", "Code région"]
+    assert workbook["National"].max_row > 60
+
+
+def test_small_counts_are_masked_in_the_workbook(national):
+    workbook = load_workbook(io.BytesIO(national[1]))
+    values = [cell for row in workbook["Formation"].iter_rows(min_row=2, values_only=True) for cell in row]
+    assert "< 5" in values
+    numbers = [v for v in values if isinstance(v, int | float)]
+    assert not any(1 <= v <= 4 for v in numbers if float(v).is_integer()), "a count under 5 is shown"
+
+
+@pytest.mark.parametrize("region", ["84", "06"])
+def test_regional_report_details_its_departements(data, region):
+    pdf, workbook, summary = build(data, as_of=AS_OF, region=region)
+    text = " ".join(pdf_text(pdf))
+    name = {"84": "Auvergne-Rhône-Alpes", "06": "Mayotte"}[region]
+    assert name in text
+    sheet = load_workbook(io.BytesIO(workbook))["Départements"]
+    region_rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[2] is not None]
+    expected = reference.departements().query("region_code == @region")["code"]
+    assert {row[0] for row in region_rows} == set(expected)
+    assert {row[2] for row in region_rows} == {region}
+    assert summary["contrats_signes"] == len(data.contracts[data.contracts["region"] == region])
+
+
+def _cli(*args: str, env_key: str = "report-test") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "am_analytics.report", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"AM_ANALYTICS_KEY": env_key, "PATH": "/usr/bin:/bin", "HOME": str(REPO / ".pytest_cache")},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--region", "Bretange"], "Bretagne (53)"),
+        (["--as-of", "2031-01-01"], "après la dernière date"),
+        (["--as-of", "2018-01-01"], "avant le début"),
+        (["--as-of", "31/02/2024"], "date invalide"),
+    ],
+)
+def test_bad_options_exit_2_with_a_clear_message(tmp_path, args, words):
+    result = _cli(*args, "--output", str(tmp_path / "r.pdf"))
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_invalid_data_exits_3_and_writes_nothing(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "contrats.csv").write_text("N° contrat;RPPS;Département\nC1;99100000001;13\n", encoding="utf-8")
+    result = _cli("--data-dir", str(raw), "--output", str(tmp_path / "out" / "r.pdf"))
+    assert result.returncode == 3, result.stderr
+    assert "contrats.csv" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
