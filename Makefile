@@ -24,8 +24,8 @@ venv: $(STAMP) ## Create .venv if missing and install the package with all its e
 report: $(STAMP) ## Write the PDF report from data/raw (options: make report ARGS="--region 84")
 	$(PY) -m am_analytics.report $(ARGS)
 
-test: $(STAMP) ## Run the whole test suite
-	$(PY) -m pytest $(ARGS)
+test: $(STAMP) ## Run the whole test suite (in parallel, one worker per core)
+	$(PY) -m pytest -n auto $(ARGS)
 
 lab: $(STAMP) ## Open JupyterLab with a kernel registered for this environment
 	$(PY) -m ipykernel install --user --name am_analytics --display-name "Python (am_analytics)"

@@ -140,3 +140,14 @@ def test_invalid_data_exits_3_and_writes_nothing(tmp_path):
     assert result.returncode == 3, result.stderr
     assert "contrats.csv" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", sorted(reference.regions()["region_code"]))
+def test_the_report_builds_for_every_region(data, region):
+    pdf, workbook, summary = build(data, as_of=AS_OF, region=region)
+    pages = pdf_text(pdf)
+    assert reference.regions().set_index("region_code").loc[region, "region_name"] in pages[0]
+    assert all(SYNTHETIC_MENTION in page for page in pages)
+    assert load_workbook(io.BytesIO(workbook))["Régions"].max_row >= 19
+    assert summary["contrats_signes"] >= 0

@@ -28,6 +28,14 @@ from am_analytics.report.workbook import build_workbook
 SOURCE_CONTRACTS = charts.SOURCE_CONTRACTS
 SURVEY_FIELDWORK = "2021-02-01"  # the satisfaction survey's fieldwork month (February 2021)
 GROUP_LABELS = {"ensemble": "Ensemble", "medecin": "Médecins", "assistant": "Assistants"}
+# How the reference table (unaccented, as collected) names who set each target, written for a reader
+SET_BY_LABELS = {
+    "Plan Ma sante 2022": "plan « Ma santé 2022 »",
+    "Ministre de la Sante (CNR sante)": "ministre de la Santé (CNR santé)",
+    "President de la Republique": "président de la République",
+    "Cnam": "Cnam",
+    "Convention medicale 2024-2029": "convention médicale 2024-2029",
+}
 STATUS_LABELS = {
     "atteint_a_temps": "atteint à temps",
     "atteint_en_retard": "atteint en retard",
@@ -193,7 +201,7 @@ def targets_table(progress: pd.DataFrame, projections: pd.DataFrame) -> Publishe
         + " "
         + frame["unite"].astype(str).replace({"etp": "ETP"})
         + " — "
-        + frame["fixe_par"].astype(str),
+        + frame["fixe_par"].map(lambda who: SET_BY_LABELS.get(who, who)),
     )
     return published_table(
         "Objectifs",
@@ -619,7 +627,8 @@ def _key_figures(
         note = f"échéance {format_date(target['echeance'])} ; {STATUS_LABELS.get(target['statut'], target['statut'])}"
         figures.append(
             KeyFigure(
-                f"Objectif {format_number(target['valeur_cible'])} {unit} ({target['fixe_par']})",
+                f"Objectif {format_number(target['valeur_cible'])} {unit} "
+                f"({SET_BY_LABELS.get(target['fixe_par'], target['fixe_par'])})",
                 format_percent(target["part_atteinte"], 1),
                 note,
             )

@@ -122,6 +122,7 @@ class ReportDocument(FPDF):
                 "calibrées sur les chiffres nationaux publiés. Ses chiffres ne sont pas des chiffres réels.",
                 new_x="LMARGIN",
                 new_y="NEXT",
+                align=Align.L,
             )
             self.set_text_color(*INK)
         self.ln(6)
@@ -129,7 +130,7 @@ class ReportDocument(FPDF):
         self.ln(4)
         self.set_font(FONT, "", 9)
         for line in lines:
-            self.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT", align=Align.L)
         self._in_cover = False
 
     def _key_figure_grid(self, key_figures: Sequence[KeyFigure], columns: int = 3) -> None:
@@ -146,7 +147,7 @@ class ReportDocument(FPDF):
             self.set_xy(x + 2.5, y + 2)
             self.set_font(FONT, "", 7.5)
             self.set_text_color(*MUTED)
-            self.multi_cell(width - 5, 3.3, figure.label, max_line_height=3.3)
+            self.multi_cell(width - 5, 3.3, figure.label, max_line_height=3.3, align=Align.L)
             self.set_xy(x + 2.5, y + 9)
             self.set_font(FONT, "B", 15)
             self.set_text_color(*ACCENT)
@@ -155,7 +156,7 @@ class ReportDocument(FPDF):
             self.set_font(FONT, "", 7.5)
             self.set_text_color(*MUTED)
             self.set_font(FONT, "", 6.5)
-            self.multi_cell(width - 5, 3, figure.note, max_line_height=3)
+            self.multi_cell(width - 5, 3, figure.note, max_line_height=3, align=Align.L)
             self.set_text_color(*INK)
             self.set_xy(self.l_margin, y)
         if key_figures:
@@ -178,7 +179,7 @@ class ReportDocument(FPDF):
     def paragraph(self, text: str, *, size: float = 9.5, style: str = "", color=INK) -> None:
         self.set_font(FONT, style, size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align=Align.L)
         self.set_text_color(*INK)
         self.ln(1.5)
 

@@ -1,0 +1,108 @@
+"""Every chart of the notebooks and the report honours the figure contract, on real-looking and real data."""
+
+from __future__ import annotations
+
+import pytest
+
+import am_analytics.indicators as ind
+from am_analytics.figures import charts
+from am_analytics.figures.contract import SYNTHETIC_MENTION, check_figure
+from am_analytics.indicators.survey import satisfaction_distribution
+from tests.indicator_helpers import make_contracts
+
+AS_OF = "2025-06-30"
+
+
+def contracts():
+    rows = []
+    for year in range(2019, 2026):
+        for month in (1, 4, 7, 10):
+            if (year, month) < (2019, 10) or (year, month) > (2025, 4):
+                continue
+            for departement, background in (("01", "infirmier"), ("13", "secretaire_medicale"), ("976", "inconnu")):
+                rows.append(
+                    {"date_signature": f"{year}-{month:02d}-10", "departement": departement,
+                     "profil_origine": background, "etp_option": "1/2"}
+                )
+    return make_contracts(rows)
+
+
+def all_charts(synthetic: bool):
+    frame = contracts()
+    kw = {"as_of": AS_OF, "synthetic": synthetic}
+    monthly = ind.monthly_series(frame, **kw)
+    progress = ind.target_progress(frame, **kw)
+    cross = ind.published_cross_check(frame, **kw)
+    survey_rows = make_survey()
+    return {
+        "rollout": charts.rollout_chart(monthly, progress, ind.target_projections(frame, **kw), cross),
+        "fte": charts.fte_chart(monthly, progress, cross),
+        "regions": charts.regions_ranked_chart(ind.by_region(frame, **kw), national=ind.national_totals(frame, **kw)),
+        "backgrounds": charts.background_by_region_chart(ind.background_shares_by_region(frame, **kw)),
+        "mix": charts.mix_by_period_chart(ind.zone_mix(frame, period="annee", **kw), title="Zonage", what="zone"),
+        "funding": charts.funding_chart(ind.expected_aid_by_year(frame, **kw)),
+        "training": charts.training_overdue_chart(ind.overdue_by_region(frame, **kw)),
+        "likert": charts.likert_chart(satisfaction_distribution(survey_rows, synthetic=synthetic), as_of="2021-02-01"),
+        "quality": charts.quality_chart(ind.file_quality(manifest(synthetic)), as_of=AS_OF),
+    }
+
+
+def make_survey():
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "type_repondant": ["medecin", "medecin", "assistant"],
+            "poids": [1.0, 1.2, 0.8],
+            "satisfaction": pd.array([1, 3, 2], dtype="Int64"),
+        }
+    )
+
+
+def manifest(synthetic: bool) -> dict:
+    return {
+        "synthetic": synthetic,
+        "files": [
+            {"file": "a.csv", "dataset": "contracts", "rows_read": 10, "rows_kept": 8, "rows_merged": 1,
+             "rows_quarantined": 1, "quarantine_reasons": {"departement_inconnu": 1}, "synthetic": synthetic}
+        ],
+    }
+
+
+@pytest.mark.parametrize("synthetic", [True, False])
+def test_every_chart_meets_the_contract(synthetic):
+    for name, fig in all_charts(synthetic).items():
+        try:
+            check_figure(fig, synthetic=synthetic)
+        except Exception as error:  # name the chart that broke the contract
+            raise AssertionError(f"{name}: {error}") from error
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+
+
+def test_the_synthetic_mention_appears_exactly_when_the_data_is_synthetic():
+    for name, fig in all_charts(True).items():
+        assert SYNTHETIC_MENTION in _texts(fig), name
+    for name, fig in all_charts(False).items():
+        assert SYNTHETIC_MENTION not in _texts(fig), name
+
+
+def test_rollout_draws_published_figures_and_targets_distinctly():
+    fig = all_charts(True)["rollout"]
+    labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert "Chiffres publiés" in labels
+    text = _texts(fig)
+    assert "Objectif 4\u202f000 (fin 2022)" in text and "Objectif 15\u202f000 (fin 2029)" in text
+
+
+def test_a_region_without_population_reads_not_available_not_zero():
+    text = _texts(all_charts(True)["regions"])
+    assert "n.d." in text
+
+
+def test_funding_is_labelled_in_french_units():
+    fig = all_charts(True)["funding"]
+    assert fig.axes[0].get_ylabel() == "Aide attendue (millions d'euros)"
+    assert "M€" in _texts(fig)
