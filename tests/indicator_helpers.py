@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from am_analytics.prepare.contracts import COLUMNS as CONTRACT_COLUMNS
 from am_analytics.vocabulary import ETP_OPTIONS
 
 DEFAULTS = {
@@ -46,24 +47,8 @@ def make_contracts(rows: Iterable[Mapping[str, object]]) -> pd.DataFrame:
     return frame
 
 
-COLUMNS = [
-    "contrat_id",
-    "medecin_id",
-    "date_signature",
-    "date_fin",
-    "departement",
-    "region",
-    "specialite",
-    "zone",
-    "etp_option",
-    "etp",
-    "profil_origine",
-    "formation",
-    "date_prise_fonction",
-    "aide_versee_eur",
-    "source_file",
-    "source_line",
-]
+# the processed schema: the step's canonical columns, then where each row came from
+COLUMNS = [*CONTRACT_COLUMNS, "source_file", "source_line"]
 DEFAULTS["source_file"] = "test.csv"
 
 
