@@ -54,21 +54,21 @@ def _level(region: pd.Series, departement: pd.Series) -> pd.Series:
     return pd.Series(level, index=region.index, dtype="string")
 
 
+def _year_reason(year: pd.Series) -> pd.Series:
+    """`annee_invalide` for a year that is not a whole year of the scheme's life (2019 onwards)."""
+    impossible = year.notna() & ((year % 1 != 0) | (year < SCHEME_START.year) | (year > 2100))
+    return pd.Series(np.where(impossible.fillna(False), "annee_invalide", None), index=year.index, dtype="string")
+
+
 def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
+    """One open-data file: each row classified (france, region, departement) with its canonical code."""
     region_code = _cells(raw, header_of, "code_region").fillna(_cells(raw, header_of, "libelle_region"))
     dept_code = _cells(raw, header_of, "code_departement").fillna(_cells(raw, header_of, "libelle_departement"))
-    level = _level(region_code.fillna(_cells(raw, header_of, "libelle_region")), dept_code)
+    level = _level(region_code, dept_code)
 
     years = v.normalise_numbers(_cells(raw, header_of, "annee"), required=True)
     year = years["value"]
-    bad_year = years["reason"].fillna(
-        pd.Series(
-            np.where(
-                year.notna() & ((year % 1 != 0) | (year < SCHEME_START.year) | (year > 2100)), "annee_invalide", None
-            ),
-            dtype="string",
-        )
-    )
+    bad_year = years["reason"].fillna(_year_reason(year))
     counts = v.normalise_numbers(_cells(raw, header_of, "nombre_contrats"))
     rates = v.normalise_numbers(_cells(raw, header_of, "taux_recours_pct"))
 
@@ -109,10 +109,20 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
     return StepResult(frame=frame[[*COLUMNS, "territoire"]], problems=problems)
 
 
+# About 100 000 doctors practise in France (DREES): a count above a million contracts for one territory is no
+# count at all (10^30 would also overflow the integer column: it must never reach it).
+MAX_CONTRACTS = 1_000_000
+_TOO_LARGE_MESSAGE = f"nombre invraisemblable (plus de {MAX_CONTRACTS:_} contrats)".replace("_", "\u202f")
+
 _SCHEMA = pa.DataFrameSchema(
     {
         "nombre_contrats": pa.Column(
-            "Float64", pa.Check(lambda s: s.ge(0) | s.isna(), name="nombre_negatif"), nullable=True
+            "Float64",
+            [
+                pa.Check(lambda s: s.ge(0) | s.isna(), name="nombre_negatif"),
+                pa.Check(lambda s: s.le(MAX_CONTRACTS) | s.isna(), name="nombre_invalide"),
+            ],
+            nullable=True,
         ),
         "taux_recours_pct": pa.Column(
             "Float64", pa.Check(lambda s: s.between(0, 100) | s.isna(), name="pourcentage_invalide"), nullable=True
@@ -127,7 +137,8 @@ def duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def validate(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     problems = validate_frame(frame, _SCHEMA)
-    return problems
+    too_large = (problems["reason"] == "nombre_invalide") & (problems["column"] == "nombre_contrats")
+    return problems.assign(message=problems["message"].mask(too_large, _TOO_LARGE_MESSAGE))
 
 
 def finish(frame: pd.DataFrame) -> pd.DataFrame:
