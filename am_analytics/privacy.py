@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from am_analytics import atomic, paths
+from am_analytics import paths
 from am_analytics.distinct import resolve_distinct
 
 KEY_ENVIRONMENT_VARIABLE = "AM_ANALYTICS_KEY"
@@ -35,9 +35,28 @@ def load_key(key_file: Path | None = None) -> bytes:
         return from_environment.encode("utf-8")
     key_file = key_file or default_key_file()
     if not key_file.exists():
-        atomic.write_text(key_file, secrets.token_hex(32) + "\n")
-        key_file.chmod(0o600)
+        _create_key_file(key_file)
     return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _create_key_file(key_file: Path) -> None:
+    """Write a new random key, readable by its owner only, unless another process got there first.
+
+    The key is written completely under a temporary name, then linked to its final name, which fails if
+    the file exists: two runs starting together end up with the same key, never with two.
+    """
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = key_file.with_name(f".{key_file.name}.{os.getpid()}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temporary, key_file)
+        except FileExistsError:
+            pass
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:

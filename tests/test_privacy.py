@@ -43,3 +43,19 @@ def test_key_file_is_created_once_private_and_reused(monkeypatch, tmp_path):
 
 def test_key_file_is_ignored_by_git(repo):
     assert privacy.KEY_FILE_NAME in (repo / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_two_processes_creating_the_key_together_share_one_key(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.delenv(privacy.KEY_ENVIRONMENT_VARIABLE, raising=False)
+    key_file = tmp_path / "key"
+    code = (
+        "from pathlib import Path; from am_analytics import privacy; "
+        f"print(privacy.load_key(Path({str(key_file)!r})).decode())"
+    )
+    runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    keys = {run.communicate()[0].strip() for run in runs}
+    assert keys == {key_file.read_text(encoding="utf-8").strip()}
+    assert list(tmp_path.iterdir()) == [key_file], "no temporary file is left behind"
