@@ -1,0 +1,263 @@
+"""The dashboard notebooks: committed clean, one literal parameters cell, and every one runs on the demo data."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from am_analytics import dashboards as db
+from am_analytics import paths
+from am_analytics.errors import UsageError
+from am_analytics.schedule import NotebookSpec, Run, execute_runs, kernel_for_runs, notebook_parameters
+from am_analytics.schedule.plan import NotebookError
+
+from .conftest import REPO
+
+NOTEBOOKS_DIR = REPO / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+EXPECTED = {
+    "01_deploiement_national": {"data_dir", "processed_dir", "as_of"},
+    "02_tableau_de_bord_regional": {"data_dir", "processed_dir", "as_of", "region"},
+    "03_profils_d_origine": {"data_dir", "processed_dir", "as_of", "profil_origine"},
+    "04_enquete_satisfaction": {"data_dir", "processed_dir", "as_of"},
+    "05_qualite_des_donnees": {"data_dir", "processed_dir", "as_of"},
+}
+TEST_KEY = "notebooks-test"
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+# --- What is committed ----------------------------------------------------------------------------------
+
+
+def test_every_dashboard_notebook_is_committed():
+    assert {path.stem for path in NOTEBOOKS} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_holds_no_outputs(path):
+    dirty = [index for index, cell in enumerate(_read(path).cells)
+             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    assert not dirty, f"{path.name} : cellules avec sorties ou numéro d'exécution {dirty} ; les effacer avant commit"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_exactly_one_parameters_cell_of_literals(path):
+    notebook = _read(path)
+    tagged = [cell for cell in notebook.cells if "parameters" in cell.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, f"{path.name} : {len(tagged)} cellules « parameters »"
+    assert tagged[0].cell_type == "code"
+    for statement in ast.parse(tagged[0].source).body:
+        assert isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name), (
+            f"{path.name} ligne {statement.lineno} : pas une affectation simple")
+        ast.literal_eval(statement.value)  # raises on anything computed
+    assert set(notebook_parameters(notebook, path.name)) == EXPECTED[path.stem]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_default_to_none_and_are_text_when_given(path):
+    # None means « the default »; a value passed by the scheduler is text, so defaults must not be numbers
+    assert all(value is None for value in notebook_parameters(_read(path)).values())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_opens_with_a_french_purpose_paragraph_and_uses_python3(path):
+    notebook = _read(path)
+    first = notebook.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    assert len(first.source.split("\n\n", 1)[-1]) > 100, "un paragraphe qui dit à quoi sert le notebook"
+    assert notebook.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_stays_thin(path):
+    # notebooks present results: short cells calling the package, no pipeline logic
+    for cell in _read(path).cells:
+        if cell.cell_type == "code":
+            assert len(cell.source.splitlines()) <= 10, f"{path.name} : cellule trop longue :\n{cell.source}"
+            assert "def " not in cell.source and "import pandas" not in cell.source
+
+
+def test_parameters_check_rejects_a_computed_value():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("region = None\nas_of = str(2025)")])
+    notebook.cells[0].metadata["tags"] = ["parameters"]
+    with pytest.raises(NotebookError, match="as_of"):
+        notebook_parameters(notebook)
+
+
+def test_parameters_check_rejects_two_parameters_cells():
+    cells = [nbformat.v4.new_code_cell("a = 1"), nbformat.v4.new_code_cell("b = 2")]
+    for cell in cells:
+        cell.metadata["tags"] = ["parameters"]
+    with pytest.raises(NotebookError, match="2 cellules"):
+        notebook_parameters(nbformat.v4.new_notebook(cells=cells))
+
+
+# --- The package helpers the notebooks call --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "code"), [("01", "01"), ("1", "01"), ("Guadeloupe", "01"), ("Bretagne", "53"),
+                                            ("Midi-Pyrénées", "76"), (None, None), ("", None), ("  ", None)])
+def test_region_parameter_accepts_codes_and_names(text, code):
+    assert db.resolve_region(text) == code
+
+
+def test_unknown_region_is_a_usage_error_naming_close_regions():
+    with pytest.raises(UsageError, match="Bretag"):
+        db.resolve_region("Bretagn")
+
+
+@pytest.mark.parametrize(("text", "code"), [("infirmier", "infirmier"), ("Infirmier·ère", "infirmier"),
+                                            ("IDE", "infirmier"), ("secretaire_medicale", "secretaire_medicale"),
+                                            (None, None)])
+def test_background_parameter_accepts_codes_and_labels(text, code):
+    assert db.resolve_profil(text) == code
+
+
+def test_unknown_background_is_a_usage_error_listing_the_known_ones():
+    with pytest.raises(UsageError, match="secretaire_medicale"):
+        db.resolve_profil("astronaute")
+
+
+def _contracts(*days: str) -> pd.DataFrame:
+    return pd.DataFrame({"date_signature": pd.to_datetime(list(days)), "date_fin": pd.NaT})
+
+
+def test_as_of_defaults_to_the_latest_date_in_the_data():
+    assert db.resolve_as_of(None, _contracts("2020-01-10", "2024-03-31")) == pd.Timestamp("2024-03-31")
+
+
+@pytest.mark.parametrize("text", ["2024-03-01", "01/03/2024"])
+def test_as_of_is_read_in_iso_or_french_form(text):
+    assert db.resolve_as_of(text, _contracts("2024-03-31")) == pd.Timestamp("2024-03-01")
+
+
+@pytest.mark.parametrize(("text", "problem"), [("2030-01-01", "après"), ("2019-01-01", "avant"),
+                                               ("demain", "date invalide")])
+def test_as_of_outside_the_data_or_unreadable_is_a_usage_error(text, problem):
+    with pytest.raises(UsageError, match=problem):
+        db.resolve_as_of(text, _contracts("2024-03-31"))
+
+
+def test_parse_date_keeps_dates():
+    assert db.parse_date(date(2024, 1, 2)) == date(2024, 1, 2)
+
+
+def test_banner_says_synthetic_only_for_synthetic_data():
+    assert db.SYNTHETIC_BANNER in db.synthetic_banner(True)._repr_html_()
+    assert db.synthetic_banner(False) is None
+
+
+def test_table_html_shows_the_masked_table_never_a_small_count():
+    regions = pd.DataFrame({"code": ["01"], "nom": ["Guadeloupe"], "signes": [3], "actifs": [2], "etp_actifs": [1.5],
+                            "actifs_pour_100k_hab": [0.5], "actifs_mg_pour_100_mg_estimes": [0.1],
+                            "part_nationale_signes": [0.001], "croissance_actifs_12m": [0.1]})
+    nation = regions.assign(code="FR", nom="France entière", signes=900, actifs=800)
+    text = db.table_html(db.key_figures_table(regions, nation, "01"))._repr_html_()
+    assert "&lt; 5" in text and ">3<" not in text and ">2<" not in text
+    assert "Source :" in text and "900" in text
+
+
+def test_text_is_escaped_in_html():
+    assert db.text_html("a < b & c").html == "<p>a &lt; b &amp; c</p>"
+
+
+# --- Every notebook runs on the demo data ---------------------------------------------------------------
+
+RUNS = [
+    ("01_deploiement_national", {}),
+    ("02_tableau_de_bord_regional", {"region": "04"}),  # La Réunion, overseas
+    ("02_tableau_de_bord_regional", {"region": "Bretagne"}),  # by name
+    ("03_profils_d_origine", {"profil_origine": "Infirmier·ère"}),
+    ("03_profils_d_origine", {}),
+    ("04_enquete_satisfaction", {}),
+    ("05_qualite_des_donnees", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Every notebook run once through papermill, two at a time, on the repository's demo data prepared
+    into a temporary folder (the notebooks' `processed_dir` parameter: nothing is written into the repo)."""
+    from am_analytics.loading import load
+
+    processed = tmp_path_factory.mktemp("processed")
+    out = tmp_path_factory.mktemp("executed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AM_ANALYTICS_KEY", TEST_KEY)  # the kernels inherit it: the same key, no re-preparation
+        load(paths.raw_dir(), processed)
+        common = {"data_dir": str(paths.raw_dir()), "processed_dir": str(processed)}
+        runs = []
+        for name, extra in RUNS:
+            spec = NotebookSpec.read(NOTEBOOKS_DIR / f"{name}.ipynb")
+            region = db.resolve_region(extra.get("region"))
+            variant = "nom" if extra.get("region", "").isalpha() else ("profil" if "profil_origine" in extra else None)
+            runs.append(Run(spec, region, {**common, **extra}, variant))
+        kernel = kernel_for_runs(tmp_path_factory.mktemp("kernel"))
+        outcomes = execute_runs(runs, out, workers=2, kernel_name=kernel, timeout=300)
+    return {f"{name}:{sorted(extra.values())}": (outcome, out) for (name, extra), outcome in zip(RUNS, outcomes,
+                                                                                                  strict=True)}
+
+
+def _key(name: str, extra: dict) -> str:
+    return f"{name}:{sorted(extra.values())}"
+
+
+def _outputs(notebook: nbformat.NotebookNode) -> list[dict]:
+    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "extra"), RUNS, ids=[f"{n[:2]}-{'-'.join(e.values()) or 'defaut'}" for n, e in RUNS])
+def test_notebook_runs_on_demo_data_and_shows_the_synthetic_banner(executed, name, extra):
+    outcome, out = executed[_key(name, extra)]
+    assert outcome.ok, f"{name} {extra} : {outcome.error}"
+    notebook = nbformat.read(out / outcome.ipynb, as_version=4)
+    outputs = _outputs(notebook)
+    html_outputs = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert db.SYNTHETIC_BANNER in html_outputs
+    assert not [o for o in outputs if o.get("output_type") == "error" or o.get("name") == "stderr"], (
+        "ni erreur ni avertissement dans un tableau de bord")
+    page = (out / outcome.html).read_text(encoding="utf-8")
+    assert db.SYNTHETIC_BANNER in page and "open_dashboard" not in page, "HTML sans code, avec la mention"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "extra"), [r for r in RUNS if r[0] != "05_qualite_des_donnees"],
+                         ids=lambda value: value if isinstance(value, str) else "")
+def test_figures_display_as_images(executed, name, extra):
+    outcome, out = executed[_key(name, extra)]
+    notebook = nbformat.read(out / outcome.ipynb, as_version=4)
+    assert any("image/png" in o.get("data", {}) for o in _outputs(notebook))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("region", "label"), [("04", "La Réunion"), ("Bretagne", "Bretagne")])
+def test_regional_dashboard_shows_the_region_asked_for(executed, region, label):
+    outcome, out = executed[_key("02_tableau_de_bord_regional", {"region": region})]
+    notebook = nbformat.read(out / outcome.ipynb, as_version=4)
+    header = next(o for o in _outputs(notebook) if db.SYNTHETIC_BANNER in o.get("data", {}).get("text/html", ""))
+    assert f"<strong>{label}</strong>" in header["data"]["text/html"]
+
+
+@pytest.mark.slow
+def test_background_dashboard_shows_the_background_asked_for(executed):
+    outcome, out = executed[_key("03_profils_d_origine", {"profil_origine": "Infirmier·ère"})]
+    page = (out / outcome.html).read_text(encoding="utf-8")
+    assert "France entière — Infirmier·ère" in page
+
+    def images(key: str) -> int:
+        outcome, out = executed[key]
+        notebook = nbformat.read(out / outcome.ipynb, as_version=4)
+        return sum("image/png" in o.get("data", {}) for o in _outputs(notebook))
+
+    # the map of one background's share by region is drawn only when a background is chosen
+    chosen = images(_key("03_profils_d_origine", {"profil_origine": "Infirmier·ère"}))
+    assert chosen == images(_key("03_profils_d_origine", {})) + 1

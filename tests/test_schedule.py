@@ -1,0 +1,224 @@
+"""Scheduled runs: which notebook runs for which region, usage errors before anything runs, and a batch with one
+failing run (the others complete; the exit status, the summary and the index name the failing cell)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from am_analytics import paths
+from am_analytics.cli import run as run_command
+from am_analytics.errors import UsageError
+from am_analytics.schedule import NotebookSpec, Run, execute_run, plan_runs, select_notebooks
+from am_analytics.schedule.__main__ import main, resolve_regions
+
+from .conftest import REPO
+
+NOTEBOOKS_DIR = REPO / "notebooks"
+TEST_KEY = "schedule-test"
+
+
+def _spec(name: str, parameters: dict) -> NotebookSpec:
+    return NotebookSpec(name=name, path=Path(f"/nowhere/{name}.ipynb"), parameters=parameters)
+
+
+NATIONAL = _spec("01_national", {"data_dir": None, "as_of": None})
+REGIONAL = _spec("02_regional", {"data_dir": None, "as_of": None, "region": None})
+
+
+def _notebook(path: Path, cells: list[str], parameters: str) -> Path:
+    """A small test notebook: a purpose paragraph, a parameters cell, then `cells`."""
+    notebook = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(parameters)
+    params.metadata["tags"] = ["parameters"]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Essai\n\nNotebook de test."), params,
+                      *(nbformat.v4.new_code_cell(source) for source in cells)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+# --- Planning ---------------------------------------------------------------------------------------------
+
+
+def test_regional_notebooks_run_once_per_region_and_national_ones_once():
+    runs = plan_runs([NATIONAL, REGIONAL], ["01", "84"], {"data_dir": "/d", "as_of": "2025-06-30"})
+    assert [(r.notebook.name, r.region) for r in runs] == [("01_national", None), ("02_regional", "01"),
+                                                           ("02_regional", "84")]
+
+
+def test_region_code_01_is_passed_as_the_text_01():
+    run = plan_runs([REGIONAL], ["01"], {})[0]
+    assert run.parameters["region"] == "01" and isinstance(run.parameters["region"], str)
+    assert run.stem == "02_regional_01"
+
+
+def test_only_parameters_a_notebook_declares_are_passed_and_all_as_text():
+    runs = plan_runs([_spec("03_x", {"as_of": None})], ["84"], {"data_dir": "/d", "as_of": "2025-06-30",
+                                                               "processed_dir": None})
+    assert runs[0].parameters == {"as_of": "2025-06-30"}
+
+
+def test_every_regional_run_is_named_after_its_region():
+    run = plan_runs([REGIONAL], ["84"], {})[0]
+    assert run.territory == "84 Auvergne-Rhône-Alpes"
+    assert plan_runs([NATIONAL], ["84"], {})[0].territory == "France entière"
+
+
+def test_the_committed_regional_dashboard_is_the_only_regional_notebook():
+    from am_analytics.schedule import discover_notebooks
+
+    assert [s.name for s in discover_notebooks(NOTEBOOKS_DIR) if s.regional] == ["02_tableau_de_bord_regional"]
+
+
+@pytest.mark.parametrize(("wanted", "chosen"), [(["02"], ["02_regional"]), (["01_national.ipynb", "02_regional"],
+                                                                          ["01_national", "02_regional"])])
+def test_notebooks_are_chosen_by_name_or_number(wanted, chosen):
+    assert [s.name for s in select_notebooks([NATIONAL, REGIONAL], wanted)] == chosen
+
+
+def test_an_unknown_notebook_is_a_usage_error_listing_the_known_ones():
+    with pytest.raises(UsageError, match="01_national, 02_regional"):
+        select_notebooks([NATIONAL, REGIONAL], ["07"])
+
+
+def test_regions_all_means_the_18_regions_and_names_are_accepted():
+    assert len(resolve_regions("all")) == 18
+    assert resolve_regions("84, Bretagne,84") == ["84", "53"]
+
+
+# --- Usage errors: exit 2, nothing run or written ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    from am_analytics.loading import load
+
+    folder = tmp_path_factory.mktemp("processed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AM_ANALYTICS_KEY", TEST_KEY)
+        load(paths.raw_dir(), folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--regions", "99"], "--regions"),
+        (["--notebooks", "inexistant"], "--notebooks"),
+        (["--as-of", "30-06-2025"], "date invalide"),
+        (["--as-of", "2031-01-01"], "après la dernière date"),
+        (["--workers", "0"], "--workers"),
+        (["--timeout", "0"], "--timeout"),
+        (["--data-dir", "/nulle/part"], "introuvable"),
+    ],
+)
+def test_bad_options_exit_2_before_anything_runs(options, message, processed, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AM_ANALYTICS_KEY", TEST_KEY)
+    out = tmp_path / "runs"
+    code = run_command(main, ["--processed-dir", str(processed), "--out", str(out), *options])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists(), "rien n'est écrit quand une option est refusée"
+
+
+# --- A batch with one failing run ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def batch(processed, tmp_path_factory):
+    """Two regions (one overseas, code 01) × two regional notebooks: the committed dashboard and a test
+    notebook that prints the region it received and fails on purpose for region 84."""
+    notebooks = tmp_path_factory.mktemp("notebooks")
+    shutil.copy(NOTEBOOKS_DIR / "02_tableau_de_bord_regional.ipynb", notebooks)
+    _notebook(notebooks / "99_essai.ipynb",
+              ["print(repr(region), type(region).__name__)",
+               'if region == "84":\n    raise RuntimeError("échec voulu pour la région 84")',
+               'print("fin")'],
+              "data_dir = None\nprocessed_dir = None\nas_of = None\nregion = None")
+    out = tmp_path_factory.mktemp("runs")
+    env = {**os.environ, "AM_ANALYTICS_KEY": TEST_KEY}
+    result = subprocess.run(
+        [sys.executable, "-m", "am_analytics.schedule", "--regions", "01,84", "--notebooks", "02,99",
+         "--notebooks-dir", str(notebooks), "--processed-dir", str(processed), "--out", str(out),
+         "--workers", "2", "--timeout", "120"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    folder = out / "2025-06-30"
+    return result, folder
+
+
+@pytest.mark.slow
+def test_one_failing_run_gives_exit_1_and_names_its_cell(batch):
+    result, _ = batch
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "99_essai — 84 Auvergne-Rhône-Alpes : échec à la cellule d'index 3 (In [4]) : RuntimeError" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_other_runs_complete_with_a_progress_line_each(batch):
+    result, folder = batch
+    lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(lines) == 4 and {line.split("]")[0] for line in lines} == {"[1/4", "[2/4", "[3/4", "[4/4"}
+    assert any("02_tableau_de_bord_regional — 01 Guadeloupe : ok (" in line for line in lines)
+    assert any(line.endswith(" s)") and ", " not in line.split("(")[-1] for line in lines)  # 12,3 s: French decimal
+    for name in ("02_tableau_de_bord_regional_01", "02_tableau_de_bord_regional_84", "99_essai_01", "99_essai_84"):
+        assert (folder / f"{name}.ipynb").is_file() and (folder / f"{name}.html").is_file(), name
+
+
+@pytest.mark.slow
+def test_summary_records_each_run_with_the_failing_cell(batch):
+    _, folder = batch
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["runs_total"], summary["runs_ok"], summary["runs_failed"]) == (4, 3, 1)
+    assert summary["as_of"] == "2025-06-30" and summary["synthetic"] is True
+    failed = [r for r in summary["runs"] if r["status"] == "failed"]
+    assert [(r["notebook"], r["region"]) for r in failed] == [("99_essai", "84")]
+    error = failed[0]["error"]
+    # index 3 in the committed notebook; In [4] because the injected parameters cell ran too
+    assert (error["cell_index"], error["execution_count"], error["exception"]) == (3, 4, "RuntimeError")
+    assert error["message"] == "échec voulu pour la région 84"
+    for record in summary["runs"]:
+        assert record["duration_s"] > 0 and record["parameters"]["as_of"] == "2025-06-30"
+        assert all(isinstance(value, str) for value in record["parameters"].values())
+
+
+@pytest.mark.slow
+def test_region_01_reaches_the_notebook_as_the_string_01(batch):
+    _, folder = batch
+    notebook = nbformat.read(folder / "99_essai_01.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
+    assert "'01' str" in printed
+    dashboard = nbformat.read(folder / "02_tableau_de_bord_regional_01.ipynb", as_version=4)
+    injected = next(c for c in dashboard.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'region = "01"' in injected.source
+
+
+@pytest.mark.slow
+def test_html_has_no_code_and_the_index_links_every_run_in_french(batch):
+    _, folder = batch
+    page = (folder / "02_tableau_de_bord_regional_84.html").read_text(encoding="utf-8")
+    assert "open_dashboard" not in page and "Données de démonstration synthétiques" in page
+    assert '<html lang="fr"' in page
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for name in ("02_tableau_de_bord_regional_01", "02_tableau_de_bord_regional_84", "99_essai_01", "99_essai_84"):
+        assert f'href="{name}.html"' in index
+    assert "échec" in index and "réussi" in index and "Données de démonstration synthétiques" in index
+    assert not list(folder.glob(".*.tmp")), "aucun fichier temporaire laissé"
+
+
+@pytest.mark.slow
+def test_a_cell_over_the_timeout_fails_its_run_with_the_cell_named(tmp_path):
+    path = _notebook(tmp_path / "lent.ipynb", ["import time\ntime.sleep(60)"], "as_of = None")
+    outcome = execute_run(Run(NotebookSpec.read(path), None, {}), tmp_path / "out", timeout=2)
+    assert outcome.status == "failed"
+    assert outcome.error["cell_index"] == 2 and "Timeout" in outcome.error["exception"]
+    assert (tmp_path / "out" / "lent.html").is_file()
