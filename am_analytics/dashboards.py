@@ -19,10 +19,10 @@ import pandas as pd
 
 from am_analytics import paths
 from am_analytics.errors import UsageError
-from am_analytics.geography import normalise_region_code, region_name
+from am_analytics.geography import region_name
 from am_analytics.loading import Processed
 from am_analytics.report.tables import Column, PublishedTable, published_table
-from am_analytics.vocabulary import PROFILS, SCHEME_START
+from am_analytics.vocabulary import PROFILS
 
 NATIONAL_LABEL = "France entière"
 SYNTHETIC_BANNER = "Données de démonstration synthétiques"
@@ -32,72 +32,17 @@ FIGURE_DPI = 110  # sharp enough on screen, small enough for 20 dashboards of a 
 # --- Parameters -----------------------------------------------------------------------------------------
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+# The parameters are resolved where the report and the scheduler resolve theirs (one copy of each rule).
+from am_analytics.parameters import (  # noqa: E402
+    _blank,
+    latest_date,
+    parse_date,
+    resolve_as_of,
+    resolve_profil,
+    resolve_region,
+)
 
-
-def resolve_region(value: object) -> str | None:
-    """A region code or name → its 2016 code (`"01"` stays `"01"`); `None` or empty → `None` (France)."""
-    if _blank(value):
-        return None
-    try:
-        return normalise_region_code(str(value).strip())
-    except ValueError as exc:
-        raise UsageError(f"région « {value} » : {exc}") from None
-
-
-def resolve_profil(value: object) -> str | None:
-    """A background code (`infirmier`) or its French label (`Infirmier·ère`, `infirmiere`) → its code;
-    `None` or empty → `None` (every background)."""
-    if _blank(value):
-        return None
-    from am_analytics.ingest.values import normalise_profils
-
-    # the preparation's own normaliser: the same spellings are accepted here as in the raw extracts
-    code = normalise_profils(pd.Series([str(value).strip()], dtype="string"))["value"].iloc[0]
-    if pd.isna(code):
-        raise UsageError(f"profil d'origine « {value} » inconnu ; valeurs possibles : {', '.join(PROFILS)}")
-    return str(code)
-
-
-def parse_date(value: object) -> date | None:
-    """A date written AAAA-MM-JJ or JJ/MM/AAAA (or a date already) → a date; `None` or empty → `None`."""
-    if _blank(value):
-        return None
-    if isinstance(value, date):
-        return value
-    from am_analytics.cli import iso_date
-
-    try:
-        return iso_date(str(value).strip())
-    except Exception as exc:  # argparse.ArgumentTypeError carries the French message
-        raise UsageError(str(exc)) from None
-
-
-def latest_date(contracts: pd.DataFrame) -> pd.Timestamp:
-    """The default as-of date: the latest date the contracts speak of (the report's own rule)."""
-    from am_analytics.report.build import latest_date as report_latest_date
-
-    return report_latest_date(contracts)
-
-
-def resolve_as_of(value: object, contracts: pd.DataFrame | None) -> pd.Timestamp:
-    """The as-of date asked for, checked against the data's period, or the latest date in the data."""
-    requested = parse_date(value)
-    if contracts is None or contracts.empty:
-        if requested is None:
-            raise UsageError("aucun contrat dans les données : indiquer une date d'arrêté (as_of)")
-        return pd.Timestamp(requested)
-    latest = latest_date(contracts)
-    if requested is None:
-        return latest
-    if requested < SCHEME_START:
-        raise UsageError(f"date d'arrêté {requested:%d/%m/%Y} : avant le début du dispositif (1er septembre 2019)")
-    if pd.Timestamp(requested) > latest:
-        raise UsageError(
-            f"date d'arrêté {requested:%d/%m/%Y} : après la dernière date des données ({latest:%d/%m/%Y})"
-        )
-    return pd.Timestamp(requested)
+__all__ = ["latest_date", "parse_date", "resolve_as_of", "resolve_profil", "resolve_region"]
 
 
 def resolve_dirs(data_dir: object = None, processed_dir: object = None) -> tuple[Path, Path]:
@@ -479,18 +424,3 @@ def background_map(shares: pd.DataFrame, profil: str | None, *, as_of: object, s
         formatter=lambda value: format_percent(value, 0),
         decimals=2,
     )
-
-
-def funding_chart(funding: pd.DataFrame):
-    """`charts.funding_chart`, with tick labels precise enough for a region's amounts.
-
-    The chart labels its axis in whole millions of euros, which reads « 0, 0, 1, 1 » for a region whose
-    yearly aid stays under a few millions: one decimal is then used. (To move into `figures.charts`.)
-    """
-    from am_analytics.figures.charts import funding_chart as national_funding_chart
-    from am_analytics.figures.formatting import number_formatter
-
-    fig = national_funding_chart(funding)
-    if float(funding["montant_attendu_eur"].max(skipna=True) or 0) < 10e6:
-        fig.axes[0].yaxis.set_major_formatter(number_formatter(1))
-    return fig

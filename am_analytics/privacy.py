@@ -8,11 +8,13 @@ ignored by git). The same key gives the same pseudonym, so a doctor's contracts 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -65,15 +67,40 @@ def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
     The prefix makes a pseudonym impossible to confuse with an RPPS number (which is all digits).
     Each distinct identifier is hashed once.
     """
+    inner, outer = _keyed_states(key)
+    inner_copy, outer_copy = inner.copy, outer.copy
 
     def pseudonym(value: object) -> tuple[str | None]:
+        # HMAC-SHA256 written out (RFC 2104) from the keyed states prepared once: exactly
+        # `hmac.new(key, value, sha256)`, at half its cost per value (a second per million doctors).
         if value is None:
             return (None,)
-        digest = hmac.new(key, str(value).encode("utf-8"), hashlib.sha256).hexdigest()
-        return ("m_" + digest[:PSEUDONYM_LENGTH],)
+        hashed = inner_copy()
+        hashed.update(str(value).encode("utf-8"))
+        keyed = outer_copy()
+        keyed.update(hashed.digest())
+        return ("m_" + keyed.hexdigest()[:PSEUDONYM_LENGTH],)
 
+    if len(identifiers) <= _FEW:
+        # A handful of values (one quarantined record): hashing them directly skips the frame machinery of
+        # `resolve_distinct`, which costs a millisecond a call.
+        hashed = [pseudonym(None if pd.isna(value) else value)[0] for value in identifiers.to_numpy(dtype=object)]
+        return pd.Series(pd.array(hashed, dtype="string"), index=identifiers.index, name=identifiers.name)
     result = resolve_distinct(identifiers, pseudonym, ("pseudonym",))["pseudonym"]
     return result.rename(identifiers.name)
+
+
+_FEW = 16
+
+
+@functools.lru_cache(maxsize=4)
+def _keyed_states(key: bytes) -> tuple[Any, Any]:
+    """The SHA-256 states after absorbing the key XOR ipad and XOR opad (RFC 2104), to be copied per message."""
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    return hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -93,8 +93,7 @@ def rollout_chart(
             fontsize="small",
             color=TARGET_COLOUR,
         )
-    if projections is not None:
-        _draw_projection(ax, monthly, projections)
+    projected = projections is not None and _draw_projection(ax, monthly, projections)
     if published is not None and not published.empty:
         chosen = published[published["indicateur"] == "contrats_signes"]
         plot_published(ax, pd.to_datetime(chosen["date_reference"]), chosen["valeur_publiee"])
@@ -112,16 +111,16 @@ def rollout_chart(
         synthetic=_synthetic(monthly, projections),
         xlabel="Date (fin de mois)",
         ylabel="Contrats (nombre)",
-        note="Projection : tendance linéaire des 12 derniers mois, bande à 95 %.",
+        note="Projection : tendance linéaire des 12 derniers mois, bande à 95 %." if projected else None,
     )
 
 
-def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame) -> None:
+def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame) -> bool:
     """The next unmet target's projected date: a dashed line from the last point, a band between the
     earliest and latest dates of its interval."""
     pending = projections[projections["date_projetee"].notna() & (projections["indicateur"] == "contrats_signes")]
     if pending.empty:
-        return
+        return False
     target = pending.sort_values("valeur_cible").iloc[0]
     start_date = pd.to_datetime(monthly["date_arrete"]).iloc[-1]
     start_value = monthly["signes_cumul"].iloc[-1]
@@ -146,6 +145,7 @@ def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame)
         fontsize="small",
         color=SIGNED_COLOUR,
     )
+    return True
 
 
 @styled
@@ -288,7 +288,7 @@ def background_by_region_chart(shares: pd.DataFrame, *, ax: Axes | None = None) 
     fig, ax = _axes(ax, height_cm=12)
     wide, labels = _wide_shares(shares, "nom", "libelle")
     _stacked_shares(ax, wide.iloc[::-1], labels, horizontal=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=4, frameon=False, fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3, frameon=False, fontsize="small")
     return finish_figure(
         fig,
         title="Profil d'origine des assistants médicaux, par région",
@@ -333,7 +333,8 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
         ax.annotate(text, (year, amount), xytext=(0, 3), textcoords="offset points", ha="center", fontsize="small")
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(0, max(millions.max(initial=0) * 1.2, 1))
-    ax.yaxis.set_major_formatter(number_formatter())
+    # a region's yearly aid may stay under a few millions: whole-million ticks would read « 0, 0, 1, 1 »
+    ax.yaxis.set_major_formatter(number_formatter(0 if millions.max(initial=0) >= 10 else 1))
     ax.grid(axis="y")
     return finish_figure(
         fig,

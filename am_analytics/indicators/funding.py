@@ -68,11 +68,14 @@ class _Rules:
         return cls(regimes, starts.to_numpy(dtype="datetime64[D]"), grid)
 
 
-def _contract_year_arrays(contracts: pd.DataFrame, as_of: pd.Timestamp, rules: pd.DataFrame | None) -> dict:
+def _contract_year_arrays(
+    contracts: pd.DataFrame, as_of: pd.Timestamp, rules: pd.DataFrame | None, *, detail: bool = False
+) -> dict:
     """Every contract-year started on or before as_of and before the contract's end, as numpy arrays.
 
     Contract year k (0-based) starts on the k-th anniversary of the signature and ends the day before
-    the next; it is cut at `date_fin` (the fraction of its days covered).
+    the next; it is cut at `date_fin` (the fraction of its days covered). With `detail`, also each year's
+    next anniversary (`next_start`) and regime name, which only `contract_years` shows.
     """
     grid = _Rules.of(reference.funding_rules() if rules is None else rules)
     signature = day_array(contracts["date_signature"]).astype("datetime64[D]")
@@ -90,36 +93,43 @@ def _contract_year_arrays(contracts: pd.DataFrame, as_of: pd.Timestamp, rules: p
     last = limit_year - year - ((limit_month * 100 + limit_day) < (month * 100 + day))
     last = np.where(anniversary_days(year, month, day, last + 1) <= limit, last + 1, last)  # 29 Feb cases
     years = np.where(valid, last + 1, 0)
+    first_row = np.cumsum(years) - years  # each contract's first contract-year, in the expanded arrays
     row = np.repeat(np.arange(len(contracts)), years)
-    k = np.arange(len(row)) - np.repeat(np.cumsum(years) - years, years)
+    k = np.arange(len(row)) - np.repeat(first_row, years)
     start = anniversary_days(year[row], month[row], day[row], k)
-    next_start = anniversary_days(year[row], month[row], day[row], k + 1)
-    row_end = end[row]
-    cut = ~np.isnat(row_end) & (row_end.astype(np.int64) < next_start)
-    fraction = np.where(cut, (row_end.astype(np.int64) - start) / (next_start - start), 1.0)
-    start_year = year[row] + k
-    start = start.astype("datetime64[D]")
-    next_start = next_start.astype("datetime64[D]")
-    regime = np.searchsorted(grid.starts, start, side="right") - 1
+    # Only a contract's last year can be cut by its end: every earlier year ends before the next one starts,
+    # which is on or before the day before the end. So the next anniversary is computed for those last years
+    # alone (a million contracts have three or four million years; a third of the contracts have an end).
+    fraction = np.ones(len(row))
+    ended = (years > 0) & ~np.isnat(end)
+    last_row = first_row[ended] + years[ended] - 1
+    following = anniversary_days(year[ended], month[ended], day[ended], years[ended])
+    end_day = end[ended].astype(np.int64)
+    cut = end_day < following
+    last_row, following, end_day = last_row[cut], following[cut], end_day[cut]
+    fraction[last_row] = (end_day - start[last_row]) / (following - start[last_row])
+    regime = np.searchsorted(grid.starts.astype(np.int64), start, side="right") - 1
     option = category_codes(contracts["etp_option"], list(ETP_OPTIONS))[row]
     tranche = np.minimum(k, len(TRANCHES) - 1)
     known_keys = (regime >= 0) & (option >= 0)
     annual = np.full(len(row), np.nan)
     annual[known_keys] = grid.amounts[regime[known_keys], option[known_keys], tranche[known_keys]]
-    return {
+    arrays = {
         "row": row,
         "year": k + 1,
-        "start": start,
-        "start_year": start_year,
-        "next_start": next_start,
+        "start": start,  # integer days since 1970-01-01
+        "start_year": year[row] + k,
         "fraction": fraction,
-        "regime": np.array(grid.regimes + [None], dtype=object)[regime],
         "tranche": tranche,
         "annual": annual,
         "expected": annual * fraction,
         "known": ~np.isnan(annual),
         "etp": etp_array(contracts)[row],
     }
+    if detail:
+        arrays["next_start"] = anniversary_days(year[row], month[row], day[row], k + 1)
+        arrays["regime"] = np.array(grid.regimes + [None], dtype=object)[regime]
+    return arrays
 
 
 def contract_years(
@@ -129,15 +139,15 @@ def contract_years(
     tranche (1, 2, 3+), annual amount from the rules (`<NA>` when unknown), fraction of the year
     covered and expected aid (`montant_attendu_eur` = annual amount × fraction)."""
     as_of = as_of_timestamp(as_of)
-    years = _contract_year_arrays(contracts, as_of, rules)
+    years = _contract_year_arrays(contracts, as_of, rules, detail=True)
     row = years["row"]
     frame = pd.DataFrame(
         {
             "contrat_id": contracts["contrat_id"].to_numpy()[row],
             "departement": contracts["departement"].to_numpy()[row],
             "annee_contrat": years["year"],
-            "debut": years["start"].astype("datetime64[ns]"),
-            "fin_theorique": years["next_start"].astype("datetime64[ns]") - np.timedelta64(1, "D"),
+            "debut": years["start"].astype("datetime64[D]").astype("datetime64[ns]"),
+            "fin_theorique": (years["next_start"] - 1).astype("datetime64[D]").astype("datetime64[ns]"),
             "fraction_annee": years["fraction"],
             "regime": years["regime"],
             "tranche": np.array(TRANCHES)[years["tranche"]],

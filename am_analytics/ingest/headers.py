@@ -8,6 +8,7 @@ an error message, never to pick one silently.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -122,6 +123,7 @@ def match_columns(columns: list[str] | tuple[str, ...], dataset: str, *, file: s
     lookup = alias_lookup(dataset)
     mapping = {raw: lookup[normalise_label(raw)] for raw in columns if normalise_label(raw) in lookup}
     _reject_duplicates(mapping, file)
+    _reject_repeated_headers(columns, mapping, file)
     missing = [c for c in spec.required if c not in mapping.values()]
     if missing:
         raise _missing_error(missing, list(columns), mapping, spec, file)
@@ -160,6 +162,22 @@ def _reject_duplicates(mapping: dict[str, str], file: str | None) -> None:
                 f"les colonnes {quoted} désignent toutes deux « {canonical} »",
                 where=Location(file=file),
                 hint="supprimer ou renommer l'une d'elles dans l'extraction",
+            )
+
+
+# The reader names the k-th repeat of a header "name (k)" (`read._deduplicate`).
+_REPEATED = re.compile(r"^(?P<name>.+) \((?P<k>\d+)\)$")
+
+
+def _reject_repeated_headers(columns, mapping: dict[str, str], file: str | None) -> None:
+    """A known header written twice: the second copy would be ignored silently, so the file is refused."""
+    for raw in columns:
+        match = _REPEATED.match(raw)
+        if raw not in mapping and match and match["name"] in mapping:
+            raise DataError(
+                f"la colonne « {match['name']} » apparaît deux fois dans l'en-tête",
+                where=Location(file=file, column=match["name"]),
+                hint="supprimer ou renommer l'une des deux colonnes dans l'extraction",
             )
 
 

@@ -70,6 +70,9 @@ class RawTable:
     sheet: str | None
     dropped_total_rows: tuple[int, ...]  # lines of trailing "Total"/"France entière"/"Ensemble" rows
     dropped_empty_rows: tuple[int, ...]  # lines of rows whose cells are all blank (";;;;"); blank lines are no rows
+    # columns beyond the header's last cell that hold something ("colonne_N"): rows with a value there are
+    # longer than the header, so their values may be shifted (a stray separator), and are quarantined
+    overflow_columns: tuple[str, ...] = ()
 
     def where(self, row: object, column: str | None = None) -> Location:
         """Location of one cell (row = frame index label) for a quarantine record or an error."""
@@ -153,14 +156,16 @@ def read_table(path: str | Path, *, sheet: str | None = None, separator: str | N
 
 def _read_csv(path: Path, data: bytes, separator: str | None) -> RawTable:
     _reject_binary(path, data)
-    encoding = _guess_encoding(data)
+    encoding = _guess_encoding(path, data)
     try:
         return _read_csv_as(path, data, encoding, separator)
     except _NotUtf8:
-        # The head was UTF-8 but a later byte is not: decide on the whole file.
-        encoding = _detect_encoding(data)
-        log.warning("%s : texte non UTF-8 après les premières lignes, relu en %s", path.name, encoding)
-        return _read_csv_as(path, data, encoding, separator)
+        # The head was UTF-8 (or a UTF-8 BOM said so) but a later byte is not: decide on the whole file,
+        # without the BOM, which a cp1252 reading would otherwise turn into "ï»¿" in the first header.
+        body = data.removeprefix(codecs.BOM_UTF8)
+        encoding = _detect_encoding(path, body)
+        log.warning("%s : texte non UTF-8 malgré les premiers octets, relu en %s", path.name, encoding)
+        return _read_csv_as(path, body, encoding, separator)
 
 
 class _NotUtf8(Exception):
@@ -199,6 +204,8 @@ def _reject_binary(path: Path, data: bytes) -> None:
         return  # UTF-16 text is full of NUL bytes yet is text
     controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
     # Text exports hold no NUL byte and hardly any control character; 1 % leaves room for a stray one.
+    if _utf16_without_bom(head) is not None:
+        return
     if b"\x00" in head or controls > len(head) * 0.01:
         raise DataError(
             "le fichier n'est pas un texte lisible (contenu binaire)",
@@ -207,23 +214,45 @@ def _reject_binary(path: Path, data: bytes) -> None:
         )
 
 
-def _guess_encoding(data: bytes) -> str:
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the head is UTF-16 text saved without its BOM: every other byte NUL
+    (Latin text) and, once decoded, printable characters only (an image's NUL-padded header is not text)."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    for encoding, nul_at in (("utf-16-le", 1), ("utf-16-be", 0)):
+        if head[nul_at::2].count(0) >= 0.9 * pairs and head[1 - nul_at :: 2].count(0) == 0:
+            text = head[: pairs * 2].decode(encoding, errors="replace")
+            controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r")
+            if controls <= len(text) * 0.01 and "\ufffd" not in text:
+                return encoding
+    return None
+
+
+def _guess_encoding(path: Path, data: bytes) -> str:
     """The encoding the file's head says: a BOM, else UTF-8 if the head decodes strictly (pyarrow checks
     the rest while reading, which spares decoding a large file twice), else a full detection."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if (utf16 := _utf16_without_bom(data[:SAMPLE_BYTES])) is not None:
+        return utf16
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data[:SAMPLE_BYTES], final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        return _detect_encoding(data)
+        return _detect_encoding(path, data)
 
 
-def _detect_encoding(data: bytes) -> str:
+# Single-byte Western encodings a French export may come in besides UTF-8 and cp1252; a guess outside
+# them (Shift-JIS, say) turns accented headers into other scripts, and is refused rather than used.
+_WESTERN_ENCODINGS = {"latin_1", "iso8859_15", "mac_roman", "cp850", "cp437", "cp1252"}
+
+
+def _detect_encoding(path: Path, data: bytes) -> str:
     """UTF-8 when the whole file decodes strictly, else Windows-1252 (what French Excel writes), else
-    charset-normalizer's best guess."""
+    charset-normalizer's best guess if it is a Western encoding; anything else is a `DataError`."""
     for encoding in ("utf-8", "cp1252"):
         try:
             data.decode(encoding)
@@ -231,7 +260,14 @@ def _detect_encoding(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     best = charset_normalizer.from_bytes(data[:SAMPLE_BYTES]).best()
-    return best.encoding if best is not None else "latin-1"
+    if best is not None and best.encoding in _WESTERN_ENCODINGS:
+        return best.encoding
+    raise DataError(
+        "encodage non reconnu : le texte n'est ni en UTF-8 ni en Windows-1252"
+        + (f" (au mieux {best.encoding}, improbable pour un export français)" if best is not None else ""),
+        where=Location(file=path.name),
+        hint="réenregistrer le fichier en « CSV UTF-8 » depuis Excel ou LibreOffice",
+    )
 
 
 def _to_utf8(path: Path, data: bytes, encoding: str) -> bytes:
@@ -277,6 +313,12 @@ def _sniff_separator(path: Path, sample: str) -> str:
             # A separator that splits some row into labels (a header) beats one that splits none.
             labelled = any(_is_label_row(row, 2) for row in rows[:HEADER_SCAN_ROWS])
             scores[(labelled, separator)] = count * width
+    if not scores and len([line for line in sample.splitlines() if line.strip()]) == 1:
+        raise DataError(
+            "le fichier ne contient qu'une ligne (un titre ?) et aucun tableau",
+            where=Location(file=path.name),
+            hint="refaire l'export : il doit contenir une ligne d'en-têtes et des lignes de données",
+        )
     if not scores:
         raise DataError(
             "une seule colonne lue : séparateur non reconnu",
@@ -331,6 +373,8 @@ def _read_csv_body(
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Data rows from `offset` on, read by pyarrow when the rows are regular, else by the csv module."""
     quoted = utf8.find(b'"', offset) >= 0
+    if quoted:
+        _reject_unclosed_quote(path, utf8, offset, body_line)
     lines, quoted_newline = _record_lines(utf8, offset) if quoted else (None, False)
     names = [f"c{i}" for i in range(width)]
     try:
@@ -370,6 +414,25 @@ def _read_csv_body(
     rows, spans = _parse_rows(path, text, separator, first_line=body_line)
     kept = [(r, s[0]) for r, s in zip(rows, spans, strict=True) if r]
     return _rows_to_frame([r for r, _ in kept]), np.array([s for _, s in kept], dtype=np.int64)
+
+
+def _reject_unclosed_quote(path: Path, utf8: bytes, offset: int, body_line: int) -> None:
+    """An odd number of quotes means a quoted cell never closes: every row after it would be swallowed into
+    that one cell and silently lost, so the file is refused, naming the line where the quote most likely opens
+    (the first quoted cell spanning lines, else the last quote)."""
+    raw = np.frombuffer(utf8, dtype=np.uint8, offset=offset)
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes) % 2 == 0:
+        return
+    newlines = np.flatnonzero(raw == 10)
+    opening, closing = quotes[0:-1:2], quotes[1::2]
+    spanning = np.searchsorted(newlines, closing) > np.searchsorted(newlines, opening)
+    suspect = int(opening[spanning][0]) if spanning.any() else int(quotes[-1])
+    raise DataError(
+        "guillemet ouvert jamais fermé : les lignes suivantes seraient lues comme une seule cellule",
+        where=Location(file=path.name, line=body_line + int(np.searchsorted(newlines, suspect))),
+        hint="fermer ou retirer le guillemet de cette ligne (un guillemet dans une cellule s'écrit \"\")",
+    )
 
 
 def _record_lines(utf8: bytes, offset: int) -> tuple[np.ndarray, bool]:
@@ -731,7 +794,9 @@ def _finish(
     names: list[str],
     **meta: object,
 ) -> RawTable:
+    beyond_header = [f"colonne_{j + 1}" for j in range(len(names), frame.shape[1])]
     frame = _name_columns(frame, names)
+    overflow = tuple(name for name in beyond_header if name in frame.columns)
     empty = frame.isna().all(axis="columns").to_numpy() if frame.shape[1] else np.ones(len(frame), bool)
     dropped_empty = tuple(int(x) for x in lines[empty])
     frame, lines = frame.loc[~empty].reset_index(drop=True), lines[~empty]
@@ -746,6 +811,7 @@ def _finish(
         line_numbers=pd.Series(lines, index=frame.index, name="line", dtype="int64"),
         dropped_total_rows=dropped_totals,
         dropped_empty_rows=dropped_empty,
+        overflow_columns=overflow,
         **meta,  # type: ignore[arg-type]
     )
 

@@ -27,6 +27,7 @@ EXTRA_REASONS = {
     for code, text in {
         "rpps_invalide": "identifiant RPPS invalide (11 chiffres attendus)",
         "nombre_invalide": "nombre illisible",
+        "cellules_en_trop": "ligne plus longue que l'en-tête : valeurs peut-être décalées (séparateur en trop ?)",
     }.items()
     if code not in REASONS
 }
@@ -335,7 +336,8 @@ def _french_number(text: str) -> float | None:
         compact = compact.replace(",", ".")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", compact):
         return None
-    return float(compact)
+    number = float(compact)
+    return number if np.isfinite(number) else None  # 400 digits make `inf`, which no sum survives
 
 
 # --- Identifiers ---------------------------------------------------------------------------------------

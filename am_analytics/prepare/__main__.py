@@ -9,6 +9,7 @@ from pathlib import Path
 
 from am_analytics import paths
 from am_analytics.cli import FrenchArgumentParser, iso_date, run
+from am_analytics.errors import UsageError
 from am_analytics.prepare.pipeline import prepare_locked
 from am_analytics.prepare.summary import render_summary
 
@@ -32,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     data_dir = args.data_dir or paths.raw_dir()
     out_dir = args.out or paths.processed_dir()
+    if not data_dir.is_dir():
+        raise UsageError(f"dossier de données introuvable : {data_dir} (indiquer --data-dir)")
     result = prepare_locked(data_dir, out_dir, as_of=args.as_of, strict=args.strict)
     if not args.quiet and result is not None:
         print(render_summary(result.accounts, str(out_dir)))

@@ -49,6 +49,7 @@ _NORMALISERS = {
 }
 # the raw column each derived canonical column is read from, so problems point at what a user can correct
 _SOURCE = {"etp_option": "etp", "etp": "etp", "region": "departement"}
+_ETP_VALUES = {option: float(fraction) for option, fraction in ETP_OPTIONS.items()}
 
 
 def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
@@ -67,8 +68,7 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
     problems.append(problems_from_reasons(geography["reason"], "departement", geography["message"]))
     frame = pd.DataFrame(columns, index=index)
     frame["region"] = region_of_departements(frame["departement"])
-    frame["etp"] = frame["etp_option"].map(lambda o: float(ETP_OPTIONS[o]) if isinstance(o, str) else None)
-    frame["etp"] = frame["etp"].astype("Float64")
+    frame["etp"] = frame["etp_option"].map(_ETP_VALUES).astype("Float64")
     frame["date_signature"] = frame["date_signature"].astype("datetime64[ns]")
     for column in ("date_fin", "date_prise_fonction"):
         frame[column] = frame[column].astype("datetime64[ns]")

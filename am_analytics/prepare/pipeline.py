@@ -22,6 +22,7 @@ from filelock import FileLock, Timeout
 from am_analytics import __version__, atomic, privacy
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.ingest import RawTable, detect_dataset, discover, match_columns, read_table
+from am_analytics.ingest.values import EXTRA_REASONS
 from am_analytics.prepare import contracts, survey, territory
 from am_analytics.prepare.manifest import (
     MANIFEST_NAME,
@@ -123,9 +124,11 @@ def prepare(
     quarantines: list[pd.DataFrame] = []
     results: dict[str, list[tuple[FileAccount, RawTable, dict[str, str], StepResult]]] = {}
     survey_tables: list[pd.DataFrame] = []
+    raws: list[RawTable | None] = []
     for path in files:
         account, raw, header_of = _read_one(path, data_dir)
         accounts.append(account)
+        raws.append(raw)
         if account.dataset == "survey_tables":
             table, problems, lines_read = survey.read_aggregated_workbook(path, file=account.file)
             survey_tables.append(table)
@@ -135,11 +138,14 @@ def prepare(
             account.rows_kept = lines_read - account.rows_quarantined
             account.quarantine_reasons = reason_counts(quarantines[-1]) if not problems.empty else {}
         elif raw is not None and header_of is not None:
-            step = STEPS[account.dataset].normalise(raw, header_of)
+            step = _with_overflow_problems(STEPS[account.dataset].normalise(raw, header_of), raw)
             results.setdefault(account.dataset, []).append((account, raw, header_of, step))
     if not any(account.dataset for account in accounts):
+        ignored = "; ".join(
+            f"{account.file} ({_headers_seen(raw)})" for account, raw in zip(accounts, raws, strict=True)
+        )
         raise DataError(
-            "aucun fichier reconnu : ni contrats, ni données ouvertes par territoire, ni enquête",
+            f"aucun fichier reconnu : ni contrats, ni données ouvertes par territoire, ni enquête. Lus : {ignored}",
             where=Location(file=str(data_dir)),
             hint="vérifier les en-têtes des fichiers (voir la table des alias dans la documentation)",
         )
@@ -154,6 +160,12 @@ def prepare(
     if "contracts" in tables:
         tables["contracts"] = contracts.pseudonymise(tables["contracts"], key)
     quarantine = pd.concat([q for q in quarantines if not q.empty] or [empty_quarantine()], ignore_index=True)
+    rpps_headers = {
+        account.file: header_of["medecin_id"]
+        for account, _, header_of, _ in results.get("contracts", [])
+        if "medecin_id" in header_of
+    }
+    quarantine = _pseudonymise_quarantine(quarantine, rpps_headers, key)
     _check_accounting(accounts)
     if strict and not quarantine.empty:
         first = quarantine.iloc[0]
@@ -303,6 +315,62 @@ def _combine(
         source_line=pd.array(lines.to_numpy()[kept.index.to_numpy()], dtype="Int64"),
     ).drop(columns=["_part", "_row"])
     return kept.reset_index(drop=True), pd.concat(quarantines, ignore_index=True)
+
+
+def _pseudonymise_quarantine(quarantine: pd.DataFrame, rpps_headers: dict[str, str], key: bytes) -> pd.DataFrame:
+    """The quarantine keeps each rejected row as written, except the doctor's RPPS: it gets the same keyed
+    pseudonym as in the contracts table (a malformed one too), so no clear identifier reaches the processed
+    folder and the file and line still say which row to correct."""
+    if quarantine.empty or not rpps_headers:
+        return quarantine
+    quarantine = quarantine.copy()
+    header = quarantine["file"].map(rpps_headers)
+    on_rpps = (quarantine["column"] == header).fillna(False).to_numpy(dtype=bool)
+    values = quarantine.loc[on_rpps, "value"]
+    quarantine.loc[on_rpps, "value"] = privacy.pseudonymise(values.astype(object).where(values.notna(), None), key)
+
+    def masked(record: object, column: object) -> object:
+        if not isinstance(record, str) or not isinstance(column, str):
+            return record
+        fields = json.loads(record)
+        if fields.get(column) is not None:
+            fields[column] = privacy.pseudonymise(pd.Series([fields[column]], dtype=object), key).iloc[0]
+        return json.dumps(fields, ensure_ascii=False)
+
+    quarantine["record"] = pd.array(
+        [masked(r, c) for r, c in zip(quarantine["record"], header, strict=True)], dtype="string"
+    )
+    return quarantine
+
+
+def _headers_seen(raw: RawTable | None, shown: int = 6) -> str:
+    if raw is None:
+        return "illisible"
+    names = [str(c) for c in raw.frame.columns]
+    listed = ", ".join(f"« {n} »" for n in names[:shown]) + (", …" if len(names) > shown else "")
+    return f"colonnes {listed}" if names else "aucune colonne"
+
+
+def _with_overflow_problems(step: StepResult, raw: RawTable) -> StepResult:
+    """Rows longer than the header are quarantined: a stray separator may have shifted their values."""
+    if not raw.overflow_columns:
+        return step
+    extra = raw.frame[list(raw.overflow_columns)].reset_index(drop=True)
+    filled = extra.notna()
+    rows = filled.index[filled.any(axis="columns").to_numpy()]
+    if rows.empty:
+        return step
+    first = filled.loc[rows].idxmax(axis="columns")  # the first column beyond the header holding a value
+    problems = pd.DataFrame(
+        {
+            "row": pd.array(rows.to_numpy(), dtype="Int64"),
+            "column": pd.array(first.to_numpy(), dtype="string"),
+            "value": pd.NA,
+            "reason": "cellules_en_trop",
+            "message": EXTRA_REASONS["cellules_en_trop"],
+        }
+    ).astype({"value": "string", "reason": "string", "message": "string"})
+    return StepResult(frame=step.frame, problems=pd.concat([step.problems, problems], ignore_index=True))
 
 
 def _aggregated_quarantine(problems: pd.DataFrame, file: str) -> pd.DataFrame:

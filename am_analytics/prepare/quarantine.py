@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from am_analytics.vocabulary import REASONS
@@ -42,7 +43,7 @@ def quarantine_rows(
         raw.iat[row, raw.columns.get_loc(header)] if isinstance(header, str) and header in raw.columns else pd.NA
         for row, header in zip(rows, headers, strict=True)
     ]
-    records = [json.dumps(_record(raw, row), ensure_ascii=False) for row in rows]
+    records = _records(raw, rows)
     messages = problems["message"] if "message" in problems else pd.Series(pd.NA, index=problems.index)
     reasons = problems["reason"].astype("string")
     messages = messages.astype("string").fillna(reasons.map(REASONS)).fillna(reasons)
@@ -61,9 +62,24 @@ def quarantine_rows(
     return frame[QUARANTINE_COLUMNS].astype({"dataset": "string", "file": "string"})
 
 
-def _record(raw: pd.DataFrame, row: int) -> dict[str, str | None]:
-    values = raw.iloc[row]
-    return {str(key): (None if pd.isna(value) else str(value)) for key, value in values.items()}
+def _records(raw: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """Each row's whole raw record as JSON (header → cell as written, `null` when blank).
+
+    The rows are taken from the raw frame in one go: picking them one by one (`raw.iloc[row]`) cost a
+    quarter of a millisecond each, seconds for a file with thousands of rejected rows.
+    """
+    keys = [str(key) for key in raw.columns]
+    picked = raw.iloc[rows]
+    cells = [picked.iloc[:, j].to_numpy(dtype=object) for j in range(picked.shape[1])]
+    records = []
+    for position in range(len(rows)):
+        record = {key: _text(column[position]) for key, column in zip(keys, cells, strict=True)}
+        records.append(json.dumps(record, ensure_ascii=False))
+    return records
+
+
+def _text(value: object) -> str | None:
+    return None if pd.isna(value) else str(value)
 
 
 def reason_counts(quarantine: pd.DataFrame) -> dict[str, int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ import pandas as pd
 from am_analytics import atomic, paths
 from am_analytics.cli import FrenchArgumentParser, iso_date, run
 from am_analytics.errors import DataError, Location, UsageError
-from am_analytics.vocabulary import SCHEME_START
+from am_analytics.parameters import resolve_as_of, resolve_region
 
 
 def build_parser() -> FrenchArgumentParser:
@@ -37,29 +36,12 @@ def build_parser() -> FrenchArgumentParser:
     return parser
 
 
-def resolve_region(text: str | None) -> str | None:
-    if text is None:
-        return None
-    from am_analytics.geography import normalise_region_code
-
+def _option(name: str, resolve, *values):
+    """Resolve an option with the package's shared rules, naming the option in the message."""
     try:
-        return normalise_region_code(text)
-    except ValueError as exc:
-        raise UsageError(f"--region : {exc}") from None
-
-
-def resolve_as_of(requested: date | None, latest: pd.Timestamp) -> pd.Timestamp:
-    """The as-of date: the one asked for, checked against the data's period, or the latest date in the data."""
-    if requested is None:
-        return latest
-    if requested < SCHEME_START:
-        raise UsageError(f"--as-of {requested:%d/%m/%Y} : avant le début du dispositif (1er septembre 2019)")
-    if pd.Timestamp(requested) > latest:
-        raise UsageError(
-            f"--as-of {requested:%d/%m/%Y} : après la dernière date des données ({latest:%d/%m/%Y}) ; "
-            "choisir une date antérieure ou ajouter des données"
-        )
-    return pd.Timestamp(requested)
+        return resolve(*values)
+    except UsageError as error:
+        raise UsageError(f"{name} : {error}") from None
 
 
 def default_output(region: str | None, as_of: pd.Timestamp) -> Path:
@@ -69,13 +51,13 @@ def default_output(region: str | None, as_of: pd.Timestamp) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    region = resolve_region(args.region)
+    region = _option("--region", resolve_region, args.region)
     data_dir = args.data_dir or paths.raw_dir()
     if not data_dir.is_dir():
         raise UsageError(f"dossier de données introuvable : {data_dir} (indiquer --data-dir)")
 
     from am_analytics.loading import load
-    from am_analytics.report.build import build, latest_date
+    from am_analytics.report.build import build
 
     data = load(data_dir, paths.processed_dir_for(data_dir))
     if data.contracts is None or data.contracts.empty:
@@ -84,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             where=Location(file=str(data_dir)),
             hint="déposer au moins une extraction de contrats (voir python -m am_analytics.prepare)",
         )
-    as_of = resolve_as_of(args.as_of, latest_date(data.contracts))
+    as_of = _option("--as-of", resolve_as_of, args.as_of, data.contracts)
     output = args.output or default_output(region, as_of)
     workbook_path = args.xlsx or output.with_suffix(".xlsx")
     pdf, workbook, _ = build(data, as_of=as_of, region=region)

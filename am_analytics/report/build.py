@@ -21,6 +21,7 @@ from am_analytics.geography import region_name
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.survey import missions_delegated, satisfaction_distribution
 from am_analytics.loading import Processed
+from am_analytics.parameters import latest_date  # noqa: F401  (the report's default as-of date)
 from am_analytics.report.document import KeyFigure, ReportDocument
 from am_analytics.report.tables import Column, PublishedTable, published_table
 from am_analytics.report.workbook import build_workbook
@@ -210,7 +211,7 @@ def targets_table(progress: pd.DataFrame, projections: pd.DataFrame) -> Publishe
         [
             Column("objectif_libelle", "Objectif (fixé par)", width=3.0),
             Column("echeance", "Échéance", "date", width=1.7),
-            Column("valeur_atteinte", "Atteint", "decimal", width=1.1),
+            Column("valeur_atteinte", "Atteint", "number", width=1.1),
             Column("part_atteinte", "Part", "percent", width=0.9),
             Column("statut_libelle", "Statut", width=1.9),
             Column("date_atteinte", "Atteint le", "date", width=1.7),
@@ -233,9 +234,9 @@ def cross_check_table(cross: pd.DataFrame) -> PublishedTable:
         [
             Column("date_reference", "Date", "date", width=1.7),
             Column("indicateur_libelle", "Indicateur", width=1.3),
-            Column("valeur_publiee", "Chiffre publié", "decimal", width=1.1),
+            Column("valeur_publiee", "Chiffre publié", "number", width=1.1),
             Column("qualificatif_libelle", "Précision", width=1.1),
-            Column("valeur_donnees", "Données", "decimal", width=1.1),
+            Column("valeur_donnees", "Données", "number", width=1.1),
             Column("ecart_relatif", "Écart", "percent", width=0.9),
             Column("source", "Source du chiffre publié", width=3.0),
         ],
@@ -352,7 +353,7 @@ def published_figures_table() -> PublishedTable:
         [
             Column("reference_date", "Date", "date"),
             Column("indicator", "Indicateur", width=2.4),
-            Column("value", "Valeur", "decimal"),
+            Column("value", "Valeur", "number"),
             Column("qualifier", "Précision"),
             Column("source", "Source", width=3.0),
         ],
@@ -390,12 +391,6 @@ def reference_table() -> PublishedTable:
 
 
 # --- The report -----------------------------------------------------------------------------------------
-
-
-def latest_date(contracts: pd.DataFrame) -> pd.Timestamp:
-    """The latest date the data speaks of (last signature or end), the default as-of date."""
-    dates = pd.concat([contracts["date_signature"], contracts["date_fin"]]).dropna()
-    return pd.Timestamp(dates.max()).normalize()
 
 
 @dataclass

@@ -18,13 +18,14 @@ from am_analytics.figures.formatting import (
     format_percent,
 )
 
-Kind = Literal["text", "count", "decimal", "percent", "euros", "date"]
+Kind = Literal["text", "count", "decimal", "number", "percent", "euros", "date"]
 
 # Excel number formats for each kind (French display comes from the reader's Excel locale)
 EXCEL_FORMATS: dict[Kind, str] = {
     "text": "@",
     "count": "#,##0",
     "decimal": "#,##0.0",
+    "number": "#,##0.##",
     "percent": "0.0%",
     "euros": '#,##0 "€"',
     "date": "dd/mm/yyyy",
@@ -96,6 +97,9 @@ def format_value(value: object, kind: Kind) -> str:
         return format_number(value, 0)
     if kind == "decimal":
         return format_number(value, 1)
+    if kind == "number":  # whole numbers without decimals (contracts), others with one (FTE)
+        whole = value is not None and not pd.isna(value) and float(value).is_integer()
+        return format_number(value, 0 if whole else 1)
     if kind == "percent":
         return format_percent(value, 1)
     if kind == "euros":
