@@ -107,6 +107,7 @@ REASONS = {
     "formation_inconnue": "formation non reconnue",
     "montant_invalide": "montant négatif ou illisible",
     "rpps_invalide": "identifiant RPPS invalide (11 chiffres attendus)",
+    "cellules_en_trop": "ligne plus longue que l'en-tête : valeurs peut-être décalées (séparateur en trop ?)",
     "nombre_invalide": "nombre illisible",
     "nombre_negatif": "effectif négatif",
     "annee_invalide": "année illisible ou hors de la période du dispositif",

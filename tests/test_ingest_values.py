@@ -20,7 +20,7 @@ def one(normalise, raw, **options) -> tuple[object, object]:
 
 
 def known_reason(code: str) -> bool:
-    return code in REASONS or code in v.EXTRA_REASONS
+    return code in REASONS
 
 
 # --- FTE ---------------------------------------------------------------------------------------------------

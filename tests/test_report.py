@@ -151,3 +151,11 @@ def test_the_report_builds_for_every_region(data, region):
     assert all(SYNTHETIC_MENTION in page for page in pages)
     assert load_workbook(io.BytesIO(workbook))["Régions"].max_row >= 19
     assert summary["contrats_signes"] >= 0
+
+
+def test_a_separate_process_builds_the_same_bytes(national, tmp_path):
+    # layouts, SVG ids and fonts must not depend on the process: the command line rebuilds identical files
+    result = _cli("--output", str(tmp_path / "r.pdf"), "--as-of", "2025-06-30")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "r.pdf").read_bytes() == national[0]
+    assert (tmp_path / "r.xlsx").read_bytes() == national[1]

@@ -19,6 +19,7 @@ SVG output (as element ids) can find.
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -361,8 +362,26 @@ def save_figure(
     return written
 
 
+def figure_bytes(fig: Figure, fmt: str = "svg", *, dpi: float | None = None) -> bytes:
+    """The bytes `save_figure` would write for one format, for embedding (the PDF report) rather than saving.
+
+    Same checks and same deterministic settings: the layout is settled before drawing, so the bytes depend
+    on the figure alone, not on how many times it was drawn before or in which process.
+    """
+    if fmt not in SAVE_FORMATS:
+        raise ValueError(f"format must be among {', '.join(SAVE_FORMATS)}; got {fmt!r}")
+    problems = contract_problems(fig, synthetic=None)
+    if problems:
+        raise FigureContractError(problems)
+    buffer = io.BytesIO()
+    with mpl.rc_context(save_params()), _settled_layout(fig):
+        fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=dpi or mpl.rcParams["savefig.dpi"])
+    return buffer.getvalue()
+
+
 __all__ = [
     "FigureContractError",
+    "figure_bytes",
     "SYNTHETIC_MENTION",
     "caption_text",
     "check_figure",

@@ -43,6 +43,26 @@ def training_status(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) ->
     (`echeance_depuis_signature` says so): 3 years, 2 for contracts signed on or after 22 June 2024.
     """
     as_of = as_of_timestamp(as_of)
+    status = _status_arrays(contracts, as_of)
+    known = status["known"]
+    frame = pd.DataFrame(
+        {
+            "contrat_id": contracts["contrat_id"].astype("string").to_numpy(),
+            "actif": status["active"],
+            "echeance": status["deadline"],
+            "echeance_depuis_signature": status["from_signature"],
+            "echeance_depassee": status["past"],
+            "certifie": pd.array(np.where(known, status["certified"], False), dtype="boolean"),
+            "en_retard": status["late"],
+        }
+    )
+    frame.loc[~known, "certifie"] = pd.NA
+    return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
+
+
+def _status_arrays(contracts: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, np.ndarray]:
+    """The columns of `training_status` as numpy arrays (`certified` without its missing values, `known`
+    saying where training is known): the by-region and by-background tables need no frame per contract."""
     signature = day_array(contracts["date_signature"])
     start = day_array(contracts["date_prise_fonction"])
     from_signature = np.isnat(start)
@@ -53,27 +73,23 @@ def training_status(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) ->
     formation = contracts["formation"]
     certified = formation.isin(list(CERTIFIED)).to_numpy(dtype=bool)
     known = formation.isin(list(CERTIFIED + NOT_CERTIFIED)).to_numpy(dtype=bool)
-    frame = pd.DataFrame(
-        {
-            "contrat_id": contracts["contrat_id"].astype("string").to_numpy(),
-            "actif": active_mask(contracts, as_of),
-            "echeance": deadline,
-            "echeance_depuis_signature": from_signature,
-            "echeance_depassee": past,
-            "certifie": pd.array(np.where(known, certified, False), dtype="boolean"),
-            "en_retard": known & ~certified & past,
-        }
-    )
-    frame.loc[~known, "certifie"] = pd.NA
-    return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
+    return {
+        "active": active_mask(contracts, as_of),
+        "deadline": deadline,
+        "from_signature": from_signature,
+        "past": past,
+        "certified": certified,
+        "known": known,
+        "late": known & ~certified & past,
+    }
 
 
-def _overdue_table(status: pd.DataFrame, group: np.ndarray, size: int) -> dict[str, object]:
-    active = status["actif"].to_numpy(dtype=bool)
-    past = active & status["echeance_depassee"].to_numpy(dtype=bool)
-    certified = status["certifie"].fillna(False).to_numpy(dtype=bool)
-    unknown = status["certifie"].isna().to_numpy(dtype=bool)
-    late = count_by(group, size, active & status["en_retard"].to_numpy(dtype=bool))
+def _overdue_table(status: dict[str, np.ndarray], group: np.ndarray, size: int) -> dict[str, object]:
+    active = status["active"]
+    past = active & status["past"]
+    certified = status["certified"] & status["known"]
+    unknown = ~status["known"]
+    late = count_by(group, size, active & status["late"])
     past_known = count_by(group, size, past & ~unknown)
     low, high = wilson_interval(late, past_known)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -94,24 +110,19 @@ def overdue_by_region(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) 
     """Per region (all 18): active contracts, certified, past their deadline, overdue (`en_retard`:
     not certified past the deadline), past the deadline with unknown training, and the overdue share
     among those past the deadline with known training (Wilson 95 % interval)."""
-    status = training_status(contracts, as_of=as_of, synthetic=synthetic)
+    as_of = as_of_timestamp(as_of)
     regions = region_table()
-    table = _overdue_table(status, region_index(contracts), len(regions))
+    table = _overdue_table(_status_arrays(contracts, as_of), region_index(contracts), len(regions))
     frame = pd.DataFrame({"code": regions["code"], "nom": regions["name"], **table})
-    return labelled(frame, as_of=_as_of_of(status), sources=status.attrs["sources"], notes=NOTES)
+    return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
 
 
 def overdue_by_background(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
     """Per background (all of `PROFILS`, a missing one counting as `inconnu`): the columns of `overdue_by_region`."""
-    status = training_status(contracts, as_of=as_of, synthetic=synthetic)
+    as_of = as_of_timestamp(as_of)
     profiles = list(PROFILS)
     group = category_codes(contracts["profil_origine"], profiles)
     group = np.where(group < 0, profiles.index("inconnu"), group)
-    table = _overdue_table(status, group, len(profiles))
+    table = _overdue_table(_status_arrays(contracts, as_of), group, len(profiles))
     frame = pd.DataFrame({"profil_origine": profiles, "libelle": [PROFILS[p] for p in profiles], **table})
-    return labelled(frame, as_of=_as_of_of(status), sources=status.attrs["sources"], notes=NOTES)
-
-
-def _as_of_of(frame: pd.DataFrame) -> pd.Timestamp:
-    """The as-of date an indicator frame was computed for."""
-    return as_of_timestamp(frame.attrs["as_of"])
+    return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)

@@ -2,7 +2,7 @@
 
 Every normaliser takes a Series of raw cells and returns a frame on the same index with a `value`
 column (the canonical value, NA where it failed or was empty) and a `reason` column (NA, or a code of
-`vocabulary.REASONS` / `EXTRA_REASONS`), so the pipeline can quarantine a row naming its file, line,
+`vocabulary.REASONS`), so the pipeline can quarantine a row naming its file, line,
 column and value. Work is done once per distinct value and broadcast back (`pd.factorize`), so a
 million rows with a few hundred distinct spellings cost a few hundred parses.
 """
@@ -18,24 +18,12 @@ import pandas as pd
 
 from am_analytics.distinct import resolve_distinct
 from am_analytics.text import fold
-from am_analytics.vocabulary import ETP_OPTIONS, FORMATIONS, PROFILS, REASONS, SPECIALITES, ZONES
-
-# Reason codes this module emits beyond those vocabulary.REASONS held when it was written; the
-# vocabulary is their home, so this shrinks to nothing once it lists them.
-EXTRA_REASONS = {
-    code: text
-    for code, text in {
-        "rpps_invalide": "identifiant RPPS invalide (11 chiffres attendus)",
-        "nombre_invalide": "nombre illisible",
-        "cellules_en_trop": "ligne plus longue que l'en-tête : valeurs peut-être décalées (séparateur en trop ?)",
-    }.items()
-    if code not in REASONS
-}
+from am_analytics.vocabulary import ETP_OPTIONS, FORMATIONS, PROFILS, SPECIALITES, ZONES
 
 MISSING = "valeur_manquante"
 
 __all__ = [  # `fold` is re-exported: callers compare free text the way the normalisers do
-    "DATE_FORMATS", "EXTRA_REASONS", "fold", "normalise_contrat_ids", "normalise_dates", "normalise_etp",
+    "DATE_FORMATS", "fold", "normalise_contrat_ids", "normalise_dates", "normalise_etp",
     "normalise_formations", "normalise_numbers", "normalise_profils", "normalise_rpps",
     "normalise_specialites", "normalise_zones",
 ]
@@ -347,7 +335,7 @@ _RPPS = re.compile(r"\d{11}")
 
 def normalise_rpps(values: pd.Series, *, required: bool = True) -> pd.DataFrame:
     """RPPS numbers kept as text (11 digits, spaces removed); other lengths or characters →
-    `rpps_invalide` (see `EXTRA_REASONS`), empty → `valeur_manquante`."""
+    `rpps_invalide`, empty → `valeur_manquante`."""
 
     def parse(text: str) -> Parsed:
         digits = re.sub(r"\s+", "", text)

@@ -22,7 +22,6 @@ from filelock import FileLock, Timeout
 from am_analytics import __version__, atomic, privacy
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.ingest import RawTable, detect_dataset, discover, match_columns, read_table
-from am_analytics.ingest.values import EXTRA_REASONS
 from am_analytics.prepare import contracts, survey, territory
 from am_analytics.prepare.manifest import (
     MANIFEST_NAME,
@@ -367,7 +366,7 @@ def _with_overflow_problems(step: StepResult, raw: RawTable) -> StepResult:
             "column": pd.array(first.to_numpy(), dtype="string"),
             "value": pd.NA,
             "reason": "cellules_en_trop",
-            "message": EXTRA_REASONS["cellules_en_trop"],
+            "message": REASONS["cellules_en_trop"],
         }
     ).astype({"value": "string", "reason": "string", "message": "string"})
     return StepResult(frame=step.frame, problems=pd.concat([step.problems, problems], ignore_index=True))

@@ -3,20 +3,18 @@ workbook sheets. Load → compute → draw → lay out; no file is written here 
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
 from am_analytics import __version__, reference
 from am_analytics import indicators as ind
 from am_analytics.figures import charts, departement_map, region_map
+from am_analytics.figures.contract import figure_bytes
 from am_analytics.figures.formatting import format_date, format_number, format_percent
-from am_analytics.figures.style import save_params
 from am_analytics.geography import region_name
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.survey import missions_delegated, satisfaction_distribution
@@ -60,11 +58,8 @@ class Report:
 
 def figure_svg(fig: Figure) -> bytes:
     """A finished figure as SVG bytes, with the same deterministic settings as saved figures."""
-    buffer = io.BytesIO()
-    with mpl.rc_context(save_params()):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
     # the RDF metadata block means nothing inside a PDF (and fpdf2 warns about it): leave it out
-    svg = re.sub(r"<metadata>.*?</metadata>", "", buffer.getvalue().decode("utf-8"), flags=re.DOTALL)
+    svg = re.sub(r"<metadata>.*?</metadata>", "", figure_bytes(fig, "svg").decode("utf-8"), flags=re.DOTALL)
     return explicit_defaults(inline_markers(solid_hatches(svg))).encode("utf-8")
 
 
