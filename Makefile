@@ -28,7 +28,7 @@ test: $(STAMP) ## Run the whole test suite (in parallel, one worker per core)
 	$(PY) -m pytest -n auto $(ARGS)
 
 lab: $(STAMP) ## Open JupyterLab with a kernel registered for this environment
-	$(PY) -m ipykernel install --user --name am_analytics --display-name "Python (am_analytics)"
+	$(PY) -m ipykernel install --sys-prefix --name am_analytics --display-name "Python (am_analytics)"
 	$(VENV)/bin/jupyter lab notebooks/
 
 demo: $(STAMP) ## Regenerate the synthetic demo data in data/raw (deterministic)
