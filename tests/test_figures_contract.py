@@ -243,3 +243,15 @@ def test_save_refuses_an_unfinished_figure_and_unknown_formats(tmp_path):
     with pytest.raises(ValueError, match="formats"):
         save_figure(drawn(), tmp_path / "f", formats=("jpeg",))
     assert not list(tmp_path.iterdir())
+
+
+def test_a_long_title_wraps_instead_of_running_off_the_figure():
+    from am_analytics.figures.contract import check_figure, finish_figure
+    from am_analytics.figures.style import new_figure
+
+    fig, ax = new_figure("half")
+    ax.plot([0, 1], [0, 1])
+    title = "Option de temps de travail par année de signature — Provence-Alpes-Côte d'Azur"
+    finish_figure(fig, title=title, source="test", as_of="2025-06-30", synthetic=False, xlabel="x (u)", ylabel="y (u)")
+    check_figure(fig, synthetic=False)
+    assert "\n" in fig.get_suptitle() and fig.get_suptitle().replace("\n", " ") == title

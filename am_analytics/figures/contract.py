@@ -167,7 +167,10 @@ def finish_figure(
                 axes[0].set_xlabel(xlabel)
             if ylabel is not None:
                 axes[0].set_ylabel(ylabel)
-        fig.suptitle(title.strip(), x=0.01, ha="left", gid=TITLE_GID)
+        # a long title (a region's name appended, say) wraps rather than running off the figure; bold text is
+        # wider than the caption's, hence the narrower budget
+        title_size = float(mpl.rcParams["figure.titlesize"])
+        fig.suptitle(_wrap(title.strip(), fig, title_size * 1.1), x=0.01, ha="left", gid=TITLE_GID)
 
         fontsize = mpl.rcParams["font.size"] - 0.5
         lines: list[tuple[str, str, dict[str, Any]]] = []  # bottom line first
