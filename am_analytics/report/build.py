@@ -402,6 +402,22 @@ class Scope:
         return contracts if self.region is None else contracts[contracts["region"] == self.region]
 
 
+# National indicators and charts are the same in every regional report of one dataset and date: building the
+# 18 regional reports in one process (tests, batch runs) computes them once. Keyed by the input checksums, so
+# other data never meets a stale entry; only the latest dataset is kept.
+_SHARED: dict[tuple, object] = {}
+
+
+def _shared(data: Processed, day, name: str, compute):
+    dataset = (tuple(sorted(data.manifest.get("inputs", {}).items())), day, data.synthetic)
+    if any(key[0] != dataset for key in _SHARED):
+        _SHARED.clear()
+    key = (dataset, name)
+    if key not in _SHARED:
+        _SHARED[key] = compute()
+    return _SHARED[key]
+
+
 def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) -> tuple[bytes, bytes, dict]:
     """The PDF and the workbook (bytes) and the key figures, for France or one region, as of a date."""
     if data.contracts is None:
@@ -413,14 +429,17 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
     day = as_of.date()
     kw = {"as_of": day, "synthetic": synthetic}
 
-    national_monthly = ind.monthly_series(everything, **kw)
+    def national(name: str, compute):
+        return _shared(data, day, name, compute)
+
+    national_monthly = national("monthly", lambda: ind.monthly_series(everything, **kw))
     monthly = ind.monthly_series(contracts, **kw) if region else national_monthly
-    progress = ind.target_progress(everything, **kw)
-    projections = ind.target_projections(everything, **kw)
-    cross = ind.published_cross_check(everything, **kw)
-    regions = ind.by_region(everything, **kw)
-    departements = ind.by_departement(everything, **kw)
-    nation = ind.national_totals(everything, **kw)
+    progress = national("progress", lambda: ind.target_progress(everything, **kw))
+    projections = national("projections", lambda: ind.target_projections(everything, **kw))
+    cross = national("cross", lambda: ind.published_cross_check(everything, **kw))
+    regions = national("regions", lambda: ind.by_region(everything, **kw))
+    departements = national("departements", lambda: ind.by_departement(everything, **kw))
+    nation = national("nation", lambda: ind.national_totals(everything, **kw))
 
     created = datetime.combine(day, datetime.min.time())
     title = "Les assistants médicaux"
@@ -457,6 +476,10 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
     def add_figure(fig: Figure) -> None:
         document.figure(figure_svg(fig))
 
+    def add_national_figure(name: str, draw) -> None:
+        """A chart that does not depend on the report's region: drawn once per dataset and date."""
+        document.figure(national(f"svg:{name}", lambda: figure_svg(draw())))
+
     # 1. Rollout
     document.section("Déploiement" if region else "Déploiement national", new_page=True)
     if region is None:
@@ -476,8 +499,9 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
     # 2. Territories
     document.section("Territoires", new_page=True)
     rates = regions.set_index("code")["actifs_pour_100k_hab"]
-    add_figure(
-        region_map(
+    add_national_figure(
+        "region_map",
+        lambda: region_map(
             rates,
             title="Contrats actifs pour 100 000 habitants, par région",
             legend_title="Contrats actifs\npour 100 000 hab.",
@@ -486,7 +510,7 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
             synthetic=synthetic,
             decimals=1,
             note="Mayotte : population non disponible (absente des populations légales de l'Insee).",
-        )
+        ),
     )
     add_figure(charts.regions_ranked_chart(regions, national=nation, highlight=region))
     add_table(regions_table(regions))
@@ -508,8 +532,8 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
 
     # 3. Backgrounds
     document.section("Profils d'origine des assistants", new_page=True)
-    shares = ind.background_shares_by_region(everything, **kw)
-    add_figure(charts.background_by_region_chart(shares))
+    shares = national("shares", lambda: ind.background_shares_by_region(everything, **kw))
+    add_national_figure("backgrounds", lambda: charts.background_by_region_chart(shares))
     add_figure(
         charts.mix_by_period_chart(
             ind.background_mix_by_year(contracts, **kw),
@@ -517,7 +541,7 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
             what="profil d'origine",
         )
     )
-    independence = ind.region_background_independence(everything, **kw).iloc[0]
+    independence = national("independence", lambda: ind.region_background_independence(everything, **kw)).iloc[0]
     document.paragraph(
         f"Test d'indépendance région × profil (khi-deux) : p = {format_number(independence['p_valeur'], 3)}, "
         f"V de Cramér = {format_number(independence['v_de_cramer'], 3)}."
@@ -546,8 +570,8 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
 
     # 6. Training
     document.section("Formation et certification", new_page=True)
-    overdue = ind.overdue_by_region(everything, **kw)
-    add_figure(charts.training_overdue_chart(overdue))
+    overdue = national("overdue", lambda: ind.overdue_by_region(everything, **kw))
+    add_national_figure("training", lambda: charts.training_overdue_chart(overdue))
     add_table(training_table(overdue if region is None else overdue[overdue["code"] == region]))
 
     # 7. Survey
@@ -555,7 +579,9 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
     if data.survey is not None and not data.survey.empty:
         survey_synthetic = synthetic
         distribution = satisfaction_distribution(data.survey, synthetic=survey_synthetic)
-        add_figure(charts.likert_chart(distribution, as_of=SURVEY_FIELDWORK, labels=GROUP_LABELS))
+        add_national_figure(
+            "likert", lambda: charts.likert_chart(distribution, as_of=SURVEY_FIELDWORK, labels=GROUP_LABELS)
+        )
         add_table(missions_table(missions_delegated(data.survey, synthetic=survey_synthetic)))
         if region is not None:
             document.note("Résultats nationaux : l'échantillon d'une région est trop petit pour être publié.")
@@ -565,7 +591,7 @@ def build(data: Processed, *, as_of: pd.Timestamp, region: str | None = None) ->
     # 8. Data quality
     document.section("Qualité des données", new_page=True)
     quality = ind.file_quality(data.manifest)
-    add_figure(charts.quality_chart(quality, as_of=day))
+    add_national_figure("quality", lambda: charts.quality_chart(quality, as_of=day))
     add_table(quality_table(quality))
     add_table(reasons_table(ind.quarantine_reasons(data.manifest)))
 
