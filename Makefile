@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test lab demo prepare lint clean
+.PHONY: help venv report test lab demo prepare bench lint clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ demo: $(STAMP) ## Regenerate the synthetic demo data in data/raw (deterministic)
 
 prepare: $(STAMP) ## Clean data/raw into data/processed (Parquet, manifest, quarantine)
 	$(PY) -m am_analytics.prepare $(ARGS)
+
+bench: $(STAMP) ## Print the benchmarks: ingest vs pyarrow, scaling to 10 M rows, indicators, report, schedule (ARGS="--quick")
+	$(PY) benchmarks/bench.py $(ARGS)
 
 lint: $(STAMP) ## Check style with ruff
 	$(VENV)/bin/ruff check am_analytics tests

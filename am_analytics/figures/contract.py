@@ -249,9 +249,10 @@ def _published_problems(fig: Figure) -> list[str]:
     return problems
 
 
-def _bounds_problems(fig: Figure) -> list[str]:
+def _bounds_problems(fig: Figure, *, drawn: bool = False) -> list[str]:
     # A title or caption pushed out of the figure is as good as missing.
-    fig.draw_without_rendering()
+    if not drawn:  # positions come from a draw; a caller that has just drawn the figure saves one
+        fig.draw_without_rendering()
     renderer = fig._get_renderer()  # noqa: SLF001
     box = fig.bbox
     problems = []
@@ -265,8 +266,10 @@ def _bounds_problems(fig: Figure) -> list[str]:
     return problems
 
 
-def contract_problems(fig: Figure, *, synthetic: bool | None) -> list[str]:
-    """Every way `fig` breaks the contract (empty when it is fine); `synthetic=None` skips that check."""
+def contract_problems(fig: Figure, *, synthetic: bool | None, drawn: bool = False) -> list[str]:
+    """Every way `fig` breaks the contract (empty when it is fine); `synthetic=None` skips that check.
+
+    `drawn=True` says the figure has just been drawn with its final layout (no need to draw it again)."""
     problems = []
     title = fig.get_suptitle().strip()
     if not title:
@@ -284,7 +287,7 @@ def contract_problems(fig: Figure, *, synthetic: bool | None) -> list[str]:
         problems += _synthetic_problems(fig, synthetic)
     problems += _published_problems(fig)
     if not problems:
-        problems += _bounds_problems(fig)
+        problems += _bounds_problems(fig, drawn=drawn)
     return problems
 
 
@@ -311,10 +314,10 @@ _POSITION_DIGITS = 7
 
 
 @contextmanager
-def _settled_layout(fig: Figure) -> Iterator[None]:
+def _settled_layout(fig: Figure, passes: int = _LAYOUT_PASSES) -> Iterator[None]:
     engine = fig.get_layout_engine()
     if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        for _ in range(_LAYOUT_PASSES):
+        for _ in range(passes):
             fig.draw_without_rendering()
     for ax in fig.axes:
         bounds = np.round(ax.get_position(original=True).bounds, _POSITION_DIGITS)
@@ -373,11 +376,13 @@ def figure_bytes(fig: Figure, fmt: str = "svg", *, dpi: float | None = None) -> 
     """
     if fmt not in SAVE_FORMATS:
         raise ValueError(f"format must be among {', '.join(SAVE_FORMATS)}; got {fmt!r}")
-    problems = contract_problems(fig, synthetic=None)
-    if problems:
-        raise FigureContractError(problems)
     buffer = io.BytesIO()
-    with mpl.rc_context(save_params()), _settled_layout(fig):
+    # One pass is enough for a figure exported once: its layout starts from the same state in every process.
+    # (`save_figure` settles more because the same figure may be saved again after being drawn.)
+    with mpl.rc_context(save_params()), _settled_layout(fig, passes=1):
+        problems = contract_problems(fig, synthetic=None, drawn=True)
+        if problems:
+            raise FigureContractError(problems)
         fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=dpi or mpl.rcParams["savefig.dpi"])
     return buffer.getvalue()
 
