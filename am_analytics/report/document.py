@@ -75,7 +75,12 @@ class ReportDocument(FPDF):
         self.set_font(FONT, "", 7.5)
         self.set_text_color(*MUTED)
         self.set_xy(self.l_margin, 9)
-        self.cell(0, 4, f"{self.report_title} — {self.report_subtitle}", align=Align.L)
+        left = f"{self.report_title} — {self.report_subtitle}"
+        # leave room for the synthetic mention on the right: a long region name drops the report's title
+        room = self.epw - (self.get_string_width(SYNTHETIC_MENTION) * 1.1 + 6 if self.synthetic else 0)
+        if self.get_string_width(left) > room:
+            left = self.report_subtitle
+        self.cell(0, 4, left, align=Align.L)
         if self.synthetic:
             self.set_text_color(*WARNING)
             self.set_font(FONT, "B", 7.5)
