@@ -106,7 +106,8 @@ def rollout_chart(
     return finish_figure(
         fig,
         title=title,
-        source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS}",
+        # a region's chart has neither targets nor published figures: its source says only what it shows
+        source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS}" if len(posts) or published is not None else SOURCE_CONTRACTS,
         as_of=_as_of(monthly),
         synthetic=_synthetic(monthly, projections),
         xlabel="Date (fin de mois)",
