@@ -219,3 +219,25 @@ def test_a_new_key_makes_processed_data_stale(tmp_path, monkeypatch):
     assert is_current(raw, out)
     monkeypatch.setenv("AM_ANALYTICS_KEY", "second")
     assert not is_current(raw, out)
+
+
+def test_loading_current_data_does_not_wait_for_a_held_lock(tmp_path, monkeypatch, capfd):
+    from am_analytics.prepare import pipeline
+
+    monkeypatch.setenv("AM_ANALYTICS_KEY", "lock-test")
+    monkeypatch.setattr(pipeline, "LOCK_WAIT_SECONDS", 1)  # a regression fails fast instead of waiting
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_csv(raw, "a.csv", GOOD)
+    load(raw, out)
+    holder = subprocess.Popen(  # another process busy on the folder (parallel dashboards, say)
+        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+         f"lock = FileLock({str(out / pipeline.LOCK_NAME)!r}); lock.acquire(); print('held', flush=True); "
+         "time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert pipeline.prepare_locked(raw, out, only_if_stale=True) is None
+        assert "attente" not in capfd.readouterr().err, "a reader of current data must not queue or warn"
+    finally:
+        holder.kill()

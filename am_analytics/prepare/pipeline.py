@@ -231,10 +231,14 @@ def prepare_locked(
     """`prepare` under a lock on the output folder, so two runs never interleave their outputs.
 
     A second run waits for the first (saying so) rather than fail: the scheduler's parallel notebooks all
-    ask for the same processed data. With `only_if_stale`, a run that finds the outputs current after
-    waiting does nothing and returns None.
+    ask for the same processed data. With `only_if_stale`, outputs found current (before or after waiting)
+    are left alone and None is returned.
     """
     out_dir = Path(out_dir)
+    # Fast path without the lock: readers of current data (parallel dashboards) never queue behind each
+    # other. Safe because outputs are replaced atomically and the manifest is written last.
+    if only_if_stale and is_current(data_dir, out_dir, as_of=as_of):
+        return None
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(out_dir / LOCK_NAME)
     try:
