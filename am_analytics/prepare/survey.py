@@ -4,6 +4,7 @@ survey institutes deliver in Excel, into tidy tables."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -125,8 +126,17 @@ _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 def _sheet_rows(path: Path) -> list[list[object]]:
+    """The first sheet's cells, parsed once for both recognising and reading an institute workbook."""
+    stat = path.stat()
+    return _parsed_sheet(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1)  # one workbook at a time: a large extract is not kept in memory for long
+def _parsed_sheet(path: str, _mtime_ns: int, _size: int) -> list[list[object]]:
+    # Recognising an institute workbook and reading it both need the cells: keyed by the file's state, the
+    # cache makes that one parse, and a file changed in between is parsed again.
     # calamine reads cell values whatever the state of the workbook's styles or drawings
-    workbook = CalamineWorkbook.from_path(str(path))
+    workbook = CalamineWorkbook.from_path(path)
     return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
 
 
