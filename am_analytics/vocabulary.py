@@ -118,3 +118,48 @@ REASONS = {
     "poids_invalide": "poids de redressement nul, négatif ou illisible",
     "doublon_conflictuel": "même identifiant (contrat, territoire et année, répondant) avec des valeurs différentes",
 }
+
+# --- What a reader sees: one wording for each thing, shared by the report, the notebooks and the site -----
+SYNTHETIC_MENTION = "Données de démonstration synthétiques"
+SYNTHETIC_WARNING = (
+    f"{SYNTHETIC_MENTION} — ces chiffres sont générés par le logiciel pour la démonstration ; "
+    "ne pas les utiliser ni les diffuser comme des données réelles."
+)
+NATIONAL_LABEL = "France entière"
+ALL_PROFILS_LABEL = "tous les profils"
+TARGET_STATUS_LABELS = {
+    "atteint_a_temps": "atteint à temps",
+    "atteint_en_retard": "atteint en retard",
+    "en_cours": "en cours",
+    "non_atteint_echeance_depassee": "non atteint, échéance dépassée",
+}
+# How the reference table (unaccented, as collected) names who set each target, written for a reader
+TARGET_SETTERS = {
+    "Plan Ma sante 2022": "plan « Ma santé 2022 »",
+    "Ministre de la Sante (CNR sante)": "ministre de la Santé (CNR santé)",
+    "President de la Republique": "président de la République",
+    "Cnam": "Cnam",
+    "Convention medicale 2024-2029": "convention médicale 2024-2029",
+}
+SURVEY_GROUPS = {"ensemble": "Ensemble", "medecin": "Médecins", "assistant": "Assistants"}
+PUBLISHED_INDICATORS = {"contrats_signes": "contrats signés", "etp_assistants": "ETP"}
+
+# --- Statistical disclosure: the symbol of a hidden cell and the note that explains it ------------------
+SECRET_SYMBOLS = {"primaire": "< 5", "complementaire": "s", "base_insuffisante": "n.s."}
+SECRET_NOTES = {
+    "primaire": "« < {seuil} » : effectif de 1 à {max_small}, masqué (secret statistique).",
+    "complementaire": (
+        "« s » : valeur masquée pour qu'aucun effectif « < {seuil} » ne puisse être retrouvé par différence "
+        "avec un total publié (secret complémentaire), ou valeur calculée sur un effectif masqué."
+    ),
+    "base_insuffisante": "« n.s. » : part ou taux non publié, calculé sur moins de {base} contrats.",
+}
+SECRET_LEGEND = "Secret statistique"
+
+
+def secret_symbol(reason: str, kind: str) -> str:
+    """The symbol a hidden cell shows: « < 5 » only for a count hidden because it is small; a share, an
+    amount or an FTE hidden with its count reads « s » (« < 5 » there would read « under 5 % »)."""
+    if reason == "primaire" and kind != "count":
+        return SECRET_SYMBOLS["complementaire"]
+    return SECRET_SYMBOLS[reason]

@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 
 from am_analytics import dashboards as db
-from am_analytics import paths
+from am_analytics import parameters, paths
 from am_analytics.errors import UsageError
+from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation.html import synthetic_banner
 from am_analytics.schedule import NotebookSpec, Run, execute_runs, kernel_for_runs, notebook_parameters
 from am_analytics.schedule.plan import NotebookError
+from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 from .conftest import REPO
 
@@ -106,24 +109,24 @@ def test_parameters_check_rejects_two_parameters_cells():
 @pytest.mark.parametrize(("text", "code"), [("01", "01"), ("1", "01"), ("Guadeloupe", "01"), ("Bretagne", "53"),
                                             ("Midi-Pyrénées", "76"), (None, None), ("", None), ("  ", None)])
 def test_region_parameter_accepts_codes_and_names(text, code):
-    assert db.resolve_region(text) == code
+    assert parameters.resolve_region(text) == code
 
 
 def test_unknown_region_is_a_usage_error_naming_close_regions():
     with pytest.raises(UsageError, match="Bretag"):
-        db.resolve_region("Bretagn")
+        parameters.resolve_region("Bretagn")
 
 
 @pytest.mark.parametrize(("text", "code"), [("infirmier", "infirmier"), ("Infirmier·ère", "infirmier"),
                                             ("IDE", "infirmier"), ("secretaire_medicale", "secretaire_medicale"),
                                             (None, None)])
 def test_background_parameter_accepts_codes_and_labels(text, code):
-    assert db.resolve_profil(text) == code
+    assert parameters.resolve_profil(text) == code
 
 
 def test_unknown_background_is_a_usage_error_listing_the_known_ones():
     with pytest.raises(UsageError, match="secretaire_medicale"):
-        db.resolve_profil("astronaute")
+        parameters.resolve_profil("astronaute")
 
 
 def _contracts(*days: str) -> pd.DataFrame:
@@ -131,28 +134,28 @@ def _contracts(*days: str) -> pd.DataFrame:
 
 
 def test_as_of_defaults_to_the_latest_date_in_the_data():
-    assert db.resolve_as_of(None, _contracts("2020-01-10", "2024-03-31")) == pd.Timestamp("2024-03-31")
+    assert parameters.resolve_as_of(None, _contracts("2020-01-10", "2024-03-31")) == pd.Timestamp("2024-03-31")
 
 
 @pytest.mark.parametrize("text", ["2024-03-01", "01/03/2024"])
 def test_as_of_is_read_in_iso_or_french_form(text):
-    assert db.resolve_as_of(text, _contracts("2024-03-31")) == pd.Timestamp("2024-03-01")
+    assert parameters.resolve_as_of(text, _contracts("2024-03-31")) == pd.Timestamp("2024-03-01")
 
 
 @pytest.mark.parametrize(("text", "problem"), [("2030-01-01", "après"), ("2019-01-01", "avant"),
                                                ("demain", "date invalide")])
 def test_as_of_outside_the_data_or_unreadable_is_a_usage_error(text, problem):
     with pytest.raises(UsageError, match=problem):
-        db.resolve_as_of(text, _contracts("2024-03-31"))
+        parameters.resolve_as_of(text, _contracts("2024-03-31"))
 
 
 def test_parse_date_keeps_dates():
-    assert db.parse_date(date(2024, 1, 2)) == date(2024, 1, 2)
+    assert parameters.parse_date(date(2024, 1, 2)) == date(2024, 1, 2)
 
 
 def test_banner_says_synthetic_only_for_synthetic_data():
-    assert db.SYNTHETIC_BANNER in db.synthetic_banner(True)._repr_html_()
-    assert db.synthetic_banner(False) is None
+    assert SYNTHETIC_MENTION in synthetic_banner(True)._repr_html_()
+    assert synthetic_banner(False) is None
 
 
 def test_table_html_shows_the_masked_table_never_a_small_count():
@@ -160,7 +163,11 @@ def test_table_html_shows_the_masked_table_never_a_small_count():
                             "actifs_pour_100k_hab": [0.5], "actifs_mg_pour_100_mg_estimes": [0.1],
                             "part_nationale_signes": [0.001], "croissance_actifs_12m": [0.1]})
     nation = regions.assign(code="FR", nom="France entière", signes=900, actifs=800)
-    text = db.table_html(db.key_figures_table(regions, nation, "01"))._repr_html_()
+    from am_analytics.presentation.disclosure import publish_territories
+
+    nation, regions, _ = publish_territories(nation, regions, regions.iloc[0:0].assign(region_code=[]),
+                                             cat.TERRITORY_RULE, list(regions.columns))
+    text = db.table_html(cat.key_figures_table(nation, regions, "01"))._repr_html_()
     assert "&lt; 5" in text and ">3<" not in text and ">2<" not in text
     assert "Source :" in text and "900" in text
 
@@ -197,7 +204,7 @@ def executed(tmp_path_factory):
         runs = []
         for name, extra in RUNS:
             spec = NotebookSpec.read(NOTEBOOKS_DIR / f"{name}.ipynb")
-            region = db.resolve_region(extra.get("region"))
+            region = parameters.resolve_region(extra.get("region"))
             variant = "nom" if extra.get("region", "").isalpha() else ("profil" if "profil_origine" in extra else None)
             runs.append(Run(spec, region, {**common, **extra}, variant))
         kernel = kernel_for_runs(tmp_path_factory.mktemp("kernel"))
@@ -222,11 +229,11 @@ def test_notebook_runs_on_demo_data_and_shows_the_synthetic_banner(executed, nam
     notebook = nbformat.read(out / outcome.ipynb, as_version=4)
     outputs = _outputs(notebook)
     html_outputs = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
-    assert db.SYNTHETIC_BANNER in html_outputs
+    assert SYNTHETIC_MENTION in html_outputs
     assert not [o for o in outputs if o.get("output_type") == "error" or o.get("name") == "stderr"], (
         "ni erreur ni avertissement dans un tableau de bord")
     page = (out / outcome.html).read_text(encoding="utf-8")
-    assert db.SYNTHETIC_BANNER in page and "open_dashboard" not in page, "HTML sans code, avec la mention"
+    assert SYNTHETIC_MENTION in page and "open_dashboard" not in page, "HTML sans code, avec la mention"
 
 
 @pytest.mark.slow
@@ -243,7 +250,7 @@ def test_figures_display_as_images(executed, name, extra):
 def test_regional_dashboard_shows_the_region_asked_for(executed, region, label):
     outcome, out = executed[_key("02_tableau_de_bord_regional", {"region": region})]
     notebook = nbformat.read(out / outcome.ipynb, as_version=4)
-    header = next(o for o in _outputs(notebook) if db.SYNTHETIC_BANNER in o.get("data", {}).get("text/html", ""))
+    header = next(o for o in _outputs(notebook) if SYNTHETIC_MENTION in o.get("data", {}).get("text/html", ""))
     assert f"<strong>{label}</strong>" in header["data"]["text/html"]
 
 

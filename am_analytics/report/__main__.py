@@ -11,12 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from am_analytics import atomic, paths
 from am_analytics.cli import FrenchArgumentParser, iso_date, run
-from am_analytics.errors import DataError, Location, UsageError
-from am_analytics.parameters import resolve_as_of, resolve_region
+from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 
 def build_parser() -> FrenchArgumentParser:
@@ -36,46 +33,25 @@ def build_parser() -> FrenchArgumentParser:
     return parser
 
 
-def _option(name: str, resolve, *values):
-    """Resolve an option with the package's shared rules, naming the option in the message."""
-    try:
-        return resolve(*values)
-    except UsageError as error:
-        raise UsageError(f"{name} : {error}") from None
-
-
-def default_output(region: str | None, as_of: pd.Timestamp) -> Path:
-    scope = "france" if region is None else f"region_{region}"
-    return paths.reports_dir() / f"rapport_assistants_medicaux_{scope}_{as_of:%Y-%m-%d}.pdf"
+def default_output(scope) -> Path:
+    return paths.reports_dir() / f"rapport_assistants_medicaux_{scope.stem}_{scope.as_of:%Y-%m-%d}.pdf"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    region = _option("--region", resolve_region, args.region)
-    data_dir = args.data_dir or paths.raw_dir()
-    if not data_dir.is_dir():
-        raise UsageError(f"dossier de données introuvable : {data_dir} (indiquer --data-dir)")
-
-    from am_analytics.loading import load
+    from am_analytics.presentation.scope import Scope
     from am_analytics.report.build import build
 
-    data = load(data_dir, paths.processed_dir_for(data_dir))
-    if data.contracts is None or data.contracts.empty:
-        raise DataError(
-            "aucun contrat exploitable",
-            where=Location(file=str(data_dir)),
-            hint="déposer au moins une extraction de contrats (voir python -m am_analytics.prepare)",
-        )
-    as_of = _option("--as-of", resolve_as_of, args.as_of, data.contracts)
-    output = args.output or default_output(region, as_of)
+    scope = Scope.open(data_dir=args.data_dir, as_of=args.as_of, region=args.region)
+    output = args.output or default_output(scope)
     workbook_path = args.xlsx or output.with_suffix(".xlsx")
-    pdf, workbook, _ = build(data, as_of=as_of, region=region)
-    atomic.write_bytes(output, pdf)
-    atomic.write_bytes(workbook_path, workbook)
+    report = build(scope)
+    atomic.write_bytes(output, report.pdf)
+    atomic.write_bytes(workbook_path, report.workbook)
     print(f"Rapport PDF : {output}")
     print(f"Classeur Excel : {workbook_path}")
-    if data.synthetic:
-        print("Données de démonstration synthétiques : ne pas diffuser comme des chiffres réels.")
+    if scope.synthetic:
+        print(f"{SYNTHETIC_MENTION} : ne pas diffuser comme des chiffres réels.")
     return 0
 
 

@@ -14,8 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from am_analytics.disclosure import masked_label
-from am_analytics.report.tables import EXCEL_FORMATS, PublishedTable
+from am_analytics.presentation.tables import EXCEL_FORMATS, PublishedTable
 
 HEADER_FILL = PatternFill("solid", start_color="E8EEF4", end_color="E8EEF4")
 # Text that a spreadsheet would run as a formula (or a DDE command) is neutralised with a leading quote.
@@ -47,11 +46,12 @@ def _write_table(workbook: Workbook, table: PublishedTable) -> None:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    label = masked_label(table.threshold)
     for position in range(len(table.frame)):
         record = table.frame.iloc[position]
         values = [
-            label if table.is_masked(position, column.key) else _cell_value(record[column.key], column.kind)
+            table.cell_text(position, column)
+            if table.is_masked(position, column.key)
+            else _cell_value(record[column.key], column.kind)
             for column in table.columns
         ]
         sheet.append(values)
@@ -67,7 +67,7 @@ def _write_table(workbook: Workbook, table: PublishedTable) -> None:
         sheet.column_dimensions[get_column_letter(column_index)].width = min(max(10, longest + 2), 60)
     if table.notes or table.source:
         row = len(table.frame) + 3
-        sheet.cell(row=row, column=1, value=safe_text(f"Source : {table.source}")).font = Font(italic=True)
+        sheet.cell(row=row, column=1, value=safe_text(table.source_line)).font = Font(italic=True)
         for offset, note in enumerate(table.notes, start=1):
             sheet.cell(row=row + offset, column=1, value=safe_text(note)).font = Font(italic=True)
 

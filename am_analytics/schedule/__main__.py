@@ -18,7 +18,8 @@ from pathlib import Path
 
 from am_analytics import atomic, paths
 from am_analytics.cli import FrenchArgumentParser, iso_date, run
-from am_analytics.errors import DataError, Location, UsageError
+from am_analytics.errors import UsageError
+from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 DEFAULT_TIMEOUT = 600.0  # seconds per cell: a dashboard cell takes about a second; ten minutes means stuck
 
@@ -51,7 +52,7 @@ def build_parser() -> FrenchArgumentParser:
 def resolve_regions(text: str) -> list[str]:
     """`all` → the 18 region codes; else each code or name → its code, in the order given, without repeats."""
     from am_analytics import reference
-    from am_analytics.dashboards import resolve_region
+    from am_analytics.parameters import resolve_region
 
     if text.strip().lower() in {"all", "toutes", "tout"}:
         return list(reference.regions()["region_code"].astype(str))
@@ -92,19 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     notebooks_dir = (args.notebooks_dir or paths.project_root() / "notebooks").resolve()
     wanted = args.notebooks.split(",") if args.notebooks is not None else None
     specs = select_notebooks(discover_notebooks(notebooks_dir), wanted)
-    from am_analytics.dashboards import resolve_as_of, resolve_dirs
+    # 2. The scope resolved (folders, data prepared once here before any worker, counting date): the runs
+    # then only read the processed tables.
+    from am_analytics.presentation.scope import Scope
 
-    data_dir, processed_dir = resolve_dirs(args.data_dir, args.processed_dir)
-    data_dir, processed_dir = data_dir.resolve(), processed_dir.resolve()
-
-    # 2. The data prepared once, here, before any worker: the runs then only read it.
-    from am_analytics.loading import load
-
-    data = load(data_dir, processed_dir)
-    if data.contracts is None or data.contracts.empty:
-        raise DataError("aucun contrat exploitable", where=Location(file=str(data_dir)),
-                        hint="déposer au moins une extraction de contrats (voir python -m am_analytics.prepare)")
-    as_of = resolve_as_of(args.as_of, data.contracts).date().isoformat()
+    scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of)
+    data_dir, processed_dir = scope.raw_dir.resolve(), scope.processed_dir.resolve()
+    as_of = scope.day.isoformat()
+    data = scope.data
 
     # 3. The runs, in parallel; one failure never stops the others.
     common = {"data_dir": str(data_dir), "processed_dir": str(processed_dir), "as_of": as_of}
@@ -142,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failures = [o for o in outcomes if not o.ok]
     print(f"Index : {out_dir / 'index.html'}")
     if data.synthetic:
-        print("Données de démonstration synthétiques : ne pas diffuser comme des chiffres réels.")
+        print(f"{SYNTHETIC_MENTION} : ne pas diffuser comme des chiffres réels.")
     if failures:
         print(f"{len(failures)} exécution(s) en échec sur {len(outcomes)} :", file=sys.stderr)
         for outcome in failures:

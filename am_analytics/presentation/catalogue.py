@@ -1,0 +1,572 @@
+"""The catalogue of published tables: for each, its columns, French headers, formats, disclosure rule, notes
+and source line. The PDF, the workbook, the notebooks and the site publish every table from here.
+
+Each `publish_*` function takes indicator frames (or frames already published by `presentation.results`) and
+returns a `PublishedTable`; nothing here computes an indicator or draws a chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from am_analytics import reference
+from am_analytics.figures.formatting import format_number
+from am_analytics.indicators.methods import METHODS
+from am_analytics.presentation.disclosure import Counted, Disclosure
+from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
+from am_analytics.vocabulary import PUBLISHED_INDICATORS, SURVEY_GROUPS, TARGET_SETTERS, TARGET_STATUS_LABELS
+
+# --- Sources ------------------------------------------------------------------------------------------------
+SOURCE_CONTRACTS = "contrats d'aide à l'emploi d'un assistant médical (CPAM)"
+SOURCE_TERRITORIES = f"{SOURCE_CONTRACTS} ; Insee ; Drees"
+SOURCE_SURVEY = "enquête de satisfaction auprès des médecins et des assistants"
+SOURCE_MANIFEST = "manifeste de préparation"
+SOURCE_PUBLISHED = "chiffres publiés (Assurance Maladie, presse)"
+
+TERRITORY_NOTES = (
+    "Populations : Insee, populations légales 2023 ; Mayotte n'y figure pas : ses taux restent non disponibles (n.d.).",
+    "MG : médecins généralistes, nombre estimé (densité au 1er janvier 2025 × population), une estimation.",
+)
+WILSON_NOTE = "Intervalles de confiance de Wilson à 95 %."
+
+# --- Disclosure rules ------------------------------------------------------------------------------------------
+
+# Territories: every count, and what is computed from it. France, regions and départements are masked together
+# as one hierarchy (`disclosure.publish_territories`), so the groupings here are replaced by that hierarchy.
+TERRITORY_RULE = Disclosure(
+    counts=tuple(
+        Counted(column)
+        for column in (
+            "signes",
+            "actifs",
+            "actifs_mg",
+            "signes_12_derniers_mois",
+            "signes_12_mois_precedents",
+            "actifs_il_y_a_12_mois",
+        )
+    ),
+    follows={
+        "etp_actifs": "actifs",
+        "actifs_pour_100k_hab": "actifs",
+        "etp_actifs_pour_100k_hab": "actifs",
+        "signes_pour_100k_hab": "signes",
+        "actifs_mg_pour_100_mg_estimes": "actifs_mg",
+        "part_nationale_signes": "signes",
+        "part_nationale_actifs": "actifs",
+        "croissance_actifs_12m": ("actifs", "actifs_il_y_a_12_mois"),
+        "croissance_signatures_12m": ("signes_12_derniers_mois", "signes_12_mois_precedents"),
+    },
+    bases={"croissance_actifs_12m": "actifs_il_y_a_12_mois", "croissance_signatures_12m": "signes_12_mois_precedents"},
+)
+TERRITORY_COLUMNS = [
+    "code",
+    "nom",
+    "region_code",
+    "population",
+    *TERRITORY_RULE.columns,
+]
+
+# A two-way table (territory × background, year × category) with its totals: see `results.publish_breakdown`.
+SHARE_FOLLOWERS = ("part", "ic_bas", "ic_haut", "part_parmi_renseignes")
+
+TRAINING_RULE = Disclosure(
+    counts=(
+        Counted("actifs"),
+        Counted("echeance_depassee"),
+        Counted("en_retard"),
+        Counted("echeance_depassee_formation_connue"),
+    ),
+    follows={"part_en_retard": "en_retard", "ic_bas": "en_retard", "ic_haut": "en_retard"},
+    bases={
+        "part_en_retard": "echeance_depassee_formation_connue",
+        "ic_bas": "echeance_depassee_formation_connue",
+        "ic_haut": "echeance_depassee_formation_connue",
+    },
+)
+
+FUNDING_RULE = Disclosure(
+    counts=(Counted("annees_contrat"),),
+    follows={
+        "montant_attendu_eur": "annees_contrat",
+        "etp_annees_financees": "annees_contrat",
+        "aide_par_etp_eur": "annees_contrat",
+    },
+    bases={"couverture": "annees_contrat"},
+)
+
+SURVEY_RULE = Disclosure(
+    counts=(Counted("repondants", totals_by=(("groupe",),)),),
+    follows={"part": "repondants", "ic_bas": "repondants", "ic_haut": "repondants"},
+    bases={"part": "base", "ic_bas": "base", "ic_haut": "base"},
+)
+
+# --- Territories -----------------------------------------------------------------------------------------------
+
+
+def _territory_columns(code_header: str, name_header: str, with_region: bool = False) -> tuple[Column, ...]:
+    columns = [Column("code", code_header, width=0.8), Column("nom", name_header, width=2.0)]
+    if with_region:
+        columns.append(Column("region_code", "Code région", width=0.7))
+    return (
+        *columns,
+        Column("signes", "Contrats signés", "count", width=1.0),
+        Column("actifs", "Contrats actifs", "count", width=1.0),
+        Column("etp_actifs", "ETP actifs", "decimal", width=1.0),
+        Column("signes_pour_100k_hab", "Contrats pour 100 000 habitants", "decimal", width=1.25),
+        Column("actifs_pour_100k_hab", "Actifs pour 100 000 habitants", "decimal", width=1.25),
+        Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal", width=1.25),
+        Column("croissance_actifs_12m", "Évolution des actifs sur 12 mois", "percent", width=1.25),
+    )
+
+
+REGIONS = TableSpec(
+    name="Régions",
+    title="Contrats par région",
+    columns=_territory_columns("Code région", "Région"),
+    source=SOURCE_TERRITORIES,
+    disclosure=TERRITORY_RULE,
+    notes=TERRITORY_NOTES,
+)
+DEPARTEMENTS = TableSpec(
+    name="Départements",
+    title="Contrats par département",
+    columns=_territory_columns("Code département", "Département", with_region=True),
+    source=SOURCE_TERRITORIES,
+    disclosure=TERRITORY_RULE,
+    notes=TERRITORY_NOTES,
+)
+KEY_FIGURES = TableSpec(
+    name="Chiffres clés",
+    title="Chiffres clés",
+    columns=(
+        Column("nom", "Territoire", width=2.0),
+        Column("signes", "Contrats signés (cumul)", "count"),
+        Column("actifs", "Contrats actifs", "count"),
+        Column("etp_actifs", "ETP actifs", "decimal"),
+        Column("actifs_pour_100k_hab", "Actifs pour 100 000 habitants", "decimal"),
+        Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal"),
+        Column("part_nationale_signes", "Part des contrats signés en France", "percent"),
+        Column("croissance_actifs_12m", "Évolution des actifs sur 12 mois", "percent"),
+    ),
+    source=SOURCE_TERRITORIES,
+    disclosure=TERRITORY_RULE,
+    keys=("code",),
+)
+
+
+def regions_table(regions: pd.DataFrame) -> PublishedTable:
+    """Regions, from the published regions frame (`NationalResults.regions`)."""
+    return REGIONS.from_published(regions)
+
+
+def departements_table(departements: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """Départements, from the published départements frame (all, or the rows of one region)."""
+    return DEPARTEMENTS.from_published(departements, title=title)
+
+
+def key_figures_table(nation: pd.DataFrame, regions: pd.DataFrame, region: str | None) -> PublishedTable:
+    """A region's key figures beside France's (or France's alone), from the published territory frames."""
+    rows = [nation]
+    if region is not None:
+        rows.insert(0, regions[regions["code"] == region])
+    frame = pd.concat(rows, ignore_index=True)
+    frame.attrs = dict(nation.attrs)
+    title = KEY_FIGURES.title + ("" if region is None else " — comparaison avec la France entière")
+    return KEY_FIGURES.from_published(frame, title=title)
+
+
+# --- Rollout -------------------------------------------------------------------------------------------------
+
+MONTHLY = TableSpec(
+    name="Série mensuelle",
+    title="Série mensuelle",
+    columns=(
+        Column("date_arrete", "Fin de mois", "date"),
+        Column("signes_mois", "Contrats signés dans le mois", "count"),
+        Column("signes_cumul", "Contrats signés (cumul)", "count"),
+        Column("actifs", "Contrats actifs", "count"),
+        Column("etp_actifs", "ETP actifs", "decimal"),
+    ),
+    source=SOURCE_CONTRACTS,
+    notes=(
+        "Un cumul n'est publié que si les signatures depuis le dernier cumul publié sont nulles ou au moins 5 : "
+        "la différence de deux cumuls ne révèle jamais un petit effectif.",
+    ),
+    keys=("mois",),
+)
+# what a monthly series publishes besides its table: the charts draw the same frame
+MONTHLY_KEEP = (
+    "mois",
+    "date_arrete",
+    "mois_complet",
+    "signes_mois",
+    "signes_cumul",
+    "etp_signes_mois",
+    "etp_signes_cumul",
+    "actifs",
+    "etp_actifs",
+)
+
+
+def monthly_table(monthly: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """The monthly series, from a published series (`disclosure.publish_series`)."""
+    return MONTHLY.from_published(monthly, title=title)
+
+
+TARGETS = TableSpec(
+    name="Objectifs",
+    title="Progression vers les objectifs officiels",
+    columns=(
+        Column("objectif_libelle", "Objectif (fixé par)", width=3.0),
+        Column("echeance", "Échéance", "date", width=1.7),
+        Column("valeur_atteinte", "Atteint", "number", width=1.1),
+        Column("part_atteinte", "Part", "percent", width=0.9),
+        Column("statut_libelle", "Statut", width=1.9),
+        Column("date_atteinte", "Atteint le", "date", width=1.7),
+        Column("date_projetee", "Date projetée", "date", width=1.7),
+    ),
+    source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS,
+    notes=(METHODS["projection"].text,),
+    keys=("objectif", "valeur_cible", "unite"),
+)
+
+
+def target_label(value: float, unit: str, set_by: str) -> str:
+    """« 4 000 contrats — plan « Ma santé 2022 » »: a target as a reader names it."""
+    return f"{format_number(value)} {'ETP' if unit == 'etp' else unit} — {TARGET_SETTERS.get(set_by, set_by)}"
+
+
+def targets_table(progress: pd.DataFrame, projections: pd.DataFrame) -> PublishedTable:
+    frame = progress.merge(
+        projections[["objectif", "date_projetee", "date_projetee_au_plus_tot", "date_projetee_au_plus_tard"]],
+        on="objectif",
+        how="left",
+    )
+    frame = frame.assign(
+        statut_libelle=frame["statut"].map(TARGET_STATUS_LABELS).fillna(frame["statut"]),
+        objectif_libelle=[
+            target_label(value, unit, who)
+            for value, unit, who in zip(
+                frame["valeur_cible"], frame["unite"].astype(str), frame["fixe_par"], strict=True
+            )
+        ],
+    )
+    frame.attrs = dict(progress.attrs)
+    return TARGETS.publish(frame)
+
+
+CROSS_CHECK = TableSpec(
+    name="Comparaison publiée",
+    title="Les données face aux chiffres publiés",
+    columns=(
+        Column("date_reference", "Date", "date", width=1.7),
+        Column("indicateur_libelle", "Indicateur", width=1.3),
+        Column("valeur_publiee", "Chiffre publié", "number", width=1.1),
+        Column("qualificatif_libelle", "Précision", width=1.1),
+        Column("valeur_donnees", "Données", "number", width=1.1),
+        Column("ecart_relatif", "Écart", "percent", width=0.9),
+        Column("source", "Source du chiffre publié", width=3.0),
+    ),
+    source=f"{SOURCE_PUBLISHED} ; {SOURCE_CONTRACTS}",
+    notes=("Chiffres publiés : des chiffres réels, cités avec leur source ; « Données » : les données du rapport.",),
+)
+
+
+def cross_check_table(cross: pd.DataFrame) -> PublishedTable:
+    frame = cross.assign(indicateur_libelle=cross["indicateur"].map(PUBLISHED_INDICATORS).fillna(cross["indicateur"]))
+    frame.attrs = dict(cross.attrs)
+    return CROSS_CHECK.publish(frame)
+
+
+# --- Backgrounds and mixes -----------------------------------------------------------------------------------
+
+BACKGROUNDS = TableSpec(
+    name="Profils",
+    title="Profil d'origine des assistants",
+    columns=(
+        Column("nom", "Territoire", width=2.2),
+        Column("libelle", "Profil d'origine", width=2.4),
+        Column("effectif", "Contrats", "count"),
+        Column("part", "Part", "percent"),
+        Column("ic_bas", "IC 95 % bas", "percent"),
+        Column("ic_haut", "IC 95 % haut", "percent"),
+    ),
+    source=SOURCE_CONTRACTS,
+    notes=(WILSON_NOTE,),
+    keys=("code", "profil_origine", "total"),
+)
+MIX_TREND = TableSpec(
+    name="Tendance",
+    title="Profil d'origine par année de signature",
+    columns=(
+        Column("periode", "Année de signature"),
+        Column("libelle", "Profil d'origine", width=2.4),
+        Column("effectif", "Contrats", "count"),
+        Column("total", "Contrats de l'année", "count"),
+        Column("part", "Part", "percent"),
+        Column("ic_bas", "IC 95 % bas", "percent"),
+        Column("ic_haut", "IC 95 % haut", "percent"),
+    ),
+    source=SOURCE_CONTRACTS,
+    notes=(WILSON_NOTE,),
+    keys=("variable", "debut_periode", "categorie", "part_parmi_renseignes"),
+)
+
+
+def backgrounds_table(shares: pd.DataFrame, codes: list[str] | None = None) -> PublishedTable:
+    """Backgrounds by territory, from the published shares (`NationalResults.shares`); `codes` keeps some
+    territories (the region and France, say)."""
+    table = BACKGROUNDS.from_published(shares)
+    return table if codes is None else table.rows(table.frame["code"].isin(codes))
+
+
+def mix_trend_table(mix: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """A category's share by signing year, from a published mix (`results.publish_mix`)."""
+    return MIX_TREND.from_published(mix, title=title)
+
+
+# --- Funding and training --------------------------------------------------------------------------------------
+
+FUNDING = TableSpec(
+    name="Financement",
+    title="Aide attendue par année civile",
+    columns=(
+        Column("annee", "Année"),
+        Column("annees_contrat", "Années de contrat", "count"),
+        Column("couverture", "Barème connu", "percent"),
+        Column("montant_attendu_eur", "Aide attendue", "euros"),
+        Column("etp_annees_financees", "ETP-années", "decimal"),
+        Column("aide_par_etp_eur", "Aide par ETP", "euros"),
+    ),
+    source=SOURCE_CONTRACTS + " ; barèmes (avenant 7, convention 2024)",
+    disclosure=FUNDING_RULE,
+    notes=(METHODS["financement"].text,),
+)
+
+
+def funding_table(funding: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """Expected aid by calendar year, from a published funding frame (`ScopeResults.funding`)."""
+    return FUNDING.from_published(funding, title=title)
+
+
+TRAINING = TableSpec(
+    name="Formation",
+    title="Assistants sans certification après l'échéance, par région",
+    columns=(
+        Column("nom", "Région", width=2.6),
+        Column("actifs", "Contrats actifs", "count"),
+        Column("echeance_depassee", "Échéance dépassée", "count"),
+        Column("en_retard", "Sans certification", "count"),
+        Column("part_en_retard", "Part", "percent"),
+    ),
+    source=SOURCE_CONTRACTS,
+    disclosure=TRAINING_RULE,
+    notes=(METHODS["formation"].text,),
+    keys=("code", "ic_bas", "ic_haut"),
+)
+TRAINING_BY_BACKGROUND = TableSpec(
+    name="Formation par profil",
+    title="Assistants sans certification après l'échéance, par profil d'origine",
+    columns=(
+        Column("libelle", "Profil d'origine", width=2.4),
+        Column("actifs", "Contrats actifs", "count"),
+        Column("echeance_depassee", "Échéance dépassée", "count"),
+        Column("en_retard", "Sans certification", "count"),
+        Column("part_en_retard", "Part", "percent"),
+    ),
+    source=SOURCE_CONTRACTS,
+    disclosure=TRAINING_RULE,
+    notes=(METHODS["formation"].text,),
+    keys=("profil_origine", "ic_bas", "ic_haut"),
+)
+
+
+def with_known_deadline_base(overdue: pd.DataFrame) -> pd.DataFrame:
+    """Add the base of the overdue share: contracts past their deadline whose training is known."""
+    frame = overdue.assign(
+        echeance_depassee_formation_connue=overdue["echeance_depassee"]
+        - overdue["formation_inconnue_echeance_depassee"]
+    )
+    frame.attrs = dict(overdue.attrs)
+    return frame
+
+
+def training_table(overdue: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """Training by region, from the published training frame (`NationalResults.training`)."""
+    return TRAINING.from_published(overdue, title=title)
+
+
+def training_by_background_table(overdue: pd.DataFrame) -> PublishedTable:
+    return TRAINING_BY_BACKGROUND.publish(with_known_deadline_base(overdue))
+
+
+# --- Survey ------------------------------------------------------------------------------------------------------
+
+SURVEY_NOTE = (
+    "Parts pondérées parmi les répondants à la question ; intervalles de confiance à 95 % (voir la méthode sous "
+    "le tableau des missions)."
+)
+
+
+def missions_table(missions: pd.DataFrame) -> PublishedTable:
+    wide = missions.pivot_table(index="mission", columns="groupe", values="part", sort=False).reset_index()
+    wide.attrs = dict(missions.attrs)
+    spec = TableSpec(
+        name="Enquête",
+        title="Missions confiées à l'assistant (part pondérée des répondants)",
+        columns=(
+            Column("mission", "Mission", width=2.5),
+            *(Column(group, label, "percent") for group, label in SURVEY_GROUPS.items() if group in wide.columns),
+        ),
+        source=SOURCE_SURVEY,
+        notes=(METHODS["enquete"].text,),
+    )
+    return spec.publish(wide)
+
+
+SURVEY_SHARES = TableSpec(
+    name="Enquête",
+    title="Enquête",
+    columns=(
+        Column("groupe_libelle", "Répondants"),
+        Column("reponse_libelle", "Réponse", width=2.0),
+        Column("repondants", "Répondants (nombre)", "count"),
+        Column("part", "Part pondérée", "percent"),
+        Column("ic_bas", "IC 95 % bas", "percent"),
+        Column("ic_haut", "IC 95 % haut", "percent"),
+    ),
+    source=SOURCE_SURVEY,
+    disclosure=SURVEY_RULE,
+    notes=(SURVEY_NOTE,),
+    keys=("groupe", "reponse"),
+)
+
+
+def survey_shares_table(shares: pd.DataFrame, title: str, answers: dict | None = None) -> PublishedTable:
+    """Weighted shares of one question by group (`weighted_shares`), answers in French. Groups nobody in which
+    was asked the question (assistants, for the time the doctor saved) are left out rather than shown as rows
+    of « n.d. »."""
+    labels = answers or {}
+    asked = shares[shares["repondants"] > 0]
+    base = asked.groupby("groupe")["repondants"].transform("sum")
+    frame = asked.assign(
+        groupe_libelle=asked["groupe"].map(SURVEY_GROUPS).fillna(asked["groupe"]),
+        reponse_libelle=asked["reponse"].map(lambda value: labels.get(value, labels.get(str(value), str(value)))),
+        base=base,
+    )
+    frame.attrs = dict(shares.attrs)
+    return SURVEY_SHARES.publish(frame, title=title)
+
+
+AGGREGATED = TableSpec(
+    name="Tableaux de l'institut",
+    title="Résultats publiés par l'institut (tableaux agrégés)",
+    columns=(
+        Column("question", "Question", width=2.6),
+        Column("reponse", "Réponse", width=1.6),
+        Column("sous_groupe", "Sous-groupe", width=1.8),
+        Column("base", "Base", "count"),
+        Column("part", "Part", "percent"),
+        Column("ic_bas", "IC 95 % bas", "percent"),
+        Column("ic_haut", "IC 95 % haut", "percent"),
+    ),
+    source=SOURCE_SURVEY + " (tableaux de l'institut)",
+    # the institute's tables are already published: only the rule on small bases applies
+    disclosure=Disclosure(
+        counts=(Counted("base", totals_by=()),),
+        follows={"part": "base", "ic_bas": "base", "ic_haut": "base"},
+        bases={"part": "base", "ic_bas": "base", "ic_haut": "base"},
+    ),
+    notes=("Intervalles calculés sur la base non pondérée publiée : probablement trop étroits.",),
+)
+
+
+def aggregated_table(aggregated: pd.DataFrame) -> PublishedTable:
+    return AGGREGATED.publish(aggregated)
+
+
+# --- Data quality and sources ---------------------------------------------------------------------------------
+
+QUALITY = TableSpec(
+    name="Qualité",
+    title="Lignes lues, conservées et mises en quarantaine, par fichier",
+    columns=(
+        Column("fichier", "Fichier", width=3.6),
+        Column("lignes_lues", "Lues", "count"),
+        Column("lignes_conservees", "Conservées", "count"),
+        Column("doublons_fusionnes", "Doublons fusionnés", "count"),
+        Column("lignes_en_quarantaine", "En quarantaine", "count"),
+    ),
+    source=SOURCE_MANIFEST,
+    notes=("Les lignes de fichiers ne sont pas des personnes : elles ne sont pas masquées.",),
+)
+REASONS = TableSpec(
+    name="Quarantaine",
+    title="Motifs de mise en quarantaine",
+    columns=(
+        Column("libelle", "Motif", width=3.0),
+        Column("lignes", "Lignes", "count"),
+        Column("fichiers", "Fichiers", width=3.0),
+    ),
+    source=SOURCE_MANIFEST,
+)
+
+
+def quality_table(quality: pd.DataFrame, *, synthetic: bool) -> PublishedTable:
+    return QUALITY.publish(quality, synthetic=synthetic)
+
+
+def reasons_table(reasons: pd.DataFrame, *, synthetic: bool) -> PublishedTable:
+    return REASONS.publish(reasons, synthetic=synthetic)
+
+
+PUBLISHED_FIGURES = TableSpec(
+    name="Chiffres publiés",
+    title="Chiffres publiés sur le dispositif (réels, avec leur source)",
+    columns=(
+        Column("reference_date", "Date", "date"),
+        Column("indicator", "Indicateur", width=2.4),
+        Column("value", "Valeur", "number"),
+        Column("qualifier", "Précision"),
+        Column("source", "Source", width=3.0),
+    ),
+    source="Assurance Maladie (Cnam), ameli.fr, presse médicale ; voir chaque ligne",
+)
+
+
+def published_figures_table() -> PublishedTable:
+    return PUBLISHED_FIGURES.publish(reference.published_figures(), synthetic=False)
+
+
+INPUTS = TableSpec(
+    name="Fichiers d'entrée",
+    title="Fichiers d'entrée et leurs empreintes SHA-256",
+    columns=(Column("fichier", "Fichier", width=2.2), Column("sha256", "SHA-256", width=4.2)),
+    source=SOURCE_MANIFEST,
+)
+
+
+def inputs_table(manifest: dict) -> PublishedTable:
+    """The input files and their checksums (synthetic when the manifest says any input is)."""
+    files = pd.DataFrame(
+        [{"fichier": name, "sha256": digest} for name, digest in sorted(manifest.get("inputs", {}).items())],
+        columns=["fichier", "sha256"],
+    )
+    return INPUTS.publish(files, synthetic=bool(manifest.get("synthetic")))
+
+
+REFERENCES = TableSpec(
+    name="Références",
+    title="Tables de référence : producteur, millésime, licence",
+    columns=(
+        Column("title", "Table", width=2.4),
+        Column("producer", "Producteur", width=2.0),
+        Column("vintage", "Millésime", width=1.6),
+        Column("licence", "Licence", width=1.8),
+    ),
+    source="am_analytics/reference/provenance.toml",
+)
+
+
+def reference_table() -> PublishedTable:
+    return REFERENCES.publish(reference.provenance_table(), synthetic=False)

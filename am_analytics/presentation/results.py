@@ -1,0 +1,264 @@
+"""What a presentation shows, computed and published once: the national results of a dataset at a counting date
+(built once per build and passed explicitly to every scope, never cached behind the caller's back) and the
+results of one scope (a region, a background) beside them.
+
+Every frame here is a *published frame* (see `disclosure`): the tables, charts, maps and downloads of every
+output read these and nothing else, so a hidden figure is hidden everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from am_analytics import indicators as ind
+from am_analytics.presentation.catalogue import (
+    MONTHLY_KEEP,
+    SHARE_FOLLOWERS,
+    TERRITORY_COLUMNS,
+    TERRITORY_RULE,
+    TRAINING,
+    TRAINING_RULE,
+    with_known_deadline_base,
+)
+from am_analytics.presentation.disclosure import (
+    Counted,
+    Disclosure,
+    publish_frame,
+    publish_series,
+    publish_territories,
+    published_attrs,
+    status_of,
+)
+from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+
+TOTAL = "_total"
+
+
+def with_signed_rate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add contracts signed per 100 000 inhabitants (missing where the population is: Mayotte)."""
+    rate = frame["signes"].astype("Float64") / frame["population"].astype("Float64") * 100_000
+    result = frame.assign(signes_pour_100k_hab=rate)
+    result.attrs = dict(frame.attrs)
+    return result
+
+
+def publish_monthly(monthly: pd.DataFrame, *, last_signed_hidden: bool = False, last_active_hidden: bool = False):
+    """A monthly series published so that no small monthly count can be read or recovered (see
+    `disclosure.publish_series`); the last point follows the territory tables of the same date."""
+    return publish_series(
+        monthly,
+        cumulative="signes_cumul",
+        monthly="signes_mois",
+        follows_cumulative=("etp_signes_cumul",),
+        follows_monthly=("etp_signes_mois",),
+        stocks={"actifs": ("etp_actifs",)},
+        last_hidden={"signes_cumul": last_signed_hidden, "actifs": last_active_hidden},
+        keep=MONTHLY_KEEP,
+    )
+
+
+def publish_breakdown(
+    frame: pd.DataFrame,
+    *,
+    row: str,
+    column: str,
+    count: str = "effectif",
+    total: str = "total",
+    total_seeds: pd.Series | None = None,
+    keep: Sequence[str],
+) -> pd.DataFrame:
+    """Publish a two-way table in long form (one line per `row` × `column` cell, with the row's `total`), such
+    as territory × background or year × category.
+
+    Each row's cells add up to its total, and each column's cells add up to a published total (France's line,
+    or the category's total): both relations are protected, the totals taking part as cells of their own.
+    `total_seeds` (the status of each row's total in another published frame, by `row` value) fixes those
+    totals: a region's total hidden in the territory tables is hidden here too, and never hidden here alone.
+    """
+    source = frame.reset_index(drop=True)
+    totals = source.drop_duplicates(row)[[row, total]].assign(**{column: TOTAL, count: lambda t: t[total]})
+    cells = pd.concat([source, totals], ignore_index=True)
+    is_total = (cells[column] == TOTAL).to_numpy()
+    seeds = fixed = None
+    if total_seeds is not None:
+        seeded = cells[row].map(total_seeds).where(is_total)
+        seeds = {count: seeded.astype("string")}
+        fixed = {count: pd.Series(is_total & cells[row].isin(total_seeds.index).to_numpy())}
+    rule = Disclosure(
+        counts=(Counted(count, totals_by=((row,), (column,))),),
+        follows={name: count for name in SHARE_FOLLOWERS if name in cells.columns},
+        bases={name: total for name in SHARE_FOLLOWERS if name in cells.columns and name != "part_parmi_renseignes"},
+    )
+    wanted = list(dict.fromkeys([*keep, column, row, total]))
+    published = publish_frame(cells, rule, wanted, seeds=seeds, fixed=fixed)
+    total_status = published.loc[is_total].set_index(published.loc[is_total, row].to_numpy())[f"{count}_secret"]
+    published = published.loc[~is_total].reset_index(drop=True)
+    reasons = published[row].map(total_status).astype("string")
+    published[total] = published[total].mask(reasons.notna().to_numpy())
+    published[f"{total}_secret"] = reasons.to_numpy()
+    published[f"{total}_secret"] = published[f"{total}_secret"].astype("string")
+    published = published[[name for name in published.columns if name.removesuffix("_secret") in keep]]
+    published.attrs = published_attrs(frame)
+    return published
+
+
+BACKGROUND_KEEP = ("code", "nom", "profil_origine", "libelle", "effectif", "total", "part", "ic_bas", "ic_haut")
+MIX_KEEP = (
+    "variable",
+    "periode",
+    "debut_periode",
+    "categorie",
+    "libelle",
+    "effectif",
+    "total",
+    "part",
+    "ic_bas",
+    "ic_haut",
+    "part_parmi_renseignes",
+)
+
+
+def publish_mix(mix: pd.DataFrame) -> pd.DataFrame:
+    """A category mix by period (`specialty_mix`, `background_mix_by_year`…), published: each period's
+    categories add up to its total, each category's periods to the category's total."""
+    if mix.empty:
+        return mix.reindex(columns=list(MIX_KEEP))
+    return publish_breakdown(mix, row="periode", column="categorie", keep=MIX_KEEP)
+
+
+def _same_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
+    frame.attrs = dict(original.attrs)
+    return frame
+
+
+def territory_status(published: pd.DataFrame, column: str) -> pd.Series:
+    """The status of one count in a published territory frame, by territory code."""
+    return pd.Series(status_of(published, column).to_numpy(), index=published["code"].to_numpy())
+
+
+@dataclass(frozen=True)
+class NationalResults:
+    """Every national indicator at a counting date, published: computed once per build and passed to each
+    scope's build (a regional report compares its region with these)."""
+
+    as_of: pd.Timestamp
+    synthetic: bool
+    monthly: pd.DataFrame  # published monthly series, France
+    progress: pd.DataFrame  # national counts against the targets (no small count)
+    projections: pd.DataFrame
+    cross: pd.DataFrame
+    nation: pd.DataFrame  # published territory frames
+    regions: pd.DataFrame
+    departements: pd.DataFrame
+    shares: pd.DataFrame  # published backgrounds × territories (regions and France)
+    independence: pd.DataFrame
+    training: pd.DataFrame  # published training by region
+
+    @classmethod
+    def compute(cls, contracts: pd.DataFrame, *, as_of: pd.Timestamp, synthetic: bool) -> NationalResults:
+        kw = {"as_of": as_of.date(), "synthetic": synthetic}
+        keep = TERRITORY_COLUMNS
+        nation = with_signed_rate(ind.national_totals(contracts, **kw))
+        regions = with_signed_rate(ind.by_region(contracts, **kw))
+        departements = with_signed_rate(ind.by_departement(contracts, **kw))
+        nation, regions, departements = publish_territories(nation, regions, departements, TERRITORY_RULE, keep)
+        signed = pd.concat([territory_status(nation, "signes"), territory_status(regions, "signes")])
+        active = territory_status(regions, "actifs")
+        shares = ind.background_shares_by_region(contracts, **kw)
+        overdue = with_known_deadline_base(ind.overdue_by_region(contracts, **kw))
+        training = publish_frame(
+            overdue,
+            TRAINING_RULE,
+            [*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue"],
+            seeds={"actifs": overdue["code"].map(active)},
+            fixed={"actifs": overdue["code"].isin(active.index)},
+        )
+        return cls(
+            as_of=as_of,
+            synthetic=synthetic,
+            monthly=publish_monthly(ind.monthly_series(contracts, **kw)),
+            progress=ind.target_progress(contracts, **kw),
+            projections=ind.target_projections(contracts, **kw),
+            cross=ind.published_cross_check(contracts, **kw),
+            nation=nation,
+            regions=regions,
+            departements=departements,
+            shares=publish_breakdown(
+                shares, row="code", column="profil_origine", total_seeds=signed, keep=BACKGROUND_KEEP
+            ),
+            independence=ind.region_background_independence(contracts, **kw),
+            training=training,
+        )
+
+    @classmethod
+    def of(cls, scope: Scope) -> NationalResults:
+        """The national results of a scope's dataset at the scope's counting date."""
+        return cls.compute(scope.all_contracts, as_of=scope.as_of, synthetic=scope.synthetic)
+
+    def territory_row(self, code: str) -> pd.Series:
+        """The published figures of France (`FR`) or one region."""
+        frame = self.nation if code == NATIONAL_CODE else self.regions
+        return frame.set_index("code").loc[code]
+
+    def is_hidden(self, code: str, column: str) -> bool:
+        """True when a territory's figure is hidden in the published territory frames."""
+        frame = self.nation if code == NATIONAL_CODE else self.regions
+        status = territory_status(frame, column)
+        return bool(code in status.index and pd.notna(status.loc[code]))
+
+
+@dataclass(frozen=True)
+class ScopeResults:
+    """A scope's own published results: its monthly series, mixes by year and funding (for France, the national
+    series itself)."""
+
+    monthly: pd.DataFrame
+    backgrounds_by_year: pd.DataFrame
+    specialties: pd.DataFrame
+    zones: pd.DataFrame
+    etp_options: pd.DataFrame
+    funding: pd.DataFrame
+
+    @classmethod
+    def compute(cls, scope: Scope, national: NationalResults) -> ScopeResults:
+        from am_analytics.presentation.catalogue import FUNDING_RULE
+
+        contracts, kw = scope.contracts, scope.kw
+        if scope.is_national and scope.profil is None:
+            monthly = national.monthly
+        else:
+            code = scope.territory_code
+            monthly = publish_monthly(
+                ind.monthly_series(contracts, **kw),
+                last_signed_hidden=scope.profil is None and national.is_hidden(code, "signes"),
+                last_active_hidden=scope.profil is None and national.is_hidden(code, "actifs"),
+            )
+        funding = ind.expected_aid_by_year(contracts, **kw)
+        funding = funding.assign(annee=funding["annee"].astype(int).astype(str)).pipe(_same_attrs, funding)
+        funding_keep = [
+            "annee",
+            "annees_contrat",
+            "couverture",
+            "montant_attendu_eur",
+            "etp_annees_financees",
+            "aide_par_etp_eur",
+        ]
+        return cls(
+            monthly=monthly,
+            backgrounds_by_year=publish_mix(ind.background_mix_by_year(contracts, **kw)),
+            specialties=publish_mix(ind.specialty_mix(contracts, period="annee", **kw)),
+            zones=publish_mix(ind.zone_mix(contracts, period="annee", **kw)),
+            etp_options=publish_mix(ind.etp_option_mix(contracts, period="annee", **kw)),
+            funding=publish_frame(funding, FUNDING_RULE, funding_keep),
+        )
+
+
+def recoverable_cells(published: pd.DataFrame, column: str, groups: pd.Series) -> list:
+    """Groups of a published frame holding exactly one hidden non-zero cell of `column` (empty when none): a
+    check for tests and audits, since a lone hidden cell could be recovered from the group's published total."""
+    hidden = status_of(published, column).notna()
+    counts = hidden.groupby(groups.to_numpy()).sum()
+    return sorted(counts[counts == 1].index.tolist())

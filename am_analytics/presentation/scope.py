@@ -1,0 +1,169 @@
+"""The scope of a presentation: France, a region or a background, at a counting date, over one dataset.
+
+Resolved once (folders, data, counting date, filters, synthetic flag) and used alike by the report, the
+notebooks and the scheduled site. Parameters arrive as users and schedulers write them: a region as a code or
+a name, a background as a code or a French label, a date as `AAAA-MM-JJ` or `JJ/MM/AAAA`, folders as text;
+`None` or an empty string means the default. A bad value raises `UsageError` with a French message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from am_analytics import paths
+from am_analytics.errors import DataError, Location, UsageError
+from am_analytics.geography import region_name
+from am_analytics.loading import Processed
+from am_analytics.parameters import _blank, resolve_as_of, resolve_profil, resolve_region
+from am_analytics.vocabulary import ALL_PROFILS_LABEL, NATIONAL_LABEL, PROFILS
+
+NATIONAL_CODE = "FR"
+
+
+def resolve_folders(data_dir: object = None, processed_dir: object = None) -> tuple[Path, Path]:
+    """The raw folder (default `data/raw`) and the processed folder of that raw folder: the project's
+    `data/processed` for its own `data/raw`, a cache folder for any other (`paths.processed_dir_for`), so another
+    folder's data never overwrites the project's processed tables."""
+    raw = paths.raw_dir() if _blank(data_dir) else Path(str(data_dir)).expanduser()
+    if not raw.is_dir():
+        raise UsageError(f"dossier de données introuvable : {raw} (indiquer data_dir / --data-dir)")
+    processed = paths.processed_dir_for(raw) if _blank(processed_dir) else Path(str(processed_dir)).expanduser()
+    return raw, processed
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one output presents: which contracts (France, a region, a background), at which counting date."""
+
+    data: Processed
+    as_of: pd.Timestamp  # the counting date: contracts signed and active up to the end of that day
+    region: str | None = None
+    profil: str | None = None
+    raw_dir: Path | None = None
+    processed_dir: Path | None = None
+
+    # --- opening -------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        data_dir: object = None,
+        processed_dir: object = None,
+        as_of: object = None,
+        region: object = None,
+        profil: object = None,
+        data: Processed | None = None,
+    ) -> Scope:
+        """Resolve every parameter, load the data (prepared first when missing or stale) and check the
+        counting date against it. `data` skips the loading when the caller already holds the tables."""
+        if isinstance(as_of, datetime):  # a Timestamp is a datetime: the counting date is its day
+            as_of = as_of.date()
+        region_code = resolve_region(region)
+        profil_code = resolve_profil(profil)
+        raw, processed = (None, None) if data is not None else resolve_folders(data_dir, processed_dir)
+        if data is None:
+            from am_analytics.loading import load
+
+            data = load(raw, processed)
+        if data.contracts is None or data.contracts.empty:
+            raise DataError(
+                "aucun contrat exploitable",
+                where=Location(file=str(raw) if raw is not None else None),
+                hint="déposer au moins une extraction de contrats (voir python -m am_analytics.prepare)",
+            )
+        return cls(
+            data=data,
+            as_of=resolve_as_of(as_of, data.contracts),
+            region=region_code,
+            profil=profil_code,
+            raw_dir=raw,
+            processed_dir=processed,
+        )
+
+    def with_region(self, region: object) -> Scope:
+        """The same data and date for another region (`None`: France)."""
+        return replace(self, region=resolve_region(region))
+
+    def with_profil(self, profil: object) -> Scope:
+        """The same data, date and territory for another background (`None`: every background)."""
+        return replace(self, profil=resolve_profil(profil))
+
+    def national(self) -> Scope:
+        """France entière, every background, at the same date."""
+        return replace(self, region=None, profil=None)
+
+    # --- what it is ------------------------------------------------------------------------------------------
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any input is synthetic demo data: every output must then say so."""
+        return self.data.synthetic
+
+    @property
+    def day(self) -> date:
+        return self.as_of.date()
+
+    @property
+    def is_national(self) -> bool:
+        return self.region is None
+
+    @property
+    def territory_code(self) -> str:
+        return NATIONAL_CODE if self.region is None else self.region
+
+    @property
+    def territory_label(self) -> str:
+        return NATIONAL_LABEL if self.region is None else region_name(self.region)
+
+    @property
+    def profil_label(self) -> str:
+        return ALL_PROFILS_LABEL if self.profil is None else PROFILS[self.profil]
+
+    @property
+    def label(self) -> str:
+        """« Bretagne », « France entière — Infirmier·ère »: what a title says of the scope."""
+        return self.territory_label if self.profil is None else f"{self.territory_label} — {self.profil_label}"
+
+    def title(self, text: str) -> str:
+        """A chart or table title for this scope: « Déploiement — Bretagne »."""
+        return f"{text} — {self.label}"
+
+    @property
+    def stem(self) -> str:
+        """A file name for this scope: `france`, `region_53`, `profil_infirmier`, `region_53_profil_infirmier`."""
+        parts = ["france" if self.region is None else f"region_{self.region}"]
+        if self.profil is not None:
+            parts = ([] if self.region is None else parts) + [f"profil_{self.profil}"]
+        return "_".join(parts)
+
+    @property
+    def comparison_codes(self) -> list[str]:
+        """The territory codes a table compares: the region's and France's, or France's alone."""
+        return [NATIONAL_CODE] if self.region is None else [self.region, NATIONAL_CODE]
+
+    # --- its contracts -----------------------------------------------------------------------------------------
+
+    @property
+    def all_contracts(self) -> pd.DataFrame:
+        """Every contract of the dataset (the national reference every scope is compared with)."""
+        return self.data.contracts
+
+    @property
+    def contracts(self) -> pd.DataFrame:
+        """The contracts of the territory and background asked for."""
+        contracts = self.data.contracts
+        if self.region is not None:
+            contracts = contracts[contracts["region"] == self.region]
+        if self.profil is not None:
+            contracts = contracts[contracts["profil_origine"] == self.profil]
+        return contracts
+
+    @property
+    def kw(self) -> dict[str, object]:
+        """The keywords every contract indicator takes: the counting date and the synthetic flag."""
+        return {"as_of": self.day, "synthetic": self.synthetic}
