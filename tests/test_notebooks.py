@@ -159,16 +159,20 @@ def test_banner_says_synthetic_only_for_synthetic_data():
 
 
 def test_table_html_shows_the_masked_table_never_a_small_count():
-    regions = pd.DataFrame({"code": ["01"], "nom": ["Guadeloupe"], "signes": [3], "actifs": [2], "etp_actifs": [1.5],
-                            "actifs_pour_100k_hab": [0.5], "actifs_mg_pour_100_mg_estimes": [0.1],
-                            "part_nationale_signes": [0.001], "croissance_actifs_12m": [0.1]})
-    nation = regions.assign(code="FR", nom="France entière", signes=900, actifs=800)
     from am_analytics.presentation.disclosure import publish_territories
 
-    nation, regions, _ = publish_territories(nation, regions, regions.iloc[0:0].assign(region_code=[]),
-                                             cat.TERRITORY_RULE, list(regions.columns))
+    counts = {column.column: [3] for column in cat.TERRITORY_RULE.counts} | {"actifs": [2]}
+    rates = {column: [0.5] for column in cat.TERRITORY_RULE.follows}
+    guadeloupe = pd.DataFrame({"code": ["01"], "nom": ["Guadeloupe"], **counts, **rates, "etp_actifs": [1.5]})
+    # two other regions, so that France's figure (900) hides neither Guadeloupe's nor a lone complement
+    regions = pd.concat([guadeloupe, guadeloupe.assign(code="02", signes=400, actifs=300),
+                         guadeloupe.assign(code="03", signes=497, actifs=498)], ignore_index=True)
+    nation = guadeloupe.assign(code="FR", nom="France entière", signes=900, actifs=800, etp_actifs=600.0)
+    departements = regions.assign(region_code=regions["code"], code=["971", "972", "973"])
+    nation, regions, _ = publish_territories(nation, regions, departements, cat.TERRITORY_RULE,
+                                             [*regions.columns, "region_code"])
     text = db.table_html(cat.key_figures_table(nation, regions, "01"))._repr_html_()
-    assert "&lt; 5" in text and ">3<" not in text and ">2<" not in text
+    assert "&lt; 5" in text and ">3<" not in text and ">2<" not in text and ">1,5<" not in text
     assert "Source :" in text and "900" in text
 
 

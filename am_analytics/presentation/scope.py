@@ -8,6 +8,7 @@ a name, a background as a code or a French label, a date as `AAAA-MM-JJ` or `JJ/
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ from am_analytics.parameters import _blank, resolve_as_of, resolve_profil, resol
 from am_analytics.vocabulary import ALL_PROFILS_LABEL, NATIONAL_LABEL, PROFILS
 
 NATIONAL_CODE = "FR"
+# how a notebook calls each parameter; a command line passes its own (`--region`) so a message names the option
+PARAMETER_NAMES = {"region": "region", "profil": "profil_origine", "as_of": "as_of", "data_dir": "data_dir"}
 
 
 def resolve_folders(data_dir: object = None, processed_dir: object = None) -> tuple[Path, Path]:
@@ -30,7 +33,7 @@ def resolve_folders(data_dir: object = None, processed_dir: object = None) -> tu
     folder's data never overwrites the project's processed tables."""
     raw = paths.raw_dir() if _blank(data_dir) else Path(str(data_dir)).expanduser()
     if not raw.is_dir():
-        raise UsageError(f"dossier de données introuvable : {raw} (indiquer data_dir / --data-dir)")
+        raise UsageError(f"dossier de données introuvable : {raw}")
     processed = paths.processed_dir_for(raw) if _blank(processed_dir) else Path(str(processed_dir)).expanduser()
     return raw, processed
 
@@ -58,17 +61,28 @@ class Scope:
         region: object = None,
         profil: object = None,
         data: Processed | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> Scope:
         """Resolve every parameter, load the data (prepared first when missing or stale) and check the
-        counting date against it. `data` skips the loading when the caller already holds the tables."""
+        counting date against it. `data` skips the loading when the caller already holds the tables; `names`
+        says how the caller calls each parameter (`--region` on a command line), so a message names it."""
+        names = {**PARAMETER_NAMES, **(names or {})}
+
+        def resolved(parameter: str, resolve, *values):
+            try:
+                return resolve(*values)
+            except UsageError as error:
+                raise UsageError(f"{names[parameter]} : {error}") from None
+
         if isinstance(as_of, datetime):  # a Timestamp is a datetime: the counting date is its day
             as_of = as_of.date()
-        region_code = resolve_region(region)
-        profil_code = resolve_profil(profil)
-        raw, processed = (None, None) if data is not None else resolve_folders(data_dir, processed_dir)
+        region_code = resolved("region", resolve_region, region)
+        profil_code = resolved("profil", resolve_profil, profil)
+        raw = processed = None
         if data is None:
             from am_analytics.loading import load
 
+            raw, processed = resolved("data_dir", resolve_folders, data_dir, processed_dir)
             data = load(raw, processed)
         if data.contracts is None or data.contracts.empty:
             raise DataError(
@@ -78,7 +92,7 @@ class Scope:
             )
         return cls(
             data=data,
-            as_of=resolve_as_of(as_of, data.contracts),
+            as_of=resolved("as_of", resolve_as_of, as_of, data.contracts),
             region=region_code,
             profil=profil_code,
             raw_dir=raw,

@@ -33,6 +33,9 @@ def build_parser() -> FrenchArgumentParser:
     return parser
 
 
+OPTION_NAMES = {"region": "--region", "as_of": "--as-of", "data_dir": "--data-dir"}
+
+
 def default_output(scope) -> Path:
     return paths.reports_dir() / f"rapport_assistants_medicaux_{scope.stem}_{scope.as_of:%Y-%m-%d}.pdf"
 
@@ -42,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from am_analytics.presentation.scope import Scope
     from am_analytics.report.build import build
 
-    scope = Scope.open(data_dir=args.data_dir, as_of=args.as_of, region=args.region)
+    scope = Scope.open(data_dir=args.data_dir, as_of=args.as_of, region=args.region, names=OPTION_NAMES)
     output = args.output or default_output(scope)
     workbook_path = args.xlsx or output.with_suffix(".xlsx")
     report = build(scope)

@@ -97,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # then only read the processed tables.
     from am_analytics.presentation.scope import Scope
 
-    scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of)
+    scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
+                       names={"as_of": "--as-of", "data_dir": "--data-dir"})
     data_dir, processed_dir = scope.raw_dir.resolve(), scope.processed_dir.resolve()
     as_of = scope.day.isoformat()
     data = scope.data
