@@ -370,6 +370,9 @@ def _add(ax: Axes, patch: PathPatch) -> PathPatch:
     # `add_artist`, not `add_patch`: the limits are set by the layout, so no data-limit update is needed
     # (it would compute exact Bézier extents for every outline).
     ax.add_artist(patch)
+    # Nor do the outlines take part in the layout: the map's axes hold them (clipped to its limits), and the
+    # exact extents constrained layout would compute for each of them cost seconds a map on some pages.
+    patch.set_in_layout(False)
     return patch
 
 

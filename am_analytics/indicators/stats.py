@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,12 @@ def wilson_interval(successes, totals, confidence: float = 0.95) -> tuple[np.nda
     return share_interval(share, n, confidence)
 
 
+@functools.cache
+def _normal_quantile(probability: float) -> float:
+    # scipy's ppf costs a few milliseconds a call: once per confidence level is enough
+    return float(sps.norm.ppf(probability))
+
+
 def share_interval(share, size, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval around a share already computed (`share` in 0–1, on a sample of `size`,
     which may be an effective size and need not be whole).
@@ -41,7 +48,7 @@ def share_interval(share, size, confidence: float = 0.95) -> tuple[np.ndarray, n
     """
     p = np.asarray(share, dtype=float)
     n = np.asarray(size, dtype=float)
-    z = sps.norm.ppf(0.5 + confidence / 2)
+    z = _normal_quantile(0.5 + confidence / 2)
     defined = (n > 0) & ~np.isnan(p)
     with np.errstate(divide="ignore", invalid="ignore"):
         q = np.clip(p, 0.0, 1.0)  # the formula's share; `p` itself is kept for the containment below
