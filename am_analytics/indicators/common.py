@@ -70,7 +70,10 @@ def as_of_timestamp(as_of: AsOf) -> pd.Timestamp:
     if isinstance(as_of, str) and "/" in as_of:  # JJ/MM/AAAA, as French users type it
         from am_analytics.parameters import parse_date
 
-        as_of = parse_date(as_of)
+        try:
+            as_of = parse_date(as_of)
+        except UsageError as error:
+            raise IndicatorArgumentError(str(error)) from None
     try:
         stamp = pd.Timestamp(as_of)
     except (TypeError, ValueError):
