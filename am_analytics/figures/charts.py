@@ -385,13 +385,14 @@ def _mark_bar(ax: Axes, position: float, state: str, *, horizontal: bool) -> Non
         "label": SECRET_LABEL if secret else NO_CONTRACT_LABEL,
     }
     text = "secret statistique" if secret else "aucun contrat"
+    plain = {"boxstyle": "square,pad=0.15", "facecolor": style["color"], "edgecolor": "none"}  # legible on hatching
     if horizontal:
         ax.barh([position], [1.0], **style)
-        ax.text(0.5, position, text, ha="center", va="center", fontsize="small", color=TEXT_COLOUR_DARK)
+        ax.text(0.5, position, text, ha="center", va="center", fontsize="small", color=TEXT_COLOUR_DARK, bbox=plain)
     else:
         ax.bar([position], [1.0], **style)
         ax.text(position, 0.5, text, ha="center", va="center", fontsize="small", color=TEXT_COLOUR_DARK,
-                rotation=90)
+                rotation=90, bbox=plain)
 
 
 def _wide_shares(frame: pd.DataFrame, index: str, label: str) -> tuple[pd.DataFrame, list[str], pd.Series]:
@@ -484,8 +485,9 @@ def background_heatmap_chart(shares: pd.DataFrame, *, ax: Axes | None = None) ->
         if cells.any():
             handles.append(_cell_patch((0, 0), state))
     if handles:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=2, frameon=False,
-                  fontsize="small")
+        # above the grid's top right corner: below it, the rotated background names and the axis label need the room
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
+                  fontsize="small", borderaxespad=0.2)
     ax.set_xticks(np.arange(len(columns)) + 0.5, columns, rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(np.arange(len(rows)) + 0.5, rows, rotation=0)
     ax.tick_params(length=0)
