@@ -416,12 +416,11 @@ def _wide_shares(frame: pd.DataFrame, index: str, label: str) -> tuple[pd.DataFr
     return wide, order, states
 
 
-def _legend_below(ax: Axes, anchor: float, ncols: int) -> None:
-    """The legend under the plot, each entry once (secret and empty bars add entries of their own)."""
+def _unique_legend(ax: Axes, **placement) -> None:
+    """The legend with each entry once (every secret or empty bar adds an entry of its own)."""
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.5, anchor), ncols=ncols,
-              frameon=False, fontsize="small")
+    ax.legend(unique.values(), unique.keys(), frameon=False, fontsize="small", **placement)
 
 
 @styled
@@ -430,7 +429,7 @@ def background_by_region_chart(shares: pd.DataFrame, *, ax: Axes | None = None) 
     fig, ax = _axes(ax, height_cm=12)
     wide, labels, states = _wide_shares(shares, "nom", "libelle")
     _stacked_shares(ax, wide.iloc[::-1], labels, horizontal=True, states=states.iloc[::-1])
-    _legend_below(ax, -0.09, 3)
+    _unique_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3)
     return finish_figure(
         fig,
         title="Profil d'origine des assistants médicaux, par région",
@@ -524,10 +523,7 @@ def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes
     fig, ax = _axes(ax, height_cm=8)
     wide, labels, states = _wide_shares(shares, "periode", "libelle")
     _stacked_shares(ax, wide, labels, horizontal=False, states=states)
-    handles, names = ax.get_legend_handles_labels()
-    unique = dict(zip(names, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False,
-              fontsize="small")
+    _unique_legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5))
     if (states == "vide").all():
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     return finish_figure(
