@@ -2,9 +2,18 @@
 
 Raw extracts (or the shipped synthetic demo data) are read, normalised and validated into
 processed tables; indicators are pure functions of those tables; notebooks, the PDF report and
-the Excel workbook present them.
+the Excel workbook present them. An analyst needs one import:
+
+    import am_analytics as am
+    data = am.load()
+    regions = am.indicators.by_region(data.contracts)   # latest date, synthetic flag read from the data
+    am.figures.regions_ranked_chart(regions)
+
+`am.indicators` and `am.figures` are imported on first use, so `import am_analytics` stays cheap for
+commands that never compute or draw.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -12,14 +21,34 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "load"]
+__all__ = ["__version__", "figures", "indicators", "load"]
+
+_LAZY_MODULES = ("figures", "indicators")
+
+
+def __getattr__(name: str):
+    # PEP 562: `am.indicators` and `am.figures` are imported the first time they are asked for
+    if name in _LAZY_MODULES:
+        return import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_MODULES))
 
 
 def load(*args, **kwargs):
     """Processed tables of a raw folder, prepared first when missing or stale (see `am_analytics.loading.load`).
 
-    Imported lazily so that `import am_analytics` stays cheap for commands that never load data.
+    Every table returned carries `attrs["synthetic"]` and the contracts `attrs["latest_date"]`, so the
+    indicators need neither `synthetic=` nor `as_of=` (pandas keeps both through filtering). Imported
+    lazily so that `import am_analytics` stays cheap for commands that never load data.
     """
+    from am_analytics.indicators.common import SYNTHETIC_ATTR, stamp_data
     from am_analytics.loading import load as _load
 
-    return _load(*args, **kwargs)
+    data = _load(*args, **kwargs)
+    for frame in (data.contracts, data.territory_year, data.survey, data.survey_tables, data.quarantine):
+        if frame is not None:  # the loader may already have said so: its word stands
+            stamp_data(frame, synthetic=bool(frame.attrs.get(SYNTHETIC_ATTR, data.synthetic)))
+    return data

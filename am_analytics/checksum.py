@@ -7,8 +7,6 @@ from pathlib import Path
 
 
 def sha256_of(path: Path | str) -> str:
-    digest = hashlib.sha256()
+    """Hex SHA-256 of a file's bytes (the standard library reads it in blocks, without loading it whole)."""
     with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()

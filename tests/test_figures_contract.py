@@ -193,8 +193,8 @@ def test_a_figure_is_finished_once():
 
 def test_saving_twice_gives_identical_svg_and_png(tmp_path):
     fig = drawn(synthetic=True)
-    first = {p.suffix: p.read_bytes() for p in save_figure(fig, tmp_path / "a")}
-    second = {p.suffix: p.read_bytes() for p in save_figure(fig, tmp_path / "b")}
+    first = {p.suffix: p.read_bytes() for p in save_figure(fig, tmp_path / "a", formats=("svg", "png"))}
+    second = {p.suffix: p.read_bytes() for p in save_figure(fig, tmp_path / "b", formats=("svg", "png"))}
     assert set(first) == {".svg", ".png"}
     assert first == second
 
@@ -217,6 +217,22 @@ def test_svg_keeps_text_as_text_without_a_timestamp(tmp_path):
 def test_save_appends_the_suffix_to_a_dotted_name(tmp_path):
     paths = save_figure(drawn(), tmp_path / "carte.v2", formats=("svg", "pdf"))
     assert [p.name for p in paths] == ["carte.v2.svg", "carte.v2.pdf"]
+
+
+@pytest.mark.parametrize("name", ["x.png", "x.svg", "x.pdf", "carte.v2.png"])
+def test_save_writes_the_path_it_is_given_in_the_format_its_suffix_names(tmp_path, name):
+    (path,) = save_figure(drawn(), tmp_path / name)
+    assert path == tmp_path / name
+    assert os.listdir(tmp_path) == [name]
+    head = path.read_bytes()[:16]
+    assert {"png": b"\x89PNG" in head, "svg": b"<?xml" in head, "pdf": head.startswith(b"%PDF")}[name[-3:]]
+
+
+def test_save_refuses_a_path_whose_suffix_names_no_format(tmp_path):
+    for name in ("x", "x.jpeg"):
+        with pytest.raises(ValueError, match="extension du fichier"):
+            save_figure(drawn(), tmp_path / name)
+    assert not list(tmp_path.iterdir())
 
 
 def test_save_leaves_no_temporary_file_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):

@@ -54,9 +54,18 @@ def test_every_indicator_labels_its_sources_and_as_of(function, synthetic, rows)
     assert indicators.is_synthetic(frame) is synthetic
 
 
-def test_synthetic_is_required():
-    with pytest.raises(TypeError):
-        indicators.by_region(make_contracts([]), as_of="2024-01-01")
+@pytest.mark.parametrize("function", CONTRACT_INDICATORS, ids=lambda f: f.__name__)
+def test_synthetic_is_asked_for_in_french_when_neither_the_call_nor_the_data_says(function):
+    with pytest.raises(ValueError, match="synthetic=True ou synthetic=False"):
+        function(make_contracts([]), as_of="2024-01-01")
+
+
+@pytest.mark.parametrize("function", CONTRACT_INDICATORS, ids=lambda f: f.__name__)
+def test_synthetic_is_read_from_the_data_when_not_given(function):
+    contracts = make_contracts([{"date_signature": "2023-05-02"}])
+    contracts.attrs["synthetic"] = True
+    assert indicators.is_synthetic(function(contracts, as_of="2024-01-01"))
+    assert not indicators.is_synthetic(function(contracts, as_of="2024-01-01", synthetic=False)), "the call wins"
 
 
 def test_methods_page_is_french_and_covers_every_indicator_family():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from am_analytics.indicators.stats import independence_test, wilson_interval
 
@@ -62,3 +64,36 @@ def test_independence_test_needs_two_rows_and_two_columns():
     result = independence_test(np.array([[5, 7]]))
     assert np.isnan(result.chi2) and not result.reliable and "impossible" in result.note
     assert independence_test(np.zeros((0, 0))).n == 0
+
+
+def test_an_interval_always_contains_its_share_even_at_0_and_100_percent():
+    # Before: the lower bound of 0 / n came out as 1e-17 for some n, the upper bound of n / n as 1 − 1e-16,
+    # so the share lay outside its own interval and the training chart crashed on negative error bars.
+    n = np.arange(1, 5001)
+    for k in (np.zeros_like(n), n, n // 3, n - 1):
+        low, high = wilson_interval(k, n)
+        share = k / n
+        assert np.all(low <= share) and np.all(share <= high), k
+    low, high = wilson_interval(np.zeros_like(n), n)
+    assert np.all(low == 0.0)
+    low, high = wilson_interval(n, n)
+    assert np.all(high == 1.0)
+
+
+@given(
+    share=st.floats(min_value=0.0, max_value=1.0, allow_nan=False),
+    size=st.floats(min_value=1e-3, max_value=1e6, allow_nan=False),
+)
+def test_a_weighted_share_lies_within_its_interval_on_any_effective_size(share, size):
+    from am_analytics.indicators.stats import share_interval
+
+    low, high = share_interval(share, size)
+    assert 0.0 <= low <= share <= high <= 1.0
+
+
+def test_a_share_outside_0_1_or_missing_still_gets_a_consistent_answer():
+    from am_analytics.indicators.stats import share_interval
+
+    low, high = share_interval(np.array([1.2, np.nan, 0.5]), np.array([10, 10, 0]))
+    assert low[0] <= 1.2 <= high[0]
+    assert np.isnan(low[1:]).all() and np.isnan(high[1:]).all()

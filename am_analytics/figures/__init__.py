@@ -1,6 +1,23 @@
-"""Presentation layer: the figure contract, French formatting, the plotting style and maps, drawn once for
-the notebooks and the PDF report alike."""
+"""Presentation layer: the figure contract, French formatting, the plotting style, charts and maps, drawn
+once for the notebooks and the PDF report alike.
 
+Charts and maps take the same arguments: indicator (or published) frames, reading the date, the synthetic
+flag and the sources from their attrs — `am.figures.rollout_chart(monthly, progress)`,
+`am.figures.region_map(regions, "actifs_pour_100k_hab", title=…, legend_title=…)`.
+"""
+
+from am_analytics.figures.charts import (
+    background_by_region_chart,
+    background_heatmap_chart,
+    fte_chart,
+    funding_chart,
+    likert_chart,
+    mix_by_period_chart,
+    quality_chart,
+    regions_ranked_chart,
+    rollout_chart,
+    training_overdue_chart,
+)
 from am_analytics.figures.contract import (
     SYNTHETIC_MENTION,
     FigureContractError,
@@ -26,6 +43,16 @@ from am_analytics.figures.maps import MapDataError, departement_map, make_classe
 from am_analytics.figures.style import figure_size, figure_style, new_figure, styled
 
 __all__ = [
+    "background_by_region_chart",
+    "background_heatmap_chart",
+    "fte_chart",
+    "funding_chart",
+    "likert_chart",
+    "mix_by_period_chart",
+    "quality_chart",
+    "regions_ranked_chart",
+    "rollout_chart",
+    "training_overdue_chart",
     "MISSING",
     "SYNTHETIC_MENTION",
     "FigureContractError",

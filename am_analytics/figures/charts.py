@@ -3,6 +3,11 @@ as-of caption, synthetic mention), drawn the same way for the notebooks and the 
 
 Each function takes the frames the indicators return (and an optional Axes), reads whether its inputs
 are synthetic from their source labels, and returns a Figure; saving is `contract.save_figure`'s job.
+
+Every chart draws whatever a date and a scope give it: a scope with no contract yet (« Aucun contrat à
+cette date » in the plot, never an exception), a category or a period with none, a single contract, a
+missing denominator. A published frame (see `published`) is drawn without its hidden values: no bar, no
+number, no colour; the figure says « secret statistique » where it matters.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from am_analytics.figures.contract import finish_figure, plot_published
 from am_analytics.figures.formatting import (
@@ -23,9 +30,31 @@ from am_analytics.figures.formatting import (
     number_formatter,
     percent_formatter,
 )
-from am_analytics.figures.style import OKABE_ITO, category_colours, new_figure, styled
+from am_analytics.figures.published import (
+    NO_CONTRACT_TEXT,
+    SECRET_NOTE,
+    SECRET_TEXT,
+    hidden_mask,
+    hides_any,
+    shown_values,
+)
+from am_analytics.figures.style import (
+    MUTED_COLOUR,
+    NO_DATA_COLOUR,
+    NO_DATA_HATCH,
+    NO_DATA_HATCH_COLOUR,
+    OKABE_ITO,
+    SECRET_COLOUR,
+    SECRET_HATCH,
+    SECRET_HATCH_COLOUR,
+    SECRET_LABEL,
+    SEQUENTIAL_CMAP,
+    category_colours,
+    new_figure,
+    styled,
+)
 from am_analytics.indicators.common import is_synthetic
-from am_analytics.vocabulary import SATISFACTION
+from am_analytics.vocabulary import SATISFACTION, SCHEME_START
 
 SOURCE_CONTRACTS = "contrats d'aide à l'emploi d'un assistant médical (CPAM)"
 SOURCE_TARGETS = "objectifs officiels et chiffres publiés (Assurance Maladie, presse)"
@@ -37,6 +66,8 @@ ACTIVE_COLOUR = OKABE_ITO["vert"]
 HIGHLIGHT_COLOUR = OKABE_ITO["orange"]
 WARNING_COLOUR = OKABE_ITO["vermillon"]
 TARGET_COLOUR = "#555555"
+TEXT_COLOUR_DARK = "#333333"
+NO_CONTRACT_LABEL = "Aucun contrat"  # legend of a bar or a cell whose group has no contract yet
 
 
 def _synthetic(*frames: pd.DataFrame | None) -> bool:
@@ -48,6 +79,25 @@ def _as_of(*frames: pd.DataFrame | None) -> str | None:
         if frame is not None and frame.attrs.get("as_of"):
             return frame.attrs["as_of"]
     return None
+
+
+def _say_in_plot(ax: Axes, text: str) -> None:
+    """A sentence in the middle of an empty plot (no contract, nothing to compare), so it is not read as 0."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=MUTED_COLOUR,
+            fontsize="large", wrap=True, bbox={"facecolor": "white", "edgecolor": "none", "pad": 3})
+
+
+def _count_axis(axis, values: np.ndarray) -> None:
+    """A count axis from 0 with whole-number ticks, tall enough to read even when every value is 0 or 1."""
+    highest = float(np.nanmax(values, initial=0.0))
+    axis.axes.set_ylim(0, max(axis.axes.get_ylim()[1], highest * 1.05, 5.0))
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _notes(*notes: str | None) -> str | None:
+    """The figure's note: the given sentences, in order, those that apply."""
+    kept = [note for note in notes if note]
+    return " ".join(kept) if kept else None
 
 
 def _axes(ax: Axes | None, size: str = "full", height_cm: float | None = None) -> tuple[Figure, Axes]:
@@ -64,7 +114,7 @@ def _target_label(value: float, deadlines: Sequence[pd.Timestamp]) -> str:
 @styled
 def rollout_chart(
     monthly: pd.DataFrame,
-    targets: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
     projections: pd.DataFrame | None = None,
     published: pd.DataFrame | None = None,
     *,
@@ -73,13 +123,14 @@ def rollout_chart(
 ) -> Figure:
     """Cumulative contracts signed and active contracts by month, the contract targets as reference lines
     (a marker at each deadline), the projection of the next unmet target with its band, and the real
-    published figures as black diamonds."""
+    published figures as black diamonds. Hidden monthly values (published frames) leave gaps."""
     fig, ax = _axes(ax, height_cm=9.5)
     dates = pd.to_datetime(monthly["date_arrete"])
-    ax.plot(dates, monthly["signes_cumul"], color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul)")
-    ax.plot(dates, monthly["actifs"], color=ACTIVE_COLOUR, linewidth=1.6, label="Contrats actifs")
-    posts = targets[targets["indicateur"] == "contrats_signes"]
-    right = dates.max()
+    signed = shown_values(monthly, "signes_cumul")
+    ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul)")
+    ax.plot(dates, shown_values(monthly, "actifs"), color=ACTIVE_COLOUR, linewidth=1.6, label="Contrats actifs")
+    posts = _target_rows(targets, "contrats_signes")
+    left, right = _date_span(dates)
     for value, group in posts.groupby("valeur_cible"):
         deadlines = list(pd.to_datetime(group["echeance"]))
         ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
@@ -87,7 +138,7 @@ def rollout_chart(
         right = max(right, *deadlines)
         ax.annotate(
             _target_label(value, deadlines),
-            (dates.min(), value),
+            (left, value),
             xytext=(2, 3),
             textcoords="offset points",
             fontsize="small",
@@ -97,8 +148,10 @@ def rollout_chart(
     if published is not None and not published.empty:
         chosen = published[published["indicateur"] == "contrats_signes"]
         plot_published(ax, pd.to_datetime(chosen["date_reference"]), chosen["valeur_publiee"])
-    ax.set_xlim(dates.min() - pd.Timedelta(days=30), right + pd.Timedelta(days=60))
-    ax.set_ylim(0, None)
+    if not np.nansum(signed):
+        _say_in_plot(ax, NO_CONTRACT_TEXT)
+    ax.set_xlim(left - pd.Timedelta(days=30), right + pd.Timedelta(days=60))
+    _count_axis(ax.yaxis, signed)
     french_date_axis(ax.xaxis, "year", interval=1)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.grid(axis="y")
@@ -112,22 +165,44 @@ def rollout_chart(
         synthetic=_synthetic(monthly, projections),
         xlabel="Date (fin de mois)",
         ylabel="Contrats (nombre)",
-        note="Projection : tendance linéaire des 12 derniers mois, bande à 95 %." if projected else None,
+        note=_notes(
+            "Projection : tendance linéaire des 12 derniers mois, bande à 95 %." if projected else None,
+            SECRET_NOTE if hides_any(monthly, ["signes_cumul", "actifs"]) else None,
+        ),
     )
+
+
+def _target_rows(targets: pd.DataFrame | None, indicator: str) -> pd.DataFrame:
+    """The targets of one indicator (none for a region's chart, whose targets are national)."""
+    if targets is None or targets.empty:
+        return pd.DataFrame(columns=["valeur_cible", "echeance"])
+    return targets[targets["indicateur"] == indicator]
+
+
+def _date_span(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last date of a monthly series; the scheme's first month when the series is empty."""
+    known = dates.dropna()
+    if known.empty:
+        start = pd.Timestamp(SCHEME_START)
+        return start, start + pd.offsets.MonthEnd(0)
+    return known.min(), known.max()
 
 
 def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame) -> bool:
-    """The next unmet target's projected date: a dashed line from the last point, a band between the
-    earliest and latest dates of its interval."""
+    """The next unmet target's projected date: a dotted line from the last point, a band between the
+    earliest and latest dates of its interval (up to the right edge when the latest is beyond the
+    projection's horizon)."""
     pending = projections[projections["date_projetee"].notna() & (projections["indicateur"] == "contrats_signes")]
-    if pending.empty:
+    signed = shown_values(monthly, "signes_cumul")
+    if pending.empty or not len(monthly) or np.isnan(signed[-1]):
         return False
     target = pending.sort_values("valeur_cible").iloc[0]
     start_date = pd.to_datetime(monthly["date_arrete"]).iloc[-1]
-    start_value = monthly["signes_cumul"].iloc[-1]
-    end, low, high = (
-        pd.Timestamp(target[c]) for c in ("date_projetee", "date_projetee_au_plus_tot", "date_projetee_au_plus_tard")
-    )
+    start_value = signed[-1]
+    end = pd.Timestamp(target["date_projetee"])
+    # Missing bounds: the earliest one only when the point is missing too; the latest one beyond the horizon.
+    low = _timestamp_or(target["date_projetee_au_plus_tot"], end)
+    high = _timestamp_or(target["date_projetee_au_plus_tard"], end + pd.DateOffset(years=10))
     ax.fill(
         [start_date, low, high],
         [start_value, target["valeur_cible"], target["valeur_cible"]],
@@ -149,10 +224,14 @@ def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame)
     return True
 
 
+def _timestamp_or(value: object, default: pd.Timestamp) -> pd.Timestamp:
+    return default if pd.isna(value) else pd.Timestamp(value)
+
+
 @styled
 def fte_chart(
     monthly: pd.DataFrame,
-    targets: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
     published: pd.DataFrame | None = None,
     *,
     ax: Axes | None = None,
@@ -160,15 +239,17 @@ def fte_chart(
     """Active FTE and cumulative FTE signed by month, against the 2 000 FTE target of « Ma santé 2022 »."""
     fig, ax = _axes(ax, height_cm=8)
     dates = pd.to_datetime(monthly["date_arrete"])
-    ax.plot(dates, monthly["etp_signes_cumul"], color=SIGNED_COLOUR, linewidth=2, label="ETP signés (cumul)")
-    ax.plot(dates, monthly["etp_actifs"], color=ACTIVE_COLOUR, linewidth=1.6, label="ETP actifs")
-    for _, target in targets[targets["indicateur"] == "etp_assistants"].iterrows():
+    signed = shown_values(monthly, "etp_signes_cumul")
+    ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="ETP signés (cumul)")
+    ax.plot(dates, shown_values(monthly, "etp_actifs"), color=ACTIVE_COLOUR, linewidth=1.6, label="ETP actifs")
+    left, _ = _date_span(dates)
+    for _, target in _target_rows(targets, "etp_assistants").iterrows():
         ax.axhline(target["valeur_cible"], color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         deadline = pd.Timestamp(target["echeance"])
         ax.plot([deadline], [target["valeur_cible"]], marker="v", linestyle="none", color=TARGET_COLOUR)
         ax.annotate(
             _target_label(target["valeur_cible"], [deadline]) + " ETP",
-            (dates.min(), target["valeur_cible"]),
+            (left, target["valeur_cible"]),
             xytext=(2, 3),
             textcoords="offset points",
             fontsize="small",
@@ -177,7 +258,9 @@ def fte_chart(
     if published is not None and not published.empty:
         chosen = published[published["indicateur"] == "etp_assistants"]
         plot_published(ax, pd.to_datetime(chosen["date_reference"]), chosen["valeur_publiee"])
-    ax.set_ylim(0, None)
+    if not np.nansum(signed):
+        _say_in_plot(ax, NO_CONTRACT_TEXT)
+    ax.set_ylim(0, max(ax.get_ylim()[1], 1.0))
     french_date_axis(ax.xaxis, "year", interval=1)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.grid(axis="y")
@@ -185,11 +268,14 @@ def fte_chart(
     return finish_figure(
         fig,
         title="Équivalents temps plein d'assistants médicaux financés",
-        source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS}",
+        source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS}"
+        if len(_target_rows(targets, "etp_assistants")) or published is not None
+        else SOURCE_CONTRACTS,
         as_of=_as_of(monthly),
         synthetic=_synthetic(monthly),
         xlabel="Date (fin de mois)",
         ylabel="Équivalents temps plein (ETP)",
+        note=SECRET_NOTE if hides_any(monthly, ["etp_signes_cumul", "etp_actifs"]) else None,
     )
 
 
@@ -203,26 +289,26 @@ def regions_ranked_chart(
     highlight: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    """Regions ranked by a rate; a region without denominator is listed with « n.d. », never drawn as 0."""
+    """Regions ranked by a rate; a region without denominator is listed with « n.d. », never drawn as 0, and
+    a hidden rate (published frame) with « secret », never drawn at all."""
     fig, ax = _axes(ax, height_cm=10)
-    ordered = regions.assign(_value=regions[measure].astype("Float64")).sort_values(
-        "_value", ascending=True, na_position="first"
-    )
+    frame = regions.assign(_value=shown_values(regions, measure), _hidden=hidden_mask(regions, measure))
+    ordered = frame.sort_values("_value", ascending=True, na_position="first", kind="stable")
     positions = np.arange(len(ordered))
-    values = ordered["_value"].astype(float).to_numpy()
+    values = ordered["_value"].to_numpy(dtype=float)
     colours = [HIGHLIGHT_COLOUR if code == highlight else SIGNED_COLOUR for code in ordered["code"]]
     ax.barh(positions, np.nan_to_num(values), color=colours)
-    for y, value in zip(positions, values, strict=True):
+    for y, value, hidden in zip(positions, values, ordered["_hidden"], strict=True):
         ax.annotate(
-            format_number(value, 1) if not np.isnan(value) else "n.d.",
+            SECRET_TEXT if hidden else format_number(value, 1) if not np.isnan(value) else "n.d.",
             (0 if np.isnan(value) else value, y),
             xytext=(3, 0),
             textcoords="offset points",
             va="center",
             fontsize="small",
         )
-    if national is not None and not national.empty:
-        rate = float(national[measure].iloc[0])
+    rate = np.nan if national is None or national.empty else shown_values(national, measure)[0]
+    if not np.isnan(rate):
         ax.axvline(rate, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         ax.annotate(
             f"France : {format_number(rate, 1)}",
@@ -243,7 +329,10 @@ def regions_ranked_chart(
         synthetic=_synthetic(regions),
         xlabel=f"{label} (nombre)",
         ylabel="Région",
-        note="n.d. : population non disponible (Mayotte est absente des populations légales de l'Insee).",
+        note=_notes(
+            "n.d. : population non disponible (Mayotte est absente des populations légales de l'Insee).",
+            SECRET_NOTE if ordered["_hidden"].any() else None,
+        ),
     )
 
 
@@ -253,18 +342,28 @@ def _colours(n: int) -> list[str]:
     return category_colours(palette) + ["#9E9E9E"] * (n - palette)
 
 
-def _stacked_shares(ax: Axes, table: pd.DataFrame, labels: Sequence[str], *, horizontal: bool) -> None:
-    """Stacked bars of shares: one bar per row of `table` (index = bar label), one segment per column."""
+def _stacked_shares(ax: Axes, table: pd.DataFrame, labels: Sequence[str], *, horizontal: bool,
+                    states: pd.Series) -> None:
+    """Stacked bars of shares: one bar per row of `table` (index = bar label), one segment per column.
+
+    `states` (same index) says which bars have nothing to stack: `"vide"` (no contract in that group, written
+    « aucun contrat ») or `"secret"` (a share of the bar is hidden: the whole bar is left out, since the
+    shares of one bar add up to 100 % and one hidden segment would be read off the others)."""
     colours = _colours(len(table.columns))
     positions = np.arange(len(table))
+    drawn = (states == "").to_numpy()
     left = np.zeros(len(table))
     for column, colour, label in zip(table.columns, colours, labels, strict=True):
-        values = table[column].fillna(0).to_numpy(dtype=float)
+        values = np.where(drawn, table[column].fillna(0).to_numpy(dtype=float), 0.0)
         if horizontal:
             ax.barh(positions, values, left=left, color=colour, label=label, edgecolor="white", linewidth=0.4)
         else:
             ax.bar(positions, values, bottom=left, color=colour, label=label, edgecolor="white", linewidth=0.4)
         left += values
+    nothing = (states == "vide").all()  # the chart then says so once, in the middle
+    for position, state in zip(positions, states, strict=True):
+        if state and not nothing:
+            _mark_bar(ax, position, state, horizontal=horizontal)
     if horizontal:
         ax.set_yticks(positions, list(table.index))
         ax.xaxis.set_major_formatter(percent_formatter())
@@ -275,21 +374,62 @@ def _stacked_shares(ax: Axes, table: pd.DataFrame, labels: Sequence[str], *, hor
         ax.set_ylim(0, 1)
 
 
-def _wide_shares(frame: pd.DataFrame, index: str, label: str) -> tuple[pd.DataFrame, list[str]]:
+def _mark_bar(ax: Axes, position: float, state: str, *, horizontal: bool) -> None:
+    """Fill a bar that has no shares to show: hatched secret, or hatched grey « aucun contrat »."""
+    secret = state == "secret"
+    style = {
+        "color": SECRET_COLOUR if secret else NO_DATA_COLOUR,
+        "hatch": SECRET_HATCH if secret else NO_DATA_HATCH,
+        "hatchcolor": SECRET_HATCH_COLOUR if secret else NO_DATA_HATCH_COLOUR,
+        "linewidth": 0,
+        "label": SECRET_LABEL if secret else NO_CONTRACT_LABEL,
+    }
+    text = "secret statistique" if secret else "aucun contrat"
+    plain = {"boxstyle": "square,pad=0.15", "facecolor": style["color"], "edgecolor": "none"}  # legible on hatching
+    if horizontal:
+        ax.barh([position], [1.0], **style)
+        ax.text(0.5, position, text, ha="center", va="center", fontsize="small", color=TEXT_COLOUR_DARK, bbox=plain)
+    else:
+        ax.bar([position], [1.0], **style)
+        ax.text(position, 0.5, text, ha="center", va="center", fontsize="small", color=TEXT_COLOUR_DARK,
+                rotation=90, bbox=plain)
+
+
+def _wide_shares(frame: pd.DataFrame, index: str, label: str) -> tuple[pd.DataFrame, list[str], pd.Series]:
     """One column per category label, in the indicator's order; categories sharing a label (an unknown
-    background and a missing one are both « Non renseigné ») are one segment."""
+    background and a missing one are both « Non renseigné ») are one segment. Also the state of each bar
+    (see `_stacked_shares`): empty when its group has no contract, secret when any of its shares is hidden."""
     order = list(dict.fromkeys(frame[label]))
-    wide = frame.pivot_table(index=index, columns=label, values="part", aggfunc="sum", sort=False)
-    return wide.reindex(columns=order), order
+    values = frame.assign(_part=shown_values(frame, "part"), _hidden=hidden_mask(frame, "part"))
+    if "total" in frame.columns:
+        values["_hidden"] |= hidden_mask(frame, "total")
+        values["_empty"] = shown_values(frame, "total") == 0
+    else:
+        values["_empty"] = False
+    grouped = values.groupby([index, label], sort=False)
+    wide = grouped["_part"].sum(min_count=1).unstack(label).reindex(columns=order)
+    rows = values.groupby(index, sort=False)
+    hidden, empty = rows["_hidden"].any(), rows["_empty"].all() | wide.isna().all(axis=1)
+    states = pd.Series("", index=wide.index, dtype=object)
+    states[empty.reindex(wide.index).to_numpy()] = "vide"
+    states[hidden.reindex(wide.index).to_numpy()] = "secret"
+    return wide, order, states
+
+
+def _unique_legend(ax: Axes, **placement) -> None:
+    """The legend with each entry once (every secret or empty bar adds an entry of its own)."""
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), frameon=False, fontsize="small", **placement)
 
 
 @styled
 def background_by_region_chart(shares: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     """Assistants' backgrounds: stacked shares per region (and France), from `background_shares_by_region`."""
     fig, ax = _axes(ax, height_cm=12)
-    wide, labels = _wide_shares(shares, "nom", "libelle")
-    _stacked_shares(ax, wide.iloc[::-1], labels, horizontal=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3, frameon=False, fontsize="small")
+    wide, labels, states = _wide_shares(shares, "nom", "libelle")
+    _stacked_shares(ax, wide.iloc[::-1], labels, horizontal=True, states=states.iloc[::-1])
+    _unique_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3)
     return finish_figure(
         fig,
         title="Profil d'origine des assistants médicaux, par région",
@@ -298,6 +438,82 @@ def background_by_region_chart(shares: pd.DataFrame, *, ax: Axes | None = None) 
         synthetic=_synthetic(shares),
         xlabel="Part des contrats signés (%)",
         ylabel="Région",
+        note=SECRET_NOTE if (states == "secret").any() else None,
+    )
+
+
+@styled
+def background_heatmap_chart(shares: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+    """Assistants' backgrounds as a heatmap, one row per region (France last), one column per background,
+    each cell the share of the region's contracts (from `background_shares_by_region`), written in it.
+
+    Drawn with seaborn's heatmap on the package's own colours (viridis, French percents). A region without
+    contract has grey hatched cells (« Données non disponibles »); a hidden share (published frame) a rose
+    cross-hatched cell (« Secret statistique »), without number or colour of the scale.
+    """
+    import seaborn as sns  # imported here: only this chart needs it, and it takes a while to import
+
+    fig, ax = _axes(ax, height_cm=13)
+    values = shares.assign(_part=shown_values(shares, "part"), _hidden=hidden_mask(shares, "part"))
+    rows, columns = list(dict.fromkeys(values["nom"])), list(dict.fromkeys(values["libelle"]))
+    grid = values.pivot_table(index="nom", columns="libelle", values="_part", aggfunc="sum", sort=False,
+                              dropna=False).reindex(index=rows, columns=columns)
+    hidden = values.pivot_table(index="nom", columns="libelle", values="_hidden", aggfunc="any", sort=False,
+                                dropna=False).reindex(index=rows, columns=columns).fillna(False).astype(bool)
+    grid = grid.where(~hidden)
+    text = grid.map(lambda share: "" if pd.isna(share) else format_percent(share, 0))
+    highest = float(np.nanmax(grid.to_numpy(dtype=float), initial=0.0))
+    sns.heatmap(
+        grid.astype(float),
+        mask=grid.isna(),
+        annot=text.to_numpy(),
+        fmt="",
+        annot_kws={"fontsize": "x-small"},
+        cmap=SEQUENTIAL_CMAP,
+        vmin=0.0,
+        vmax=max(highest, 0.01),
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"format": percent_formatter(), "label": "Part des contrats signés (%)", "shrink": 0.8},
+        ax=ax,
+    )
+    handles = []
+    for state, cells in (("secret", hidden.to_numpy()), ("vide", grid.isna().to_numpy() & ~hidden.to_numpy())):
+        for row, column in zip(*np.nonzero(cells), strict=True):
+            ax.add_patch(_cell_patch((column, row), state))
+        if cells.any():
+            handles.append(_cell_patch((0, 0), state))
+    if handles:
+        # above the grid's top right corner: below it, the rotated background names and the axis label need the room
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
+                  fontsize="small", borderaxespad=0.2)
+    ax.set_xticks(np.arange(len(columns)) + 0.5, columns, rotation=35, ha="right", rotation_mode="anchor")
+    ax.set_yticks(np.arange(len(rows)) + 0.5, rows, rotation=0)
+    ax.tick_params(length=0)
+    return finish_figure(
+        fig,
+        title="Profil d'origine des assistants médicaux, par région (part des contrats signés)",
+        source=SOURCE_CONTRACTS,
+        as_of=_as_of(shares),
+        synthetic=_synthetic(shares),
+        xlabel="Profil d'origine",
+        ylabel="Région",
+        note=SECRET_NOTE if hidden.to_numpy().any() else None,
+    )
+
+
+def _cell_patch(corner: tuple[float, float], state: str) -> Rectangle:
+    """A heatmap cell with no value on the scale: hidden (secret) or with no contract to share out."""
+    secret = state == "secret"
+    return Rectangle(
+        corner,
+        1,
+        1,
+        facecolor=SECRET_COLOUR if secret else NO_DATA_COLOUR,
+        hatch=SECRET_HATCH if secret else NO_DATA_HATCH,
+        hatchcolor=SECRET_HATCH_COLOUR if secret else NO_DATA_HATCH_COLOUR,
+        linewidth=0,
+        label=SECRET_LABEL if secret else NO_CONTRACT_LABEL,
     )
 
 
@@ -305,9 +521,11 @@ def background_by_region_chart(shares: pd.DataFrame, *, ax: Axes | None = None) 
 def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes | None = None) -> Figure:
     """Any category mix by signing year (from `category_shares(..., period="annee")`): stacked shares."""
     fig, ax = _axes(ax, height_cm=8)
-    wide, labels = _wide_shares(shares, "periode", "libelle")
-    _stacked_shares(ax, wide, labels, horizontal=False)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize="small")
+    wide, labels, states = _wide_shares(shares, "periode", "libelle")
+    _stacked_shares(ax, wide, labels, horizontal=False, states=states)
+    _unique_legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    if (states == "vide").all():
+        _say_in_plot(ax, NO_CONTRACT_TEXT)
     return finish_figure(
         fig,
         title=title,
@@ -316,7 +534,7 @@ def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes
         synthetic=_synthetic(shares),
         xlabel="Année de signature",
         ylabel="Part des contrats signés (%)",
-        note=f"Répartition par {what}.",
+        note=_notes(f"Répartition par {what}.", SECRET_NOTE if (states == "secret").any() else None),
     )
 
 
@@ -325,18 +543,26 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
     fig, ax = _axes(ax, height_cm=8)
     years = funding["annee"].astype(int).to_numpy()
-    millions = funding["montant_attendu_eur"].astype(float).to_numpy() / 1e6
-    ax.bar(years, millions, color=SIGNED_COLOUR)
-    for year, amount, coverage in zip(years, millions, funding["couverture"], strict=True):
-        text = format_number(amount, 1) + "\u00a0M€"
-        if pd.notna(coverage) and coverage < 1:
-            text += f"\n(barème connu : {format_percent(coverage, 0)})"
-        ax.annotate(text, (year, amount), xytext=(0, 3), textcoords="offset points", ha="center", fontsize="small")
+    millions = shown_values(funding, "montant_attendu_eur") / 1e6
+    hidden = hidden_mask(funding, "montant_attendu_eur")
+    ax.bar(years, np.nan_to_num(millions), color=SIGNED_COLOUR)
+    for year, amount, secret, coverage in zip(years, millions, hidden, funding["couverture"], strict=True):
+        if secret or np.isnan(amount):
+            text = SECRET_TEXT if secret else "n.d."
+        else:
+            text = format_number(amount, 1) + "\u00a0M€"
+            if pd.notna(coverage) and coverage < 1:
+                text += f"\n(barème connu : {format_percent(coverage, 0)})"
+        ax.annotate(text, (year, np.nan_to_num(amount)), xytext=(0, 3), textcoords="offset points", ha="center",
+                    fontsize="small")
     ax.set_xticks(years, [str(y) for y in years])
-    ax.set_ylim(0, max(millions.max(initial=0) * 1.2, 1))
+    highest = np.nanmax(millions, initial=0)
+    ax.set_ylim(0, max(highest * 1.2, 1))
     # a region's yearly aid may stay under a few millions: whole-million ticks would read « 0, 0, 1, 1 »
-    ax.yaxis.set_major_formatter(number_formatter(0 if millions.max(initial=0) >= 10 else 1))
+    ax.yaxis.set_major_formatter(number_formatter(0 if highest >= 10 else 1))
     ax.grid(axis="y")
+    if not np.nansum(millions) and not hidden.any():
+        _say_in_plot(ax, NO_CONTRACT_TEXT)
     return finish_figure(
         fig,
         title="Aide attendue de l'Assurance Maladie, par année civile",
@@ -345,32 +571,49 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
         synthetic=_synthetic(funding),
         xlabel="Année civile (début de l'année de contrat)",
         ylabel="Aide attendue (millions d'euros)",
-        note="Barème « standard » de patientèle supposé : un plancher. "
-        "Options « deuxième assistant » sans montant publié, "
-        "non chiffrées.",
+        note=_notes(
+            "Barème « standard » de patientèle supposé : un plancher. "
+            "Options « deuxième assistant » sans montant publié, non chiffrées.",
+            SECRET_NOTE if hidden.any() else None,
+        ),
     )
 
 
 @styled
 def training_overdue_chart(overdue: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
-    """Share of active assistants past their certification deadline without the CQP, by region, with 95 % CI."""
+    """Share of active assistants past their certification deadline without the CQP, by region, with 95 % CI.
+
+    A region where nobody has reached the deadline yet reads « sans objet » (no share to compute), a hidden
+    share « secret »; neither gets a bar nor an error bar."""
     fig, ax = _axes(ax, height_cm=10)
-    ordered = overdue.sort_values("part_en_retard", ascending=True, na_position="first")
-    positions = np.arange(len(ordered))
-    share = ordered["part_en_retard"].astype(float).to_numpy()
-    low = ordered["ic_bas"].astype(float).to_numpy()
-    high = ordered["ic_haut"].astype(float).to_numpy()
-    ax.barh(positions, np.nan_to_num(share), color=ACTIVE_COLOUR)
-    ax.errorbar(
-        np.nan_to_num(share),
-        positions,
-        xerr=[np.nan_to_num(share - low), np.nan_to_num(high - share)],
-        fmt="none",
-        ecolor=TARGET_COLOUR,
-        elinewidth=0.8,
-        capsize=2,
+    frame = overdue.assign(
+        _share=shown_values(overdue, "part_en_retard"),
+        _low=shown_values(overdue, "ic_bas"),
+        _high=shown_values(overdue, "ic_haut"),
+        _hidden=hidden_mask(overdue, "part_en_retard"),
     )
+    ordered = frame.sort_values("_share", ascending=True, na_position="first", kind="stable")
+    positions = np.arange(len(ordered))
+    share, low, high = (ordered[c].to_numpy(dtype=float) for c in ("_share", "_low", "_high"))
+    ax.barh(positions, np.nan_to_num(share), color=ACTIVE_COLOUR)
+    with_interval = ~(np.isnan(share) | np.isnan(low) | np.isnan(high))
+    if with_interval.any():
+        # The indicators guarantee low <= share <= high; the floor at 0 only keeps a frame made elsewhere
+        # from stopping the chart.
+        below = np.maximum(share - low, 0.0)[with_interval]
+        above = np.maximum(high - share, 0.0)[with_interval]
+        ax.errorbar(share[with_interval], positions[with_interval], xerr=[below, above], fmt="none",
+                    ecolor=TARGET_COLOUR, elinewidth=0.8, capsize=2)
+    nobody = np.isnan(share).all() and not ordered["_hidden"].any()
+    for y, value, hidden in zip(positions, share, ordered["_hidden"], strict=True):
+        if (hidden or np.isnan(value)) and not nobody:
+            ax.annotate(SECRET_TEXT if hidden else "sans objet", (0, y), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize="small", color=MUTED_COLOUR)
+    if nobody:
+        _say_in_plot(ax, "Aucun assistant n'a encore atteint\nson échéance de certification à cette date")
     ax.set_yticks(positions, ordered["nom"])
+    reach = np.concatenate([share[~np.isnan(share)], high[with_interval]])
+    ax.set_xlim(0, max(float(reach.max()) * 1.1, 0.05) if len(reach) else 1.0)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.grid(axis="x")
     return finish_figure(
@@ -381,8 +624,11 @@ def training_overdue_chart(overdue: pd.DataFrame, *, ax: Axes | None = None) -> 
         synthetic=_synthetic(overdue),
         xlabel="Part des assistants en poste dont l'échéance est dépassée (%)",
         ylabel="Région",
-        note="Échéance : 3 ans après la prise de fonction (2 ans sous la convention de 2024). "
-        "Barres : intervalle à 95 %.",
+        note=_notes(
+            "Échéance : 3 ans après la prise de fonction (2 ans sous la convention de 2024). "
+            "Barres : intervalle à 95 %. Sans objet : aucun assistant de la région n'a atteint son échéance.",
+            SECRET_NOTE if ordered["_hidden"].any() else None,
+        ),
     )
 
 
@@ -401,8 +647,12 @@ def likert_chart(
     positions = np.arange(len(rows))
     positive_left = np.zeros(len(rows))
     negative_left = np.zeros(len(rows))
+    # A group with a hidden level is left out whole: its levels add up to 100 %, one would be read off the others.
+    secret = np.logical_or.reduce([hidden_mask(distribution, level) for level in levels])
+    for position in positions[secret]:
+        ax.text(0, position, "secret statistique", ha="center", va="center", fontsize="small", color=MUTED_COLOUR)
     for level, colour in zip(levels, colours, strict=True):
-        values = rows[level].fillna(0).to_numpy(dtype=float)
+        values = np.where(secret, 0.0, np.nan_to_num(shown_values(distribution, level)))
         if level in levels[:2]:
             ax.barh(positions, values, left=positive_left, color=colour, label=level)
             positive_left += values
@@ -423,6 +673,7 @@ def likert_chart(
         synthetic=_synthetic(distribution),
         xlabel="Part des répondants, pondérée (%) : insatisfaits à gauche, satisfaits à droite",
         ylabel="Répondants",
+        note=SECRET_NOTE if secret.any() else None,
     )
 
 
@@ -455,7 +706,9 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
         )
     ax.set_yticks(positions, files["fichier"])
     ax.xaxis.set_major_formatter(number_formatter())
-    ax.set_xlim(0, float(files["lignes_lues"].max()) * 1.75)
+    ax.set_xlim(0, max(float(files["lignes_lues"].max()) if len(files) else 0.0, 1.0) * 1.75)
+    if files.empty:
+        _say_in_plot(ax, "Aucun fichier reçu")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, frameon=False, fontsize="small")
     return finish_figure(
         fig,
@@ -470,6 +723,7 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
 
 __all__ = [
     "background_by_region_chart",
+    "background_heatmap_chart",
     "fte_chart",
     "funding_chart",
     "likert_chart",

@@ -333,38 +333,51 @@ def _settled_layout(fig: Figure, passes: int = _LAYOUT_PASSES) -> Iterator[None]
         fig.set_layout_engine(engine)
 
 
-def _target(path: Path, fmt: str) -> Path:
-    # Append rather than `with_suffix`, which would eat a dotted name such as « carte.v2 ».
-    return path.with_name(f"{path.name}.{fmt}")
+def _targets(path: Path, formats: Sequence[str] | None) -> list[tuple[Path, str]]:
+    """The files to write and their formats: the path given, in the format its suffix names; or, with
+    `formats`, one file per format named after the path (its suffix replaced when it is one of ours,
+    appended otherwise, so a dotted name such as « carte.v2 » keeps its dot)."""
+    suffix = path.suffix.lower().lstrip(".")
+    if formats is None:
+        if suffix not in SAVE_FORMATS:
+            raise ValueError(
+                f"« {path.name} » : l'extension du fichier dit son format ; écrire {path.name}.svg, .png ou .pdf "
+                "(ou donner formats=(\"svg\", \"png\") pour plusieurs fichiers)"
+            )
+        return [(path, suffix)]
+    unknown = [fmt for fmt in formats if fmt not in SAVE_FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"formats must be among {', '.join(SAVE_FORMATS)}; got {list(formats)!r}")
+    stem = path.with_suffix("") if suffix in SAVE_FORMATS else path
+    return [(stem.with_name(f"{stem.name}.{fmt}"), fmt) for fmt in formats]
 
 
 def save_figure(
     fig: Figure,
-    path_without_suffix: Path | str,
-    formats: Sequence[str] = ("svg", "png"),
+    path: Path | str,
+    formats: Sequence[str] | None = None,
     *,
     dpi: float | None = None,
 ) -> list[Path]:
-    """Write `fig` once per format beside `path_without_suffix` (`carte` → `carte.svg`, `carte.png`).
+    """Write `fig` to `path`, in the format its suffix names (`carte.png` → a PNG at `carte.png`); a path
+    without a known suffix (.svg, .png, .pdf) is refused rather than guessed. With `formats`, one file per
+    format beside `path` (`carte` → `carte.svg`, `carte.png`). Returns the paths written.
 
     Each file is written atomically (temporary file in the same folder, then renamed over the target) and
     deterministically: saving the same figure twice gives the same bytes. A figure without its title or
     caption is refused: nothing unsourced leaves the package.
     """
-    unknown = [fmt for fmt in formats if fmt not in SAVE_FORMATS]
-    if unknown or not formats:
-        raise ValueError(f"formats must be among {', '.join(SAVE_FORMATS)}; got {list(formats)!r}")
     problems = contract_problems(fig, synthetic=None)
     if problems:
         raise FigureContractError(problems)
-    path = Path(path_without_suffix)
+    targets = _targets(Path(path), formats)
     written = []
     with mpl.rc_context(save_params()), _settled_layout(fig):
-        for fmt in formats:
+        for target, fmt in targets:
             def writer(temporary: Path, fmt: str = fmt) -> None:
                 fig.savefig(temporary, format=fmt, metadata=_METADATA[fmt], dpi=dpi or mpl.rcParams["savefig.dpi"])
 
-            written.append(write_with(_target(path, fmt), writer))
+            written.append(write_with(target, writer))
     return written
 
 

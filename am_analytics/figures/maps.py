@@ -5,7 +5,14 @@ the left for the overseas départements, each at its own scale; an enlarged Pari
 92, 93, 94) over the Channel; the legend on the right, over Germany and Italy, where the map has room
 (below the map when it is one narrow panel of a figure). Values are grouped in classes with
 French-formatted bounds; a missing value is drawn light grey with hatching and has its own legend
-entry, so it can never be read as a low value.
+entry, so it can never be read as a low value. A value hidden by the disclosure control (a published frame's
+`<column>_secret`) is drawn in its own rose cross-hatched fill with a « Secret statistique » legend entry:
+neither a class colour nor « données non disponibles ».
+
+Maps take what charts take: an indicator (or published) frame and the column to map,
+`region_map(regions, "actifs_pour_100k_hab", title=…, legend_title=…)`, reading the date, the synthetic
+flag and the sources from the frame's attrs; or, as before, a Series indexed by code with `source`,
+`as_of` and `synthetic` given by hand.
 
 Every département's main shape is a patch with `gid="departement-<code>"` (the Paris enlargement uses
 `gid="zoom-<code>"`), which becomes its element id in SVG output.
@@ -33,6 +40,7 @@ from matplotlib.transforms import Bbox
 from am_analytics import reference
 from am_analytics.figures.contract import INSET_AXES_GID, finish_figure, mark_map_axes
 from am_analytics.figures.formatting import format_euros, format_number, format_percent
+from am_analytics.figures.published import SECRET_TEXT, hidden_mask, shown_values
 from am_analytics.figures.shapes import OVERSEAS_CODES, PARIS_CODES, departement_shapes, group_borders
 from am_analytics.figures.style import (
     MAP_EDGE_COLOUR,
@@ -41,6 +49,10 @@ from am_analytics.figures.style import (
     NO_DATA_HATCH_COLOUR,
     NO_DATA_LABEL,
     REGION_EDGE_COLOUR,
+    SECRET_COLOUR,
+    SECRET_HATCH,
+    SECRET_HATCH_COLOUR,
+    SECRET_LABEL,
     TEXT_COLOUR,
     Size,
     figure_medium,
@@ -50,7 +62,9 @@ from am_analytics.figures.style import (
     sequential_colours,
 )
 
+NATIONAL_CODE = "FR"  # the national row of an indicator frame: not a territory of the map
 PATCH_GID = "departement-{code}"
+SECRET = "secret"  # the fill of a hidden value, in the colour-by-territory mappings (None: no data)
 ZOOM_GID = "zoom-{code}"
 REGION_BORDERS_GID = "frontieres-regions"
 
@@ -151,6 +165,8 @@ def make_classes(
         inner = [float(b) for b in breaks]
         if any(high <= low for low, high in zip(inner, inner[1:], strict=False)):
             raise ValueError(f"class breaks must increase strictly: {list(breaks)!r}")
+    if present.empty and breaks is None:
+        return Classes((), (), ())  # nothing to classify: the legend shows only « no data » (or secret)
     if not inner:
         single = fmt(present.iloc[0]) if present.nunique() == 1 else "Toutes valeurs"
         return Classes((), tuple(sequential_colours(1)), (single,))
@@ -176,6 +192,72 @@ def _checked_values(values: pd.Series, known: Sequence[str], what: str) -> pd.Se
     numbers = pd.to_numeric(pd.Series(values.to_numpy(), index=index), errors="raise").astype("Float64")
     # Départements or regions absent from the series are missing, not zero.
     return numbers.reindex(pd.Index(known, dtype="string"))
+
+
+@dataclass(frozen=True)
+class _MapInput:
+    """What a map draws: values by code (missing where unknown or hidden), the hidden codes, the caption."""
+
+    numbers: pd.Series
+    hidden: frozenset[str]
+    caption: dict[str, Any]
+
+
+def _map_input(values: pd.Series | pd.DataFrame, column: str | None, known: Sequence[str], what: str,
+               caption: dict[str, Any], *, own_figure: bool) -> _MapInput:
+    """Values to map from a Series indexed by code, or from a frame with a `code` column and `column`.
+
+    From a frame, the national row (`FR`) is left out, hidden values (`<column>_secret`) are kept apart
+    and, for a figure of its own, the caption's missing parts come from the frame's attrs: date,
+    synthetic flag, sources."""
+    if isinstance(values, pd.DataFrame):
+        if column is None or column not in values.columns:
+            numeric = [c for c in values.columns if pd.api.types.is_numeric_dtype(values[c])]
+            raise ValueError(
+                f"indiquer la colonne à cartographier (column=…) ; colonnes possibles : {', '.join(numeric)}"
+            )
+        if "code" not in values.columns:
+            raise MapDataError(f"le tableau n'a pas de colonne « code » (codes {what} COG)")
+        frame = values[values["code"].astype("string") != NATIONAL_CODE]
+        codes = frame["code"].astype("string").to_numpy()
+        series = pd.Series(shown_values(frame, column), index=codes)
+        hidden = frozenset(codes[hidden_mask(frame, column)])
+        if own_figure:
+            caption = _caption_from_attrs(values, caption)
+    elif column is not None:
+        raise ValueError("column=… sert à choisir une colonne d'un tableau ; une série se cartographie telle quelle")
+    else:
+        series, hidden = values, frozenset()
+    return _MapInput(_checked_values(series, known, what), hidden, caption)
+
+
+def _caption_from_attrs(frame: pd.DataFrame, caption: dict[str, Any]) -> dict[str, Any]:
+    """The caption's parts not given by hand, read from an indicator frame's attrs."""
+    from am_analytics.figures.charts import SOURCE_CONTRACTS
+    from am_analytics.indicators.common import REFERENCE, is_synthetic, sources_of
+
+    filled = dict(caption)
+    if filled["as_of"] is None:
+        filled["as_of"] = frame.attrs.get("as_of")
+    if filled["synthetic"] is None and sources_of(frame):
+        filled["synthetic"] = is_synthetic(frame)
+    if filled["source"] is None and sources_of(frame):
+        references = " ; tables de référence (Insee, Drees)" if REFERENCE in sources_of(frame) else ""
+        filled["source"] = SOURCE_CONTRACTS + references
+    return filled
+
+
+def _colour_by_code(data: _MapInput, classes: Classes) -> dict[str, str | None]:
+    """Each code's fill: its class colour, `SECRET` when hidden, None when there is no value."""
+    return {code: SECRET if code in data.hidden else None if pd.isna(value) else classes.colour_of(float(value))
+            for code, value in data.numbers.items()}
+
+
+def _value_text(data: _MapInput, code: str, fmt: Callable[[float], str]) -> str:
+    if code in data.hidden:
+        return SECRET_TEXT
+    value = data.numbers[code]
+    return "n.d." if pd.isna(value) else fmt(value)
 
 
 def _luminance(colour: str) -> float:
@@ -288,10 +370,17 @@ def _add(ax: Axes, patch: PathPatch) -> PathPatch:
     # `add_artist`, not `add_patch`: the limits are set by the layout, so no data-limit update is needed
     # (it would compute exact Bézier extents for every outline).
     ax.add_artist(patch)
+    # Nor do the outlines take part in the layout: the map's axes hold them (clipped to its limits), and the
+    # exact extents constrained layout would compute for each of them cost seconds a map on some pages.
+    patch.set_in_layout(False)
     return patch
 
 
 def _patch(path: Path, colour: str | None, gid: str, *, edge: str = MAP_EDGE_COLOUR, width: float = _EDGE_WIDTH):
+    if colour == SECRET:
+        secret_edge = SECRET_HATCH_COLOUR if edge == MAP_EDGE_COLOUR else edge
+        return PathPatch(path, facecolor=SECRET_COLOUR, hatch=SECRET_HATCH, hatchcolor=SECRET_HATCH_COLOUR,
+                         edgecolor=secret_edge, linewidth=width, gid=gid)
     if colour is None:
         # A grey outline, so a missing territory keeps its shape even against the white background.
         no_data_edge = NO_DATA_HATCH_COLOUR if edge == MAP_EDGE_COLOUR else edge
@@ -338,13 +427,15 @@ def _label(ax: Axes, path: Path, text: str, fill: str | None, fontsize: float) -
     rings = path.to_polygons()
     ring = max(rings, key=lambda r: abs(_area(r)))
     x, y = _centroid(ring)
-    colour = "#FFFFFF" if fill is not None and _luminance(fill) < 0.45 else TEXT_COLOUR
-    # On hatching (no data) the text needs a plain background to stay legible.
+    plain = fill not in (None, SECRET)
+    colour = "#FFFFFF" if plain and _luminance(fill) < 0.45 else TEXT_COLOUR
+    # On hatching (no data, secret) the text needs a plain background to stay legible.
     background = None
-    if fill is None:
-        background = {"boxstyle": "square,pad=0.15", "facecolor": NO_DATA_COLOUR, "edgecolor": "none"}
+    if not plain:
+        background = {"boxstyle": "square,pad=0.15", "facecolor": SECRET_COLOUR if fill == SECRET else NO_DATA_COLOUR,
+                      "edgecolor": "none"}
     # A thin halo in the fill colour keeps the text clear of the white département edges it crosses.
-    halo = [patheffects.withStroke(linewidth=1.5, foreground=fill)] if fill is not None else None
+    halo = [patheffects.withStroke(linewidth=1.5, foreground=fill)] if plain else None
     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=colour, clip_on=True, bbox=background,
             path_effects=halo)
 
@@ -369,9 +460,13 @@ def _legend_title(legend_title: str) -> str:
     return "\n".join(textwrap.wrap(legend_title, 26))
 
 
-def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with_missing: bool, below: bool) -> None:
+def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with_missing: bool, below: bool,
+            with_secret: bool = False) -> None:
     handles = [Patch(facecolor=colour, edgecolor="#FFFFFF", label=label)
                for colour, label in zip(reversed(classes.colours), reversed(classes.labels), strict=True)]
+    if with_secret:
+        handles.append(Patch(facecolor=SECRET_COLOUR, hatch=SECRET_HATCH, hatchcolor=SECRET_HATCH_COLOUR,
+                             edgecolor="#FFFFFF", label=SECRET_LABEL))
     if with_missing:
         handles.append(Patch(facecolor=NO_DATA_COLOUR, hatch=NO_DATA_HATCH, hatchcolor=NO_DATA_HATCH_COLOUR,
                              edgecolor="#FFFFFF", label=NO_DATA_LABEL))
@@ -407,7 +502,9 @@ def _draw(
 ) -> None:
     shapes = departement_shapes()
     with_missing = any(colour is None for colour in colour_by_departement.values())
+    with_secret = any(colour == SECRET for colour in colour_by_departement.values())
     legend_labels = list(classes.labels) + ([NO_DATA_LABEL] if with_missing else [])
+    legend_labels += [SECRET_LABEL] if with_secret else []
     legend_width = _legend_width_pt(legend_labels, _legend_title(legend_title), _legend_pt())
     # Beside the map when that costs it less than a third of its size (a full page); below it otherwise
     # (a narrow panel), where the layout engine makes room for it.
@@ -444,7 +541,7 @@ def _draw(
         fontsize = 5.5 if figure_medium(ax.figure) == "print" else 7.5
         for _code, (path, text, fill) in labels.items():
             _label(ax, path, text, fill, fontsize)
-    _legend(ax, layout, classes, legend_title, with_missing=with_missing, below=legend_below)
+    _legend(ax, layout, classes, legend_title, with_missing=with_missing, below=legend_below, with_secret=with_secret)
 
 
 def _finish(fig: Figure, ax: Axes, own_figure: bool, title: str, caption: dict[str, Any]) -> Figure:
@@ -457,7 +554,8 @@ def _finish(fig: Figure, ax: Axes, own_figure: bool, title: str, caption: dict[s
 
 
 def departement_map(
-    values: pd.Series,
+    values: pd.Series | pd.DataFrame,
+    column: str | None = None,
     *,
     title: str,
     legend_title: str,
@@ -474,37 +572,41 @@ def departement_map(
     ax: Axes | None = None,
     size: Size = "map",
 ) -> Figure:
-    """A choropleth of `values` (indexed by COG département code, text) with overseas and Paris insets.
+    """A choropleth by département with overseas and Paris insets, of `column` of an indicator (or
+    published) frame with a `code` column — `departement_map(by_departement(...), "actifs_pour_100k_hab",
+    title=…, legend_title=…)`, date, synthetic flag and sources read from the frame like a chart — or of a
+    Series indexed by COG département code (text), with `source`, `as_of`, `synthetic` given by hand.
 
-    Without `ax`, a new finished figure (title, caption from `source`, `as_of`, `synthetic`, optional
-    `note`). With `ax`, the map is drawn as one panel titled `title` and the caller finishes the figure.
-    Départements absent from `values` or with a missing value are drawn as « Données non disponibles ».
-    Values are shown as numbers, percentages of ratios or euros (`kind`) with `decimals` decimals, or
-    with any `formatter`; classes are the given inner `breaks` or up to `n_classes` rounded quantiles.
+    Without `ax`, a new finished figure (title, caption, optional `note`). With `ax`, the map is drawn as
+    one panel titled `title` and the caller finishes the figure. Départements absent or with a missing
+    value are drawn as « Données non disponibles », hidden values as « Secret statistique ». Values are
+    shown as numbers, percentages of ratios or euros (`kind`) with `decimals` decimals, or with any
+    `formatter`; classes are the given inner `breaks` or up to `n_classes` rounded quantiles.
     `show_values` writes each value on its département (the Paris ones in the enlargement).
     """
     known = reference.departements()["code"].tolist()
-    numbers = _checked_values(values, known, "département")
-    fmt = formatter or value_formatter(kind, decimals)
     own_figure = ax is None
+    data = _map_input(values, column, known, "département",
+                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=own_figure)
+    numbers = data.numbers
+    fmt = formatter or value_formatter(kind, decimals)
     with figure_style(figure_medium(ax.figure) if ax is not None else medium_of(size)):
         fig, ax = _prepare_axes(ax, size)
         classes = make_classes(numbers, breaks=breaks, n_classes=n_classes, decimals=decimals, kind=kind,
                                formatter=formatter)
-        colours = {code: None if pd.isna(value) else classes.colour_of(float(value)) for code, value in numbers.items()}
+        colours = _colour_by_code(data, classes)
         labels = None
         if show_values:
             shapes = departement_shapes()
-            labels = {code: (shapes.metropole[code], fmt(numbers[code]) if not pd.isna(numbers[code]) else "n.d.",
-                             colours[code]) for code in shapes.metropole if code not in PARIS_CODES}
+            labels = {code: (shapes.metropole[code], _value_text(data, code, fmt), colours[code])
+                      for code in shapes.metropole if code not in PARIS_CODES}
         _draw(ax, colours, classes, legend_title, with_paris=True, borders=None, labels=labels)
         if show_values:
-            _label_zoom_and_overseas(ax, numbers, colours, fmt)
-        return _finish(fig, ax, own_figure, title,
-                       {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note})
+            _label_zoom_and_overseas(ax, data, colours, fmt)
+        return _finish(fig, ax, own_figure, title, data.caption)
 
 
-def _label_zoom_and_overseas(ax: Axes, numbers: pd.Series, colours: dict[str, str | None],
+def _label_zoom_and_overseas(ax: Axes, data: _MapInput, colours: dict[str, str | None],
                              fmt: Callable[[float], str]) -> None:
     shapes = departement_shapes()
     fontsize = 5.5 if figure_medium(ax.figure) == "print" else 7.5
@@ -513,7 +615,7 @@ def _label_zoom_and_overseas(ax: Axes, numbers: pd.Series, colours: dict[str, st
             gid = patch.get_gid() or ""
             code = gid.rsplit("-", 1)[-1]
             if gid.startswith("zoom-") or code in OVERSEAS_CODES:
-                text = "n.d." if pd.isna(numbers[code]) else fmt(numbers[code])
+                text = _value_text(data, code, fmt)
                 path = shapes.paris[code] if gid.startswith("zoom-") else shapes.overseas[code]
                 _label(inset, path, text, colours[code], fontsize)
 
@@ -530,7 +632,8 @@ def _region_borders() -> Path:
 
 
 def region_map(
-    values: pd.Series,
+    values: pd.Series | pd.DataFrame,
+    column: str | None = None,
     *,
     title: str,
     legend_title: str,
@@ -547,20 +650,21 @@ def region_map(
     ax: Axes | None = None,
     size: Size = "map",
 ) -> Figure:
-    """A choropleth of `values` indexed by 2016 region code: départements take their region's colour,
-    region borders are drawn thick. Same conventions as `departement_map` (no Paris enlargement: the
-    four départements belong to one region)."""
+    """A choropleth by 2016 region of `column` of an indicator (or published) frame with a `code` column
+    (the national row `FR` is left out), or of a Series indexed by region code: départements take their
+    region's colour, region borders are drawn thick. Same conventions as `departement_map` (no Paris
+    enlargement: the four départements belong to one region)."""
     region_of = _region_of_departement()
     known = reference.regions()["region_code"].tolist()
-    numbers = _checked_values(values, known, "région")
-    fmt = formatter or value_formatter(kind, decimals)
     own_figure = ax is None
+    data = _map_input(values, column, known, "région",
+                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=own_figure)
+    fmt = formatter or value_formatter(kind, decimals)
     with figure_style(figure_medium(ax.figure) if ax is not None else medium_of(size)):
         fig, ax = _prepare_axes(ax, size)
-        classes = make_classes(numbers, breaks=breaks, n_classes=n_classes, decimals=decimals, kind=kind,
+        classes = make_classes(data.numbers, breaks=breaks, n_classes=n_classes, decimals=decimals, kind=kind,
                                formatter=formatter)
-        region_colours = {code: None if pd.isna(value) else classes.colour_of(float(value))
-                          for code, value in numbers.items()}
+        region_colours = _colour_by_code(data, classes)
         colours = {departement: region_colours[region] for departement, region in region_of.items()}
         labels = None
         if show_values:
@@ -569,14 +673,17 @@ def region_map(
             for region in known:
                 members = [shapes.metropole[d] for d, r in region_of.items() if r == region and d in shapes.metropole]
                 if members:
-                    text = "n.d." if pd.isna(numbers[region]) else fmt(numbers[region])
-                    labels[region] = (_region_label_path(region), text, region_colours[region])
+                    labels[region] = (_region_label_path(region), _value_text(data, region, fmt),
+                                      region_colours[region])
         _draw(ax, colours, classes, legend_title, with_paris=False, borders=_region_borders(), labels=labels)
         if show_values:
-            by_departement = pd.Series({d: numbers[r] for d, r in region_of.items()}, dtype="Float64")
+            by_departement = _MapInput(
+                pd.Series({d: data.numbers[r] for d, r in region_of.items()}, dtype="Float64"),
+                frozenset(d for d, r in region_of.items() if r in data.hidden),
+                data.caption,
+            )
             _label_zoom_and_overseas(ax, by_departement, colours, fmt)
-        return _finish(fig, ax, own_figure, title,
-                       {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note})
+        return _finish(fig, ax, own_figure, title, data.caption)
 
 
 @cache

@@ -74,6 +74,14 @@ NO_DATA_HATCH = "////"
 NO_DATA_HATCH_COLOUR = "#8C8C8C"
 NO_DATA_LABEL = "Données non disponibles"
 
+# Statistical secret (a value the disclosure control hides) is not the same as « no data »: its own pale
+# rose fill and cross-hatching, outside viridis and away from the no-data grey (the PDF report draws hatches
+# as their background colour, so the two fills must differ by colour alone too).
+SECRET_COLOUR = "#F2D4D7"
+SECRET_HATCH = "xxx"
+SECRET_HATCH_COLOUR = "#9C5B63"
+SECRET_LABEL = "Secret statistique"
+
 MAP_EDGE_COLOUR = "#FFFFFF"
 REGION_EDGE_COLOUR = "#333333"
 

@@ -1,9 +1,12 @@
-"""Indicators: pure functions from processed frames to indicator frames, each computed as of a date.
+"""Indicators: pure functions from processed frames to indicator frames, each computed at a counting date.
 
-Every function that reads contracts takes `as_of` and a required keyword `synthetic`; every frame it
-returns carries `attrs["sources"]` (labels among `demo`, `extract`, `reference`), `attrs["as_of"]`
-and `attrs["notes"]` (French caveats). See `common` for the mechanism and `methods.METHODS` for the
-French definitions the report reuses.
+Every function that reads contracts takes the keywords `as_of` (the counting date; default: the latest
+date of the data) and `synthetic` (default: the flag `am.load()` records in the frame's attrs), so
+`am.indicators.by_region(data.contracts)` is a complete call; a date outside the data, an unknown period
+or an unknown flag is refused in French (`IndicatorArgumentError`, a `ValueError`). Every frame returned
+carries `attrs["sources"]` (labels among `demo`, `extract`, `reference`), `attrs["as_of"]` and
+`attrs["notes"]` (French caveats). Every interval (`ic_bas`, `ic_haut`) contains its estimate. See
+`common` for the mechanism and `methods.METHODS` for the French definitions the report reuses.
 """
 
 from am_analytics.indicators.backgrounds import (
@@ -12,10 +15,19 @@ from am_analytics.indicators.backgrounds import (
     background_shares_by_region,
     region_background_independence,
 )
-from am_analytics.indicators.common import DEMO, EXTRACT, REFERENCE, SOURCE_LABELS, is_synthetic, sources_of
+from am_analytics.indicators.common import (
+    DEMO,
+    EXTRACT,
+    REFERENCE,
+    SOURCE_LABELS,
+    IndicatorArgumentError,
+    is_synthetic,
+    sources_of,
+    stamp_data,
+)
 from am_analytics.indicators.funding import contract_years, expected_aid_by_region, expected_aid_by_year
 from am_analytics.indicators.methods import METHODS, methods_markdown
-from am_analytics.indicators.mix import category_shares, etp_option_mix, specialty_mix, zone_mix
+from am_analytics.indicators.mix import PERIODS, category_shares, etp_option_mix, specialty_mix, zone_mix
 from am_analytics.indicators.quality import file_quality, quarantine_reasons
 from am_analytics.indicators.rollout import (
     counts_at,
@@ -25,7 +37,7 @@ from am_analytics.indicators.rollout import (
     target_progress,
     target_projections,
 )
-from am_analytics.indicators.stats import independence_test, wilson_interval
+from am_analytics.indicators.stats import independence_test, share_interval, wilson_interval
 from am_analytics.indicators.survey import (
     aggregated_shares,
     compare_groups,
@@ -46,6 +58,8 @@ __all__ = [
     "EXTRACT",
     "REFERENCE",
     "SOURCE_LABELS",
+    "IndicatorArgumentError",
+    "PERIODS",
     "METHODS",
     "background_counts_by_region",
     "background_mix_by_year",
@@ -70,8 +84,10 @@ __all__ = [
     "published_cross_check",
     "quarantine_reasons",
     "region_background_independence",
+    "share_interval",
     "sources_of",
     "specialty_mix",
+    "stamp_data",
     "target_progress",
     "target_projections",
     "training_status",

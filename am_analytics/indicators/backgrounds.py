@@ -10,8 +10,8 @@ from am_analytics.indicators.common import (
     NATIONAL_NAME,
     AsOf,
     active_mask,
-    as_of_timestamp,
     category_codes,
+    contract_inputs,
     data_source,
     labelled,
     region_index,
@@ -26,14 +26,14 @@ UNKNOWN = "inconnu"
 
 
 def background_counts_by_region(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, active_only: bool = False
+    contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, active_only: bool = False
 ) -> pd.DataFrame:
     """Contingency table: one row per region (all 18), one column per background (all of `PROFILS`).
 
     Contracts signed on or before as_of (active on as_of with `active_only`); a missing background
     counts as `inconnu`; a contract's region is its département's.
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     mask = active_mask(contracts, as_of) if active_only else signed_mask(contracts, as_of)
     regions = region_table()
     profiles = list(PROFILS)
@@ -50,8 +50,8 @@ def background_counts_by_region(
 def background_shares_by_region(
     contracts: pd.DataFrame,
     *,
-    as_of: AsOf,
-    synthetic: bool,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
     active_only: bool = False,
     include_national: bool = True,
     confidence: float = 0.95,
@@ -61,7 +61,7 @@ def background_shares_by_region(
     Every region and background appears; a region without contracts has a total of 0 and missing
     shares and intervals (nothing to estimate). With `include_national`, rows for France (`FR`) follow.
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     table = background_counts_by_region(contracts, as_of=as_of, synthetic=synthetic, active_only=active_only)
     names = region_table().set_index("code")["name"]
     codes, labels = list(table.index), [names[c] for c in table.index]
@@ -93,25 +93,34 @@ def background_shares_by_region(
 
 
 def region_background_independence(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, exclude_unknown: bool = True, active_only: bool = False
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    exclude_unknown: bool = True,
+    active_only: bool = False,
 ) -> pd.DataFrame:
     """Chi-square test of independence region × background, with Cramér's V (one-row frame, see
     `stats.IndependenceTest`). The `inconnu` background is left out by default: it records missing
     information, not a profession. Empty regions and backgrounds are dropped; when expected counts are
     too small (Cochran's rule) `fiable` is false and `note` says so (also in `attrs["notes"]`)."""
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     table = background_counts_by_region(contracts, as_of=as_of, synthetic=synthetic, active_only=active_only)
     if exclude_unknown:
         table = table.drop(columns=[UNKNOWN])
     result = independence_test(table.to_numpy())
     frame = result.as_frame()
     frame["note"] = frame["note"].astype("string")
-    return labelled(
-        frame, as_of=as_of_timestamp(as_of), sources=table.attrs["sources"], notes=[result.note] if result.note else []
-    )
+    notes = [result.note] if result.note else []
+    return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=notes)
 
 
 def background_mix_by_year(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, period: Period = "annee"
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    period: Period = "annee",
 ) -> pd.DataFrame:
     """Shares of each background among contracts signed each year (or quarter), see `mix.category_shares`."""
     return category_shares(contracts, "profil_origine", PROFILS, as_of=as_of, synthetic=synthetic, period=period)

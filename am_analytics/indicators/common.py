@@ -1,12 +1,24 @@
-"""Shared plumbing of the indicators: the as-of date, source labels, per-contract dates, territory codes.
+"""Shared plumbing of the indicators: the counting date, the synthetic flag, source labels, per-contract
+dates, territory codes.
 
-Source labelling (one mechanism, used by every indicator): functions that read contracts take a
-keyword-only, required `synthetic: bool` (the loader's `Processed.synthetic`), and every frame an
-indicator returns carries `frame.attrs`:
+What travels with the data. `am.load()` stamps every table it returns with `frame.attrs["synthetic"]`
+(bool) and the contracts with `frame.attrs["latest_date"]` (ISO text, the latest date they speak of);
+pandas keeps both through the filtering an analyst does (`contracts[contracts["region"] == "84"]`). So
+every indicator takes `synthetic` and `as_of` as optional keywords:
+
+- `synthetic=None` reads `attrs["synthetic"]`; when neither is known a French `IndicatorArgumentError`
+  asks for one (never a guess: a synthetic figure must say so);
+- `as_of=None` means the latest date of the data (`parameters.latest_date`, or `attrs["latest_date"]`
+  when the frame carries it, so a region's subset is counted at the date of the whole data, not at its
+  own last signature); a date before the scheme's start, or after the data's latest date when that is
+  known, is refused in French.
+
+Source labelling (one mechanism, used by every indicator): every frame an indicator returns carries
+`frame.attrs`:
 
 - `"sources"`: tuple of labels among `"demo"` (synthetic demo data), `"extract"` (real extract) and
   `"reference"` (a table shipped in `am_analytics.reference`), in that order of appearance;
-- `"as_of"`: the as-of date, ISO text;
+- `"as_of"`: the counting date, ISO text;
 - `"notes"`: list of French caveats for the reader (estimates, small samples, missing denominators).
 
 `sources_of(frame)` and `is_synthetic(frame)` read them back; `SOURCE_LABELS` gives the French wording.
@@ -22,6 +34,8 @@ import numpy as np
 import pandas as pd
 
 from am_analytics import reference
+from am_analytics.errors import UsageError
+from am_analytics.vocabulary import SCHEME_START
 
 DEMO = "demo"
 EXTRACT = "extract"
@@ -38,12 +52,113 @@ NATIONAL_CODE = "FR"
 NATIONAL_NAME = "France entière"
 
 
+SYNTHETIC_ATTR = "synthetic"
+LATEST_DATE_ATTR = "latest_date"
+
+
+class IndicatorArgumentError(UsageError, ValueError):
+    """An indicator called with an argument it cannot use; the message (French) says what to pass.
+
+    A `UsageError` (exit code 2 on the command line, no traceback) and a `ValueError` (what an analyst
+    in a notebook expects from a bad argument)."""
+
+
 def as_of_timestamp(as_of: AsOf) -> pd.Timestamp:
     """The as-of date as a midnight Timestamp; indicators count events up to the end of that day."""
-    stamp = pd.Timestamp(as_of)
+    if as_of is None:
+        raise IndicatorArgumentError("date d'arrêté manquante : indiquer as_of, par exemple as_of=\"2025-06-30\"")
+    if isinstance(as_of, str) and "/" in as_of:  # JJ/MM/AAAA, as French users type it
+        from am_analytics.parameters import parse_date
+
+        try:
+            as_of = parse_date(as_of)
+        except UsageError as error:
+            raise IndicatorArgumentError(str(error)) from None
+    try:
+        stamp = pd.Timestamp(as_of)
+    except (TypeError, ValueError):
+        raise IndicatorArgumentError(
+            f"date d'arrêté « {as_of} » illisible : écrire AAAA-MM-JJ, par exemple 2025-06-30"
+        ) from None
     if pd.isna(stamp):
-        raise ValueError("as_of must be a date, not missing")
+        raise IndicatorArgumentError("date d'arrêté manquante : indiquer as_of, par exemple as_of=\"2025-06-30\"")
     return stamp.normalize()
+
+
+def data_latest_date(frame: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest date of the data a frame comes from: `attrs["latest_date"]` when it carries it (kept
+    through filtering), else the latest signature or end date of the frame itself; None when empty."""
+    recorded = frame.attrs.get(LATEST_DATE_ATTR)
+    if recorded is not None and not pd.isna(recorded):
+        return pd.Timestamp(recorded).normalize()
+    if not {"date_signature", "date_fin"} <= set(frame.columns) or frame.empty:
+        return None
+    from am_analytics.parameters import latest_date
+
+    latest = latest_date(frame)
+    return None if pd.isna(latest) else latest
+
+
+def counting_date(contracts: pd.DataFrame, as_of: AsOf | None) -> pd.Timestamp:
+    """The date indicators count at: `as_of`, checked, or the data's latest date when it is None.
+
+    Refused, in French: a date before the scheme's start (1 September 2019); a date after the data's
+    latest date when the frame carries it (`attrs["latest_date"]`, set by `am.load()`). A frame built by
+    hand carries no such date (its last signature need not be its extraction date): any date from the
+    scheme's start on is then accepted.
+    """
+    if as_of is None:
+        latest = data_latest_date(contracts)
+        if latest is None:
+            raise IndicatorArgumentError(
+                "aucun contrat dans ces données : indiquer la date d'arrêté, par exemple as_of=\"2025-06-30\""
+            )
+        return latest
+    stamp = as_of_timestamp(as_of)
+    if stamp < pd.Timestamp(SCHEME_START):
+        raise IndicatorArgumentError(
+            f"date d'arrêté {stamp:%d/%m/%Y} : avant le début du dispositif (1er septembre 2019)"
+        )
+    recorded = contracts.attrs.get(LATEST_DATE_ATTR)
+    if recorded is not None and not pd.isna(recorded) and stamp > pd.Timestamp(recorded).normalize():
+        raise IndicatorArgumentError(
+            f"date d'arrêté {stamp:%d/%m/%Y} : après la dernière date des données "
+            f"({pd.Timestamp(recorded):%d/%m/%Y})"
+        )
+    return stamp
+
+
+def synthetic_flag(frame: pd.DataFrame | None, synthetic: bool | None) -> bool:
+    """Whether a frame's data is synthetic: `synthetic` when given, else `attrs["synthetic"]` (set by
+    `am.load()`); a French `IndicatorArgumentError` when neither says."""
+    if synthetic is not None:
+        if not isinstance(synthetic, bool | np.bool_):
+            raise IndicatorArgumentError(f"synthetic doit valoir True ou False, pas {synthetic!r}")
+        return bool(synthetic)
+    recorded = None if frame is None else frame.attrs.get(SYNTHETIC_ATTR)
+    if isinstance(recorded, bool | np.bool_):
+        return bool(recorded)
+    raise IndicatorArgumentError(
+        "données synthétiques ou réelles ? Indiquer synthetic=True ou synthetic=False, ou charger les données "
+        "avec am.load(), qui l'inscrit dans chaque tableau (frame.attrs[\"synthetic\"])"
+    )
+
+
+def contract_inputs(contracts: pd.DataFrame, as_of: AsOf | None, synthetic: bool | None) -> tuple[pd.Timestamp, bool]:
+    """The counting date and the synthetic flag of an indicator on contracts (see the module docstring)."""
+    return counting_date(contracts, as_of), synthetic_flag(contracts, synthetic)
+
+
+def stamp_data(frame: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
+    """Record on a loaded table what must travel with it: `attrs["synthetic"]` and, for contracts,
+    `attrs["latest_date"]` (the default counting date). Returns the same frame."""
+    frame.attrs[SYNTHETIC_ATTR] = bool(synthetic)
+    if {"date_signature", "date_fin"} <= set(frame.columns):
+        frame.attrs.pop(LATEST_DATE_ATTR, None)  # computed from the frame itself, not an inherited value
+        latest = data_latest_date(frame)
+        if latest is not None:
+            frame.attrs[LATEST_DATE_ATTR] = latest.date().isoformat()
+    return frame
 
 
 def data_source(synthetic: bool) -> str:

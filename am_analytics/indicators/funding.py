@@ -12,9 +12,9 @@ from am_analytics.indicators.common import (
     REFERENCE,
     AsOf,
     anniversary_days,
-    as_of_timestamp,
     category_codes,
     civil_from_days,
+    contract_inputs,
     count_by,
     data_source,
     day_array,
@@ -133,12 +133,16 @@ def _contract_year_arrays(
 
 
 def contract_years(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, rules: pd.DataFrame | None = None
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    rules: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per contract-year started on or before as_of (and before `date_fin`), with its regime,
     tranche (1, 2, 3+), annual amount from the rules (`<NA>` when unknown), fraction of the year
     covered and expected aid (`montant_attendu_eur` = annual amount × fraction)."""
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     years = _contract_year_arrays(contracts, as_of, rules, detail=True)
     row = years["row"]
     frame = pd.DataFrame(
@@ -186,13 +190,17 @@ def _summary(group: np.ndarray, size: int, years: dict) -> dict[str, object]:
 
 
 def expected_aid_by_year(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, rules: pd.DataFrame | None = None
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    rules: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per calendar year (scheme start to as_of, every year present): contract-years started that year,
     how many have a known rule (`couverture` = known / all), the expected aid of the known ones, the FTE-years
     they fund and the aid per FTE-year (`aide_par_etp_eur`, the cost of one full-time assistant for a year).
     Unknown rules are never guessed: their contract-years are only counted."""
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     years = _contract_year_arrays(contracts, as_of, rules)
     start_years = years["start_year"]
     first = min(SCHEME_START.year, int(start_years.min())) if len(start_years) else SCHEME_START.year
@@ -205,14 +213,14 @@ def expected_aid_by_year(
 def expected_aid_by_region(
     contracts: pd.DataFrame,
     *,
-    as_of: AsOf,
-    synthetic: bool,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
     year: int | None = None,
     rules: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per region (all 18): the same columns as `expected_aid_by_year`, over every contract-year started
     on or before as_of, or only those started in calendar `year`."""
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     years = _contract_year_arrays(contracts, as_of, rules)
     group = region_index(contracts)[years["row"]]
     if year is not None:

@@ -10,10 +10,11 @@ import pandas as pd
 
 from am_analytics.indicators.common import (
     AsOf,
+    IndicatorArgumentError,
     active_mask,
-    as_of_timestamp,
     category_codes,
     civil_from_days,
+    contract_inputs,
     data_source,
     day_array,
     labelled,
@@ -23,6 +24,7 @@ from am_analytics.indicators.stats import wilson_interval
 from am_analytics.vocabulary import ETP_LABELS, SCHEME_START, SPECIALITES, ZONES
 
 Period = Literal["annee", "trimestre"]
+PERIODS = {"annee": "année de signature", "trimestre": "trimestre de signature"}
 NOT_GIVEN = "non_renseigne"
 NOT_GIVEN_LABEL = "Non renseigné"
 
@@ -42,13 +44,22 @@ def _period_labels(keys: np.ndarray, period: Period) -> tuple[list[str], list[pd
     )
 
 
+def check_period(period: object) -> None:
+    """Refuse, in French, a period the mix functions do not know (listing those they do)."""
+    if period is not None and period not in PERIODS:
+        accepted = ", ".join(f"« {code} » ({label})" for code, label in PERIODS.items())
+        raise IndicatorArgumentError(
+            f"période « {period} » inconnue ; valeurs possibles : {accepted}, ou None (toute la période)"
+        )
+
+
 def category_shares(
     contracts: pd.DataFrame,
     column: str,
     categories: Mapping[str, str],
     *,
-    as_of: AsOf,
-    synthetic: bool,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
     period: Period | None = None,
     active_only: bool = False,
 ) -> pd.DataFrame:
@@ -61,7 +72,8 @@ def category_shares(
     (missing for the `non_renseigne` row). With a period, every period from the scheme's start (or the
     first signature) to as_of appears, empty ones with a total of 0 and missing shares.
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
+    check_period(period)
     mask = active_mask(contracts, as_of) if active_only else signed_mask(contracts, as_of)
     codes = list(categories) + [NOT_GIVEN]
     labels = list(categories.values()) + [NOT_GIVEN_LABEL]
@@ -110,19 +122,25 @@ def category_shares(
 
 
 def specialty_mix(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, period: Period | None = None
+    contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, period: Period | None = None
 ) -> pd.DataFrame:
     """Shares of the doctors' specialties among contracts signed (see `category_shares`)."""
     return category_shares(contracts, "specialite", SPECIALITES, as_of=as_of, synthetic=synthetic, period=period)
 
 
-def zone_mix(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, period: Period | None = None) -> pd.DataFrame:
+def zone_mix(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    period: Period | None = None,
+) -> pd.DataFrame:
     """Shares of zones (ZIP, ZAC, outside under-served zones) among contracts signed (see `category_shares`)."""
     return category_shares(contracts, "zone", ZONES, as_of=as_of, synthetic=synthetic, period=period)
 
 
 def etp_option_mix(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, period: Period | None = None
+    contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, period: Period | None = None
 ) -> pd.DataFrame:
     """Shares of FTE options (1/3, 1/2, 1, and the 2024 second-assistant options) among contracts signed."""
     return category_shares(contracts, "etp_option", ETP_LABELS, as_of=as_of, synthetic=synthetic, period=period)

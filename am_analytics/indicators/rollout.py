@@ -12,12 +12,13 @@ from am_analytics import reference
 from am_analytics.indicators.common import (
     REFERENCE,
     AsOf,
-    as_of_timestamp,
+    contract_inputs,
     data_source,
     day_array,
     etp_array,
     labelled,
     months_between,
+    synthetic_flag,
 )
 from am_analytics.vocabulary import SCHEME_START
 
@@ -98,25 +99,31 @@ class _Timeline:
         }
 
 
-def counts_at(contracts: pd.DataFrame, dates, *, synthetic: bool) -> pd.DataFrame:
+def counts_at(contracts: pd.DataFrame, dates, *, synthetic: bool | None = None) -> pd.DataFrame:
     """Cumulative signed contracts and FTE, active contracts and FTE, as of the end of each given date.
 
     Active follows `common.active_mask`: signed on or before the date and not ended on or before it.
     """
+    synthetic = synthetic_flag(contracts, synthetic)
     days = pd.DatetimeIndex(pd.to_datetime(dates)).normalize()
     counts = _Timeline.of(contracts).at(days.to_numpy(dtype="datetime64[ns]"))
     frame = pd.DataFrame({"date": days, **counts})
     return labelled(frame, as_of=days.max() if len(days) else None, sources=[data_source(synthetic)])
 
 
-def monthly_series(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+def monthly_series(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
     """One row per calendar month from the scheme's start (or the first signature, if earlier) to as_of.
 
     Columns: `mois` (first day), `date_arrete` (last day of the month, or as_of for the current month),
     `mois_complet` (the month ended on or before as_of), `signes_mois`, `signes_cumul`, `etp_signes_mois`,
     `etp_signes_cumul`, `actifs` and `etp_actifs` (as of `date_arrete`).
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     timeline = _Timeline.of(contracts)
     first = pd.Timestamp(SCHEME_START)
     if len(timeline.signed):
@@ -153,7 +160,11 @@ def _reach_dates(timeline: _Timeline, measure: str, values: np.ndarray) -> list[
 
 
 def target_progress(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, targets: pd.DataFrame | None = None
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Progress against every target of `reference.targets()` as of a date.
 
@@ -163,7 +174,7 @@ def target_progress(
     date (negative = ahead), or, for an unmet target past its deadline, months from the deadline to
     as_of (late so far); missing for an unmet target whose deadline is still ahead.
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     targets = reference.targets() if targets is None else targets
     targets = targets[targets["indicator"].isin(list(TARGET_MEASURES))].reset_index(drop=True)
     timeline = _Timeline.of(contracts)
@@ -237,6 +248,7 @@ class Projection:
     date: pd.Timestamp | None
     earliest: pd.Timestamp | None  # upper trend line of the band: the target is reached sooner
     latest: pd.Timestamp | None  # lower trend line: reached later (None when beyond the horizon)
+    # Invariant: earliest <= date <= latest whenever they are not None.
     reason: str | None
     months_used: int
     monthly_trend: float | None  # fitted change of the monthly flow per month
@@ -304,6 +316,13 @@ def project_reach_date(
         return _reach_in_path(np.maximum(path, 0.0), first_future, reached, target)
 
     point = reach(trend)
+    earliest, latest = reach(trend + half_width), reach(trend - half_width)
+    # The band is ordered by construction: the upper line can only reach the target sooner and the lower one
+    # later, but both are rounded to whole days separately; they are held on their side of the point date.
+    # A missing latest date means "beyond the horizon" (the lower line never gets there), not "unknown".
+    if point is not None:
+        earliest = point if earliest is None else min(earliest, point)
+        latest = None if latest is None else max(latest, point)
     reason = (
         None
         if point is not None
@@ -311,8 +330,8 @@ def project_reach_date(
     )
     return Projection(
         point,
-        reach(trend + half_width),
-        reach(trend - half_width),
+        earliest,
+        latest,
         reason,
         n,
         float(slope),
@@ -321,11 +340,16 @@ def project_reach_date(
 
 
 def target_projections(
-    contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool, targets: pd.DataFrame | None = None, **options
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    targets: pd.DataFrame | None = None,
+    **options,
 ) -> pd.DataFrame:
     """For every target: the projected reaching date and band (`project_reach_date`, options passed on),
     from the complete months up to as_of; when the data already reached it, the date it did instead."""
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     progress = target_progress(contracts, as_of=as_of, synthetic=synthetic, targets=targets)
     months = monthly_series(contracts, as_of=as_of, synthetic=synthetic)
     complete = months[months["mois_complet"]]
@@ -393,8 +417,8 @@ _PROJECTION_COLUMNS = [
 def published_cross_check(
     contracts: pd.DataFrame,
     *,
-    as_of: AsOf,
-    synthetic: bool,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
     figures: pd.DataFrame | None = None,
     indicators: tuple[str, ...] = ("contrats_signes", "etp_assistants"),
 ) -> pd.DataFrame:
@@ -404,7 +428,7 @@ def published_cross_check(
     contracts, cumulative signed FTE), the published value with its qualifier (`QUALIFIERS`), confidence
     and source, the gap (data − published) and the relative gap (gap / published).
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     figures = reference.published_figures() if figures is None else figures
     chosen = figures[
         figures["indicator"].isin(list(indicators))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,18 +19,46 @@ def wilson_interval(successes, totals, confidence: float = 0.95) -> tuple[np.nda
     """Wilson score interval of the proportion successes / totals, vectorised.
 
     Chosen over the normal (Wald) interval because it stays inside [0, 1] and behaves at 0 % and 100 %
-    and on small samples. Where the total is 0 both bounds are NaN (no proportion to estimate).
+    and on small samples. Where the total is 0 both bounds are NaN (no proportion to estimate). The
+    bounds always contain successes / totals, exactly (see `share_interval`).
     """
     k = np.asarray(successes, dtype=float)
     n = np.asarray(totals, dtype=float)
-    z = sps.norm.ppf(0.5 + confidence / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
+        share = np.where(n > 0, k / n, np.nan)
+    return share_interval(share, n, confidence)
+
+
+@functools.cache
+def _normal_quantile(probability: float) -> float:
+    # scipy's ppf costs a few milliseconds a call: once per confidence level is enough
+    return float(sps.norm.ppf(probability))
+
+
+def share_interval(share, size, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval around a share already computed (`share` in 0–1, on a sample of `size`,
+    which may be an effective size and need not be whole).
+
+    The interval contains `share` by construction, not by luck: in exact arithmetic Wilson's bounds
+    enclose the share, but in floating point the lower bound of a share of 0 comes out as 1e-17 and the
+    upper bound of a share of 1 as 1 − 1e-16, which put the share outside its own interval (a chart's
+    error bar then has a negative length). So the bounds are taken as min(lower, share) and
+    max(upper, share), a share of exactly 0 or 1 gets its exact bound, and a share outside 0–1 (bad
+    input) still lies within its bounds. Where `size` is 0 or the share is missing, both bounds are NaN.
+    """
+    p = np.asarray(share, dtype=float)
+    n = np.asarray(size, dtype=float)
+    z = _normal_quantile(0.5 + confidence / 2)
+    defined = (n > 0) & ~np.isnan(p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.clip(p, 0.0, 1.0)  # the formula's share; `p` itself is kept for the containment below
         denominator = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denominator
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
-        low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-        high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+        centre = (q + z**2 / (2 * n)) / denominator
+        half = z * np.sqrt(q * (1 - q) / n + z**2 / (4 * n**2)) / denominator
+        low = np.where(q <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+        high = np.where(q >= 1, 1.0, np.clip(centre + half, 0.0, 1.0))
+        low = np.where(defined, np.minimum(low, p), np.nan)
+        high = np.where(defined, np.maximum(high, p), np.nan)
     return low, high
 
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from am_analytics.indicators.common import data_source, labelled
-from am_analytics.indicators.stats import independence_test, wilson_interval
+from am_analytics.indicators.common import data_source, labelled, synthetic_flag
+from am_analytics.indicators.stats import independence_test, share_interval
 from am_analytics.vocabulary import MISSIONS, PROFILS, SATISFACTION, TYPES_REPONDANT
 
 ALL = "ensemble"
@@ -50,13 +50,15 @@ def weighted_shares(
     *,
     answers: Mapping | None = None,
     by: str | None = None,
-    synthetic: bool,
+    synthetic: bool | None = None,
 ) -> pd.DataFrame:
     """Weighted share of each answer of `question`, overall and by `by`, among respondents who answered.
 
     Columns: groupe, reponse, repondants (unweighted), part (weighted, 0–1), ic_bas, ic_haut, n_effectif,
-    effet_plan. Answers listed in `answers` appear even when nobody chose them (share 0).
+    effet_plan. Answers listed in `answers` appear even when nobody chose them (share 0). `synthetic`
+    defaults to `survey.attrs["synthetic"]` (set by `am.load()`).
     """
+    synthetic = synthetic_flag(survey, synthetic)
     rows = []
     for group, part in _groups(survey, by):
         answered = part[part[question].notna()]
@@ -68,7 +70,7 @@ def weighted_shares(
         for code in codes:
             chosen = answered[question] == code
             share = float(weights[chosen.to_numpy()].sum() / total_weight) if total_weight > 0 else np.nan
-            low, high = wilson_interval(share * n_eff if n else 0, n_eff)
+            low, high = share_interval(share, n_eff)
             rows.append(
                 {
                     "groupe": group,
@@ -87,11 +89,14 @@ def weighted_shares(
     return labelled(frame, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
 
 
-def satisfaction_distribution(survey: pd.DataFrame, *, by: str = "type_repondant", synthetic: bool) -> pd.DataFrame:
+def satisfaction_distribution(
+    survey: pd.DataFrame, *, by: str = "type_repondant", synthetic: bool | None = None
+) -> pd.DataFrame:
     """The 4-point satisfaction scale by group, in scale order, with the satisfied share (1 + 2) per group.
 
     Wide layout (one column per level, labels in French) ready for diverging bars.
     """
+    synthetic = synthetic_flag(survey, synthetic)
     shares = weighted_shares(survey, "satisfaction", answers=SATISFACTION, by=by, synthetic=synthetic)
     wide = shares.pivot(index="groupe", columns="reponse", values="part").reindex(columns=list(SATISFACTION))
     wide.columns = [SATISFACTION[code] for code in wide.columns]
@@ -102,8 +107,11 @@ def satisfaction_distribution(survey: pd.DataFrame, *, by: str = "type_repondant
     return labelled(wide, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
 
 
-def missions_delegated(survey: pd.DataFrame, *, by: str | None = "type_repondant", synthetic: bool) -> pd.DataFrame:
+def missions_delegated(
+    survey: pd.DataFrame, *, by: str | None = "type_repondant", synthetic: bool | None = None
+) -> pd.DataFrame:
     """Weighted share of respondents who say each mission is delegated to the assistant, with intervals."""
+    synthetic = synthetic_flag(survey, synthetic)
     parts = []
     for column, label in MISSIONS.items():
         shares = weighted_shares(survey, column, answers={True: "Oui"}, by=by, synthetic=synthetic)
@@ -114,9 +122,12 @@ def missions_delegated(survey: pd.DataFrame, *, by: str | None = "type_repondant
     return labelled(frame, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
 
 
-def compare_groups(survey: pd.DataFrame, question: str, group: str, *, synthetic: bool) -> pd.DataFrame:
+def compare_groups(
+    survey: pd.DataFrame, question: str, group: str, *, synthetic: bool | None = None
+) -> pd.DataFrame:
     """Does the answer to `question` differ between the groups of `group`? Chi-square on weighted counts
     rescaled to the effective sample size, with Cramér's V and a note on its limits."""
+    synthetic = synthetic_flag(survey, synthetic)
     answered = survey[survey[question].notna() & survey[group].notna()]
     weighted = answered.pivot_table(index=group, columns=question, values="poids", aggfunc="sum", fill_value=0.0)
     n = len(answered)
@@ -135,15 +146,16 @@ def group_labels(group: str) -> dict[str, str]:
     }
 
 
-def aggregated_shares(tables: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
+def aggregated_shares(tables: pd.DataFrame, *, synthetic: bool | None = None) -> pd.DataFrame:
     """Shares read from an institute's aggregated tables, with Wilson intervals from the published bases.
 
     The weights behind published percentages are unknown, so the interval uses the unweighted base and is
     labelled as such (probably too narrow).
     """
+    synthetic = synthetic_flag(tables, synthetic)
     share = tables["pourcentage"].astype(float) / 100
     base = tables["base"].astype("Float64").fillna(0).to_numpy(dtype=float)
-    low, high = wilson_interval(share.to_numpy() * base, base)
+    low, high = share_interval(share.to_numpy(), base)
     frame = tables[["question", "reponse", "sous_groupe", "base"]].assign(
         part=share.to_numpy(), ic_bas=low, ic_haut=high
     )

@@ -13,7 +13,7 @@ from am_analytics.indicators.common import (
     NATIONAL_NAME,
     REFERENCE,
     AsOf,
-    as_of_timestamp,
+    contract_inputs,
     count_by,
     data_source,
     day_array,
@@ -150,7 +150,12 @@ def _finish(frame: pd.DataFrame, contracts: pd.DataFrame, as_of: pd.Timestamp, s
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic), REFERENCE], notes=notes)
 
 
-def by_departement(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+def by_departement(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
     """One row per département (all 101, 0 where no contract): signed, active, active FTE, active GP
     contracts; per 100 000 inhabitants, per 100 estimated GPs; national shares; 12-month growth.
 
@@ -158,22 +163,27 @@ def by_departement(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> 
     base is 0 is missing too. Columns ending in `_mg_estimes` use the GP estimate of
     `reference.estimated_generalists` and are labelled as such in `attrs["notes"]`.
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     counts = _counts_by_departement(contracts, as_of)
     frame = _territory_frame(departement_table(), counts, "departement")
     return _finish(frame, contracts, as_of, synthetic)
 
 
-def by_region(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+def by_region(contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None) -> pd.DataFrame:
     """One row per 2016 region (all 18): the same columns as `by_departement`, counts being the sums of
     the region's départements (a contract's region is taken from its département)."""
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     counts = _sum_to_regions(_counts_by_departement(contracts, as_of))
     frame = _territory_frame(region_table(), counts, "region")
     return _finish(frame, contracts, as_of, synthetic)
 
 
-def national_totals(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+def national_totals(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
     """One row (code `FR`) with the same columns: counts are the sums of the regions; rates are computed
     over the territories that have a denominator, numerator and denominator alike (so Mayotte's contracts
     do not inflate a rate whose population excludes Mayotte)."""

@@ -9,8 +9,8 @@ from am_analytics.indicators.common import (
     AsOf,
     active_mask,
     add_years,
-    as_of_timestamp,
     category_codes,
+    contract_inputs,
     count_by,
     data_source,
     day_array,
@@ -35,14 +35,19 @@ NOTES = (
 )
 
 
-def training_status(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+def training_status(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
     """Per contract: certification deadline, whether it is past on as_of (deadline strictly before as_of),
     certified (`<NA>` when `formation` is missing) and `en_retard` (known not certified and past the deadline).
 
     The deadline runs from `date_prise_fonction`, or from `date_signature` when that is missing
     (`echeance_depuis_signature` says so): 3 years, 2 for contracts signed on or after 22 June 2024.
     """
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     status = _status_arrays(contracts, as_of)
     known = status["known"]
     frame = pd.DataFrame(
@@ -106,20 +111,30 @@ def _overdue_table(status: dict[str, np.ndarray], group: np.ndarray, size: int) 
     }
 
 
-def overdue_by_region(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+def overdue_by_region(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
     """Per region (all 18): active contracts, certified, past their deadline, overdue (`en_retard`:
     not certified past the deadline), past the deadline with unknown training, and the overdue share
     among those past the deadline with known training (Wilson 95 % interval)."""
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     regions = region_table()
     table = _overdue_table(_status_arrays(contracts, as_of), region_index(contracts), len(regions))
     frame = pd.DataFrame({"code": regions["code"], "nom": regions["name"], **table})
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
 
 
-def overdue_by_background(contracts: pd.DataFrame, *, as_of: AsOf, synthetic: bool) -> pd.DataFrame:
+def overdue_by_background(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
     """Per background (all of `PROFILS`, a missing one counting as `inconnu`): the columns of `overdue_by_region`."""
-    as_of = as_of_timestamp(as_of)
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     profiles = list(PROFILS)
     group = category_codes(contracts["profil_origine"], profiles)
     group = np.where(group < 0, profiles.index("inconnu"), group)
