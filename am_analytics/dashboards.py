@@ -82,6 +82,24 @@ def open_dashboard(
     return Dashboard(scope)
 
 
+def background_map(shares: pd.DataFrame, scope: Scope):
+    """Map of one background's share of contracts by region (from the published shares); `None` when every
+    background is shown (one map per background would say less than the stacked chart)."""
+    if scope.profil is None:
+        return None
+    from am_analytics.figures import region_map
+
+    rows = shares[shares["profil_origine"] == scope.profil]
+    return region_map(
+        rows,
+        "part",
+        title=f"Part des contrats signés avec un profil « {scope.profil_label} », par région",
+        legend_title="Part des contrats\nsignés",
+        kind="percent",
+        decimals=2,
+    )
+
+
 def independence_text(result: pd.DataFrame, what: str) -> Html:
     """One sentence on a chi-square test (`independence_test`, `compare_groups` rows), with its caveat."""
     return text_html(independence_sentence(result, what))

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from am_analytics import paths
+from am_analytics.indicators.common import stamp_data
 from am_analytics.prepare.pipeline import OUTPUT_FILES, QUARANTINE_FILE, prepare_locked, read_manifest
 
 
@@ -41,15 +42,20 @@ def load(
     manifest = read_manifest(out_dir)
     assert manifest is not None  # prepare_locked has just written or confirmed it
 
+    synthetic = bool(manifest.get("synthetic"))
+
     def table(name: str) -> pd.DataFrame | None:
         path = out_dir / OUTPUT_FILES[name]
-        return pd.read_parquet(path) if OUTPUT_FILES[name] in manifest["outputs"] else None
+        if OUTPUT_FILES[name] not in manifest["outputs"]:
+            return None
+        # the synthetic flag (and the contracts' latest date) travel with each table, through any filtering
+        return stamp_data(pd.read_parquet(path), synthetic=synthetic)
 
     return Processed(
         contracts=table("contracts"),
         territory_year=table("territory_year"),
         survey=table("survey"),
         survey_tables=table("survey_tables"),
-        quarantine=pd.read_parquet(out_dir / QUARANTINE_FILE),
+        quarantine=stamp_data(pd.read_parquet(out_dir / QUARANTINE_FILE), synthetic=synthetic),
         manifest=manifest,
     )

@@ -126,12 +126,16 @@ SYNTHETIC_WARNING = (
     "ne pas les utiliser ni les diffuser comme des données réelles."
 )
 NATIONAL_LABEL = "France entière"
+SOURCE_CONTRACTS = "contrats d'aide à l'emploi d'un assistant médical (CPAM)"
+SOURCE_TARGETS = "objectifs officiels et chiffres publiés (Assurance Maladie, presse)"
+SOURCE_POPULATION = "Insee, populations légales 2023"
+SOURCE_SURVEY = "enquête de satisfaction auprès des médecins et des assistants"
 ALL_PROFILS_LABEL = "tous les profils"
 TARGET_STATUS_LABELS = {
-    "atteint_a_temps": "atteint à temps",
-    "atteint_en_retard": "atteint en retard",
-    "en_cours": "en cours",
+    "atteint_a_temps": "atteint avant l'échéance",
+    "atteint_en_retard": "atteint après l'échéance",
     "non_atteint_echeance_depassee": "non atteint, échéance dépassée",
+    "en_cours": "non atteint, échéance à venir",
 }
 # How the reference table (unaccented, as collected) names who set each target, written for a reader
 TARGET_SETTERS = {

@@ -54,12 +54,14 @@ from am_analytics.figures.style import (
     styled,
 )
 from am_analytics.indicators.common import is_synthetic
-from am_analytics.vocabulary import SATISFACTION, SCHEME_START
-
-SOURCE_CONTRACTS = "contrats d'aide à l'emploi d'un assistant médical (CPAM)"
-SOURCE_TARGETS = "objectifs officiels et chiffres publiés (Assurance Maladie, presse)"
-SOURCE_POPULATION = "Insee, populations légales 2023"
-SOURCE_SURVEY = "enquête de satisfaction auprès des médecins et des assistants"
+from am_analytics.vocabulary import (
+    SATISFACTION,
+    SCHEME_START,
+    SOURCE_CONTRACTS,
+    SOURCE_POPULATION,
+    SOURCE_SURVEY,
+    SOURCE_TARGETS,
+)
 
 SIGNED_COLOUR = OKABE_ITO["bleu"]
 ACTIVE_COLOUR = OKABE_ITO["vert"]

@@ -233,8 +233,8 @@ def _map_input(values: pd.Series | pd.DataFrame, column: str | None, known: Sequ
 
 def _caption_from_attrs(frame: pd.DataFrame, caption: dict[str, Any]) -> dict[str, Any]:
     """The caption's parts not given by hand, read from an indicator frame's attrs."""
-    from am_analytics.figures.charts import SOURCE_CONTRACTS
     from am_analytics.indicators.common import REFERENCE, is_synthetic, sources_of
+    from am_analytics.vocabulary import SOURCE_CONTRACTS
 
     filled = dict(caption)
     if filled["as_of"] is None:

@@ -20,7 +20,7 @@ from am_analytics.indicators.common import (
     months_between,
     synthetic_flag,
 )
-from am_analytics.vocabulary import SCHEME_START
+from am_analytics.vocabulary import SCHEME_START, TARGET_STATUS_LABELS
 
 # Which series measures each target indicator. Targets count posts (contracts signed since the start)
 # and the FTE those posts fund, as the published figures do ("3 112 contrats, 1 724,5 ETP"), so both
@@ -28,12 +28,7 @@ from am_analytics.vocabulary import SCHEME_START
 TARGET_MEASURES = {"contrats_signes": "signes_cumul", "etp_assistants": "etp_signes_cumul"}
 MONTHLY_FLOW = {"signes_cumul": "signes_mois", "etp_signes_cumul": "etp_signes_mois"}
 
-TARGET_STATUS = {
-    "atteint_a_temps": "atteint avant l'échéance",
-    "atteint_en_retard": "atteint après l'échéance",
-    "non_atteint_echeance_depassee": "non atteint, échéance dépassée",
-    "en_cours": "non atteint, échéance à venir",
-}
+TARGET_STATUS = TARGET_STATUS_LABELS  # one wording, shared with every output
 QUALIFIERS = {
     "exact": "exact",
     "approx": "environ",

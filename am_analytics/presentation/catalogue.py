@@ -14,12 +14,17 @@ from am_analytics.figures.formatting import format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
-from am_analytics.vocabulary import PUBLISHED_INDICATORS, SURVEY_GROUPS, TARGET_SETTERS, TARGET_STATUS_LABELS
+from am_analytics.vocabulary import (
+    PUBLISHED_INDICATORS,
+    SOURCE_CONTRACTS,
+    SOURCE_SURVEY,
+    SURVEY_GROUPS,
+    TARGET_SETTERS,
+    TARGET_STATUS_LABELS,
+)
 
 # --- Sources ------------------------------------------------------------------------------------------------
-SOURCE_CONTRACTS = "contrats d'aide à l'emploi d'un assistant médical (CPAM)"
 SOURCE_TERRITORIES = f"{SOURCE_CONTRACTS} ; Insee ; Drees"
-SOURCE_SURVEY = "enquête de satisfaction auprès des médecins et des assistants"
 SOURCE_MANIFEST = "manifeste de préparation"
 SOURCE_PUBLISHED = "chiffres publiés (Assurance Maladie, presse)"
 

@@ -99,15 +99,7 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
         layout.table(cat.targets_table(national.progress, national.projections))
         layout.table(cat.cross_check_table(national.cross))
     else:
-        layout.figure(
-            charts.rollout_chart(
-                own.monthly,
-                national.progress.iloc[0:0],
-                None,
-                None,
-                title=scope.title("Déploiement des assistants médicaux"),
-            )
-        )
+        layout.figure(charts.rollout_chart(own.monthly, title=scope.title("Déploiement des assistants médicaux")))
         document.note("Les objectifs officiels sont nationaux : ils figurent dans le rapport France entière.")
     layout.table(cat.monthly_table(own.monthly), in_pdf=False)
 
@@ -115,12 +107,11 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     document.section("Territoires", new_page=True)
     layout.figure(
         region_map(
-            national.regions.set_index("code")["actifs_pour_100k_hab"],
+            national.regions,
+            "actifs_pour_100k_hab",
             title="Contrats actifs pour 100 000 habitants, par région",
             legend_title="Contrats actifs\npour 100 000 hab.",
             source=cat.SOURCE_CONTRACTS + " ; Insee",
-            as_of=day,
-            synthetic=synthetic,
             decimals=1,
             note="Mayotte : population non disponible (absente des populations légales de l'Insee).",
         )
@@ -131,12 +122,11 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     if region is None:
         layout.figure(
             departement_map(
-                departements.set_index("code")["actifs_pour_100k_hab"],
+                departements,
+                "actifs_pour_100k_hab",
                 title="Contrats actifs pour 100 000 habitants, par département",
                 legend_title="Contrats actifs\npour 100 000 hab.",
                 source=cat.SOURCE_CONTRACTS + " ; Insee",
-                as_of=day,
-                synthetic=synthetic,
                 decimals=1,
             )
         )
@@ -147,6 +137,7 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     # 3. Backgrounds
     document.section("Profils d'origine des assistants", new_page=True)
     layout.figure(charts.background_by_region_chart(national.shares))
+    layout.figure(charts.background_heatmap_chart(national.shares))
     layout.figure(
         charts.mix_by_period_chart(
             own.backgrounds_by_year,
