@@ -390,6 +390,12 @@ def _finish_combined(
     outcome = outcome.copy()
     outcome[combined.index.isin(problems["row"].astype(int))] = "quarantined"
     quarantines, located_warnings = [], []
+    # rows per part and outcome, counted once (comparing a million strings per part and outcome is slow)
+    tallies: dict[int, dict[str, int]] = {n: {} for n in range(len(parts))}
+    for (number, result), count in pd.DataFrame(
+        {"part": combined["_part"].to_numpy(), "outcome": outcome.to_numpy()}
+    ).value_counts().items():
+        tallies[int(number)][str(result)] = int(count)
     part_of_problem = combined["_part"].to_numpy()[problems["row"].astype(int).to_numpy()]
     part_of_warning = combined["_part"].to_numpy()[warnings["row"].astype(int).to_numpy()]
     for number, (part, _) in enumerate(parts):
@@ -408,13 +414,13 @@ def _finish_combined(
                 line_numbers=part.raw.line_numbers, header_of=part.header_of, **where,
             )
         )
-        in_part = outcome[combined["_part"].to_numpy() == number]
+        counts = tallies[number]
         account = part.account
         account.rows_read += len(part.raw.frame)
-        account.rows_kept += int((in_part == "kept").sum())
-        account.rows_updated += int((in_part == "updated").sum())
-        account.rows_merged += int((in_part == "merged").sum())
-        account.rows_quarantined += int((in_part == "quarantined").sum())
+        account.rows_kept += counts.get("kept", 0)
+        account.rows_updated += counts.get("updated", 0)
+        account.rows_merged += counts.get("merged", 0)
+        account.rows_quarantined += counts.get("quarantined", 0)
         account.quarantine_reasons = _add_counts(account.quarantine_reasons, reason_counts(quarantines[-1]))
     lines = pd.concat([p.raw.line_numbers.reset_index(drop=True) for p, _ in parts], ignore_index=True)
     files = [p.account.file for p, _ in parts]

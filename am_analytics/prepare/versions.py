@@ -83,7 +83,13 @@ def choose_key(frame: pd.DataFrame, part: pd.Series) -> tuple[pd.Series, KeyChoi
     """
     scope = "caisse" if "caisse" in frame and frame["caisse"].notna().all() and len(frame) else "departement"
     number, geography = frame["contrat_id"], frame[scope]
-    known = number.notna() & geography.notna()
+    # Only numbers written more than once can restart: the others (nearly all, in a large extract) are skipped
+    # before any grouping.
+    codes, _ = pd.factorize(number, use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, dtype=np.int64)
+    repeated_number = np.zeros(len(frame), dtype=bool)
+    repeated_number[codes >= 0] = counts[codes[codes >= 0]] > 1
+    known = repeated_number & geography.notna().to_numpy()
     pairs = pd.DataFrame({"number": number[known], "geo": geography[known], "part": part[known]})
     label = "caisse" if scope == "caisse" else "département"
     # Within one extract: the numbers written more than once, and how many of them sit under several scopes.
