@@ -96,7 +96,8 @@ def extract_plan() -> list[ExtractFile]:
                 "specialite": {"label": 0.9, "acronym": 0.1},
                 "profil_origine": {"label": 0.8, "short": 0.2},
             },
-            description="classeur Excel : ligne de titre, en-tête sur deux lignes (groupes fusionnés puis champs)",
+            description="classeur Excel : une feuille par année (2019, 2020) puis une notice ; ligne de titre, "
+            "en-tête sur deux lignes (groupes fusionnés puis champs)",
         ),
         ExtractFile(
             "contrats_2021.csv",
