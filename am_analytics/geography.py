@@ -140,7 +140,9 @@ _CORSICA_CODE = re.compile(r"^0?2\s*([AB])$")
 # "13 - Bouches-du-Rhône", "13 Bouches du Rhône", "62-Pas-de-Calais": a code followed by its name.
 _CODE_THEN_NAME = re.compile(r"^(?P<code>\d{1,3}|0?2[AaBb])\s*(?:[-–:]\s*|\s+)(?P<name>\D.*)$")
 # "Nord (59)", "Pas-de-Calais - 62": a name followed by its code.
-_NAME_THEN_CODE = re.compile(r"^(?P<name>\D.*?)\s*(?:\((?P<code1>\d{1,3}|0?2[AaBb])\)|[-–:]\s*(?P<code2>\d{1,3}|0?2[AaBb]))$")
+_NAME_THEN_CODE = re.compile(
+    r"^(?P<name>\D.*?)\s*(?:\((?P<code1>\d{1,3}|0?2[AaBb])\)|[-–:]\s*(?P<code2>\d{1,3}|0?2[AaBb]))$"
+)
 # "Corse" alone names two départements since 1976, like the code 20.
 _AMBIGUOUS_NAMES = {"CORSE"}
 

@@ -68,12 +68,16 @@ def contracts_schema(cutoff: date) -> pa.DataFrameSchema:
             "date_fin": pa.Column("datetime64[ns]", nullable=True, coerce=True),
             "departement": pa.Column("string", _one_of(departements, "departement_inconnu"), nullable=False),
             "region": pa.Column("string", _one_of(regions, "region_inconnue"), nullable=False),
-            "specialite": pa.Column("string", _one_of(_with_unknown(SPECIALITES, "specialite"), "specialite_inconnue"), nullable=True),
+            "specialite": pa.Column(
+                "string", _one_of(_with_unknown(SPECIALITES, "specialite"), "specialite_inconnue"), nullable=True
+            ),
             "zone": pa.Column("string", _one_of(_with_unknown(ZONES, "zone"), "zone_inconnue"), nullable=True),
             "etp_option": pa.Column("string", _one_of(ETP_OPTIONS, "etp_invalide"), nullable=False),
             "etp": pa.Column("Float64", pa.Check(lambda s: s.between(0, 2), name="etp_invalide"), nullable=False),
             "profil_origine": pa.Column("string", _one_of(PROFILS, "profil_inconnu"), nullable=False),
-            "formation": pa.Column("string", _one_of(_with_unknown(FORMATIONS, "formation"), "formation_inconnue"), nullable=True),
+            "formation": pa.Column(
+                "string", _one_of(_with_unknown(FORMATIONS, "formation"), "formation_inconnue"), nullable=True
+            ),
             "date_prise_fonction": pa.Column("datetime64[ns]", nullable=True, coerce=True),
             "aide_versee_eur": pa.Column(
                 "Float64",

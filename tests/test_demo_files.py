@@ -222,6 +222,7 @@ def test_every_contract_row_has_a_departement_and_a_contract_number(folder):
         fmt = _sidecar(path)["format"]
         table = pd.read_csv(path, sep=";", dtype=str, encoding=fmt["encoding"], keep_default_na=False)
         by_canonical = {canonical: header for header, canonical in fmt["columns"].items()}
-        geography = by_canonical.get("departement") or by_canonical["caisse"]  # a file keyed by caisse has no département
+        # a file keyed by caisse has no département column
+        geography = by_canonical.get("departement") or by_canonical["caisse"]
         assert table[geography].ne("").all(), f"{path.name}: département (ou caisse) vide"
         assert table[by_canonical["contrat_id"]].ne("").all(), f"{path.name}: numéro de contrat vide"

@@ -160,7 +160,9 @@ def test_date_spellings_all_give_4_march_2021(raw):
     assert (value, reason) == (pd.Timestamp("2021-03-04"), None), raw
 
 
-@pytest.mark.parametrize("raw", ["31/02/2021", "2021", "13/13/2021", "hier", "31 fevrier 2021", "99999", "12345", "mars 2021", "31FEB2021"])
+@pytest.mark.parametrize(
+    "raw", ["31/02/2021", "2021", "13/13/2021", "hier", "31 fevrier 2021", "99999", "12345", "mars 2021", "31FEB2021"]
+)
 def test_unreadable_dates_are_invalid(raw):
     assert one(v.normalise_dates, raw) == (None, "date_invalide")
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from am_analytics import load, paths
+from am_analytics.cli import run
 from am_analytics.errors import DataError
 from am_analytics.prepare.__main__ import main as prepare_main
-from am_analytics.cli import run
 
 HEADER = "N° contrat;RPPS;Date de signature;Date de fin;Département;Spécialité;Zone;Quotité;Profil d'origine;Formation"
 ROWS = [

@@ -121,7 +121,8 @@ def test_a_later_extract_updates_a_contract_and_the_change_is_logged(tmp_path):
 
 def test_two_versions_of_one_extract_date_are_a_conflict_naming_both_files_and_columns(tmp_path):
     write_csv(tmp_path / "raw", "extraction_2024-06-30_a.csv", GOOD)
-    write_csv(tmp_path / "raw", "extraction_2024-06-30_b.csv", ["C1;99100000001;01/02/2020;;13;MG;ZIP;1/2;IDE;CQP obtenu"])
+    later = ["C1;99100000001;01/02/2020;;13;MG;ZIP;1/2;IDE;CQP obtenu"]
+    write_csv(tmp_path / "raw", "extraction_2024-06-30_b.csv", later)
     result = run_prepare(tmp_path / "raw", tmp_path / "out")
     conflicts = result.quarantine[result.quarantine["reason"] == "doublon_conflictuel"]
     assert sorted(conflicts["file"]) == ["extraction_2024-06-30_a.csv", "extraction_2024-06-30_b.csv"]

@@ -187,7 +187,9 @@ def write_contract_file(
     if extract.kind == "xlsx":
         sheets = contracts.year_sheets(rows)
         place = {
-            int(row): (name, k + extract.first_data_line) for name, positions in sheets for k, row in enumerate(positions)
+            int(row): (name, k + extract.first_data_line)
+            for name, positions in sheets
+            for k, row in enumerate(positions)
         }
         serial_pool = np.flatnonzero(rows["_kind"].eq("").to_numpy() & ~rows["_reserved"].to_numpy(dtype=bool))
         count = min(contracts.defect_count("excel_serial_date", n_contracts), len(serial_pool))

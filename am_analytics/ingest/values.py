@@ -554,7 +554,9 @@ def _rare_date(raw: str) -> tuple[pd.Timestamp | None, str | None]:
         if match.group(3) is None:
             return _timestamp(match.group(1)), None
         instant = pd.to_datetime(text.replace(",", "."), utc=True, errors="coerce", format="ISO8601")
-        return (None, "date_invalide") if pd.isna(instant) else (instant.tz_convert(_LOCAL_ZONE).tz_localize(None), None)
+        if pd.isna(instant):
+            return None, "date_invalide"
+        return instant.tz_convert(_LOCAL_ZONE).tz_localize(None), None
     if _YYYYMMDD.match(text):
         return _timestamp(text, "%Y%m%d"), None
     if match := _SAS_DATE.match(text.upper()):

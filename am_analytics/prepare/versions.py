@@ -155,7 +155,9 @@ def resolve_versions(
     merged = np.zeros(n, dtype=bool)
     updated = np.zeros(n, dtype=bool)
     conflict = np.zeros(n, dtype=bool)
-    empty_changes = pd.DataFrame({c: pd.Series(dtype="int64" if c != "column" else "string") for c in CHANGE_PAIR_COLUMNS})
+    empty_changes = pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c != "column" else "string") for c in CHANGE_PAIR_COLUMNS}
+    )
     empty_conflicts = pd.DataFrame(
         {"row": pd.Series(dtype="int64"), "first": pd.Series(dtype="int64"), "second": pd.Series(dtype="int64"),
          "columns": pd.Series(dtype="string")}

@@ -191,7 +191,8 @@ def build() -> None:
             expected["value"] = value
         case(file, content, exit=0, words=[], why=why, warning=expected)
 
-    warning_case("huge_amount.csv", contracts(contract_row(aide="1e308"), contract_row(contrat="AM-0100", aide="9" * 400)),
+    warning_case("huge_amount.csv",
+                 contracts(contract_row(aide="1e308"), contract_row(contrat="AM-0100", aide="9" * 400)),
                  6, "Aide versée (€)", "montant_invalide", "1e308, and 400 digits (which float() makes infinite)")
     warning_case("formula_cells.csv", contracts(
         contract_row(specialite='=HYPERLINK("http://x","clic")'),

@@ -441,7 +441,8 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
     # 26. The same extract sent twice: every row of the copy is merged.
     rows = [row("Q1", rpps(1)), row("Q2", rpps(2))]
     case("extract_sent_twice",
-         {"extraction_2024-05-31.csv": csv_bytes(HEADER, rows), "extraction_2024-05-31 (1).csv": csv_bytes(HEADER, rows)},
+         {"extraction_2024-05-31.csv": csv_bytes(HEADER, rows),
+          "extraction_2024-05-31 (1).csv": csv_bytes(HEADER, rows)},
          "an extract sent twice: identical versions of the same date are merged, not a conflict",
          accounts={"extraction_2024-05-31 (1).csv": account(2, 0, merged=2),
                    "extraction_2024-05-31.csv": account(2, 2)},
