@@ -11,8 +11,9 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from am_analytics.ingest import values as v
+from am_analytics.prepare.quarantine import locate
 from am_analytics.text import fold
-from am_analytics.vocabulary import FORMATIONS, PROFILS, REASONS, SPECIALITES, WARNING_REASONS, ZONES
+from am_analytics.vocabulary import FORMATIONS, PROFILS, SPECIALITES, WARNING_REASONS, ZONES
 
 WARNING_COLUMNS = [
     "dataset", "file", "sheet", "line", "column", "value", "field", "reason", "message", "suggestions",
@@ -47,28 +48,8 @@ def locate_warnings(
     `found` holds `row` (position in `raw`), canonical `column`, `reason` and `message`."""
     if found.empty:
         return empty_warnings()
-    rows = found["row"].astype(int).to_numpy()
-    fields = found["column"].astype("string")
-    headers = fields.map(lambda c: header_of.get(c, c)).astype("string")
-    written = [
-        raw.iat[row, raw.columns.get_loc(header)] if header in raw.columns else pd.NA
-        for row, header in zip(rows, headers, strict=True)
-    ]
-    reasons = found["reason"].astype("string")
-    messages = found["message"].astype("string").fillna(reasons.map(WARNING_REASONS)).fillna(reasons.map(REASONS))
-    frame = pd.DataFrame(
-        {
-            "dataset": dataset,
-            "file": file,
-            "sheet": pd.array([sheet] * len(rows), dtype="string"),
-            "line": pd.array(line_numbers.to_numpy()[rows], dtype="Int64"),
-            "column": headers.to_numpy(),
-            "value": pd.array(written, dtype="string"),
-            "field": fields.to_numpy(),
-            "reason": reasons.to_numpy(),
-            "message": messages.to_numpy(),
-        }
-    )
+    frame = locate(found, dataset=dataset, file=file, sheet=sheet, raw=raw, line_numbers=line_numbers,
+                   header_of=header_of, labels=WARNING_REASONS)
     frame["suggestions"] = suggestions(frame["field"], frame["value"])
     return frame[WARNING_COLUMNS].astype({c: "string" for c in WARNING_COLUMNS if c != "line"})
 
