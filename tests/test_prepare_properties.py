@@ -45,7 +45,7 @@ def _write(folder: Path, rows: list[dict]) -> None:
     (folder / "contrats.csv").write_text(buffer.getvalue(), encoding="utf-8")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(descriptive, min_size=1, max_size=6))
 def test_a_row_with_valid_required_fields_is_kept_whatever_its_descriptive_fields_hold(rows):
     root = Path(tempfile.mkdtemp(prefix="am_property_"))

@@ -23,10 +23,20 @@ def _case_id(case: dict) -> str:
     return case["name"]
 
 
+_RESULTS: dict[str, object] = {}
+
+
 def _run(case: dict, tmp_path: Path):
-    raw = tmp_path / "raw"
-    shutil.copytree(HERE / "cases" / case["name"], raw)
-    return prepare(raw, tmp_path / "out", key=KEY, **case["options"])
+    """The preparation of one case's folder, run once per case and worker (each test reads the same result)."""
+    if case["name"] not in _RESULTS:
+        raw = tmp_path / "raw"
+        shutil.copytree(HERE / "cases" / case["name"], raw)
+        _RESULTS[case["name"]] = (prepare(raw, tmp_path / "out", key=KEY, **case["options"]), tmp_path / "out")
+    return _RESULTS[case["name"]][0]
+
+
+def _out_dir(case: dict) -> Path:
+    return _RESULTS[case["name"]][1]
 
 
 def _matches(frame: pd.DataFrame, expected: dict) -> pd.DataFrame:
@@ -56,8 +66,10 @@ def test_the_corpus_has_at_least_25_cases_including_a_monthly_series():
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["exit"]], ids=_case_id)
 def test_a_refused_folder_says_where_and_how_to_declare_it(case, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(HERE / "cases" / case["name"], raw)
     with pytest.raises(DataError) as error:
-        _run(case, tmp_path)
+        prepare(raw, tmp_path / "out", key=KEY, **case["options"])
     assert error.value.exit_code == case["exit"]
     message = str(error.value)
     for word in case["words"]:
@@ -154,8 +166,9 @@ def test_the_manifest_says_how_sheets_keys_and_extract_dates_were_decided(case, 
 
 def test_no_planted_personal_value_reaches_any_output_or_message(tmp_path, caplog):
     case = next(c for c in CASES if c["name"] == "personal_data_columns")
+    _RESULTS.pop(case["name"], None)  # run afresh, so that the log of this very run is captured
     result = _run(case, tmp_path)
-    texts = [path.read_bytes().decode("utf-8", errors="replace") for path in (tmp_path / "out").iterdir()
+    texts = [path.read_bytes().decode("utf-8", errors="replace") for path in _out_dir(case).iterdir()
              if path.is_file()]
     texts.append(caplog.text)
     texts += [str(v) for v in result.quarantine["message"]] + [str(v) for v in result.warnings["message"]]
