@@ -371,8 +371,8 @@ def _combine_versions(
     outcome[positions[versions.conflict]] = "quarantined"
     for part, _ in parts:
         part.account.contract_key = choice.as_record()
+    combined["cle_contrat"] = key_values.reindex(combined.index).astype("string")
     kept, quarantine, located = _finish_combined(parts, combined, offsets, problems, warnings, outcome)
-    kept = kept.assign(cle_contrat=key_values[positions[versions.kept]].reset_index(drop=True).astype("string"))
     changes = _change_log(valid, key_values, versions.changes, labels, lines, when)
     return kept, quarantine, located, changes
 
