@@ -44,11 +44,6 @@ def load(*args, **kwargs):
     indicators need neither `synthetic=` nor `as_of=` (pandas keeps both through filtering). Imported
     lazily so that `import am_analytics` stays cheap for commands that never load data.
     """
-    from am_analytics.indicators.common import SYNTHETIC_ATTR, stamp_data
     from am_analytics.loading import load as _load
 
-    data = _load(*args, **kwargs)
-    for frame in (data.contracts, data.territory_year, data.survey, data.survey_tables, data.quarantine):
-        if frame is not None:  # the loader may already have said so: its word stands
-            stamp_data(frame, synthetic=bool(frame.attrs.get(SYNTHETIC_ATTR, data.synthetic)))
-    return data
+    return _load(*args, **kwargs)

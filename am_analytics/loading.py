@@ -1,22 +1,42 @@
-"""The loader notebooks and the report use: processed frames, prepared first when missing or stale."""
+"""The loader notebooks and the report use: processed frames, prepared first when missing, stale or damaged."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from am_analytics import paths
+from am_analytics.errors import DataError, Location
 from am_analytics.indicators.common import stamp_data
-from am_analytics.prepare.pipeline import OUTPUT_FILES, QUARANTINE_FILE, prepare_locked, read_manifest
+from am_analytics.prepare.pipeline import (
+    CHANGES_FILE,
+    OUTPUT_FILES,
+    QUARANTINE_FILE,
+    WARNINGS_FILE,
+    damaged_outputs,
+    empty_changes,
+    prepare_locked,
+    read_manifest,
+)
+from am_analytics.prepare.warnings import empty_warnings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Processed:
-    """The processed tables of one raw folder, with the manifest that describes how they were made."""
+    """The processed tables of one raw folder, with the manifest that describes how they were made.
+
+    `warnings` lists values of descriptive fields that were not recognised (their rows kept) and sheets not
+    read; `changes` is the change log of contracts a later extract updated. Every frame carries
+    `attrs["synthetic"]`, the manifest's flag."""
 
     contracts: pd.DataFrame | None
     territory_year: pd.DataFrame | None
@@ -24,6 +44,8 @@ class Processed:
     survey_tables: pd.DataFrame | None
     quarantine: pd.DataFrame
     manifest: dict[str, Any]
+    warnings: pd.DataFrame
+    changes: pd.DataFrame
 
     @property
     def synthetic(self) -> bool:
@@ -32,30 +54,101 @@ class Processed:
 
 
 def load(
-    data_dir: Path | str | None = None, processed_dir: Path | str | None = None, *, as_of: date | None = None
+    data_dir: Path | str | None = None,
+    processed_dir: Path | str | None = None,
+    *,
+    cutoff: date | None = None,
+    caisse_columns: Iterable[str] = (),
 ) -> Processed:
     """Return the processed tables of `data_dir` (default `data/raw`), preparing them first if they are
-    missing or were built from other inputs (judged by checksums)."""
+    missing, were built from other inputs (judged by checksums), or are damaged.
+
+    Without `processed_dir`, the tables live where `paths.processed_dir_for(data_dir)` says: the project's
+    `data/processed` for its own `data/raw` only, a cache folder for any other raw folder (so another
+    folder's data never overwrites the project's). `cutoff` is the preparation's acceptance cut-off (a
+    signature after it is quarantined), not a counting date. A processed file whose SHA-256 no longer
+    matches the manifest is rebuilt from the raw folder, or refused with a `DataError` when the raw folder
+    is not there.
+    """
     data_dir = Path(data_dir) if data_dir is not None else paths.raw_dir()
-    out_dir = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
-    prepare_locked(data_dir, out_dir, as_of=as_of, only_if_stale=True)
+    out_dir = Path(processed_dir) if processed_dir is not None else paths.processed_dir_for(data_dir)
+    if not data_dir.is_dir():
+        return _load_without_raw(data_dir, out_dir)
+    prepare_locked(data_dir, out_dir, cutoff=cutoff, only_if_stale=True, caisse_columns=caisse_columns)
     manifest = read_manifest(out_dir)
     assert manifest is not None  # prepare_locked has just written or confirmed it
+    damaged = damaged_outputs(out_dir, manifest)
+    if damaged:
+        log.warning("données préparées endommagées (%s) : reconstruction depuis %s", ", ".join(damaged), data_dir)
+        prepare_locked(data_dir, out_dir, cutoff=cutoff, caisse_columns=caisse_columns)
+        manifest = read_manifest(out_dir)
+        assert manifest is not None
+        if damaged_outputs(out_dir, manifest):
+            raise _damaged_error(out_dir, damaged_outputs(out_dir, manifest), rebuilt=True)
+    return _read_processed(out_dir, manifest)
 
+
+def _load_without_raw(data_dir: Path, out_dir: Path) -> Processed:
+    """Processed tables whose raw folder is gone: usable only if intact."""
+    manifest = read_manifest(out_dir)
+    if manifest is None:
+        raise DataError(
+            "dossier de données brutes introuvable et aucune donnée préparée",
+            where=Location(file=str(data_dir)),
+            hint="indiquer le dossier des extractions (data_dir)",
+        )
+    damaged = damaged_outputs(out_dir, manifest)
+    if damaged:
+        raise _damaged_error(out_dir, damaged, rebuilt=False)
+    return _read_processed(out_dir, manifest)
+
+
+def _damaged_error(out_dir: Path, damaged: list[str], *, rebuilt: bool) -> DataError:
+    listed = ", ".join(damaged)
+    if rebuilt:
+        return DataError(
+            f"données préparées endommagées ({listed}) et toujours différentes du manifeste après reconstruction",
+            where=Location(file=str(out_dir)),
+            hint="vérifier l'espace disque et les droits d'écriture du dossier, puis relancer la préparation",
+        )
+    return DataError(
+        f"données préparées endommagées ({listed}) : leur empreinte SHA-256 ne correspond plus au manifeste, "
+        "et le dossier des données brutes n'est pas là pour les reconstruire",
+        where=Location(file=str(out_dir)),
+        hint="remettre le dossier des extractions brutes en place (data_dir) pour reconstruire les tables",
+    )
+
+
+def _read_processed(out_dir: Path, manifest: dict[str, Any]) -> Processed:
     synthetic = bool(manifest.get("synthetic"))
+    outputs = manifest.get("outputs", {})
 
-    def table(name: str) -> pd.DataFrame | None:
-        path = out_dir / OUTPUT_FILES[name]
-        if OUTPUT_FILES[name] not in manifest["outputs"]:
-            return None
+    def read(name: str, empty: pd.DataFrame | None = None) -> pd.DataFrame | None:
+        if name not in outputs:
+            return empty
+        try:
+            frame = pd.read_parquet(out_dir / name)
+        except (OSError, pa.ArrowException) as exc:  # damaged between the check and the read
+            raise DataError(
+                f"table préparée illisible ({type(exc).__name__})",
+                where=Location(file=str(out_dir / name)),
+                hint="relancer la préparation : python -m am_analytics.prepare",
+            ) from None
         # the synthetic flag (and the contracts' latest date) travel with each table, through any filtering
-        return stamp_data(pd.read_parquet(path), synthetic=synthetic)
+        return stamp_data(frame, synthetic=synthetic)
+
+    def required(name: str, empty: pd.DataFrame) -> pd.DataFrame:
+        frame = read(name, empty)
+        assert frame is not None
+        return stamp_data(frame, synthetic=synthetic)
 
     return Processed(
-        contracts=table("contracts"),
-        territory_year=table("territory_year"),
-        survey=table("survey"),
-        survey_tables=table("survey_tables"),
-        quarantine=stamp_data(pd.read_parquet(out_dir / QUARANTINE_FILE), synthetic=synthetic),
+        contracts=read(OUTPUT_FILES["contracts"]),
+        territory_year=read(OUTPUT_FILES["territory_year"]),
+        survey=read(OUTPUT_FILES["survey"]),
+        survey_tables=read(OUTPUT_FILES["survey_tables"]),
+        quarantine=required(QUARANTINE_FILE, pd.DataFrame()),
         manifest=manifest,
+        warnings=required(WARNINGS_FILE, empty_warnings()),
+        changes=required(CHANGES_FILE, empty_changes()),
     )

@@ -24,6 +24,7 @@ from am_analytics.vocabulary import (
     SCHEME_START,
     SECOND_ASSISTANT_OPTIONS,
     SPECIALITES,
+    UNRECOGNISED,
     ZONES,
 )
 
@@ -44,8 +45,8 @@ def _one_of(allowed, reason: str) -> pa.Check:
     return pa.Check(lambda s: s.isin(allowed) | s.isna(), name=reason)
 
 
-def contracts_schema(as_of: date) -> pa.DataFrameSchema:
-    """Schema of normalised contracts at a given as-of date.
+def contracts_schema(cutoff: date) -> pa.DataFrameSchema:
+    """Schema of normalised contracts accepted up to a cut-off date (no signature after it).
 
     Column checks cover values that are wrong on their own; frame checks the rules that tie two columns
     (an end before its start, an FTE option not open on the signing date). Duplicated `contrat_id` are
@@ -53,10 +54,10 @@ def contracts_schema(as_of: date) -> pa.DataFrameSchema:
     """
     departements = reference.departements()["code"].tolist()
     regions = reference.regions()["region_code"].tolist()
-    as_of_ts = _timestamp(as_of)
+    cutoff_ts = _timestamp(cutoff)
     start_ts = _timestamp(SCHEME_START)
     in_period = pa.Check(
-        lambda s: s.between(start_ts, as_of_ts) | s.isna(),
+        lambda s: s.between(start_ts, cutoff_ts) | s.isna(),
         name="signature_hors_periode",
     )
     return pa.DataFrameSchema(
@@ -67,12 +68,16 @@ def contracts_schema(as_of: date) -> pa.DataFrameSchema:
             "date_fin": pa.Column("datetime64[ns]", nullable=True, coerce=True),
             "departement": pa.Column("string", _one_of(departements, "departement_inconnu"), nullable=False),
             "region": pa.Column("string", _one_of(regions, "region_inconnue"), nullable=False),
-            "specialite": pa.Column("string", _one_of(SPECIALITES, "specialite_inconnue"), nullable=True),
-            "zone": pa.Column("string", _one_of(ZONES, "zone_inconnue"), nullable=True),
+            "specialite": pa.Column(
+                "string", _one_of(_with_unknown(SPECIALITES, "specialite"), "specialite_inconnue"), nullable=True
+            ),
+            "zone": pa.Column("string", _one_of(_with_unknown(ZONES, "zone"), "zone_inconnue"), nullable=True),
             "etp_option": pa.Column("string", _one_of(ETP_OPTIONS, "etp_invalide"), nullable=False),
             "etp": pa.Column("Float64", pa.Check(lambda s: s.between(0, 2), name="etp_invalide"), nullable=False),
             "profil_origine": pa.Column("string", _one_of(PROFILS, "profil_inconnu"), nullable=False),
-            "formation": pa.Column("string", _one_of(FORMATIONS, "formation_inconnue"), nullable=True),
+            "formation": pa.Column(
+                "string", _one_of(_with_unknown(FORMATIONS, "formation"), "formation_inconnue"), nullable=True
+            ),
             "date_prise_fonction": pa.Column("datetime64[ns]", nullable=True, coerce=True),
             "aide_versee_eur": pa.Column(
                 "Float64",
@@ -87,6 +92,11 @@ def contracts_schema(as_of: date) -> pa.DataFrameSchema:
         ],
         strict=False,
     )
+
+
+def _with_unknown(categories, field: str) -> list[str]:
+    """A descriptive field's categories plus the explicit unknown one its unrecognised values take."""
+    return [*categories, UNRECOGNISED[field]]
 
 
 # Frame-level rules report on the column a user would correct.
@@ -139,6 +149,6 @@ def validate_frame(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFr
     return empty_problems()
 
 
-def validate_contracts(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Problems of normalised contracts at `as_of` (row labels refer to `frame`'s index)."""
-    return validate_frame(frame, contracts_schema(as_of))
+def validate_contracts(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
+    """Problems of normalised contracts accepted up to `cutoff` (row labels refer to `frame`'s index)."""
+    return validate_frame(frame, contracts_schema(cutoff))

@@ -93,20 +93,38 @@ FORMATIONS = {
 REASONS = {
     "valeur_manquante": "valeur obligatoire absente",
     "contrat_id_manquant": "numéro de contrat absent",
-    "date_invalide": "date illisible",
+    "date_invalide": "date illisible (formats acceptés : JJ/MM/AAAA, AAAA-MM-JJ avec ou sans heure, AAAAMMJJ, "
+    "04MAR2021, 4 mars 2021, numéro de série Excel)",
+    "date_ambigue": "date américaine avec AM/PM (mois d'abord) : 3/4/2021 peut être le 3 avril ou le 4 mars ; "
+    "exporter les dates en JJ/MM/AAAA ou AAAA-MM-JJ",
     "departement_inconnu": "département inconnu",
-    "departement_ambigu": "département ambigu (20 : Corse-du-Sud ou Haute-Corse ?)",
+    "departement_ambigu": "département ambigu (20 ou « Corse » : Corse-du-Sud ou Haute-Corse ?)",
+    "departement_incoherent": "le code et le nom écrits ne désignent pas le même département",
+    "caisse_inconnue": "caisse inconnue (code absent de la table de référence des caisses, ou nom non reconnu)",
     "region_inconnue": "région inconnue",
-    "etp_invalide": "quotité illisible ou hors des options (négative, nulle, trop grande)",
+    "etp_invalide": "quotité illisible ou hors des options (négative, nulle, trop grande) ; acceptées : 1/3, 1/2, "
+    "1, 1 + 1/2, 1 + 1, 0,5, 50 %, mi-temps, temps plein, option 1 à 3 (avenant 7)",
+    "etp_ambigu": "quotité « 1 », « 2 » ou « 3 » ambiguë : numéro d'option de l'avenant 7 (1 = 1/3, 2 = 1/2, "
+    "3 = 1 ETP) ou nombre d'ETP ? Écrire la quotité (1/3, 1/2, 1) ou intituler la colonne « Option »",
+    "etp_heures": "quotité en heures : le contrat finance une option (1/3, 1/2 ou 1 ETP), pas un nombre d'heures ; "
+    "écrire l'option",
+    "etp_imprecis": "« temps partiel » ne dit pas l'option (1/3 ou 1/2 ETP) : écrire la quotité",
     "etp_non_autorise": "option de quotité non ouverte à la date de signature",
     "date_fin_avant_signature": "date de fin antérieure à la signature",
     "signature_hors_periode": "signature avant le 1er septembre 2019 ou après la date d'arrêté",
     "specialite_inconnue": "spécialité non reconnue",
+    "specialite_non_medicale": "code de spécialité qui n'est pas celle d'un médecin (infirmier, dentiste…)",
     "zone_inconnue": "zone non reconnue",
     "profil_inconnu": "profil d'origine non reconnu",
     "formation_inconnue": "formation non reconnue",
     "montant_invalide": "montant négatif ou illisible",
+    "montant_invraisemblable": "montant au-delà de la plage plausible de l'aide (0 à 500 000 €) : gardé tel qu'écrit, "
+    "à vérifier",
+    "montant_ambigu": "montant ambigu : « 900.000 » serait 900 000 €, invraisemblable, ou 900 € écrit avec trois "
+    "décimales ; laissé vide, écrire le montant sans séparateur de milliers",
     "rpps_invalide": "identifiant RPPS invalide (11 chiffres attendus)",
+    "identifiant_scientifique": "identifiant en notation scientifique (1,00012E+10) : Excel a perdu ses derniers "
+    "chiffres ; l'exporter de nouveau avec la colonne au format Texte (ou en CSV depuis la source)",
     "cellules_en_trop": "ligne plus longue que l'en-tête : valeurs peut-être décalées (séparateur en trop ?)",
     "nombre_invalide": "nombre illisible",
     "nombre_negatif": "effectif négatif",
@@ -117,6 +135,47 @@ REASONS = {
     "reponse_hors_echelle": "réponse hors de l'échelle proposée",
     "poids_invalide": "poids de redressement nul, négatif ou illisible",
     "doublon_conflictuel": "même identifiant (contrat, territoire et année, répondant) avec des valeurs différentes",
+    "feuille_non_reconnue": "feuille qui ressemble à des données mais dont les en-têtes ne correspondent à aucun jeu",
+}
+
+# --- Warnings: values of descriptive fields kept with an explicit unknown category ------------------------
+# Only what identifies and counts a contract can reject it; an unrecognised specialty, zone, background,
+# training, take-up date or aid keeps the contract and is listed in the warnings table with these reasons.
+WARNING_REASONS = {
+    "specialite_inconnue": "spécialité non reconnue : contrat gardé avec la spécialité « non reconnue »",
+    "specialite_non_medicale": "code de spécialité qui n'est pas celle d'un médecin : contrat gardé, spécialité "
+    "« non reconnue »",
+    "zone_inconnue": "zone non reconnue : contrat gardé avec la zone « non reconnue »",
+    "profil_inconnu": "profil d'origine non reconnu : contrat gardé avec le profil « non renseigné »",
+    "formation_inconnue": "formation non reconnue : contrat gardé avec la formation « non reconnue »",
+    "date_invalide": "date descriptive (prise de fonction, extraction) illisible : contrat gardé sans cette date",
+    "date_ambigue": "date descriptive au format américain ambigu (3/4/2021 10:00 AM) : contrat gardé sans cette date",
+    "montant_invalide": "montant d'aide illisible ou négatif : contrat gardé sans montant",
+    "montant_invraisemblable": REASONS["montant_invraisemblable"],
+    "montant_ambigu": REASONS["montant_ambigu"],
+    "feuille_non_reconnue": "feuille de classeur qui ressemble à des données mais n'a pas été lue : vérifier ses "
+    "en-têtes",
+}
+# The explicit category a descriptive field takes when its value is not recognised (empty stays empty).
+UNRECOGNISED = {"specialite": "inconnue", "zone": "inconnue", "formation": "inconnue", "profil_origine": "inconnu"}
+UNRECOGNISED_LABEL = "Non reconnu"
+
+# --- Change log: columns of a contract whose value a later extract changed --------------------------------
+CHANGED_COLUMN_LABELS = {
+    "date_fin": "Date de fin",
+    "aide_versee_eur": "Aide versée",
+    "etp_option": "Quotité",
+    "etp": "Quotité",
+    "departement": "Département",
+    "region": "Région",
+    "caisse": "Caisse",
+    "specialite": "Spécialité",
+    "zone": "Zone",
+    "profil_origine": "Profil d'origine",
+    "formation": "Formation",
+    "date_prise_fonction": "Date de prise de fonction",
+    "date_signature": "Date de signature",
+    "medecin_id": "Médecin (pseudonyme)",
 }
 
 # --- What a reader sees: one wording for each thing, shared by the report, the notebooks and the site -----

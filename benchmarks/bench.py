@@ -207,7 +207,7 @@ def child(spec: dict) -> dict:
         out = Path(spec["out"])
         shutil.rmtree(out, ignore_errors=True)
         started, cpu = time.perf_counter(), _cpu()
-        prepared = prepare(Path(spec["data"]), out, as_of=AS_OF, key=KEY.encode())
+        prepared = prepare(Path(spec["data"]), out, cutoff=AS_OF, key=KEY.encode())
         wall, used = time.perf_counter() - started, _cpu() - cpu
         account = prepared.accounts[0]
         return {

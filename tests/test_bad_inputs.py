@@ -111,6 +111,27 @@ def test_a_bad_row_is_quarantined_with_its_file_line_column_and_reason(case, tmp
         assert expected["value"] in set(found["value"].dropna()), found[["value"]].to_string()
 
 
+@pytest.mark.parametrize("case", [c for c in CASES if "warning" in c], ids=_case_id)
+def test_a_bad_descriptive_value_keeps_its_row_and_is_warned_with_file_line_column_and_reason(case, tmp_path, capsys):
+    data_dir = _folder_with(tmp_path, case["file"])
+    out = tmp_path / "out"
+    code, stderr = _run(case, data_dir, out, capsys)
+    assert code == 0, stderr
+    warnings = pd.read_parquet(out / "warnings.parquet")
+    expected = case["warning"]
+    found = warnings[
+        (warnings["file"] == case["file"])
+        & (warnings["line"] == expected["line"])
+        & (warnings["column"] == expected["column"])
+        & (warnings["reason"] == expected["reason"])
+    ]
+    assert not found.empty, f"{case['file']}: no warning {expected}; warnings hold:\n" + warnings.to_string()
+    if "value" in expected:
+        assert expected["value"] in set(found["value"].dropna()), found[["value"]].to_string()
+    quarantine = pd.read_parquet(out / "quarantine.parquet")
+    assert quarantine[quarantine["line"] == expected["line"]].empty, "a descriptive value rejected its row"
+
+
 def test_every_raw_row_of_a_bad_file_is_accounted_for(tmp_path, capsys):
     files = [c["file"] for c in CASES if c["exit"] == 0 and c["command"] == "prepare" and c["file"].endswith(".csv")]
     data_dir = _folder_with(tmp_path, *dict.fromkeys(files))
@@ -121,7 +142,7 @@ def test_every_raw_row_of_a_bad_file_is_accounted_for(tmp_path, capsys):
     for account in manifest["files"]:
         if account["dataset"]:
             assert account["rows_read"] == (
-                account["rows_kept"] + account["rows_merged"] + account["rows_quarantined"]
+                account["rows_kept"] + account["rows_updated"] + account["rows_merged"] + account["rows_quarantined"]
             ), account
 
 

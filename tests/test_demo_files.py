@@ -21,6 +21,7 @@ ALLOWED_HEADERS = {
     "date_signature": {"Date de signature", "date_signature", "Date signature contrat"},
     "date_fin": {"Date de fin", "date_fin", "Date fin contrat", "Date de résiliation"},
     "departement": {"Département", "Dépt", "code_departement", "DEPARTEMENT"},
+    "caisse": {"Code caisse"},
     "specialite": {"Spécialité", "specialite", "Spécialité du médecin"},
     "zone": {"Zone", "Zonage", "zone_sous_dense"},
     "etp": {"Quotité", "Option ETP", "etp", "Temps de travail"},
@@ -29,7 +30,9 @@ ALLOWED_HEADERS = {
     "date_prise_fonction": {"Date de prise de fonction", "date_prise_fonction", "Date d'embauche"},
     "aide_versee_eur": {"Aide versée (€)", "aide_versee", "Montant aide"},
 }
-HANDLINGS = {"merged exact duplicate", "kept as inconnu", "converted from Excel serial"}
+HANDLINGS = {
+    "merged exact duplicate", "kept as inconnu", "converted from Excel serial", "kept with a warning (profil_inconnu)"
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,7 @@ def _csv_lines(path: Path, encoding: str) -> list[str]:
 
 def test_every_data_file_has_a_sidecar_saying_it_is_synthetic(folder):
     files = _data_files(folder)
-    assert len(files) == 9
+    assert len(files) == 11
     for path in files:
         record = _sidecar(path)
         assert record["synthetic"] is True, path.name
@@ -87,8 +90,16 @@ def test_headers_use_only_the_spellings_of_the_alias_table(folder):
             assert header in ALLOWED_HEADERS[canonical], f"{path.name}: en-tête « {header} » hors table d'alias"
 
 
-def test_xlsx_has_a_title_row_then_a_two_row_header_with_merged_groups(folder):
-    sheet = openpyxl.load_workbook(folder / "contrats_2019_2020.xlsx").active
+def test_xlsx_has_a_sheet_per_year_then_a_notice(folder):
+    book = openpyxl.load_workbook(folder / "contrats_2019_2020.xlsx")
+    assert book.sheetnames == ["2019", "2020", "Notice"]
+    assert _sidecar(folder / "contrats_2019_2020.xlsx")["format"]["sheets"] == ["2019", "2020"]
+    assert book["Notice"].max_column == 1
+
+
+@pytest.mark.parametrize("name", ["2019", "2020"])
+def test_xlsx_has_a_title_row_then_a_two_row_header_with_merged_groups(folder, name):
+    sheet = openpyxl.load_workbook(folder / "contrats_2019_2020.xlsx")[name]
     assert "synthétiques" in sheet.cell(1, 1).value
     assert {str(r) for r in sheet.merged_cells.ranges} == {"A2:E2", "F2:I2", "J2:L2"}
     assert [sheet.cell(2, c).value for c in (1, 6, 10)] == ["Contrat", "Médecin", "Assistant"]
@@ -99,8 +110,8 @@ def _cell_text(path: Path, record: dict, cache: dict) -> str:
     fmt = _sidecar(path)["format"]
     if fmt["type"] == "xlsx":
         if path not in cache:
-            cache[path] = openpyxl.load_workbook(path).active
-        sheet = cache[path]
+            cache[path] = openpyxl.load_workbook(path)
+        sheet = cache[path][record["sheet"]]
         headers = [c.value for c in sheet[3]]
         value = sheet.cell(record["line"], headers.index(record["column"]) + 1).value
         return contracts.display_value(value.date() if hasattr(value, "date") else value)
@@ -211,5 +222,7 @@ def test_every_contract_row_has_a_departement_and_a_contract_number(folder):
         fmt = _sidecar(path)["format"]
         table = pd.read_csv(path, sep=";", dtype=str, encoding=fmt["encoding"], keep_default_na=False)
         by_canonical = {canonical: header for header, canonical in fmt["columns"].items()}
-        assert table[by_canonical["departement"]].ne("").all(), f"{path.name}: département vide"
+        # a file keyed by caisse has no département column
+        geography = by_canonical.get("departement") or by_canonical["caisse"]
+        assert table[geography].ne("").all(), f"{path.name}: département (ou caisse) vide"
         assert table[by_canonical["contrat_id"]].ne("").all(), f"{path.name}: numéro de contrat vide"

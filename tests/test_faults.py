@@ -28,7 +28,10 @@ RAW = REPO / "data" / "raw"
 SEED = 20250630
 PREPARE_KILLS = 20
 REPORT_KILLS = 2
-PREPARED = ("contracts.parquet", "territory_year.parquet", "survey.parquet", "quarantine.parquet", "manifest.json")
+PREPARED = (
+    "contracts.parquet", "territory_year.parquet", "survey.parquet", "quarantine.parquet", "warnings.parquet",
+    "changes.parquet", "manifest.json",
+)
 BEFORE = (
     "contrats_2021.csv",
     "acces_soins_assistants_medicaux_territoire.csv",

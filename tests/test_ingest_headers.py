@@ -127,7 +127,7 @@ def test_missing_required_column_lists_found_columns_and_closest_match():
 
 def test_each_missing_column_is_named_with_its_own_suggestion():
     with pytest.raises(DataError) as error:
-        match_columns(["N° contrat", "RPPS", "Date signée", "Dpt"], "contracts", file="c.csv")
+        match_columns(["N° contrat", "RPPS", "Date signée", "Dptmt"], "contracts", file="c.csv")
     message = str(error.value)
     assert "colonnes obligatoires absentes" in message
     for canonical in ("date_signature", "departement", "etp"):

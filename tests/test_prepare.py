@@ -72,7 +72,7 @@ def test_clean_rows_are_kept_with_canonical_values(tmp_path):
 )
 def test_each_bad_value_is_quarantined_with_file_line_column_value_and_reason(tmp_path, row, column, value, reason):
     write_csv(tmp_path / "raw", "a.csv", [*GOOD, row])
-    result = run_prepare(tmp_path / "raw", tmp_path / "out", as_of=date(2025, 6, 30))
+    result = run_prepare(tmp_path / "raw", tmp_path / "out", cutoff=date(2025, 6, 30))
     quarantine = result.quarantine
     assert len(quarantine) == 1, quarantine[["column", "reason"]]
     problem = quarantine.iloc[0]
@@ -85,7 +85,7 @@ def test_each_bad_value_is_quarantined_with_file_line_column_value_and_reason(tm
 
 def test_signature_after_the_as_of_date_is_rejected(tmp_path):
     write_csv(tmp_path / "raw", "a.csv", GOOD)
-    result = run_prepare(tmp_path / "raw", tmp_path / "out", as_of=date(2024, 6, 30))
+    result = run_prepare(tmp_path / "raw", tmp_path / "out", cutoff=date(2024, 6, 30))
     assert result.quarantine["reason"].tolist() == ["signature_hors_periode"]
 
 
@@ -94,19 +94,41 @@ def test_every_raw_row_is_kept_merged_or_quarantined(tmp_path):
     write_csv(tmp_path / "raw", "b.csv", [GOOD[0], "C4;99100000004;01/02/2022;;01;MG;;1/2;;"])
     result = run_prepare(tmp_path / "raw", tmp_path / "out")
     for account in result.accounts:
-        assert account.rows_read == account.rows_kept + account.rows_merged + account.rows_quarantined
+        assert account.rows_read == (
+            account.rows_kept + account.rows_updated + account.rows_merged + account.rows_quarantined
+        )
     by_file = {a.file: a for a in result.accounts}
-    assert (by_file["a.csv"].rows_kept, by_file["a.csv"].rows_quarantined) == (3, 1)
-    assert (by_file["b.csv"].rows_kept, by_file["b.csv"].rows_merged) == (1, 1)
+    # the copy re-sent in the later extract is the one kept; the earlier one is merged into it
+    assert (by_file["a.csv"].rows_kept, by_file["a.csv"].rows_merged, by_file["a.csv"].rows_quarantined) == (2, 1, 1)
+    assert (by_file["b.csv"].rows_kept, by_file["b.csv"].rows_merged) == (2, 0)
     assert sorted(result.tables["contracts"]["contrat_id"]) == ["C1", "C2", "C3", "C4"]
 
 
-def test_conflicting_duplicates_are_all_quarantined(tmp_path):
+def test_a_later_extract_updates_a_contract_and_the_change_is_logged(tmp_path):
     write_csv(tmp_path / "raw", "a.csv", GOOD)
-    write_csv(tmp_path / "raw", "b.csv", ["C1;99100000001;01/02/2020;;13;MG;ZIP;1/2;IDE;CQP obtenu"])
+    write_csv(tmp_path / "raw", "b.csv", ["C1;99100000001;01/02/2020;31/12/2024;13;MG;ZIP;1/3;IDE;CQP obtenu"])
+    result = run_prepare(tmp_path / "raw", tmp_path / "out")
+    assert result.quarantine.empty, result.quarantine[["file", "reason"]]
+    kept = result.tables["contracts"].set_index("contrat_id")
+    assert kept.loc["C1", "date_fin"] == pd.Timestamp("2024-12-31") and kept.loc["C1", "source_file"] == "b.csv"
+    by_file = {a.file: a for a in result.accounts}
+    assert (by_file["a.csv"].rows_updated, by_file["a.csv"].rows_kept) == (1, 2)
+    (change,) = result.changes.itertuples(index=False)
+    assert (change.contract_key, change.column, change.new_value) == ("C1", "date_fin", "2024-12-31")
+    assert pd.isna(change.old_value), "the first extract had no end date"
+    assert (change.old_file, change.new_file) == ("a.csv", "b.csv")
+
+
+def test_two_versions_of_one_extract_date_are_a_conflict_naming_both_files_and_columns(tmp_path):
+    write_csv(tmp_path / "raw", "extraction_2024-06-30_a.csv", GOOD)
+    later = ["C1;99100000001;01/02/2020;;13;MG;ZIP;1/2;IDE;CQP obtenu"]
+    write_csv(tmp_path / "raw", "extraction_2024-06-30_b.csv", later)
     result = run_prepare(tmp_path / "raw", tmp_path / "out")
     conflicts = result.quarantine[result.quarantine["reason"] == "doublon_conflictuel"]
-    assert sorted(conflicts["file"]) == ["a.csv", "b.csv"]
+    assert sorted(conflicts["file"]) == ["extraction_2024-06-30_a.csv", "extraction_2024-06-30_b.csv"]
+    message = conflicts["message"].iloc[0]
+    assert "extraction_2024-06-30_a.csv ligne 2" in message and "extraction_2024-06-30_b.csv ligne 2" in message
+    assert "etp_option" in message, message
     assert "C1" not in set(result.tables["contracts"]["contrat_id"])
 
 
@@ -126,7 +148,9 @@ def test_rerunning_gives_byte_identical_outputs(tmp_path):
     run_prepare(tmp_path / "raw", tmp_path / "out2")
     first = {p.name: p.read_bytes() for p in (tmp_path / "out1").iterdir() if not p.name.startswith(".")}
     second = {p.name: p.read_bytes() for p in (tmp_path / "out2").iterdir() if not p.name.startswith(".")}
-    assert first.keys() == {"contracts.parquet", "quarantine.parquet", "manifest.json"}
+    assert first.keys() == {
+        "contracts.parquet", "quarantine.parquet", "warnings.parquet", "changes.parquet", "manifest.json"
+    }
     assert first == second
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from am_analytics import privacy
@@ -72,3 +74,51 @@ def test_pseudonyms_are_exactly_those_of_earlier_versions():
     assert privacy.pseudonymise(pd.Series(["99100000001"], dtype="string"), long_key)[0] == "m_2138ccf4d205dc9f"
     many = pd.Series([f"991{i:08d}" for i in range(40)], dtype="string")  # past the small-input shortcut
     assert privacy.pseudonymise(many, b"secret")[1] == privacy.pseudonymise(many[1:2], b"secret").iloc[0]
+
+
+# --- Personal data in columns nobody asked for -------------------------------------------------------------
+
+
+def test_identifiers_planted_in_extra_columns_and_sheets_reach_no_output_log_or_message(tmp_path, capsys, caplog):
+    """Names, NIR, e-mails, telephones, addresses and comments in extra columns of a workbook (and in a sheet
+    that matches no dataset) are dropped at the read step: searched in every output file, the terminal summary
+    and the log."""
+    import openpyxl
+
+    from am_analytics.cli import run
+    from am_analytics.prepare.__main__ import main as prepare_main
+
+    planted = {
+        "name": "ZORGLUB", "first": "Philomène", "nir": "2 84 05 75 123 456 78", "mail": "philo@exemple.fr",
+        "phone": "06 11 22 33 44", "address": "7 impasse des Tilleuls", "comment": "rappeler après 18 h",
+    }
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Contrats"
+    sheet.append(["Nom", "Prénom", "N° contrat", "RPPS", "Date de signature", "Département", "Quotité", "NIR",
+                  "Courriel", "Tél.", "Adresse", "Observations"])
+    sheet.append([planted["name"], planted["first"], "C1", "99100000001", "01/02/2021", "35", "1/2", planted["nir"],
+                  planted["mail"], planted["phone"], planted["address"], planted["comment"]])
+    sheet.append([planted["name"], planted["first"], "C2", "99100000002", "01/02/2021", "ZZ", "1/2", planted["nir"],
+                  planted["mail"], planted["phone"], planted["address"], planted["comment"]])
+    other = book.create_sheet("Suivi")
+    other.append(["Assistant", "Contact", "Remarque"])
+    for _ in range(3):
+        other.append([planted["name"], planted["mail"], planted["comment"]])
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    book.save(raw / "extraction.xlsx")
+    out = tmp_path / "out"
+    with caplog.at_level("DEBUG"):
+        assert run(prepare_main, ["--data-dir", str(raw), "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    texts = [printed.out, printed.err, caplog.text]
+    texts += [p.read_bytes().decode("utf-8", errors="replace") for p in out.iterdir() if p.is_file()]
+    texts += [pd.read_parquet(p).astype(str).to_string() for p in out.glob("*.parquet")]
+    for value in planted.values():
+        assert not any(value in text for text in texts), f"« {value} » leaked"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    dropped = {c["column"]: c["likely_identifier"] for c in manifest["files"][0]["dropped_columns"]}
+    assert dropped == {"Nom": True, "Prénom": True, "NIR": True, "Courriel": True, "Tél.": True, "Adresse": True,
+                       "Observations": True}
+    assert "colonnes d'identifiants personnels ignorées" in printed.out

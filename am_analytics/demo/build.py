@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,22 +41,29 @@ def generate(
     assumptions = provenance.contract_assumptions()
     for index, extract in enumerate(plan):
         in_file = contracts.order_in_file(rows[rows["_file"] == index])
-        path = out_dir / extract.name
-        defects, n_rows = write_contract_file(path, extract, in_file, seed, n_contracts, advance)
-        record = provenance.sidecar(
-            path,
-            seed=seed,
-            n_contracts=n_contracts,
-            description=f"Contrats d'aide à l'emploi d'un assistant "
-            f"médical signés du {extract.first_day:%d/%m/%Y} au {extract.last_day:%d/%m/%Y} ({extract.description})",
-            rows=n_rows,
-            file_format=contract_format(extract),
-            assumptions=assumptions,
-            defects=defects,
-            extra={"expected_counts": expected_counts(defects)},
+        later: list[tuple[contracts.ExtractFile, pd.DataFrame, str, dict]] = []
+        extra: dict = {}
+        if extract.name == contracts.CAISSE_SOURCE:
+            in_file, by_caisse = contracts.split_by_caisse(in_file)
+            later.append((caisse_extract(extract), contracts.order_in_file(by_caisse), CAISSE_DESCRIPTION, {}))
+            extra["split"] = f"contrats des départements à caisse codée dans {contracts.CAISSE_NAME}"
+        latest = in_file
+        if extract.name == contracts.RESENT_SOURCE:
+            in_file, updates = contracts.earlier_state(latest, seed)
+            extra["updated_by"] = {"file": contracts.RESENT_NAME, "updates": updates}
+        description = (
+            f"Contrats d'aide à l'emploi d'un assistant médical signés du {extract.first_day:%d/%m/%Y} au "
+            f"{extract.last_day:%d/%m/%Y} ({extract.description})"
         )
-        provenance.write_sidecar(path, record)
-        written.append((path, record["description"]))
+        written.append(write_contract_extract(out_dir, extract, in_file, description, extra, seed, n_contracts,
+                                              advance, assumptions))
+        if extract.name == contracts.RESENT_SOURCE:
+            clean = latest[in_file["_kind"].eq("").to_numpy()].reset_index(drop=True)
+            resent = {"updates": updates, "updates_file": contracts.RESENT_SOURCE}
+            later.append((resent_extract(extract), clean, RESENT_DESCRIPTION, resent))
+        for derived, derived_rows, derived_description, derived_extra in later:
+            written.append(write_contract_extract(out_dir, derived, derived_rows, derived_description, derived_extra,
+                                                  seed, n_contracts, advance, assumptions))
     written.append(write_opendata(out_dir, truth, seed, n_contracts))
     written.extend(write_survey(out_dir, truth, seed, n_contracts))
     listing = [(path.name, description) for path, description in written]
@@ -63,11 +71,67 @@ def generate(
     return [path for path, _ in written]
 
 
-def contract_format(extract: contracts.ExtractFile) -> dict:
+RESENT_DESCRIPTION = (
+    "Contrats signés en 2024, extraction cumulative renvoyée le 31/03/2025 : les mêmes contrats, avec les dates de "
+    "fin et les montants d'aide survenus depuis (mises à jour de contrats_2024.csv)"
+)
+CAISSE_DESCRIPTION = (
+    "Contrats du premier semestre 2025 des départements dont la caisse est codée dans la table de référence, "
+    "exportés par caisse : code d'organisme (CPAM, CGSS) au lieu du département"
+)
+
+
+def resent_extract(extract: contracts.ExtractFile) -> contracts.ExtractFile:
+    return dataclasses.replace(
+        extract, name=contracts.RESENT_NAME, description="CSV UTF-8, extraction cumulative renvoyée, datée par son nom"
+    )
+
+
+def caisse_extract(extract: contracts.ExtractFile) -> contracts.ExtractFile:
+    headers = {c: (contracts.CAISSE_HEADER if c == "departement" else h) for c, h in extract.headers.items()}
+    return dataclasses.replace(
+        extract, name=contracts.CAISSE_NAME, headers=headers,
+        description="CSV UTF-8, contrats repérés par le code de leur caisse (CPAM, CGSS)",
+    )
+
+
+def write_contract_extract(
+    out_dir: Path,
+    extract: contracts.ExtractFile,
+    rows: pd.DataFrame,
+    description: str,
+    extra: dict,
+    seed: int,
+    n_contracts: int,
+    advance: Callable[[int], None],
+    assumptions: list[str],
+) -> tuple[Path, str]:
+    """Write one contract extract and its sidecar; returns (path, description) for the README."""
+    path = out_dir / extract.name
+    defects, n_rows = write_contract_file(path, extract, rows, seed, n_contracts, advance)
+    record = provenance.sidecar(
+        path,
+        seed=seed,
+        n_contracts=n_contracts,
+        description=description,
+        rows=n_rows,
+        file_format=contract_format(extract, rows),
+        assumptions=assumptions,
+        defects=defects,
+        extra={"expected_counts": expected_counts(defects), **extra},
+    )
+    provenance.write_sidecar(path, record)
+    return path, record["description"]
+
+
+def contract_format(extract: contracts.ExtractFile, rows: pd.DataFrame | None = None) -> dict:
     """How the file is written, for a reader (and the ingestion tests) to check against."""
     record = {
         "type": extract.kind,
-        "columns": {header: canonical for canonical, header in extract.headers.items()},
+        "columns": {
+            header: ("caisse" if header == contracts.CAISSE_HEADER else canonical)
+            for canonical, header in extract.headers.items()
+        },
         "first_data_line": extract.first_data_line,
     }
     if extract.kind == "csv":
@@ -84,9 +148,11 @@ def contract_format(extract: contracts.ExtractFile) -> dict:
             }
         )
     else:
+        sheets = [name for name, _ in contracts.year_sheets(rows)] if rows is not None else []
         record.update(
             {
-                "sheet": "Contrats",
+                "sheets": sheets,
+                "other_sheets": {contracts.NOTICE_SHEET: "notice, sans données"},
                 "title_row": 1,
                 "header_rows": [2, 3],
                 "header_groups": [label for label, _ in contracts.CONTRACT_GROUPS],
@@ -111,8 +177,20 @@ def write_contract_file(
             rendered, rows, contracts.defect_count("departement_typo", n_contracts) // 2 + 1, rng
         )
         rows.loc[typo_rows, "_kind"] = "departement_typo"
+    if extract.kind == "csv" and extract.name not in (contracts.RESENT_SOURCE, contracts.RESENT_NAME):
+        unlisted = contracts.inject_unlisted_professions(
+            rendered, rows, contracts.defect_count("unlisted_profession", n_contracts) // 2 + 1, rng
+        )
+        rows.loc[unlisted, "_kind"] = "unlisted_profession"
     cell_text = rendered.at.__getitem__  # (row, column) → text as written
+    place = {row: (None, row + extract.first_data_line) for row in range(len(rows))}
     if extract.kind == "xlsx":
+        sheets = contracts.year_sheets(rows)
+        place = {
+            int(row): (name, k + extract.first_data_line)
+            for name, positions in sheets
+            for k, row in enumerate(positions)
+        }
         serial_pool = np.flatnonzero(rows["_kind"].eq("").to_numpy() & ~rows["_reserved"].to_numpy(dtype=bool))
         count = min(contracts.defect_count("excel_serial_date", n_contracts), len(serial_pool))
         serial_rows = np.sort(rng.choice(serial_pool, size=count, replace=False))
@@ -125,10 +203,10 @@ def write_contract_file(
             return contracts.display_value(cells[row][positions[column]])
 
         title = f"Extraction des contrats d'aide à l'emploi d'un assistant médical — 2019-2020 — {TITLE_SUFFIX}"
-        contracts.write_xlsx(path, extract, cells, title, advance)
+        contracts.write_xlsx(path, extract, cells, title, advance, sheets=sheets)
     else:
         contracts.write_csv(path, rendered, extract, advance)
-    return defect_records(rows, rendered, cell_text, extract), len(rows)
+    return defect_records(rows, rendered, cell_text, extract, place), len(rows)
 
 
 def defect_records(
@@ -136,32 +214,43 @@ def defect_records(
     rendered: pd.DataFrame,
     cell_text: Callable[[tuple[int, str]], str],
     extract: contracts.ExtractFile,
+    place: dict[int, tuple[str | None, int]],
 ) -> list[dict]:
-    """One record per defective cell: file, line as an editor shows it, header as written, value, expected."""
+    """One record per defective cell: file, sheet (workbooks), line as an editor shows it, header as written,
+    value, expected handling."""
     records = []
     kinds = rows["_kind"].to_numpy()
     for kind in sorted(set(kinds) - {""}):
         column, expected, _, _ = contracts.DEFECTS[kind]
         for row in np.flatnonzero(kinds == kind):
             records.append(
-                _record(extract, row, column, cell_text((row, column)), kind, expected, rows.at[row, "contrat_id"])
+                _record(extract, place[int(row)], column, cell_text((row, column)), kind, expected,
+                        rows.at[row, "contrat_id"])
             )
     column, expected, _, _ = contracts.DEFECTS["empty_background"]
     for row in np.flatnonzero(rendered["profil_origine"].eq("").to_numpy()):
-        records.append(_record(extract, row, column, "", "empty_background", expected, rows.at[row, "contrat_id"]))
-    return sorted(records, key=lambda r: (r["line"], r["column"], r["defect"]))
+        records.append(
+            _record(extract, place[int(row)], column, "", "empty_background", expected, rows.at[row, "contrat_id"])
+        )
+    return sorted(records, key=lambda r: (r.get("sheet") or "", r["line"], r["column"], r["defect"]))
 
 
-def _record(extract, row, column, value, kind, expected, contrat_id) -> dict:
-    return {
-        "file": extract.name,
-        "line": int(row) + extract.first_data_line,
-        "column": extract.headers[column],
-        "value": str(value),
-        "defect": kind,
-        "expected": expected,
-        "contrat_id": str(contrat_id),
-    }
+def _record(extract, where, column, value, kind, expected, contrat_id) -> dict:
+    sheet, line = where
+    record = {"file": extract.name}
+    if sheet is not None:
+        record["sheet"] = sheet
+    record.update(
+        {
+            "line": int(line),
+            "column": extract.headers[column],
+            "value": str(value),
+            "defect": kind,
+            "expected": expected,
+            "contrat_id": str(contrat_id),
+        }
+    )
+    return record
 
 
 def expected_counts(defects: list[dict]) -> dict:

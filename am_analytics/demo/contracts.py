@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from am_analytics import reference
 from am_analytics.atomic import atomic_path
 from am_analytics.demo import variants, xlsx
 from am_analytics.demo.randomness import stream
@@ -95,7 +96,8 @@ def extract_plan() -> list[ExtractFile]:
                 "specialite": {"label": 0.9, "acronym": 0.1},
                 "profil_origine": {"label": 0.8, "short": 0.2},
             },
-            description="classeur Excel : ligne de titre, en-tête sur deux lignes (groupes fusionnés puis champs)",
+            description="classeur Excel : une feuille par année (2019, 2020) puis une notice ; ligne de titre, "
+            "en-tête sur deux lignes (groupes fusionnés puis champs)",
         ),
         ExtractFile(
             "contrats_2021.csv",
@@ -259,7 +261,12 @@ DEFECTS = {
     "one_third_after_closure": ("etp", "etp_non_autorise", 0.0005, 2),
     "excel_serial_date": ("date_signature", "converted from Excel serial", 0.0005, 3),
     "empty_background": ("profil_origine", "kept as inconnu", None, 0),  # natural: every empty cell is listed
+    # a profession typed by hand that is none of the backgrounds: the contract is kept, the value warned
+    "unlisted_profession": ("profil_origine", "kept with a warning (profil_inconnu)", 0.0005, 3),
 }
+# Professions people type in a background column that are none of the scheme's backgrounds (and must never be
+# mapped to the closest one).
+UNLISTED_PROFESSIONS = ("Assistante maternelle", "Agent d'accueil", "Hôtesse de caisse", "Auxiliaire de vie")
 IMPOSSIBLE_KINDS = (
     "end_before_signature",
     "departement_unknown",
@@ -285,8 +292,9 @@ def file_of(days: pd.Series, plan: list[ExtractFile]) -> np.ndarray:
 def assemble_rows(truth: pd.DataFrame, plan: list[ExtractFile], seed: int) -> pd.DataFrame:
     """Every row of every file in canonical form, with the defect each carries (`_kind`) and its file.
 
-    Truth rows go to the file of their signing year; copies (exact or conflicting duplicates) go to the
-    next file; impossible rows are extra contracts made from a truth row with one value broken.
+    Truth rows go to the file of their signing year; exact copies go to the next file (overlapping
+    exports), conflicting versions to the same file; impossible rows are extra contracts made from a truth
+    row with one value broken.
     """
     rng = stream(seed, "defects")
     n = len(truth)
@@ -323,8 +331,9 @@ def assemble_rows(truth: pd.DataFrame, plan: list[ExtractFile], seed: int) -> pd
     )
     conflicts = pick(copyable & has_dates, defect_count("conflicting_duplicate", n))
     rows.iloc[conflicts, rows.columns.get_loc("_kind")] = "conflicting_duplicate"
+    # Two versions in one extract (one extract date): neither can be chosen. Across extracts, a later version
+    # is an update, not a conflict (see the re-sent 2024 extract).
     conflict_copies = rows.iloc[conflicts].copy()
-    conflict_copies["_file"] += 1
     shift = pd.to_timedelta(rng.integers(7, 46, len(conflicts)), unit="D")
     conflict_copies["date_prise_fonction"] = conflict_copies["date_prise_fonction"] + shift
 
@@ -391,7 +400,11 @@ def render_file(rows: pd.DataFrame, extract: ExtractFile, seed: int) -> pd.DataF
     out = pd.DataFrame(index=rows.index)
     dept_variants = variants.departement_variants()
     for column in extract.headers:
-        if column == "departement":
+        if column == "departement" and extract.headers[column] == CAISSE_HEADER:
+            out[column] = rows[column].map(caisse_codes_of_departements()).astype("string").fillna("").to_numpy(
+                dtype=object
+            )
+        elif column == "departement":
             out[column] = variants.render(rows[column], dept_variants, extract.styles["departement"], rng)
         elif column in FIELD_VARIANTS:
             style = extract.styles.get(column, {"label": 1.0})
@@ -408,6 +421,20 @@ def render_file(rows: pd.DataFrame, extract: ExtractFile, seed: int) -> pd.DataF
     decimal_file = next(iter(extract.styles["etp"])) == "decimal"
     out.loc[negative, "etp"] = "-0,5" if decimal_file else "-1/2"
     return out
+
+
+def inject_unlisted_professions(
+    rendered: pd.DataFrame, rows: pd.DataFrame, count: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Write a few backgrounds as professions outside the list; returns the rows touched."""
+    pool = np.flatnonzero(
+        rows["_kind"].eq("").to_numpy() & ~rows["_reserved"].to_numpy(dtype=bool)
+        & rendered["profil_origine"].ne("").to_numpy()
+    )
+    chosen = np.sort(rng.choice(pool, size=min(count, len(pool)), replace=False))
+    rendered.loc[chosen, "profil_origine"] = [UNLISTED_PROFESSIONS[k % len(UNLISTED_PROFESSIONS)]
+                                              for k in range(len(chosen))]
+    return chosen
 
 
 def inject_typos(rendered: pd.DataFrame, rows: pd.DataFrame, count: int, rng: np.random.Generator) -> np.ndarray:
@@ -459,7 +486,7 @@ def xlsx_cells(rendered: pd.DataFrame, rows: pd.DataFrame, serial_rows: np.ndarr
     return cells
 
 
-def xlsx_sheet(extract: ExtractFile, cells: list[list], title: str) -> xlsx.Sheet:
+def xlsx_sheet(extract: ExtractFile, cells: list[list], title: str, name: str = "Contrats") -> xlsx.Sheet:
     headers = list(extract.headers.values())
     group_row: list = []
     merged = []
@@ -470,23 +497,113 @@ def xlsx_sheet(extract: ExtractFile, cells: list[list], title: str) -> xlsx.Shee
         start += len(fields)
     rows = [[(title, xlsx.BOLD)], group_row, [(h, xlsx.BOLD) for h in headers], *cells]
     return xlsx.Sheet(
-        "Contrats", rows, widths=[16] * len(headers), merged=merged, n_rows=len(rows), n_columns=len(headers)
+        name, rows, widths=[16] * len(headers), merged=merged, n_rows=len(rows), n_columns=len(headers)
     )
 
 
-def write_xlsx(path: Path, extract: ExtractFile, cells: list[list], title: str, advance: Callable[[int], None]) -> None:
-    sheet = xlsx_sheet(extract, cells, title)
+# The notice real workbooks carry beside their data sheets: read by people, skipped by the preparation.
+NOTICE_SHEET = "Notice"
+NOTICE_LINES = (
+    "Notice de l'extraction des contrats d'aide à l'emploi d'un assistant médical",
+    "Une feuille par année de signature (2019, 2020).",
+    "Ligne 1 : titre ; ligne 2 : groupes de colonnes (contrat, médecin, assistant) ; ligne 3 : champs.",
+    "Quotité : numéro d'option de l'avenant 7 (option 1 = 1/3 ETP, option 2 = 1/2, option 3 = temps plein) "
+    "ou fraction.",
+    "Aide versée : montant cumulé versé par la CPAM à la date de l'extraction, en euros.",
+    "RPPS : identifiant du médecin signataire (pseudonymisé à la préparation).",
+    "Données de démonstration synthétiques : aucun contrat réel.",
+)
 
-    def counted(rows):
+
+def year_sheets(rows: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    """(sheet name, positions of its rows) per signing year, the way exports split a workbook by year."""
+    years = rows["date_signature"].dt.year.to_numpy()
+    return [(str(year), np.flatnonzero(years == year)) for year in sorted(set(years.tolist()))]
+
+
+def write_xlsx(
+    path: Path,
+    extract: ExtractFile,
+    cells: list[list],
+    title: str,
+    advance: Callable[[int], None],
+    sheets: list[tuple[str, np.ndarray]] | None = None,
+) -> None:
+    """One data sheet per (name, row positions) of `sheets` (default: one "Contrats" sheet), then a notice."""
+    parts = sheets or [("Contrats", np.arange(len(cells)))]
+
+    def counted(rows, total):
         for k, row in enumerate(rows):
             yield row
             if k >= 3 and (k - 2) % 10_000 == 0:
                 advance(10_000)
-        advance((len(cells)) % 10_000)
+        advance(total % 10_000)
 
-    sheet.rows = counted(sheet.rows)
+    written = []
+    for name, positions in parts:
+        part_cells = [cells[i] for i in positions]
+        sheet = xlsx_sheet(extract, part_cells, f"{title} — {name}" if sheets else title, name=name)
+        sheet.rows = counted(sheet.rows, len(part_cells))
+        written.append(sheet)
+    if sheets:
+        notice = [[(NOTICE_LINES[0], xlsx.BOLD)], *[[line] for line in NOTICE_LINES[1:]]]
+        written.append(xlsx.Sheet(NOTICE_SHEET, notice, widths=[120], n_rows=len(notice), n_columns=1))
     with atomic_path(path) as temporary:
-        xlsx.write_workbook(temporary, [sheet], title, large=len(cells) > 200_000)
+        xlsx.write_workbook(temporary, written, title, large=len(cells) > 200_000)
+
+
+# --- What real extracts carry besides yearly files -------------------------------------------------------
+# A cumulative extract re-sent later with what changed (end dates, aid totals), and contracts keyed by caisse.
+RESENT_SOURCE = "contrats_2024.csv"
+RESENT_NAME = "contrats_2024_renvoi_2025-03-31.csv"  # the 2024 contracts as extracted again on 31 March 2025
+UPDATE_SHARE = 0.03  # contracts of the earlier extract that the re-sent one updates
+CAISSE_SOURCE = "contrats_2025_S1.csv"
+CAISSE_NAME = "contrats_2025_S1_caisses.csv"
+CAISSE_HEADER = "Code caisse"
+
+
+def earlier_state(rows: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, list[dict]]:
+    """The rows as an earlier extract showed them, and the updates the re-sent extract brings.
+
+    The truth is the latest state; for a few clean contracts, the earlier extract had no end date yet (the
+    contract ended later) or a lower aid total (more was paid since)."""
+    rng = stream(seed, "earlier-state")
+    clean = rows["_kind"].eq("").to_numpy()
+    older = rows.copy()
+    updates = []
+    ended = np.flatnonzero(clean & rows["date_fin"].notna().to_numpy())
+    paid = np.flatnonzero(clean & rows["aide_versee_eur"].notna().to_numpy() & (rows["date_fin"].isna().to_numpy()))
+    count = max(2, int(round(UPDATE_SHARE * len(rows))))
+    for column, pool in (("date_fin", ended), ("aide_versee_eur", paid)):
+        chosen = np.sort(rng.choice(pool, size=min(count // 2, len(pool)), replace=False))
+        for row in chosen:
+            new = rows.iat[row, rows.columns.get_loc(column)]
+            old = pd.NaT if column == "date_fin" else round(float(new) * 0.6, 2)
+            older.iat[row, older.columns.get_loc(column)] = old
+            updates.append(
+                {
+                    "contrat_id": str(rows.at[rows.index[row], "contrat_id"]),
+                    "column": column,
+                    "old": None if column == "date_fin" else old,
+                    "new": f"{new:%Y-%m-%d}" if column == "date_fin" else float(new),
+                }
+            )
+    return older, sorted(updates, key=lambda u: (u["contrat_id"], u["column"]))
+
+
+def caisse_codes_of_departements() -> dict[str, str]:
+    """Département → organisme code, for the départements whose one caisse the reference codes."""
+    table = reference.caisses()
+    counts = table["departement"].value_counts()
+    single = table[table["departement"].map(counts).eq(1) & table["organisme_code"].notna()]
+    return dict(zip(single["departement"], single["organisme_code"], strict=True))
+
+
+def split_by_caisse(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows staying in the file keyed by département, clean rows of départements with a coded caisse): the
+    second go to an extract a caisse-level export writes, keyed by its organisme code."""
+    coded = rows["departement"].isin(list(caisse_codes_of_departements())).to_numpy() & rows["_kind"].eq("").to_numpy()
+    return rows[~coded].reset_index(drop=True), rows[coded].reset_index(drop=True)
 
 
 def display_value(cell: object) -> str:

@@ -9,7 +9,7 @@ an error message, never to pick one silently.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -19,11 +19,15 @@ from am_analytics.text import fold
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """A dataset's canonical columns, the spellings each is known under, and which are required."""
+    """A dataset's canonical columns, the spellings each is known under, and which are required.
+
+    `alternatives` names, for a required column, the columns that may stand in for it (a contracts extract
+    keyed by caisse has no département column: the caisse gives the département)."""
 
     name: str
     aliases: dict[str, tuple[str, ...]]
     required: tuple[str, ...]
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # Each canonical column also matches its own name. Spellings come from real exports and from the demo
@@ -31,20 +35,62 @@ class DatasetSpec:
 CONTRACTS = DatasetSpec(
     name="contracts",
     aliases={
-        "contrat_id": ("N° contrat", "Numéro de contrat", "numero_contrat", "NUM_CONTRAT", "N° de contrat"),
-        "medecin_id": ("RPPS", "RPPS médecin", "Identifiant RPPS", "rpps_medecin", "N° RPPS"),
-        "date_signature": ("Date de signature", "date_signature", "Date signature contrat"),
-        "date_fin": ("Date de fin", "date_fin", "Date fin contrat", "Date de résiliation"),
-        "departement": ("Département", "Dépt", "code_departement", "DEPARTEMENT", "Code département"),
-        "specialite": ("Spécialité", "specialite", "Spécialité du médecin"),
-        "zone": ("Zone", "Zonage", "zone_sous_dense"),
-        "etp": ("Quotité", "Option ETP", "etp", "Temps de travail"),
-        "profil_origine": ("Profil d'origine", "Profession antérieure", "profil_origine"),
-        "formation": ("Formation", "Formation suivie", "statut_formation"),
-        "date_prise_fonction": ("Date de prise de fonction", "date_prise_fonction", "Date d'embauche"),
-        "aide_versee_eur": ("Aide versée (€)", "aide_versee", "Montant aide", "Aide versée"),
+        "contrat_id": (
+            "N° contrat", "Numéro de contrat", "numero_contrat", "NUM_CONTRAT", "N° de contrat", "N° du contrat",
+            "Numéro du contrat", "Num contrat", "Identifiant contrat", "Id contrat", "Référence contrat",
+        ),
+        "medecin_id": (
+            "RPPS", "RPPS médecin", "Identifiant RPPS", "rpps_medecin", "N° RPPS", "Numéro RPPS", "RPPS du médecin",
+            "N° RPPS du médecin",
+        ),
+        "date_signature": (
+            "Date de signature", "date_signature", "Date signature contrat", "Date signature",
+            "Date de signature du contrat",
+        ),
+        "date_fin": (
+            "Date de fin", "date_fin", "Date fin contrat", "Date de résiliation", "Date fin", "Date de fin de contrat",
+            "Date résiliation",
+        ),
+        "departement": (
+            "Département", "Dépt", "code_departement", "DEPARTEMENT", "Code département", "Dpt", "Dép", "Code dép",
+            "Département du cabinet",
+        ),
+        # A contracts extract split by caisse carries the caisse rather than the département: its code or name.
+        "caisse": (
+            "Caisse", "CPAM", "Code caisse", "Code organisme", "Organisme", "Caisse gestionnaire", "CPAM/CGSS",
+            "Code CPAM", "N° caisse", "Caisse de rattachement",
+        ),
+        "libelle_caisse": ("Libellé caisse", "Nom caisse", "Nom de la caisse", "Libellé CPAM", "Libellé organisme"),
+        "specialite": (
+            "Spécialité", "specialite", "Spécialité du médecin", "Spécialité médicale", "Code spécialité",
+            "Qualification", "Spécialité RPPS", "Libellé spécialité", "Spécialité ordinale",
+        ),
+        "zone": ("Zone", "Zonage", "zone_sous_dense", "Zone sous-dense", "Zonage ARS"),
+        "etp": (
+            "Quotité", "Option ETP", "etp", "Temps de travail", "Option", "N° option", "Numéro d'option",
+            "Option choisie", "Quotité (%)", "Quotité ETP", "Taux d'activité", "Option avenant 7",
+        ),
+        "profil_origine": (
+            "Profil d'origine", "Profession antérieure", "profil_origine", "Profil", "Profession d'origine",
+            "Métier d'origine", "Origine professionnelle",
+        ),
+        "formation": ("Formation", "Formation suivie", "statut_formation", "Formation de l'assistant", "CQP"),
+        "date_prise_fonction": (
+            "Date de prise de fonction", "date_prise_fonction", "Date d'embauche", "Date d'entrée en fonction",
+            "Date d'embauche de l'assistant",
+        ),
+        "aide_versee_eur": (
+            "Aide versée (€)", "aide_versee", "Montant aide", "Aide versée", "Montant versé", "Montant de l'aide",
+            "Aide (€)", "Montant aide versée", "Total aide versée",
+        ),
+        # When the extract was made: decides which of two versions of a contract is the later one.
+        "date_extraction": (
+            "Date d'extraction", "Date extraction", "Extrait le", "Date de l'extraction", "Date export",
+            "Date d'export", "date_extraction",
+        ),
     },
     required=("contrat_id", "medecin_id", "date_signature", "departement", "etp"),
+    alternatives={"departement": ("caisse", "libelle_caisse")},
 )
 
 # Opendatasoft export of the Assurance Maladie yearly open data: field names or French labels.
@@ -113,18 +159,31 @@ def alias_lookup(dataset: str) -> dict[str, str]:
     return lookup
 
 
-def match_columns(columns: list[str] | tuple[str, ...], dataset: str, *, file: str | None = None) -> dict[str, str]:
+def match_columns(
+    columns: list[str] | tuple[str, ...],
+    dataset: str,
+    *,
+    file: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Raw header → canonical column for the headers this dataset knows (others are left out).
 
-    Raises `DataError` when a required column is missing (listing the headers found and the closest
-    ones to each missing column) or when two headers mean the same column.
+    `extra` maps headers the user declared (a département column holding caisse codes, say) to their
+    canonical column, over what the alias table would say. Raises `DataError` when a required column is
+    missing (listing the headers found and the closest ones to each missing column) or when two headers
+    mean the same column.
     """
     spec = _spec(dataset)
     lookup = alias_lookup(dataset)
     mapping = {raw: lookup[normalise_label(raw)] for raw in columns if normalise_label(raw) in lookup}
+    mapping.update(extra or {})
+    columns = [*columns, *(c for c in (extra or {}) if c not in columns)]
     _reject_duplicates(mapping, file)
     _reject_repeated_headers(columns, mapping, file)
-    missing = [c for c in spec.required if c not in mapping.values()]
+    found = set(mapping.values())
+    missing = [
+        c for c in spec.required if c not in found and not found & set(spec.alternatives.get(c, ()))
+    ]
     if missing:
         raise _missing_error(missing, list(columns), mapping, spec, file)
     return mapping

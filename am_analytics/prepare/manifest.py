@@ -1,8 +1,10 @@
-"""The manifest of a preparation: what was read (files, checksums, formats), what was kept, merged or
-quarantined and why, with the versions and parameters that produced the outputs.
+"""The manifest of a preparation: what was read (files, sheets, checksums, formats), what was kept, updated,
+merged, warned or quarantined and why, which columns were dropped, how extract dates and contract keys were
+found, with the versions, parameters and output checksums that produced the outputs.
 
-It is also how staleness is judged: processed outputs are current when the manifest's input checksums,
-package version and parameters match the raw folder as it is now.
+It is also how staleness and damage are judged: processed outputs are current when the manifest's input
+checksums, package version and parameters match the raw folder as it is now, and each output's SHA-256
+matches the one recorded when it was written.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from am_analytics import __version__
 from am_analytics.checksum import sha256_of
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 
 
 @dataclass
 class FileAccount:
-    """The accounting of one input file: rows read = kept + merged + quarantined."""
+    """The accounting of one input file: rows read = kept + updated + merged + quarantined.
+
+    `rows_updated` are older versions of a contract that a later extract replaced (the change log says what
+    changed); `rows_merged` exact copies of a version kept from another file or line; `rows_warned` the rows
+    (kept or not) with at least one warning on a descriptive field, not part of the balance."""
 
     file: str
     dataset: str | None
@@ -31,19 +37,28 @@ class FileAccount:
     file_format: str | None = None
     encoding: str | None = None
     separator: str | None = None
-    sheet: str | None = None
+    sheet: str | None = None  # the first sheet read (see `sheets_read` for all)
     header_rows: int | None = None
     rows_read: int = 0
     rows_kept: int = 0
+    rows_updated: int = 0
     rows_merged: int = 0  # exact copies of a row already kept from another file (or earlier line)
     rows_quarantined: int = 0
+    rows_warned: int = 0
     total_rows_dropped: int = 0  # "Total"/"France entière" lines, not data
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    warning_reasons: dict[str, int] = field(default_factory=dict)
+    sheets_read: list[str] = field(default_factory=list)
+    sheets_skipped: list[dict[str, Any]] = field(default_factory=list)  # sheet, reason, looks_like_data
+    dropped_columns: list[dict[str, Any]] = field(default_factory=list)  # column, likely_identifier, why
+    extract_date: str | None = None  # ISO date of the extract, when known for the whole file
+    extract_date_source: str | None = None  # "colonne", "nom de fichier" or "ordre des fichiers"
+    contract_key: dict[str, Any] | None = None  # columns and the reason they were chosen (contracts only)
     synthetic: bool = False
     status: str = "lu"
 
     def balanced(self) -> bool:
-        return self.rows_read == self.rows_kept + self.rows_merged + self.rows_quarantined
+        return self.rows_read == self.rows_kept + self.rows_updated + self.rows_merged + self.rows_quarantined
 
 
 def input_fingerprint(files: list[Path], data_dir: Path) -> dict[str, str]:
@@ -55,7 +70,7 @@ def build_manifest(
     accounts: list[FileAccount],
     fingerprint: dict[str, str],
     parameters: dict[str, Any],
-    outputs: dict[str, int],
+    outputs: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready dict; no clock time in it, so identical inputs give identical bytes."""
     return {
@@ -78,14 +93,16 @@ def _versions() -> dict[str, str]:
 
 
 def accounting_table(manifest: dict[str, Any]) -> pd.DataFrame:
-    """Per file: rows read, kept, merged, quarantined (the data-quality indicator's input)."""
+    """Per file: rows read, kept, updated, merged, warned, quarantined (the data-quality indicator's input)."""
     rows = [
         {
             "fichier": item["file"],
             "jeu_de_donnees": item["dataset"],
             "lignes_lues": item["rows_read"],
             "lignes_conservees": item["rows_kept"],
+            "lignes_mises_a_jour": item.get("rows_updated", 0),
             "doublons_fusionnes": item["rows_merged"],
+            "lignes_avec_avertissement": item.get("rows_warned", 0),
             "lignes_en_quarantaine": item["rows_quarantined"],
             "statut": item["status"],
         }

@@ -1,48 +1,62 @@
 """The preparation: raw folder → normalised, validated, pseudonymised tables in the processed folder.
 
-Load (discover and read every file), process (route each file to its dataset's step, merge exact
-duplicates, quarantine the rest with reasons, validate), save (Parquet tables, quarantine, manifest),
-each output written atomically. Every raw row ends up kept, merged into an identical row, or quarantined;
-the accounting is checked before anything is written.
+Load (discover and read every file and sheet, dropping columns outside the datasets), process (route each
+table to its dataset's step, settle versions of a contract across extracts, merge exact copies, quarantine
+the rows a required field rejects, list warnings on descriptive fields, validate), save (Parquet tables,
+quarantine, warnings, change log, manifest with every output's SHA-256), each output written atomically.
+Every raw row ends up kept, updated (an older version a later extract replaced), merged into an identical
+row, or quarantined; the accounting is checked before anything is written.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
 from am_analytics import __version__, atomic, privacy
 from am_analytics.errors import DataError, Location, UsageError
-from am_analytics.ingest import RawTable, detect_dataset, discover, match_columns, read_table
+from am_analytics.ingest import discover
 from am_analytics.prepare import contracts, survey, territory
-from am_analytics.prepare.manifest import (
-    MANIFEST_NAME,
-    FileAccount,
-    build_manifest,
-    input_fingerprint,
-    sha256_of,
-)
+from am_analytics.prepare.manifest import MANIFEST_NAME, FileAccount, build_manifest, input_fingerprint
 from am_analytics.prepare.quarantine import empty_quarantine, quarantine_rows, reason_counts
+from am_analytics.prepare.reading import FileRead, Part, no_dataset_error, provenance_sidecar, read_file
 from am_analytics.prepare.steps import DatasetStep, StepResult
+from am_analytics.prepare.versions import PART_STRIDE, choose_key, resolve_versions
+from am_analytics.prepare.warnings import empty_warnings, locate_warnings, sheet_warnings
 from am_analytics.vocabulary import REASONS
+
+__all__ = [
+    "CHANGES_FILE", "OUTPUT_FILES", "QUARANTINE_FILE", "WARNINGS_FILE", "Prepared", "is_current", "prepare",
+    "prepare_locked", "provenance_sidecar", "read_manifest",
+]
 
 log = logging.getLogger(__name__)
 
 QUARANTINE_FILE = "quarantine.parquet"
+WARNINGS_FILE = "warnings.parquet"
+CHANGES_FILE = "changes.parquet"
 OUTPUT_FILES = {
     "contracts": "contracts.parquet",
     "territory_year": "territory_year.parquet",
     "survey": "survey.parquet",
     "survey_tables": "survey_tables.parquet",
 }
+CHANGE_COLUMNS = [
+    "contract_key", "column", "old_value", "new_value", "old_file", "new_file", "old_line", "new_line",
+    "old_extract_date", "new_extract_date",
+]
 
 # Each dataset's step module: normalise one file, settle duplicates, validate (see steps.DatasetStep).
 STEPS: dict[str, DatasetStep] = {"contracts": contracts, "territory_year": territory, "survey": survey}
@@ -57,54 +71,29 @@ class Prepared:
     tables: dict[str, pd.DataFrame]
     quarantine: pd.DataFrame
     accounts: list[FileAccount] = field(default_factory=list)
+    warnings: pd.DataFrame = field(default_factory=empty_warnings)
+    changes: pd.DataFrame = field(default_factory=lambda: empty_changes())
 
 
-def provenance_sidecar(path: Path) -> dict[str, Any] | None:
-    """The provenance record written beside an input file, if any (`<file>.provenance.json`)."""
-    sidecar = path.with_name(path.name + ".provenance.json")
-    if not sidecar.is_file():
-        return None
-    return json.loads(sidecar.read_text(encoding="utf-8"))
-
-
-def _read_one(path: Path, data_dir: Path) -> tuple[FileAccount, RawTable | None, dict[str, str] | None]:
-    name = path.relative_to(data_dir).as_posix()
-    sidecar = provenance_sidecar(path) or {}
-    account = FileAccount(
-        file=name,
-        dataset=None,
-        sha256=sha256_of(path),
-        size_bytes=path.stat().st_size,
-        synthetic=bool(sidecar.get("synthetic", False)),
-    )
-    if survey.is_aggregated_workbook(path):
-        account.dataset = "survey_tables"
-        return account, None, None
-    raw = read_table(path)
-    account.file_format, account.encoding, account.separator = raw.file_format, raw.encoding, raw.separator
-    account.sheet, account.header_rows = raw.sheet, raw.header_row_count
-    account.total_rows_dropped = len(raw.dropped_total_rows)
-    dataset = detect_dataset(list(raw.frame.columns))
-    if dataset is None:
-        account.status = "ignoré : colonnes non reconnues"
-        log.warning("%s : colonnes non reconnues, fichier ignoré (%s)", name, ", ".join(map(str, raw.frame.columns)))
-        return account, raw, None
-    account.dataset = dataset
-    mapping = match_columns(list(raw.frame.columns), dataset, file=name)
-    return account, raw, {canonical: header for header, canonical in mapping.items()}
+def empty_changes() -> pd.DataFrame:
+    types = {c: ("Int64" if c.endswith("_line") else "string") for c in CHANGE_COLUMNS}
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
 
 
 def prepare(
     data_dir: Path,
     out_dir: Path,
     *,
-    as_of: date | None = None,
+    cutoff: date | None = None,
     key: bytes | None = None,
     strict: bool = False,
+    caisse_columns: Iterable[str] = (),
 ) -> Prepared:
     """Read every file of `data_dir`, write the processed tables into `out_dir`, return what was done.
 
-    With `strict`, any quarantined row is an error (exit code 3) and nothing is written.
+    `cutoff` is the acceptance cut-off: a contract signed after it is quarantined (default: today).
+    `caisse_columns` names headers to read as caisse codes or names (a département column that holds
+    caisses). With `strict`, any quarantined row is an error (exit code 3) and nothing is written.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not data_dir.is_dir():
@@ -116,74 +105,76 @@ def prepare(
             where=Location(file=str(data_dir)),
             hint="déposer les extractions dans ce dossier ou indiquer --data-dir",
         )
-    check_date = as_of or date.today()
+    check_date = cutoff or date.today()
     key = key if key is not None else privacy.load_key()
+    caisse_columns = tuple(caisse_columns)
 
-    accounts: list[FileAccount] = []
-    quarantines: list[pd.DataFrame] = []
-    results: dict[str, list[tuple[FileAccount, RawTable, dict[str, str], StepResult]]] = {}
-    survey_tables: list[pd.DataFrame] = []
-    raws: list[RawTable | None] = []
-    for path in files:
-        account, raw, header_of = _read_one(path, data_dir)
-        accounts.append(account)
-        raws.append(raw)
-        if account.dataset == "survey_tables":
-            table, problems, lines_read = survey.read_aggregated_workbook(path, file=account.file)
-            survey_tables.append(table)
-            quarantines.append(_aggregated_quarantine(problems, account.file))
-            account.rows_read = lines_read
-            account.rows_quarantined = int(problems["line"].nunique())
-            account.rows_kept = lines_read - account.rows_quarantined
-            account.quarantine_reasons = reason_counts(quarantines[-1]) if not problems.empty else {}
-        elif raw is not None and header_of is not None:
-            step = _with_overflow_problems(STEPS[account.dataset].normalise(raw, header_of), raw)
-            results.setdefault(account.dataset, []).append((account, raw, header_of, step))
+    reads = [read_file(path, data_dir, number, caisse_columns) for number, path in enumerate(files)]
+    accounts = [read.account for read in reads]
     if not any(account.dataset for account in accounts):
-        ignored = "; ".join(
-            f"{account.file} ({_headers_seen(raw)})" for account, raw in zip(accounts, raws, strict=True)
-        )
-        raise DataError(
-            f"aucun fichier reconnu : ni contrats, ni données ouvertes par territoire, ni enquête. Lus : {ignored}",
-            where=Location(file=str(data_dir)),
-            hint="vérifier les en-têtes des fichiers (voir la table des alias dans la documentation)",
-        )
+        raise no_dataset_error(data_dir, reads)
+
+    quarantines: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = [_unread_warnings(read) for read in reads]
+    survey_tables: list[pd.DataFrame] = []
+    by_dataset: dict[str, list[tuple[Part, StepResult]]] = {}
+    for path, read in zip(files, reads, strict=True):
+        if read.account.dataset == "survey_tables":
+            table, problems, lines_read = survey.read_aggregated_workbook(path, file=read.account.file)
+            survey_tables.append(table)
+            quarantines.append(_aggregated_quarantine(problems, read.account.file))
+            read.account.rows_read = lines_read
+            read.account.rows_quarantined = int(problems["line"].nunique())
+            read.account.rows_kept = lines_read - read.account.rows_quarantined
+            read.account.quarantine_reasons = reason_counts(quarantines[-1]) if not problems.empty else {}
+        for part in read.parts:
+            step = _with_overflow_problems(STEPS[part.dataset].normalise(part.raw, part.header_of), part)
+            by_dataset.setdefault(part.dataset, []).append((part, step))
 
     tables: dict[str, pd.DataFrame] = {}
-    for dataset, parts in results.items():
-        kept, quarantined = _combine(STEPS[dataset], parts, check_date)
-        tables[dataset] = STEPS[dataset].finish(kept)
+    changes = empty_changes()
+    for dataset, parts in by_dataset.items():
+        step_module = STEPS[dataset]
+        if getattr(step_module, "VERSIONED", False):
+            kept, quarantined, located_warnings, changes = _combine_versions(step_module, parts, check_date, key)
+        else:
+            kept, quarantined, located_warnings = _combine(step_module, parts, check_date)
+        tables[dataset] = step_module.finish(kept)
         quarantines.append(quarantined)
+        warnings.append(located_warnings)
     if survey_tables:
         tables["survey_tables"] = pd.concat(survey_tables, ignore_index=True)
-    if "contracts" in tables:
-        tables["contracts"] = contracts.pseudonymise(tables["contracts"], key)
     quarantine = pd.concat([q for q in quarantines if not q.empty] or [empty_quarantine()], ignore_index=True)
-    rpps_headers = {
-        account.file: header_of["medecin_id"]
-        for account, _, header_of, _ in results.get("contracts", [])
-        if "medecin_id" in header_of
-    }
-    quarantine = _pseudonymise_quarantine(quarantine, rpps_headers, key)
+    quarantine = _pseudonymise_quarantine(quarantine, _rpps_headers(by_dataset.get("contracts", [])), key)
+    warning_table = pd.concat([w for w in warnings if not w.empty] or [empty_warnings()], ignore_index=True)
+    _count_warnings(accounts, warning_table)
     _check_accounting(accounts)
     if strict and not quarantine.empty:
         first = quarantine.iloc[0]
         raise DataError(
-            f"{quarantine[['file', 'line']].drop_duplicates().shape[0]} ligne(s) rejetée(s) en mode strict ; "
+            f"{quarantine[['file', 'sheet', 'line']].drop_duplicates().shape[0]} ligne(s) rejetée(s) en mode strict ; "
             f"première : {first['message']}",
             where=Location(file=first["file"], line=int(first["line"]), column=first["column"], value=first["value"]),
             hint="corriger la source, ou relancer sans --strict pour écrire les tables et la quarantaine",
         )
 
-    parameters = _parameters(as_of, key)
+    outputs = {OUTPUT_FILES[name]: frame for name, frame in sorted(tables.items())}
+    outputs |= {QUARANTINE_FILE: quarantine, WARNINGS_FILE: warning_table, CHANGES_FILE: changes}
+    payloads = {name: _parquet_bytes(frame) for name, frame in outputs.items()}
     manifest = build_manifest(
         accounts,
         input_fingerprint(_fingerprinted_files(data_dir), data_dir),
-        parameters,
-        {OUTPUT_FILES[name]: len(frame) for name, frame in sorted(tables.items())} | {QUARANTINE_FILE: len(quarantine)},
+        _parameters(cutoff, key, caisse_columns),
+        {
+            name: {"rows": len(outputs[name]), "sha256": hashlib.sha256(payload).hexdigest()}
+            for name, payload in payloads.items()
+        },
     )
-    _save(out_dir, tables, quarantine, manifest)
-    return Prepared(out_dir=out_dir, manifest=manifest, tables=tables, quarantine=quarantine, accounts=accounts)
+    _save(out_dir, payloads, manifest)
+    return Prepared(
+        out_dir=out_dir, manifest=manifest, tables=tables, quarantine=quarantine, accounts=accounts,
+        warnings=warning_table, changes=changes,
+    )
 
 
 LOCK_NAME = ".prepare.lock"
@@ -204,20 +195,28 @@ def read_manifest(out_dir: Path) -> dict[str, Any] | None:
         return None
 
 
-def _parameters(as_of: date | None, key: bytes) -> dict[str, Any]:
-    """What, besides the inputs, decides the outputs: the as-of date and the pseudonymisation key."""
-    return {"as_of": as_of.isoformat() if as_of else None, "key_fingerprint": privacy.key_fingerprint(key)}
+def _parameters(cutoff: date | None, key: bytes, caisse_columns: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What, besides the inputs, decides the outputs: the acceptance cut-off, the columns declared as caisses
+    and the pseudonymisation key."""
+    return {
+        "cutoff": cutoff.isoformat() if cutoff else None,
+        "caisse_columns": sorted(caisse_columns),
+        "key_fingerprint": privacy.key_fingerprint(key),
+    }
 
 
-def is_current(data_dir: Path, out_dir: Path, *, as_of: date | None = None) -> bool:
+def is_current(
+    data_dir: Path, out_dir: Path, *, cutoff: date | None = None, caisse_columns: Iterable[str] = ()
+) -> bool:
     """True when the processed folder was built from exactly these inputs, by this version, with these
-    parameters, and every output it lists is there. Judged by checksums, never by file dates."""
+    parameters, and every output it lists is there. Judged by checksums, never by file dates (whether the
+    outputs are intact is `damaged_outputs`)."""
     manifest = read_manifest(out_dir)
     if manifest is None:
         return False
     expected = {
         "package_version": __version__,
-        "parameters": _parameters(as_of, privacy.load_key()),
+        "parameters": _parameters(cutoff, privacy.load_key(), tuple(caisse_columns)),
         "inputs": input_fingerprint(_fingerprinted_files(Path(data_dir)), Path(data_dir)),
     }
     if any(manifest.get(name) != value for name, value in expected.items()):
@@ -225,8 +224,28 @@ def is_current(data_dir: Path, out_dir: Path, *, as_of: date | None = None) -> b
     return all((Path(out_dir) / name).is_file() for name in manifest.get("outputs", {}))
 
 
+def damaged_outputs(out_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """The outputs listed in the manifest whose bytes no longer have the SHA-256 recorded (cut, overwritten,
+    missing)."""
+    from am_analytics.checksum import sha256_of
+
+    damaged = []
+    for name, record in manifest.get("outputs", {}).items():
+        path = Path(out_dir) / name
+        expected = record.get("sha256") if isinstance(record, dict) else None
+        if not path.is_file() or expected is None or sha256_of(path) != expected:
+            damaged.append(name)
+    return damaged
+
+
 def prepare_locked(
-    data_dir: Path, out_dir: Path, *, as_of: date | None = None, strict: bool = False, only_if_stale: bool = False
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    cutoff: date | None = None,
+    strict: bool = False,
+    only_if_stale: bool = False,
+    caisse_columns: Iterable[str] = (),
 ) -> Prepared | None:
     """`prepare` under a lock on the output folder, so two runs never interleave their outputs.
 
@@ -235,9 +254,10 @@ def prepare_locked(
     are left alone and None is returned.
     """
     out_dir = Path(out_dir)
+    caisse_columns = tuple(caisse_columns)
     # Fast path without the lock: readers of current data (parallel dashboards) never queue behind each
     # other. Safe because outputs are replaced atomically and the manifest is written last.
-    if only_if_stale and is_current(data_dir, out_dir, as_of=as_of):
+    if only_if_stale and is_current(data_dir, out_dir, cutoff=cutoff, caisse_columns=caisse_columns):
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(out_dir / LOCK_NAME)
@@ -253,9 +273,9 @@ def prepare_locked(
                 f"réessayer plus tard (verrou : {out_dir / LOCK_NAME})"
             ) from None
     try:
-        if only_if_stale and is_current(data_dir, out_dir, as_of=as_of):
+        if only_if_stale and is_current(data_dir, out_dir, cutoff=cutoff, caisse_columns=caisse_columns):
             return None
-        return prepare(data_dir, out_dir, as_of=as_of, strict=strict)
+        return prepare(data_dir, out_dir, cutoff=cutoff, strict=strict, caisse_columns=caisse_columns)
     finally:
         lock.release()
 
@@ -265,70 +285,250 @@ def _fingerprinted_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
+# --- Combining the tables of one dataset ------------------------------------------------------------------
+
+
+def _stack(parts: list[tuple[Part, StepResult]]) -> tuple[pd.DataFrame, list[int], pd.DataFrame, pd.DataFrame]:
+    """One frame for all parts (with `_part`, `_row`), the parts' offsets, and their problems and warnings
+    with rows numbered in that frame."""
+    combined = pd.concat(
+        [step.frame.assign(_part=n, _row=range(len(step.frame))) for n, (_, step) in enumerate(parts)],
+        ignore_index=True,
+    )
+    offsets = list(np.cumsum([0] + [len(step.frame) for _, step in parts])[:-1])
+    problems = pd.concat(
+        [step.problems.assign(row=step.problems["row"] + offsets[n]) for n, (_, step) in enumerate(parts)],
+        ignore_index=True,
+    )
+    warnings = pd.concat(
+        [step.warnings.assign(row=step.warnings["row"] + offsets[n]) for n, (_, step) in enumerate(parts)],
+        ignore_index=True,
+    )
+    return combined, offsets, problems, warnings
+
+
 def _combine(
-    step_module: DatasetStep, parts: list[tuple[FileAccount, RawTable, dict[str, str], StepResult]], check_date: date
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Concatenate one dataset's files, settle duplicates, validate, and split kept from quarantined.
+    step_module: DatasetStep, parts: list[tuple[Part, StepResult]], check_date: date
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Concatenate one dataset's tables, settle duplicates, validate, and split kept from quarantined.
 
     Rows with a value that could not be normalised are out first; duplicates are judged among the rest
     (an exact copy is merged, several versions of one key are all quarantined); the schema and domain
     rules are checked on what remains. The accounting of each file is filled in on the way.
     """
-    combined = pd.concat(
-        [step.frame.assign(_part=number, _row=range(len(step.frame))) for number, (*_, step) in enumerate(parts)],
-        ignore_index=True,
-    )
-    offsets = _part_offsets(parts)
-    value_problems = pd.concat(
-        [step.problems.assign(row=step.problems["row"] + offsets[n]) for n, (*_, step) in enumerate(parts)],
-        ignore_index=True,
-    )
+    combined, offsets, value_problems, warnings = _stack(parts)
     usable = combined[~combined.index.isin(value_problems["row"].astype(int))]  # filtered once: a copy per column
     merged, conflict = step_module.duplicates(usable)
     conflict_rows = conflict.index[conflict.to_numpy()]
-    conflict_problems = _problems_at(conflict_rows, step_module.KEY_SOURCE, "doublon_conflictuel", combined)
+    conflict_problems = _problems_at(conflict_rows, step_module.KEY_SOURCE, "doublon_conflictuel")
     checked = usable[~(merged | conflict).to_numpy()]
     rule_problems = step_module.validate(checked.drop(columns=["_part", "_row"]), check_date)
     problems = pd.concat([value_problems, conflict_problems, rule_problems], ignore_index=True)
     bad = combined.index.isin(problems["row"].astype(int))
     merged_rows = merged.index[merged.to_numpy()]
-    kept = combined[~bad & ~combined.index.isin(merged_rows)]
+    outcome = pd.Series("kept", index=combined.index)
+    outcome[combined.index.isin(merged_rows)] = "merged"
+    outcome[bad] = "quarantined"
+    return _finish_combined(parts, combined, offsets, problems, warnings, outcome)
 
-    quarantines = []
-    for number, (account, raw, header_of, _) in enumerate(parts):
-        mine = problems[combined.loc[problems["row"].astype(int), "_part"].to_numpy() == number]
-        located = quarantine_rows(
-            mine.assign(row=mine["row"] - offsets[number]),
-            dataset=account.dataset or "",
-            file=account.file,
-            raw=raw.frame,
-            line_numbers=raw.line_numbers,
-            header_of=header_of,
+
+def _combine_versions(
+    step_module: DatasetStep, parts: list[tuple[Part, StepResult]], check_date: date, key: bytes
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Like `_combine`, for a dataset whose rows are versions of one record across cumulative extracts.
+
+    Rows a required field rejects are out first; the rules are checked on the rest; among valid rows, the
+    versions of each key are settled (`versions.resolve_versions`): the latest is kept, older ones are
+    updated (with a change log), exact copies merged, and two different versions of the same extract date
+    quarantined as a conflict naming both files and the columns that differ.
+    """
+    combined, offsets, value_problems, warnings = _stack(parts)
+    # Identifiers are pseudonymised before versions are compared, so the change log never holds one in clear.
+    combined["medecin_id"] = privacy.pseudonymise(combined["medecin_id"], key)
+    usable = combined[~combined.index.isin(value_problems["row"].astype(int))]
+    rule_problems = step_module.validate(usable.drop(columns=["_part", "_row"]), check_date)
+    valid = usable[~usable.index.isin(rule_problems["row"].astype(int))]
+
+    part_of = valid["_part"].to_numpy()
+    key_values, choice = choose_key(valid, pd.Series(part_of, index=valid.index))
+    part_dates = pd.Series([pd.Timestamp(p.extract_date) if p.extract_date else pd.NaT for p, _ in parts])
+    when = valid["date_extraction"].fillna(pd.Series(part_dates.to_numpy()[part_of], index=valid.index))
+    order = pd.Series(
+        np.array([p.number for p, _ in parts], dtype=np.int64)[part_of] * PART_STRIDE + valid["_row"].to_numpy(),
+        index=valid.index,
+    )
+    versions = resolve_versions(valid, key_values, step_module.COLUMNS, when, order)
+    labels = [p.label for p, _ in parts]
+    lines = pd.concat([p.raw.line_numbers.reset_index(drop=True) for p, _ in parts], ignore_index=True).to_numpy()
+    conflict_problems = _conflict_problems(valid, key_values, versions.conflicts, labels, lines)
+    problems = pd.concat([value_problems, rule_problems, conflict_problems], ignore_index=True)
+
+    outcome = pd.Series("quarantined", index=combined.index)
+    positions = valid.index
+    outcome[positions[versions.kept]] = "kept"
+    outcome[positions[versions.merged]] = "merged"
+    outcome[positions[versions.updated]] = "updated"
+    outcome[positions[versions.conflict]] = "quarantined"
+    for part, _ in parts:
+        part.account.contract_key = choice.as_record()
+    combined["cle_contrat"] = key_values.reindex(combined.index).astype("string")
+    kept, quarantine, located = _finish_combined(parts, combined, offsets, problems, warnings, outcome)
+    changes = _change_log(valid, key_values, versions.changes, labels, lines, when)
+    return kept, quarantine, located, changes
+
+
+def _finish_combined(
+    parts: list[tuple[Part, StepResult]],
+    combined: pd.DataFrame,
+    offsets: list[int],
+    problems: pd.DataFrame,
+    warnings: pd.DataFrame,
+    outcome: pd.Series,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Kept rows with their source, the quarantine and warnings located in their files, and the accounts."""
+    # a row has one outcome; a row some problem names is quarantined whatever else was said of it
+    outcome = outcome.copy()
+    outcome[combined.index.isin(problems["row"].astype(int))] = "quarantined"
+    quarantines, located_warnings = [], []
+    # rows per part and outcome, counted once (comparing a million strings per part and outcome is slow)
+    tallies: dict[int, dict[str, int]] = {n: {} for n in range(len(parts))}
+    for (number, result), count in pd.DataFrame(
+        {"part": combined["_part"].to_numpy(), "outcome": outcome.to_numpy()}
+    ).value_counts().items():
+        tallies[int(number)][str(result)] = int(count)
+    part_of_problem = combined["_part"].to_numpy()[problems["row"].astype(int).to_numpy()]
+    part_of_warning = combined["_part"].to_numpy()[warnings["row"].astype(int).to_numpy()]
+    for number, (part, _) in enumerate(parts):
+        mine = problems[part_of_problem == number]
+        where = {"dataset": part.dataset, "file": part.account.file, "sheet": part.sheet}
+        quarantines.append(
+            quarantine_rows(
+                mine.assign(row=mine["row"] - offsets[number]), raw=part.raw.frame,
+                line_numbers=part.raw.line_numbers, header_of=part.header_of, **where,
+            )
         )
-        quarantines.append(located)
-        account.rows_read = len(raw.frame)
-        account.rows_kept = int((kept["_part"] == number).sum())
-        account.rows_merged = int((combined.loc[merged_rows, "_part"] == number).sum())
-        account.rows_quarantined = int(mine["row"].nunique())
-        account.quarantine_reasons = reason_counts(located)
-    lines = pd.concat([raw.line_numbers.reset_index(drop=True) for _, raw, _, _ in parts], ignore_index=True)
-    files = [account.file for account, *_ in parts]
+        noted = warnings[part_of_warning == number]
+        located_warnings.append(
+            locate_warnings(
+                noted.assign(row=noted["row"] - offsets[number]), raw=part.raw.frame,
+                line_numbers=part.raw.line_numbers, header_of=part.header_of, **where,
+            )
+        )
+        counts = tallies[number]
+        account = part.account
+        account.rows_read += len(part.raw.frame)
+        account.rows_kept += counts.get("kept", 0)
+        account.rows_updated += counts.get("updated", 0)
+        account.rows_merged += counts.get("merged", 0)
+        account.rows_quarantined += counts.get("quarantined", 0)
+        account.quarantine_reasons = _add_counts(account.quarantine_reasons, reason_counts(quarantines[-1]))
+    lines = pd.concat([p.raw.line_numbers.reset_index(drop=True) for p, _ in parts], ignore_index=True)
+    files = [p.account.file for p, _ in parts]
+    sheets = [p.sheet for p, _ in parts]
+    kept = combined[(outcome == "kept").to_numpy()]
     kept = kept.assign(
         source_file=pd.array(files, dtype="string").take(kept["_part"].to_numpy()),
+        source_sheet=pd.array(sheets, dtype="string").take(kept["_part"].to_numpy()),
         source_line=pd.array(lines.to_numpy()[kept.index.to_numpy()], dtype="Int64"),
     ).drop(columns=["_part", "_row"])
-    return kept.reset_index(drop=True), pd.concat(quarantines, ignore_index=True)
+    quarantine = pd.concat(quarantines, ignore_index=True)
+    located = pd.concat(located_warnings, ignore_index=True)
+    return kept.reset_index(drop=True), quarantine, located
 
 
-def _pseudonymise_quarantine(quarantine: pd.DataFrame, rpps_headers: dict[str, str], key: bytes) -> pd.DataFrame:
-    """The quarantine keeps each rejected row as written, except the doctor's RPPS: it gets the same keyed
-    pseudonym as in the contracts table (a malformed one too), so no clear identifier reaches the processed
-    folder and the file and line still say which row to correct."""
+def _add_counts(before: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    total = dict(before)
+    for reason, count in more.items():
+        total[reason] = total.get(reason, 0) + count
+    return dict(sorted(total.items()))
+
+
+def _conflict_problems(
+    valid: pd.DataFrame, key: pd.Series, conflicts: pd.DataFrame, labels: list[str], lines: np.ndarray
+) -> pd.DataFrame:
+    """A problem per row of a contract with two different versions at its latest extract date, naming both
+    files (and lines) and the columns that differ."""
+    if conflicts.empty:
+        return _problems_at(pd.Index([], dtype="int64"), "contrat_id", "doublon_conflictuel")
+    index = valid.index.to_numpy()
+    parts = valid["_part"].to_numpy()
+    messages = []
+    for row, first, second, columns in conflicts[["row", "first", "second", "columns"]].itertuples(index=False):
+        a, b = index[first], index[second]
+        messages.append(
+            f"contrat « {key.iat[row]} » : deux versions différentes à la même date d'extraction — "
+            f"{labels[parts[first]]} ligne {lines[a]} et {labels[parts[second]]} ligne {lines[b]} ; "
+            f"colonnes qui diffèrent : {columns} ; aucune version n'est retenue"
+        )
+    problems = _problems_at(pd.Index(index[conflicts["row"].to_numpy()]), "contrat_id", "doublon_conflictuel")
+    return problems.assign(message=pd.array(messages, dtype="string"))
+
+
+def _change_log(
+    valid: pd.DataFrame, key: pd.Series, pairs: pd.DataFrame, labels: list[str], lines: np.ndarray, when: pd.Series
+) -> pd.DataFrame:
+    """The change log: contract key, column, old and new value (as text), both files, lines and extract dates."""
+    if pairs.empty:
+        return empty_changes()
+    old, new = pairs["old_row"].to_numpy(), pairs["new_row"].to_numpy()
+    parts = valid["_part"].to_numpy()
+    index = valid.index.to_numpy()
+
+    def text(rows: np.ndarray, columns: pd.Series) -> list[str | None]:
+        return [_as_text(valid[c].iat[r]) for r, c in zip(rows, columns, strict=True)]
+
+    dates = when.to_numpy(dtype="datetime64[D]")
+    frame = pd.DataFrame(
+        {
+            "contract_key": key.iloc[new].to_numpy(),
+            "column": pairs["column"].to_numpy(),
+            "old_value": text(old, pairs["column"]),
+            "new_value": text(new, pairs["column"]),
+            "old_file": [labels[p] for p in parts[old]],
+            "new_file": [labels[p] for p in parts[new]],
+            "old_line": pd.array(lines[index[old]], dtype="Int64"),
+            "new_line": pd.array(lines[index[new]], dtype="Int64"),
+            "old_extract_date": [None if np.isnat(d) else str(d) for d in dates[old]],
+            "new_extract_date": [None if np.isnat(d) else str(d) for d in dates[new]],
+        }
+    )
+    types = {c: ("Int64" if c.endswith("_line") else "string") for c in CHANGE_COLUMNS}
+    return frame[CHANGE_COLUMNS].astype(types).sort_values(["contract_key", "new_extract_date", "column"],
+                                                           kind="stable").reset_index(drop=True)
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _rpps_headers(parts: list[tuple[Part, StepResult]]) -> dict[tuple[str, str | None], str]:
+    return {
+        (part.account.file, part.sheet): part.header_of["medecin_id"]
+        for part, _ in parts
+        if "medecin_id" in part.header_of
+    }
+
+
+def _pseudonymise_quarantine(
+    quarantine: pd.DataFrame, rpps_headers: dict[tuple[str, str | None], str], key: bytes
+) -> pd.DataFrame:
+    """The quarantine keeps each rejected row's dataset cells as written, except the doctor's RPPS: it gets
+    the same keyed pseudonym as in the contracts table (a malformed one too), so no clear identifier reaches
+    the processed folder and the file and line still say which row to correct."""
     if quarantine.empty or not rpps_headers:
         return quarantine
     quarantine = quarantine.copy()
-    header = quarantine["file"].map(rpps_headers)
-    on_rpps = (quarantine["column"] == header).fillna(False).to_numpy(dtype=bool)
+    sheets = quarantine["sheet"].astype(object).where(quarantine["sheet"].notna(), None)
+    header = pd.Series(
+        [rpps_headers.get((f, s)) for f, s in zip(quarantine["file"], sheets, strict=True)], index=quarantine.index
+    )
+    on_rpps = (quarantine["column"].astype(object) == header).fillna(False).to_numpy(dtype=bool)
     values = quarantine.loc[on_rpps, "value"]
     quarantine.loc[on_rpps, "value"] = privacy.pseudonymise(values.astype(object).where(values.notna(), None), key)
 
@@ -350,16 +550,31 @@ def _pseudonymise_quarantine(quarantine: pd.DataFrame, rpps_headers: dict[str, s
     return quarantine
 
 
-def _headers_seen(raw: RawTable | None, shown: int = 6) -> str:
-    if raw is None:
-        return "illisible"
-    names = [str(c) for c in raw.frame.columns]
-    listed = ", ".join(f"« {n} »" for n in names[:shown]) + (", …" if len(names) > shown else "")
-    return f"colonnes {listed}" if names else "aucune colonne"
+def _unread_warnings(read: FileRead) -> pd.DataFrame:
+    """Sheets that look like data but were not read, and a file matching no dataset: rows in no count."""
+    found = sheet_warnings(read.account.file, read.skipped, read.account.dataset)
+    if read.unread_columns is None:
+        return found
+    unread = sheet_warnings(
+        read.account.file,
+        [{"sheet": None, "reason": "fichier aux colonnes non reconnues, non lu", "looks_like_data": True}],
+        None,
+    )
+    return pd.concat([found, unread], ignore_index=True)
 
 
-def _with_overflow_problems(step: StepResult, raw: RawTable) -> StepResult:
+def _count_warnings(accounts: list[FileAccount], warnings: pd.DataFrame) -> None:
+    """Rows with at least one warning, and warnings per reason, per file."""
+    for account in accounts:
+        mine = warnings[warnings["file"] == account.file]
+        rows = mine[mine["line"].notna()].drop_duplicates(["sheet", "line"])
+        account.rows_warned = len(rows)
+        account.warning_reasons = {str(k): int(v) for k, v in mine["reason"].value_counts().sort_index().items()}
+
+
+def _with_overflow_problems(step: StepResult, part: Part) -> StepResult:
     """Rows longer than the header are quarantined: a stray separator may have shifted their values."""
+    raw = part.raw
     if not raw.overflow_columns:
         return step
     extra = raw.frame[list(raw.overflow_columns)].reset_index(drop=True)
@@ -377,7 +592,9 @@ def _with_overflow_problems(step: StepResult, raw: RawTable) -> StepResult:
             "message": REASONS["cellules_en_trop"],
         }
     ).astype({"value": "string", "reason": "string", "message": "string"})
-    return StepResult(frame=step.frame, problems=pd.concat([step.problems, problems], ignore_index=True))
+    return StepResult(
+        frame=step.frame, problems=pd.concat([step.problems, problems], ignore_index=True), warnings=step.warnings
+    )
 
 
 def _aggregated_quarantine(problems: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -387,6 +604,7 @@ def _aggregated_quarantine(problems: pd.DataFrame, file: str) -> pd.DataFrame:
         {
             "dataset": "survey_tables",
             "file": file,
+            "sheet": pd.NA,
             "line": pd.array(problems["line"], dtype="Int64"),
             "column": problems["column"],
             "value": problems["value"],
@@ -398,15 +616,7 @@ def _aggregated_quarantine(problems: pd.DataFrame, file: str) -> pd.DataFrame:
     return frame.astype({c: "string" for c in frame.columns if c != "line"})
 
 
-def _part_offsets(parts: list) -> list[int]:
-    offsets, total = [], 0
-    for *_, step in parts:
-        offsets.append(total)
-        total += len(step.frame)
-    return offsets
-
-
-def _problems_at(rows: pd.Index, column: str, reason: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _problems_at(rows: pd.Index, column: str, reason: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "row": pd.array(rows.to_numpy(), dtype="Int64"),
@@ -415,7 +625,7 @@ def _problems_at(rows: pd.Index, column: str, reason: str, frame: pd.DataFrame) 
             "reason": reason,
             "message": REASONS[reason],
         }
-    ).astype({"column": "string", "reason": "string", "message": "string"})
+    ).astype({"column": "string", "value": "string", "reason": "string", "message": "string"})
 
 
 def _check_accounting(accounts: list[FileAccount]) -> None:
@@ -423,13 +633,21 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
         if not account.balanced():
             raise RuntimeError(
                 f"{account.file} : comptes déséquilibrés ({account.rows_read} lues ≠ {account.rows_kept} conservées "
-                f"+ {account.rows_merged} fusionnées + {account.rows_quarantined} en quarantaine)"
+                f"+ {account.rows_updated} mises à jour + {account.rows_merged} fusionnées "
+                f"+ {account.rows_quarantined} en quarantaine)"
             )
 
 
-def _save(out_dir: Path, tables: dict[str, pd.DataFrame], quarantine: pd.DataFrame, manifest: dict) -> None:
-    for name, frame in tables.items():
-        atomic.write_with(out_dir / OUTPUT_FILES[name], lambda p, f=frame: f.to_parquet(p, index=False))
-    atomic.write_with(out_dir / QUARANTINE_FILE, lambda p: quarantine.to_parquet(p, index=False))
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as Parquet bytes: hashed for the manifest, then written atomically."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _save(out_dir: Path, payloads: dict[str, bytes], manifest: dict) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, payload in payloads.items():
+        atomic.write_bytes(out_dir / name, payload)
     # the manifest goes last: its presence means every table it lists is complete
     atomic.write_json(out_dir / MANIFEST_NAME, manifest)

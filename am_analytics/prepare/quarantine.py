@@ -1,7 +1,9 @@
 """The quarantine: every rejected row, kept with where it came from and why, so nothing is ever lost.
 
-One row per problem (a row with two problems appears twice, each naming its column), with the raw record
-as written in the file, so a user can correct the source and nothing has to be reconstructed.
+One row per problem (a row with two problems appears twice, each naming its column), with the row's cells
+of the dataset's columns as written in the file (the doctor's identifier pseudonymised), so a user can
+correct the source. Columns outside the dataset were dropped when the file was read: a name, a NIR or a
+comment never reaches the quarantine.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 
 from am_analytics.vocabulary import REASONS
 
-QUARANTINE_COLUMNS = ["dataset", "file", "line", "column", "value", "reason", "message", "record"]
+QUARANTINE_COLUMNS = ["dataset", "file", "sheet", "line", "column", "value", "reason", "message", "record"]
 
 
 def empty_quarantine() -> pd.DataFrame:
@@ -28,8 +30,10 @@ def quarantine_rows(
     raw: pd.DataFrame,
     line_numbers: pd.Series,
     header_of: dict[str, str],
+    sheet: str | None = None,
 ) -> pd.DataFrame:
-    """Locate problems in their file: raw header instead of canonical column, raw value, line, record.
+    """Locate problems in their file: raw header instead of canonical column, raw value, line, record (the
+    cells of the dataset's columns only).
 
     `problems` holds `row` (position in `raw`), canonical `column`, `reason` and optionally `message`
     and `value`; `header_of` maps canonical columns to the headers as written in this file.
@@ -37,29 +41,51 @@ def quarantine_rows(
     if problems.empty:
         return empty_quarantine()
     rows = problems["row"].astype(int).to_numpy()
-    columns = problems["column"].astype("string")
-    headers = columns.map(lambda c: header_of.get(c, c) if isinstance(c, str) else c).astype("string")
-    raw_values = [
+    frame = locate(problems, dataset=dataset, file=file, sheet=sheet, raw=raw, line_numbers=line_numbers,
+                   header_of=header_of, labels=REASONS)
+    records = _records(raw[[c for c in raw.columns if c in set(header_of.values())]], rows)
+    frame["record"] = pd.array(records, dtype="string")
+    return frame[QUARANTINE_COLUMNS]
+
+
+def locate(
+    found: pd.DataFrame,
+    *,
+    dataset: str,
+    file: str,
+    sheet: str | None,
+    raw: pd.DataFrame,
+    line_numbers: pd.Series,
+    header_of: dict[str, str],
+    labels: dict[str, str],
+) -> pd.DataFrame:
+    """Where each problem or warning sits: dataset, file, sheet, line, header and value as written, canonical
+    `field`, reason, message (the reason's label in `labels` when the finding carries none).
+
+    `found` holds `row` (position in `raw`), canonical `column`, `reason` and optionally `message`."""
+    rows = found["row"].astype(int).to_numpy()
+    fields = found["column"].astype("string")
+    headers = fields.map(lambda c: header_of.get(c, c) if isinstance(c, str) else c).astype("string")
+    written = [
         raw.iat[row, raw.columns.get_loc(header)] if isinstance(header, str) and header in raw.columns else pd.NA
         for row, header in zip(rows, headers, strict=True)
     ]
-    records = _records(raw, rows)
-    messages = problems["message"] if "message" in problems else pd.Series(pd.NA, index=problems.index)
-    reasons = problems["reason"].astype("string")
-    messages = messages.astype("string").fillna(reasons.map(REASONS)).fillna(reasons)
-    frame = pd.DataFrame(
+    messages = found["message"] if "message" in found else pd.Series(pd.NA, index=found.index)
+    reasons = found["reason"].astype("string")
+    messages = messages.astype("string").fillna(reasons.map(labels)).fillna(reasons.map(REASONS)).fillna(reasons)
+    return pd.DataFrame(
         {
-            "dataset": dataset,
-            "file": file,
+            "dataset": pd.array([dataset] * len(rows), dtype="string"),
+            "file": pd.array([file] * len(rows), dtype="string"),
+            "sheet": pd.array([sheet] * len(rows), dtype="string"),
             "line": pd.array(line_numbers.to_numpy()[rows], dtype="Int64"),
             "column": headers.to_numpy(),
-            "value": pd.array(raw_values, dtype="string"),
+            "value": pd.array(written, dtype="string"),
+            "field": fields.to_numpy(),
             "reason": reasons.to_numpy(),
             "message": messages.to_numpy(),
-            "record": pd.array(records, dtype="string"),
         }
     )
-    return frame[QUARANTINE_COLUMNS].astype({"dataset": "string", "file": "string"})
 
 
 def _records(raw: pd.DataFrame, rows: np.ndarray) -> list[str]:
@@ -84,5 +110,5 @@ def _text(value: object) -> str | None:
 
 def reason_counts(quarantine: pd.DataFrame) -> dict[str, int]:
     """Quarantined rows per reason (a row counted once per distinct reason it has)."""
-    distinct = quarantine.drop_duplicates(subset=["file", "line", "reason"])
+    distinct = quarantine.drop_duplicates(subset=["file", "sheet", "line", "reason"])
     return {str(k): int(v) for k, v in distinct["reason"].value_counts().sort_index().items()}

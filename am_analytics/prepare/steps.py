@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
@@ -16,10 +16,12 @@ from am_analytics.validate import PROBLEM_COLUMNS, empty_problems
 @dataclass
 class StepResult:
     """One file normalised: `frame` has one row per raw row (same positions); `problems` lists the values
-    that could not be normalised (`row` = position, canonical `column`, `reason`, `message`)."""
+    that reject their row (`row` = position, canonical `column`, `reason`, `message`); `warnings` the values
+    of descriptive fields that were not recognised, their row kept (same columns)."""
 
     frame: pd.DataFrame
     problems: pd.DataFrame
+    warnings: pd.DataFrame = field(default_factory=empty_problems)
 
 
 class DatasetStep(Protocol):
@@ -30,7 +32,7 @@ class DatasetStep(Protocol):
 
     def duplicates(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]: ...
 
-    def validate(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame: ...
+    def validate(self, frame: pd.DataFrame, cutoff: date) -> pd.DataFrame: ...
 
     def finish(self, frame: pd.DataFrame) -> pd.DataFrame: ...
 

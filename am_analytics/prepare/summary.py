@@ -1,9 +1,10 @@
-"""The one-screen terminal summary of a preparation: per file, rows read, kept, merged, quarantined by reason."""
+"""The one-screen terminal summary of a preparation: per file, rows read, kept, updated, merged, quarantined by
+reason, and warnings."""
 
 from __future__ import annotations
 
 from am_analytics.prepare.manifest import FileAccount
-from am_analytics.vocabulary import REASONS
+from am_analytics.vocabulary import REASONS, WARNING_REASONS
 
 
 def _number(value: int) -> str:
@@ -14,25 +15,37 @@ def _number(value: int) -> str:
 def render_summary(accounts: list[FileAccount], out_dir: str) -> str:
     """Text block: one line per file, then its quarantine reasons indented below it."""
     width = max([len(a.file) for a in accounts] + [7])
+    counted = ("rows_read", "rows_kept", "rows_updated", "rows_merged", "rows_quarantined", "rows_warned")
     lines = [
-        f"{'fichier':<{width}}  {'jeu':<14} {'lues':>8} {'gardées':>8} {'fusion.':>8} {'quarant.':>8}",
+        f"{'fichier':<{width}}  {'jeu':<14} {'lues':>8} {'gardées':>8} {'màj':>8} {'fusion.':>8} {'quarant.':>8} "
+        f"{'avert.':>8}",
     ]
     for account in accounts:
         lines.append(
-            f"{account.file:<{width}}  {(account.dataset or '—'):<14} {_number(account.rows_read):>8} "
-            f"{_number(account.rows_kept):>8} {_number(account.rows_merged):>8} {_number(account.rows_quarantined):>8}"
+            f"{account.file:<{width}}  {(account.dataset or '—'):<14} "
+            + " ".join(f"{_number(getattr(account, name)):>8}" for name in counted)
         )
         if account.status != "lu":
             lines.append(f"{'':<{width}}    {account.status}")
+        for skipped in account.sheets_skipped:
+            lines.append(f"{'':<{width}}    feuille « {skipped['sheet']} » non lue : {skipped['reason']}")
         for reason, count in account.quarantine_reasons.items():
             label = REASONS.get(reason, reason)
             lines.append(f"{'':<{width}}    {_number(count):>6} × {label}")
-    totals = [
-        sum(getattr(a, name) for a in accounts)
-        for name in ("rows_read", "rows_kept", "rows_merged", "rows_quarantined")
-    ]
+        for reason, count in account.warning_reasons.items():
+            label = WARNING_REASONS.get(reason, REASONS.get(reason, reason))
+            lines.append(f"{'':<{width}}    {_number(count):>6} × avertissement : {label}")
+        identifying = [c["column"] for c in account.dropped_columns if c.get("likely_identifier")]
+        if identifying:
+            lines.append(
+                f"{'':<{width}}    colonnes d'identifiants personnels ignorées : " + ", ".join(identifying)
+            )
+    totals = [sum(getattr(a, name) for a in accounts) for name in counted]
     lines.append(f"{'total':<{width}}  {'':<14} " + " ".join(f"{_number(t):>8}" for t in totals))
     if any(a.synthetic for a in accounts):
         lines.append("Données de démonstration synthétiques (voir les fichiers *.provenance.json).")
-    lines.append(f"Tables écrites dans {out_dir} (détail des rejets : quarantine.parquet).")
+    lines.append(
+        f"Tables écrites dans {out_dir} (rejets : quarantine.parquet ; avertissements : warnings.parquet ; "
+        "mises à jour : changes.parquet)."
+    )
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from am_analytics.validate import empty_problems
 from am_analytics.vocabulary import MISSIONS, POURSUIVRE, SATISFACTION, TEMPS_GAGNE, TYPES_REPONDANT
 
 KEY = "repondant_id"
+VERSIONED = False  # a repeated key is an exact copy (merged) or a conflict, never an update
 KEY_SOURCE = "repondant_id"  # the raw column a duplicate is reported on
 COLUMNS = [
     "repondant_id",
@@ -107,7 +108,7 @@ def duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return exact_and_conflicting_duplicates(frame, KEY, COLUMNS)
 
 
-def validate(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def validate(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     """Every survey rule is a rule on one value, checked while normalising: nothing is left to check here."""
     return empty_problems()
 

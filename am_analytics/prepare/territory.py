@@ -22,6 +22,7 @@ from am_analytics.validate import validate_frame
 from am_analytics.vocabulary import SCHEME_START
 
 KEY = "territoire"  # year, level and code: one row per territory and year
+VERSIONED = False  # a repeated key is an exact copy (merged) or a conflict, never an update
 KEY_SOURCE = "nombre_contrats"  # the raw column a duplicate is reported on: the value that differs
 COLUMNS = [
     "annee",
@@ -135,7 +136,7 @@ def duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return exact_and_conflicting_duplicates(frame, KEY, COLUMNS)
 
 
-def validate(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def validate(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     problems = validate_frame(frame, _SCHEMA)
     too_large = (problems["reason"] == "nombre_invalide") & (problems["column"] == "nombre_contrats")
     return problems.assign(message=problems["message"].mask(too_large, _TOO_LARGE_MESSAGE))

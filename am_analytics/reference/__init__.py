@@ -90,6 +90,9 @@ _SPECS: dict[str, _Spec] = {
     ),
     "targets": _Spec("targets.csv", decimals=("value",), dates=("deadline", "set_on")),
     "funding_rules": _Spec("funding_rules.csv", decimals=("amount_eur",), dates=("valid_from", "valid_to")),
+    "caisses": _Spec("caisses.csv"),
+    "specialites_assurance_maladie": _Spec("specialites_assurance_maladie.csv"),
+    "qualifications_rpps": _Spec("qualifications_rpps.csv"),
 }
 
 TABLES: tuple[str, ...] = tuple(_SPECS)
@@ -248,3 +251,24 @@ def funding_rules() -> pd.DataFrame:
 def generalists_national() -> pd.DataFrame:
     """National GP counts (DREES, 2022–2025) with their scope and source."""
     return table("generalists_national")
+
+
+# --- Caisses and specialty codes ----------------------------------------------------------------------
+
+
+def caisses() -> pd.DataFrame:
+    """CPAM and CGSS: organisme code (three digits as text; `<NA>` where the code could not be confirmed),
+    name as the source writes it, département, kind and the source of the row. Some départements have
+    several caisses (Nord, Pas-de-Calais)."""
+    return table("caisses")
+
+
+def specialty_codes() -> pd.DataFrame:
+    """Assurance Maladie specialty codes (TRE_G100): code ("01"), label, and this package's specialty group
+    (`<NA>` for codes that are no doctor's specialty)."""
+    return table("specialites_assurance_maladie")
+
+
+def rpps_qualifications() -> pd.DataFrame:
+    """Doctors' ordinal specialties of the RPPS (TRE_R38, codes SM..): code, label, specialty group."""
+    return table("qualifications_rpps")

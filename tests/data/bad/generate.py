@@ -110,12 +110,14 @@ CASES: list[dict] = []
 
 
 def case(file: str, content: bytes | None, *, command: str = "prepare", args=(), exit: int, words, why: str,
-         quarantine: dict | None = None) -> None:
+         quarantine: dict | None = None, warning: dict | None = None) -> None:
     if content is not None:
         (HERE / file).write_bytes(content)
     entry = {"file": file, "command": command, "args": list(args), "exit": exit, "words": list(words), "why": why}
     if quarantine:
         entry["quarantine"] = quarantine
+    if warning:
+        entry["warning"] = warning
     CASES.append(entry)
 
 
@@ -182,9 +184,17 @@ def build() -> None:
              "10-digit RPPS (its value is kept pseudonymised, like every RPPS)")
     row_case("conflicting_duplicate.csv", contracts(contract_row(contrat="AM-0001")), 2, "N° contrat",
              "doublon_conflictuel", "one contract number, two versions")
-    row_case("huge_amount.csv", contracts(contract_row(aide="1e308"), contract_row(contrat="AM-0100", aide="9" * 400)),
-             6, "Aide versée (€)", "nombre_invalide", "1e308, and 400 digits (which float() makes infinite)")
-    row_case("formula_cells.csv", contracts(
+    def warning_case(file: str, content: bytes, line: int, column: str, reason: str, why: str, value=None) -> None:
+        """A descriptive value that cannot be read: the row is kept and the value listed in the warnings."""
+        expected = {"line": line, "column": column, "reason": reason}
+        if value is not None:
+            expected["value"] = value
+        case(file, content, exit=0, words=[], why=why, warning=expected)
+
+    warning_case("huge_amount.csv",
+                 contracts(contract_row(aide="1e308"), contract_row(contrat="AM-0100", aide="9" * 400)),
+                 6, "Aide versée (€)", "montant_invalide", "1e308, and 400 digits (which float() makes infinite)")
+    warning_case("formula_cells.csv", contracts(
         contract_row(specialite='=HYPERLINK("http://x","clic")'),
         contract_row(contrat="AM-0100", zone="+cmd|' /C calc'!A0"),
         contract_row(contrat="AM-0101", formation="@SUM(1)"),

@@ -1,0 +1,198 @@
+"""The read step of the preparation: each input file → its tables (a CSV, or every data sheet of a workbook),
+routed to a dataset, with only the dataset's columns kept and the file's account started.
+
+Columns outside the dataset's schema are dropped here, before anything else sees them: a name, a NIR, an
+e-mail or a comment never reaches a normaliser, the quarantine, the warnings, a log or a message. The
+manifest lists them by name, flagging those that look like direct identifiers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from am_analytics.checksum import sha256_of
+from am_analytics.errors import DataError, Location
+from am_analytics.ingest import RawTable, detect_dataset, match_columns
+from am_analytics.ingest.headers import normalise_label
+from am_analytics.ingest.personal import judge_column
+from am_analytics.ingest.read import read_workbook
+from am_analytics.ingest.sheets import classify
+from am_analytics.prepare import survey
+from am_analytics.prepare.manifest import FileAccount
+from am_analytics.prepare.versions import BY_COLUMN, BY_FILE_NAME, BY_FILE_ORDER, extract_date_from_name
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Part:
+    """One table of one input file (the file itself, or one sheet), routed to a dataset."""
+
+    account: FileAccount
+    raw: RawTable
+    header_of: dict[str, str]  # canonical column → header as written
+    dataset: str
+    number: int  # rank among all parts: file order, then sheet order
+    extract_date: date | None
+    extract_date_source: str
+
+    @property
+    def sheet(self) -> str | None:
+        return self.raw.sheet
+
+    @property
+    def label(self) -> str:
+        """The file (and sheet) as a user finds it: "contrats.xlsx (feuille « 2021 »)"."""
+        return self.account.file + (f" (feuille « {self.sheet} »)" if self.sheet else "")
+
+
+@dataclass
+class FileRead:
+    account: FileAccount
+    parts: list[Part]
+    skipped: list[dict[str, Any]]  # sheets not read, with reason (and those that look like data)
+    unread_columns: list[str] | None = None  # a file matching no dataset: its headers, for the error message
+
+
+def provenance_sidecar(path: Path) -> dict[str, Any] | None:
+    """The provenance record written beside an input file, if any (`<file>.provenance.json`)."""
+    sidecar = path.with_name(path.name + ".provenance.json")
+    if not sidecar.is_file():
+        return None
+    return json.loads(sidecar.read_text(encoding="utf-8"))
+
+
+def read_file(path: Path, data_dir: Path, file_number: int, caisse_columns: Iterable[str] = ()) -> FileRead:
+    """Read one input file into its parts (one per data sheet), started accounts and skipped sheets."""
+    name = path.relative_to(data_dir).as_posix()
+    sidecar = provenance_sidecar(path) or {}
+    account = FileAccount(
+        file=name,
+        dataset=None,
+        sha256=sha256_of(path),
+        size_bytes=path.stat().st_size,
+        synthetic=bool(sidecar.get("synthetic", False)),
+    )
+    if survey.is_aggregated_workbook(path):
+        account.dataset = "survey_tables"
+        return FileRead(account, [], [])
+    sheets = read_workbook(path)
+    parts, skipped, unread = [], [], None
+    datasets: list[str] = []
+    for index, sheet in enumerate(sheets):
+        if sheet.table is not None and sheet.table.sheet is None:  # a CSV: one table, no sheet to classify
+            dataset = detect_dataset([str(c) for c in sheet.table.frame.columns])
+            verdict_table, verdict_dataset = sheet.table, dataset
+            if dataset is None:
+                unread = [str(c) for c in sheet.table.frame.columns]
+        else:
+            verdict = classify(sheet)
+            verdict_table, verdict_dataset = verdict.table, verdict.dataset
+            if verdict_dataset is None:
+                skipped.append(verdict.as_skipped())
+                continue
+        if verdict_dataset is None or verdict_table is None:
+            continue
+        raw = verdict_table
+        _describe_format(account, raw)
+        header_of = _header_mapping(raw, verdict_dataset, name, caisse_columns)
+        account.dropped_columns = _merge_dropped(account.dropped_columns, _dropped(raw, header_of))
+        raw = _keep_only(raw, header_of)
+        extract_date, source = _extract_date(path, header_of)
+        parts.append(
+            Part(account, raw, header_of, verdict_dataset, file_number * 1000 + index, extract_date, source)
+        )
+        datasets.append(verdict_dataset)
+        if raw.sheet:
+            account.sheets_read.append(raw.sheet)
+    account.sheets_skipped = skipped
+    if datasets:
+        account.dataset = ", ".join(dict.fromkeys(datasets))
+        account.extract_date = parts[0].extract_date.isoformat() if parts[0].extract_date else None
+        account.extract_date_source = parts[0].extract_date_source
+    elif unread is not None:
+        account.status = "ignoré : colonnes non reconnues"
+        log.warning("%s : colonnes non reconnues, fichier ignoré (%s)", name, ", ".join(unread))
+    elif skipped:
+        account.status = "ignoré : aucune feuille de données reconnue"
+        log.warning("%s : aucune feuille de données reconnue (%s)", name, "; ".join(
+            f"{s['sheet']} : {s['reason']}" for s in skipped))
+    return FileRead(account, parts, skipped, unread)
+
+
+def _describe_format(account: FileAccount, raw: RawTable) -> None:
+    if account.file_format is None:
+        account.file_format, account.encoding, account.separator = raw.file_format, raw.encoding, raw.separator
+        account.sheet, account.header_rows = raw.sheet, raw.header_row_count
+    account.total_rows_dropped += len(raw.dropped_total_rows)
+
+
+def _header_mapping(raw: RawTable, dataset: str, file: str, caisse_columns: Iterable[str]) -> dict[str, str]:
+    """Canonical column → header as written; headers declared as caisse columns are read as caisses."""
+    columns = [str(c) for c in raw.frame.columns]
+    declared = {normalise_label(c) for c in caisse_columns}
+    where = file + (f" (feuille « {raw.sheet} »)" if raw.sheet else "")
+    if declared and dataset == "contracts":
+        as_caisse = [c for c in columns if normalise_label(c) in declared]
+        rest = [c for c in columns if c not in as_caisse]
+        mapping = match_columns(rest, dataset, file=where, extra={c: "caisse" for c in as_caisse})
+    else:
+        mapping = match_columns(columns, dataset, file=where)
+    return {canonical: header for header, canonical in mapping.items()}
+
+
+def _dropped(raw: RawTable, header_of: dict[str, str]) -> list[dict[str, Any]]:
+    kept = set(header_of.values()) | set(raw.overflow_columns)
+    return [judge_column(str(c), raw.frame[c]).as_record() for c in raw.frame.columns if c not in kept]
+
+
+def _merge_dropped(before: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen = {item["column"]: item for item in before}
+    for item in new:
+        if item["column"] in seen:
+            seen[item["column"]]["likely_identifier"] |= item["likely_identifier"]
+        else:
+            seen[item["column"]] = item
+    return list(seen.values())
+
+
+def _keep_only(raw: RawTable, header_of: dict[str, str]) -> RawTable:
+    """The table with the dataset's columns only (and the cells beyond the header, checked for shifted rows)."""
+    keep = [c for c in raw.frame.columns if c in set(header_of.values()) or c in raw.overflow_columns]
+    return dataclasses.replace(raw, frame=raw.frame[keep])
+
+
+def _extract_date(path: Path, header_of: dict[str, str]) -> tuple[date | None, str]:
+    """The file's extract date and how it was found: a column (per row), the file name, or the files' order."""
+    named = extract_date_from_name(path.name)
+    if "date_extraction" in header_of:
+        return named, BY_COLUMN
+    if named is not None:
+        return named, BY_FILE_NAME
+    return None, BY_FILE_ORDER
+
+
+def no_dataset_error(data_dir: Path, reads: list[FileRead]) -> DataError:
+    def seen(read: FileRead) -> str:
+        if read.unread_columns is not None:
+            names = read.unread_columns
+            listed = ", ".join(f"« {n} »" for n in names[:6]) + (", …" if len(names) > 6 else "")
+            return f"colonnes {listed}" if names else "aucune colonne"
+        if read.skipped:
+            return "; ".join(f"feuille « {s['sheet']} » : {s['reason']}" for s in read.skipped)
+        return "illisible"
+
+    ignored = "; ".join(f"{read.account.file} ({seen(read)})" for read in reads)
+    return DataError(
+        f"aucun fichier reconnu : ni contrats, ni données ouvertes par territoire, ni enquête. Lus : {ignored}",
+        where=Location(file=str(data_dir)),
+        hint="vérifier les en-têtes des fichiers (voir la table des alias dans la documentation)",
+    )
+

@@ -1,0 +1,473 @@
+"""Writes the realistic-extract corpus of this folder and its `cases.json` (run it to regenerate; the files are
+committed): `python tests/data/realistic/generate.py`.
+
+Each case is a folder of extracts written the way real CPAM and Cnam exports arrive (cumulative monthly
+extracts re-sent with updates, a workbook per year or with a notice in front, contracts keyed by caisse,
+SAS dates, Excel-mangled codes, option numbers, personal columns nobody asked for...). Its expectations are
+written by hand below, from what the extracts mean, never computed by the package: per file the rows read,
+kept, updated, merged, warned and quarantined; the values kept contracts must hold; the quarantine and
+warning reasons; the change log; or the exit code and message words of a refused folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES_DIR = HERE / "cases"
+CASES: list[dict] = []
+
+HEADER = ["N° contrat", "RPPS", "Date de signature", "Date de fin", "Département", "Spécialité", "Zone", "Quotité",
+          "Profil d'origine", "Formation", "Date de prise de fonction", "Aide versée (€)"]
+
+
+def row(contrat: str, rpps: str = "99100000001", signature: str = "15/03/2021", fin: str = "", dept: str = "35",
+        specialite: str = "Médecine générale", zone: str = "ZIP", etp: str = "1/2", profil: str = "IDE",
+        formation: str = "CQP obtenu", prise: str = "01/04/2021", aide: str = "") -> list[str]:
+    return [contrat, rpps, signature, fin, dept, specialite, zone, etp, profil, formation, prise, aide]
+
+
+def rpps(n: int) -> str:
+    """Synthetic RPPS numbers start with 99, which no real RPPS uses."""
+    return f"991{n:08d}"
+
+
+def csv_bytes(header: list[str], rows: list[list[str]], *, sep: str = ";", encoding: str = "utf-8",
+              newline: str = "\n") -> bytes:
+    lines = [sep.join(header)] + [sep.join(r) for r in rows]
+    return (newline.join(lines) + newline).encode(encoding)
+
+
+def workbook(sheets: list[tuple[str, list[list[object]]]], hidden: tuple[str, ...] = ()) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for values in rows:
+            sheet.append(values)
+        if title in hidden:
+            sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The workbook without its creation time and with fixed member dates: regenerating gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", content)
+            info = zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def case(name: str, files: dict[str, bytes], why: str, *, accounts: dict | None = None, kept: dict | None = None,
+         quarantine: list | None = None, warnings: list | None = None, changes: list | None = None,
+         exit: int = 0, words: tuple[str, ...] = (), options: dict | None = None, extra: dict | None = None) -> None:
+    folder = CASES_DIR / name
+    folder.mkdir(parents=True)
+    for file, content in files.items():
+        (folder / file).write_bytes(content)
+    entry = {"name": name, "why": why, "exit": exit, "options": options or {}}
+    if words:
+        entry["words"] = list(words)
+    for key, value in (("accounts", accounts), ("kept", kept), ("quarantine", quarantine), ("warnings", warnings),
+                       ("changes", changes), ("extra", extra)):
+        if value is not None:
+            entry[key] = value
+    CASES.append(entry)
+
+
+def account(read: int, kept: int, updated: int = 0, merged: int = 0, quarantined: int = 0, warned: int = 0) -> dict:
+    return {"rows_read": read, "rows_kept": kept, "rows_updated": updated, "rows_merged": merged,
+            "rows_quarantined": quarantined, "rows_warned": warned}
+
+
+def build() -> None:  # noqa: PLR0915 - one block per case reads best
+    # 1. Descriptive fields written in unexpected ways: every contract is kept, each value is warned.
+    rows = [
+        row("D1", rpps(1), specialite="Astrologie"),
+        row("D2", rpps(2), zone="Zone franche"),
+        row("D3", rpps(3), profil="Assistante maternelle"),
+        row("D4", rpps(4), formation="BTS SP3S"),
+        row("D5", rpps(5), prise="hier"),
+        row("D6", rpps(6), specialite="Cardio ?", zone="QPV", profil="Vendeuse", formation="Oui"),
+        row("D7", rpps(7)),
+    ]
+    case("descriptive_unknowns", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "unexpected specialty, zone, background, training, take-up date: kept, unknown category, warned",
+         accounts={"contrats.csv": account(7, 7, warned=6)},
+         kept={"D1": {"specialite": "inconnue"}, "D2": {"zone": "inconnue"}, "D3": {"profil_origine": "inconnu"},
+               "D4": {"formation": "inconnue"}, "D5": {"date_prise_fonction": None},
+               "D6": {"specialite": "inconnue", "zone": "inconnue", "profil_origine": "inconnu",
+                      "formation": "inconnue"},
+               "D7": {"specialite": "medecine_generale", "profil_origine": "infirmier"}},
+         quarantine=[],
+         warnings=[{"line": 2, "column": "Spécialité", "value": "Astrologie", "reason": "specialite_inconnue"},
+                   {"line": 4, "column": "Profil d'origine", "value": "Assistante maternelle",
+                    "reason": "profil_inconnu"},
+                   {"line": 6, "column": "Date de prise de fonction", "value": "hier", "reason": "date_invalide"}])
+
+    # 2. Specialty as Assurance Maladie codes (01, 1.0 re-saved by Excel) and RPPS qualifications.
+    rows = [row("S1", rpps(1), specialite="01"), row("S2", rpps(2), specialite="3"),
+            row("S3", rpps(3), specialite="1.0"), row("S4", rpps(4), specialite="SM54"),
+            row("S5", rpps(5), specialite="Qualifié en Médecine générale"), row("S6", rpps(6), specialite="15"),
+            row("S7", rpps(7), specialite="24"), row("S8", rpps(8), specialite="Pathologie cardio-vasculaire"),
+            row("S9", rpps(9), specialite="32")]
+    case("specialty_codes", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "Assurance Maladie specialty codes and RPPS qualification labels; a nurse's code is warned",
+         accounts={"contrats.csv": account(9, 9, warned=1)},
+         kept={"S1": {"specialite": "medecine_generale"}, "S2": {"specialite": "cardiologie"},
+               "S3": {"specialite": "medecine_generale"}, "S4": {"specialite": "medecine_generale"},
+               "S5": {"specialite": "medecine_generale"}, "S6": {"specialite": "ophtalmologie"},
+               "S7": {"specialite": "inconnue"}, "S8": {"specialite": "cardiologie"}, "S9": {"specialite": "autre"}},
+         warnings=[{"line": 8, "column": "Spécialité", "value": "24", "reason": "specialite_non_medicale"}])
+
+    # 3. Backgrounds: inclusive and parenthesised forms, typos; another profession is never the nearest one.
+    rows = [row("B1", rpps(1), profil="Infirmier·ère"), row("B2", rpps(2), profil="Aide-soignant(e)"),
+            row("B3", rpps(3), profil="Infirmier (IDE)"), row("B4", rpps(4), profil="Infirmeire"),
+            row("B5", rpps(5), profil="Secrétaire médical.e"), row("B6", rpps(6), profil="Kinésithérapeute"),
+            row("B7", rpps(7), profil="Assistante maternelle"), row("B8", rpps(8), profil="Auxiliaire de vie"),
+            row("B9", rpps(9), profil="Assistant(e) dentaire"), row("B10", rpps(10), profil="IDE (Aide-soignante)")]
+    case("backgrounds", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "inclusive, parenthesised and misspelt backgrounds read; other professions warned, never approximated",
+         accounts={"contrats.csv": account(10, 10, warned=3)},
+         kept={"B1": {"profil_origine": "infirmier"}, "B2": {"profil_origine": "aide_soignant"},
+               "B3": {"profil_origine": "infirmier"}, "B4": {"profil_origine": "infirmier"},
+               "B5": {"profil_origine": "secretaire_medicale"}, "B6": {"profil_origine": "autre_sante"},
+               "B7": {"profil_origine": "inconnu"}, "B8": {"profil_origine": "inconnu"},
+               "B9": {"profil_origine": "assistant_dentaire"}, "B10": {"profil_origine": "inconnu"}},
+         warnings=[{"line": 8, "column": "Profil d'origine", "value": "Assistante maternelle",
+                    "reason": "profil_inconnu"},
+                   {"line": 9, "column": "Profil d'origine", "value": "Auxiliaire de vie", "reason": "profil_inconnu"},
+                   {"line": 11, "column": "Profil d'origine", "value": "IDE (Aide-soignante)",
+                    "reason": "profil_inconnu"}])
+
+    # 4. A series of monthly cumulative extracts, each re-sending every contract with what changed.
+    jan = [row("M1", rpps(1), signature="10/01/2024", prise="01/02/2024", aide="0"),
+           row("M2", rpps(2), signature="20/01/2024", prise="", aide="0")]
+    feb = [row("M1", rpps(1), signature="10/01/2024", prise="01/02/2024", aide="3000"),
+           row("M2", rpps(2), signature="20/01/2024", prise="05/02/2024", aide="0"),
+           row("M3", rpps(3), signature="12/02/2024", prise="", aide="0")]
+    mar = [row("M1", rpps(1), signature="10/01/2024", prise="01/02/2024", aide="6000"),
+           row("M2", rpps(2), signature="20/01/2024", fin="31/03/2024", prise="05/02/2024", aide="1500"),
+           row("M3", rpps(3), signature="12/02/2024", prise="", aide="0")]
+    apr = [row("M1", rpps(1), signature="10/01/2024", prise="01/02/2024", aide="9000"),
+           row("M2", rpps(2), signature="20/01/2024", fin="31/03/2024", prise="05/02/2024", aide="1500"),
+           row("M3", rpps(3), signature="12/02/2024", prise="", aide="0"),
+           row("M4", rpps(4), signature="02/04/2024", prise="", aide="0")]
+    case("monthly_cumulative_series",
+         {"extraction_2024-01-31.csv": csv_bytes(HEADER, jan), "extraction_2024-02-29.csv": csv_bytes(HEADER, feb),
+          "extraction_2024-03-31.csv": csv_bytes(HEADER, mar), "extraction_2024-04-30.csv": csv_bytes(HEADER, apr)},
+         "four monthly cumulative extracts: the latest version of each contract wins, every change is logged",
+         accounts={"extraction_2024-01-31.csv": account(2, 0, updated=2),
+                   "extraction_2024-02-29.csv": account(3, 0, updated=2, merged=1),
+                   "extraction_2024-03-31.csv": account(3, 0, updated=1, merged=2),
+                   "extraction_2024-04-30.csv": account(4, 4)},
+         kept={"M1": {"aide_versee_eur": 9000.0, "source_file": "extraction_2024-04-30.csv"},
+               "M2": {"date_fin": "2024-03-31", "aide_versee_eur": 1500.0, "date_prise_fonction": "2024-02-05"},
+               "M3": {"date_fin": None}, "M4": {"source_file": "extraction_2024-04-30.csv"}},
+         quarantine=[],
+         changes=[
+             {"contract_key": "M1", "column": "aide_versee_eur", "old_value": "0", "new_value": "3000",
+              "old_file": "extraction_2024-01-31.csv", "new_file": "extraction_2024-02-29.csv",
+              "old_extract_date": "2024-01-31", "new_extract_date": "2024-02-29"},
+             {"contract_key": "M1", "column": "aide_versee_eur", "old_value": "3000", "new_value": "6000"},
+             {"contract_key": "M1", "column": "aide_versee_eur", "old_value": "6000", "new_value": "9000"},
+             {"contract_key": "M2", "column": "date_prise_fonction", "old_value": None, "new_value": "2024-02-05"},
+             {"contract_key": "M2", "column": "date_fin", "old_value": None, "new_value": "2024-03-31",
+              "old_file": "extraction_2024-02-29.csv", "new_file": "extraction_2024-03-31.csv"},
+             {"contract_key": "M2", "column": "aide_versee_eur", "old_value": "0", "new_value": "1500"},
+         ],
+         extra={"change_count": 6, "extract_date_source": "nom de fichier"})
+
+    # 5. The extract date as a column; file names that sort the other way round.
+    header = [*HEADER, "Date d'extraction"]
+    newer = [[*row("E1", rpps(1), fin="30/06/2024"), "30/06/2024"]]
+    older = [[*row("E1", rpps(1)), "31/01/2024"]]
+    case("extract_date_column", {"a_export.csv": csv_bytes(header, newer), "b_export.csv": csv_bytes(header, older)},
+         "the 'Date d'extraction' column decides which version is later, whatever the file names say",
+         accounts={"a_export.csv": account(1, 1), "b_export.csv": account(1, 0, updated=1)},
+         kept={"E1": {"date_fin": "2024-06-30", "source_file": "a_export.csv"}},
+         changes=[{"contract_key": "E1", "column": "date_fin", "old_value": None, "new_value": "2024-06-30",
+                   "old_extract_date": "2024-01-31", "new_extract_date": "2024-06-30"}],
+         extra={"extract_date_source": "colonne"})
+
+    # 6. Two different versions with the same extract date: a conflict naming both files.
+    case("same_date_conflict",
+         {"cpam_2024-06-30_lot1.csv": csv_bytes(HEADER, [row("K1", rpps(1), etp="1/2"), row("K2", rpps(2))]),
+          "cpam_2024-06-30_lot2.csv": csv_bytes(HEADER, [row("K1", rpps(1), etp="temps plein")])},
+         "two versions of one contract in two extracts of the same date: neither can be chosen",
+         accounts={"cpam_2024-06-30_lot1.csv": account(2, 1, quarantined=1),
+                   "cpam_2024-06-30_lot2.csv": account(1, 0, quarantined=1)},
+         kept={"K2": {}},
+         quarantine=[{"file": "cpam_2024-06-30_lot1.csv", "line": 2, "reason": "doublon_conflictuel",
+                      "message_words": ["cpam_2024-06-30_lot1.csv ligne 2", "cpam_2024-06-30_lot2.csv ligne 2",
+                                        "etp_option"]},
+                     {"file": "cpam_2024-06-30_lot2.csv", "line": 2, "reason": "doublon_conflictuel"}])
+
+    # 7. One national extract keyed by caisse, numbers restarting in each caisse.
+    header = ["N° contrat", "Code caisse", "RPPS", "Date de signature", "Quotité", "Spécialité"]
+    rows = []
+    for caisse, first in (("131", 1), ("599", 100), ("974", 200)):
+        for n in range(1, 5):
+            rows.append([str(n), caisse, rpps(first + n), "01/03/2022", "1/2", "MG"])
+    case("numbers_restart_per_caisse", {"contrats_national.csv": csv_bytes(header, rows)},
+         "contract numbers 1 to 4 in each of three caisses: the key is (caisse, number), nothing is a duplicate",
+         accounts={"contrats_national.csv": account(12, 12)},
+         kept={"131 / 1": {"departement": "13", "caisse": "131"}, "599 / 1": {"departement": "59"},
+               "974 / 4": {"departement": "974", "region": "04"}},
+         extra={"key_columns": ["caisse", "contrat_id"], "kept_count": 12})
+
+    # 8. One file per caisse, each numbering its contracts from 1.
+    header = ["N° contrat", "RPPS", "Date de signature", "Département", "Quotité"]
+    files = {}
+    for dept, name, first in (("13", "contrats_cpam13.csv", 1), ("35", "contrats_cpam35.csv", 100)):
+        files[name] = csv_bytes(header, [[str(n), rpps(first + n), "01/03/2022", dept, "1"] for n in range(1, 6)])
+    case("one_file_per_caisse", files,
+         "each caisse's file numbers its contracts from 1: the key is (département, number)",
+         accounts={"contrats_cpam13.csv": account(5, 5), "contrats_cpam35.csv": account(5, 5)},
+         kept={"13 / 1": {"departement": "13"}, "35 / 1": {"departement": "35"}},
+         extra={"key_columns": ["departement", "contrat_id"], "kept_count": 10})
+
+    # 9. A workbook with one sheet per year.
+    sheets = []
+    for year, count in ((2021, 2), (2022, 3), (2023, 1)):
+        sheets.append((str(year), [HEADER] + [
+            row(f"Y{year}-{n}", rpps(year * 10 + n), signature=f"15/03/{year}", prise=f"01/04/{year}")
+            for n in range(count)]))
+    case("workbook_sheet_per_year", {"contrats_par_annee.xlsx": workbook(sheets)},
+         "one sheet per year: every sheet whose header matches is read",
+         accounts={"contrats_par_annee.xlsx": account(6, 6)},
+         kept={"Y2021-0": {"source_sheet": "2021"}, "Y2023-0": {"source_sheet": "2023"}},
+         extra={"sheets_read": ["2021", "2022", "2023"], "kept_count": 6})
+
+    # 10. A long notice in front, a dictionary and a pivot table behind the data sheet.
+    notice = [["Notice de l'extraction"]] + [[f"Paragraphe {n} : explication de la méthode d'extraction et des "
+                                              "champs, à lire avant usage."] for n in range(40)]
+    dictionary = [["Variable", "Description"], ["N° contrat", "numéro du contrat"], ["RPPS", "identifiant"],
+                  ["Date de signature", "date"], ["Département", "code"], ["Quotité", "option"]]
+    pivot = [["Étiquettes de lignes", "Nombre de N° contrat"], ["35", 2], ["Total général", 2]]
+    data = [HEADER, row("N1", rpps(1)), row("N2", rpps(2))]
+    case("workbook_notice_dictionary_pivot",
+         {"extraction.xlsx": workbook([("Notice", notice), ("Données", data), ("Dictionnaire", dictionary),
+                                       ("TCD", pivot)])},
+         "a 40-line notice no longer hides the data sheet; the others are listed as skipped with their reason",
+         accounts={"extraction.xlsx": account(2, 2)},
+         kept={"N1": {"source_sheet": "Données"}, "N2": {}},
+         extra={"sheets_read": ["Données"],
+                "sheets_skipped": {"Notice": "notice", "Dictionnaire": "dictionnaire", "TCD": "croisé"}})
+
+    # 11. A sheet that looks like data but matches no dataset is reported, and a hidden copy is not read.
+    data = [HEADER, row("U1", rpps(1))]
+    unknown = [["Identifiant dossier", "Montant instruit", "Statut instruction"], ["X1", "12", "ok"], ["X2", "3", "ko"],
+               ["X3", "4", "ok"]]
+    case("workbook_unrecognised_sheet",
+         {"classeur.xlsx": workbook([("Contrats", data), ("Instruction", unknown), ("Copie", data)],
+                                    hidden=("Copie",))},
+         "a data-looking sheet matching nothing is reported as a warning; a hidden copy is skipped and said so",
+         accounts={"classeur.xlsx": account(1, 1)},
+         warnings=[{"sheet": "Instruction", "reason": "feuille_non_reconnue"},
+                   {"sheet": "Copie", "reason": "feuille_non_reconnue"}],
+         extra={"sheets_read": ["Contrats"], "sheets_skipped": {"Instruction": "non reconnues", "Copie": "masquée"}})
+
+    # 12. Caisse codes written in the département column: read as caisses in full, never stripped of zeros.
+    rows = [row("G1", rpps(1), dept="131"), row("G2", rpps(2), dept="599"), row("G3", rpps(3), dept="974"),
+            row("G4", rpps(4), dept="CPAM du Hainaut")]
+    case("caisse_codes_in_departement_column", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "a département column holding only caisse codes and names is read as caisses",
+         accounts={"contrats.csv": account(4, 4)},
+         kept={"G1": {"departement": "13", "caisse": "131"}, "G2": {"departement": "59", "caisse": "599"},
+               "G3": {"departement": "974"}, "G4": {"departement": "59", "caisse": "599"}})
+
+    # 13. A column that could be read either way is refused, saying how to declare it.
+    rows = [row("A1", rpps(1), dept="599"), row("A2", rpps(2), dept="13"), row("A3", rpps(3), dept="59")]
+    case("ambiguous_geography_column", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "caisse codes mixed with what may be caisse codes stripped of their zeros: refused",
+         exit=3, words=("contrats.csv", "Département", "« 599 »", "--caisse-column", "Code caisse"))
+
+    # 14. The same kind of column declared as caisses by the prepare option.
+    header = ["N° contrat", "RPPS", "Date de signature", "Organisme payeur", "Quotité"]
+    rows = [["P1", rpps(1), "01/03/2022", "599", "1/2"], ["P2", rpps(2), "01/03/2022", "CPAM Marseille", "1/2"],
+            ["P3", rpps(3), "01/03/2022", "CPAM de Lille-Douai", "1/2"], ["P4", rpps(4), "01/03/2022", "591", "1/2"]]
+    case("caisse_column_declared_by_option", {"contrats.csv": csv_bytes(header, rows)},
+         "a column declared with caisse_columns: codes and names read; a code absent from the reference is "
+         "quarantined, never turned into a département",
+         options={"caisse_columns": ["Organisme payeur"]},
+         accounts={"contrats.csv": account(4, 3, quarantined=1)},
+         kept={"P1": {"departement": "59", "caisse": "599"}, "P2": {"departement": "13", "caisse": "131"},
+               "P3": {"departement": "59", "caisse": "CPAM de Lille-Douai"}},
+         quarantine=[{"line": 5, "column": "Organisme payeur", "value": "591", "reason": "caisse_inconnue"}])
+
+    # 15. Avenant 7 option numbers under an "Option" header, under the rules of the signing date.
+    header = [*HEADER[:7], "Option", *HEADER[8:]]
+    rows = [row("O1", rpps(1), etp="1"), row("O2", rpps(2), etp="2"), row("O3", rpps(3), etp="3"),
+            row("O4", rpps(4), signature="01/06/2023", prise="", etp="1")]
+    case("option_numbers", {"contrats.csv": csv_bytes(header, rows)},
+         "option 1 is 1/3 FTE, not 1 FTE; option 1 signed after 1 May 2023 is refused",
+         accounts={"contrats.csv": account(4, 3, quarantined=1)},
+         kept={"O1": {"etp_option": "1/3", "etp": 1 / 3}, "O2": {"etp_option": "1/2"}, "O3": {"etp_option": "1"}},
+         quarantine=[{"line": 5, "column": "Option", "value": "1", "reason": "etp_non_autorise"}])
+
+    # 16. Bare 1/2/3 under a neutral header: option numbers or FTE? Refused, with how to say it.
+    header = [*HEADER[:7], "ETP", *HEADER[8:]]
+    rows = [row("F1", rpps(1), etp="1"), row("F2", rpps(2), etp="3"), row("F3", rpps(3), etp="2")]
+    case("ambiguous_fte_numbers", {"contrats.csv": csv_bytes(header, rows)},
+         "a column of 1, 2 and 3 headed 'ETP': a bare 1 could be option 1 or 1 FTE, so it is refused",
+         accounts={"contrats.csv": account(3, 0, quarantined=3)},
+         quarantine=[{"line": 2, "column": "ETP", "value": "1", "reason": "etp_ambigu"},
+                     {"line": 3, "column": "ETP", "value": "3", "reason": "etp_ambigu"}])
+
+    # 17. FTE written in words, with its option, in hours or as "temps partiel".
+    rows = [row("W1", rpps(1), etp="Option 2 (1/2 ETP)"), row("W2", rpps(2), etp="1/2 temps"),
+            row("W3", rpps(3), etp="Temps plein"), row("W4", rpps(4), etp="35 h"),
+            row("W5", rpps(5), etp="temps partiel"), row("W6", rpps(6), etp="Option 1 (1/2 ETP)")]
+    case("fte_written_forms", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "option with its FTE, '1/2 temps' read; hours, 'temps partiel' and an option contradicting its FTE refused",
+         accounts={"contrats.csv": account(6, 3, quarantined=3)},
+         kept={"W1": {"etp_option": "1/2"}, "W2": {"etp_option": "1/2"}, "W3": {"etp_option": "1"}},
+         quarantine=[{"line": 5, "value": "35 h", "reason": "etp_heures"},
+                     {"line": 6, "value": "temps partiel", "reason": "etp_imprecis"},
+                     {"line": 7, "value": "Option 1 (1/2 ETP)", "reason": "etp_invalide"}])
+
+    # 18. A percent column.
+    header = [*HEADER[:7], "Quotité (%)", *HEADER[8:]]
+    rows = [row("C1", rpps(1), etp="50"), row("C2", rpps(2), etp="100"), row("C3", rpps(3), etp="33")]
+    case("fte_percent_column", {"contrats.csv": csv_bytes(header, rows)},
+         "50 in a percent column is 1/2 FTE",
+         accounts={"contrats.csv": account(3, 3)},
+         kept={"C1": {"etp_option": "1/2"}, "C2": {"etp_option": "1"}, "C3": {"etp_option": "1/3"}})
+
+    # 19. Amounts: thousands written with a lone point or comma; implausible amounts warned, never scaled.
+    rows = [row("T1", rpps(1), aide="12.000"), row("T2", rpps(2), aide="36,000"), row("T3", rpps(3), aide="1.500,00"),
+            row("T4", rpps(4), aide="900.000"), row("T5", rpps(5), aide="2500000"), row("T6", rpps(6), aide="248,50")]
+    case("amounts_as_exports_write_them", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "'12.000' in a euro column is 12 000 €; 900.000 is ambiguous; 2 500 000 € is implausible: warned, not scaled",
+         accounts={"contrats.csv": account(6, 6, warned=2)},
+         kept={"T1": {"aide_versee_eur": 12000.0}, "T2": {"aide_versee_eur": 36000.0},
+               "T3": {"aide_versee_eur": 1500.0}, "T4": {"aide_versee_eur": None},
+               "T5": {"aide_versee_eur": 2500000.0}, "T6": {"aide_versee_eur": 248.5}},
+         warnings=[{"line": 5, "value": "900.000", "reason": "montant_ambigu"},
+                   {"line": 6, "value": "2500000", "reason": "montant_invraisemblable"}])
+
+    # 20. Dates as SAS, ISO with time and zone, YYYYMMDD and French month names write them.
+    rows = [row("H1", rpps(1), signature="15MAR2021", prise="01APR2021:00:00:00"),
+            row("H2", rpps(2), signature="2021-03-15T09:30:00.000Z", prise="2021-04-01T00:00:00+02:00"),
+            row("H3", rpps(3), signature="20210315", prise="20210401"),
+            row("H4", rpps(4), signature="15 mars 2021", prise="1er avril 2021"),
+            row("H5", rpps(5), signature="2021-03-14T23:30:00Z", prise="")]
+    case("dates_as_exports_write_them", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "SAS DATE9./DATETIME., ISO with milliseconds and zone (converted to French time), YYYYMMDD, month names",
+         accounts={"contrats.csv": account(5, 5)},
+         kept={"H1": {"date_signature": "2021-03-15", "date_prise_fonction": "2021-04-01"},
+               "H2": {"date_signature": "2021-03-15", "date_prise_fonction": "2021-04-01"},
+               "H3": {"date_signature": "2021-03-15"}, "H4": {"date_prise_fonction": "2021-04-01"},
+               "H5": {"date_signature": "2021-03-15"}})
+
+    # 21. An American date with AM/PM is ambiguous: refused when required, warned when descriptive.
+    rows = [row("U1", rpps(1), signature="3/4/2021 10:00 AM"), row("U2", rpps(2), prise="4/1/2021 9:00 AM")]
+    case("american_dates", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "3/4/2021 10:00 AM is 4 March or 3 April: refused as a signature date, warned as a take-up date",
+         accounts={"contrats.csv": account(2, 1, quarantined=1, warned=1)},
+         kept={"U2": {"date_prise_fonction": None}},
+         quarantine=[{"line": 2, "column": "Date de signature", "value": "3/4/2021 10:00 AM",
+                      "reason": "date_ambigue"}],
+         warnings=[{"line": 3, "column": "Date de prise de fonction", "reason": "date_ambigue"}])
+
+    # 22. Codes re-saved by Excel as decimals.
+    rows = [row("12345.0", "99100000001.0", dept="59.0"), row("X2", rpps(2), dept="2A")]
+    case("excel_resaved_codes", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "'59.0' as a département is 59, a contract number '12345.0' is 12345, an RPPS re-saved with .0 is read",
+         accounts={"contrats.csv": account(2, 2)},
+         kept={"12345": {"departement": "59"}, "X2": {"departement": "2A"}})
+
+    # 23. Identifiers in scientific notation: Excel destroyed them.
+    rows = [row("Z1", "9,91E+10"), row("1,2E+05", rpps(2)), row("Z3", rpps(3))]
+    case("scientific_identifiers", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "an RPPS or contract number written 9,91E+10 lost digits: refused with how to export it as text",
+         accounts={"contrats.csv": account(3, 1, quarantined=2)},
+         kept={"Z3": {}},
+         quarantine=[{"line": 3, "column": "N° contrat", "value": "1,2E+05", "reason": "identifiant_scientifique",
+                      "message_words": ["Excel", "Texte"]},
+                     {"line": 2, "column": "RPPS", "reason": "identifiant_scientifique"}])
+
+    # 24. Départements as people type them.
+    spellings = ["62-Pas-de-Calais", "Nord (59)", "59 - Nord", "Ille & Vilaine", "Hte-Garonne", "Htes-Pyrénées",
+                 "Seine-St-Denis", "\u200bNord", "Finis\u00adtère", "Corse", "62-Nord"]
+    expected = ["62", "59", "59", "35", "31", "65", "93", "59", "29"]
+    rows = [row(f"L{n}", rpps(n), dept=text) for n, text in enumerate(spellings, start=1)]
+    case("departement_spellings", {"contrats.csv": csv_bytes(HEADER, rows)},
+         "code-name forms, &, Hte/Htes/St, invisible characters read; 'Corse' ambiguous; code and name disagreeing "
+         "refused",
+         accounts={"contrats.csv": account(11, 9, quarantined=2)},
+         kept={f"L{n}": {"departement": code} for n, code in enumerate(expected, start=1)},
+         quarantine=[{"line": 11, "value": "Corse", "reason": "departement_ambigu"},
+                     {"line": 12, "value": "62-Nord", "reason": "departement_incoherent"}])
+
+    # 25. Columns nobody asked for, holding personal data.
+    header = ["Nom du médecin", "Prénom", *HEADER[:5], "NIR assistant", "E-mail", "Téléphone", *HEADER[5:],
+              "Adresse du cabinet", "Commentaire", "Divers"]
+    rows = [["DUPONT", "Jeanne", *row("R1", rpps(1))[:5], "2 84 05 75 123 456 78", "jeanne.dupont@example.fr",
+             "06 12 34 56 78", *row("R1", rpps(1))[5:], "12 rue des Lilas 35000 Rennes",
+             "Appelée le 3 mars, très motivée", "x"],
+            ["MARTIN", "Paul", *row("R2", rpps(2), dept="ZZ")[:5], "1 90 12 35 238 017 11", "p.martin@example.fr",
+             "07 98 76 54 32", *row("R2", rpps(2))[5:], "3 place du Marché 29000 Quimper", "Dossier incomplet",
+             "y"]]
+    case("personal_data_columns", {"contrats.csv": csv_bytes(header, rows)},
+         "names, NIR, e-mail, telephone, address and comment columns are dropped at the read step and flagged",
+         accounts={"contrats.csv": account(2, 1, quarantined=1)},
+         kept={"R1": {}},
+         quarantine=[{"line": 3, "column": "Département", "value": "ZZ", "reason": "departement_inconnu"}],
+         extra={"dropped": {"Nom du médecin": True, "Prénom": True, "NIR assistant": True, "E-mail": True,
+                            "Téléphone": True, "Adresse du cabinet": True, "Commentaire": True, "Divers": False},
+                "planted": ["DUPONT", "Jeanne", "2 84 05 75 123 456 78", "jeanne.dupont@example.fr",
+                            "06 12 34 56 78", "12 rue des Lilas", "très motivée", "MARTIN", "Paul",
+                            "p.martin@example.fr", "Quimper", "Dossier incomplet"]})
+
+    # 26. The same extract sent twice: every row of the copy is merged.
+    rows = [row("Q1", rpps(1)), row("Q2", rpps(2))]
+    case("extract_sent_twice",
+         {"extraction_2024-05-31.csv": csv_bytes(HEADER, rows),
+          "extraction_2024-05-31 (1).csv": csv_bytes(HEADER, rows)},
+         "an extract sent twice: identical versions of the same date are merged, not a conflict",
+         accounts={"extraction_2024-05-31 (1).csv": account(2, 0, merged=2),
+                   "extraction_2024-05-31.csv": account(2, 2)},
+         kept={"Q1": {}, "Q2": {}})
+
+    # 27. A workbook with real date cells, a hidden sheet of lists, and an Excel-typed département number.
+    data = [HEADER, [*row("J1", rpps(1))[:2], dt.datetime(2022, 5, 3, 0, 0), None, 59, "MG", "ZIP", 0.5, "IDE",
+                     "CQP obtenu", dt.datetime(2022, 6, 1, 0, 0), 12000.0]]
+    lists = [["Listes"], ["ZIP"], ["ZAC"]]
+    case("workbook_typed_cells", {"contrats.xlsx": workbook([("Contrats", data), ("Listes", lists)],
+                                                             hidden=("Listes",))},
+         "date cells, numbers typed as numbers (59, 0.5, 12000.0) read as the codes and values they are",
+         accounts={"contrats.xlsx": account(1, 1)},
+         kept={"J1": {"date_signature": "2022-05-03", "departement": "59", "etp_option": "1/2",
+                      "aide_versee_eur": 12000.0}},
+         extra={"sheets_read": ["Contrats"], "sheets_skipped": {"Listes": "sans données"}})
+
+
+def main() -> None:
+    if CASES_DIR.exists():
+        shutil.rmtree(CASES_DIR)
+    CASES_DIR.mkdir()
+    build()
+    (HERE / "cases.json").write_text(json.dumps(CASES, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
