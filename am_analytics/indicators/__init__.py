@@ -28,7 +28,14 @@ from am_analytics.indicators.common import (
 from am_analytics.indicators.funding import contract_years, expected_aid_by_region, expected_aid_by_year
 from am_analytics.indicators.methods import METHODS, methods_markdown
 from am_analytics.indicators.mix import PERIODS, category_shares, etp_option_mix, specialty_mix, zone_mix
-from am_analytics.indicators.quality import file_quality, quarantine_reasons
+from am_analytics.indicators.quality import (
+    change_log,
+    changes_by_column,
+    file_quality,
+    quarantine_reasons,
+    warning_details,
+    warning_reasons,
+)
 from am_analytics.indicators.rollout import (
     counts_at,
     monthly_series,
@@ -72,7 +79,11 @@ __all__ = [
     "etp_option_mix",
     "expected_aid_by_region",
     "expected_aid_by_year",
+    "change_log",
+    "changes_by_column",
     "file_quality",
+    "warning_details",
+    "warning_reasons",
     "independence_test",
     "is_synthetic",
     "methods_markdown",

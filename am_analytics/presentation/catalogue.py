@@ -494,16 +494,55 @@ def aggregated_table(aggregated: pd.DataFrame) -> PublishedTable:
 
 QUALITY = TableSpec(
     name="Qualité",
-    title="Lignes lues, conservées et mises en quarantaine, par fichier",
+    title="Lignes lues, conservées, mises à jour, fusionnées et mises en quarantaine, par fichier",
     columns=(
-        Column("fichier", "Fichier", width=3.6),
+        Column("fichier", "Fichier", width=3.2),
         Column("lignes_lues", "Lues", "count"),
         Column("lignes_conservees", "Conservées", "count"),
+        Column("lignes_mises_a_jour", "Remplacées par une version plus récente", "count"),
         Column("doublons_fusionnes", "Doublons fusionnés", "count"),
         Column("lignes_en_quarantaine", "En quarantaine", "count"),
+        Column("lignes_avec_avertissement", "Avec avertissement", "count"),
     ),
     source=SOURCE_MANIFEST,
-    notes=("Les lignes de fichiers ne sont pas des personnes : elles ne sont pas masquées.",),
+    notes=(
+        "Chaque ligne lue est conservée, remplacée par la version d'une extraction plus récente, fusionnée "
+        "(copie exacte) ou mise en quarantaine ; une ligne conservée peut porter un avertissement.",
+        "Les lignes de fichiers ne sont pas des personnes : elles ne sont pas masquées.",
+    ),
+)
+WARNINGS = TableSpec(
+    name="Avertissements",
+    title="Avertissements : valeurs descriptives non reconnues, contrats conservés",
+    columns=(
+        Column("fichier", "Fichier", width=2.4),
+        Column("feuille", "Feuille", width=0.9),
+        Column("libelle", "Motif", width=3.0),
+        Column("colonne", "Colonne", width=1.4),
+        Column("lignes", "Lignes", "count", width=0.7),
+        Column("exemples", "Exemples de valeurs", width=2.4),
+    ),
+    source=SOURCE_MANIFEST,
+    notes=(
+        "Une valeur descriptive non reconnue (spécialité, zone, profil, formation, date de prise de fonction, "
+        "montant) ne fait pas rejeter le contrat : il est conservé avec une catégorie « inconnue » et signalé ici. "
+        "Le détail ligne par ligne est dans warnings.parquet.",
+    ),
+)
+CHANGES = TableSpec(
+    name="Mises à jour",
+    title="Journal des modifications : colonnes changées par une extraction plus récente",
+    columns=(
+        Column("libelle", "Colonne", width=2.4),
+        Column("changements", "Changements", "count"),
+        Column("contrats", "Contrats", "count"),
+        Column("fichiers", "Fichiers de la nouvelle version", width=3.4),
+    ),
+    source=SOURCE_MANIFEST,
+    notes=(
+        "Les extractions sont cumulatives et renvoyées : la version la plus récente d'un contrat l'emporte et "
+        "chaque changement est journalisé (changes.parquet).",
+    ),
 )
 REASONS = TableSpec(
     name="Quarantaine",
@@ -517,12 +556,24 @@ REASONS = TableSpec(
 )
 
 
-def quality_table(quality: pd.DataFrame, *, synthetic: bool) -> PublishedTable:
-    return QUALITY.publish(quality, synthetic=synthetic)
+def quality_table(quality: pd.DataFrame) -> PublishedTable:
+    """Rows read, kept, updated, merged, quarantined and warned, per file (`indicators.quality.file_quality`)."""
+    return QUALITY.publish(quality)
 
 
-def reasons_table(reasons: pd.DataFrame, *, synthetic: bool) -> PublishedTable:
-    return REASONS.publish(reasons, synthetic=synthetic)
+def reasons_table(reasons: pd.DataFrame) -> PublishedTable:
+    """Quarantine reasons (`indicators.quality.quarantine_reasons`)."""
+    return REASONS.publish(reasons)
+
+
+def warnings_table(warnings: pd.DataFrame) -> PublishedTable:
+    """Warnings by file and reason (`indicators.quality.warning_reasons`)."""
+    return WARNINGS.publish(warnings)
+
+
+def changes_table(changes: pd.DataFrame) -> PublishedTable:
+    """The change log summed up by column (`indicators.quality.changes_by_column`)."""
+    return CHANGES.publish(changes)
 
 
 PUBLISHED_FIGURES = TableSpec(

@@ -185,8 +185,10 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     manifest = scope.data.manifest
     quality = quality_indicators.file_quality(manifest)
     layout.figure(charts.quality_chart(quality, as_of=day))
-    layout.table(cat.quality_table(quality, synthetic=synthetic))
-    layout.table(cat.reasons_table(quality_indicators.quarantine_reasons(manifest), synthetic=synthetic))
+    layout.table(cat.quality_table(quality))
+    layout.table(cat.reasons_table(quality_indicators.quarantine_reasons(manifest)))
+    layout.table(cat.warnings_table(quality_indicators.warning_reasons(scope.data.warnings)))
+    layout.table(cat.changes_table(quality_indicators.changes_by_column(scope.data.changes)))
 
     # 9. Sources and method
     document.section("Sources et méthode", new_page=True)
