@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -9,7 +10,6 @@ import pandas as pd
 import pytest
 
 import am_analytics as am
-from am_analytics import paths
 from am_analytics.errors import UsageError
 from am_analytics.indicators.common import stamp_data
 from tests.conftest import REPO
@@ -100,27 +100,27 @@ def test_the_survey_reads_its_synthetic_flag_too():
     assert am.indicators.is_synthetic(am.indicators.satisfaction_distribution(survey))
 
 
-TEN_LINE_ANALYSIS = '''
-import am_analytics as am
-
-data = am.load()                                        # prepared from data/raw when missing or stale
-contracts = data.contracts                              # knows it is synthetic, and its latest date
-regions = am.indicators.by_region(contracts)            # at the latest date
-print(regions.nlargest(3, "actifs_pour_100k_hab")[["nom", "actifs", "actifs_pour_100k_hab"]])
-bretagne = contracts[contracts["region"] == "53"]
-monthly = am.indicators.monthly_series(bretagne, as_of="2024-12-31")
-am.figures.save_figure(am.figures.rollout_chart(monthly, title="Déploiement — Bretagne"), "bretagne.png")
-am.figures.region_map(regions, "actifs_pour_100k_hab", title="Contrats actifs pour 100 000 habitants",
-                      legend_title="Contrats actifs\\npour 100 000 hab.")
-'''
+def _readme_python_blocks() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
-def test_the_ten_line_analysis_runs(tmp_path):
-    # the same lines, with the data prepared in a folder of the test rather than the project's data/processed
-    code = TEN_LINE_ANALYSIS.replace("am.load()", f"am.load({str(paths.raw_dir())!r}, {str(tmp_path / 'p')!r})")
-    env = {"MPLBACKEND": "Agg", "AM_ANALYTICS_KEY": "api-test", "PATH": ""}
+def test_the_readme_shows_the_ten_line_analysis():
+    analyses = [block for block in _readme_python_blocks() if block.startswith("import am_analytics as am")]
+    assert analyses, "the README shows how to analyse in Python"
+    code_lines = [line for line in analyses[0].splitlines() if line.strip()]
+    assert len(code_lines) <= 11
+
+
+@pytest.mark.slow
+def test_every_python_block_of_the_readme_runs(tmp_path):
+    """The README's examples run as they are written, one after the other in one interpreter, from a folder
+    of the test (the figure they save lands there). They prepare the project's data/processed under the key the
+    report tests use, so no test prepares it twice."""
+    code = "\n".join(_readme_python_blocks())
+    env = {"MPLBACKEND": "Agg", "AM_ANALYTICS_KEY": "report-test", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                             env=env)
     assert result.returncode == 0, result.stderr
-    assert "actifs_pour_100k_hab" in result.stdout
+    assert "actifs_pour_100k_hab" in result.stdout and "Ille-et-Vilaine" in result.stdout
     assert (tmp_path / "bretagne.png").read_bytes()[:4] == b"\x89PNG"

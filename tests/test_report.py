@@ -121,14 +121,14 @@ def test_regional_report_details_its_departements(data, scope, results, region):
     assert summary["signes"] == (signed if signed == 0 or signed >= 5 else None), "a small count is not published"
 
 
-def _cli(*args: str, env_key: str = "report-test") -> subprocess.CompletedProcess:
+def _cli(*args: str, env_key: str = "report-test", **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "am_analytics.report", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
-        env={"AM_ANALYTICS_KEY": env_key, "PATH": "/usr/bin:/bin", "HOME": str(REPO / ".pytest_cache")},
+        env={"AM_ANALYTICS_KEY": env_key, "PATH": "/usr/bin:/bin", "HOME": str(REPO / ".pytest_cache"), **env},
     )
 
 
@@ -158,21 +158,28 @@ def test_invalid_data_exits_3_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("region", sorted(reference.regions()["region_code"]))
-def test_the_report_builds_for_every_region(scope, results, region):
-    report = build(scope.with_region(region), results)
-    pdf, workbook, summary = report.pdf, report.workbook, report.summary
-    pages = pdf_text(pdf)
-    assert reference.regions().set_index("region_code").loc[region, "region_name"] in pages[0]
-    assert all(SYNTHETIC_MENTION in page for page in pages)
-    assert load_workbook(io.BytesIO(workbook))["Régions"].max_row >= 19
-    assert summary["signes"] is None or summary["signes"] >= 0
-
-
 def test_a_separate_process_builds_the_same_bytes(national, tmp_path):
     # layouts, SVG ids and fonts must not depend on the process: the command line rebuilds identical files
     result = _cli("--output", str(tmp_path / "r.pdf"), "--as-of", "2025-06-30")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "r.pdf").read_bytes() == national[0]
     assert (tmp_path / "r.xlsx").read_bytes() == national[1]
+
+
+@pytest.mark.slow
+def test_a_truncated_processed_table_is_rebuilt_and_the_report_still_exits_0(tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.raw_dir(), raw)
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache)}
+    first = _cli("--data-dir", str(raw), "--output", str(tmp_path / "a.pdf"), "--as-of", "2021-12-31", **env)
+    assert first.returncode == 0, first.stderr
+    [contracts] = cache.rglob("contracts.parquet")
+    contracts.write_bytes(contracts.read_bytes()[: contracts.stat().st_size // 2])
+    second = _cli("--data-dir", str(raw), "--output", str(tmp_path / "b.pdf"), "--as-of", "2021-12-31", **env)
+    assert second.returncode in (0, 3), second.stderr
+    assert "Traceback" not in second.stderr
+    assert second.returncode == 0, "the raw folder is there: the damaged table is rebuilt"
+    assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from am_analytics import indicators as ind
+from am_analytics.indicators.quality import file_quality
 from am_analytics.presentation.catalogue import (
     MONTHLY_KEEP,
     SHARE_FOLLOWERS,
@@ -33,6 +34,7 @@ from am_analytics.presentation.disclosure import (
     status_of,
 )
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+from am_analytics.vocabulary import SATISFACTION
 
 TOTAL = "_total"
 
@@ -134,6 +136,19 @@ def _same_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def national_figures(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of national totals (progress against the targets, projections, the cross-check with published
+    figures): thousands of contracts, so no count is small enough to mask; published as it is."""
+    return publish_frame(frame, None, list(frame.columns))
+
+
+def survey_published(frame: pd.DataFrame, shares: Sequence[str], base: str = "repondants") -> pd.DataFrame:
+    """Weighted survey shares, published: a share is not shown on fewer than `MIN_BASE` respondents (weighted
+    shares give no exact count, so only the base matters)."""
+    rule = Disclosure(bases={share: base for share in shares})
+    return publish_frame(frame, rule, list(frame.columns))
+
+
 def territory_status(published: pd.DataFrame, column: str) -> pd.Series:
     """The status of one count in a published territory frame, by territory code."""
     return pd.Series(status_of(published, column).to_numpy(), index=published["code"].to_numpy())
@@ -156,10 +171,22 @@ class NationalResults:
     shares: pd.DataFrame  # published backgrounds × territories (regions and France)
     independence: pd.DataFrame
     training: pd.DataFrame  # published training by region
+    satisfaction: pd.DataFrame | None  # published survey results (national), None without a survey
+    missions: pd.DataFrame | None
+    quality: pd.DataFrame  # rows read, kept… per file (file lines, not people: nothing to mask)
 
     @classmethod
-    def compute(cls, contracts: pd.DataFrame, *, as_of: pd.Timestamp, synthetic: bool) -> NationalResults:
+    def compute(
+        cls,
+        contracts: pd.DataFrame,
+        *,
+        as_of: pd.Timestamp,
+        synthetic: bool,
+        survey: pd.DataFrame | None = None,
+        manifest: dict | None = None,
+    ) -> NationalResults:
         kw = {"as_of": as_of.date(), "synthetic": synthetic}
+        has_survey = survey is not None and not survey.empty
         keep = TERRITORY_COLUMNS
         nation = with_signed_rate(ind.national_totals(contracts, **kw))
         regions = with_signed_rate(ind.by_region(contracts, **kw))
@@ -180,9 +207,9 @@ class NationalResults:
             as_of=as_of,
             synthetic=synthetic,
             monthly=publish_monthly(ind.monthly_series(contracts, **kw)),
-            progress=ind.target_progress(contracts, **kw),
-            projections=ind.target_projections(contracts, **kw),
-            cross=ind.published_cross_check(contracts, **kw),
+            progress=national_figures(ind.target_progress(contracts, **kw)),
+            projections=national_figures(ind.target_projections(contracts, **kw)),
+            cross=national_figures(ind.published_cross_check(contracts, **kw)),
             nation=nation,
             regions=regions,
             departements=departements,
@@ -191,12 +218,30 @@ class NationalResults:
             ),
             independence=ind.region_background_independence(contracts, **kw),
             training=training,
+            satisfaction=survey_published(
+                ind.satisfaction_distribution(survey, synthetic=synthetic), [*SATISFACTION.values(), "satisfaits"]
+            )
+            if has_survey
+            else None,
+            missions=survey_published(
+                ind.missions_delegated(survey, synthetic=synthetic), ["part", "ic_bas", "ic_haut"]
+            )
+            if has_survey
+            else None,
+            quality=national_figures(file_quality(manifest or {})),
         )
 
     @classmethod
     def of(cls, scope: Scope) -> NationalResults:
         """The national results of a scope's dataset at the scope's counting date."""
-        return cls.compute(scope.all_contracts, as_of=scope.as_of, synthetic=scope.synthetic)
+        data = scope.data
+        return cls.compute(
+            scope.all_contracts,
+            as_of=scope.as_of,
+            synthetic=scope.synthetic,
+            survey=data.survey,
+            manifest=data.manifest,
+        )
 
     def territory_row(self, code: str) -> pd.Series:
         """The published figures of France (`FR`) or one region."""

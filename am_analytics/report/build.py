@@ -15,7 +15,6 @@ from am_analytics.figures import charts, departement_map, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators.methods import METHODS
-from am_analytics.indicators.survey import missions_delegated, satisfaction_distribution
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
@@ -170,11 +169,9 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
 
     # 7. Survey
     document.section("Enquête de satisfaction", new_page=True)
-    survey = scope.data.survey
-    if survey is not None and not survey.empty:
-        distribution = satisfaction_distribution(survey, synthetic=synthetic)
-        layout.figure(charts.likert_chart(distribution, as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS))
-        layout.table(cat.missions_table(missions_delegated(survey, synthetic=synthetic)))
+    if national.satisfaction is not None:
+        layout.figure(charts.likert_chart(national.satisfaction, as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS))
+        layout.table(cat.missions_table(national.missions))
         if region is not None:
             document.note("Résultats nationaux : l'échantillon d'une région est trop petit pour être publié.")
     else:
@@ -183,9 +180,8 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     # 8. Data quality
     document.section("Qualité des données", new_page=True)
     manifest = scope.data.manifest
-    quality = quality_indicators.file_quality(manifest)
-    layout.figure(charts.quality_chart(quality, as_of=day))
-    layout.table(cat.quality_table(quality))
+    layout.figure(charts.quality_chart(national.quality, as_of=day))
+    layout.table(cat.quality_table(national.quality))
     layout.table(cat.reasons_table(quality_indicators.quarantine_reasons(manifest)))
     layout.table(cat.warnings_table(quality_indicators.warning_reasons(scope.data.warnings)))
     layout.table(cat.changes_table(quality_indicators.changes_by_column(scope.data.changes)))
