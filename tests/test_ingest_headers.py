@@ -94,8 +94,9 @@ def test_matching_ignores_case_accents_spaces_and_punctuation(raw, canonical):
 
 @pytest.mark.parametrize(
     ("label", "normalised"),
-    [("Aide versée (€)", "aide_versee"), ("N° contrat", "n_contrat"), ("Profil d'origine", "profil_d_origine"),
-     ("  Mission : hygiène ", "mission_hygiene"), ("DÉPT.", "dept")],
+    [("Aide versée (€)", "aide_versee"), ("N° contrat", "numero_contrat"), ("Profil d'origine", "profil_origine"),
+     ("  Mission : hygiène ", "mission_hygiene"), ("DÉPT.", "departement"), ("NUM_CONTRAT", "numero_contrat"),
+     ("DT_SIGNATURE", "date_signature"), ("Date de la signature", "date_signature"), ("MT_AIDE", "montant_aide")],
 )
 def test_normalise_label(label, normalised):
     assert normalise_label(label) == normalised
@@ -181,3 +182,14 @@ def test_cp1252_file_with_accented_headers_is_read_and_matched(tmp_path):
     assert sorted(mapping.values()) == sorted(
         ["contrat_id", "medecin_id", "date_signature", "departement", "etp", "specialite"]
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [("DT_SIGNATURE", "date_signature"), ("DT_FIN", "date_fin"), ("NUM_CONTRAT", "contrat_id"),
+     ("Numéro du contrat", "contrat_id"), ("CD_DEPT", "departement"), ("MT_AIDE", "aide_versee_eur"),
+     ("Date de la signature", "date_signature"), ("N° du RPPS", "medecin_id")],
+)
+def test_headers_abbreviated_as_exports_write_them_are_read(raw, canonical):
+    columns = [raw, *required_columns_except("contracts", canonical)]
+    assert match_columns(columns, "contracts")[raw] == canonical

@@ -265,3 +265,19 @@ def test_loading_current_data_does_not_wait_for_a_held_lock(tmp_path, monkeypatc
         assert "attente" not in capfd.readouterr().err, "a reader of current data must not queue or warn"
     finally:
         holder.kill()
+
+
+def test_a_column_under_a_header_nobody_listed_is_reported_not_read_silently_nor_lost(tmp_path):
+    # « Type de zone » is no alias of `zone`: its values are not read under another name, but the file lacks
+    # a zone column and the header resembles one, so a warning says which column to rename
+    header = "N° contrat;RPPS;Date de signature;Département;Quotité;Type de zone;Commentaire"
+    write_csv(tmp_path / "raw", "a.csv", ["C1;99100000001;01/02/2020;13;1/2;ZIP;appeler"], header=header)
+    result = run_prepare(tmp_path / "raw", tmp_path / "out")
+    warnings = pd.read_parquet(tmp_path / "out" / "warnings.parquet")
+    column = warnings[warnings["reason"] == "colonne_non_reconnue"]
+    assert column[["column", "field"]].values.tolist() == [["Type de zone", "zone"]]
+    assert "Zone" in column["suggestions"].iloc[0]
+    assert result.tables["contracts"]["zone"].isna().all(), "never read silently under another name"
+    dropped = {item["column"]: item for item in result.manifest["files"][0]["dropped_columns"]}
+    assert dropped["Type de zone"]["resembles"] == "zone"
+    assert dropped["Commentaire"]["likely_identifier"] and "resembles" not in dropped["Commentaire"]

@@ -72,7 +72,8 @@ CONTRACTS = DatasetSpec(
         ),
         "profil_origine": (
             "Profil d'origine", "Profession antérieure", "profil_origine", "Profil", "Profession d'origine",
-            "Métier d'origine", "Origine professionnelle",
+            "Métier d'origine", "Origine professionnelle", "Profil antérieur", "Métier antérieur",
+            "Profession précédente", "Profil de l'assistant", "Profil assistant", "Profession de l'assistant",
         ),
         "formation": ("Formation", "Formation suivie", "statut_formation", "Formation de l'assistant", "CQP"),
         "date_prise_fonction": (
@@ -141,12 +142,27 @@ MIN_MATCHED_FOR_DETECTION = 3
 # Closest-match suggestions below this rapidfuzz token-set score (0–100) are noise, not help: "Dpt" scores
 # 67 against "etp" and 86 against "dept".
 SUGGESTION_CUTOFF = 70
+# A dropped header this close to a column the file lacks is reported as a column probably misnamed: « Profil
+# antérieur » scores 80 against « Profil » (token set), « Commentaire » scores under 50 against every alias.
+RESEMBLANCE_CUTOFF = 75
+
+
+# Exports abbreviate (SAS and SNIIRAM habits: DT_SIGNATURE, NUM_CONTRAT, CD_DEPT, MT_AIDE) and drop or keep the
+# small words (« Date de signature », « Date signature »): both are read the same way, in aliases and headers.
+_ABBREVIATIONS = {"dt": "date", "num": "numero", "no": "numero", "n": "numero", "cd": "code", "mt": "montant",
+                  "lib": "libelle", "lb": "libelle", "dept": "departement", "dep": "departement",
+                  "dpt": "departement"}
+_SMALL_WORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "a", "au"}
 
 
 def normalise_label(text: str) -> str:
     """A header reduced to what identifies it: accents stripped, lower case, every run of non-alphanumeric
-    characters replaced by one `_` ("Aide versée (€)" → "aide_versee", "N° contrat" → "n_contrat")."""
-    return fold(text, "_")
+    characters a word break, the usual abbreviations of exports spelled out and the small words left out
+    ("Aide versée (€)" → "aide_versee", "N° contrat" and "NUM_CONTRAT" → "numero_contrat", "DT_SIGNATURE" and
+    "Date de signature" → "date_signature")."""
+    words = [_ABBREVIATIONS.get(word, word) for word in fold(text, "_").split("_") if word]
+    kept = [word for word in words if word not in _SMALL_WORDS]
+    return "_".join(kept or words)
 
 
 def alias_lookup(dataset: str) -> dict[str, str]:
@@ -157,6 +173,23 @@ def alias_lookup(dataset: str) -> dict[str, str]:
         for alias in (canonical, *aliases):
             lookup[normalise_label(alias)] = canonical
     return lookup
+
+
+def resembling_column(header: str, dataset: str, candidates: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
+    """The canonical column (and its closest alias) a header nobody listed resembles, among `candidates` (the
+    dataset's columns no header matched), or None. Used to *warn* that a column was not read — « Profil
+    antérieur » looks like « Profil d'origine » — never to read it silently under another name."""
+    spec = _spec(dataset)
+    words = {  # words, not one joined label: token-set scoring compares words
+        fold(alias, " "): (canonical, alias)
+        for canonical in candidates
+        for alias in (canonical.replace("_", " "), *spec.aliases.get(canonical, ()))
+    }
+    if not words:
+        return None
+    found = process.extractOne(fold(header, " "), list(words), scorer=fuzz.token_set_ratio,
+                               score_cutoff=RESEMBLANCE_CUTOFF)
+    return None if found is None else words[found[0]]
 
 
 def match_columns(

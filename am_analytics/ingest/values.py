@@ -438,8 +438,11 @@ def normalise_zones(values: pd.Series, *, required: bool = False) -> pd.DataFram
 
 
 _FORMATION_ALIASES = {
-    "cqp_obtenu": ("CQP obtenu", "CQP validé", "CQP AM obtenu", "Diplômé CQP"),
-    "cqp_en_cours": ("CQP en cours", "En cours de CQP", "En formation CQP", "CQP AM en cours"),
+    # a training column says « obtenu » or « en cours » of the CQP, the only certification it tracks
+    "cqp_obtenu": ("CQP obtenu", "CQP validé", "CQP AM obtenu", "Diplômé CQP", "Obtenu", "Validé", "Certifié",
+                   "Certifiée"),
+    "cqp_en_cours": ("CQP en cours", "En cours de CQP", "En formation CQP", "CQP AM en cours", "En cours",
+                     "En formation", "Inscrit", "Inscrite"),
     "diplome_etat_fae": ("Diplôme d'État + FAE", "DE + FAE", "Diplôme d'État et FAE", "DE et FAE"),
     "aucune": ("Aucune", "Aucune formation", "Sans formation", "Non"),
 }

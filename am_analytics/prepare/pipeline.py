@@ -34,7 +34,7 @@ from am_analytics.prepare.quarantine import empty_quarantine, quarantine_rows, r
 from am_analytics.prepare.reading import FileRead, Part, no_dataset_error, provenance_sidecar, read_file
 from am_analytics.prepare.steps import DatasetStep, StepResult
 from am_analytics.prepare.versions import PART_STRIDE, choose_key, resolve_versions
-from am_analytics.prepare.warnings import empty_warnings, locate_warnings, sheet_warnings
+from am_analytics.prepare.warnings import column_warnings, empty_warnings, locate_warnings, sheet_warnings
 from am_analytics.vocabulary import REASONS
 
 __all__ = [
@@ -551,8 +551,15 @@ def _pseudonymise_quarantine(
 
 
 def _unread_warnings(read: FileRead) -> pd.DataFrame:
-    """Sheets that look like data but were not read, and a file matching no dataset: rows in no count."""
-    found = sheet_warnings(read.account.file, read.skipped, read.account.dataset)
+    """Sheets that look like data but were not read, a file matching no dataset (rows in no count), and columns
+    not read that resemble a column the file lacks (values in no analysis)."""
+    found = pd.concat(
+        [
+            sheet_warnings(read.account.file, read.skipped, read.account.dataset),
+            column_warnings(read.account.file, read.account.dropped_columns, read.account.dataset),
+        ],
+        ignore_index=True,
+    )
     if read.unread_columns is None:
         return found
     unread = sheet_warnings(

@@ -20,7 +20,7 @@ from typing import Any
 from am_analytics.checksum import sha256_of
 from am_analytics.errors import DataError, Location
 from am_analytics.ingest import RawTable, detect_dataset, match_columns
-from am_analytics.ingest.headers import normalise_label
+from am_analytics.ingest.headers import DATASETS, normalise_label, resembling_column
 from am_analytics.ingest.personal import judge_column
 from am_analytics.ingest.read import read_workbook
 from am_analytics.ingest.sheets import classify
@@ -103,7 +103,9 @@ def read_file(path: Path, data_dir: Path, file_number: int, caisse_columns: Iter
         raw = verdict_table
         _describe_format(account, raw)
         header_of = _header_mapping(raw, verdict_dataset, name, caisse_columns)
-        account.dropped_columns = _merge_dropped(account.dropped_columns, _dropped(raw, header_of))
+        account.dropped_columns = _merge_dropped(
+            account.dropped_columns, _dropped(raw, header_of, verdict_dataset)
+        )
         raw = _keep_only(raw, header_of)
         extract_date, source = _extract_date(path, header_of)
         parts.append(
@@ -148,9 +150,19 @@ def _header_mapping(raw: RawTable, dataset: str, file: str, caisse_columns: Iter
     return {canonical: header for header, canonical in mapping.items()}
 
 
-def _dropped(raw: RawTable, header_of: dict[str, str]) -> list[dict[str, Any]]:
+def _dropped(raw: RawTable, header_of: dict[str, str], dataset: str) -> list[dict[str, Any]]:
+    """The columns the dataset does not read, each judged for personal data and, when it is not personal,
+    compared with the columns the file lacks: a column probably misnamed is reported, never read silently."""
     kept = set(header_of.values()) | set(raw.overflow_columns)
-    return [judge_column(str(c), raw.frame[c]).as_record() for c in raw.frame.columns if c not in kept]
+    lacking = [c for c in DATASETS[dataset].aliases if c not in header_of]
+    records = []
+    for column in (c for c in raw.frame.columns if c not in kept):
+        record = judge_column(str(column), raw.frame[column]).as_record()
+        resembling = None if record["likely_identifier"] else resembling_column(str(column), dataset, lacking)
+        if resembling is not None:
+            record["resembles"], record["resembles_alias"] = resembling
+        records.append(record)
+    return records
 
 
 def _merge_dropped(before: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -79,6 +79,33 @@ def sheet_warnings(file: str, skipped: list[dict[str, object]], dataset: str | N
     )
 
 
+def column_warnings(file: str, dropped: list[dict[str, object]], dataset: str | None) -> pd.DataFrame:
+    """One warning per column not read whose header resembles a column the file lacks (« Profil antérieur »
+    for « Profil d'origine »): its values are in no analysis until the header is renamed."""
+    rows = [
+        {
+            "dataset": dataset or "",
+            "file": file,
+            "sheet": pd.NA,
+            "line": pd.NA,
+            "column": item["column"],
+            "value": pd.NA,
+            "field": item["resembles"],
+            "reason": "colonne_non_reconnue",
+            "message": f"{WARNING_REASONS['colonne_non_reconnue']} : « {item['column']} » ressemble à "
+            f"« {item['resembles_alias']} »",
+            "suggestions": f"renommer l'en-tête « {item['resembles_alias']} » (table des alias dans le README)",
+        }
+        for item in dropped
+        if item.get("resembles")
+    ]
+    if not rows:
+        return empty_warnings()
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS).astype(
+        {c: ("Int64" if c == "line" else "string") for c in WARNING_COLUMNS}
+    )
+
+
 def suggestions(fields: pd.Series, written: pd.Series) -> pd.Series:
     """The closest accepted values of each (field, value), computed once per distinct pair."""
     pairs = pd.DataFrame({"field": fields.astype("string"), "value": written.astype("string")})
