@@ -327,6 +327,25 @@ def _caisse_codes() -> dict[str, str]:
     return dict(zip(coded["organisme_code"], coded["departement"], strict=True))
 
 
+def structural_departement(code: str) -> str | None:
+    """The département of a caisse's organisme code read from its structure, or None.
+
+    A caisse of the general regime is coded by its département's number followed by the caisse's own digit
+    (Ain 011, Bouches-du-Rhône 131, Hainaut 599 in the Nord; the overseas CGSS take their département's code:
+    974), so the département of a code the reference table does not list is still known — every code the
+    table confirms follows this structure (a test checks it). Corse (201, 202…) is not read: its two
+    départements share the digits « 20 ». Used only where a column holds caisses (by its header, by the
+    user's declaration, or by codes the table confirms): in a département column « 100 » is a typo."""
+    if not (len(code) == 3 and code.isdigit()):
+        return None
+    if code in _OVERSEAS:
+        return code
+    departement = code[:2]
+    if departement == "20" or departement not in _display_names("departement"):
+        return None
+    return departement
+
+
 @cache
 def _caisse_names() -> dict[str, tuple[str, str]]:
     """Simplified name (without "CPAM de") → (caisse as stored: its code, else its name; département)."""
@@ -381,6 +400,8 @@ def _resolve_caisse(raw: object, declared: bool) -> tuple[str | None, str | None
         code = text.zfill(3) if declared and len(text) < 3 else text
         if code in _caisse_codes():
             return code, _caisse_codes()[code], None, None
+        if structural_departement(code) is not None:
+            return code, structural_departement(code), None, None
         return None, None, "caisse_inconnue", (
             f"code de caisse « {text} » absent de la table de référence des caisses : écrire le département "
             "de la caisse dans une colonne « Département », ou son nom (« CPAM du Hainaut »)"
@@ -414,6 +435,8 @@ def _value_kinds(text: str) -> tuple[bool, bool]:
     overseas code is a département only as a zero-padded "0NN" that is no known caisse code: a caisse code is
     never turned into a département by stripping its zeros."""
     value = excel_integer(visible(html.unescape(text)))
+    # Only a code the reference lists decides that a département column holds caisses: a typo (« 100 ») has a
+    # caisse's shape too. A column named or declared as caisses reads every well-formed code.
     caisse = (value in _caisse_codes()) or (not value.isdigit() and _caisse_by_name(value) is not None)
     if value.isdigit() and _THREE_DIGITS.match(value) and value not in _OVERSEAS:
         return caisse, value.startswith("0") and not caisse and _resolve(value, "departement")[0] is not None

@@ -181,3 +181,22 @@ def test_region_of_departements():
 def test_simplify_removes_accents_punctuation_and_case():
     assert simplify("Côtes-d'Armor") == "COTES D ARMOR"
     assert simplify("Bouches du Rh&ocirc;ne") == "BOUCHES DU RHONE"
+
+
+def test_every_caisse_code_the_reference_confirms_follows_the_structure_used_for_the_others():
+    # the département of an unlisted code is read from its structure: the confirmed codes must all follow it
+    from am_analytics import reference
+    from am_analytics.geography import structural_departement
+
+    coded = reference.caisses().dropna(subset=["organisme_code"])
+    assert len(coded) >= 20
+    for code, departement in zip(coded["organisme_code"], coded["departement"], strict=True):
+        assert structural_departement(code) == departement, code
+
+
+@pytest.mark.parametrize(("code", "departement"), [("591", "59"), ("011", "01"), ("974", "974"), ("201", None),
+                                                   ("961", None), ("12", None), ("5911", None)])
+def test_an_unlisted_caisse_code_is_read_by_its_structure_or_not_at_all(code, departement):
+    from am_analytics.geography import structural_departement
+
+    assert structural_departement(code) == departement

@@ -303,15 +303,18 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
     # 14. The same kind of column declared as caisses by the prepare option.
     header = ["N° contrat", "RPPS", "Date de signature", "Organisme payeur", "Quotité"]
     rows = [["P1", rpps(1), "01/03/2022", "599", "1/2"], ["P2", rpps(2), "01/03/2022", "CPAM Marseille", "1/2"],
-            ["P3", rpps(3), "01/03/2022", "CPAM de Lille-Douai", "1/2"], ["P4", rpps(4), "01/03/2022", "591", "1/2"]]
+            ["P3", rpps(3), "01/03/2022", "CPAM de Lille-Douai", "1/2"], ["P4", rpps(4), "01/03/2022", "591", "1/2"],
+            ["P5", rpps(5), "01/03/2022", "011", "1/2"], ["P6", rpps(6), "01/03/2022", "201", "1/2"]]
     case("caisse_column_declared_by_option", {"contrats.csv": csv_bytes(header, rows)},
-         "a column declared with caisse_columns: codes and names read; a code absent from the reference is "
-         "quarantined, never turned into a département",
+         "a column declared with caisse_columns: codes and names read; a code absent from the reference is read by "
+         "its structure (département + caisse digit: 591 → 59, 011 → 01), never by stripping its zeros; Corse's "
+         "« 20x » names no one département and is quarantined",
          options={"caisse_columns": ["Organisme payeur"]},
-         accounts={"contrats.csv": account(4, 3, quarantined=1)},
+         accounts={"contrats.csv": account(6, 5, quarantined=1)},
          kept={"P1": {"departement": "59", "caisse": "599"}, "P2": {"departement": "13", "caisse": "131"},
-               "P3": {"departement": "59", "caisse": "CPAM de Lille-Douai"}},
-         quarantine=[{"line": 5, "column": "Organisme payeur", "value": "591", "reason": "caisse_inconnue"}])
+               "P3": {"departement": "59", "caisse": "CPAM de Lille-Douai"},
+               "P4": {"departement": "59", "caisse": "591"}, "P5": {"departement": "01", "caisse": "011"}},
+         quarantine=[{"line": 7, "column": "Organisme payeur", "value": "201", "reason": "caisse_inconnue"}])
 
     # 15. Avenant 7 option numbers under an "Option" header, under the rules of the signing date.
     header = [*HEADER[:7], "Option", *HEADER[8:]]
