@@ -35,13 +35,13 @@ import pandas as pd
 
 from am_analytics import reference
 from am_analytics.errors import UsageError
-from am_analytics.vocabulary import SCHEME_START
+from am_analytics.vocabulary import SCHEME_START, SYNTHETIC_MENTION
 
 DEMO = "demo"
 EXTRACT = "extract"
 REFERENCE = "reference"
 SOURCE_LABELS = {
-    DEMO: "données de démonstration synthétiques",
+    DEMO: SYNTHETIC_MENTION.lower(),
     EXTRACT: "extraction réelle des contrats",
     REFERENCE: "table de référence publiée (voir les sources)",
 }

@@ -4,7 +4,7 @@ reason, and warnings."""
 from __future__ import annotations
 
 from am_analytics.prepare.manifest import FileAccount
-from am_analytics.vocabulary import REASONS, WARNING_REASONS
+from am_analytics.vocabulary import REASONS, SYNTHETIC_MENTION, WARNING_REASONS
 
 
 def _number(value: int) -> str:
@@ -43,7 +43,7 @@ def render_summary(accounts: list[FileAccount], out_dir: str) -> str:
     totals = [sum(getattr(a, name) for a in accounts) for name in counted]
     lines.append(f"{'total':<{width}}  {'':<14} " + " ".join(f"{_number(t):>8}" for t in totals))
     if any(a.synthetic for a in accounts):
-        lines.append("Données de démonstration synthétiques (voir les fichiers *.provenance.json).")
+        lines.append(f"{SYNTHETIC_MENTION} (voir les fichiers *.provenance.json).")
     lines.append(
         f"Tables écrites dans {out_dir} (rejets : quarantine.parquet ; avertissements : warnings.parquet ; "
         "mises à jour : changes.parquet)."
