@@ -53,9 +53,18 @@ from am_analytics.indicators.survey import (
     weighted_shares,
 )
 from am_analytics.indicators.territories import by_departement, by_region, national_totals
-from am_analytics.indicators.training import overdue_by_background, overdue_by_region, training_status
+from am_analytics.indicators.perspectives import projected_signatures, projected_spending
+from am_analytics.indicators.training import (
+    overdue_by_background,
+    overdue_by_region,
+    overdue_national,
+    training_status,
+)
 
 __all__ = [
+    "overdue_national",
+    "projected_signatures",
+    "projected_spending",
     "aggregated_shares",
     "compare_groups",
     "missions_delegated",
