@@ -218,9 +218,9 @@ def _beyond_note(beyond: pd.DataFrame) -> str | None:
     return "Hors du graphique : " + " ; ".join(name[0].lower() + name[1:] for name in names) + "."
 
 
-def _legend_below(ax: Axes, ncols: int = 4) -> None:
-    """The legend under the plot, clear of every line, target and label drawn in it."""
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=ncols, frameon=False)
+def _legend_below(ax: Axes, ncols: int = 4, offset: float = -0.16) -> None:
+    """The legend under the plot and its axis label, clear of every line, target and label drawn in it."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncols=ncols, frameon=False)
 
 
 def _target_rows(targets: pd.DataFrame | None, indicator: str) -> pd.DataFrame:
@@ -801,7 +801,7 @@ def perspectives_chart(
     """Cumulative contracts signed (observed, a published monthly series), then the projection to December 2029
     (`indicators.projected_signatures`: dotted trend and its 95 % band), with every contract target as a
     reference line and a marker at its deadlines. The axis spans the data and the projection, nothing more."""
-    fig, ax = _axes(ax, height_cm=9)
+    fig, ax = _axes(ax, height_cm=10.5)
     dates = pd.to_datetime(monthly["date_arrete"])
     signed = shown_values(monthly, "signes_cumul")
     ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul observé)")
@@ -856,7 +856,7 @@ def projected_spending_chart(
     """Expected CPAM aid by calendar year: the years before the counting date's from `funding` (a published
     `expected_aid_by_year`), then the projection (`indicators.projected_spending`) stacked as contracts already
     signed and projected new contracts, with the 95 % band of the total as an error bar."""
-    fig, ax = _axes(ax, height_cm=8.5)
+    fig, ax = _axes(ax, height_cm=11)
     first_year = int(spending["annee"].iloc[0]) if len(spending) else None
     if funding is not None and len(funding):
         past = funding[funding["annee"].astype(int) < (first_year or 10_000)]
@@ -875,13 +875,14 @@ def projected_spending_chart(
             high = spending["montant_total_haut_eur"].to_numpy(dtype=float) / 1e6
             ax.errorbar(years, total, yerr=[total - low, high - total], fmt="none", ecolor=TEXT_COLOUR_DARK,
                         elinewidth=0.9, capsize=3, label="Bande à 95 % du total")
-            for year, value in zip(years, total, strict=True):
-                ax.annotate(format_number(value, 0) + "\u00a0M€", (year, value), xytext=(6, 2),
-                            textcoords="offset points", fontsize="small", ha="left")
+            for year, value, top in zip(years, total, high, strict=True):
+                ax.annotate(format_number(value, 0) + "\u00a0M€", (year, top), xytext=(0, 3),
+                            textcoords="offset points", fontsize="small", ha="center")
+            ax.set_ylim(0, float(high.max()) * 1.12)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y")
-    _legend_below(ax, ncols=2)
+    _legend_below(ax, ncols=2, offset=-0.2)
     return finish_figure(
         fig,
         title=title,

@@ -763,7 +763,8 @@ def region_departements_map(
         ax.set_ylim(box.y1 + pad_y, box.y0 - pad_y)
         ax.set_aspect("equal", adjustable="box")
         for code, path in paths.items():
-            _add(ax, _patch(path, colours[code], PATCH_GID.format(code=code), width=0.8))
+            # unclipped: the limits hold every shape, and fpdf2 (the PDF report) scaled clipped large shapes
+            _add(ax, _patch(path, colours[code], PATCH_GID.format(code=code), width=0.8)).set_clip_on(False)
         fontsize = 7.5 if figure_medium(fig) == "print" else 9.0
         area = box.width * box.height
         for code, path in paths.items():

@@ -702,12 +702,12 @@ PROJECTED_SPENDING = TableSpec(
     title="Aide attendue projetée jusqu'en 2029 (projection)",
     columns=(
         Column("annee", "Année"),
-        Column("montant_contrats_signes_eur", "Contrats déjà signés", "euros"),
         Column("nouveaux_contrats", "Nouveaux contrats projetés", "count"),
-        Column("montant_nouveaux_eur", "Nouveaux contrats", "euros"),
-        Column("montant_total_eur", "Total projeté", "euros"),
-        Column("montant_total_bas_eur", "Total, bas de la fourchette", "euros"),
-        Column("montant_total_haut_eur", "Total, haut de la fourchette", "euros"),
+        Column("montant_contrats_signes_meur", "Aide, contrats déjà signés (M€)", "decimal"),
+        Column("montant_nouveaux_meur", "Aide, nouveaux contrats (M€)", "decimal"),
+        Column("montant_total_meur", "Aide totale projetée (M€)", "decimal"),
+        Column("montant_total_bas_meur", "Bas de la fourchette (M€)", "decimal"),
+        Column("montant_total_haut_meur", "Haut de la fourchette (M€)", "decimal"),
         Column("couverture", "Barème connu", "percent"),
     ),
     source=SOURCE_CONTRACTS + " ; barèmes de la convention 2024 ; projection",
@@ -718,13 +718,20 @@ PROJECTED_SPENDING = TableSpec(
 def projected_spending_table(spending: pd.DataFrame) -> PublishedTable:
     """Projected CPAM aid per year to 2029 (`indicators.projected_spending`), labelled as a projection. National
     totals only: no count small enough to hide."""
-    notes = [METHODS["perspectives"].text]
+    notes = [METHODS["perspectives"].text, "M€ : millions d'euros ; une projection, arrondie au dixième de million."]
+    millions = {f"{name[:-4]}_meur": spending[name] / 1e6 for name in spending.columns if name.endswith("_eur")}
+    spending = spending.assign(**millions).pipe(lambda frame: _with_attrs(frame, spending))
     reason = spending.attrs.get("reason")
     if reason:
         notes.insert(0, f"Nouveaux contrats : {reason}.")
     columns = [c for c in PROJECTED_SPENDING.columns if c.key in spending.columns]
     spec = TableSpec(**{**PROJECTED_SPENDING.__dict__, "columns": tuple(columns)})
     return spec.publish(spending, notes=notes)
+
+
+def _with_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
+    frame.attrs = dict(original.attrs)
+    return frame
 
 
 PROJECTED_DATES = TableSpec(

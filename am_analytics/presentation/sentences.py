@@ -19,7 +19,6 @@ from am_analytics.figures.formatting import format_date, format_euros, format_nu
 from am_analytics.indicators.common import months_between
 from am_analytics.vocabulary import (
     NATIONAL_LABEL,
-    PROFILS,
     SYNTHETIC_MENTION,
     TARGET_SETTERS,
 )
@@ -153,7 +152,7 @@ def targets_message(progress: pd.DataFrame, as_of: pd.Timestamp) -> KeyMessage:
             if len(passed):
                 state = f" ; échéance de {deadline_text(passed['echeance'].max())} dépassée"
             open_.append(
-                f"{name} atteint à {format_percent(first['part_atteinte'], 1)} "
+                f"{name} : {format_percent(first['part_atteinte'], 1)} atteints "
                 f"(il manque {format_number(missing, 0 if unit != 'ETP' else 1)} {unit}{state})"
             )
     parts = []
@@ -191,7 +190,7 @@ def projection_message(progress: pd.DataFrame, projections: pd.DataFrame) -> Key
             else f"fourchette à 95 % : à partir du {format_date(low)}, sans limite dans l'horizon de 10 ans")
     gap = months_between(latest, date)
     if low is not None and low > latest:
-        against = f"soit {_months(gap)} après l'échéance de {deadline_text(latest)}, même au plus tôt"
+        against = f"{_months(gap)} après l'échéance de {deadline_text(latest)}, même au plus tôt"
     elif high is not None and high <= latest:
         against = f"avant l'échéance de {deadline_text(latest)}, même au plus tard"
     else:
@@ -286,7 +285,7 @@ def backgrounds_message(mix: pd.DataFrame, label: str) -> KeyMessage | None:
     if len(rows) < 2:
         return None
     first, last = rows.iloc[0], rows.iloc[-1]
-    name = PROFILS[category].lower() + "s"
+    name = "secrétaires médicales"
     a, b = float(first["part"]), float(last["part"])
     apart = _intervals_apart(first["ic_bas"], first["ic_haut"], last["ic_bas"], last["ic_haut"])
     verdict = ("en recul" if b < a else "en progression") if apart else "sans écart significatif"

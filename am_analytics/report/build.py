@@ -75,9 +75,12 @@ class _Layout:
         if not in_pdf:
             return
         document = self.document
+        dates = [i for i, column in enumerate(table.columns) if column.kind == "date"]
+        rows = [[text.replace(" ", "\u00a0") if i in dates else text for i, text in enumerate(row)]
+                for row in table.formatted_rows()]
         document.table(
             [column.header for column in table.columns],
-            table.formatted_rows(),
+            rows,
             right_aligned=table.right_aligned(),
             title=table.title,
             emphasised=emphasised,

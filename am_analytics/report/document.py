@@ -234,7 +234,7 @@ class ReportDocument(FPDF):
     # --- tables ------------------------------------------------------------------------------------
 
     def column_widths(self, header: Sequence[str], rows: Sequence[Sequence[str]], font_size: float,
-                      available: float) -> tuple[list[float], list[float]]:
+                      available: float, bold_rows: Sequence[int] = ()) -> tuple[list[float], list[float]]:
         """Widths (mm) for a table's columns so that no header word, name or number is broken: each column
         is at least as wide as its longest unbreakable run of text, the rest of the room going to the columns
         whose text would otherwise wrap. Returns the widths and those minimums (the widths fall short of
@@ -244,8 +244,8 @@ class ReportDocument(FPDF):
             self.set_font(FONT, "B", font_size)
             words = [self.get_string_width(word) for word in _breakable(title)]
             full = [self.get_string_width(title)]
-            self.set_font(FONT, "", font_size)
-            for row in rows:
+            for number, row in enumerate(rows):
+                self.set_font(FONT, "B" if number in bold_rows else "", font_size)
                 words += [self.get_string_width(word) for word in _breakable(row[index])]
                 full.append(self.get_string_width(row[index]))
             minimum.append(max(words, default=0.0) + 2 * CELL_PADDING + 0.6)
@@ -282,15 +282,15 @@ class ReportDocument(FPDF):
         header = [french_spaces(str(text)) for text in header]
         rows = [[french_spaces(str(value)) for value in values] for values in rows]
         room = self.epw - 0.05  # fpdf2 refuses a table a hair wider than the page
-        widths, minimum = self.column_widths(header, rows, font_size, room)
+        widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
         landscape = sum(minimum) > room
         if landscape:
             self.add_page(orientation="L")
             room = self.epw - 0.05
-            widths, minimum = self.column_widths(header, rows, font_size, room)
+            widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
             while sum(minimum) > room and font_size > 7:
                 font_size = max(7.0, font_size - 0.5)
-                widths, minimum = self.column_widths(header, rows, font_size, room)
+                widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
         else:
             self._portrait()
         if title is not None:
