@@ -612,11 +612,17 @@ PUBLISHED_FIGURES = TableSpec(
 )
 
 
-def published_figures_table() -> PublishedTable:
-    """The real published figures, in French (`reference.display`), each with its source."""
+def published_figures_table(region: str | None = None) -> PublishedTable:
+    """The real published figures, in French (`reference.display`), each with its source; for a region, the
+    national figures and those of its own départements only (a regional edition names no other département)."""
     from am_analytics.reference.display import published_figures_fr
 
-    return PUBLISHED_FIGURES.publish(published_figures_fr(reference.published_figures()), synthetic=False)
+    figures = reference.published_figures()
+    if region is not None:
+        codes = reference.departements().query("region_code == @region")["code"].tolist()
+        departement = figures["indicator"].str.extract(r"_departement_(\w+)$", expand=False)
+        figures = figures[departement.isna() | departement.isin(codes)]
+    return PUBLISHED_FIGURES.publish(published_figures_fr(figures), synthetic=False)
 
 
 INPUTS = TableSpec(

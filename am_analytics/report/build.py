@@ -395,7 +395,7 @@ def _sources(layout: _Layout, scope: Scope) -> None:
     for method in METHODS.values():
         document.section(method.title, level=1)
         document.paragraph(method.text, size=8.5)
-    layout.table(cat.published_figures_table())
+    layout.table(cat.published_figures_table(scope.region))
     layout.table(cat.reference_table())
     layout.table(cat.inputs_table(scope.data.manifest))
     document.paragraph(f"Rapport produit par am_analytics {__version__} (pandas, matplotlib, fpdf2).", size=8)
