@@ -539,6 +539,10 @@ def background_heatmap_chart(
         cbar_kws={"format": percent_formatter(), "label": "Part des contrats signés (%)", "shrink": 0.8},
         ax=ax,
     )
+    colorbar = ax.collections[0].colorbar if ax.collections else None
+    if colorbar is not None and colorbar.solids is not None:
+        # a long colour scale is rasterised by default: an embedded image the PDF report cannot place
+        colorbar.solids.set_rasterized(False)
     handles = []
     for state, cells in (("secret", hidden.to_numpy()), ("vide", grid.isna().to_numpy() & ~hidden.to_numpy())):
         for row, column in zip(*np.nonzero(cells), strict=True):

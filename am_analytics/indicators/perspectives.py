@@ -21,7 +21,6 @@ from am_analytics.indicators.common import (
     contract_inputs,
     count_by,
     data_source,
-    etp_array,
     labelled,
 )
 from am_analytics.indicators.funding import _contract_year_arrays
@@ -104,7 +103,9 @@ def projected_signatures(
     return labelled(frame, as_of=as_of, sources=sources, notes=list(NOTES[:1]))
 
 
-def recent_option_mix(contracts: pd.DataFrame, as_of: pd.Timestamp, months: int = PROJECTION_WINDOW_MONTHS) -> pd.Series:
+def recent_option_mix(
+    contracts: pd.DataFrame, as_of: pd.Timestamp, months: int = PROJECTION_WINDOW_MONTHS
+) -> pd.Series:
     """Shares of each FTE option among the contracts signed in the last `months` months up to as_of (every
     option of `ETP_OPTIONS`, 0 when absent); all contracts signed up to as_of when that window has none."""
     signed = pd.to_datetime(contracts["date_signature"])

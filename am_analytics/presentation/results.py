@@ -134,7 +134,14 @@ def _same_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-FUNDING_KEEP = ("annee", "annees_contrat", "couverture", "montant_attendu_eur", "etp_annees_financees", "aide_par_etp_eur")
+FUNDING_KEEP = (
+    "annee",
+    "annees_contrat",
+    "couverture",
+    "montant_attendu_eur",
+    "etp_annees_financees",
+    "aide_par_etp_eur",
+)
 
 
 def publish_funding(funding: pd.DataFrame) -> pd.DataFrame:

@@ -451,9 +451,11 @@ def quality_sentences(quality: pd.DataFrame) -> list[str]:
     total = quality[quality["fichier"] == "Total"]
     row = total.iloc[0] if len(total) else quality.sum(numeric_only=True)
     read, kept, quarantined = (float(row[c]) for c in ("lignes_lues", "lignes_conservees", "lignes_en_quarantaine"))
+    merged = sum(float(row[c]) for c in ("lignes_mises_a_jour", "doublons_fusionnes") if c in row.index)
     share = quarantined / read if read else None
     return [
         f"{format_number(read)} lignes lues dans les fichiers reçus : {format_number(kept)} conservées, "
+        f"{format_number(merged)} remplacées par une version plus récente ou fusionnées (copies exactes), "
         f"{format_number(quarantined)} mises en quarantaine ({format_percent(share, 1)}), chacune avec son motif.",
         "Les fichiers couvrent la France entière : la qualité des données se lit sur l'ensemble des extractions.",
     ]
@@ -461,3 +463,16 @@ def quality_sentences(quality: pd.DataFrame) -> list[str]:
 
 def euros_text(value: float) -> str:
     return format_euros(value)
+
+
+def mix_sentence(mix: pd.DataFrame, what: str) -> str | None:
+    """The leading category of a published mix in its latest signing year with a published share: « En 2025, la
+    médecine générale représente 74 % des contrats signés (spécialité). »"""
+    shown = mix[[_value(row, "part") is not None for _, row in mix.iterrows()]]
+    if shown.empty:
+        return None
+    latest = shown[shown["periode"] == shown["periode"].max()]
+    top = latest.sort_values("part", ascending=False, kind="stable").iloc[0]
+    return (f"{what} : en {top['periode']}, « {top['libelle']} » représente {format_percent(top['part'], 0)} des "
+            f"contrats signés (intervalle à 95 % : {format_percent(top['ic_bas'], 0)} – "
+            f"{format_percent(top['ic_haut'], 0)}).")

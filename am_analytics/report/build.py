@@ -286,6 +286,11 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
 
 def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
     layout.document.section("Spécialité, zone et temps de travail", new_page=True)
+    layout.intro([line for line in (
+        sentences.mix_sentence(own.specialties, "Spécialité des médecins"),
+        sentences.mix_sentence(own.zones, "Zonage"),
+        sentences.mix_sentence(own.etp_options, "Temps de travail"),
+    ) if line])
     for mix, heading, what in (
         (own.specialties, "Spécialité des médecins par année de signature", "spécialité"),
         (own.zones, "Zonage par année de signature", "zone"),
@@ -326,12 +331,17 @@ def _perspectives(layout: _Layout, scope: Scope, national: NationalResults, mess
         lines += sentences.message_lines(messages, ["objectifs"])
     layout.intro(lines)
     projected = national.projected_signatures
+    projected_values = "Projection non calculable."
+    if len(projected):
+        projected_values = series_text(
+            projected.rename(columns={"mois": "date_arrete"}),
+            {"cumul_projete": "cumul projeté", "cumul_projete_bas": "bas de la fourchette",
+             "cumul_projete_haut": "haut de la fourchette"},
+        )
     layout.figure(
         charts.perspectives_chart(national.monthly, projected, national.progress,
                                   title=f"Contrats signés : observés et projetés jusqu'en 2029 — {NATIONAL_LABEL}"),
-        series_text(projected.rename(columns={"mois": "date_arrete"}),
-                    {"cumul_projete": "cumul projeté", "cumul_projete_bas": "bas de la fourchette",
-                     "cumul_projete_haut": "haut de la fourchette"}) if len(projected) else "Projection non calculable.",
+        projected_values,
     )
     layout.table(cat.projected_dates_table(national.progress, national.projections))
     if spending is not None:

@@ -281,7 +281,8 @@ class ReportDocument(FPDF):
         used, which tests check."""
         header = [french_spaces(str(text)) for text in header]
         rows = [[french_spaces(str(value)) for value in values] for values in rows]
-        room = self.epw - 0.05  # fpdf2 refuses a table a hair wider than the page
+        # measured for a portrait page whatever the current one: a landscape page only for a table that needs it
+        room = PORTRAIT_WIDTH - self.l_margin - self.r_margin - 0.05  # fpdf2 refuses a table a hair too wide
         widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
         landscape = sum(minimum) > room
         if landscape:
@@ -338,6 +339,7 @@ class ReportDocument(FPDF):
         return bytes(self.output())
 
 
+PORTRAIT_WIDTH = 210.0  # mm, A4
 CELL_PADDING = 1.0  # mm, left and right of every table cell
 _BREAK = re.compile(r"[ \n\t]+")
 
