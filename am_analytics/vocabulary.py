@@ -98,7 +98,7 @@ REASONS = {
     "date_ambigue": "date américaine avec AM/PM (mois d'abord) : 3/4/2021 peut être le 3 avril ou le 4 mars ; "
     "exporter les dates en JJ/MM/AAAA ou AAAA-MM-JJ",
     "departement_inconnu": "département inconnu",
-    "departement_ambigu": "département ambigu (20 ou « Corse » : Corse-du-Sud ou Haute-Corse ?)",
+    "departement_ambigu": "département ambigu (20 ou « Corse » : 2A ou 2B, lequel des deux départements corses ?)",
     "departement_incoherent": "le code et le nom écrits ne désignent pas le même département",
     "caisse_inconnue": "caisse inconnue (code absent de la table de référence des caisses, ou nom non reconnu)",
     "region_inconnue": "région inconnue",

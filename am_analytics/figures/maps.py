@@ -754,7 +754,7 @@ def region_departements_map(
     with figure_style(medium_of(size)):
         fig, ax = new_figure(size)
         mark_map_axes(ax)
-        classes = make_classes(data.numbers, n_classes=min(n_classes, max(1, len(members) - 1)), decimals=decimals,
+        classes = make_classes(data.numbers, n_classes=min(n_classes, len(members)), decimals=decimals,
                                kind=kind, formatter=formatter)
         colours = _colour_by_code(data, classes)
         box = _extents(list(paths.values()))
