@@ -461,8 +461,8 @@ def _legend_title(legend_title: str) -> str:
     return "\n".join(textwrap.wrap(legend_title, 26))
 
 
-def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with_missing: bool, below: bool,
-            with_secret: bool = False) -> None:
+def _legend_handles(classes: Classes, with_missing: bool, with_secret: bool) -> list[Patch]:
+    """The classes, highest first, then « Secret statistique » and « Données non disponibles » when present."""
     handles = [Patch(facecolor=colour, edgecolor="#FFFFFF", label=label)
                for colour, label in zip(reversed(classes.colours), reversed(classes.labels), strict=True)]
     if with_secret:
@@ -471,6 +471,12 @@ def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with
     if with_missing:
         handles.append(Patch(facecolor=NO_DATA_COLOUR, hatch=NO_DATA_HATCH, hatchcolor=NO_DATA_HATCH_COLOUR,
                              edgecolor="#FFFFFF", label=NO_DATA_LABEL))
+    return handles
+
+
+def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with_missing: bool, below: bool,
+            with_secret: bool = False) -> None:
+    handles = _legend_handles(classes, with_missing, with_secret)
     legend = ax.legend(
         handles=handles,
         title=_legend_title(legend_title),
@@ -773,17 +779,9 @@ def region_departements_map(
             _label(ax, path, text, colours[code], fontsize)
         with_missing = any(colour is None for colour in colours.values())
         with_secret = any(colour == SECRET for colour in colours.values())
-        handles = [Patch(facecolor=colour, edgecolor="#FFFFFF", label=label)
-                   for colour, label in zip(reversed(classes.colours), reversed(classes.labels), strict=True)]
-        if with_secret:
-            handles.append(Patch(facecolor=SECRET_COLOUR, hatch=SECRET_HATCH, hatchcolor=SECRET_HATCH_COLOUR,
-                                 edgecolor="#FFFFFF", label=SECRET_LABEL))
-        if with_missing:
-            handles.append(Patch(facecolor=NO_DATA_COLOUR, hatch=NO_DATA_HATCH, hatchcolor=NO_DATA_HATCH_COLOUR,
-                                 edgecolor="#FFFFFF", label=NO_DATA_LABEL))
-        legend = ax.legend(handles=handles, title=_legend_title(legend_title), loc="upper left",
-                           bbox_to_anchor=(1.01, 1.0), alignment="left", frameon=False, handlelength=1.6,
-                           handleheight=1.1)
+        legend = ax.legend(handles=_legend_handles(classes, with_missing, with_secret),
+                           title=_legend_title(legend_title), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                           alignment="left", frameon=False, handlelength=1.6, handleheight=1.1)
         legend.set_gid("legende-carte")
         small_codes = [code for code in members
                        if abs(sum(_area(ring) for ring in paths[code].to_polygons())) < area * 0.01]
