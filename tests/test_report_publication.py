@@ -219,3 +219,12 @@ def test_workbook_numbers_have_no_trailing_separator_and_properties_are_set(repo
 def test_a_regional_workbook_names_its_monthly_sheet_after_its_region(reports):
     names = load_workbook(io.BytesIO(reports["53"].workbook)).sheetnames
     assert "Mensuel Bretagne" in names and not any("National" in name for name in names)
+
+
+def test_a_funding_sentence_gives_no_total_when_a_year_is_hidden(scope, results):
+    from am_analytics.presentation.results import ScopeResults
+
+    funding = ScopeResults.compute(scope.with_region("06"), results).funding
+    assert funding["montant_attendu_eur_secret"].notna().any(), "Mayotte has hidden years in the demo data"
+    text = " ".join(sentences.funding_sentences(funding, "Mayotte"))
+    assert "aucun total" in text and "depuis 2019" not in text

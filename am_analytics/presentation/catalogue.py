@@ -696,11 +696,14 @@ def territory_comparison_table(
                                                "France entière")
 
 
-def training_comparison_table(training: pd.DataFrame, france: pd.DataFrame, region: str) -> PublishedTable:
-    """A region's training row beside France's (both published)."""
-    frame = pd.concat([training[training["code"] == region], france], ignore_index=True)
+def training_comparison_table(training: pd.DataFrame, france: pd.DataFrame, region: str | None) -> PublishedTable:
+    """A region's training row (every region's when `region` is None) and France's last (both published)."""
+    rows = training if region is None else training[training["code"] == region]
+    frame = pd.concat([rows, france], ignore_index=True)
     frame.attrs = dict(training.attrs)
-    return TRAINING.from_published(frame, title="Assistants sans certification après l'échéance — région et France")
+    title = "Assistants sans certification après l'échéance, " + (
+        "par région et France entière" if region is None else "la région et la France entière")
+    return TRAINING.from_published(frame, title=title)
 
 
 PROJECTED_SPENDING = TableSpec(

@@ -432,18 +432,37 @@ def message_lines(messages: Sequence[KeyMessage], rules: Sequence[str]) -> list[
 
 
 def funding_sentences(funding: pd.DataFrame, label: str) -> list[str]:
-    """Two sentences on the expected aid (published): the last complete year and the rule coverage."""
-    rows = funding[[_value(row, "montant_attendu_eur") is not None for _, row in funding.iterrows()]]
-    if rows.empty:
-        return [f"{label} : l'aide attendue est {SECRET_PHRASE} ou nulle."]
-    complete = rows.iloc[-2] if len(rows) > 1 else rows.iloc[-1]
-    total = float(rows["montant_attendu_eur"].sum())
-    return [
-        f"{label} : l'aide attendue de l'Assurance Maladie est estimée à {_millions(complete['montant_attendu_eur'])} "
-        f"pour les années de contrat commencées en {complete['annee']}, {_millions(total)} depuis 2019.",
-        f"Barème connu pour {format_percent(complete['couverture'], 1)} des années de contrat de {complete['annee']} "
-        "(les options « deuxième assistant » n'ont pas de montant publié et ne sont pas chiffrées).",
-    ]
+    """Two sentences on the expected aid (published): the last complete calendar year and its rule coverage,
+    and the total since 2019 only when no year of it is hidden."""
+    if funding.empty:
+        return [f"{label} : aucune aide attendue à cette date."]
+    complete = funding.iloc[-2] if len(funding) > 1 else funding.iloc[-1]
+    year = complete["annee"]
+    amount = _value(complete, "montant_attendu_eur")
+    if amount is None:
+        lines = [f"{label} : l'aide attendue pour les années de contrat commencées en {year} est {SECRET_PHRASE}."]
+    else:
+        lines = [f"{label} : l'aide attendue de l'Assurance Maladie est estimée à {_amount(amount)} pour les années "
+                 f"de contrat commencées en {year}."]
+    amounts = [_value(row, "montant_attendu_eur") for _, row in funding.iterrows()]
+    if all(value is not None for value in amounts):
+        lines[0] = lines[0][:-1] + f", {_amount(sum(amounts))} depuis 2019."
+    else:
+        lines.append("Certaines années sont sous le secret statistique : aucun total n'est donné.")
+    coverage = _value(complete, "couverture")
+    if coverage is not None:
+        lines.append(f"Barème connu pour {format_percent(coverage, 1)} des années de contrat de {year} (les options "
+                     "« deuxième assistant » n'ont pas de montant publié et ne sont pas chiffrées).")
+    return lines
+
+
+def _amount(value: float) -> str:
+    """An amount as a sentence writes it: « 118 M€ », « 7,2 M€ », « 83 503 € »."""
+    if abs(value) >= 10e6:
+        return _millions(value)
+    if abs(value) >= 1e6:
+        return f"{format_number(value / 1e6, 1)}\u00a0M€"
+    return format_euros(value)
 
 
 def quality_sentences(quality: pd.DataFrame) -> list[str]:
@@ -459,10 +478,6 @@ def quality_sentences(quality: pd.DataFrame) -> list[str]:
         f"{format_number(quarantined)} mises en quarantaine ({format_percent(share, 1)}), chacune avec son motif.",
         "Les fichiers couvrent la France entière : la qualité des données se lit sur l'ensemble des extractions.",
     ]
-
-
-def euros_text(value: float) -> str:
-    return format_euros(value)
 
 
 def mix_sentence(mix: pd.DataFrame, what: str) -> str | None:

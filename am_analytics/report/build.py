@@ -360,7 +360,8 @@ def _training(layout: _Layout, scope: Scope, national: NationalResults, messages
     layout.figure(charts.training_overdue_chart(national.training, highlight=region),
                   describe_values(national.training, "part_en_retard", 1, kind="percent"))
     if region is None:
-        layout.table(cat.training_table(national.training))
+        layout.table(cat.training_comparison_table(national.training, national.training_france, None),
+                     emphasised=(len(national.training),))
     else:
         layout.table(cat.training_comparison_table(national.training, national.training_france, region),
                      emphasised=(1,))
