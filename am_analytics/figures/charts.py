@@ -608,7 +608,7 @@ def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes
 @styled
 def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
-    fig, ax = _axes(ax, height_cm=8)
+    fig, ax = _axes(ax, height_cm=9)
     years = funding["annee"].astype(int).to_numpy()
     millions = shown_values(funding, "montant_attendu_eur") / 1e6
     hidden = hidden_mask(funding, "montant_attendu_eur")
@@ -624,7 +624,8 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
                     fontsize="small")
     ax.set_xticks(years, [str(y) for y in years])
     highest = np.nanmax(millions, initial=0)
-    ax.set_ylim(0, max(highest * 1.2, 1))
+    # room above the tallest bar for its two-line label (amount and rule coverage)
+    ax.set_ylim(0, max(highest * 1.35, 1))
     # a region's yearly aid may stay under a few millions: whole-million ticks would read « 0, 0, 1, 1 »
     ax.yaxis.set_major_formatter(number_formatter(0 if highest >= 10 else 1))
     ax.grid(axis="y")

@@ -244,8 +244,9 @@ def territories_message(regions: pd.DataFrame, nation: pd.DataFrame) -> KeyMessa
         values[column] = (top["code"], bottom["code"])
         national = _value(france, column)
         parts.append(
-            f"en {label}, {top['nom']} est en tête ({format_number(top['valeur'], decimals)}) et {bottom['nom']} "
-            f"dernière ({format_number(bottom['valeur'], decimals)}) ; France : {format_number(national, decimals)}"
+            f"en {label}, la région en tête est {top['nom']} ({format_number(top['valeur'], decimals)}), la "
+            f"dernière {bottom['nom']} ({format_number(bottom['valeur'], decimals)}) ; France : "
+            f"{format_number(national, decimals)}"
         )
     text = "Territoires : " + " ; ".join(parts) + "." if parts else "Territoires : aucun taux régional publié."
     return KeyMessage("territoires", text, "contrats actifs pour 100 000 habitants et pour 100 généralistes estimés, "
