@@ -98,7 +98,7 @@ REASONS = {
     "date_ambigue": "date américaine avec AM/PM (mois d'abord) : 3/4/2021 peut être le 3 avril ou le 4 mars ; "
     "exporter les dates en JJ/MM/AAAA ou AAAA-MM-JJ",
     "departement_inconnu": "département inconnu",
-    "departement_ambigu": "département ambigu (20 ou « Corse » : Corse-du-Sud ou Haute-Corse ?)",
+    "departement_ambigu": "département ambigu (20 ou « Corse » : 2A ou 2B, lequel des deux départements corses ?)",
     "departement_incoherent": "le code et le nom écrits ne désignent pas le même département",
     "caisse_inconnue": "caisse inconnue (code absent de la table de référence des caisses, ou nom non reconnu)",
     "region_inconnue": "région inconnue",
@@ -207,6 +207,20 @@ TARGET_SETTERS = {
 }
 SURVEY_GROUPS = {"ensemble": "Ensemble", "medecin": "Médecins", "assistant": "Assistants"}
 PUBLISHED_INDICATORS = {"contrats_signes": "contrats signés", "etp_assistants": "ETP"}
+# How a published figure was worded at its source (qualifier codes of the reference table)
+PUBLISHED_QUALIFIERS = {
+    "exact": "exact",
+    "approx": "environ",
+    "more_than": "plus de",
+    "slightly_more_than": "un peu plus de",
+    "less_than": "moins de",
+}
+# What the cross-check means when the report's data is the demo data: it was calibrated on these figures
+CALIBRATION_NOTE = (
+    "Les données de ce rapport sont des données de démonstration synthétiques, calibrées sur ces mêmes chiffres "
+    "publiés : leurs écarts, proches de zéro par construction, ne prouvent rien sur la qualité des données. Sur "
+    "des extractions réelles, ce tableau mesure l'écart entre les extractions et les chiffres annoncés."
+)
 
 # --- Statistical disclosure: the symbol of a hidden cell and the note that explains it ------------------
 SECRET_SYMBOLS = {"primaire": "< 5", "complementaire": "s", "base_insuffisante": "n.s."}

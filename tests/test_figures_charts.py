@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
+import pandas as pd
 import pytest
 
 import am_analytics.indicators as ind
@@ -94,7 +96,18 @@ def test_rollout_draws_published_figures_and_targets_distinctly():
     labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
     assert "Chiffres publiés" in labels
     text = _texts(fig)
-    assert "Objectif 4\u202f000 (fin 2022)" in text and "Objectif 15\u202f000 (fin 2029)" in text
+    assert "Objectif 4\u202f000 (fin 2022)" in text
+    # a distant target is named, not drawn: it would stretch the axis to its deadline
+    assert "objectif 15\u202f000 (fin 2029)" in text.lower()
+
+
+def test_rollout_axis_covers_the_period_shown_and_its_legend_sits_below_the_plot():
+    fig = all_charts(True)["rollout"]
+    ax = fig.axes[0]
+    right = pd.Timestamp(mdates.num2date(ax.get_xlim()[1])).tz_localize(None)
+    assert right < pd.Timestamp("2027-01-01"), "the axis runs on to a distant deadline"
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().y0 < ax.bbox.y0, "the legend sits inside the plot, over the data"
 
 
 def test_a_region_without_population_reads_not_available_not_zero():

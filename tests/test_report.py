@@ -39,9 +39,13 @@ def results(scope):
 
 
 @pytest.fixture(scope="module")
-def national(scope, results):
-    report = build(scope, results)
-    return report.pdf, report.workbook, report.summary
+def built(scope, results):
+    return build(scope, results)
+
+
+@pytest.fixture(scope="module")
+def national(built):
+    return built.pdf, built.workbook, built.summary
 
 
 def pdf_text(pdf: bytes) -> list[str]:
@@ -79,27 +83,27 @@ def test_workbook_has_the_expected_sheets_and_columns(national):
     workbook = load_workbook(io.BytesIO(national[1]))
     assert {"Régions", "Départements", "Série mensuelle", "Sources"} <= set(workbook.sheetnames)
     regions = workbook["Régions"]
-    headers = [cell.value for cell in regions[1]]
+    headers = [cell.value for cell in regions[2]]  # row 1 is the title row
     for header in (
         "Code région",
         "Région",
         "Contrats signés",
         "Contrats actifs",
         "ETP actifs",
-        "Contrats pour 100 000 habitants",
+        "Contrats pour 100 000 hab.",
     ):
         assert header in headers
-    assert regions.freeze_panes == "A2"
-    codes = [row[0] for row in regions.iter_rows(min_row=2, max_row=19, values_only=True)]
+    assert regions.freeze_panes == "A3"
+    codes = [row[0] for row in regions.iter_rows(min_row=3, max_row=20, values_only=True)]
     assert "01" in codes and "84" in codes, "codes stay text with their leading zero"
-    departements = [cell.value for cell in workbook["Départements"][1]]
+    departements = [cell.value for cell in workbook["Départements"][2]]
     assert departements[:3] == ["Code département", "Département", "Code région"]
     assert workbook["Série mensuelle"].max_row > 60
 
 
 def test_small_counts_are_masked_in_the_workbook(national):
     workbook = load_workbook(io.BytesIO(national[1]))
-    values = [cell for row in workbook["Formation"].iter_rows(min_row=2, values_only=True) for cell in row]
+    values = [cell for row in workbook["Formation"].iter_rows(min_row=3, values_only=True) for cell in row]
     assert "< 5" in values
     numbers = [v for v in values if isinstance(v, int | float)]
     assert not any(1 <= v <= 4 for v in numbers if float(v).is_integer()), "a count under 5 is shown"
@@ -112,11 +116,10 @@ def test_regional_report_details_its_departements(data, scope, results, region):
     text = " ".join(pdf_text(pdf))
     name = {"84": "Auvergne-Rhône-Alpes", "06": "Mayotte"}[region]
     assert name in text
-    sheet = load_workbook(io.BytesIO(workbook))["Départements"]
-    region_rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[2] is not None]
+    sheet = load_workbook(io.BytesIO(workbook))["Territoires"]
+    rows = [row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] is not None and row[2] is not None]
     expected = reference.departements().query("region_code == @region")["code"]
-    assert {row[0] for row in region_rows} == set(expected)
-    assert {row[2] for row in region_rows} == {region}
+    assert [row[0] for row in rows] == [*expected, region, "FR"], "its départements, its total, France"
     signed = len(data.contracts[data.contracts["region"] == region])
     assert summary["signes"] == (signed if signed == 0 or signed >= 5 else None), "a small count is not published"
 

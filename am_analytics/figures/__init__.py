@@ -13,6 +13,8 @@ from am_analytics.figures.charts import (
     funding_chart,
     likert_chart,
     mix_by_period_chart,
+    perspectives_chart,
+    projected_spending_chart,
     quality_chart,
     regions_ranked_chart,
     rollout_chart,
@@ -27,7 +29,9 @@ from am_analytics.figures.contract import (
     finish_figure,
     mark_map_axes,
     plot_published,
+    printed_text_pt,
     save_figure,
+    smallest_text_pt,
 )
 from am_analytics.figures.formatting import (
     MISSING,
@@ -39,7 +43,13 @@ from am_analytics.figures.formatting import (
     format_percent,
     format_unit,
 )
-from am_analytics.figures.maps import MapDataError, departement_map, make_classes, region_map
+from am_analytics.figures.maps import (
+    MapDataError,
+    departement_map,
+    make_classes,
+    region_departements_map,
+    region_map,
+)
 from am_analytics.figures.style import figure_size, figure_style, new_figure, styled
 
 __all__ = [
@@ -49,6 +59,8 @@ __all__ = [
     "funding_chart",
     "likert_chart",
     "mix_by_period_chart",
+    "perspectives_chart",
+    "projected_spending_chart",
     "quality_chart",
     "regions_ranked_chart",
     "rollout_chart",
@@ -60,6 +72,8 @@ __all__ = [
     "caption_text",
     "check_figure",
     "contract_problems",
+    "printed_text_pt",
+    "smallest_text_pt",
     "departement_map",
     "figure_size",
     "figure_style",
@@ -75,6 +89,7 @@ __all__ = [
     "mark_map_axes",
     "new_figure",
     "plot_published",
+    "region_departements_map",
     "region_map",
     "save_figure",
     "styled",

@@ -108,6 +108,20 @@ def _axes(ax: Axes | None, size: str = "full", height_cm: float | None = None) -
     return new_figure(size, height_cm=height_cm)
 
 
+def _highlight_ticks(labels, names: Sequence[str]) -> None:
+    """Set the tick labels naming a highlighted territory in bold and the highlight colour."""
+    for label in labels:
+        if label.get_text() in names:
+            label.set_fontweight("bold")
+            label.set_color(HIGHLIGHT_COLOUR)
+
+
+def _highlight_names(frame: pd.DataFrame, highlight: str | None) -> list[str]:
+    if highlight is None or "code" not in frame.columns:
+        return []
+    return list(dict.fromkeys(frame.loc[frame["code"] == highlight, "nom"].astype(str)))
+
+
 def _target_label(value: float, deadlines: Sequence[pd.Timestamp]) -> str:
     years = sorted({f"fin {d.year}" if (d.month, d.day) == (12, 31) else format_date(d) for d in deadlines})
     return f"Objectif {format_number(value)} ({', '.join(years)})"
@@ -132,12 +146,14 @@ def rollout_chart(
     ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul)")
     ax.plot(dates, shown_values(monthly, "actifs"), color=ACTIVE_COLOUR, linewidth=1.6, label="Contrats actifs")
     posts = _target_rows(targets, "contrats_signes")
+    shown_posts, beyond = _targets_in_view(posts, signed)
     left, right = _date_span(dates)
-    for value, group in posts.groupby("valeur_cible"):
+    for value, group in shown_posts.groupby("valeur_cible"):
         deadlines = list(pd.to_datetime(group["echeance"]))
         ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
-        ax.plot(deadlines, [value] * len(deadlines), linestyle="none", marker="v", color=TARGET_COLOUR)
-        right = max(right, *deadlines)
+        in_view = [deadline for deadline in deadlines if deadline <= right]
+        if in_view:
+            ax.plot(in_view, [value] * len(in_view), linestyle="none", marker="v", color=TARGET_COLOUR)
         ax.annotate(
             _target_label(value, deadlines),
             (left, value),
@@ -146,18 +162,22 @@ def rollout_chart(
             fontsize="small",
             color=TARGET_COLOUR,
         )
-    projected = projections is not None and _draw_projection(ax, monthly, projections)
+    projected_end = _draw_projection(ax, monthly, projections) if projections is not None else None
+    projected = projected_end is not None
+    if projected:
+        right = max(right, projected_end)
     if published is not None and not published.empty:
         chosen = published[published["indicateur"] == "contrats_signes"]
         plot_published(ax, pd.to_datetime(chosen["date_reference"]), chosen["valeur_publiee"])
     if not np.nansum(signed):
         _say_in_plot(ax, NO_CONTRACT_TEXT)
-    ax.set_xlim(left - pd.Timedelta(days=30), right + pd.Timedelta(days=60))
+    # the axis covers the period shown (and the projection drawn), never empty years up to a distant deadline
+    ax.set_xlim(left - pd.Timedelta(days=30), right + pd.Timedelta(days=45))
     _count_axis(ax.yaxis, signed)
     french_date_axis(ax.xaxis, "year", interval=1)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.grid(axis="y")
-    ax.legend(loc="lower right", frameon=False)
+    _legend_below(ax)
     return finish_figure(
         fig,
         title=title,
@@ -169,9 +189,38 @@ def rollout_chart(
         ylabel="Contrats (nombre)",
         note=_notes(
             "Projection : tendance linéaire des 12 derniers mois, bande à 95 %." if projected else None,
+            _beyond_note(beyond),
             SECRET_NOTE if hides_any(monthly, ["signes_cumul", "actifs"]) else None,
         ),
     )
+
+
+def _targets_in_view(posts: pd.DataFrame, signed: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The targets a chart draws (every target reached, and the next one), and those it only names: a
+    distant target would stretch the axis and flatten the curve."""
+    if posts.empty:
+        return posts, posts
+    reached = float(np.nanmax(signed, initial=0.0))
+    values = sorted(set(posts["valeur_cible"].astype(float)))
+    following = [value for value in values if value > reached]
+    limit = following[0] if following else values[-1]
+    keep = posts["valeur_cible"].astype(float) <= limit
+    return posts[keep], posts[~keep]
+
+
+def _beyond_note(beyond: pd.DataFrame) -> str | None:
+    if beyond.empty:
+        return None
+    names = [
+        _target_label(value, list(pd.to_datetime(group["echeance"])))
+        for value, group in beyond.groupby("valeur_cible")
+    ]
+    return "Hors du graphique : " + " ; ".join(name[0].lower() + name[1:] for name in names) + "."
+
+
+def _legend_below(ax: Axes, ncols: int = 4, offset: float = -0.16) -> None:
+    """The legend under the plot and its axis label, clear of every line, target and label drawn in it."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncols=ncols, frameon=False)
 
 
 def _target_rows(targets: pd.DataFrame | None, indicator: str) -> pd.DataFrame:
@@ -190,14 +239,14 @@ def _date_span(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     return known.min(), known.max()
 
 
-def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame) -> bool:
+def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame) -> pd.Timestamp | None:
     """The next unmet target's projected date: a dotted line from the last point, a band between the
     earliest and latest dates of its interval (up to the right edge when the latest is beyond the
-    projection's horizon)."""
+    projection's horizon). Returns the band's last date (None when nothing is drawn)."""
     pending = projections[projections["date_projetee"].notna() & (projections["indicateur"] == "contrats_signes")]
     signed = shown_values(monthly, "signes_cumul")
     if pending.empty or not len(monthly) or np.isnan(signed[-1]):
-        return False
+        return None
     target = pending.sort_values("valeur_cible").iloc[0]
     start_date = pd.to_datetime(monthly["date_arrete"]).iloc[-1]
     start_value = signed[-1]
@@ -223,7 +272,8 @@ def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame)
         fontsize="small",
         color=SIGNED_COLOUR,
     )
-    return True
+    # a band running beyond the horizon is cut at the point date: the axis stays on the period that matters
+    return high if pd.notna(target["date_projetee_au_plus_tard"]) else end
 
 
 def _timestamp_or(value: object, default: pd.Timestamp) -> pd.Timestamp:
@@ -263,10 +313,12 @@ def fte_chart(
     if not np.nansum(signed):
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     ax.set_ylim(0, max(ax.get_ylim()[1], 1.0))
+    span_left, span_right = _date_span(dates)
+    ax.set_xlim(span_left - pd.Timedelta(days=30), span_right + pd.Timedelta(days=45))
     french_date_axis(ax.xaxis, "year", interval=1)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.grid(axis="y")
-    ax.legend(loc="upper left", frameon=False)
+    _legend_below(ax, ncols=3)
     return finish_figure(
         fig,
         title="Équivalents temps plein d'assistants médicaux financés",
@@ -321,6 +373,7 @@ def regions_ranked_chart(
             color=TARGET_COLOUR,
         )
     ax.set_yticks(positions, ordered["nom"])
+    _highlight_ticks(ax.get_yticklabels(), _highlight_names(regions, highlight))
     ax.xaxis.set_major_formatter(number_formatter())
     ax.grid(axis="x")
     return finish_figure(
@@ -426,11 +479,15 @@ def _unique_legend(ax: Axes, **placement) -> None:
 
 
 @styled
-def background_by_region_chart(shares: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
-    """Assistants' backgrounds: stacked shares per region (and France), from `background_shares_by_region`."""
+def background_by_region_chart(
+    shares: pd.DataFrame, *, highlight: str | None = None, ax: Axes | None = None
+) -> Figure:
+    """Assistants' backgrounds: stacked shares per region (and France), from `background_shares_by_region`;
+    `highlight` (a region code) sets that region's name in bold and the highlight colour."""
     fig, ax = _axes(ax, height_cm=12)
     wide, labels, states = _wide_shares(shares, "nom", "libelle")
     _stacked_shares(ax, wide.iloc[::-1], labels, horizontal=True, states=states.iloc[::-1])
+    _highlight_ticks(ax.get_yticklabels(), _highlight_names(shares, highlight))
     _unique_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3)
     return finish_figure(
         fig,
@@ -445,13 +502,16 @@ def background_by_region_chart(shares: pd.DataFrame, *, ax: Axes | None = None) 
 
 
 @styled
-def background_heatmap_chart(shares: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+def background_heatmap_chart(
+    shares: pd.DataFrame, *, highlight: str | None = None, ax: Axes | None = None
+) -> Figure:
     """Assistants' backgrounds as a heatmap, one row per region (France last), one column per background,
     each cell the share of the region's contracts (from `background_shares_by_region`), written in it.
 
     Drawn with seaborn's heatmap on the package's own colours (viridis, French percents). A region without
     contract has grey hatched cells (« Données non disponibles »); a hidden share (published frame) a rose
-    cross-hatched cell (« Secret statistique »), without number or colour of the scale.
+    cross-hatched cell (« Secret statistique »), without number or colour of the scale. `highlight` (a region
+    code) sets that region's name in bold and the highlight colour.
     """
     import seaborn as sns  # imported here: only this chart needs it, and it takes a while to import
 
@@ -470,7 +530,7 @@ def background_heatmap_chart(shares: pd.DataFrame, *, ax: Axes | None = None) ->
         mask=grid.isna(),
         annot=text.to_numpy(),
         fmt="",
-        annot_kws={"fontsize": "x-small"},
+        annot_kws={"fontsize": "small"},
         cmap=SEQUENTIAL_CMAP,
         vmin=0.0,
         vmax=max(highest, 0.01),
@@ -479,6 +539,10 @@ def background_heatmap_chart(shares: pd.DataFrame, *, ax: Axes | None = None) ->
         cbar_kws={"format": percent_formatter(), "label": "Part des contrats signés (%)", "shrink": 0.8},
         ax=ax,
     )
+    colorbar = ax.collections[0].colorbar if ax.collections else None
+    if colorbar is not None and colorbar.solids is not None:
+        # a long colour scale is rasterised by default: an embedded image the PDF report cannot place
+        colorbar.solids.set_rasterized(False)
     handles = []
     for state, cells in (("secret", hidden.to_numpy()), ("vide", grid.isna().to_numpy() & ~hidden.to_numpy())):
         for row, column in zip(*np.nonzero(cells), strict=True):
@@ -491,6 +555,7 @@ def background_heatmap_chart(shares: pd.DataFrame, *, ax: Axes | None = None) ->
                   fontsize="small", borderaxespad=0.2)
     ax.set_xticks(np.arange(len(columns)) + 0.5, columns, rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(np.arange(len(rows)) + 0.5, rows, rotation=0)
+    _highlight_ticks(ax.get_yticklabels(), _highlight_names(shares, highlight))
     ax.tick_params(length=0)
     return finish_figure(
         fig,
@@ -543,7 +608,7 @@ def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes
 @styled
 def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
-    fig, ax = _axes(ax, height_cm=8)
+    fig, ax = _axes(ax, height_cm=9)
     years = funding["annee"].astype(int).to_numpy()
     millions = shown_values(funding, "montant_attendu_eur") / 1e6
     hidden = hidden_mask(funding, "montant_attendu_eur")
@@ -559,7 +624,8 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
                     fontsize="small")
     ax.set_xticks(years, [str(y) for y in years])
     highest = np.nanmax(millions, initial=0)
-    ax.set_ylim(0, max(highest * 1.2, 1))
+    # room above the tallest bar for its two-line label (amount and rule coverage)
+    ax.set_ylim(0, max(highest * 1.35, 1))
     # a region's yearly aid may stay under a few millions: whole-million ticks would read « 0, 0, 1, 1 »
     ax.yaxis.set_major_formatter(number_formatter(0 if highest >= 10 else 1))
     ax.grid(axis="y")
@@ -582,11 +648,14 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
 
 
 @styled
-def training_overdue_chart(overdue: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+def training_overdue_chart(
+    overdue: pd.DataFrame, *, highlight: str | None = None, ax: Axes | None = None
+) -> Figure:
     """Share of active assistants past their certification deadline without the CQP, by region, with 95 % CI.
 
     A region where nobody has reached the deadline yet reads « sans objet » (no share to compute), a hidden
-    share « secret »; neither gets a bar nor an error bar."""
+    share « secret »; neither gets a bar nor an error bar. `highlight` (a region code) draws that region's bar
+    in the highlight colour and its name in bold."""
     fig, ax = _axes(ax, height_cm=10)
     frame = overdue.assign(
         _share=shown_values(overdue, "part_en_retard"),
@@ -597,7 +666,8 @@ def training_overdue_chart(overdue: pd.DataFrame, *, ax: Axes | None = None) -> 
     ordered = frame.sort_values("_share", ascending=True, na_position="first", kind="stable")
     positions = np.arange(len(ordered))
     share, low, high = (ordered[c].to_numpy(dtype=float) for c in ("_share", "_low", "_high"))
-    ax.barh(positions, np.nan_to_num(share), color=ACTIVE_COLOUR)
+    ax.barh(positions, np.nan_to_num(share),
+            color=[HIGHLIGHT_COLOUR if code == highlight else ACTIVE_COLOUR for code in ordered["code"]])
     with_interval = ~(np.isnan(share) | np.isnan(low) | np.isnan(high))
     if with_interval.any():
         # The indicators guarantee low <= share <= high; the floor at 0 only keeps a frame made elsewhere
@@ -614,6 +684,7 @@ def training_overdue_chart(overdue: pd.DataFrame, *, ax: Axes | None = None) -> 
     if nobody:
         _say_in_plot(ax, "Aucun assistant n'a encore atteint\nson échéance de certification à cette date")
     ax.set_yticks(positions, ordered["nom"])
+    _highlight_ticks(ax.get_yticklabels(), _highlight_names(overdue, highlight))
     reach = np.concatenate([share[~np.isnan(share)], high[with_interval]])
     ax.set_xlim(0, max(float(reach.max()) * 1.1, 0.05) if len(reach) else 1.0)
     ax.xaxis.set_major_formatter(percent_formatter())
@@ -723,8 +794,117 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
     )
 
 
+@styled
+def perspectives_chart(
+    monthly: pd.DataFrame,
+    projected: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
+    *,
+    title: str = "Contrats signés : observés et projetés jusqu'en 2029",
+    ax: Axes | None = None,
+) -> Figure:
+    """Cumulative contracts signed (observed, a published monthly series), then the projection to December 2029
+    (`indicators.projected_signatures`: dotted trend and its 95 % band), with every contract target as a
+    reference line and a marker at its deadlines. The axis spans the data and the projection, nothing more."""
+    fig, ax = _axes(ax, height_cm=10.5)
+    dates = pd.to_datetime(monthly["date_arrete"])
+    signed = shown_values(monthly, "signes_cumul")
+    ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul observé)")
+    left, right = _date_span(dates)
+    if not projected.empty:
+        months = pd.to_datetime(projected["mois"]) + pd.offsets.MonthEnd(0)
+        ax.fill_between(months, projected["cumul_projete_bas"], projected["cumul_projete_haut"], color=SIGNED_COLOUR,
+                        alpha=0.15, linewidth=0, label="Projection : bande à 95 %")
+        ax.plot(months, projected["cumul_projete"], color=SIGNED_COLOUR, linestyle=":", linewidth=1.8,
+                label="Projection : tendance")
+        right = max(right, months.max())
+    for value, group in _target_rows(targets, "contrats_signes").groupby("valeur_cible"):
+        deadlines = [d for d in pd.to_datetime(group["echeance"]) if left <= d <= right]
+        ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
+        if deadlines:
+            ax.plot(deadlines, [value] * len(deadlines), linestyle="none", marker="v", color=TARGET_COLOUR)
+        ax.annotate(_target_label(value, list(pd.to_datetime(group["echeance"]))), (left, value), xytext=(2, 3),
+                    textcoords="offset points", fontsize="small", color=TARGET_COLOUR)
+    if not np.nansum(signed):
+        _say_in_plot(ax, NO_CONTRACT_TEXT)
+    ax.set_xlim(left - pd.Timedelta(days=30), right + pd.Timedelta(days=45))
+    _count_axis(ax.yaxis, np.concatenate([signed, projected["cumul_projete_haut"].to_numpy(dtype=float)])
+                if not projected.empty else signed)
+    french_date_axis(ax.xaxis, "year", interval=1)
+    ax.yaxis.set_major_formatter(number_formatter())
+    ax.grid(axis="y")
+    _legend_below(ax, ncols=3)
+    reason = projected.attrs.get("reason")
+    return finish_figure(
+        fig,
+        title=title,
+        source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS} ; projection",
+        as_of=_as_of(monthly, projected),
+        synthetic=_synthetic(monthly, projected),
+        xlabel="Date (fin de mois)",
+        ylabel="Contrats signés depuis 2019 (nombre)",
+        note=_notes(
+            "Projection : tendance linéaire des 12 derniers mois complets, sans fin de série ; pas une prévision.",
+            f"Projection non calculable : {reason}." if reason else None,
+        ),
+    )
+
+
+@styled
+def projected_spending_chart(
+    spending: pd.DataFrame,
+    funding: pd.DataFrame | None = None,
+    *,
+    title: str = "Aide attendue de l'Assurance Maladie : observée et projetée jusqu'en 2029",
+    ax: Axes | None = None,
+) -> Figure:
+    """Expected CPAM aid by calendar year: the years before the counting date's from `funding` (a published
+    `expected_aid_by_year`), then the projection (`indicators.projected_spending`) stacked as contracts already
+    signed and projected new contracts, with the 95 % band of the total as an error bar."""
+    fig, ax = _axes(ax, height_cm=11)
+    first_year = int(spending["annee"].iloc[0]) if len(spending) else None
+    if funding is not None and len(funding):
+        past = funding[funding["annee"].astype(int) < (first_year or 10_000)]
+        years = past["annee"].astype(int).to_numpy()
+        values = shown_values(past, "montant_attendu_eur") / 1e6
+        ax.bar(years, np.nan_to_num(values), color="#999999", label="Années passées (contrats signés)")
+    if len(spending):
+        years = spending["annee"].astype(int).to_numpy()
+        signed = spending["montant_contrats_signes_eur"].to_numpy(dtype=float) / 1e6
+        ax.bar(years, signed, color=SIGNED_COLOUR, label="Projection : contrats déjà signés")
+        if "montant_nouveaux_eur" in spending.columns:
+            new = spending["montant_nouveaux_eur"].to_numpy(dtype=float) / 1e6
+            ax.bar(years, new, bottom=signed, color=OKABE_ITO["bleu_ciel"], label="Projection : nouveaux contrats")
+            total = spending["montant_total_eur"].to_numpy(dtype=float) / 1e6
+            low = spending["montant_total_bas_eur"].to_numpy(dtype=float) / 1e6
+            high = spending["montant_total_haut_eur"].to_numpy(dtype=float) / 1e6
+            ax.errorbar(years, total, yerr=[total - low, high - total], fmt="none", ecolor=TEXT_COLOUR_DARK,
+                        elinewidth=0.9, capsize=3, label="Bande à 95 % du total")
+            for year, value, top in zip(years, total, high, strict=True):
+                ax.annotate(format_number(value, 0) + "\u00a0M€", (year, top), xytext=(0, 3),
+                            textcoords="offset points", fontsize="small", ha="center")
+            ax.set_ylim(0, float(high.max()) * 1.12)
+    ax.yaxis.set_major_formatter(number_formatter())
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(axis="y")
+    _legend_below(ax, ncols=2, offset=-0.2)
+    return finish_figure(
+        fig,
+        title=title,
+        source=f"{SOURCE_CONTRACTS} ; barèmes de l'avenant 7 et de la convention 2024 ; projection",
+        as_of=_as_of(spending, funding),
+        synthetic=_synthetic(spending, funding),
+        xlabel="Année civile (début de l'année de contrat)",
+        ylabel="Aide attendue (millions d'euros)",
+        note="Projection aux règles actuelles : barème « standard » (un plancher), aucune fin de contrat supposée, "
+        "options « deuxième assistant » non chiffrées.",
+    )
+
+
 __all__ = [
     "background_by_region_chart",
+    "perspectives_chart",
+    "projected_spending_chart",
     "background_heatmap_chart",
     "fte_chart",
     "funding_chart",

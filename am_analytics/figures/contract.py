@@ -301,6 +301,19 @@ def check_figure(fig: Figure, *, synthetic: bool) -> Figure:
     return fig
 
 
+def smallest_text_pt(fig: Figure) -> float:
+    """The size in points of the smallest visible text of a figure (titles, ticks, legends, labels, notes),
+    at the figure's own size; `inf` when it has no text."""
+    sizes = [text.get_fontsize() for text in _all_texts(fig)]
+    return float(min(sizes)) if sizes else float("inf")
+
+
+def printed_text_pt(fig: Figure, printed_width_mm: float) -> float:
+    """The smallest text of `fig` in points once the figure is printed `printed_width_mm` wide: a figure
+    scaled down on the page has smaller text than it was drawn with."""
+    return smallest_text_pt(fig) * printed_width_mm / (fig.get_figwidth() * 25.4)
+
+
 # --- Saving -----------------------------------------------------------------------------------------------
 
 
@@ -411,5 +424,7 @@ __all__ = [
     "finish_figure",
     "mark_map_axes",
     "plot_published",
+    "printed_text_pt",
     "save_figure",
+    "smallest_text_pt",
 ]

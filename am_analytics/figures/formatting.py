@@ -211,3 +211,22 @@ def french_date_axis(axis: Axis, unit: str = "month", interval: int = 3) -> Axis
     else:
         raise ValueError(f"unit must be 'month' or 'year', not {unit!r}")
     return axis
+
+
+# --- Typography of running text --------------------------------------------------------------------------
+NNBSP = "\u202f"  # narrow no-break space: thousands (Babel's), before « ; : ! ? »
+_THOUSANDS_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_UNIT_SPACE = re.compile(
+    r"(?<=[\d»]) (?=(?:%|€|M€|k€|ETP\b|hab\.|habitants\b|MG\b|mois\b|ans\b|contrats\b|pt\b|h\b))"
+)
+_QUOTE_SPACE = re.compile(r"(?<=«) | (?=»)| (?=[;:!?](?:\s|$))")
+
+
+def french_spaces(text: str) -> str:
+    """Text whose numbers and units never break across lines: a space between digit groups becomes a
+    narrow no-break space (« 100 000 »), the space before %, €, ETP, « hab. » and other units, inside
+    French quotes and before « ; : ! ? », a no-break space: a line never starts with « ; » or « % ».
+    Babel's own output already has them; hand-written headers get them here."""
+    text = _THOUSANDS_SPACE.sub(NNBSP, text)
+    text = _UNIT_SPACE.sub(NBSP, text)
+    return _QUOTE_SPACE.sub(NBSP, text)

@@ -43,6 +43,7 @@ from am_analytics.figures.formatting import format_euros, format_number, format_
 from am_analytics.figures.published import SECRET_TEXT, hidden_mask, shown_values
 from am_analytics.figures.shapes import OVERSEAS_CODES, PARIS_CODES, departement_shapes, group_borders
 from am_analytics.figures.style import (
+    HIGHLIGHT_COLOUR,
     MAP_EDGE_COLOUR,
     NO_DATA_COLOUR,
     NO_DATA_HATCH,
@@ -460,8 +461,8 @@ def _legend_title(legend_title: str) -> str:
     return "\n".join(textwrap.wrap(legend_title, 26))
 
 
-def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with_missing: bool, below: bool,
-            with_secret: bool = False) -> None:
+def _legend_handles(classes: Classes, with_missing: bool, with_secret: bool) -> list[Patch]:
+    """The classes, highest first, then « Secret statistique » and « Données non disponibles » when present."""
     handles = [Patch(facecolor=colour, edgecolor="#FFFFFF", label=label)
                for colour, label in zip(reversed(classes.colours), reversed(classes.labels), strict=True)]
     if with_secret:
@@ -470,6 +471,12 @@ def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with
     if with_missing:
         handles.append(Patch(facecolor=NO_DATA_COLOUR, hatch=NO_DATA_HATCH, hatchcolor=NO_DATA_HATCH_COLOUR,
                              edgecolor="#FFFFFF", label=NO_DATA_LABEL))
+    return handles
+
+
+def _legend(ax: Axes, layout: _Layout, classes: Classes, legend_title: str, with_missing: bool, below: bool,
+            with_secret: bool = False) -> None:
+    handles = _legend_handles(classes, with_missing, with_secret)
     legend = ax.legend(
         handles=handles,
         title=_legend_title(legend_title),
@@ -538,7 +545,7 @@ def _draw(
         _add(ax, Rectangle((zone.x0 - 4, zone.y0 - 4), zone.width + 8, zone.height + 8, fill=False,
                                edgecolor=REGION_EDGE_COLOUR, linewidth=0.5, gid="cadre-paris"))
     if labels:
-        fontsize = 5.5 if figure_medium(ax.figure) == "print" else 7.5
+        fontsize = 7.0 if figure_medium(ax.figure) == "print" else 7.5
         for _code, (path, text, fill) in labels.items():
             _label(ax, path, text, fill, fontsize)
     _legend(ax, layout, classes, legend_title, with_missing=with_missing, below=legend_below, with_secret=with_secret)
@@ -609,7 +616,7 @@ def departement_map(
 def _label_zoom_and_overseas(ax: Axes, data: _MapInput, colours: dict[str, str | None],
                              fmt: Callable[[float], str]) -> None:
     shapes = departement_shapes()
-    fontsize = 5.5 if figure_medium(ax.figure) == "print" else 7.5
+    fontsize = 7.0 if figure_medium(ax.figure) == "print" else 7.5
     for inset in ax.child_axes:
         for patch in inset.patches:
             gid = patch.get_gid() or ""
@@ -647,13 +654,15 @@ def region_map(
     kind: ValueKind = "number",
     formatter: Callable[[float], str] | None = None,
     show_values: bool = False,
+    highlight: str | None = None,
     ax: Axes | None = None,
     size: Size = "map",
 ) -> Figure:
     """A choropleth by 2016 region of `column` of an indicator (or published) frame with a `code` column
     (the national row `FR` is left out), or of a Series indexed by region code: départements take their
     region's colour, region borders are drawn thick. Same conventions as `departement_map` (no Paris
-    enlargement: the four départements belong to one region)."""
+    enlargement: the four départements belong to one region). `highlight` (a region code) outlines that
+    region in the highlight colour and names it in the legend, as a regional report shows its region."""
     region_of = _region_of_departement()
     known = reference.regions()["region_code"].tolist()
     own_figure = ax is None
@@ -683,7 +692,104 @@ def region_map(
                 data.caption,
             )
             _label_zoom_and_overseas(ax, by_departement, colours, fmt)
+        if highlight is not None:
+            _outline_region(ax, highlight)
         return _finish(fig, ax, own_figure, title, data.caption)
+
+
+def _outline_region(ax: Axes, region: str) -> None:
+    """Outline a region's départements (on the main map or in its overseas box) and add it to the legend."""
+    shapes = departement_shapes()
+    members = [code for code, owner in _region_of_departement().items() if owner == region]
+    for code in members:
+        if code in shapes.metropole:
+            _add(ax, PathPatch(shapes.metropole[code], facecolor="none", edgecolor=HIGHLIGHT_COLOUR, linewidth=1.6,
+                               joinstyle="round", gid=f"surligne-{code}", zorder=4))
+    for inset in ax.child_axes:
+        for patch in list(inset.patches) + list(inset.artists):
+            code = (patch.get_gid() or "").rsplit("-", 1)[-1]
+            if code in members and code in OVERSEAS_CODES:
+                _add(inset, PathPatch(shapes.overseas[code], facecolor="none", edgecolor=HIGHLIGHT_COLOUR,
+                                      linewidth=1.6, gid=f"surligne-{code}", zorder=4))
+    legend = ax.get_legend()
+    name = reference.regions().set_index("region_code").loc[region, "region_name"]
+    if legend is not None:
+        handles = list(legend.legend_handles) + [Patch(facecolor="none", edgecolor=HIGHLIGHT_COLOUR, linewidth=1.6,
+                                                       label=f"Région du rapport : {name}")]
+        labels = [text.get_text() for text in legend.get_texts()] + [f"Région du rapport : {name}"]
+        anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+        new = ax.legend(handles=handles, labels=labels, title=legend.get_title().get_text(), loc="upper left",
+                        bbox_to_anchor=(anchor.x0, anchor.y0), alignment="left", frameon=False, handlelength=1.6,
+                        handleheight=1.1)
+        new.set_gid("legende-carte")
+
+
+def region_departements_map(
+    values: pd.DataFrame,
+    column: str,
+    region: str,
+    *,
+    title: str,
+    legend_title: str,
+    source: str | None = None,
+    as_of: object = None,
+    synthetic: bool | None = None,
+    note: str | None = None,
+    n_classes: int = 4,
+    decimals: int = 0,
+    kind: ValueKind = "number",
+    formatter: Callable[[float], str] | None = None,
+    size: Size = "map",
+) -> Figure:
+    """One region's départements, zoomed to fill the figure and labelled with their names and values: the map a
+    regional edition opens its territories with. `values` is a frame by département (a `code` column, `column`
+    to map, hidden values in `<column>_secret`), of every département or only the region's; the other regions'
+    départements are neither drawn nor named. Classes come from the region's own values (up to `n_classes`);
+    date, synthetic flag and sources are read from the frame's attrs like `departement_map`."""
+    departements = reference.departements()
+    members = departements.loc[departements["region_code"] == region, "code"].tolist()
+    if not members:
+        raise MapDataError(f"région inconnue : {region!r} (code COG de région attendu, en texte)")
+    frame = values[values["code"].astype("string").isin(members)]
+    data = _map_input(frame, column, members, "département",
+                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=True)
+    names = dict(zip(departements["code"], departements["name"], strict=True))
+    fmt = formatter or value_formatter(kind, decimals)
+    shapes = departement_shapes()
+    paths = {code: shapes.metropole.get(code, shapes.overseas.get(code)) for code in members}
+    with figure_style(medium_of(size)):
+        fig, ax = new_figure(size)
+        mark_map_axes(ax)
+        classes = make_classes(data.numbers, n_classes=min(n_classes, len(members)), decimals=decimals,
+                               kind=kind, formatter=formatter)
+        colours = _colour_by_code(data, classes)
+        box = _extents(list(paths.values()))
+        pad_x, pad_y = box.width * 0.06 + 1, box.height * 0.06 + 1
+        ax.set_xlim(box.x0 - pad_x, box.x1 + pad_x)
+        ax.set_ylim(box.y1 + pad_y, box.y0 - pad_y)
+        ax.set_aspect("equal", adjustable="box")
+        for code, path in paths.items():
+            # unclipped: the limits hold every shape, and fpdf2 (the PDF report) scaled clipped large shapes
+            _add(ax, _patch(path, colours[code], PATCH_GID.format(code=code), width=0.8)).set_clip_on(False)
+        fontsize = 7.5 if figure_medium(fig) == "print" else 9.0
+        area = box.width * box.height
+        for code, path in paths.items():
+            small = abs(sum(_area(ring) for ring in path.to_polygons())) < area * 0.01
+            text = (code if small else f"{names[code]}") + "\n" + _value_text(data, code, fmt)
+            _label(ax, path, text, colours[code], fontsize)
+        with_missing = any(colour is None for colour in colours.values())
+        with_secret = any(colour == SECRET for colour in colours.values())
+        legend = ax.legend(handles=_legend_handles(classes, with_missing, with_secret),
+                           title=_legend_title(legend_title), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                           alignment="left", frameon=False, handlelength=1.6, handleheight=1.1)
+        legend.set_gid("legende-carte")
+        small_codes = [code for code in members
+                       if abs(sum(_area(ring) for ring in paths[code].to_polygons())) < area * 0.01]
+        extra = "; ".join(f"{code} : {names[code]}" for code in small_codes)
+        caption = dict(data.caption)
+        if extra:
+            caption["note"] = " ".join(part for part in (caption.get("note"), f"Codes : {extra}.") if part)
+        return finish_figure(fig, title=title, **caption)
 
 
 @cache
@@ -702,4 +808,12 @@ def _region_label_path(region: str) -> Path:
     return Path([(x - 1, y - 1), (x + 1, y - 1), (x + 1, y + 1), (x - 1, y + 1), (x - 1, y - 1)], closed=True)
 
 
-__all__ = ["Classes", "MapDataError", "departement_map", "make_classes", "region_map", "value_formatter"]
+__all__ = [
+    "Classes",
+    "MapDataError",
+    "departement_map",
+    "make_classes",
+    "region_departements_map",
+    "region_map",
+    "value_formatter",
+]

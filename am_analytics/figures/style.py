@@ -82,6 +82,9 @@ SECRET_HATCH = "xxx"
 SECRET_HATCH_COLOUR = "#9C5B63"
 SECRET_LABEL = "Secret statistique"
 
+# A regional report's own region, on national charts and maps: Okabe–Ito orange, away from the map classes.
+HIGHLIGHT_COLOUR = OKABE_ITO["orange"]
+
 MAP_EDGE_COLOUR = "#FFFFFF"
 REGION_EDGE_COLOUR = "#333333"
 
@@ -124,7 +127,9 @@ SIZES: Mapping[str, tuple[float, float]] = {
 }
 
 # Font sizes in points: print sizes are read at arm's length on paper, screen sizes at 100 dpi.
-_FONT_SIZES = {"print": 8.0, "screen": 11.0}
+_FONT_SIZES = {"print": 8.5, "screen": 11.0}
+# The smallest text a printed chart may carry, in points at the size it is printed (the report checks it).
+MIN_PRINT_TEXT_PT = 7.0
 PNG_DPI = 200  # enough for A4 print at full width (≈ 1 340 px)
 
 

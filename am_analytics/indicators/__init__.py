@@ -28,6 +28,7 @@ from am_analytics.indicators.common import (
 from am_analytics.indicators.funding import contract_years, expected_aid_by_region, expected_aid_by_year
 from am_analytics.indicators.methods import METHODS, methods_markdown
 from am_analytics.indicators.mix import PERIODS, category_shares, etp_option_mix, specialty_mix, zone_mix
+from am_analytics.indicators.perspectives import projected_signatures, projected_spending
 from am_analytics.indicators.quality import (
     change_log,
     changes_by_column,
@@ -53,9 +54,17 @@ from am_analytics.indicators.survey import (
     weighted_shares,
 )
 from am_analytics.indicators.territories import by_departement, by_region, national_totals
-from am_analytics.indicators.training import overdue_by_background, overdue_by_region, training_status
+from am_analytics.indicators.training import (
+    overdue_by_background,
+    overdue_by_region,
+    overdue_national,
+    training_status,
+)
 
 __all__ = [
+    "overdue_national",
+    "projected_signatures",
+    "projected_spending",
     "aggregated_shares",
     "compare_groups",
     "missions_delegated",

@@ -45,6 +45,31 @@ METHODS: dict[str, Method] = {
         "fourchette vient de l'intervalle de confiance à 95 % de la droite (loi de Student, à partir des "
         "résidus). Aucune date n'est projetée au-delà de 10 ans : une tendance ne dit rien si loin.",
     ),
+    "perspectives": Method(
+        "Perspectives à 2029 (projection)",
+        "Les signatures mensuelles futures suivent la droite des moindres carrés ajustée sur les 12 derniers mois "
+        "complets, avec la bande de l'intervalle de confiance à 95 % de la droite (jamais en dessous de zéro) ; "
+        "sans au moins 6 mois complets, la projection n'est pas calculée. Chaque contrat projeté est signé le 15 du "
+        "mois, avec les quotités des contrats signés sur les 12 derniers mois. L'aide attendue de chaque année "
+        "civile est celle des barèmes en vigueur (convention de 2024, barème « standard » de patientèle : un "
+        "plancher) appliqués aux années de contrat des contrats déjà signés et des contrats projetés, affectée à "
+        "l'année où commence l'année de contrat. Aucune fin de contrat n'est supposée après la date d'arrêté : le "
+        "nombre d'années de contrat est un plafond. Les options « deuxième assistant » n'ont pas de montant publié : "
+        "leurs années sont comptées dans la couverture, jamais chiffrées. Ce sont des projections d'une tendance, "
+        "pas des prévisions.",
+    ),
+    "messages": Method(
+        "Messages de « L'essentiel »",
+        "Chaque message applique une règle écrite à l'avance aux tableaux publiés et nomme l'indicateur dont il "
+        "vient. Objectifs : part atteinte, date d'atteinte et écart à l'échéance. Projection : date projetée et "
+        "fourchette, comparées à la dernière échéance de l'objectif ; « non calculable » quand la série a moins de "
+        "6 mois complets ou que l'objectif n'est pas atteint dans l'horizon de 10 ans. Rythme : les signatures des "
+        "12 derniers mois ne sont dites supérieures ou inférieures aux 12 précédentes que si l'écart dépasse 5 % et "
+        "si |a − b| / √(a + b) ≥ 1,96 (deux comptages de Poisson, 95 %) ; sinon le rythme est dit comparable. "
+        "Territoires : régions en tête et dernière parmi celles dont le taux est publié. Profils et formation : un "
+        "écart n'est affirmé que si les intervalles de confiance à 95 % sont disjoints. Un chiffre masqué n'est "
+        "jamais écrit : le message dit qu'il est sous le secret statistique.",
+    ),
     "comparaison_publiee": Method(
         "Comparaison avec les chiffres publiés",
         "Pour chaque chiffre national publié jusqu'à la date d'arrêté, la valeur des données à la même date "

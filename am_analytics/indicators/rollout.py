@@ -20,7 +20,7 @@ from am_analytics.indicators.common import (
     months_between,
     synthetic_flag,
 )
-from am_analytics.vocabulary import SCHEME_START, TARGET_STATUS_LABELS
+from am_analytics.vocabulary import PUBLISHED_QUALIFIERS, SCHEME_START, TARGET_STATUS_LABELS
 
 # Which series measures each target indicator. Targets count posts (contracts signed since the start)
 # and the FTE those posts fund, as the published figures do ("3 112 contrats, 1 724,5 ETP"), so both
@@ -29,13 +29,7 @@ TARGET_MEASURES = {"contrats_signes": "signes_cumul", "etp_assistants": "etp_sig
 MONTHLY_FLOW = {"signes_cumul": "signes_mois", "etp_signes_cumul": "etp_signes_mois"}
 
 TARGET_STATUS = TARGET_STATUS_LABELS  # one wording, shared with every output
-QUALIFIERS = {
-    "exact": "exact",
-    "approx": "environ",
-    "more_than": "plus de",
-    "slightly_more_than": "un peu plus de",
-    "less_than": "moins de",
-}
+QUALIFIERS = PUBLISHED_QUALIFIERS  # one wording, in vocabulary
 
 # Projection parameters (see `project_reach_date`).
 PROJECTION_WINDOW_MONTHS = 12
@@ -266,6 +260,23 @@ def _reach_in_path(path: np.ndarray, first_month: pd.Timestamp, reached: float, 
     return month + pd.Timedelta(days=day - 1)
 
 
+def trend_band(flows: np.ndarray, horizon_months: int, confidence: float = PROJECTION_CONFIDENCE):
+    """The least-squares line through monthly `flows` (at least 3) extended over the next `horizon_months`
+    months, and the half-width of its `confidence` interval (Student t, from the residuals) at each of them.
+    Returns (trend, half_width, slope, intercept); the band is trend ± half_width (floored at 0 by callers)."""
+    flows = np.asarray(flows, dtype=float)
+    n = len(flows)
+    x = np.arange(n, dtype=float)
+    slope, intercept = np.polyfit(x, flows, 1)
+    residuals = flows - (intercept + slope * x)
+    sxx = float(((x - x.mean()) ** 2).sum())
+    sigma = float(np.sqrt((residuals**2).sum() / (n - 2)))
+    future = np.arange(n, n + horizon_months, dtype=float)
+    trend = intercept + slope * future
+    half_width = sps.t.ppf(0.5 + confidence / 2, n - 2) * sigma * np.sqrt(1 / n + (future - x.mean()) ** 2 / sxx)
+    return trend, half_width, float(slope), float(intercept)
+
+
 def project_reach_date(
     monthly: pd.Series,
     reached: float,
@@ -297,14 +308,7 @@ def project_reach_date(
     last_month = pd.Timestamp(monthly.index[-1])
     if reached >= target:
         return Projection(None, None, None, "objectif déjà atteint", n, None, None)
-    x = np.arange(n, dtype=float)
-    slope, intercept = np.polyfit(x, flows, 1)
-    residuals = flows - (intercept + slope * x)
-    sxx = float(((x - x.mean()) ** 2).sum())
-    sigma = float(np.sqrt((residuals**2).sum() / (n - 2)))
-    future = np.arange(n, n + horizon_months, dtype=float)
-    trend = intercept + slope * future
-    half_width = sps.t.ppf(0.5 + confidence / 2, n - 2) * sigma * np.sqrt(1 / n + (future - x.mean()) ** 2 / sxx)
+    trend, half_width, slope, intercept = trend_band(flows, horizon_months, confidence)
     first_future = last_month + pd.DateOffset(months=1)
 
     def reach(path: np.ndarray):

@@ -19,7 +19,7 @@ from am_analytics.indicators.common import (
     region_table,
 )
 from am_analytics.indicators.stats import wilson_interval
-from am_analytics.vocabulary import CONVENTION_2024, PROFILS
+from am_analytics.vocabulary import CONVENTION_2024, NATIONAL_LABEL, PROFILS
 
 CERTIFIED = ("cqp_obtenu", "diplome_etat_fae")
 NOT_CERTIFIED = ("cqp_en_cours", "aucune")
@@ -140,4 +140,18 @@ def overdue_by_background(
     group = np.where(group < 0, profiles.index("inconnu"), group)
     table = _overdue_table(_status_arrays(contracts, as_of), group, len(profiles))
     frame = pd.DataFrame({"profil_origine": profiles, "libelle": [PROFILS[p] for p in profiles], **table})
+    return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
+
+
+def overdue_national(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
+    """France as one row (`code` « FR »): the columns of `overdue_by_region` over every contract, so a region
+    can be read beside the national figure."""
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
+    table = _overdue_table(_status_arrays(contracts, as_of), np.zeros(len(contracts), dtype=np.int64), 1)
+    frame = pd.DataFrame({"code": ["FR"], "nom": [NATIONAL_LABEL], **table})
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)

@@ -15,6 +15,7 @@ from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
+    CALIBRATION_NOTE,
     PUBLISHED_INDICATORS,
     SOURCE_CONTRACTS,
     SOURCE_SURVEY,
@@ -31,6 +32,7 @@ SOURCE_PUBLISHED = "chiffres publiés (Assurance Maladie, presse)"
 TERRITORY_NOTES = (
     "Populations : Insee, populations légales 2023 ; Mayotte n'y figure pas : ses taux restent non disponibles (n.d.).",
     "MG : médecins généralistes, nombre estimé (densité au 1er janvier 2025 × population), une estimation.",
+    "Abréviations : hab. = habitants ; ETP = équivalents temps plein ; évol. = évolution ; est. = estimation.",
 )
 WILSON_NOTE = "Intervalles de confiance de Wilson à 95 %."
 
@@ -108,6 +110,14 @@ SURVEY_RULE = Disclosure(
 # --- Territories -----------------------------------------------------------------------------------------------
 
 
+TERRITORY_MEASURES = (
+    Column("signes_pour_100k_hab", "Contrats pour 100 000 hab.", "decimal", width=1.25),
+    Column("actifs_pour_100k_hab", "Actifs pour 100 000 hab.", "decimal", width=1.25),
+    Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (est.)", "decimal", width=1.25),
+    Column("croissance_actifs_12m", "Évol. des actifs sur 12 mois", "percent", width=1.25),
+)
+
+
 def _territory_columns(code_header: str, name_header: str, with_region: bool = False) -> tuple[Column, ...]:
     columns = [Column("code", code_header, width=0.8), Column("nom", name_header, width=2.0)]
     if with_region:
@@ -117,10 +127,7 @@ def _territory_columns(code_header: str, name_header: str, with_region: bool = F
         Column("signes", "Contrats signés", "count", width=1.0),
         Column("actifs", "Contrats actifs", "count", width=1.0),
         Column("etp_actifs", "ETP actifs", "decimal", width=1.0),
-        Column("signes_pour_100k_hab", "Contrats pour 100 000 habitants", "decimal", width=1.25),
-        Column("actifs_pour_100k_hab", "Actifs pour 100 000 habitants", "decimal", width=1.25),
-        Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal", width=1.25),
-        Column("croissance_actifs_12m", "Évolution des actifs sur 12 mois", "percent", width=1.25),
+        *TERRITORY_MEASURES,
     )
 
 
@@ -277,10 +284,20 @@ CROSS_CHECK = TableSpec(
 )
 
 
-def cross_check_table(cross: pd.DataFrame) -> PublishedTable:
-    frame = cross.assign(indicateur_libelle=cross["indicateur"].map(PUBLISHED_INDICATORS).fillna(cross["indicateur"]))
+def cross_check_table(cross: pd.DataFrame, *, synthetic: bool | None = None) -> PublishedTable:
+    """The data against the published figures, sources in French; on synthetic data, a note says the demo data
+    was calibrated on these very figures, so its near-zero gaps prove nothing."""
+    from am_analytics.reference.display import SOURCES
+
+    frame = cross.assign(
+        indicateur_libelle=cross["indicateur"].map(PUBLISHED_INDICATORS).fillna(cross["indicateur"]),
+        source=cross["source"].map(lambda value: SOURCES.get(str(value), value)).astype("string"),
+    )
     frame.attrs = dict(cross.attrs)
-    return CROSS_CHECK.publish(frame)
+    table = CROSS_CHECK.publish(frame, synthetic=synthetic)
+    if table.synthetic:
+        table.notes.insert(0, CALIBRATION_NOTE)
+    return table
 
 
 # --- Backgrounds and mixes -----------------------------------------------------------------------------------
@@ -581,17 +598,31 @@ PUBLISHED_FIGURES = TableSpec(
     title="Chiffres publiés sur le dispositif (réels, avec leur source)",
     columns=(
         Column("reference_date", "Date", "date"),
-        Column("indicator", "Indicateur", width=2.4),
+        Column("indicateur_libelle", "Indicateur", width=2.4),
         Column("value", "Valeur", "number"),
-        Column("qualifier", "Précision"),
-        Column("source", "Source", width=3.0),
+        Column("precision", "Précision"),
+        Column("source_fr", "Source", width=3.0),
+        Column("note_fr", "Remarque", width=2.4),
     ),
     source="Assurance Maladie (Cnam), ameli.fr, presse médicale ; voir chaque ligne",
+    notes=(
+        "Chiffres réels tels que publiés, avec leur date, leur précision (« environ », « un peu plus de »…) et "
+        "leur source ; les sources se contredisent parfois : chaque chiffre est cité tel quel.",
+    ),
 )
 
 
-def published_figures_table() -> PublishedTable:
-    return PUBLISHED_FIGURES.publish(reference.published_figures(), synthetic=False)
+def published_figures_table(region: str | None = None) -> PublishedTable:
+    """The real published figures, in French (`reference.display`), each with its source; for a region, the
+    national figures and those of its own départements only (a regional edition names no other département)."""
+    from am_analytics.reference.display import published_figures_fr
+
+    figures = reference.published_figures()
+    if region is not None:
+        codes = reference.departements().query("region_code == @region")["code"].tolist()
+        departement = figures["indicator"].str.extract(r"_departement_(\w+)$", expand=False)
+        figures = figures[departement.isna() | departement.isin(codes)]
+    return PUBLISHED_FIGURES.publish(published_figures_fr(figures), synthetic=False)
 
 
 INPUTS = TableSpec(
@@ -626,3 +657,130 @@ REFERENCES = TableSpec(
 
 def reference_table() -> PublishedTable:
     return REFERENCES.publish(reference.provenance_table(), synthetic=False)
+
+
+# --- The report as a publication (issue 15): a region beside France, perspectives to 2029 -----------------------
+
+TERRITORY_COMPARISON = TableSpec(
+    name="Territoires",
+    title="Contrats par département, total régional et France entière",
+    columns=(
+        Column("code", "Code", width=0.8),
+        Column("nom", "Territoire", width=2.0),
+        Column("signes", "Contrats signés", "count"),
+        Column("actifs", "Contrats actifs", "count"),
+        Column("etp_actifs", "ETP actifs", "decimal"),
+        *TERRITORY_MEASURES,
+    ),
+    source=SOURCE_TERRITORIES,
+    disclosure=TERRITORY_RULE,
+    notes=TERRITORY_NOTES,
+    keys=("niveau",),
+)
+REGION_TOTAL_PREFIX = "Total "
+
+
+def territory_comparison_table(
+    departements: pd.DataFrame, regions: pd.DataFrame, nation: pd.DataFrame, region: str
+) -> PublishedTable:
+    """A region's départements, the region's total and France, from the published territory frames (masked as
+    one hierarchy, so a hidden figure stays hidden in every row)."""
+    own = departements[departements["region_code"] == region].assign(niveau="departement")
+    total = regions[regions["code"] == region].assign(niveau="region")
+    total = total.assign(nom=REGION_TOTAL_PREFIX + total["nom"].astype(str))
+    france = nation.assign(niveau="france")
+    frame = pd.concat([own, total, france], ignore_index=True)
+    frame.attrs = dict(regions.attrs)
+    name = str(regions.loc[regions["code"] == region, "nom"].iloc[0])
+    return TERRITORY_COMPARISON.from_published(frame, title=f"Contrats par département — {name}, total régional et "
+                                               "France entière")
+
+
+def training_comparison_table(training: pd.DataFrame, france: pd.DataFrame, region: str | None) -> PublishedTable:
+    """A region's training row (every region's when `region` is None) and France's last (both published)."""
+    rows = training if region is None else training[training["code"] == region]
+    frame = pd.concat([rows, france], ignore_index=True)
+    frame.attrs = dict(training.attrs)
+    title = "Assistants sans certification après l'échéance, " + (
+        "par région et France entière" if region is None else "la région et la France entière")
+    return TRAINING.from_published(frame, title=title)
+
+
+PROJECTED_SPENDING = TableSpec(
+    name="Perspectives 2029",
+    title="Aide attendue projetée jusqu'en 2029 (projection)",
+    columns=(
+        Column("annee", "Année"),
+        Column("nouveaux_contrats", "Nouveaux contrats projetés", "count"),
+        Column("montant_contrats_signes_meur", "Aide, contrats déjà signés (M€)", "decimal"),
+        Column("montant_nouveaux_meur", "Aide, nouveaux contrats (M€)", "decimal"),
+        Column("montant_total_meur", "Aide totale projetée (M€)", "decimal"),
+        Column("montant_total_bas_meur", "Bas de la fourchette (M€)", "decimal"),
+        Column("montant_total_haut_meur", "Haut de la fourchette (M€)", "decimal"),
+        Column("couverture", "Barème connu", "percent"),
+    ),
+    source=SOURCE_CONTRACTS + " ; barèmes de la convention 2024 ; projection",
+    keys=("statut",),
+)
+
+
+def projected_spending_table(spending: pd.DataFrame) -> PublishedTable:
+    """Projected CPAM aid per year to 2029 (`indicators.projected_spending`), labelled as a projection. National
+    totals only: no count small enough to hide."""
+    notes = [METHODS["perspectives"].text, "M€ : millions d'euros ; une projection, arrondie au dixième de million."]
+    millions = {f"{name[:-4]}_meur": spending[name] / 1e6 for name in spending.columns if name.endswith("_eur")}
+    spending = spending.assign(**millions).pipe(lambda frame: _with_attrs(frame, spending))
+    reason = spending.attrs.get("reason")
+    if reason:
+        notes.insert(0, f"Nouveaux contrats : {reason}.")
+    columns = [c for c in PROJECTED_SPENDING.columns if c.key in spending.columns]
+    spec = TableSpec(**{**PROJECTED_SPENDING.__dict__, "columns": tuple(columns)})
+    return spec.publish(spending, notes=notes)
+
+
+def _with_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
+    frame.attrs = dict(original.attrs)
+    return frame
+
+
+PROJECTED_DATES = TableSpec(
+    name="Dates projetées",
+    title="Date projetée de chaque objectif non atteint (projection)",
+    columns=(
+        Column("objectif_libelle", "Objectif", width=3.0),
+        Column("echeances", "Échéances (fixées par)", width=3.0),
+        Column("part_atteinte", "Atteint", "percent"),
+        Column("date_projetee", "Date projetée", "date"),
+        Column("date_projetee_au_plus_tot", "Au plus tôt", "date"),
+        Column("date_projetee_au_plus_tard", "Au plus tard", "date"),
+        Column("raison", "Remarque", width=2.0),
+    ),
+    source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS + " ; projection",
+    notes=(METHODS["projection"].text,),
+)
+
+
+def projected_dates_table(progress: pd.DataFrame, projections: pd.DataFrame) -> PublishedTable:
+    """Each open target once (the 10 000 set three times is one line, with its successive deadlines and who set
+    them), with its projected date and band, or why none is given."""
+    from am_analytics.presentation.sentences import _setters, target_groups
+
+    rows = []
+    for group in target_groups(progress):
+        if group["date_atteinte"].notna().any():
+            continue
+        first = group.iloc[0]
+        projection = projections[projections["objectif"] == first["objectif"]].iloc[0]
+        unit = "ETP" if first["unite"] == "etp" else "contrats"
+        rows.append({
+            "objectif_libelle": f"{format_number(first['valeur_cible'])} {unit}",
+            "echeances": _setters(group),
+            "part_atteinte": first["part_atteinte"],
+            "date_projetee": projection["date_projetee"],
+            "date_projetee_au_plus_tot": projection["date_projetee_au_plus_tot"],
+            "date_projetee_au_plus_tard": projection["date_projetee_au_plus_tard"],
+            "raison": "" if pd.isna(projection["raison"]) else str(projection["raison"]),
+        })
+    frame = pd.DataFrame(rows, columns=[column.key for column in PROJECTED_DATES.columns])
+    frame.attrs = dict(progress.attrs)
+    return PROJECTED_DATES.publish(frame)

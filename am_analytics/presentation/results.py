@@ -149,6 +149,24 @@ def survey_published(frame: pd.DataFrame, shares: Sequence[str], base: str = "re
     return publish_frame(frame, rule, list(frame.columns))
 
 
+FUNDING_KEEP = (
+    "annee",
+    "annees_contrat",
+    "couverture",
+    "montant_attendu_eur",
+    "etp_annees_financees",
+    "aide_par_etp_eur",
+)
+
+
+def publish_funding(funding: pd.DataFrame) -> pd.DataFrame:
+    """Expected aid by calendar year (`expected_aid_by_year`), years as text, published."""
+    from am_analytics.presentation.catalogue import FUNDING_RULE
+
+    funding = funding.assign(annee=funding["annee"].astype(int).astype(str)).pipe(_same_attrs, funding)
+    return publish_frame(funding, FUNDING_RULE, list(FUNDING_KEEP))
+
+
 def territory_status(published: pd.DataFrame, column: str) -> pd.Series:
     """The status of one count in a published territory frame, by territory code."""
     return pd.Series(status_of(published, column).to_numpy(), index=published["code"].to_numpy())
@@ -174,6 +192,11 @@ class NationalResults:
     satisfaction: pd.DataFrame | None  # published survey results (national), None without a survey
     missions: pd.DataFrame | None
     quality: pd.DataFrame  # rows read, kept… per file (file lines, not people: nothing to mask)
+    # --- added for the report as a publication (issue 15): France beside a region, perspectives to 2029
+    training_france: pd.DataFrame | None = None  # published training, France as one row
+    funding: pd.DataFrame | None = None  # published expected aid by year, France
+    projected_signatures: pd.DataFrame | None = None  # projection (national figures: no small count)
+    projected_spending: pd.DataFrame | None = None
 
     @classmethod
     def compute(
@@ -203,6 +226,7 @@ class NationalResults:
             seeds={"actifs": overdue["code"].map(active)},
             fixed={"actifs": overdue["code"].isin(active.index)},
         )
+        training_france = ind.overdue_national(contracts, **kw)
         return cls(
             as_of=as_of,
             synthetic=synthetic,
@@ -229,6 +253,14 @@ class NationalResults:
             if has_survey
             else None,
             quality=national_figures(file_quality(manifest or {})),
+            training_france=publish_frame(
+                with_known_deadline_base(training_france),
+                TRAINING_RULE,
+                [*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue"],
+            ),
+            funding=publish_funding(ind.expected_aid_by_year(contracts, **kw)),
+            projected_signatures=national_figures(ind.projected_signatures(contracts, **kw)),
+            projected_spending=national_figures(ind.projected_spending(contracts, **kw)),
         )
 
     @classmethod
@@ -269,8 +301,6 @@ class ScopeResults:
 
     @classmethod
     def compute(cls, scope: Scope, national: NationalResults) -> ScopeResults:
-        from am_analytics.presentation.catalogue import FUNDING_RULE
-
         contracts, kw = scope.contracts, scope.kw
         if scope.is_national and scope.profil is None:
             monthly = national.monthly
@@ -281,23 +311,13 @@ class ScopeResults:
                 last_signed_hidden=scope.profil is None and national.is_hidden(code, "signes"),
                 last_active_hidden=scope.profil is None and national.is_hidden(code, "actifs"),
             )
-        funding = ind.expected_aid_by_year(contracts, **kw)
-        funding = funding.assign(annee=funding["annee"].astype(int).astype(str)).pipe(_same_attrs, funding)
-        funding_keep = [
-            "annee",
-            "annees_contrat",
-            "couverture",
-            "montant_attendu_eur",
-            "etp_annees_financees",
-            "aide_par_etp_eur",
-        ]
         return cls(
             monthly=monthly,
             backgrounds_by_year=publish_mix(ind.background_mix_by_year(contracts, **kw)),
             specialties=publish_mix(ind.specialty_mix(contracts, period="annee", **kw)),
             zones=publish_mix(ind.zone_mix(contracts, period="annee", **kw)),
             etp_options=publish_mix(ind.etp_option_mix(contracts, period="annee", **kw)),
-            funding=publish_frame(funding, FUNDING_RULE, funding_keep),
+            funding=publish_funding(ind.expected_aid_by_year(contracts, **kw)),
         )
 
 

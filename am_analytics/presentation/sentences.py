@@ -1,11 +1,44 @@
-"""Sentences computed from the results, in French: what a test found, said once for the report, the notebooks
-and the site."""
+"""Sentences computed from the results, in French: what a test found, the key messages (« L'essentiel ») and the
+sentences that open each section, said once for the report, the notebooks and the site.
+
+Every key message comes from an explicit rule on published frames (or on national figures no masking touches:
+the monthly series, target progress, projections), names the indicator behind it, and says no more than the data
+supports: « plus » or « moins » only beyond a stated test, a projection only when computable, a hidden figure
+never (« sous le secret statistique »). On synthetic data the messages describe the demo data and say so.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
 import pandas as pd
 
-from am_analytics.figures.formatting import format_number
+from am_analytics.figures.formatting import format_date, format_euros, format_number, format_percent
+from am_analytics.indicators.common import months_between
+from am_analytics.vocabulary import (
+    NATIONAL_LABEL,
+    SYNTHETIC_MENTION,
+    TARGET_SETTERS,
+)
+
+# A change in the signatures of the last 12 months against the 12 before is called a rise or a fall only when
+# both tests pass: the relative change is at least this large, and the two counts differ beyond chance
+# (|a − b| / √(a + b) ≥ 1,96: two Poisson counts, 95 %).
+RHYTHM_MIN_CHANGE = 0.05
+RHYTHM_Z = 1.96
+SECRET_PHRASE = "sous le secret statistique"
+
+
+@dataclass(frozen=True)
+class KeyMessage:
+    """One key message: its rule, the French sentence, the indicator behind it and the values it states."""
+
+    rule: str
+    text: str
+    indicator: str
+    values: dict[str, object] = field(default_factory=dict)
 
 
 def independence_sentence(result: pd.DataFrame, what: str) -> str:
@@ -19,3 +52,443 @@ def independence_sentence(result: pd.DataFrame, what: str) -> str:
     if isinstance(note, str) and note:
         text += f" {note}"
     return text
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _hidden(row: pd.Series, column: str) -> bool:
+    reason = row.get(f"{column}_secret")
+    return reason is not None and not pd.isna(reason)
+
+
+def _value(row: pd.Series, column: str) -> float | None:
+    """A published value, None where hidden or missing."""
+    if _hidden(row, column):
+        return None
+    value = row.get(column)
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def deadline_text(deadline: object) -> str:
+    """« fin 2024 » for a 31 December, the date otherwise."""
+    stamp = pd.Timestamp(deadline)
+    return f"fin {stamp.year}" if (stamp.month, stamp.day) == (12, 31) else format_date(stamp)
+
+
+def _months(value: float) -> str:
+    months = int(round(abs(value)))
+    return "moins d'un mois" if months == 0 else f"{months} mois"
+
+
+def _unit(unit: str, value: float) -> str:
+    return "ETP" if unit == "etp" else ("contrats" if value != 1 else "contrat")
+
+
+def _setters(group: pd.DataFrame) -> str:
+    """« fin 2024 (président de la République), fin 2025 (ministre de la Santé (CNR santé), Cnam) »."""
+    parts = []
+    for deadline, by_deadline in group.sort_values("echeance").groupby("echeance", sort=True):
+        who = ", ".join(dict.fromkeys(TARGET_SETTERS.get(name, name) for name in by_deadline["fixe_par"]))
+        parts.append(f"{deadline_text(deadline)} ({who})")
+    return ", ".join(parts)
+
+
+def target_groups(progress: pd.DataFrame) -> list[pd.DataFrame]:
+    """The targets as a reader knows them: one per value and unit (the 10 000 target set three times is one
+    target with its successive deadlines), smallest first."""
+    key = progress["valeur_cible"].astype(float).astype(str) + " " + progress["unite"].astype(str)
+    key = key.str.replace("postes", "contrats")
+    return [group for _, group in progress.assign(_key=key).groupby("_key", sort=False)]
+
+
+def target_name(group: pd.DataFrame) -> str:
+    """« 10 000 contrats (échéances : fin 2024 (président de la République), fin 2025 (…)) »."""
+    first = group.iloc[0]
+    value = float(first["valeur_cible"])
+    deadlines = "échéance" + ("s" if group["echeance"].nunique() > 1 else "")
+    return f"{format_number(value)} {_unit(str(first['unite']), value)} ({deadlines} : {_setters(group)})"
+
+
+def _poisson_change(recent: float, before: float) -> tuple[str, float | None, float | None]:
+    """« hausse », « baisse » or « stable » by the rule above, the relative change and the z statistic."""
+    if recent + before == 0:
+        return "stable", None, None
+    z = (recent - before) / np.sqrt(recent + before)
+    change = (recent - before) / before if before else None
+    if abs(z) >= RHYTHM_Z and (change is None or abs(change) >= RHYTHM_MIN_CHANGE):
+        return ("hausse" if recent > before else "baisse"), change, float(z)
+    return "stable", change, float(z)
+
+
+def _intervals_apart(low_a, high_a, low_b, high_b) -> bool:
+    return high_a < low_b or high_b < low_a
+
+
+# --- rules ----------------------------------------------------------------------------------------------------------
+
+
+def targets_message(progress: pd.DataFrame, as_of: pd.Timestamp) -> KeyMessage:
+    """Where each target stands: reached (when, against its deadline) or the share reached and what is missing."""
+    reached, open_ = [], []
+    values: dict[str, object] = {}
+    for group in target_groups(progress):
+        first = group.iloc[0]
+        value = float(first["valeur_cible"])
+        name = f"{format_number(value)} {_unit(str(first['unite']), value)}"
+        values[name] = float(first["part_atteinte"])
+        if pd.notna(first["date_atteinte"]):
+            when = pd.Timestamp(first["date_atteinte"])
+            latest = pd.Timestamp(group["echeance"].max())
+            late = months_between(latest, when)
+            timing = f"{_months(late)} après l'échéance de {deadline_text(latest)}" if late > 0 else (
+                f"avant l'échéance de {deadline_text(latest)}")
+            reached.append(f"{name} le {format_date(when)}, {timing}")
+        else:
+            missing = float(first["valeur_cible"]) - float(first["valeur_atteinte"])
+            unit = _unit(str(first["unite"]), missing)
+            passed = group[pd.to_datetime(group["echeance"]) < as_of]
+            state = ""
+            if len(passed):
+                state = f" ; échéance de {deadline_text(passed['echeance'].max())} dépassée"
+            open_.append(
+                f"{name} : {format_percent(first['part_atteinte'], 1)} atteints "
+                f"(il manque {format_number(missing, 0 if unit != 'ETP' else 1)} {unit}{state})"
+            )
+    parts = []
+    if reached:
+        parts.append("Objectifs atteints : " + " ; ".join(reached) + ".")
+    if open_:
+        parts.append("Objectifs en cours : " + " ; ".join(open_) + ".")
+    return KeyMessage(
+        "objectifs",
+        f"Au {format_date(as_of)}, " + parts[0][0].lower() + parts[0][1:] + ("" if len(parts) < 2 else " " + parts[1]),
+        "progression vers les objectifs officiels (cumul des contrats signés et de leurs ETP)",
+        values,
+    )
+
+
+def projection_message(progress: pd.DataFrame, projections: pd.DataFrame) -> KeyMessage | None:
+    """The projected date of the next open target against its last deadline, with its band; or why there is none."""
+    open_groups = [group for group in target_groups(progress) if group["date_atteinte"].isna().all()]
+    if not open_groups:
+        return None
+    group = open_groups[0]
+    first = group.iloc[0]
+    name = f"{format_number(float(first['valeur_cible']))} {_unit(str(first['unite']), 2)}"
+    rows = projections[projections["objectif"].isin(group["objectif"])]
+    row = rows.iloc[0]
+    latest = pd.Timestamp(group["echeance"].max())
+    indicator = "projection de la date d'atteinte (tendance des 12 derniers mois complets, bande à 95 %)"
+    if pd.isna(row["date_projetee"]):
+        reason = row["raison"] if isinstance(row["raison"], str) else "projection non calculable"
+        return KeyMessage("projection", f"Objectif de {name} : projection non calculable ({reason}).", indicator,
+                          {"date": None})
+    date, low, high = (pd.Timestamp(row[c]) if pd.notna(row[c]) else None
+                       for c in ("date_projetee", "date_projetee_au_plus_tot", "date_projetee_au_plus_tard"))
+    band = (f"fourchette à 95 % : du {format_date(low)} au {format_date(high)}" if high is not None
+            else f"fourchette à 95 % : à partir du {format_date(low)}, sans limite dans l'horizon de 10 ans")
+    gap = months_between(latest, date)
+    if low is not None and low > latest:
+        against = f"{_months(gap)} après l'échéance de {deadline_text(latest)}, même au plus tôt"
+    elif high is not None and high <= latest:
+        against = f"avant l'échéance de {deadline_text(latest)}, même au plus tard"
+    else:
+        against = f"l'échéance de {deadline_text(latest)} est dans la fourchette"
+    text = (f"Au rythme des 12 derniers mois, l'objectif de {name} serait atteint vers le {format_date(date)} "
+            f"({band}) : {against}.")
+    return KeyMessage("projection", text, indicator, {"date": date, "au_plus_tot": low, "au_plus_tard": high})
+
+
+def rhythm_message(row: pd.Series, label: str) -> KeyMessage:
+    """Signatures of the last 12 months against the 12 before, for a territory's published row."""
+    indicator = ("contrats signés sur les 12 derniers mois et les 12 précédents (écart retenu s'il dépasse "
+                 f"{format_percent(RHYTHM_MIN_CHANGE, 0)} et le seuil d'un test à 95 %)")
+    recent, before = _value(row, "signes_12_derniers_mois"), _value(row, "signes_12_mois_precedents")
+    if recent is None or before is None:
+        return KeyMessage("rythme", f"{label} : les signatures des 12 derniers mois sont {SECRET_PHRASE}.",
+                          indicator, {"tendance": None})
+    trend, change, _ = _poisson_change(recent, before)
+    counts = f"{format_number(recent)} contrats signés sur les 12 derniers mois contre {format_number(before)}"
+    if trend == "stable":
+        text = f"{label} : {counts} sur les 12 précédents, un rythme comparable (écart non significatif)."
+    else:
+        word = "plus" if trend == "hausse" else "moins"
+        text = (f"{label} : {counts} sur les 12 précédents, soit {word} de signatures "
+                f"({'+' if change and change > 0 else ''}{format_percent(change, 1)}).")
+    return KeyMessage("rythme", text, indicator, {"tendance": trend, "recent": recent, "avant": before})
+
+
+def _ranked(regions: pd.DataFrame, column: str) -> pd.DataFrame:
+    values = [(_value(row, column), row["nom"], row["code"]) for _, row in regions.iterrows()]
+    kept = [(value, name, code) for value, name, code in values if value is not None]
+    return pd.DataFrame(kept, columns=["valeur", "nom", "code"]).sort_values(
+        ["valeur", "nom"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+RATES = {
+    "actifs_pour_100k_hab": ("contrats actifs pour 100 000 habitants", 1),
+    "actifs_mg_pour_100_mg_estimes": ("contrats actifs de médecine générale pour 100 généralistes (estimation)", 1),
+}
+
+
+def territories_message(regions: pd.DataFrame, nation: pd.DataFrame) -> KeyMessage:
+    """The regions furthest ahead and behind per 100 000 inhabitants and per 100 GPs (published rates)."""
+    parts, values = [], {}
+    france = nation.iloc[0]
+    for column, (label, decimals) in RATES.items():
+        ranked = _ranked(regions, column)
+        if ranked.empty:
+            continue
+        top, bottom = ranked.iloc[0], ranked.iloc[-1]
+        values[column] = (top["code"], bottom["code"])
+        national = _value(france, column)
+        parts.append(
+            f"en {label}, la région en tête est {top['nom']} ({format_number(top['valeur'], decimals)}), la "
+            f"dernière {bottom['nom']} ({format_number(bottom['valeur'], decimals)}) ; France : "
+            f"{format_number(national, decimals)}"
+        )
+    text = "Territoires : " + " ; ".join(parts) + "." if parts else "Territoires : aucun taux régional publié."
+    return KeyMessage("territoires", text, "contrats actifs pour 100 000 habitants et pour 100 généralistes estimés, "
+                      "par région (régions au taux publié)", values)
+
+
+def region_rank_message(regions: pd.DataFrame, nation: pd.DataFrame, region: str) -> KeyMessage:
+    """A region's rates and ranks among the regions whose rate is published, beside France's."""
+    parts, values = [], {}
+    france = nation.iloc[0]
+    name = regions.set_index("code").loc[region, "nom"]
+    for column, (label, decimals) in RATES.items():
+        ranked = _ranked(regions, column)
+        own = ranked[ranked["code"] == region]
+        national = format_number(_value(france, column), decimals)
+        if own.empty:
+            row = regions.set_index("code").loc[region]
+            why = SECRET_PHRASE if _hidden(row, column) else "non disponible"
+            parts.append(f"{label} : {why} (France : {national})")
+            values[column] = None
+            continue
+        rank = int(own.index[0]) + 1
+        values[column] = rank
+        position = "1re" if rank == 1 else f"{rank}e"
+        parts.append(f"{format_number(own['valeur'].iloc[0], decimals)} {label} (France : {national}), "
+                     f"{position} région sur {len(ranked)}")
+    return KeyMessage("rang", f"{name} : " + " ; ".join(parts) + ".",
+                      "rang de la région parmi les régions au taux publié", values)
+
+
+def backgrounds_message(mix: pd.DataFrame, label: str) -> KeyMessage | None:
+    """How the main background's share moved between the first and the latest signing year (published mix):
+    « recul » or « progression » only when the two Wilson intervals do not overlap."""
+    category = "secretaire_medicale"
+    rows = mix[(mix["categorie"] == category)]
+    rows = rows[[not _hidden(row, "part") and pd.notna(row["part"]) for _, row in rows.iterrows()]]
+    if len(rows) < 2:
+        return None
+    first, last = rows.iloc[0], rows.iloc[-1]
+    name = "secrétaires médicales"
+    a, b = float(first["part"]), float(last["part"])
+    apart = _intervals_apart(first["ic_bas"], first["ic_haut"], last["ic_bas"], last["ic_haut"])
+    verdict = ("en recul" if b < a else "en progression") if apart else "sans écart significatif"
+    text = (f"{label} : les anciennes {name} signent {format_percent(b, 0)} des contrats de {last['periode']} "
+            f"contre {format_percent(a, 0)} en {first['periode']}, {verdict} (intervalles de confiance à 95 %"
+            f"{' disjoints' if apart else ' qui se recouvrent'}).")
+    return KeyMessage("profils", text, "part de chaque profil d'origine par année de signature (Wilson 95 %)",
+                      {"premiere": a, "derniere": b, "ecart_significatif": apart})
+
+
+def region_backgrounds_message(shares: pd.DataFrame, region: str) -> KeyMessage | None:
+    """A region's share of former medical secretaries beside France's, compared by their intervals."""
+    category = "secretaire_medicale"
+    rows = shares[shares["profil_origine"] == category].set_index("code")
+    if region not in rows.index or "FR" not in rows.index:
+        return None
+    own, france = rows.loc[region], rows.loc["FR"]
+    indicator = "part des profils d'origine, région et France (Wilson 95 %)"
+    if _value(own, "part") is None:
+        return KeyMessage("profils", f"{own['nom']} : la part des anciennes secrétaires médicales est "
+                          f"{SECRET_PHRASE}.", indicator, {"ecart_significatif": None})
+    apart = _intervals_apart(own["ic_bas"], own["ic_haut"], france["ic_bas"], france["ic_haut"])
+    verdict = ("plus" if own["part"] > france["part"] else "moins") + " qu'en France" if apart else (
+        "sans écart significatif avec la France")
+    text = (f"{own['nom']} : {format_percent(own['part'], 0)} des contrats signés l'ont été avec d'anciennes "
+            f"secrétaires médicales (France : {format_percent(france['part'], 0)}), {verdict}.")
+    return KeyMessage("profils", text, indicator, {"region": float(own["part"]), "france": float(france["part"]),
+                                                   "ecart_significatif": apart})
+
+
+def training_message(row: pd.Series, label: str, france: pd.Series | None = None) -> KeyMessage:
+    """Assistants past their certification deadline without the certificate, with the share and its interval."""
+    indicator = "assistants en poste sans certification après leur échéance (Wilson 95 %)"
+    late, base, share = _value(row, "en_retard"), _value(row, "echeance_depassee_formation_connue"), _value(
+        row, "part_en_retard")
+    if late is None or share is None:
+        return KeyMessage("formation", f"{label} : le nombre d'assistants sans certification après leur échéance "
+                          f"est {SECRET_PHRASE}.", indicator, {"part": None})
+    text = (f"{label} : {format_number(late)} assistants en poste sur {format_number(base)} dont l'échéance de "
+            f"certification est passée ne sont pas certifiés ({format_percent(share, 1)}, intervalle à 95 % : "
+            f"{format_percent(row['ic_bas'], 1)} – {format_percent(row['ic_haut'], 1)})")
+    if france is not None and _value(france, "part_en_retard") is not None:
+        apart = _intervals_apart(row["ic_bas"], row["ic_haut"], france["ic_bas"], france["ic_haut"])
+        text += f" ; France : {format_percent(france['part_en_retard'], 1)}" + (
+            "" if apart else ", sans écart significatif")
+    return KeyMessage("formation", text + ".", indicator, {"part": share, "en_retard": late})
+
+
+def spending_message(spending: pd.DataFrame | None) -> KeyMessage | None:
+    """Projected CPAM aid in the last year of the perspective, with its band (a projection)."""
+    if spending is None or spending.empty or "montant_total_eur" not in spending.columns:
+        return None
+    last = spending.iloc[-1]
+    first = spending.iloc[0]
+    text = (f"Projection : aux règles actuelles, l'aide attendue de l'Assurance Maladie passerait de "
+            f"{_millions(first['montant_total_eur'])} en {first['annee']} à {_millions(last['montant_total_eur'])} "
+            f"en {last['annee']} (fourchette à 95 % : {_millions(last['montant_total_bas_eur'])} – "
+            f"{_millions(last['montant_total_haut_eur'])}), barème connu pour {format_percent(last['couverture'], 0)} "
+            f"des années de contrat.")
+    return KeyMessage("perspectives", text, "aide attendue projetée (barèmes appliqués aux contrats signés et "
+                      "projetés, sans fin de contrat supposée)", {"annee": last["annee"],
+                                                                   "montant": float(last["montant_total_eur"])})
+
+
+def _millions(value: float) -> str:
+    return f"{format_number(float(value) / 1e6, 0)}\u00a0M€"
+
+
+# --- the page and the section openers -----------------------------------------------------------------------------
+
+
+def key_messages(national, own=None, region: str | None = None) -> list[KeyMessage]:
+    """Four to six key messages for France (`region` None) or a region, from the published results
+    (`NationalResults`, and the scope's `ScopeResults` for the background trend)."""
+    as_of = national.as_of
+    if region is None:
+        france = national.nation.iloc[0]
+        messages = [
+            targets_message(national.progress, as_of),
+            projection_message(national.progress, national.projections),
+            rhythm_message(france, NATIONAL_LABEL),
+            territories_message(national.regions, national.nation),
+            backgrounds_message(own.backgrounds_by_year, NATIONAL_LABEL) if own is not None else None,
+            training_message(national.training_france.iloc[0], NATIONAL_LABEL)
+            if national.training_france is not None else None,
+        ]
+    else:
+        row = national.regions.set_index("code").loc[region]
+        name = str(row["nom"])
+        training = national.training.set_index("code")
+        france_training = national.training_france.iloc[0] if national.training_france is not None else None
+        messages = [
+            presence_message(row, name, as_of),
+            region_rank_message(national.regions, national.nation, region),
+            rhythm_message(row, name),
+            region_backgrounds_message(national.shares, region),
+            training_message(training.loc[region], name, france_training),
+            national_context_message(national.progress, as_of),
+        ]
+    return [message for message in messages if message is not None]
+
+
+def presence_message(row: pd.Series, name: str, as_of: pd.Timestamp) -> KeyMessage:
+    """A region's contracts signed and active, and its share of the national total (published figures)."""
+    def shown(column: str, kind: str = "count") -> str:
+        if _hidden(row, column):
+            return "< 5" if kind == "count" else "s"
+        return format_percent(row[column], 1) if kind == "percent" else format_number(row[column])
+
+    if _hidden(row, "signes"):
+        text = f"{name} : au {format_date(as_of)}, le nombre de contrats signés est {SECRET_PHRASE}."
+    else:
+        text = (f"{name} : au {format_date(as_of)}, {shown('signes')} contrats signés depuis 2019, dont "
+                f"{shown('actifs')} actifs, soit {shown('part_nationale_signes', 'percent')} des contrats signés "
+                "en France.")
+    return KeyMessage("presence", text, "contrats signés et actifs de la région, part nationale",
+                      {"signes": _value(row, "signes"), "actifs": _value(row, "actifs")})
+
+
+def national_context_message(progress: pd.DataFrame, as_of: pd.Timestamp) -> KeyMessage | None:
+    """For a region: the national targets, which no region has, and where France stands."""
+    groups = [group for group in target_groups(progress) if group["date_atteinte"].isna().all()]
+    if not groups:
+        return None
+    first = groups[0].iloc[0]
+    text = (f"Les objectifs sont nationaux : au {format_date(as_of)}, la France entière atteint "
+            f"{format_percent(first['part_atteinte'], 1)} de l'objectif de {target_name(groups[0])}.")
+    return KeyMessage("objectifs", text, "progression nationale vers les objectifs officiels",
+                      {"part": float(first["part_atteinte"])})
+
+
+def synthetic_preamble(synthetic: bool) -> str | None:
+    """What the key messages describe when the data is synthetic."""
+    if not synthetic:
+        return None
+    return (f"{SYNTHETIC_MENTION} : ces messages décrivent les données de démonstration générées par le logiciel, "
+            "pas la réalité. Ils montrent ce que le rapport dira sur des extractions réelles.")
+
+
+def message_lines(messages: Sequence[KeyMessage], rules: Sequence[str]) -> list[str]:
+    """The sentences of some rules, in the given order: a section opens with the messages of its kind."""
+    by_rule = {message.rule: message.text for message in messages}
+    return [by_rule[rule] for rule in rules if rule in by_rule]
+
+
+def funding_sentences(funding: pd.DataFrame, label: str) -> list[str]:
+    """Two sentences on the expected aid (published): the last complete calendar year and its rule coverage,
+    and the total since 2019 only when no year of it is hidden."""
+    if funding.empty:
+        return [f"{label} : aucune aide attendue à cette date."]
+    complete = funding.iloc[-2] if len(funding) > 1 else funding.iloc[-1]
+    year = complete["annee"]
+    amount = _value(complete, "montant_attendu_eur")
+    if amount is None:
+        lines = [f"{label} : l'aide attendue pour les années de contrat commencées en {year} est {SECRET_PHRASE}."]
+    else:
+        lines = [f"{label} : l'aide attendue de l'Assurance Maladie est estimée à {_amount(amount)} pour les années "
+                 f"de contrat commencées en {year}."]
+    amounts = [_value(row, "montant_attendu_eur") for _, row in funding.iterrows()]
+    if all(value is not None for value in amounts):
+        lines[0] = lines[0][:-1] + f", {_amount(sum(amounts))} depuis 2019."
+    else:
+        lines.append("Certaines années sont sous le secret statistique : aucun total n'est donné.")
+    coverage = _value(complete, "couverture")
+    if coverage is not None:
+        lines.append(f"Barème connu pour {format_percent(coverage, 1)} des années de contrat de {year} (les options "
+                     "« deuxième assistant » n'ont pas de montant publié et ne sont pas chiffrées).")
+    return lines
+
+
+def _amount(value: float) -> str:
+    """An amount as a sentence writes it: « 118 M€ », « 7,2 M€ », « 83 503 € »."""
+    if abs(value) >= 10e6:
+        return _millions(value)
+    if abs(value) >= 1e6:
+        return f"{format_number(value / 1e6, 1)}\u00a0M€"
+    return format_euros(value)
+
+
+def quality_sentences(quality: pd.DataFrame) -> list[str]:
+    """Rows read and quarantined over every file received."""
+    total = quality[quality["fichier"] == "Total"]
+    row = total.iloc[0] if len(total) else quality.sum(numeric_only=True)
+    read, kept, quarantined = (float(row[c]) for c in ("lignes_lues", "lignes_conservees", "lignes_en_quarantaine"))
+    merged = sum(float(row[c]) for c in ("lignes_mises_a_jour", "doublons_fusionnes") if c in row.index)
+    share = quarantined / read if read else None
+    return [
+        f"{format_number(read)} lignes lues dans les fichiers reçus : {format_number(kept)} conservées, "
+        f"{format_number(merged)} remplacées par une version plus récente ou fusionnées (copies exactes), "
+        f"{format_number(quarantined)} mises en quarantaine ({format_percent(share, 1)}), chacune avec son motif.",
+        "Les fichiers couvrent la France entière : la qualité des données se lit sur l'ensemble des extractions.",
+    ]
+
+
+def mix_sentence(mix: pd.DataFrame, what: str) -> str | None:
+    """The leading category of a published mix in its latest signing year with a published share: « En 2025, la
+    médecine générale représente 74 % des contrats signés (spécialité). »"""
+    shown = mix[[_value(row, "part") is not None for _, row in mix.iterrows()]]
+    if shown.empty:
+        return None
+    latest = shown[shown["periode"] == shown["periode"].max()]
+    top = latest.sort_values("part", ascending=False, kind="stable").iloc[0]
+    return (f"{what} : en {top['periode']}, « {top['libelle']} » représente {format_percent(top['part'], 0)} des "
+            f"contrats signés (intervalle à 95 % : {format_percent(top['ic_bas'], 0)} – "
+            f"{format_percent(top['ic_haut'], 0)}).")

@@ -1,41 +1,64 @@
 """The report's content for one scope (France or a region) at a counting date: the published results laid out as
 PDF pages and workbook sheets. Compute (once, passed in) → draw → lay out; no file is written here (see `__main__`).
+
+A national report opens with its key messages (« L'essentiel »); a regional edition is about its region: its
+départements on a zoomed map, the region highlighted on every national chart and map, tables of its départements,
+its total and France, and its own sections on backgrounds, training and funding with France beside it. No page
+of a regional report lists the départements of another region.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from am_analytics import __version__, reference
-from am_analytics.figures import charts, departement_map, region_map
+from am_analytics.figures import charts, departement_map, region_departements_map, region_map
+from am_analytics.figures.contract import printed_text_pt
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation import sentences
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
-from am_analytics.presentation.sentences import independence_sentence
+from am_analytics.presentation.sentences import KeyMessage, independence_sentence
 from am_analytics.presentation.tables import PublishedTable
+from am_analytics.report.alt import describe_values, series_text
 from am_analytics.report.document import KeyFigure, ReportDocument
 from am_analytics.report.svg import figure_svg
 from am_analytics.report.workbook import build_workbook
-from am_analytics.vocabulary import SURVEY_GROUPS, SYNTHETIC_MENTION, TARGET_SETTERS, TARGET_STATUS_LABELS
+from am_analytics.vocabulary import NATIONAL_LABEL, SURVEY_GROUPS, SYNTHETIC_MENTION
 
 SURVEY_FIELDWORK = "2021-02-01"  # the satisfaction survey's fieldwork month (February 2021)
 REPORT_TITLE = "Les assistants médicaux"
+RATE_LEGEND = "Contrats actifs\npour 100\u202f000\u00a0hab."
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """A figure as the PDF prints it: its title, alternative text, and smallest text in points once printed."""
+
+    title: str
+    alt_text: str
+    printed_text_pt: float
 
 
 @dataclass(frozen=True)
 class BuiltReport:
-    """A report's two files (bytes) and the figures its cover shows, as published."""
+    """A report's two files (bytes), the figures its cover shows (as published), its key messages, and what the
+    PDF laid out (figures, tables) for the checks of print quality."""
 
     pdf: bytes
     workbook: bytes
     summary: dict[str, float | None]
+    messages: list[KeyMessage] = field(default_factory=list)
+    figures: list[FigureRecord] = field(default_factory=list)
+    tables: list = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list)
 
 
 class _Layout:
@@ -44,25 +67,38 @@ class _Layout:
     def __init__(self, document: ReportDocument):
         self.document = document
         self.tables: list[PublishedTable] = []
+        self.figures: list[FigureRecord] = []
 
-    def table(self, table: PublishedTable, *, in_pdf: bool = True) -> None:
+    def table(self, table: PublishedTable, *, in_pdf: bool = True, emphasised: tuple[int, ...] = ()) -> None:
         self.tables.append(table)
         if not in_pdf:
             return
         document = self.document
-        document.section(table.title, level=1)
+        dates = [i for i, column in enumerate(table.columns) if column.kind == "date"]
+        rows = [[text.replace(" ", "\u00a0") if i in dates else text for i, text in enumerate(row)]
+                for row in table.formatted_rows()]
         document.table(
             [column.header for column in table.columns],
-            table.formatted_rows(),
+            rows,
             right_aligned=table.right_aligned(),
-            widths=table.widths(),
+            title=table.title,
+            emphasised=emphasised,
         )
         for note in table.notes:
             document.note(note)
         document.note(f"{table.source_line}.")
 
-    def figure(self, fig: Figure) -> None:
-        self.document.figure(figure_svg(fig))
+    def figure(self, fig: Figure, values: str) -> None:
+        """Embed a figure with its alternative text: its title and the values it shows."""
+        title = " ".join(fig.get_suptitle().split())
+        alt = f"{title}. {values}".strip()
+        width = self.document.figure(figure_svg(fig), alt_text=alt)
+        self.figures.append(FigureRecord(title, alt, printed_text_pt(fig, width)))
+
+    def intro(self, lines: list[str]) -> None:
+        """The two or three sentences a section opens with."""
+        for line in lines:
+            self.document.paragraph(line, size=9.5)
 
 
 def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
@@ -76,130 +112,305 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     region, day, synthetic = scope.region, scope.day, scope.synthetic
     row = national.territory_row(scope.territory_code)
     nation = national.territory_row("FR")
+    label = scope.label
+    messages = sentences.key_messages(national, own, region)
 
     created = datetime.combine(day, datetime.min.time())
-    subtitle = f"{scope.label} — données au {format_date(day)}"
+    subtitle = f"{label} — données au {format_date(day)}"
     document = ReportDocument(title=REPORT_TITLE, subtitle=subtitle, synthetic=synthetic, creation_date=created)
     layout = _Layout(document)
     context = [
         f"Ce rapport suit le déploiement des assistants médicaux financés par l'Assurance Maladie : contrats signés "
-        f"entre chaque médecin et sa CPAM ({scope.label}), au {format_date(day)}.",
+        f"entre chaque médecin et sa CPAM ({label}), au {format_date(day)}.",
         "Les chiffres publiés cités (objectifs, bilans de l'Assurance Maladie) sont réels et sourcés ; "
         "la méthode et les sources sont en fin de rapport.",
     ]
-    document.cover(_key_figures(row, nation, national, region), context)
+    main = sentences.message_lines(messages, ["projection"] if region is None else ["rang"])
+    document.cover(_key_figures(row, nation, national, region), main[0] if main else "", context)
     document.table_of_contents()
 
-    # 1. Rollout
-    document.section("Déploiement" if region else "Déploiement national", new_page=True)
-    if region is None:
-        layout.figure(charts.rollout_chart(own.monthly, national.progress, national.projections, national.cross))
-        layout.figure(charts.fte_chart(own.monthly, national.progress, national.cross))
-        layout.table(cat.targets_table(national.progress, national.projections))
-        layout.table(cat.cross_check_table(national.cross))
-    else:
-        layout.figure(charts.rollout_chart(own.monthly, title=scope.title("Déploiement des assistants médicaux")))
-        document.note("Les objectifs officiels sont nationaux : ils figurent dans le rapport France entière.")
-    layout.table(cat.monthly_table(own.monthly), in_pdf=False)
+    # 0. Key messages
+    document.section("L'essentiel", new_page=True)
+    preamble = sentences.synthetic_preamble(synthetic)
+    if preamble:
+        document.paragraph(preamble, size=8.5, style="B", color=(190, 40, 30))
+    document.paragraph(f"{label}, au {format_date(day)} : ce que disent les indicateurs, règle par règle.", size=9)
+    document.key_messages([(message.text, _indicator_line(message, synthetic)) for message in messages])
+    document.note(f"Règles des messages : voir « {METHODS['messages'].title} » dans Sources et méthode.")
 
-    # 2. Territories
+    _rollout(layout, scope, national, own, messages)
+    _territories(layout, scope, national, messages)
+    _backgrounds(layout, scope, national, own, messages)
+    _mixes(layout, scope, own)
+    _funding(layout, scope, national, own)
+    _perspectives(layout, scope, national, messages)
+    _training(layout, scope, national, messages)
+    _survey(layout, scope, national)
+    _quality(layout, scope, national)
+    _sources(layout, scope)
+
+    pdf = document.to_bytes()
+    workbook, sheet_names = build_workbook(
+        layout.tables,
+        _sources_lines(scope),
+        created,
+        title=f"{REPORT_TITLE} — {subtitle}",
+        synthetic=synthetic,
+        scope_label=label,
+    )
+    summary = {key: _published_value(row, key) for key in ("signes", "actifs", "etp_actifs")}
+    return BuiltReport(
+        pdf=pdf,
+        workbook=workbook,
+        summary=summary,
+        messages=messages,
+        figures=layout.figures,
+        tables=list(document.tables_laid_out),
+        sheet_names=sheet_names,
+    )
+
+
+def _indicator_line(message: KeyMessage, synthetic: bool) -> str:
+    return message.indicator + (f" — {SYNTHETIC_MENTION.lower()}" if synthetic else "")
+
+
+# --- sections -------------------------------------------------------------------------------------------------------
+
+
+def _rollout(layout: _Layout, scope: Scope, national: NationalResults, own: ScopeResults, messages) -> None:
+    document, region = layout.document, scope.region
+    document.section("Déploiement" if region else "Déploiement national", new_page=True)
+    layout.intro(sentences.message_lines(messages, ["objectifs", "projection", "rythme"] if region is None
+                                         else ["presence", "rythme"]))
+    if region is None:
+        layout.figure(
+            charts.rollout_chart(own.monthly, national.progress, national.projections, national.cross),
+            series_text(own.monthly, {"signes_cumul": "contrats signés (cumul)", "actifs": "contrats actifs"}),
+        )
+        layout.figure(
+            charts.fte_chart(own.monthly, national.progress, national.cross),
+            series_text(own.monthly, {"etp_signes_cumul": "ETP signés (cumul)", "etp_actifs": "ETP actifs"}, 1),
+        )
+        layout.table(cat.targets_table(national.progress, national.projections))
+        layout.table(cat.cross_check_table(national.cross, synthetic=scope.synthetic))
+    else:
+        layout.figure(
+            charts.rollout_chart(own.monthly, title=scope.title("Déploiement des assistants médicaux")),
+            series_text(own.monthly, {"signes_cumul": "contrats signés (cumul)", "actifs": "contrats actifs"}),
+        )
+        document.note("Les objectifs officiels sont nationaux : ils figurent dans le rapport France entière ; la "
+                      "section Perspectives rappelle où en est la France.")
+    monthly = cat.monthly_table(own.monthly, title=scope.title("Série mensuelle"))
+    if region is not None:  # the region's own series: its sheet says whose it is
+        monthly = replace(monthly, name=f"Mensuel {scope.label}")
+    layout.table(monthly, in_pdf=False)
+
+
+def _territories(layout: _Layout, scope: Scope, national: NationalResults, messages) -> None:
+    document, region = layout.document, scope.region
     document.section("Territoires", new_page=True)
+    layout.intro(sentences.message_lines(messages, ["territoires"] if region is None else ["rang"]))
+    rates = describe_values(national.regions, "actifs_pour_100k_hab", 1)
+    if region is not None:
+        layout.figure(
+            region_departements_map(
+                national.departements,
+                "actifs_pour_100k_hab",
+                region,
+                title=scope.title("Contrats actifs pour 100 000 habitants, par département"),
+                legend_title=RATE_LEGEND,
+                source=cat.SOURCE_CONTRACTS + " ; Insee",
+                decimals=1,
+            ),
+            describe_values(national.departements[national.departements["region_code"] == region],
+                            "actifs_pour_100k_hab", 1),
+        )
     layout.figure(
         region_map(
             national.regions,
             "actifs_pour_100k_hab",
             title="Contrats actifs pour 100 000 habitants, par région",
-            legend_title="Contrats actifs\npour 100 000 hab.",
+            legend_title=RATE_LEGEND,
             source=cat.SOURCE_CONTRACTS + " ; Insee",
             decimals=1,
             note="Mayotte : population non disponible (absente des populations légales de l'Insee).",
-        )
+            highlight=region,
+        ),
+        rates,
     )
-    layout.figure(charts.regions_ranked_chart(national.regions, national=national.nation, highlight=region))
-    layout.table(cat.regions_table(national.regions))
-    departements = national.departements
+    layout.figure(charts.regions_ranked_chart(national.regions, national=national.nation, highlight=region), rates)
     if region is None:
+        layout.table(cat.regions_table(national.regions))
         layout.figure(
             departement_map(
-                departements,
+                national.departements,
                 "actifs_pour_100k_hab",
                 title="Contrats actifs pour 100 000 habitants, par département",
-                legend_title="Contrats actifs\npour 100 000 hab.",
+                legend_title=RATE_LEGEND,
                 source=cat.SOURCE_CONTRACTS + " ; Insee",
                 decimals=1,
-            )
+            ),
+            describe_values(national.departements, "actifs_pour_100k_hab", 1),
         )
+        layout.table(cat.departements_table(national.departements, scope.title("Contrats par département")))
     else:
-        departements = departements[departements["region_code"] == region]
-    layout.table(cat.departements_table(departements, scope.title("Contrats par département")))
+        table = cat.territory_comparison_table(national.departements, national.regions, national.nation, region)
+        count = len(table.frame)
+        layout.table(table, emphasised=(count - 2, count - 1))
 
-    # 3. Backgrounds
+
+def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: ScopeResults, messages) -> None:
+    document, region = layout.document, scope.region
     document.section("Profils d'origine des assistants", new_page=True)
-    layout.figure(charts.background_by_region_chart(national.shares))
-    layout.figure(charts.background_heatmap_chart(national.shares))
+    layout.intro(sentences.message_lines(messages, ["profils"]))
+    shares_text = describe_values(
+        national.shares[national.shares["profil_origine"] == "secretaire_medicale"], "part", 0, kind="percent",
+        prefix="part des anciennes secrétaires médicales : ",
+    )
+    layout.figure(charts.background_by_region_chart(national.shares, highlight=region), shares_text)
+    layout.figure(charts.background_heatmap_chart(national.shares, highlight=region), shares_text)
+    trend = own.backgrounds_by_year[own.backgrounds_by_year["categorie"] == "secretaire_medicale"]
     layout.figure(
         charts.mix_by_period_chart(
             own.backgrounds_by_year,
             title=scope.title("Profil d'origine par année de signature"),
             what="profil d'origine",
-        )
+        ),
+        describe_values(trend, "part", 0, kind="percent", name="periode",
+                        prefix="part des anciennes secrétaires médicales par année : "),
     )
     document.paragraph(independence_sentence(national.independence, "région × profil"))
     layout.table(cat.backgrounds_table(national.shares, scope.comparison_codes))
 
-    # 4. Specialty, zone, FTE option
-    document.section("Spécialité, zone et temps de travail", new_page=True)
+
+def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
+    layout.document.section("Spécialité, zone et temps de travail", new_page=True)
+    layout.intro([line for line in (
+        sentences.mix_sentence(own.specialties, "Spécialité des médecins"),
+        sentences.mix_sentence(own.zones, "Zonage"),
+        sentences.mix_sentence(own.etp_options, "Temps de travail"),
+    ) if line])
     for mix, heading, what in (
         (own.specialties, "Spécialité des médecins par année de signature", "spécialité"),
         (own.zones, "Zonage par année de signature", "zone"),
         (own.etp_options, "Option de temps de travail par année de signature", "option de temps de travail"),
     ):
-        layout.figure(charts.mix_by_period_chart(mix, title=scope.title(heading), what=what))
+        latest = mix[mix["periode"] == mix["periode"].max()] if len(mix) else mix
+        layout.figure(
+            charts.mix_by_period_chart(mix, title=scope.title(heading), what=what),
+            describe_values(latest, "part", 0, kind="percent", name="libelle",
+                            prefix=f"parts en {latest['periode'].iloc[0] if len(latest) else ''} : "),
+        )
 
-    # 5. Funding
+
+def _funding(layout: _Layout, scope: Scope, national: NationalResults, own: ScopeResults) -> None:
+    document, region = layout.document, scope.region
     document.section("Financement", new_page=True)
-    layout.figure(charts.funding_chart(own.funding))
-    layout.table(cat.funding_table(own.funding))
+    layout.intro(sentences.funding_sentences(own.funding, scope.label))
+    if region is not None and national.funding is not None:
+        layout.intro(sentences.funding_sentences(national.funding, NATIONAL_LABEL)[:1])
+    layout.figure(charts.funding_chart(own.funding),
+                  describe_values(own.funding, "montant_attendu_eur", 0, kind="euros", name="annee"))
+    layout.table(cat.funding_table(own.funding, title=scope.title("Aide attendue par année civile")))
+    if region is not None and national.funding is not None:
+        layout.table(cat.funding_table(national.funding, title=f"Aide attendue par année civile — {NATIONAL_LABEL}"))
 
-    # 6. Training
+
+def _perspectives(layout: _Layout, scope: Scope, national: NationalResults, messages) -> None:
+    document, region = layout.document, scope.region
+    document.section("Perspectives à 2029 (projection)", new_page=True)
+    spending = national.projected_spending
+    lines = sentences.message_lines(messages, ["projection"]) if region is None else []
+    spending_message = sentences.spending_message(spending)
+    if spending_message is not None:
+        lines.append(spending_message.text)
+    if region is not None:
+        lines.insert(0, "Perspectives nationales : les objectifs et leur financement se décident pour la France "
+                        "entière ; une projection région par région serait trop fragile.")
+        lines += sentences.message_lines(messages, ["objectifs"])
+    layout.intro(lines)
+    projected = national.projected_signatures
+    projected_values = "Projection non calculable."
+    if len(projected):
+        projected_values = series_text(
+            projected.rename(columns={"mois": "date_arrete"}),
+            {"cumul_projete": "cumul projeté", "cumul_projete_bas": "bas de la fourchette",
+             "cumul_projete_haut": "haut de la fourchette"},
+        )
+    layout.figure(
+        charts.perspectives_chart(national.monthly, projected, national.progress,
+                                  title=f"Contrats signés : observés et projetés jusqu'en 2029 — {NATIONAL_LABEL}"),
+        projected_values,
+    )
+    layout.table(cat.projected_dates_table(national.progress, national.projections))
+    if spending is not None:
+        layout.figure(
+            charts.projected_spending_chart(spending, national.funding),
+            describe_values(spending, "montant_total_eur", 0, kind="euros", name="annee",
+                            prefix="total projeté : ") if "montant_total_eur" in spending.columns else "",
+        )
+        layout.table(cat.projected_spending_table(spending))
+
+
+def _training(layout: _Layout, scope: Scope, national: NationalResults, messages) -> None:
+    document, region = layout.document, scope.region
     document.section("Formation et certification", new_page=True)
-    layout.figure(charts.training_overdue_chart(national.training))
-    training = national.training if region is None else national.training[national.training["code"] == region]
-    layout.table(cat.training_table(training))
+    layout.intro(sentences.message_lines(messages, ["formation"]))
+    layout.figure(charts.training_overdue_chart(national.training, highlight=region),
+                  describe_values(national.training, "part_en_retard", 1, kind="percent"))
+    if region is None:
+        layout.table(cat.training_comparison_table(national.training, national.training_france, None),
+                     emphasised=(len(national.training),))
+    else:
+        layout.table(cat.training_comparison_table(national.training, national.training_france, region),
+                     emphasised=(1,))
 
-    # 7. Survey
+
+def _survey(layout: _Layout, scope: Scope, national: NationalResults) -> None:
+    document = layout.document
     document.section("Enquête de satisfaction", new_page=True)
     if national.satisfaction is not None:
-        layout.figure(charts.likert_chart(national.satisfaction, as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS))
+        distribution = national.satisfaction
+        layout.figure(
+            charts.likert_chart(distribution, as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS),
+            describe_values(distribution.assign(nom=distribution["groupe"].map(SURVEY_GROUPS)),
+                            "Très satisfait", 0, kind="percent", prefix="part de « très satisfait » : "),
+        )
         layout.table(cat.missions_table(national.missions))
-        if region is not None:
+        if scope.region is not None:
             document.note("Résultats nationaux : l'échantillon d'une région est trop petit pour être publié.")
     else:
         document.paragraph("Aucune donnée d'enquête dans les fichiers reçus.")
 
-    # 8. Data quality
+
+def _quality(layout: _Layout, scope: Scope, national: NationalResults) -> None:
+    document = layout.document
     document.section("Qualité des données", new_page=True)
     manifest = scope.data.manifest
-    layout.figure(charts.quality_chart(national.quality, as_of=day))
-    layout.table(cat.quality_table(national.quality))
+    quality = national.quality
+    layout.intro(sentences.quality_sentences(quality))
+    layout.figure(charts.quality_chart(quality, as_of=scope.day),
+                  describe_values(quality[quality["fichier"] != "Total"].assign(nom=quality["fichier"]),
+                                  "lignes_en_quarantaine", 0, prefix="lignes en quarantaine : "))
+    layout.table(cat.quality_table(quality))
     layout.table(cat.reasons_table(quality_indicators.quarantine_reasons(manifest)))
     layout.table(cat.warnings_table(quality_indicators.warning_reasons(scope.data.warnings)))
     layout.table(cat.changes_table(quality_indicators.changes_by_column(scope.data.changes)))
 
-    # 9. Sources and method
+
+def _sources(layout: _Layout, scope: Scope) -> None:
+    document = layout.document
     document.section("Sources et méthode", new_page=True)
     for method in METHODS.values():
         document.section(method.title, level=1)
         document.paragraph(method.text, size=8.5)
-    layout.table(cat.published_figures_table())
+    layout.table(cat.published_figures_table(scope.region))
     layout.table(cat.reference_table())
-    layout.table(cat.inputs_table(manifest))
+    layout.table(cat.inputs_table(scope.data.manifest))
     document.paragraph(f"Rapport produit par am_analytics {__version__} (pandas, matplotlib, fpdf2).", size=8)
 
-    pdf = document.to_bytes()
-    workbook = build_workbook(layout.tables, _sources_lines(scope), created)
-    summary = {key: _published_value(row, key) for key in ("signes", "actifs", "etp_actifs")}
-    return BuiltReport(pdf=pdf, workbook=workbook, summary=summary)
+
+# --- cover --------------------------------------------------------------------------------------------------------
 
 
 def _published_value(row: pd.Series, key: str) -> float | None:
@@ -221,47 +432,44 @@ def _shown(row: pd.Series, key: str, kind: str, decimals: int = 0) -> str:
 
 
 def _key_figures(row: pd.Series, nation: pd.Series, national: NationalResults, region: str | None) -> list[KeyFigure]:
+    """Four figures: contracts signed and active, then for France the next open target and its projected date,
+    for a region its rate per 100 000 inhabitants (beside France's) and its share of the national total."""
     figures = [
         KeyFigure("Contrats signés (cumul)", _shown(row, "signes", "count"), "depuis septembre 2019"),
-        KeyFigure("Contrats actifs", _shown(row, "actifs", "count"), "signés et non terminés"),
-        KeyFigure("ETP actifs", _shown(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
-        KeyFigure(
-            "Contrats actifs pour 100 000 habitants",
-            _shown(row, "actifs_pour_100k_hab", "decimal", 1),
-            "France entière : " + _shown(nation, "actifs_pour_100k_hab", "decimal", 1),
-        ),
+        KeyFigure("Contrats actifs", _shown(row, "actifs", "count"),
+                  f"signés et non terminés ; {_shown(row, 'etp_actifs', 'decimal', 1)} ETP actifs"),
     ]
     if region is not None:
-        figures.append(
-            KeyFigure(
-                "Part des contrats signés en France",
-                _shown(row, "part_nationale_signes", "percent", 1),
-                "de l'ensemble des contrats",
-            )
-        )
+        figures += [
+            KeyFigure("Contrats actifs pour 100 000 habitants", _shown(row, "actifs_pour_100k_hab", "decimal", 1),
+                      "France entière : " + _shown(nation, "actifs_pour_100k_hab", "decimal", 1)),
+            KeyFigure("Part des contrats signés en France", _shown(row, "part_nationale_signes", "percent", 1),
+                      "de l'ensemble des contrats signés"),
+        ]
         return figures
-    for _, target in national.progress.iterrows():
-        unit = "ETP" if target["unite"] == "etp" else "contrats"
-        status = TARGET_STATUS_LABELS.get(target["statut"], target["statut"])
-        figures.append(
-            KeyFigure(
-                f"Objectif {format_number(target['valeur_cible'])} {unit} "
-                f"({TARGET_SETTERS.get(target['fixe_par'], target['fixe_par'])})",
-                format_percent(target["part_atteinte"], 1),
-                f"échéance {format_date(target['echeance'])} ; {status}",
-            )
-        )
-    pending = national.projections[national.projections["date_projetee"].notna()].sort_values("valeur_cible")
-    if not pending.empty:
-        first = pending.iloc[0]
-        figures.append(
-            KeyFigure(
+    open_groups = [g for g in sentences.target_groups(national.progress) if g["date_atteinte"].isna().all()]
+    if open_groups:
+        group = open_groups[0]
+        first = group.iloc[0]
+        figures.append(KeyFigure(
+            f"Objectif {format_number(first['valeur_cible'])} contrats : part atteinte",
+            format_percent(first["part_atteinte"], 1),
+            "échéances : " + sentences._setters(group),
+        ))
+        projection = national.projections[national.projections["objectif"] == first["objectif"]].iloc[0]
+        if pd.notna(projection["date_projetee"]):
+            high = projection["date_projetee_au_plus_tard"]
+            figures.append(KeyFigure(
                 f"Date projetée pour {format_number(first['valeur_cible'])} contrats",
-                format_date(first["date_projetee"]),
-                f"entre le {format_date(first['date_projetee_au_plus_tot'])} et le "
-                f"{format_date(first['date_projetee_au_plus_tard'])} (95 %)",
-            )
-        )
+                format_date(projection["date_projetee"]),
+                f"fourchette à 95 % : {format_date(projection['date_projetee_au_plus_tot'])} – "
+                + (format_date(high) if pd.notna(high) else "au-delà de 10 ans"),
+            ))
+        else:
+            figures.append(KeyFigure(f"Date projetée pour {format_number(first['valeur_cible'])} contrats",
+                                     "non calculable", str(projection["raison"])))
+    else:
+        figures.append(KeyFigure("ETP actifs", _shown(row, "etp_actifs", "decimal", 1), "équivalents temps plein"))
     return figures
 
 

@@ -10,6 +10,7 @@ fpdf2 derives the file identifier from the content, so the same inputs give the 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,9 +21,11 @@ from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace, TextStyle
 
+from am_analytics.figures.formatting import french_spaces
+from am_analytics.vocabulary import SYNTHETIC_MENTION
+
 FONT = "DejaVu Sans"  # the family name matplotlib writes in SVG text, so embedded charts find it
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-SYNTHETIC_MENTION = "Données de démonstration synthétiques"
 
 # Colours (RGB): sober greys and one accent; the synthetic mention is in a warm red so nobody misses it.
 INK = (33, 33, 33)
@@ -66,6 +69,7 @@ class ReportDocument(FPDF):
             TextStyle(font_family=FONT, font_style="B", font_size_pt=11.5, color=INK, t_margin=3, b_margin=2),
         )
         self._in_cover = False
+        self.tables_laid_out: list[TableLayout] = []
 
     # --- running header and footer ---------------------------------------------------------------
 
@@ -105,8 +109,9 @@ class ReportDocument(FPDF):
 
     # --- building blocks -----------------------------------------------------------------------------
 
-    def cover(self, key_figures: Sequence[KeyFigure], lines: Sequence[str] = ()) -> None:
-        """First page: title, subtitle, the key figures as large numbers, and a few lines of context."""
+    def cover(self, key_figures: Sequence[KeyFigure], message: str = "", lines: Sequence[str] = ()) -> None:
+        """First page: title, scope and date, the synthetic warning, four key figures as large numbers, the
+        main message, and a few lines of context."""
         self._in_cover = True
         self.add_page()
         self.set_y(30)
@@ -115,7 +120,7 @@ class ReportDocument(FPDF):
         self.multi_cell(0, 10, self.report_title, new_x="LMARGIN", new_y="NEXT")
         self.set_font(FONT, "", 13)
         self.set_text_color(*INK)
-        self.multi_cell(0, 7, self.report_subtitle, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, french_spaces(self.report_subtitle), new_x="LMARGIN", new_y="NEXT")
         if self.synthetic:
             self.ln(3)
             self.set_font(FONT, "B", 11)
@@ -130,49 +135,84 @@ class ReportDocument(FPDF):
                 align=Align.L,
             )
             self.set_text_color(*INK)
-        self.ln(6)
-        self._key_figure_grid(key_figures)
-        self.ln(4)
+        self.ln(8)
+        self._key_figure_grid(key_figures, columns=2)
+        if message:
+            self.ln(4)
+            self.set_font(FONT, "B", 9)
+            self.set_text_color(*ACCENT)
+            self.cell(0, 5, "Message principal", new_x="LMARGIN", new_y="NEXT")
+            self.set_font(FONT, "", 11)
+            self.set_text_color(*INK)
+            self.multi_cell(0, 5.6, french_spaces(message), new_x="LMARGIN", new_y="NEXT", align=Align.L)
+        self.ln(5)
         self.set_font(FONT, "", 9)
         for line in lines:
-            self.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT", align=Align.L)
+            self.multi_cell(0, 5, french_spaces(line), new_x="LMARGIN", new_y="NEXT", align=Align.L)
         self._in_cover = False
 
-    def _key_figure_grid(self, key_figures: Sequence[KeyFigure], columns: int = 3) -> None:
-        width = (self.epw - 5 * (columns - 1)) / columns
-        height = 25
+    def _key_figure_grid(self, key_figures: Sequence[KeyFigure], columns: int = 2) -> None:
+        gap = 6
+        width = (self.epw - gap * (columns - 1)) / columns
+        height = 30
         for index, figure in enumerate(key_figures):
             column = index % columns
             if column == 0 and index:
-                self.set_y(self.get_y() + height + 4)
-            x = self.l_margin + column * (width + 5)
+                self.set_y(self.get_y() + height + gap)
+            x = self.l_margin + column * (width + gap)
             y = self.get_y()
             self.set_fill_color(*HEADER_FILL)
             self.rect(x, y, width, height, style="F")
-            self.set_xy(x + 2.5, y + 2)
-            self.set_font(FONT, "", 7.5)
+            self.set_xy(x + 3, y + 2.5)
+            self.set_font(FONT, "", 8.5)
             self.set_text_color(*MUTED)
-            self.multi_cell(width - 5, 3.3, figure.label, max_line_height=3.3, align=Align.L)
-            self.set_xy(x + 2.5, y + 9)
-            self.set_font(FONT, "B", 15)
+            self.multi_cell(width - 6, 3.8, french_spaces(figure.label), max_line_height=3.8, align=Align.L)
+            self.set_xy(x + 3, y + 11)
+            self.set_font(FONT, "B", 18)
             self.set_text_color(*ACCENT)
-            self.cell(width - 5, 7, figure.value)
-            self.set_xy(x + 2.5, y + 17)
+            self.cell(width - 6, 8, figure.value)
+            self.set_xy(x + 3, y + 20.5)
             self.set_font(FONT, "", 7.5)
             self.set_text_color(*MUTED)
-            self.set_font(FONT, "", 6.5)
-            self.multi_cell(width - 5, 3, figure.note, max_line_height=3, align=Align.L)
+            self.multi_cell(width - 6, 3.4, french_spaces(figure.note), max_line_height=3.4, align=Align.L)
             self.set_text_color(*INK)
             self.set_xy(self.l_margin, y)
         if key_figures:
-            self.set_y(self.get_y() + height + 4)
+            self.set_y(self.get_y() + height + gap)
+
+    def key_messages(self, messages: Sequence[tuple[str, str]]) -> None:
+        """« L'essentiel »: numbered messages, each followed by the indicator behind it."""
+        for number, (text, indicator) in enumerate(messages, start=1):
+            self._portrait()
+            y = self.get_y()
+            self.set_font(FONT, "B", 12)
+            self.set_text_color(*ACCENT)
+            self.set_xy(self.l_margin, y)
+            self.cell(8, 6, str(number))
+            self.set_xy(self.l_margin + 8, y)
+            self.set_font(FONT, "", 10)
+            self.set_text_color(*INK)
+            self.multi_cell(self.epw - 8, 5.2, french_spaces(text), new_x="LMARGIN", new_y="NEXT", align=Align.L)
+            self.set_x(self.l_margin + 8)
+            self.set_font(FONT, "I", 7.5)
+            self.set_text_color(*MUTED)
+            self.multi_cell(self.epw - 8, 3.8, french_spaces(f"Indicateur : {indicator}"), new_x="LMARGIN",
+                            new_y="NEXT", align=Align.L)
+            self.set_text_color(*INK)
+            self.ln(3)
 
     def table_of_contents(self) -> None:
         """Reserve a page for the table of contents, filled in once every section is known."""
         self.add_page()
         self.insert_toc_placeholder(_render_toc, pages=1)
 
+    def _portrait(self) -> None:
+        """Back to a portrait page after a landscape table: what follows is laid out for portrait."""
+        if self.cur_orientation == "L":
+            self.add_page(orientation="P")
+
     def section(self, title: str, level: int = 0, *, new_page: bool = False) -> None:
+        self._portrait()
         page_is_blank = self.get_y() <= self.t_margin + 0.5
         if new_page and not page_is_blank:
             self.add_page()
@@ -184,12 +224,44 @@ class ReportDocument(FPDF):
     def paragraph(self, text: str, *, size: float = 9.5, style: str = "", color=INK) -> None:
         self.set_font(FONT, style, size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align=Align.L)
+        self.multi_cell(0, size * 0.5, french_spaces(text), new_x="LMARGIN", new_y="NEXT", align=Align.L)
         self.set_text_color(*INK)
         self.ln(1.5)
 
     def note(self, text: str) -> None:
         self.paragraph(text, size=7.5, style="I", color=MUTED)
+
+    # --- tables ------------------------------------------------------------------------------------
+
+    def column_widths(self, header: Sequence[str], rows: Sequence[Sequence[str]], font_size: float,
+                      available: float, bold_rows: Sequence[int] = ()) -> tuple[list[float], list[float]]:
+        """Widths (mm) for a table's columns so that no header word, name or number is broken: each column
+        is at least as wide as its longest unbreakable run of text, the rest of the room going to the columns
+        whose text would otherwise wrap. Returns the widths and those minimums (the widths fall short of
+        the minimums only when the table cannot fit `available`)."""
+        minimum, natural = [], []
+        for index, title in enumerate(header):
+            self.set_font(FONT, "B", font_size)
+            words = [self.get_string_width(word) for word in _breakable(title)]
+            full = [self.get_string_width(title)]
+            for number, row in enumerate(rows):
+                self.set_font(FONT, "B" if number in bold_rows else "", font_size)
+                words += [self.get_string_width(word) for word in _breakable(row[index])]
+                full.append(self.get_string_width(row[index]))
+            minimum.append(max(words, default=0.0) + 2 * CELL_PADDING + 0.6)
+            # a header may wrap on two or three lines; a cell should not
+            natural.append(max(max(full[1:], default=0.0), full[0] / 2.2, 0.0) + 2 * CELL_PADDING + 0.6)
+        natural = [max(low, high) for low, high in zip(minimum, natural, strict=True)]
+        if sum(natural) <= available:
+            spare = available - sum(natural)
+            total = sum(natural)
+            return [width + spare * width / total for width in natural], minimum
+        if sum(minimum) <= available:
+            spare = available - sum(minimum)
+            wants = [high - low for low, high in zip(minimum, natural, strict=True)]
+            total = sum(wants) or 1.0
+            return [low + spare * want / total for low, want in zip(minimum, wants, strict=True)], minimum
+        return minimum, minimum
 
     def table(
         self,
@@ -197,36 +269,104 @@ class ReportDocument(FPDF):
         rows: Sequence[Sequence[str]],
         *,
         right_aligned: Sequence[int] = (),
-        widths: Sequence[float] | None = None,
         font_size: float = 8,
-    ) -> None:
-        """A table of already-formatted text; numbers right-aligned; headers repeated on each new page."""
+        title: str | None = None,
+        emphasised: Sequence[int] = (),
+    ) -> TableLayout:
+        """A table of already-formatted text; numbers right-aligned; headers repeated on each new page.
+
+        Column widths come from the text (`column_widths`): a table too wide for a portrait page goes on a
+        landscape page of its own, with its `title` as a section heading; the same failing, the font shrinks
+        down to 7 pt. Rows in `emphasised` (a region's total, France) are set in bold. Returns the layout
+        used, which tests check."""
+        header = [french_spaces(str(text)) for text in header]
+        rows = [[french_spaces(str(value)) for value in values] for values in rows]
+        # measured for a portrait page whatever the current one: a landscape page only for a table that needs it
+        room = PORTRAIT_WIDTH - self.l_margin - self.r_margin - 0.05  # fpdf2 refuses a table a hair too wide
+        widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
+        landscape = sum(minimum) > room
+        if landscape:
+            self.add_page(orientation="L")
+            room = self.epw - 0.05
+            widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
+            while sum(minimum) > room and font_size > 7:
+                font_size = max(7.0, font_size - 0.5)
+                widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
+        else:
+            self._portrait()
+        if title is not None:
+            self.section(title, level=1) if not landscape else self._landscape_heading(title)
         self.set_font(FONT, "", font_size)
         align = ["RIGHT" if i in set(right_aligned) else "LEFT" for i in range(len(header))]
+        bold = FontFace(family=FONT, emphasis="BOLD", size_pt=font_size)
         with super().table(
-            col_widths=tuple(widths) if widths else None,
+            col_widths=tuple(widths),
             text_align=tuple(align),
             headings_style=FontFace(family=FONT, emphasis="BOLD", size_pt=font_size, fill_color=HEADER_FILL),
             line_height=font_size * 0.55,
+            padding=(0.8, CELL_PADDING),
             repeat_headings=1,
             cell_fill_color=(247, 247, 247),
             cell_fill_mode=TableCellFillMode.ROWS,
             borders_layout="HORIZONTAL_LINES",
-            width=self.epw,
+            width=min(sum(widths), room),
+            align="LEFT",
         ) as table:
             table.row(list(header))
-            for values in rows:
-                table.row([str(value) for value in values])
+            for number, values in enumerate(rows):
+                table.row(list(values), style=bold if number in set(emphasised) else None)
         self.ln(2)
+        layout = TableLayout(title or "", list(header), widths, minimum, font_size, landscape)
+        self.tables_laid_out.append(layout)
+        return layout
 
-    def figure(self, svg: bytes, *, width: float | None = None) -> None:
-        """Embed a chart as vector graphics, on a new page if it does not fit."""
+    def _landscape_heading(self, title: str) -> None:
+        self.start_section(title, level=1)
+        self.ln(1.5)
+
+    # --- figures -----------------------------------------------------------------------------------
+
+    def figure(self, svg: bytes, *, alt_text: str, width: float | None = None) -> float:
+        """Embed a chart as vector graphics at the text width (on a new page if it does not fit), with its
+        alternative text (title and values) for screen readers. Returns the printed width in mm."""
+        self._portrait()
         width = width or self.epw
-        self.image(io.BytesIO(svg), w=width, x=self.l_margin)
+        self.image(io.BytesIO(svg), w=width, x=self.l_margin, alt_text=alt_text)
         self.ln(2)
+        return width
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())
+
+
+PORTRAIT_WIDTH = 210.0  # mm, A4
+CELL_PADDING = 1.0  # mm, left and right of every table cell
+_BREAK = re.compile(r"[ \n\t]+")
+
+
+def _breakable(text: str) -> list[str]:
+    """The runs of a cell's text that a line may not break (fpdf2 breaks at ordinary spaces only)."""
+    return [word for word in _BREAK.split(text) if word]
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """How a table was laid out: its column widths and the least each column needed (mm), its font size
+    and whether it took a landscape page."""
+
+    title: str
+    header: list[str]
+    widths: list[float]
+    minimum: list[float]
+    font_size: float
+    landscape: bool
+
+    @property
+    def breaks_words(self) -> bool:
+        return any(width + 0.01 < low for width, low in zip(self.widths, self.minimum, strict=True))
+
+
+TOC_COLLAPSED = ("Sources et méthode",)
 
 
 def _render_toc(pdf: ReportDocument, outline) -> None:
@@ -236,7 +376,12 @@ def _render_toc(pdf: ReportDocument, outline) -> None:
     pdf.cell(0, 10, "Sommaire", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_text_color(*INK)
+    parent = ""
     for section in outline:
+        if section.level == 0:
+            parent = section.name
+        elif parent in TOC_COLLAPSED:  # the method's sub-headings would take a page of their own
+            continue
         indent = 6 * section.level
         pdf.set_font(FONT, "B" if section.level == 0 else "", 10 if section.level == 0 else 9)
         link = pdf.add_link(page=section.page_number)
