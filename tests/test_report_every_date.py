@@ -29,7 +29,8 @@ from tests.conftest import REPO
 # with a handful, Mayotte (no population, hidden counts) and Bretagne at the README's example date. Every region
 # at every month-end is drawn by the fast path; a PDF costs several seconds, so these are the ones built whole.
 DATES_AND_REGIONS = [
-    ("2019-12-31", "94"),
+    ("2019-09-30", "94"),  # the scheme's first month-end: a few dozen contracts, no history, no projection
+    ("2019-12-31", None),
     ("2020-12-31", None),
     ("2021-12-31", "01"),
     ("2022-12-31", None),
@@ -130,6 +131,50 @@ def test_no_hidden_regional_count_is_recoverable_from_what_the_charts_show(built
         lone = int(hidden[group.index].sum()) + int(pd.notna(status_of(group, "total").iloc[0])) == 1
         others = pd.to_numeric(group["effectif"], errors="coerce")[~hidden[group.index]]
         assert not lone or (others.fillna(0) == 0).all(), f"backgrounds of {code}"
+
+
+def quarter_ends_and_first_months(latest: pd.Timestamp) -> list[pd.Timestamp]:
+    """The first six month-ends (tiny counts, no history) and every quarter-end since, and the latest date."""
+    first = list(pd.date_range("2019-09-30", periods=6, freq="ME"))
+    quarters = [day for day in pd.date_range("2020-03-31", latest, freq="QE") if day > first[-1]]
+    return [*first, *quarters, *([latest] if latest not in quarters else [])]
+
+
+@pytest.mark.slow
+def test_every_published_table_and_key_message_at_every_quarter_for_france_and_a_region(data):
+    """The presentation layer without the PDF (a fraction of a second a date): national results, the key
+    messages, a region's own results (the 18 in rotation) and every table of the catalogue the report
+    publishes, at the scheme's first six month-ends and every quarter-end since."""
+    from am_analytics.presentation import sentences
+    from am_analytics.presentation.results import ScopeResults
+
+    regions = sorted(data.contracts["region"].dropna().unique())
+    latest = Scope.open(data=data).as_of
+    for number, day in enumerate(quarter_ends_and_first_months(latest)):
+        scope = Scope.open(data=data, as_of=day)
+        national = NationalResults.of(scope)
+        region = regions[number % len(regions)]
+        regional = scope.with_region(region)
+        own = ScopeResults.compute(regional, national)
+        messages = [*sentences.key_messages(national), *sentences.key_messages(national, own, region)]
+        assert messages and all(message.text for message in messages), day
+        tables = [
+            cat.regions_table(national.regions),
+            cat.departements_table(national.departements),
+            cat.backgrounds_table(national.shares, regional.comparison_codes),
+            cat.targets_table(national.progress, national.projections),
+            cat.cross_check_table(national.cross),
+            cat.monthly_table(own.monthly),
+            cat.mix_trend_table(own.backgrounds_by_year),
+            cat.funding_table(own.funding),
+            cat.territory_comparison_table(national.departements, national.regions, national.nation, region),
+            cat.training_comparison_table(national.training, national.training_france, region),
+            cat.projected_dates_table(national.progress, national.projections),
+            cat.projected_spending_table(national.projected_spending),
+        ]
+        for table in tables:
+            rows = table.formatted_rows()
+            assert all(len(row) == len(table.columns) for row in rows), f"{day:%Y-%m-%d} {table.title}"
 
 
 @pytest.mark.slow

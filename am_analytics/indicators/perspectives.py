@@ -148,6 +148,7 @@ def projected_spending(
     notes = list(NOTES)
     if signatures.empty:
         frame["couverture"] = np.where(old_all > 0, old_known / np.where(old_all > 0, old_all, 1), np.nan)
+        frame["statut"] = PROJECTION_LABEL
         result = labelled(frame, as_of=as_of, sources=[data_source(synthetic), REFERENCE], notes=notes)
         result.attrs["reason"] = signatures.attrs.get("reason")
         return result
