@@ -1,0 +1,267 @@
+"""Build the site: plan its pages, draw the figures several pages share, build every page (in parallel worker
+processes that receive the run's data and national results once), each failure isolated on a French error page at
+the page's own address, then the index with every page's status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from am_analytics import atomic
+from am_analytics.figures.formatting import format_number
+from am_analytics.geography import region_name
+from am_analytics.presentation.results import NationalResults
+from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+from am_analytics.site import content, render
+from am_analytics.site.model import FigureItem, LinkItem, NotebookRun
+from am_analytics.site.render import Navigation, NavLink, SiteInfo
+from am_analytics.site.writer import PageWriter
+from am_analytics.vocabulary import PROFILS
+
+NATIONAL_PAGES = (
+    ("france", "France entière"),
+    ("profils", "Profils d'origine"),
+    ("enquete", "Enquête de satisfaction"),
+    ("qualite", "Qualité des données"),
+)
+BUILDERS: dict[str, Callable] = {
+    "france": content.france_page,
+    "profils": content.backgrounds_page,
+    "enquete": content.survey_page,
+    "qualite": content.quality_page,
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the site: its kind (`france`, `profils`, `enquete`, `qualite`, `region`, `profil`), the region
+    or background it shows, its file name (`<stem>.html`) and its label in the navigation and the index."""
+
+    kind: str
+    key: str | None
+    stem: str
+    label: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.stem}.html"
+
+
+@dataclass
+class PageOutcome:
+    """What became of one page (as `summary.json` records it)."""
+
+    stem: str
+    kind: str
+    key: str | None
+    label: str
+    status: str  # "ok" or "failed"
+    duration_s: float
+    step: str | None = None
+    exception: str | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def href(self) -> str:
+        return f"{self.stem}.html"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _sorted_by_name(specs: list[PageSpec]) -> list[PageSpec]:
+    from am_analytics.text import fold
+
+    return sorted(specs, key=lambda spec: fold(spec.label))
+
+
+def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None) -> list[PageSpec]:
+    """The national pages, one page per region (by name) and one per background (every one of `PROFILS` by
+    default), in the order the index lists them."""
+    pages = [PageSpec(kind, None, kind, label) for kind, label in NATIONAL_PAGES]
+    pages += _sorted_by_name([PageSpec("region", code, f"region_{code}", region_name(code)) for code in regions])
+    pages += [PageSpec("profil", code, f"profil_{code}", PROFILS[code]) for code in (profils or list(PROFILS))]
+    return pages
+
+
+def navigation(pages: Sequence[PageSpec]) -> Navigation:
+    return Navigation(
+        national=[NavLink(p.href, p.label) for p in pages if p.kind in BUILDERS],
+        regions=[NavLink(p.href, p.label) for p in pages if p.kind == "region"],
+        backgrounds=[NavLink(p.href, p.label) for p in pages if p.kind == "profil"],
+    )
+
+
+# --- One page, in a worker or in this process -------------------------------------------------------------------
+
+_STATE: dict = {}
+
+
+def _init_worker(ctx: content.SiteContext, info: SiteInfo, root: Path) -> None:
+    _STATE.update(ctx=ctx, info=info, root=root)
+
+
+def _error_page(spec: PageSpec, info: SiteInfo, root: Path, step: str | None, exc: BaseException) -> None:
+    atomic.write_text(root / spec.href, render.render_error(
+        spec.label, info, stem=spec.stem, what="Cette page n'a pas pu être produite pour cette exécution.",
+        step=step, exception=type(exc).__name__, message=str(exc)))
+
+
+def build_page(spec: PageSpec, shared: dict[str, FigureItem], notebooks: dict[str, list[LinkItem]]) -> PageOutcome:
+    """Build one page and write `<stem>.html` (its figures and CSV beside it); a failure writes the French error
+    page instead, naming the step, and never raises."""
+    ctx: content.SiteContext = replace(_STATE["ctx"], shared=shared, notebooks=notebooks)
+    info: SiteInfo = _STATE["info"]
+    root: Path = _STATE["root"]
+    started = time.monotonic()
+    writer = PageWriter(root, spec.stem)
+    outcome = PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "ok", 0.0)
+    try:
+        if spec.kind == "region":
+            page = content.region_page(ctx, writer, spec.key)
+        elif spec.kind == "profil":
+            page = content.background_page(ctx, writer, spec.key)
+        else:
+            page = BUILDERS[spec.kind](ctx, writer)
+        with writer.step("mise en page"):
+            atomic.write_text(root / spec.href, render.render_page(page, info, stem=spec.stem))
+    except Exception as exc:  # one page's failure never stops the site
+        outcome.status, outcome.step = "failed", writer.current_step
+        outcome.exception, outcome.message = type(exc).__name__, (str(exc) or type(exc).__name__)[:2000]
+        _error_page(spec, info, root, writer.current_step, exc)
+    outcome.duration_s = round(time.monotonic() - started, 2)
+    return outcome
+
+
+def build_shared() -> tuple[dict[str, FigureItem], PageOutcome]:
+    """Draw the figures several pages share; on failure, the pages say the figure is missing."""
+    started = time.monotonic()
+    writer = PageWriter(_STATE["root"], content.SHARED_STEM)
+    outcome = PageOutcome(content.SHARED_STEM, "commun", None, "Figures communes", "ok", 0.0)
+    shared: dict[str, FigureItem] = {}
+    try:
+        shared = content.shared_figures(_STATE["ctx"], writer)
+    except Exception as exc:
+        outcome.status, outcome.step = "failed", writer.current_step
+        outcome.exception, outcome.message = type(exc).__name__, (str(exc) or type(exc).__name__)[:2000]
+    outcome.duration_s = round(time.monotonic() - started, 2)
+    return shared, outcome
+
+
+def _crashed(spec: PageSpec, exc: BaseException, info: SiteInfo, root: Path) -> PageOutcome:
+    """A worker that died (killed, out of memory) still gives a failed page with its error page."""
+    _error_page(spec, info, root, None, exc)
+    return PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "failed", 0.0, None, type(exc).__name__,
+                       str(exc) or type(exc).__name__)
+
+
+# --- The whole site ------------------------------------------------------------------------------------------
+
+
+def _notebook_links(notebooks: Sequence[NotebookRun]) -> dict[str, list[LinkItem]]:
+    links: dict[str, list[LinkItem]] = {}
+    for run in notebooks:
+        stem = "france" if run.region is None else f"region_{run.region}"
+        label = run.title if run.ok else f"{run.title} : exécution en échec"
+        links.setdefault(stem, []).append(
+            LinkItem(run.html, label, "notebook exécuté (sorties, sans le code)" if run.ok else run.error))
+    return links
+
+
+def build_site(
+    scope: Scope,
+    root: Path,
+    *,
+    regions: Sequence[str],
+    profils: Sequence[str] | None = None,
+    national: NationalResults | None = None,
+    notebooks: Sequence[NotebookRun] = (),
+    workers: int = 1,
+    generated: str = "",
+    on_done: Callable[[int, int, PageOutcome], None] | None = None,
+) -> list[PageOutcome]:
+    """Write the site for `scope`'s data and counting date under `root`: assets, shared figures, every page of
+    `plan_pages(regions, profils)` and `index.html`. Returns every page's outcome (the shared figures first)."""
+    root.mkdir(parents=True, exist_ok=True)
+    pages = plan_pages(regions, profils)
+    info = SiteInfo(as_of=scope.day, synthetic=scope.synthetic, generated=generated, nav=navigation(pages))
+    ctx = content.SiteContext.compute(scope, national)
+    for name, data in render.static_files().items():
+        atomic.write_bytes(root / render.ASSETS_DIR / name, data)
+    links = _notebook_links(notebooks)
+    outcomes: dict[int, PageOutcome] = {}
+    if workers <= 1:
+        _init_worker(ctx, info, root)
+        shared, shared_outcome = build_shared()
+        for position, spec in enumerate(pages):
+            outcomes[position] = build_page(spec, shared, links)
+            if on_done:
+                on_done(position + 1, len(pages), outcomes[position])
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(pages)), mp_context=get_context("spawn"),
+                                 initializer=_init_worker, initargs=(ctx, info, root)) as pool:
+            shared, shared_outcome = pool.submit(build_shared).result()
+            futures = {pool.submit(build_page, spec, shared, links): position for position, spec in enumerate(pages)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                position = futures[future]
+                try:
+                    outcomes[position] = future.result()
+                except Exception as exc:
+                    outcomes[position] = _crashed(pages[position], exc, info, root)
+                if on_done:
+                    on_done(done, len(pages), outcomes[position])
+    results = [shared_outcome] + [outcomes[position] for position in range(len(pages))]
+    atomic.write_text(root / "index.html", index_page(results, pages, ctx, info, notebooks))
+    return results
+
+
+def index_page(outcomes: Sequence[PageOutcome], pages: Sequence[PageSpec], ctx: content.SiteContext,
+               info: SiteInfo, notebooks: Sequence[NotebookRun]) -> str:
+    """The index: what failed first, then the national pages, the regions by name, the backgrounds, and the
+    executed notebooks with their status (a failed one links to its French error page, never to « results »)."""
+    by_stem = {outcome.stem: outcome for outcome in outcomes}
+
+    def entries(kind_test) -> list[dict]:
+        return [{"label": spec.label, "href": spec.href, "ok": by_stem[spec.stem].ok,
+                 "status": by_stem[spec.stem].status} for spec in pages if kind_test(spec.kind)]
+
+    failed_pages = [o for o in outcomes if not o.ok]
+    failed_runs = [run for run in notebooks if not run.ok]
+    verdict = f"{len(pages)} pages"
+    verdict += f", dont {len(failed_pages)} en échec" if failed_pages else ", toutes produites"
+    if notebooks:
+        verdict += f" ; {len(notebooks)} notebooks exécutés"
+        verdict += f", dont {len(failed_runs)} en échec" if failed_runs else ", tous réussis"
+    failures = [{"label": o.label, "href": o.href if o.stem != content.SHARED_STEM else "summary.json",
+                 "detail": describe(o)} for o in failed_pages]
+    failures += [{"label": f"{run.title} — {run.territory}", "href": run.html, "detail": run.error}
+                 for run in failed_runs]
+    key_figures = []
+    try:
+        key_figures = content.territory_key_figures(ctx.national, NATIONAL_CODE)
+    except Exception:  # the index stays readable; the France page says what failed
+        key_figures = []
+    runs = [{**asdict(run)} for run in notebooks]
+    return render.render_index(
+        info, verdict=verdict + ".", failed=bool(failed_pages or failed_runs), key_figures=key_figures,
+        national=entries(lambda kind: kind in BUILDERS), regions=entries(lambda kind: kind == "region"),
+        backgrounds=entries(lambda kind: kind == "profil"), notebooks=runs, failures=failures)
+
+
+def describe(outcome: PageOutcome) -> str:
+    """« échec à l'étape « carte des départements » : ValueError — message », in French."""
+    where = f" à l'étape « {outcome.step} »" if outcome.step else ""
+    first = (outcome.message or "").splitlines()[0][:200] if outcome.message else ""
+    return f"échec{where} : {outcome.exception or 'erreur'}" + (f" — {first}" if first else "")
+
+
+def duration_text(seconds: float) -> str:
+    return format_number(seconds, 1)
