@@ -17,7 +17,7 @@ from am_analytics.geography import region_name
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
 from am_analytics.site import content, render
-from am_analytics.site.model import FigureItem, LinkItem, NotebookRun
+from am_analytics.site.model import FigureItem, LinkItem, NotebookRun, Page
 from am_analytics.site.render import Navigation, NavLink, SiteInfo
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import PROFILS
@@ -92,6 +92,11 @@ def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None) -> 
     return pages
 
 
+def site_info(scope: Scope, pages: Sequence[PageSpec], generated: str) -> SiteInfo:
+    """What every page of a run says of it: counting date, synthetic flag, when it was produced, navigation."""
+    return SiteInfo(as_of=scope.day, synthetic=scope.synthetic, generated=generated, nav=navigation(pages))
+
+
 def navigation(pages: Sequence[PageSpec]) -> Navigation:
     return Navigation(
         national=[NavLink(p.href, p.label) for p in pages if p.kind in BUILDERS],
@@ -105,25 +110,24 @@ def navigation(pages: Sequence[PageSpec]) -> Navigation:
 _STATE: dict = {}
 
 
-def _init_worker(ctx: content.SiteContext, info: SiteInfo, root: Path) -> None:
-    _STATE.update(ctx=ctx, info=info, root=root)
+def init_worker(ctx: content.SiteContext, root: Path) -> None:
+    """What a worker process keeps for every page it builds: the run's context (data, national results), once."""
+    _STATE.update(ctx=ctx, root=root)
 
 
-def _error_page(spec: PageSpec, info: SiteInfo, root: Path, step: str | None, exc: BaseException) -> None:
-    atomic.write_text(root / spec.href, render.render_error(
-        spec.label, info, stem=spec.stem, what="Cette page n'a pas pu être produite pour cette exécution.",
-        step=step, exception=type(exc).__name__, message=str(exc)))
+def _failed(outcome: PageOutcome, writer: PageWriter, exc: BaseException) -> None:
+    outcome.status, outcome.step = "failed", writer.current_step
+    outcome.exception, outcome.message = type(exc).__name__, (str(exc) or type(exc).__name__)[:2000]
 
 
-def build_page(spec: PageSpec, shared: dict[str, FigureItem], notebooks: dict[str, list[LinkItem]]) -> PageOutcome:
-    """Build one page and write `<stem>.html` (its figures and CSV beside it); a failure writes the French error
-    page instead, naming the step, and never raises."""
-    ctx: content.SiteContext = replace(_STATE["ctx"], shared=shared, notebooks=notebooks)
-    info: SiteInfo = _STATE["info"]
-    root: Path = _STATE["root"]
+def build_page(spec: PageSpec, shared: dict[str, FigureItem]) -> tuple[PageOutcome, Page | None]:
+    """Build one page's content, writing its figures and CSV files; the HTML is laid out by the caller (once the
+    run's notebooks are known, which a region's page links). A failure returns no page and never raises."""
+    ctx: content.SiteContext = replace(_STATE["ctx"], shared=shared)
     started = time.monotonic()
-    writer = PageWriter(root, spec.stem)
+    writer = PageWriter(_STATE["root"], spec.stem)
     outcome = PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "ok", 0.0)
+    page = None
     try:
         if spec.kind == "region":
             page = content.region_page(ctx, writer, spec.key)
@@ -131,14 +135,11 @@ def build_page(spec: PageSpec, shared: dict[str, FigureItem], notebooks: dict[st
             page = content.background_page(ctx, writer, spec.key)
         else:
             page = BUILDERS[spec.kind](ctx, writer)
-        with writer.step("mise en page"):
-            atomic.write_text(root / spec.href, render.render_page(page, info, stem=spec.stem))
     except Exception as exc:  # one page's failure never stops the site
-        outcome.status, outcome.step = "failed", writer.current_step
-        outcome.exception, outcome.message = type(exc).__name__, (str(exc) or type(exc).__name__)[:2000]
-        _error_page(spec, info, root, writer.current_step, exc)
+        _failed(outcome, writer, exc)
+        page = None
     outcome.duration_s = round(time.monotonic() - started, 2)
-    return outcome
+    return outcome, page
 
 
 def build_shared() -> tuple[dict[str, FigureItem], PageOutcome]:
@@ -150,17 +151,9 @@ def build_shared() -> tuple[dict[str, FigureItem], PageOutcome]:
     try:
         shared = content.shared_figures(_STATE["ctx"], writer)
     except Exception as exc:
-        outcome.status, outcome.step = "failed", writer.current_step
-        outcome.exception, outcome.message = type(exc).__name__, (str(exc) or type(exc).__name__)[:2000]
+        _failed(outcome, writer, exc)
     outcome.duration_s = round(time.monotonic() - started, 2)
     return shared, outcome
-
-
-def _crashed(spec: PageSpec, exc: BaseException, info: SiteInfo, root: Path) -> PageOutcome:
-    """A worker that died (killed, out of memory) still gives a failed page with its error page."""
-    _error_page(spec, info, root, None, exc)
-    return PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "failed", 0.0, None, type(exc).__name__,
-                       str(exc) or type(exc).__name__)
 
 
 # --- The whole site ------------------------------------------------------------------------------------------
@@ -170,10 +163,86 @@ def _notebook_links(notebooks: Sequence[NotebookRun]) -> dict[str, list[LinkItem
     links: dict[str, list[LinkItem]] = {}
     for run in notebooks:
         stem = "france" if run.region is None else f"region_{run.region}"
-        label = run.title if run.ok else f"{run.title} : exécution en échec"
-        links.setdefault(stem, []).append(
-            LinkItem(run.html, label, "notebook exécuté (sorties, sans le code)" if run.ok else run.error))
+        if run.ok:
+            item = LinkItem(run.html, run.title, "notebook exécuté (sorties, sans le code)")
+        else:
+            item = LinkItem(run.html, f"{run.title} : exécution en échec", run.error)
+        links.setdefault(stem, []).append(item)
     return links
+
+
+class SiteBuilder:
+    """One site being built: its pages planned, the run's context computed once (national results, France's own
+    results), then shared figures and pages built in workers, and at last every page laid out with the notebooks'
+    links and the index. `build_site` runs it alone; the scheduler shares its pool with the notebook runs."""
+
+    def __init__(self, scope: Scope, root: Path, *, regions: Sequence[str], profils: Sequence[str] | None = None,
+                 national: NationalResults | None = None, generated: str = "", info: SiteInfo | None = None):
+        self.root = root
+        self.pages = plan_pages(regions, profils)
+        self.info = info or site_info(scope, self.pages, generated)
+        self.ctx = content.SiteContext.compute(scope, national)
+        self.shared: dict[str, FigureItem] = {}
+        self.shared_outcome: PageOutcome | None = None
+        self.built: dict[int, tuple[PageOutcome, Page | None]] = {}
+        root.mkdir(parents=True, exist_ok=True)
+        for name, data in render.static_files().items():
+            atomic.write_bytes(root / render.ASSETS_DIR / name, data)
+
+    def pool(self, workers: int) -> ProcessPoolExecutor:
+        """Worker processes (spawned: no thread or state copied from this one) that hold the run's context."""
+        return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn"),
+                                   initializer=init_worker, initargs=(self.ctx, self.root))
+
+    def set_shared(self, result: tuple[dict[str, FigureItem], PageOutcome]) -> None:
+        self.shared, self.shared_outcome = result
+
+    def submit_pages(self, pool: ProcessPoolExecutor) -> dict:
+        return {pool.submit(build_page, spec, self.shared): position for position, spec in enumerate(self.pages)}
+
+    def collect(self, futures: dict, on_done: Callable[[int, int, PageOutcome], None] | None = None) -> None:
+        for done, future in enumerate(as_completed(futures), start=1):
+            position = futures[future]
+            spec = self.pages[position]
+            try:
+                self.built[position] = future.result()
+            except Exception as exc:  # a worker that died (killed, out of memory): a failed page, not a lost one
+                self.built[position] = (PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "failed", 0.0, None,
+                                                    type(exc).__name__, str(exc) or type(exc).__name__), None)
+            if on_done:
+                on_done(done, len(self.pages), self.built[position][0])
+
+    def build_here(self, on_done: Callable[[int, int, PageOutcome], None] | None = None) -> None:
+        """Build every page in this process (one worker: no process to start)."""
+        init_worker(self.ctx, self.root)
+        self.set_shared(build_shared())
+        for position, spec in enumerate(self.pages):
+            self.built[position] = build_page(spec, self.shared)
+            if on_done:
+                on_done(position + 1, len(self.pages), self.built[position][0])
+
+    def finish(self, notebooks: Sequence[NotebookRun] = ()) -> list[PageOutcome]:
+        """Lay out every page (a failed one as its French error page, at the same address) and the index."""
+        links = _notebook_links(notebooks)
+        outcomes = [self.shared_outcome]
+        for position, spec in enumerate(self.pages):
+            outcome, page = self.built[position]
+            if page is not None:
+                try:
+                    if links.get(spec.stem):
+                        page.section("Notebooks exécutés").items.extend(links[spec.stem])
+                    atomic.write_text(self.root / spec.href, render.render_page(page, self.info, stem=spec.stem))
+                except Exception as exc:
+                    outcome.status, outcome.step = "failed", "mise en page"
+                    outcome.exception, outcome.message = type(exc).__name__, str(exc)[:2000]
+            if not outcome.ok:
+                atomic.write_text(self.root / spec.href, render.render_error(
+                    spec.label, self.info, stem=spec.stem, what="Cette page n'a pas pu être produite pour cette "
+                    "exécution.", step=outcome.step, exception=outcome.exception or "erreur",
+                    message=outcome.message or ""))
+            outcomes.append(outcome)
+        atomic.write_text(self.root / "index.html", index_page(outcomes, self.pages, self.ctx, self.info, notebooks))
+        return outcomes
 
 
 def build_site(
@@ -187,40 +256,20 @@ def build_site(
     workers: int = 1,
     generated: str = "",
     on_done: Callable[[int, int, PageOutcome], None] | None = None,
+    info: SiteInfo | None = None,
 ) -> list[PageOutcome]:
     """Write the site for `scope`'s data and counting date under `root`: assets, shared figures, every page of
-    `plan_pages(regions, profils)` and `index.html`. Returns every page's outcome (the shared figures first)."""
-    root.mkdir(parents=True, exist_ok=True)
-    pages = plan_pages(regions, profils)
-    info = SiteInfo(as_of=scope.day, synthetic=scope.synthetic, generated=generated, nav=navigation(pages))
-    ctx = content.SiteContext.compute(scope, national)
-    for name, data in render.static_files().items():
-        atomic.write_bytes(root / render.ASSETS_DIR / name, data)
-    links = _notebook_links(notebooks)
-    outcomes: dict[int, PageOutcome] = {}
+    `plan_pages(regions, profils)` and `index.html`. Returns every page's outcome (the shared figures first).
+    `info` (see `site_info`) when the caller already made it for other pages of the run (executed notebooks)."""
+    builder = SiteBuilder(scope, root, regions=regions, profils=profils, national=national, generated=generated,
+                          info=info)
     if workers <= 1:
-        _init_worker(ctx, info, root)
-        shared, shared_outcome = build_shared()
-        for position, spec in enumerate(pages):
-            outcomes[position] = build_page(spec, shared, links)
-            if on_done:
-                on_done(position + 1, len(pages), outcomes[position])
+        builder.build_here(on_done)
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(pages)), mp_context=get_context("spawn"),
-                                 initializer=_init_worker, initargs=(ctx, info, root)) as pool:
-            shared, shared_outcome = pool.submit(build_shared).result()
-            futures = {pool.submit(build_page, spec, shared, links): position for position, spec in enumerate(pages)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                position = futures[future]
-                try:
-                    outcomes[position] = future.result()
-                except Exception as exc:
-                    outcomes[position] = _crashed(pages[position], exc, info, root)
-                if on_done:
-                    on_done(done, len(pages), outcomes[position])
-    results = [shared_outcome] + [outcomes[position] for position in range(len(pages))]
-    atomic.write_text(root / "index.html", index_page(results, pages, ctx, info, notebooks))
-    return results
+        with builder.pool(min(workers, len(builder.pages))) as pool:
+            builder.set_shared(pool.submit(build_shared).result())
+            builder.collect(builder.submit_pages(pool), on_done)
+    return builder.finish(notebooks)
 
 
 def index_page(outcomes: Sequence[PageOutcome], pages: Sequence[PageSpec], ctx: content.SiteContext,

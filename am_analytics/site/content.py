@@ -22,7 +22,7 @@ from am_analytics.presentation import sentences
 from am_analytics.presentation.html import retitled
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
-from am_analytics.site.model import FigureItem, KeyFigure, LinkItem, Page, TextItem
+from am_analytics.site.model import FigureItem, KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
     POURSUIVRE,
@@ -42,14 +42,13 @@ MAYOTTE_NOTE = "Mayotte : population non disponible (absente des populations lé
 
 @dataclass(frozen=True)
 class SiteContext:
-    """What every page of one run shares: the national scope, France's results computed once, the figures drawn
-    once for many pages (missing when their drawing failed) and the links to the run's executed notebooks."""
+    """What every page of one run shares: the national scope, France's results computed once and the figures drawn
+    once for many pages (missing when their drawing failed)."""
 
     scope: Scope
     national: NationalResults
     france: ScopeResults
     shared: dict[str, FigureItem] = field(default_factory=dict)
-    notebooks: dict[str, list[LinkItem]] = field(default_factory=dict)
 
     @classmethod
     def compute(cls, scope: Scope, national: NationalResults | None = None) -> SiteContext:
@@ -364,9 +363,6 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         section.items.append(w.table("formation", cat.training_table(training, scope.title(
             "Assistants sans certification après l'échéance"))))
         _shared(ctx, page, section, "formation")
-    links = ctx.notebooks.get(w.stem)
-    if links:
-        page.section("Notebooks exécutés").items.extend(links)
     return page
 
 
