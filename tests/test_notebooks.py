@@ -26,7 +26,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED = {
     "01_deploiement_national": {"data_dir", "processed_dir", "as_of"},
     "02_tableau_de_bord_regional": {"data_dir", "processed_dir", "as_of", "region"},
-    "03_profils_d_origine": {"data_dir", "processed_dir", "as_of", "profil_origine"},
+    "03_profils_d_origine": {"data_dir", "processed_dir", "as_of", "region", "profil_origine"},
     "04_enquete_satisfaction": {"data_dir", "processed_dir", "as_of"},
     "05_qualite_des_donnees": {"data_dir", "processed_dir", "as_of"},
 }
@@ -71,12 +71,28 @@ def test_parameters_default_to_none_and_are_text_when_given(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_opens_with_a_french_purpose_paragraph_and_uses_python3(path):
+def test_notebook_opens_with_a_french_purpose_paragraph_and_uses_the_kernel_make_lab_registers(path):
     notebook = _read(path)
     first = notebook.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# ")
     assert len(first.source.split("\n\n", 1)[-1]) > 100, "un paragraphe qui dit à quoi sert le notebook"
-    assert notebook.metadata.kernelspec.name == "python3"
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert notebook.metadata.kernelspec.name == "am_analytics" and "--name am_analytics" in makefile
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_sentences_for_notebook_users_sit_in_cells_tagged_notebook_only(path):
+    # scheduled runs publish every other cell's text: none may tell a reader to edit a cell or use JupyterLab
+    for cell in _read(path).cells:
+        words = ("cellule de paramètres", "JupyterLab", "selector(")
+        if any(word in cell.source for word in words) and "parameters" not in cell.metadata.get("tags", []):
+            assert "notebook-only" in cell.metadata.get("tags", []), f"{path.name} : {cell.source[:80]}"
+
+
+@pytest.mark.parametrize("name", ["02_tableau_de_bord_regional", "03_profils_d_origine"])
+def test_regional_and_background_dashboards_offer_a_selector(name):
+    cells = [c for c in _read(NOTEBOOKS_DIR / f"{name}.ipynb").cells if "selector(" in c.source]
+    assert len(cells) == 1 and cells[0].metadata.get("tags") == ["notebook-only"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -187,6 +203,7 @@ RUNS = [
     ("02_tableau_de_bord_regional", {"region": "04"}),  # La Réunion, overseas
     ("02_tableau_de_bord_regional", {"region": "Bretagne"}),  # by name
     ("03_profils_d_origine", {"profil_origine": "Infirmier·ère"}),
+    ("03_profils_d_origine", {"region": "84", "profil_origine": "infirmier"}),
     ("03_profils_d_origine", {}),
     ("04_enquete_satisfaction", {}),
     ("05_qualite_des_donnees", {}),
@@ -210,6 +227,7 @@ def executed(tmp_path_factory):
             spec = NotebookSpec.read(NOTEBOOKS_DIR / f"{name}.ipynb")
             region = parameters.resolve_region(extra.get("region"))
             variant = "nom" if extra.get("region", "").isalpha() else ("profil" if "profil_origine" in extra else None)
+            variant = f"{variant}_{len(runs)}" if variant else None
             runs.append(Run(spec, region, {**common, **extra}, variant))
         kernel = kernel_for_runs(tmp_path_factory.mktemp("kernel"))
         outcomes = execute_runs(runs, out, workers=2, kernel_name=kernel, timeout=300)
@@ -238,6 +256,7 @@ def test_notebook_runs_on_demo_data_and_shows_the_synthetic_banner(executed, nam
         "ni erreur ni avertissement dans un tableau de bord")
     page = (out / outcome.html).read_text(encoding="utf-8")
     assert SYNTHETIC_MENTION in page and "open_dashboard" not in page, "HTML sans code, avec la mention"
+    assert "cellule de paramètres" not in page, "no sentence meant for notebook users on a published page"
 
 
 @pytest.mark.slow
@@ -256,6 +275,25 @@ def test_regional_dashboard_shows_the_region_asked_for(executed, region, label):
     notebook = nbformat.read(out / outcome.ipynb, as_version=4)
     header = next(o for o in _outputs(notebook) if SYNTHETIC_MENTION in o.get("data", {}).get("text/html", ""))
     assert f"<strong>{label}</strong>" in header["data"]["text/html"]
+
+
+@pytest.mark.slow
+def test_regional_dashboard_names_the_region_in_every_title(executed):
+    outcome, out = executed[_key("02_tableau_de_bord_regional", {"region": "Bretagne"})]
+    notebook = nbformat.read(out / outcome.ipynb, as_version=4)
+    headings = [o["data"]["text/html"] for o in _outputs(notebook) if o.get("data", {}).get("text/html", "")
+                .startswith("<h2>")]
+    assert len(headings) >= 5 and all("Bretagne" in heading for heading in headings)
+
+
+@pytest.mark.slow
+def test_background_dashboard_of_a_region_tests_change_over_time_and_against_france(executed):
+    outcome, out = executed[_key("03_profils_d_origine", {"region": "84", "profil_origine": "infirmier"})]
+    page = (out / outcome.html).read_text(encoding="utf-8")
+    assert "Auvergne-Rhône-Alpes — Infirmier·ère" in page
+    assert "Évolution des profils d'une année de signature à l'autre (Auvergne-Rhône-Alpes" in page
+    assert "Cochran–Armitage" in page and "face au reste de la France" in page and "Limites :" in page
+    assert "IC 95 % bas" in page
 
 
 @pytest.mark.slow

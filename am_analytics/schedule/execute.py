@@ -146,7 +146,7 @@ def _error(run: Run | None, executed_index: int | None, execution_count: int | N
 
 # cells for JupyterLab users (the selector, « edit the parameters »): run, never published
 NOTEBOOK_ONLY_TAG = "notebook-only"
-SCHEDULED_ENV = "AM_ANALYTICS_SCHEDULED"  # set for scheduled runs: the notebooks then show no widget
+SCHEDULED_ENV = "AM_ANALYTICS_SCHEDULED"  # set for scheduled runs: the notebooks then show no widget (see dashboards)
 RESET_CODE = "get_ipython().reset(new_session=True, aggressive=False); __import__('os').chdir({cwd!r})"
 
 
@@ -332,6 +332,7 @@ def execute_run(run: Run, out_dir: Path, *, kernel_name: str = KERNEL_NAME, time
     from papermill.exceptions import PapermillExecutionError
 
     start = time.monotonic()
+    os.environ[SCHEDULED_ENV] = "1"  # the kernels inherit it: a notebook shows no widget in a scheduled run
     error: dict[str, Any] | None = None
     notebook = None
     folder = out_dir / NOTEBOOKS_DIR

@@ -269,7 +269,11 @@ def build_site(
         with builder.pool(min(workers, len(builder.pages))) as pool:
             builder.set_shared(pool.submit(build_shared).result())
             builder.collect(builder.submit_pages(pool), on_done)
-    return builder.finish(notebooks)
+    outcomes = builder.finish(notebooks)
+    # the index links the run's record; the scheduler writes a fuller one (with the notebooks) over it
+    atomic.write_json(root / "summary.json", {"as_of": scope.day.isoformat(), "synthetic": scope.synthetic,
+                                              "pages": [outcome.to_json() for outcome in outcomes]})
+    return outcomes
 
 
 def index_page(outcomes: Sequence[PageOutcome], pages: Sequence[PageSpec], ctx: content.SiteContext,
