@@ -36,7 +36,7 @@ browser: ## Install headless Chromium (Debian package chromium) for the browser 
 	else echo "chromium absent : le test dans le navigateur sera ignoré (installer : sudo apt-get install chromium)"; fi
 
 test: $(STAMP) browser ## Run the whole test suite (in parallel, one worker per core), browser test included
-	$(PY) -m pytest -n auto $(ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(ARGS)
 
 lab: $(STAMP) ## Open JupyterLab with a kernel registered for this environment
 	$(PY) -m ipykernel install --sys-prefix --name am_analytics --display-name "Python (am_analytics)"

@@ -4,11 +4,8 @@ and the site's index name the failing cell)."""
 
 from __future__ import annotations
 
+import html
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -20,7 +17,7 @@ from am_analytics.errors import UsageError
 from am_analytics.schedule import NotebookSpec, Run, execute_run, plan_runs, select_notebooks
 from am_analytics.schedule.__main__ import main, resolve_regions
 
-from .conftest import REPO
+from .conftest import REPO, write_notebook
 
 NOTEBOOKS_DIR = REPO / "notebooks"
 TEST_KEY = "schedule-test"
@@ -34,16 +31,7 @@ NATIONAL = _spec("01_national", {"data_dir": None, "as_of": None})
 REGIONAL = _spec("02_regional", {"data_dir": None, "as_of": None, "region": None})
 
 
-def _notebook(path: Path, cells: list[str], parameters: str) -> Path:
-    """A small test notebook: a purpose paragraph, a parameters cell, then `cells`."""
-    notebook = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(parameters)
-    params.metadata["tags"] = ["parameters"]
-    notebook.cells = [nbformat.v4.new_markdown_cell("# Essai\n\nNotebook de test."), params,
-                      *(nbformat.v4.new_code_cell(source) for source in cells)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, path)
-    return path
+_notebook = write_notebook
 
 
 # --- Planning ---------------------------------------------------------------------------------------------
@@ -136,31 +124,19 @@ def test_bad_options_exit_2_before_anything_runs(options, message, processed, tm
 
 
 @pytest.fixture(scope="module")
-def batch(processed, tmp_path_factory):
-    """Two regions (one overseas, code 01) × two regional notebooks: the committed dashboard and a test
-    notebook that prints the region it received and fails on purpose for region 84."""
-    notebooks = tmp_path_factory.mktemp("notebooks")
-    shutil.copy(NOTEBOOKS_DIR / "02_tableau_de_bord_regional.ipynb", notebooks)
-    _notebook(notebooks / "99_essai.ipynb",
-              ["print(repr(region), type(region).__name__)",
-               'if region == "84":\n    raise RuntimeError("échec voulu pour la région 84")',
-               'print("fin")'],
-              "data_dir = None\nprocessed_dir = None\nas_of = None\nregion = None")
-    out = tmp_path_factory.mktemp("runs")
-    env = {**os.environ, "AM_ANALYTICS_KEY": TEST_KEY}
-    result = subprocess.run(
-        [sys.executable, "-m", "am_analytics.schedule", "--regions", "01,84", "--notebooks", "02,99",
-         "--notebooks-dir", str(notebooks), "--processed-dir", str(processed), "--out", str(out),
-         "--workers", "2", "--timeout", "120"],
-        capture_output=True, text=True, env=env, timeout=600,
-    )
-    folder = out / "2025-06-30"
-    return result, folder
+def batch(schedule_batch):
+    """The shared scheduled run (see `conftest.schedule_batch`): the site for regions 01 and 84, notebook 02 and a
+    test notebook failing on purpose for region 84."""
+    return schedule_batch
 
 
 NOTEBOOK_PAGES = ("02_tableau_de_bord_regional_01", "02_tableau_de_bord_regional_84", "99_essai_01", "99_essai_84")
 
 
+BATCH = pytest.mark.xdist_group("batch")  # with the browser test: the shared batch runs once
+
+
+@BATCH
 @pytest.mark.slow
 def test_one_failing_run_gives_exit_1_and_names_its_cell(batch):
     result, _ = batch
@@ -169,6 +145,7 @@ def test_one_failing_run_gives_exit_1_and_names_its_cell(batch):
     assert "99_essai — 84 Auvergne-Rhône-Alpes : échec à la cellule d'index 3 (In [4]) : RuntimeError" in result.stderr
 
 
+@BATCH
 @pytest.mark.slow
 def test_the_other_runs_complete_with_a_progress_line_each(batch):
     result, folder = batch
@@ -181,6 +158,7 @@ def test_the_other_runs_complete_with_a_progress_line_each(batch):
         assert (folder / "notebooks" / f"{name}.html").is_file(), name
 
 
+@BATCH
 @pytest.mark.slow
 def test_summary_records_each_run_with_the_failing_cell(batch):
     _, folder = batch
@@ -198,6 +176,7 @@ def test_summary_records_each_run_with_the_failing_cell(batch):
         assert all(isinstance(value, str) for value in record["parameters"].values())
 
 
+@BATCH
 @pytest.mark.slow
 def test_region_01_reaches_the_notebook_as_the_string_01(batch):
     _, folder = batch
@@ -209,6 +188,7 @@ def test_region_01_reaches_the_notebook_as_the_string_01(batch):
     assert 'region = "01"' in injected.source
 
 
+@BATCH
 @pytest.mark.slow
 def test_html_has_no_code_nor_notebook_instructions_and_the_index_links_every_run_in_french(batch):
     _, folder = batch
@@ -224,10 +204,11 @@ def test_html_has_no_code_nor_notebook_instructions_and_the_index_links_every_ru
     assert not list(folder.rglob(".*.tmp")), "aucun fichier temporaire laissé"
 
 
+@BATCH
 @pytest.mark.slow
 def test_a_failed_run_gets_a_french_page_naming_its_cell_and_no_traceback(batch):
     _, folder = batch
-    page = (folder / "notebooks" / "99_essai_84.html").read_text(encoding="utf-8")
+    page = html.unescape((folder / "notebooks" / "99_essai_84.html").read_text(encoding="utf-8"))
     assert "L'exécution de ce notebook a échoué." in page and "Traceback" not in page
     assert "cellule d'index 3 (In [4])" in page and "RuntimeError" in page
     assert "échec voulu pour la région 84" in page and "Données de démonstration synthétiques" in page
@@ -236,6 +217,7 @@ def test_a_failed_run_gets_a_french_page_naming_its_cell_and_no_traceback(batch)
     assert "échec" in row and "résultats" not in row and "tableau de bord" not in row
 
 
+@BATCH
 @pytest.mark.slow
 def test_the_batch_publishes_the_site_for_its_regions_and_every_background(batch):
     _, folder = batch

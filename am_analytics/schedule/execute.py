@@ -286,7 +286,7 @@ def failure_page(run: Run, outcome: Outcome, info) -> str:
     return render_error(f"{notebook_title(run.notebook.name)} — {run.territory}", _site_info(info),
                         stem=f"{NOTEBOOKS_DIR}/{run.stem}", what="L'exécution de ce notebook a échoué.",
                         step=None, exception=error.get("exception", "erreur"), message=error.get("message", ""),
-                        details=details)
+                        details=details, root="../")
 
 
 def notebook_page(notebook, title: str, info, *, ipynb: str | None) -> str:

@@ -106,13 +106,13 @@ def render_page(page: Page, info: SiteInfo, *, stem: str) -> str:
 
 
 def render_error(title: str, info: SiteInfo, *, stem: str, what: str, step: str | None, exception: str,
-                 message: str, details: list[tuple[str, str]] = ()) -> str:
+                 message: str, details: list[tuple[str, str]] = (), root: str = "") -> str:
     """A French page for an output that failed: what failed, at which step, the exception and its message (first
     lines only: no traceback)."""
     lines = [line for line in (message or "").splitlines() if line.strip()][:6]
     return environment().get_template("error.html").render(
         title=title, info=info, stem=stem, what=what, step=step, exception=exception, message_lines=lines,
-        details=list(details))
+        details=list(details), root=root)
 
 
 def render_index(info: SiteInfo, **context) -> str:
