@@ -35,7 +35,21 @@ def write_notebook(path: Path, cells: list[str], parameters: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def schedule_batch(tmp_path_factory):
+def demo_processed(tmp_path_factory) -> Path:
+    """The shipped demo data prepared once per test process (with the schedule's key), for the tests of the site,
+    the schedule and the background tests (one xdist group, so once in all)."""
+    from am_analytics import paths
+    from am_analytics.loading import load
+
+    processed = tmp_path_factory.mktemp("demo_processed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)
+        load(paths.raw_dir(), processed)
+    return processed
+
+
+@pytest.fixture(scope="session")
+def schedule_batch(tmp_path_factory, demo_processed):
     """One scheduled run, as a user types it, shared by the schedule's tests and the browser test (both in the
     xdist group « batch », so it runs once): two regions (one overseas, code 01), the site, and two notebooks —
     the committed regional dashboard and a test notebook that prints the region it received and fails on purpose
@@ -44,13 +58,7 @@ def schedule_batch(tmp_path_factory):
     import subprocess
     import sys
 
-    from am_analytics import paths
-    from am_analytics.loading import load
-
-    processed = tmp_path_factory.mktemp("batch_processed")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)
-        load(paths.raw_dir(), processed)
+    processed = demo_processed
     notebooks = tmp_path_factory.mktemp("batch_notebooks")
     shutil.copy(REPO / "notebooks" / "02_tableau_de_bord_regional.ipynb", notebooks)
     write_notebook(notebooks / "99_essai.ipynb",

@@ -15,6 +15,9 @@ from am_analytics.indicators.common import IndicatorArgumentError
 from am_analytics.indicators.stats import independence_test, trend_test
 from am_analytics.presentation import sentences
 
+from .conftest import SCHEDULE_KEY
+
+pytestmark = pytest.mark.xdist_group("batch")  # shares the demo data prepared for the scheduled run
 
 def test_trend_test_matches_the_formula_by_hand():
     k, n = np.array([2, 5, 9]), np.array([20, 20, 20])
@@ -45,8 +48,10 @@ def test_small_expected_counts_make_the_trend_test_unreliable():
 
 
 @pytest.fixture(scope="module")
-def contracts(tmp_path_factory):
-    return load(paths.raw_dir(), tmp_path_factory.mktemp("processed")).contracts
+def contracts(demo_processed):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)
+        return load(paths.raw_dir(), demo_processed).contracts
 
 
 def test_change_over_time_tests_the_region_s_years_by_backgrounds(contracts):

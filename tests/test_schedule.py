@@ -11,7 +11,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from am_analytics import paths
 from am_analytics.cli import run as run_command
 from am_analytics.errors import UsageError
 from am_analytics.schedule import NotebookSpec, Run, execute_run, plan_runs, select_notebooks
@@ -88,14 +87,8 @@ def test_regions_all_means_the_18_regions_and_names_are_accepted():
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    from am_analytics.loading import load
-
-    folder = tmp_path_factory.mktemp("processed")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AM_ANALYTICS_KEY", TEST_KEY)
-        load(paths.raw_dir(), folder)
-    return folder
+def processed(demo_processed):
+    return demo_processed
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
-"""The published site, built in this process: every page says the data is synthetic, links only to files it
-ships, lays out published tables whose CSV holds exactly the cells shown, escapes every text, and a page that
-fails becomes a French error page that the index reports."""
+"""The published site of the shared scheduled run (regions 01 and 84, every background, two notebooks, one failing
+on purpose): every page says the data is synthetic, links only to files it ships, lays out published tables whose
+CSV holds exactly the cells shown; and, built in this process, every text is escaped and a page that fails becomes
+a French error page that the index reports."""
 
 from __future__ import annotations
 
 import html
+import json
 
 import pytest
 
@@ -12,22 +14,27 @@ from am_analytics import load, paths
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import Scope
-from am_analytics.site import build_site, content, plan_pages, render
+from am_analytics.site import content, plan_pages, render
 from am_analytics.site.build import PageOutcome, SiteBuilder, build_page, init_worker
 from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import csv_cell
-from am_analytics.vocabulary import SYNTHETIC_MENTION
+from am_analytics.vocabulary import PROFILS, SYNTHETIC_MENTION
 
+from .conftest import SCHEDULE_KEY
 from .site_pages import local_target, read_csv, read_page
 
 REAL_TABLES = ("Chiffres publiés sur le dispositif", "Tables de référence")  # real figures: no synthetic mention
 
-NOTEBOOK_WORDS = ("cellule de paramètres", "JupyterLab", "modifier la cellule", "papermill")
+NOTEBOOK_WORDS = ("cellule de paramètres", "JupyterLab", "modifier la cellule")
+
+pytestmark = pytest.mark.xdist_group("batch")  # the shared scheduled run runs once, in one process
 
 
 @pytest.fixture(scope="module")
-def scope(tmp_path_factory):
-    return Scope.open(data=load(paths.raw_dir(), tmp_path_factory.mktemp("processed")))
+def scope(demo_processed):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)
+        return Scope.open(data=load(paths.raw_dir(), demo_processed))
 
 
 @pytest.fixture(scope="module")
@@ -36,23 +43,22 @@ def national(scope):
 
 
 @pytest.fixture(scope="module")
-def site(scope, national, tmp_path_factory):
-    """The site for Mayotte (the smallest region: hidden cells everywhere) and two backgrounds, in this process."""
-    root = tmp_path_factory.mktemp("site")
-    outcomes = build_site(scope, root, regions=["06"], profils=["infirmier", "inconnu"], national=national,
-                          generated="01/07/2025 à 06:00")
-    return root, outcomes
+def site(schedule_batch):
+    result, root = schedule_batch
+    assert (root / "index.html").is_file(), result.stderr[-3000:]
+    return root, json.loads((root / "summary.json").read_text(encoding="utf-8"))
 
 
 def _pages(root):
-    return sorted(root.glob("*.html"))
+    return sorted(root.rglob("*.html"))
 
 
 def test_every_page_is_built(site):
-    root, outcomes = site
-    assert [o.stem for o in outcomes if not o.ok] == []
-    assert {path.stem for path in _pages(root)} == {"index", "france", "profils", "enquete", "qualite", "region_06",
-                                                    "profil_infirmier", "profil_inconnu"}
+    root, summary = site
+    assert [page["stem"] for page in summary["pages"] if page["status"] != "ok"] == []
+    assert {path.stem for path in root.glob("*.html")} == {
+        "index", "france", "profils", "enquete", "qualite", "region_01", "region_84",
+        *(f"profil_{code}" for code in PROFILS)}
 
 
 def test_every_page_is_french_and_says_the_data_is_synthetic(site):
@@ -69,7 +75,7 @@ def test_every_link_and_image_is_a_file_the_site_ships(site):
     for path in _pages(root):
         page = read_page(path)
         for href in [*page.links, *(src for src, _ in page.images), *page.scripts, *page.styles]:
-            if href == "data:,":  # the empty icon (no request for /favicon.ico)
+            if href.startswith("data:"):  # inline: the empty icon, a notebook's images
                 continue
             assert not href.startswith(("/", "http:", "https:", "//")), f"{path.name} : lien absolu {href}"
             target = local_target(path, href)
@@ -78,16 +84,16 @@ def test_every_link_and_image_is_a_file_the_site_ships(site):
 
 def test_every_figure_is_an_svg_with_its_title_as_text_alternative(site):
     root, _ = site
-    images = read_page(root / "region_06.html").images
+    images = read_page(root / "region_01.html").images
     assert images and all(src.endswith(".svg") and alt and len(alt) > 20 for src, alt in images)
-    assert any("Mayotte" in alt for _, alt in images)
+    assert any("Guadeloupe" in alt for _, alt in images)
 
 
 def test_every_table_has_a_caption_a_source_line_with_the_mention_and_a_csv(site):
     root, _ = site
     for path in _pages(root):
         for table in read_page(path).tables:
-            if path.stem == "index":
+            if path.stem == "index" or path.parent.name == "notebooks":
                 continue
             assert table.caption and table.headers, f"{path.name} : tableau sans titre ni en-têtes"
             assert table.source.startswith("Source :"), table.caption
@@ -107,7 +113,7 @@ def test_each_csv_holds_exactly_the_cells_its_table_shows(site):
             assert header == [h.strip() for h in table.headers] and rows == table.rows, table.caption
             assert after[-1] == table.source
             checked += 1
-    assert checked > 30
+    assert checked > 50
 
 
 def test_the_regions_csv_is_the_published_table_as_shown(site, national):
@@ -125,17 +131,18 @@ def _text(path) -> str:
 
 def test_a_region_page_names_the_region_and_tests_its_backgrounds(site):
     root, _ = site
-    text = _text(root / "region_06.html")
-    assert "<h1>Mayotte</h1>" in text and "Financement — Mayotte" in text
-    assert "Évolution des profils d'une année de signature à l'autre (Mayotte" in text
-    assert "Mayotte face au reste de la France" in text and "Limites :" in text
+    text = _text(root / "region_01.html")
+    assert "<h1>Guadeloupe</h1>" in text and "Financement — Guadeloupe" in text
+    assert "Évolution des profils d'une année de signature à l'autre (Guadeloupe" in text
+    assert "Guadeloupe face au reste de la France" in text and "Limites :" in text
 
 
-def test_the_index_lists_regions_by_name_and_every_background(site):
+def test_the_index_lists_regions_by_name_every_background_and_what_failed(site):
     root, _ = site
-    text = (root / "index.html").read_text(encoding="utf-8")
-    assert 'href="region_06.html">Mayotte</a>' in text and 'href="profil_inconnu.html">Non renseigné</a>' in text
-    assert "7 pages, toutes produites." in text
+    text = _text(root / "index.html")
+    assert text.index('href="region_84.html">Auvergne-Rhône-Alpes</a>') < text.index('href="region_01.html">Guadeloupe')
+    assert 'href="profil_inconnu.html">Non renseigné</a>' in text
+    assert "14 pages, toutes produites ; 4 notebooks exécutés, dont 1 en échec." in text
 
 
 def test_regions_are_planned_by_name_after_the_national_pages():

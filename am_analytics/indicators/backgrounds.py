@@ -161,10 +161,21 @@ def background_counts_by_year(
     return labelled(table, as_of=as_of, sources=[data_source(synthetic)])
 
 
-def _territory(region: str | None) -> tuple[str, str]:
-    if region is None:
-        return NATIONAL_CODE, NATIONAL_NAME
-    return region, region_table().set_index("code")["name"][region]
+def _test_frame(result, table: pd.DataFrame, region: str | None, *, as_of: pd.Timestamp, years: bool = True,
+                **extra: str) -> pd.DataFrame:
+    """A test's one-row frame with its territory (`code`, `nom`), any `extra` text columns, the first and last
+    signing years with contracts (`years`), its note as text, labelled like every indicator."""
+    frame = result.as_frame()
+    frame["note"] = frame["note"].astype("string")
+    code, name = (NATIONAL_CODE, NATIONAL_NAME) if region is None else (region, region_table().set_index("code")[
+        "name"][region])
+    for position, (column, value) in enumerate({"code": code, "nom": name, **extra}.items()):
+        frame.insert(position, column, pd.array([value], dtype="string"))
+    if years:
+        used = table.index[table.sum(axis=1) > 0]
+        frame["premiere_annee"] = int(used.min()) if len(used) else pd.NA
+        frame["derniere_annee"] = int(used.max()) if len(used) else pd.NA
+    return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=[result.note] if result.note else [])
 
 
 def background_change_over_time(
@@ -183,17 +194,7 @@ def background_change_over_time(
     table = background_counts_by_year(contracts, as_of=as_of, synthetic=synthetic, region=region)
     if exclude_unknown:
         table = table.drop(columns=[UNKNOWN])
-    result = independence_test(table.to_numpy())
-    frame = result.as_frame()
-    frame["note"] = frame["note"].astype("string")
-    used = table.index[table.sum(axis=1) > 0]
-    code, name = _territory(region)
-    frame.insert(0, "code", pd.array([code], dtype="string"))
-    frame.insert(1, "nom", pd.array([name], dtype="string"))
-    frame["premiere_annee"] = int(used.min()) if len(used) else pd.NA
-    frame["derniere_annee"] = int(used.max()) if len(used) else pd.NA
-    notes = [result.note] if result.note else []
-    return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=notes)
+    return _test_frame(independence_test(table.to_numpy()), table, region, as_of=as_of)
 
 
 def background_trend(
@@ -212,17 +213,7 @@ def background_trend(
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     table = background_counts_by_year(contracts, as_of=as_of, synthetic=synthetic, region=region)
     result = trend_test(table[profil].to_numpy(), table.sum(axis=1).to_numpy(), table.index.to_numpy())
-    frame = result.as_frame()
-    frame["note"] = frame["note"].astype("string")
-    code, name = _territory(region)
-    frame.insert(0, "code", pd.array([code], dtype="string"))
-    frame.insert(1, "nom", pd.array([name], dtype="string"))
-    frame.insert(2, "profil_origine", pd.array([profil], dtype="string"))
-    used = table.index[table.sum(axis=1) > 0]
-    frame["premiere_annee"] = int(used.min()) if len(used) else pd.NA
-    frame["derniere_annee"] = int(used.max()) if len(used) else pd.NA
-    notes = [result.note] if result.note else []
-    return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=notes)
+    return _test_frame(result, table, region, as_of=as_of, profil_origine=profil)
 
 
 def region_against_france(
@@ -245,11 +236,4 @@ def region_against_france(
         table = table.drop(columns=[UNKNOWN])
     own = table.loc[region].to_numpy()
     rest = table.drop(index=region).sum(axis=0).to_numpy()
-    result = independence_test(np.vstack([own, rest]))
-    frame = result.as_frame()
-    frame["note"] = frame["note"].astype("string")
-    code, name = _territory(region)
-    frame.insert(0, "code", pd.array([code], dtype="string"))
-    frame.insert(1, "nom", pd.array([name], dtype="string"))
-    notes = [result.note] if result.note else []
-    return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=notes)
+    return _test_frame(independence_test(np.vstack([own, rest])), table, region, as_of=as_of, years=False)

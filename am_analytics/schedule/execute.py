@@ -284,17 +284,17 @@ def failure_page(run: Run, outcome: Outcome, info) -> str:
     if outcome.ipynb:
         details.append(("Notebook exécuté", f"{run.stem}.ipynb (l'erreur y figure à sa cellule)"))
     return render_error(f"{notebook_title(run.notebook.name)} — {run.territory}", _site_info(info),
-                        stem=f"{NOTEBOOKS_DIR}/{run.stem}", what="L'exécution de ce notebook a échoué.",
+                        stem=f"{NOTEBOOKS_DIR}-{run.stem}", what="L'exécution de ce notebook a échoué.",
                         step=None, exception=error.get("exception", "erreur"), message=error.get("message", ""),
                         details=details, root="../")
 
 
-def notebook_page(notebook, title: str, info, *, ipynb: str | None) -> str:
+def notebook_page(notebook, title: str, info, *, stem: str = "notebook", ipynb: str | None = None) -> str:
     """An executed notebook's outputs (no code, no cell meant for JupyterLab users only) as a page of the site."""
     from am_analytics.site.render import render_notebook
 
     body, _ = _exporter().from_notebook_node(notebook)
-    return render_notebook(title, body, _site_info(info), stem=f"{NOTEBOOKS_DIR}/{title}", ipynb=ipynb)
+    return render_notebook(title, body, _site_info(info), stem=f"{NOTEBOOKS_DIR}-{stem}", ipynb=ipynb)
 
 
 def _exporter():
@@ -315,7 +315,7 @@ def _exporter():
 def html_without_code(notebook, title: str) -> str:
     """The executed notebook as a standalone French HTML page showing outputs and text, no code (the site's
     page without navigation)."""
-    return notebook_page(notebook, title, None, ipynb=None)
+    return notebook_page(notebook, title, None)
 
 
 # --- One run --------------------------------------------------------------------------------------------
@@ -389,7 +389,8 @@ def execute_run(run: Run, out_dir: Path, *, kernel_name: str = KERNEL_NAME, time
     if outcome.ok:
         try:
             atomic.write_text(folder / f"{run.stem}.html", notebook_page(
-                notebook, f"{notebook_title(run.notebook.name)} — {run.territory}", info, ipynb=f"{run.stem}.ipynb"))
+                notebook, f"{notebook_title(run.notebook.name)} — {run.territory}", info, stem=run.stem,
+                ipynb=f"{run.stem}.ipynb"))
         except Exception as exc:  # the notebook ran; only its page is missing: a failed run, said on its page
             outcome.status = "failed"
             outcome.error = _error(None, None, None, None, type(exc).__name__, f"export HTML : {exc}")

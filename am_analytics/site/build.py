@@ -12,7 +12,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from am_analytics import atomic
-from am_analytics.figures.formatting import format_number
 from am_analytics.geography import region_name
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
@@ -314,7 +313,3 @@ def describe(outcome: PageOutcome) -> str:
     where = f" à l'étape « {outcome.step} »" if outcome.step else ""
     first = (outcome.message or "").splitlines()[0][:200] if outcome.message else ""
     return f"échec{where} : {outcome.exception or 'erreur'}" + (f" — {first}" if first else "")
-
-
-def duration_text(seconds: float) -> str:
-    return format_number(seconds, 1)

@@ -22,6 +22,7 @@ from am_analytics.presentation import sentences
 from am_analytics.presentation.html import retitled
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+from am_analytics.report.build import SURVEY_FIELDWORK
 from am_analytics.site.model import FigureItem, KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
@@ -34,7 +35,6 @@ from am_analytics.vocabulary import (
     secret_symbol,
 )
 
-SURVEY_FIELDWORK = "2021-02-01"  # the satisfaction survey's fieldwork month (as the report says it)
 RATE_LEGEND = "Contrats actifs\npour 100 000 hab."
 RATE_TITLE = "Contrats actifs pour 100 000 habitants"
 MAYOTTE_NOTE = "Mayotte : population non disponible (absente des populations légales de l'Insee)."
@@ -77,7 +77,7 @@ def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigur
         KeyFigure("Contrats actifs", shown(row, "actifs", "count"), "signés et non terminés"),
         KeyFigure("ETP actifs", shown(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
         KeyFigure(
-            "Contrats actifs pour 100 000 habitants",
+            "Contrats actifs pour 100\u00a0000 habitants",
             shown(row, "actifs_pour_100k_hab", "decimal", 1),
             "" if code == NATIONAL_CODE else "France entière : " + shown(nation, "actifs_pour_100k_hab", "decimal", 1),
         ),
