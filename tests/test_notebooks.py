@@ -15,11 +15,11 @@ from am_analytics import parameters, paths
 from am_analytics.errors import UsageError
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.html import synthetic_banner
-from am_analytics.schedule import NotebookSpec, Run, execute_runs, kernel_for_runs, notebook_parameters
+from am_analytics.schedule import NotebookSpec, Outcome, Run, execute_runs, kernel_for_runs, notebook_parameters
 from am_analytics.schedule.plan import NotebookError
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
-from .conftest import REPO
+from .conftest import REPO, SCHEDULE_KEY, once_per_session
 
 NOTEBOOKS_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -30,7 +30,6 @@ EXPECTED = {
     "04_enquete_satisfaction": {"data_dir", "processed_dir", "as_of"},
     "05_qualite_des_donnees": {"data_dir", "processed_dir", "as_of"},
 }
-TEST_KEY = "notebooks-test"
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -211,28 +210,30 @@ RUNS = [
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """Every notebook run once through papermill, two at a time, on the repository's demo data prepared
-    into a temporary folder (the notebooks' `processed_dir` parameter: nothing is written into the repo)."""
-    from am_analytics.loading import load
+def executed(tmp_path_factory, demo_processed):
+    """Every notebook run once per test session through papermill on warm kernels, two at a time, on the
+    repository's demo data prepared into a temporary folder (the notebooks' `processed_dir` parameter: nothing is
+    written into the repo); whichever xdist worker asks first runs them (see `conftest.once_per_session`)."""
 
-    processed = tmp_path_factory.mktemp("processed")
-    out = tmp_path_factory.mktemp("executed")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AM_ANALYTICS_KEY", TEST_KEY)  # the kernels inherit it: the same key, no re-preparation
-        load(paths.raw_dir(), processed)
-        common = {"data_dir": str(paths.raw_dir()), "processed_dir": str(processed)}
-        runs = []
-        for name, extra in RUNS:
-            spec = NotebookSpec.read(NOTEBOOKS_DIR / f"{name}.ipynb")
-            region = parameters.resolve_region(extra.get("region"))
-            variant = "nom" if extra.get("region", "").isalpha() else ("profil" if "profil_origine" in extra else None)
-            variant = f"{variant}_{len(runs)}" if variant else None
-            runs.append(Run(spec, region, {**common, **extra}, variant))
-        kernel = kernel_for_runs(tmp_path_factory.mktemp("kernel"))
-        outcomes = execute_runs(runs, out, workers=2, kernel_name=kernel, timeout=300)
-    return {f"{name}:{sorted(extra.values())}": (outcome, out) for (name, extra), outcome in zip(RUNS, outcomes,
-                                                                                                  strict=True)}
+    def run_all(out: Path) -> list[dict]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)  # the kernels inherit it: the data is already prepared
+            common = {"data_dir": str(paths.raw_dir()), "processed_dir": str(demo_processed)}
+            runs = []
+            for name, extra in RUNS:
+                spec = NotebookSpec.read(NOTEBOOKS_DIR / f"{name}.ipynb")
+                region = parameters.resolve_region(extra.get("region"))
+                variant = "nom" if extra.get("region", "").isalpha() else ("profil" if "profil_origine" in extra
+                                                                            else None)
+                variant = f"{variant}_{len(runs)}" if variant else None
+                runs.append(Run(spec, region, {**common, **extra}, variant))
+            kernel = kernel_for_runs(out / "kernel")
+            outcomes = execute_runs(runs, out, workers=2, kernel_name=kernel, timeout=300)
+        return [outcome.to_json() for outcome in outcomes]
+
+    out, outcomes = once_per_session(tmp_path_factory, "executed_notebooks", run_all)
+    return {_key(name, extra): (Outcome(**outcome), out) for (name, extra), outcome in zip(RUNS, outcomes,
+                                                                                           strict=True)}
 
 
 def _key(name: str, extra: dict) -> str:
