@@ -311,3 +311,50 @@ def test_background_dashboard_shows_the_background_asked_for(executed):
     # the map of one background's share by region is drawn only when a background is chosen
     chosen = images(_key("03_profils_d_origine", {"profil_origine": "Infirmier·ère"}))
     assert chosen == images(_key("03_profils_d_origine", {})) + 1
+
+
+# --- The selector: views redrawn in place for another region ---------------------------------------------------
+
+
+class _Handle:
+    def __init__(self, shown):
+        self.shown = [shown]
+
+    def update(self, shown):
+        self.shown.append(shown)
+
+
+@pytest.fixture(scope="module")
+def board(demo_processed):
+    from am_analytics.loading import load
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)
+        data = load(paths.raw_dir(), demo_processed)
+    from am_analytics.presentation.scope import Scope
+
+    return db.Dashboard(Scope.open(data=data, region="84"))
+
+
+def test_switching_region_redraws_every_view_in_place_and_keeps_the_national_results(board):
+    handles = []
+    board._display = lambda shown, display_id: handles.append(_Handle(shown)) or handles[-1]
+    board.view(lambda b: b.header())
+    board.view(lambda b: b.show(b.backgrounds_table()))
+    board.view(lambda b: None if b.scope.profil is None else b.heading("Profil"))
+    national = board.national
+    board.switch(region="Bretagne")
+    assert board.scope.region == "53" and board.national is national, "France's results are computed once"
+    assert "Auvergne-Rhône-Alpes" in handles[0].shown[0].html and "Bretagne" in handles[0].shown[1].html
+    assert "Bretagne" in handles[1].shown[1].html and "Auvergne" not in handles[1].shown[1].html
+    board.switch(profil="infirmier")
+    assert "Bretagne — Infirmier·ère" in handles[2].shown[-1].html
+    board.switch(region=None, profil=None)
+    assert "France entière" in handles[0].shown[-1].html and handles[2].shown[-1] is db.EMPTY
+
+
+def test_no_selector_in_a_scheduled_run_nor_outside_a_kernel(board, monkeypatch):
+    monkeypatch.setenv("AM_ANALYTICS_SCHEDULED", "1")
+    assert board.selector(region=True, profil=True) is None
+    monkeypatch.delenv("AM_ANALYTICS_SCHEDULED")
+    assert board.selector() is None  # no IPython kernel in a test
