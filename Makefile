@@ -6,9 +6,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
+CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test lab demo prepare bench lint clean
+.PHONY: help venv browser report test lab demo prepare bench lint clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -24,8 +25,18 @@ venv: $(STAMP) ## Create .venv if missing and install the package with all its e
 report: $(STAMP) ## Write the PDF report from data/raw (options: make report ARGS="--region 84")
 	$(PY) -m am_analytics.report $(ARGS)
 
-test: $(STAMP) ## Run the whole test suite (in parallel, one worker per core)
-	$(PY) -m pytest -n auto $(ARGS)
+# The browser test drives Debian's chromium through Playwright (a browser download by `playwright install` is not
+# needed, and fails on machines without internet access). Installed when missing and this user may install it.
+browser: ## Install headless Chromium (Debian package chromium) for the browser test, when missing
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif ! command -v apt-get >/dev/null; then echo "chromium absent (pas d'apt-get) : le test dans le navigateur sera ignoré"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium absent : le test dans le navigateur sera ignoré (installer : sudo apt-get install chromium)"; fi
+
+test: $(STAMP) browser ## Run the whole test suite (in parallel, one worker per core), browser test included
+	$(PY) -m pytest -n auto --dist loadgroup $(ARGS)
 
 lab: $(STAMP) ## Open JupyterLab with a kernel registered for this environment
 	$(PY) -m ipykernel install --sys-prefix --name am_analytics --display-name "Python (am_analytics)"

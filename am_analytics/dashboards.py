@@ -1,22 +1,35 @@
 """What the dashboard notebooks call: their parameters resolved into a `Scope`, the published results of that
-scope and of France, a header with the synthetic-data banner, and tables displayed as HTML.
+scope and of France, a header with the synthetic-data banner, tables displayed as HTML, and, in JupyterLab, a
+selector that redraws the dashboard for another region or background without editing the parameters cell.
 
 Notebooks receive their parameters as text (papermill, or an analyst editing the `parameters` cell): `region` as
 a code or a name, `profil_origine` as a code or a French label, `as_of` as a date, `data_dir` and
 `processed_dir` as folders; `None` (or an empty string, as a scheduler may write it) means the default.
-Everything here is a small function a test can call without a kernel.
+
+Each output of a dashboard is drawn by `board.view(lambda b: …)`: the drawing is displayed at once (papermill
+keeps it like any output) and remembered, so that the selector (`board.selector()`, a cell tagged
+`notebook-only` that scheduled runs never publish) redraws every view in place when the reader picks another
+region. Everything here is a small function a test can call without a kernel.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from functools import cached_property
+import os
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
 from am_analytics.figures.formatting import format_date
-from am_analytics.presentation.html import Html, enable_figure_display, synthetic_banner, table_html, text_html
+from am_analytics.presentation.html import (
+    Html,
+    enable_figure_display,
+    retitled,
+    synthetic_banner,
+    table_html,
+    text_html,
+)
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import independence_sentence
@@ -24,29 +37,49 @@ from am_analytics.presentation.tables import PublishedTable
 
 __all__ = ["Dashboard", "Html", "independence_text", "open_dashboard", "table_html", "text_html"]
 
+SCHEDULED_ENV = "AM_ANALYTICS_SCHEDULED"  # set by the scheduler: no widget in a scheduled run
+EMPTY = Html("")
 
-@dataclass(frozen=True)
+
 class Dashboard:
-    """One notebook's scope and its published results (France's and, for a region or a background, its own)."""
+    """One notebook's scope and its published results (France's and, for a region or a background, its own). The
+    national results are computed once for the dashboard's counting date and kept when the selector changes the
+    region or the background; the scope's own results are computed again for the new scope."""
 
-    scope: Scope
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self._national: NationalResults | None = None
+        self._own: ScopeResults | None = None
+        self._territory: ScopeResults | None = None
+        self._views: list[tuple[Any, Callable[[Dashboard], object]]] = []
+        self._display = None  # IPython's display, found on the first view (a test may set its own)
 
-    @cached_property
+    # --- results -------------------------------------------------------------------------------------------
+
+    @property
     def national(self) -> NationalResults:
         """France at the scope's counting date: computed once for this dashboard."""
-        return NationalResults.of(self.scope)
+        if self._national is None:
+            self._national = NationalResults.of(self.scope)
+        return self._national
 
-    @cached_property
+    @property
     def own(self) -> ScopeResults:
         """The scope's own monthly series, mixes and funding."""
-        return ScopeResults.compute(self.scope, self.national)
+        if self._own is None:
+            self._own = ScopeResults.compute(self.scope, self.national)
+        return self._own
 
-    @cached_property
+    @property
     def territory(self) -> ScopeResults:
         """The results of the scope's territory over every background: a background's share needs them all."""
         if self.scope.profil is None:
             return self.own
-        return ScopeResults.compute(self.scope.with_profil(None), self.national)
+        if self._territory is None:
+            self._territory = ScopeResults.compute(self.scope.with_profil(None), self.national)
+        return self._territory
+
+    # --- what a cell shows -----------------------------------------------------------------------------------
 
     def header(self) -> Html:
         """The line under the notebook's title: territory (and background), counting date, and the banner."""
@@ -60,9 +93,165 @@ class Dashboard:
             parts.append(banner.html)
         return Html("\n".join(parts))
 
+    def heading(self, text: str, level: int = 2) -> Html:
+        """A section heading naming the scope: « Financement — Bretagne »."""
+        return Html(f"<h{level}>{html.escape(self.scope.title(text))}</h{level}>")
+
     def show(self, table: PublishedTable, *, max_rows: int | None = None) -> Html:
         """A published table as the notebook displays it."""
         return table_html(table, max_rows=max_rows)
+
+    def titled(self, fig, text: str):
+        """A chart of the scope's own figures titled with its name: « Aide attendue … — Bretagne »."""
+        return retitled(fig, self.scope.title(text))
+
+    def in_context(self, fig, text: str):
+        """A national chart or map shown on a region's dashboard, titled so that it names the region it situates:
+        « …, par région : Bretagne en évidence » (the plain title for France)."""
+        if self.scope.region is None:
+            return retitled(fig, text)
+        return retitled(fig, f"{text} : {self.scope.territory_label} en évidence")
+
+    # --- the scope's rows of national tables, and charts that situate it ------------------------------------------
+
+    @property
+    def departements(self) -> pd.DataFrame:
+        """The published départements of the scope's region (all of them for France)."""
+        frame = self.national.departements
+        return frame if self.scope.region is None else frame[frame["region_code"] == self.scope.region]
+
+    @property
+    def training(self) -> pd.DataFrame:
+        """The published training figures of the scope's region (every region for France)."""
+        frame = self.national.training
+        return frame if self.scope.region is None else frame[frame["code"] == self.scope.region]
+
+    def territory_title(self, text: str) -> str:
+        """A title for the scope's territory over every background: « … — Bretagne »."""
+        return self.scope.with_profil(None).title(text)
+
+    def departement_map(self):
+        """Active contracts per 100 000 inhabitants by département: a region's départements on a zoomed, labelled
+        map for a regional scope, every département for France."""
+        from am_analytics.figures import departement_map, region_departements_map
+        from am_analytics.vocabulary import SOURCE_CONTRACTS
+
+        title = "Contrats actifs pour 100 000 habitants, par département"
+        options = dict(legend_title="Contrats actifs\npour 100 000 hab.", source=SOURCE_CONTRACTS + " ; Insee",
+                       decimals=1)
+        if self.scope.region is not None:
+            return region_departements_map(self.national.departements, "actifs_pour_100k_hab", self.scope.region,
+                                           title=self.territory_title(title), **options)
+        return departement_map(self.national.departements, "actifs_pour_100k_hab", title=title, **options)
+
+    def ranked_regions(self):
+        """Regions ranked by active contracts per 100 000 inhabitants, the scope's region highlighted."""
+        from am_analytics.figures import charts
+
+        fig = charts.regions_ranked_chart(self.national.regions, national=self.national.nation,
+                                          highlight=self.scope.region)
+        return self.in_context(fig, "Contrats actifs pour 100 000 habitants, par région")
+
+    def training_chart(self):
+        """Assistants without certification past their deadline by region, the scope's region highlighted."""
+        from am_analytics.figures import charts
+
+        fig = charts.training_overdue_chart(self.national.training, highlight=self.scope.region)
+        return self.in_context(fig, "Assistants sans certification après leur échéance, par région")
+
+    def backgrounds_table(self) -> PublishedTable:
+        """Backgrounds of the scope's region beside France's (France's alone), one background when chosen."""
+        from am_analytics.presentation import catalogue as cat
+
+        table = cat.backgrounds_table(self.national.shares, self.scope.comparison_codes)
+        if self.scope.profil is not None:
+            table = table.rows(table.frame["profil_origine"] == self.scope.profil)
+        return table.retitled(self.scope.title("Profil d'origine des assistants, comparé à la France entière"
+                                               if self.scope.region else "Profil d'origine des assistants"))
+
+    def background_years_table(self) -> PublishedTable:
+        """Backgrounds by signing year in the scope's territory, with their intervals (one background when
+        chosen): the published mix of every background, then the rows kept."""
+        from am_analytics.presentation import catalogue as cat
+
+        table = cat.mix_trend_table(self.territory.backgrounds_by_year,
+                                    self.scope.title("Part par année de signature"))
+        keep = (table.frame["categorie"] != "non_renseigne") | (table.frame["effectif"].fillna(1) != 0)
+        if self.scope.profil is not None:
+            keep = table.frame["categorie"] == self.scope.profil
+        return table.rows(keep)
+
+    def training_by_background(self) -> PublishedTable:
+        """Certification by background (France): published over every background, then the chosen one kept."""
+        from am_analytics.indicators.training import overdue_by_background
+        from am_analytics.presentation import catalogue as cat
+
+        table = cat.training_by_background_table(overdue_by_background(self.scope.all_contracts, **self.scope.kw))
+        if self.scope.profil is None:
+            return table
+        return table.rows(table.frame["profil_origine"] == self.scope.profil)
+
+    # --- views and the selector ---------------------------------------------------------------------------------
+
+    def view(self, draw: Callable[[Dashboard], object]) -> None:
+        """Display `draw(self)` (a figure, a table, HTML) and remember how to draw it again, so that the selector
+        can redraw it in place for another region or background."""
+        if self._display is None:
+            from IPython.display import display
+
+            self._display = display
+        shown = draw(self)
+        handle = self._display(EMPTY if shown is None else shown, display_id=True)
+        self._views.append((handle, draw))
+
+    def switch(self, *, region: object = ..., profil: object = ...) -> None:
+        """Another region and/or background at the same date: the scope's results are computed again (France's
+        are kept) and every view is redrawn in place."""
+        scope = self.scope
+        if region is not ...:
+            scope = scope.with_region(region)
+        if profil is not ...:
+            scope = scope.with_profil(profil)
+        if scope == self.scope:
+            return
+        self.scope, self._own, self._territory = scope, None, None
+        for handle, draw in self._views:
+            shown = draw(self)
+            if handle is not None:
+                handle.update(EMPTY if shown is None else shown)
+
+    def selector(self, *, region: bool = True, profil: bool = False):
+        """Drop-down lists of regions (and backgrounds) that redraw the dashboard, for JupyterLab. `None` in a
+        scheduled run (papermill keeps the parameters cell and needs no widget) or outside a kernel."""
+        if os.environ.get(SCHEDULED_ENV):
+            return None
+        try:
+            from IPython import get_ipython
+
+            if get_ipython() is None:
+                return None
+            import ipywidgets as widgets
+        except ImportError:
+            return text_html("Le sélecteur demande ipywidgets (pip install 'am_analytics[notebooks]') ; sinon, "
+                             "modifier la cellule de paramètres.")
+        from am_analytics import reference
+        from am_analytics.text import fold
+        from am_analytics.vocabulary import ALL_PROFILS_LABEL, NATIONAL_LABEL, PROFILS
+
+        controls = []
+        if region:
+            regions = reference.regions()[["region_code", "region_name"]].itertuples(index=False)
+            options = [(NATIONAL_LABEL, None)] + sorted(((name, code) for code, name in regions),
+                                                        key=lambda option: fold(option[0]))
+            choice = widgets.Dropdown(options=options, value=self.scope.region, description="Région")
+            choice.observe(lambda change: self.switch(region=change["new"]), names="value")
+            controls.append(choice)
+        if profil:
+            options = [(ALL_PROFILS_LABEL, None)] + [(label, code) for code, label in PROFILS.items()]
+            choice = widgets.Dropdown(options=options, value=self.scope.profil, description="Profil")
+            choice.observe(lambda change: self.switch(profil=change["new"]), names="value")
+            controls.append(choice)
+        return widgets.HBox(controls)
 
 
 def open_dashboard(
@@ -103,3 +292,24 @@ def background_map(shares: pd.DataFrame, scope: Scope):
 def independence_text(result: pd.DataFrame, what: str) -> Html:
     """One sentence on a chi-square test (`independence_test`, `compare_groups` rows), with its caveat."""
     return text_html(independence_sentence(result, what))
+
+
+def background_tests(board: Dashboard) -> Html:
+    """The tests of change over time (the scope's territory; the background's trend when one is chosen) and of the
+    region against France, each one sentence, then their limits."""
+    from am_analytics.indicators import backgrounds as bg
+    from am_analytics.presentation import sentences
+
+    scope = board.scope
+    contracts, kw = scope.all_contracts, scope.kw
+    lines = [sentences.change_over_time_sentence(bg.background_change_over_time(contracts, region=scope.region,
+                                                                                   **kw))]
+    if scope.profil is not None:
+        lines.append(sentences.trend_sentence(bg.background_trend(contracts, scope.profil, region=scope.region, **kw),
+                                              scope.profil_label))
+    if scope.region is not None:
+        lines.append(sentences.region_against_france_sentence(bg.region_against_france(contracts, scope.region,
+                                                                                        **kw)))
+    parts = [f"<p>{html.escape(line)}</p>" for line in lines]
+    parts.append(f"<p><small>{html.escape(sentences.limits_of_tests(scope.synthetic))}</small></p>")
+    return Html("\n".join(parts))

@@ -15,22 +15,21 @@ from am_analytics import parameters, paths
 from am_analytics.errors import UsageError
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.html import synthetic_banner
-from am_analytics.schedule import NotebookSpec, Run, execute_runs, kernel_for_runs, notebook_parameters
+from am_analytics.schedule import NotebookSpec, Outcome, Run, execute_runs, kernel_for_runs, notebook_parameters
 from am_analytics.schedule.plan import NotebookError
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
-from .conftest import REPO
+from .conftest import REPO, SCHEDULE_KEY, once_per_session
 
 NOTEBOOKS_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED = {
     "01_deploiement_national": {"data_dir", "processed_dir", "as_of"},
     "02_tableau_de_bord_regional": {"data_dir", "processed_dir", "as_of", "region"},
-    "03_profils_d_origine": {"data_dir", "processed_dir", "as_of", "profil_origine"},
+    "03_profils_d_origine": {"data_dir", "processed_dir", "as_of", "region", "profil_origine"},
     "04_enquete_satisfaction": {"data_dir", "processed_dir", "as_of"},
     "05_qualite_des_donnees": {"data_dir", "processed_dir", "as_of"},
 }
-TEST_KEY = "notebooks-test"
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -71,12 +70,28 @@ def test_parameters_default_to_none_and_are_text_when_given(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_opens_with_a_french_purpose_paragraph_and_uses_python3(path):
+def test_notebook_opens_with_a_french_purpose_paragraph_and_uses_the_kernel_make_lab_registers(path):
     notebook = _read(path)
     first = notebook.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# ")
     assert len(first.source.split("\n\n", 1)[-1]) > 100, "un paragraphe qui dit à quoi sert le notebook"
-    assert notebook.metadata.kernelspec.name == "python3"
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert notebook.metadata.kernelspec.name == "am_analytics" and "--name am_analytics" in makefile
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_sentences_for_notebook_users_sit_in_cells_tagged_notebook_only(path):
+    # scheduled runs publish every other cell's text: none may tell a reader to edit a cell or use JupyterLab
+    for cell in _read(path).cells:
+        words = ("cellule de paramètres", "JupyterLab", "selector(")
+        if any(word in cell.source for word in words) and "parameters" not in cell.metadata.get("tags", []):
+            assert "notebook-only" in cell.metadata.get("tags", []), f"{path.name} : {cell.source[:80]}"
+
+
+@pytest.mark.parametrize("name", ["02_tableau_de_bord_regional", "03_profils_d_origine"])
+def test_regional_and_background_dashboards_offer_a_selector(name):
+    cells = [c for c in _read(NOTEBOOKS_DIR / f"{name}.ipynb").cells if "selector(" in c.source]
+    assert len(cells) == 1 and cells[0].metadata.get("tags") == ["notebook-only"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -187,6 +202,7 @@ RUNS = [
     ("02_tableau_de_bord_regional", {"region": "04"}),  # La Réunion, overseas
     ("02_tableau_de_bord_regional", {"region": "Bretagne"}),  # by name
     ("03_profils_d_origine", {"profil_origine": "Infirmier·ère"}),
+    ("03_profils_d_origine", {"region": "84", "profil_origine": "infirmier"}),
     ("03_profils_d_origine", {}),
     ("04_enquete_satisfaction", {}),
     ("05_qualite_des_donnees", {}),
@@ -194,27 +210,30 @@ RUNS = [
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """Every notebook run once through papermill, two at a time, on the repository's demo data prepared
-    into a temporary folder (the notebooks' `processed_dir` parameter: nothing is written into the repo)."""
-    from am_analytics.loading import load
+def executed(tmp_path_factory, demo_processed):
+    """Every notebook run once per test session through papermill on warm kernels, two at a time, on the
+    repository's demo data prepared into a temporary folder (the notebooks' `processed_dir` parameter: nothing is
+    written into the repo); whichever xdist worker asks first runs them (see `conftest.once_per_session`)."""
 
-    processed = tmp_path_factory.mktemp("processed")
-    out = tmp_path_factory.mktemp("executed")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AM_ANALYTICS_KEY", TEST_KEY)  # the kernels inherit it: the same key, no re-preparation
-        load(paths.raw_dir(), processed)
-        common = {"data_dir": str(paths.raw_dir()), "processed_dir": str(processed)}
-        runs = []
-        for name, extra in RUNS:
-            spec = NotebookSpec.read(NOTEBOOKS_DIR / f"{name}.ipynb")
-            region = parameters.resolve_region(extra.get("region"))
-            variant = "nom" if extra.get("region", "").isalpha() else ("profil" if "profil_origine" in extra else None)
-            runs.append(Run(spec, region, {**common, **extra}, variant))
-        kernel = kernel_for_runs(tmp_path_factory.mktemp("kernel"))
-        outcomes = execute_runs(runs, out, workers=2, kernel_name=kernel, timeout=300)
-    return {f"{name}:{sorted(extra.values())}": (outcome, out) for (name, extra), outcome in zip(RUNS, outcomes,
-                                                                                                  strict=True)}
+    def run_all(out: Path) -> list[dict]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)  # the kernels inherit it: the data is already prepared
+            common = {"data_dir": str(paths.raw_dir()), "processed_dir": str(demo_processed)}
+            runs = []
+            for name, extra in RUNS:
+                spec = NotebookSpec.read(NOTEBOOKS_DIR / f"{name}.ipynb")
+                region = parameters.resolve_region(extra.get("region"))
+                variant = "nom" if extra.get("region", "").isalpha() else ("profil" if "profil_origine" in extra
+                                                                            else None)
+                variant = f"{variant}_{len(runs)}" if variant else None
+                runs.append(Run(spec, region, {**common, **extra}, variant))
+            kernel = kernel_for_runs(out / "kernel")
+            outcomes = execute_runs(runs, out, workers=2, kernel_name=kernel, timeout=300)
+        return [outcome.to_json() for outcome in outcomes]
+
+    out, outcomes = once_per_session(tmp_path_factory, "executed_notebooks", run_all)
+    return {_key(name, extra): (Outcome(**outcome), out) for (name, extra), outcome in zip(RUNS, outcomes,
+                                                                                           strict=True)}
 
 
 def _key(name: str, extra: dict) -> str:
@@ -238,6 +257,7 @@ def test_notebook_runs_on_demo_data_and_shows_the_synthetic_banner(executed, nam
         "ni erreur ni avertissement dans un tableau de bord")
     page = (out / outcome.html).read_text(encoding="utf-8")
     assert SYNTHETIC_MENTION in page and "open_dashboard" not in page, "HTML sans code, avec la mention"
+    assert "cellule de paramètres" not in page, "no sentence meant for notebook users on a published page"
 
 
 @pytest.mark.slow
@@ -259,6 +279,25 @@ def test_regional_dashboard_shows_the_region_asked_for(executed, region, label):
 
 
 @pytest.mark.slow
+def test_regional_dashboard_names_the_region_in_every_title(executed):
+    outcome, out = executed[_key("02_tableau_de_bord_regional", {"region": "Bretagne"})]
+    notebook = nbformat.read(out / outcome.ipynb, as_version=4)
+    headings = [o["data"]["text/html"] for o in _outputs(notebook) if o.get("data", {}).get("text/html", "")
+                .startswith("<h2>")]
+    assert len(headings) >= 5 and all("Bretagne" in heading for heading in headings)
+
+
+@pytest.mark.slow
+def test_background_dashboard_of_a_region_tests_change_over_time_and_against_france(executed):
+    outcome, out = executed[_key("03_profils_d_origine", {"region": "84", "profil_origine": "infirmier"})]
+    page = (out / outcome.html).read_text(encoding="utf-8")
+    assert "Auvergne-Rhône-Alpes — Infirmier·ère" in page
+    assert "Évolution des profils d'une année de signature à l'autre (Auvergne-Rhône-Alpes" in page
+    assert "Cochran–Armitage" in page and "face au reste de la France" in page and "Limites :" in page
+    assert "IC 95 % bas" in page
+
+
+@pytest.mark.slow
 def test_background_dashboard_shows_the_background_asked_for(executed):
     outcome, out = executed[_key("03_profils_d_origine", {"profil_origine": "Infirmier·ère"})]
     page = (out / outcome.html).read_text(encoding="utf-8")
@@ -272,3 +311,50 @@ def test_background_dashboard_shows_the_background_asked_for(executed):
     # the map of one background's share by region is drawn only when a background is chosen
     chosen = images(_key("03_profils_d_origine", {"profil_origine": "Infirmier·ère"}))
     assert chosen == images(_key("03_profils_d_origine", {})) + 1
+
+
+# --- The selector: views redrawn in place for another region ---------------------------------------------------
+
+
+class _Handle:
+    def __init__(self, shown):
+        self.shown = [shown]
+
+    def update(self, shown):
+        self.shown.append(shown)
+
+
+@pytest.fixture(scope="module")
+def board(demo_processed):
+    from am_analytics.loading import load
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AM_ANALYTICS_KEY", SCHEDULE_KEY)
+        data = load(paths.raw_dir(), demo_processed)
+    from am_analytics.presentation.scope import Scope
+
+    return db.Dashboard(Scope.open(data=data, region="84"))
+
+
+def test_switching_region_redraws_every_view_in_place_and_keeps_the_national_results(board):
+    handles = []
+    board._display = lambda shown, display_id: handles.append(_Handle(shown)) or handles[-1]
+    board.view(lambda b: b.header())
+    board.view(lambda b: b.show(b.backgrounds_table()))
+    board.view(lambda b: None if b.scope.profil is None else b.heading("Profil"))
+    national = board.national
+    board.switch(region="Bretagne")
+    assert board.scope.region == "53" and board.national is national, "France's results are computed once"
+    assert "Auvergne-Rhône-Alpes" in handles[0].shown[0].html and "Bretagne" in handles[0].shown[1].html
+    assert "Bretagne" in handles[1].shown[1].html and "Auvergne" not in handles[1].shown[1].html
+    board.switch(profil="infirmier")
+    assert "Bretagne — Infirmier·ère" in handles[2].shown[-1].html
+    board.switch(region=None, profil=None)
+    assert "France entière" in handles[0].shown[-1].html and handles[2].shown[-1] is db.EMPTY
+
+
+def test_no_selector_in_a_scheduled_run_nor_outside_a_kernel(board, monkeypatch):
+    monkeypatch.setenv("AM_ANALYTICS_SCHEDULED", "1")
+    assert board.selector(region=True, profil=True) is None
+    monkeypatch.delenv("AM_ANALYTICS_SCHEDULED")
+    assert board.selector() is None  # no IPython kernel in a test

@@ -1,25 +1,22 @@
-"""Scheduled runs: which notebook runs for which region, usage errors before anything runs, and a batch with one
-failing run (the others complete; the exit status, the summary and the index name the failing cell)."""
+"""Scheduled runs: which notebook runs for which region, usage errors before anything runs, and a batch publishing
+the site with one failing notebook run (the others complete; the exit status, the summary, the run's French page
+and the site's index name the failing cell)."""
 
 from __future__ import annotations
 
+import html
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from am_analytics import paths
 from am_analytics.cli import run as run_command
 from am_analytics.errors import UsageError
 from am_analytics.schedule import NotebookSpec, Run, execute_run, plan_runs, select_notebooks
 from am_analytics.schedule.__main__ import main, resolve_regions
 
-from .conftest import REPO
+from .conftest import REPO, write_notebook
 
 NOTEBOOKS_DIR = REPO / "notebooks"
 TEST_KEY = "schedule-test"
@@ -33,16 +30,7 @@ NATIONAL = _spec("01_national", {"data_dir": None, "as_of": None})
 REGIONAL = _spec("02_regional", {"data_dir": None, "as_of": None, "region": None})
 
 
-def _notebook(path: Path, cells: list[str], parameters: str) -> Path:
-    """A small test notebook: a purpose paragraph, a parameters cell, then `cells`."""
-    notebook = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(parameters)
-    params.metadata["tags"] = ["parameters"]
-    notebook.cells = [nbformat.v4.new_markdown_cell("# Essai\n\nNotebook de test."), params,
-                      *(nbformat.v4.new_code_cell(source) for source in cells)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, path)
-    return path
+_notebook = write_notebook
 
 
 # --- Planning ---------------------------------------------------------------------------------------------
@@ -72,10 +60,11 @@ def test_every_regional_run_is_named_after_its_region():
     assert plan_runs([NATIONAL], ["84"], {})[0].territory == "France entière"
 
 
-def test_the_committed_regional_dashboard_is_the_only_regional_notebook():
+def test_the_regional_and_background_dashboards_are_the_regional_notebooks():
     from am_analytics.schedule import discover_notebooks
 
-    assert [s.name for s in discover_notebooks(NOTEBOOKS_DIR) if s.regional] == ["02_tableau_de_bord_regional"]
+    assert [s.name for s in discover_notebooks(NOTEBOOKS_DIR) if s.regional] == ["02_tableau_de_bord_regional",
+                                                                                  "03_profils_d_origine"]
 
 
 @pytest.mark.parametrize(("wanted", "chosen"), [(["02"], ["02_regional"]), (["01_national.ipynb", "02_regional"],
@@ -98,14 +87,8 @@ def test_regions_all_means_the_18_regions_and_names_are_accepted():
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    from am_analytics.loading import load
-
-    folder = tmp_path_factory.mktemp("processed")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AM_ANALYTICS_KEY", TEST_KEY)
-        load(paths.raw_dir(), folder)
-    return folder
+def processed(demo_processed):
+    return demo_processed
 
 
 @pytest.mark.parametrize(
@@ -113,6 +96,7 @@ def processed(tmp_path_factory):
     [
         (["--regions", "99"], "--regions"),
         (["--notebooks", "inexistant"], "--notebooks"),
+        (["--notebooks", "02,07"], "07"),
         (["--as-of", "30-06-2025"], "date invalide"),
         (["--as-of", "2031-01-01"], "après la dernière date"),
         (["--workers", "0"], "--workers"),
@@ -133,28 +117,19 @@ def test_bad_options_exit_2_before_anything_runs(options, message, processed, tm
 
 
 @pytest.fixture(scope="module")
-def batch(processed, tmp_path_factory):
-    """Two regions (one overseas, code 01) × two regional notebooks: the committed dashboard and a test
-    notebook that prints the region it received and fails on purpose for region 84."""
-    notebooks = tmp_path_factory.mktemp("notebooks")
-    shutil.copy(NOTEBOOKS_DIR / "02_tableau_de_bord_regional.ipynb", notebooks)
-    _notebook(notebooks / "99_essai.ipynb",
-              ["print(repr(region), type(region).__name__)",
-               'if region == "84":\n    raise RuntimeError("échec voulu pour la région 84")',
-               'print("fin")'],
-              "data_dir = None\nprocessed_dir = None\nas_of = None\nregion = None")
-    out = tmp_path_factory.mktemp("runs")
-    env = {**os.environ, "AM_ANALYTICS_KEY": TEST_KEY}
-    result = subprocess.run(
-        [sys.executable, "-m", "am_analytics.schedule", "--regions", "01,84", "--notebooks", "02,99",
-         "--notebooks-dir", str(notebooks), "--processed-dir", str(processed), "--out", str(out),
-         "--workers", "2", "--timeout", "120"],
-        capture_output=True, text=True, env=env, timeout=600,
-    )
-    folder = out / "2025-06-30"
-    return result, folder
+def batch(schedule_batch):
+    """The shared scheduled run (see `conftest.schedule_batch`): the site for regions 01 and 84, notebook 02 and a
+    test notebook failing on purpose for region 84."""
+    return schedule_batch
 
 
+NOTEBOOK_PAGES = ("02_tableau_de_bord_regional_01", "02_tableau_de_bord_regional_84", "99_essai_01", "99_essai_84")
+
+
+BATCH = pytest.mark.xdist_group("batch")  # with the browser test: the shared batch runs once
+
+
+@BATCH
 @pytest.mark.slow
 def test_one_failing_run_gives_exit_1_and_names_its_cell(batch):
     result, _ = batch
@@ -163,6 +138,7 @@ def test_one_failing_run_gives_exit_1_and_names_its_cell(batch):
     assert "99_essai — 84 Auvergne-Rhône-Alpes : échec à la cellule d'index 3 (In [4]) : RuntimeError" in result.stderr
 
 
+@BATCH
 @pytest.mark.slow
 def test_the_other_runs_complete_with_a_progress_line_each(batch):
     result, folder = batch
@@ -170,10 +146,12 @@ def test_the_other_runs_complete_with_a_progress_line_each(batch):
     assert len(lines) == 4 and {line.split("]")[0] for line in lines} == {"[1/4", "[2/4", "[3/4", "[4/4"}
     assert any("02_tableau_de_bord_regional — 01 Guadeloupe : ok (" in line for line in lines)
     assert any(line.endswith(" s)") and ", " not in line.split("(")[-1] for line in lines)  # 12,3 s: French decimal
-    for name in ("02_tableau_de_bord_regional_01", "02_tableau_de_bord_regional_84", "99_essai_01", "99_essai_84"):
-        assert (folder / f"{name}.ipynb").is_file() and (folder / f"{name}.html").is_file(), name
+    for name in NOTEBOOK_PAGES:
+        assert (folder / "notebooks" / f"{name}.ipynb").is_file(), name
+        assert (folder / "notebooks" / f"{name}.html").is_file(), name
 
 
+@BATCH
 @pytest.mark.slow
 def test_summary_records_each_run_with_the_failing_cell(batch):
     _, folder = batch
@@ -191,28 +169,61 @@ def test_summary_records_each_run_with_the_failing_cell(batch):
         assert all(isinstance(value, str) for value in record["parameters"].values())
 
 
+@BATCH
 @pytest.mark.slow
 def test_region_01_reaches_the_notebook_as_the_string_01(batch):
     _, folder = batch
-    notebook = nbformat.read(folder / "99_essai_01.ipynb", as_version=4)
+    notebook = nbformat.read(folder / "notebooks" / "99_essai_01.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
     assert "'01' str" in printed
-    dashboard = nbformat.read(folder / "02_tableau_de_bord_regional_01.ipynb", as_version=4)
+    dashboard = nbformat.read(folder / "notebooks" / "02_tableau_de_bord_regional_01.ipynb", as_version=4)
     injected = next(c for c in dashboard.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'region = "01"' in injected.source
 
 
+@BATCH
 @pytest.mark.slow
-def test_html_has_no_code_and_the_index_links_every_run_in_french(batch):
+def test_html_has_no_code_nor_notebook_instructions_and_the_index_links_every_run_in_french(batch):
     _, folder = batch
-    page = (folder / "02_tableau_de_bord_regional_84.html").read_text(encoding="utf-8")
+    page = (folder / "notebooks" / "02_tableau_de_bord_regional_84.html").read_text(encoding="utf-8")
     assert "open_dashboard" not in page and "Données de démonstration synthétiques" in page
     assert '<html lang="fr"' in page
+    assert "cellule de paramètres" not in page and "JupyterLab" not in page, "no sentence meant for notebook users"
+    assert "widget-view" not in page and "Dropdown" not in page, "no widget in a scheduled run"
     index = (folder / "index.html").read_text(encoding="utf-8")
-    for name in ("02_tableau_de_bord_regional_01", "02_tableau_de_bord_regional_84", "99_essai_01", "99_essai_84"):
-        assert f'href="{name}.html"' in index
+    for name in NOTEBOOK_PAGES:
+        assert f'href="notebooks/{name}.html"' in index
     assert "échec" in index and "réussi" in index and "Données de démonstration synthétiques" in index
-    assert not list(folder.glob(".*.tmp")), "aucun fichier temporaire laissé"
+    assert not list(folder.rglob(".*.tmp")), "aucun fichier temporaire laissé"
+
+
+@BATCH
+@pytest.mark.slow
+def test_a_failed_run_gets_a_french_page_naming_its_cell_and_no_traceback(batch):
+    _, folder = batch
+    page = html.unescape((folder / "notebooks" / "99_essai_84.html").read_text(encoding="utf-8"))
+    assert "L'exécution de ce notebook a échoué." in page and "Traceback" not in page
+    assert "cellule d'index 3 (In [4])" in page and "RuntimeError" in page
+    assert "échec voulu pour la région 84" in page and "Données de démonstration synthétiques" in page
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    row = next(line for line in index.splitlines() if "notebooks/99_essai_84.html" in line)
+    assert "échec" in row and "résultats" not in row and "tableau de bord" not in row
+
+
+@BATCH
+@pytest.mark.slow
+def test_the_batch_publishes_the_site_for_its_regions_and_every_background(batch):
+    _, folder = batch
+    from am_analytics.vocabulary import PROFILS
+
+    for name in ["index", "france", "profils", "enquete", "qualite", "region_01", "region_84",
+                 *(f"profil_{code}" for code in PROFILS)]:
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        assert "Données de démonstration synthétiques" in page, name
+    region = (folder / "region_84.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/99_essai_84.html"' in region and "exécution en échec" in region
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["pages_failed"] == 0 and summary["pages_total"] == 15  # 4 national, 2 regions, 8 backgrounds, shared
 
 
 @pytest.mark.slow
@@ -221,4 +232,25 @@ def test_a_cell_over_the_timeout_fails_its_run_with_the_cell_named(tmp_path):
     outcome = execute_run(Run(NotebookSpec.read(path), None, {}), tmp_path / "out", timeout=2)
     assert outcome.status == "failed"
     assert outcome.error["cell_index"] == 2 and "Timeout" in outcome.error["exception"]
-    assert (tmp_path / "out" / "lent.html").is_file()
+    assert "Timeout" in (tmp_path / "out" / "notebooks" / "lent.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_warm_kernel_starts_each_run_afresh_and_a_failure_never_reuses_it(tmp_path):
+    from am_analytics.schedule import execute
+
+    first = _notebook(tmp_path / "a.ipynb", ["leftover = 41", "print(leftover)"], "as_of = None")
+    second = _notebook(tmp_path / "b.ipynb", ["print('leftover' in dir())", "raise ValueError('voulu')"],
+                       "as_of = None")
+    try:
+        one = execute_run(Run(NotebookSpec.read(first), None, {}), tmp_path / "out", warm=True)
+        kernel = execute._WARM["kernel"]
+        two = execute_run(Run(NotebookSpec.read(second), None, {}), tmp_path / "out", warm=True)
+    finally:
+        execute._drop_warm_kernel()
+    assert one.ok and not two.ok
+    notebook = nbformat.read(tmp_path / "out" / "notebooks" / "b.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
+    assert "False" in printed, "the namespace of the previous run is gone"
+    assert [c.execution_count for c in notebook.cells if c.cell_type == "code"][:2] == [1, 2]
+    assert kernel is not None and "kernel" not in execute._WARM, "a kernel a notebook failed in is dropped"

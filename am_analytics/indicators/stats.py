@@ -1,4 +1,5 @@
-"""Small statistics the indicators share: Wilson intervals for proportions, chi-square independence with Cramér's V."""
+"""Small statistics the indicators share: Wilson intervals for proportions, chi-square independence with Cramér's V,
+Cochran–Armitage test for a trend of a proportion over ordered groups."""
 
 from __future__ import annotations
 
@@ -136,3 +137,77 @@ def independence_test(table: pd.DataFrame | np.ndarray) -> IndependenceTest:
     return IndependenceTest(
         float(chi2), int(dof), float(p_value), cramers_v, n, rows, columns, share_small, min_expected, reliable, note
     )
+
+
+@dataclass(frozen=True)
+class TrendTest:
+    """Cochran–Armitage test for a linear trend of a proportion across ordered groups (signing years)."""
+
+    z: float
+    p_value: float
+    n: int
+    groups: int
+    first_share: float  # the share in the first and last non-empty groups, for the sentence that reports it
+    last_share: float
+    slope: float  # change in the share per unit of score (least squares weighted by group size)
+    reliable: bool
+    note: str  # French; empty when the test is reliable
+
+    def as_frame(self) -> pd.DataFrame:
+        """One-row frame with French column names, for tables and exports."""
+        return pd.DataFrame(
+            {
+                "z": [self.z],
+                "p_valeur": [self.p_value],
+                "effectif": [self.n],
+                "groupes": [self.groups],
+                "part_premiere": [self.first_share],
+                "part_derniere": [self.last_share],
+                "pente": [self.slope],
+                "fiable": [self.reliable],
+                "note": [self.note],
+            }
+        )
+
+
+def trend_test(successes, totals, scores=None) -> TrendTest:
+    """Cochran–Armitage test for trend: does the proportion successes / totals move linearly with `scores`
+    (default 0, 1, 2…: consecutive years)? Two-sided p-value from the normal approximation.
+
+    Empty groups are dropped. With fewer than two groups, or no variation (every proportion 0 or 1 overall),
+    there is nothing to test: statistics NaN, `reliable` false, a note says why. Like the chi-square, the
+    normal approximation needs enough contracts: when an expected count (of successes or of failures) is below
+    5 in more than 20 % of the groups, or below 1 in any, `reliable` is false and the note says so.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    t = np.arange(len(n), dtype=float) if scores is None else np.asarray(scores, dtype=float)
+    keep = n > 0
+    k, n, t = k[keep], n[keep], t[keep]
+    total = float(n.sum())
+    groups = int(len(n))
+    if groups < 2:
+        return TrendTest(np.nan, np.nan, int(total), groups, np.nan, np.nan, np.nan, False,
+                         "test impossible : il faut au moins deux années avec des contrats")
+    p_bar = float(k.sum() / total)
+    first, last = float(k[0] / n[0]), float(k[-1] / n[-1])
+    t_bar = float((n * t).sum() / total)
+    sxx = float((n * (t - t_bar) ** 2).sum())
+    if p_bar in (0.0, 1.0) or sxx == 0:
+        return TrendTest(np.nan, np.nan, int(total), groups, first, last, 0.0, False,
+                         "test impossible : la part ne varie pas (toujours 0 % ou 100 %)")
+    statistic = float((t * (k - n * p_bar)).sum())
+    variance = p_bar * (1 - p_bar) * sxx
+    z = statistic / np.sqrt(variance)
+    p_value = float(2 * sps.norm.sf(abs(z)))
+    slope = float((n * (t - t_bar) * (k / n - p_bar)).sum() / sxx)
+    expected = np.minimum(n * p_bar, n * (1 - p_bar))
+    share_small = float((expected < SMALL_EXPECTED).mean())
+    reliable = share_small <= MAX_SHARE_SMALL_EXPECTED and float(expected.min()) >= 1
+    note = ""
+    if not reliable:
+        note = (
+            f"approximation normale peu fiable : dans {share_small:.0%} des années, l'effectif attendu est "
+            "inférieur à 5 ; interpréter avec prudence"
+        ).replace("%", " %")
+    return TrendTest(float(z), p_value, int(total), groups, first, last, slope, reliable, note)

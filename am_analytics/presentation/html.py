@@ -101,3 +101,21 @@ def enable_figure_display() -> bool:
 
     shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
     return True
+
+
+def retitled(fig, title: str):
+    """A finished chart with another title (the region's name added), wrapped as the figure contract wraps
+    titles; returns the same figure. For the charts that take no `title=` yet (`funding_chart`,
+    `regions_ranked_chart`, `training_overdue_chart`): once they do, pass the title there instead."""
+    import textwrap
+
+    from am_analytics.figures.contract import TITLE_GID
+
+    old = fig._suptitle  # the title `finish_figure` wrote (matplotlib keeps no public handle on it)
+    if old is None:
+        raise ValueError("retitled() takes a finished figure (with its title)")
+    size, weight = old.get_fontsize(), old.get_fontweight()
+    characters = max(int(fig.get_figwidth() * 72 * 0.98 / (0.55 * size * 1.1)), 20)
+    text = "\n".join(textwrap.wrap(title.strip(), characters, break_on_hyphens=False))
+    fig.suptitle(text, x=0.01, ha="left", gid=TITLE_GID, fontsize=size, fontweight=weight)
+    return fig

@@ -1,7 +1,8 @@
 """Scheduled runs of the dashboard notebooks with papermill: `python -m am_analytics.schedule`.
 
-`plan` decides which notebook runs for which region, `execute` runs one notebook in a kernel and writes it
-with its HTML, `publish` writes the run's index and summary; `__main__` ties them together.
+`plan` decides which notebook runs for which region, `execute` runs one notebook in a (warm) kernel and writes it
+with its page, `publish` writes the run's summary; the site itself (index and pages) is `am_analytics.site`;
+`__main__` ties them together.
 """
 
 from am_analytics.schedule.execute import Outcome, execute_run, execute_runs, kernel_for_runs
@@ -13,7 +14,7 @@ from am_analytics.schedule.plan import (
     plan_runs,
     select_notebooks,
 )
-from am_analytics.schedule.publish import index_html, summary
+from am_analytics.schedule.publish import summary
 
 __all__ = [
     "NotebookSpec",
@@ -22,7 +23,6 @@ __all__ = [
     "discover_notebooks",
     "execute_run",
     "execute_runs",
-    "index_html",
     "kernel_for_runs",
     "notebook_parameters",
     "plan_runs",

@@ -1,10 +1,13 @@
 """Command line of the scheduled runs: `python -m am_analytics.schedule [options]`.
 
-Checks every option first (exit 2 before anything runs), prepares the data once in this process (exit 3 on
-invalid data), then runs each notebook with papermill — regional notebooks once per region, national ones
-once — in parallel, and writes `<out>/<as_of>/` with the executed notebooks, their HTML without code,
-`index.html` and `summary.json`. Exit codes: 0 every run succeeded; 1 at least one run failed (each failure
-is named with its cell; the other runs still complete); 2 bad usage; 3 invalid input data.
+Checks every option first (exit 2 before anything runs), opens the data once in this process (prepared first when
+missing or stale; exit 3 on invalid data) and computes the national results once, then builds the site — national
+pages, one page per region and per background — in a pool of worker processes that receive that context once; with
+`--notebooks`, the same workers also run those notebooks with papermill on warm kernels (regional notebooks once per
+region, national ones once). Writes `<out>/<as_of>/`: `index.html`, the pages, their figures and CSV files, the
+executed notebooks and their pages under `notebooks/`, and `summary.json`. Exit codes: 0 every page and run
+succeeded; 1 at least one failed (each failure is named with its step or cell; the others still complete); 2 bad
+usage; 3 invalid input data.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -22,18 +26,22 @@ from am_analytics.errors import UsageError
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 DEFAULT_TIMEOUT = 600.0  # seconds per cell: a dashboard cell takes about a second; ten minutes means stuck
+NO_NOTEBOOKS = {"none", "aucun", "aucune", ""}
+ALL_NOTEBOOKS = {"all", "tous"}
 
 
 def build_parser() -> FrenchArgumentParser:
     parser = FrenchArgumentParser(
         prog="python -m am_analytics.schedule",
-        description="Exécute les notebooks de tableaux de bord avec papermill (un tableau de bord régional par "
-        "région, les notebooks nationaux une fois) et publie les notebooks exécutés et leur HTML.",
+        description="Publie le site des tableaux de bord (pages nationales, une page par région et par profil "
+        "d'origine) et exécute les notebooks avec papermill (un tableau de bord régional par région, les notebooks "
+        "nationaux une fois).",
     )
     parser.add_argument("--regions", default="all",
                         help="« all » (défaut : les 18 régions) ou des codes ou noms, séparés par des virgules : 84,93")
-    parser.add_argument("--notebooks", default=None,
-                        help="notebooks par nom ou numéro, séparés par des virgules : 01,02 (défaut : tous)")
+    parser.add_argument("--notebooks", default="none",
+                        help="notebooks à exécuter aussi avec papermill, par nom ou numéro, séparés par des "
+                        "virgules : 01,02, ou « all » (défaut : aucun, le site seul)")
     parser.add_argument("--as-of", type=iso_date, default=None,
                         help="date d'arrêté AAAA-MM-JJ (défaut : dernière date des données)")
     parser.add_argument("--data-dir", type=Path, default=None, help="dossier des données brutes (défaut : data/raw)")
@@ -43,7 +51,7 @@ def build_parser() -> FrenchArgumentParser:
     parser.add_argument("--notebooks-dir", type=Path, default=None,
                         help="dossier des notebooks (défaut : notebooks/ du projet)")
     parser.add_argument("--workers", type=int, default=None,
-                        help="exécutions en parallèle (défaut : une par cœur)")
+                        help="processus en parallèle (défaut : un par cœur)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"durée maximale d'une cellule, en secondes (défaut : {DEFAULT_TIMEOUT:.0f})")
     return parser
@@ -71,13 +79,51 @@ def resolve_regions(text: str) -> list[str]:
     return codes
 
 
-def _progress(done: int, total: int, outcome) -> None:
+def _seconds(value: float) -> str:
     from am_analytics.figures.formatting import format_number
+
+    return f"{format_number(value, 1)} s"
+
+
+def _run_progress(done: int, total: int, outcome) -> None:
     from am_analytics.schedule.execute import describe_failure
 
     status = "ok" if outcome.ok else describe_failure(outcome)
-    print(f"[{done}/{total}] {outcome.notebook} — {outcome.territory} : {status} "
-          f"({format_number(outcome.duration_s, 1)} s)", flush=True)
+    print(f"[{done}/{total}] {outcome.notebook} — {outcome.territory} : {status} ({_seconds(outcome.duration_s)})",
+          flush=True)
+
+
+def _page_progress(done: int, total: int, outcome) -> None:
+    from am_analytics.site.build import describe
+
+    status = "ok" if outcome.ok else describe(outcome)
+    print(f"  page {done}/{total} {outcome.label} : {status} ({_seconds(outcome.duration_s)})", flush=True)
+
+
+def _collect_runs(runs, futures, started: float, out_dir: Path, info) -> list:
+    """The notebooks' outcomes in the runs' order, a progress line each; a worker that died is a failed run."""
+    from concurrent.futures import as_completed
+
+    from am_analytics.schedule.execute import _crashed
+
+    outcomes = {}
+    for done, future in enumerate(as_completed(futures), start=1):
+        position = futures[future]
+        try:
+            outcomes[position] = future.result()
+        except Exception as exc:
+            outcomes[position] = _crashed(runs[position], exc, started, out_dir, info)
+        _run_progress(done, len(runs), outcomes[position])
+    return [outcomes[position] for position in range(len(runs))]
+
+
+def _notebook_runs(outcomes) -> list:
+    from am_analytics.schedule.execute import describe_failure, notebook_title
+    from am_analytics.site.model import NotebookRun
+
+    return [NotebookRun(title=notebook_title(o.notebook), territory=o.territory, region=o.region, ok=o.ok,
+                        html=o.html, ipynb=o.ipynb, error="" if o.ok else describe_failure(o),
+                        duration=_seconds(o.duration_s).removesuffix(" s")) for o in outcomes]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,60 +136,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.timeout <= 0:
         raise UsageError("--timeout : une durée positive en secondes")
     regions = resolve_regions(args.regions)
-    notebooks_dir = (args.notebooks_dir or paths.project_root() / "notebooks").resolve()
-    wanted = args.notebooks.split(",") if args.notebooks is not None else None
-    specs = select_notebooks(discover_notebooks(notebooks_dir), wanted)
-    # 2. The scope resolved (folders, data prepared once here before any worker, counting date): the runs
-    # then only read the processed tables.
+    specs = []
+    choice = args.notebooks.strip().lower()
+    if choice not in NO_NOTEBOOKS:
+        notebooks_dir = (args.notebooks_dir or paths.project_root() / "notebooks").resolve()
+        wanted = None if choice in ALL_NOTEBOOKS else args.notebooks.split(",")
+        specs = select_notebooks(discover_notebooks(notebooks_dir), wanted)
+    # 2. The scope resolved once (folders, data prepared here before any worker, counting date): the notebooks
+    # then only read the processed tables, and the site's pages are built from this process's data.
+    from am_analytics.presentation.results import NationalResults
     from am_analytics.presentation.scope import Scope
 
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
     data_dir, processed_dir = scope.raw_dir.resolve(), scope.processed_dir.resolve()
     as_of = scope.day.isoformat()
-    data = scope.data
-
-    # 3. The runs, in parallel; one failure never stops the others.
-    common = {"data_dir": str(data_dir), "processed_dir": str(processed_dir), "as_of": as_of}
-    runs = plan_runs(specs, regions, common)
     out_dir = (args.out or paths.project_root() / "runs").resolve() / as_of
     workers = args.workers or os.cpu_count() or 1
-    print(f"{len(runs)} exécutions ({min(workers, len(runs))} en parallèle), données au {as_of} → {out_dir}",
-          flush=True)
-    from am_analytics.schedule.execute import describe_failure, execute_runs, kernel_for_runs
-    from am_analytics.schedule.publish import index_html, summary
-
     started = datetime.now().astimezone()
-    with tempfile.TemporaryDirectory(prefix="am_schedule_kernel_") as scratch:
-        kernel = kernel_for_runs(Path(scratch))
-        outcomes = execute_runs(runs, out_dir, workers=workers, kernel_name=kernel, timeout=args.timeout,
-                                on_done=_progress)
+    generated = started.strftime("%d/%m/%Y à %H:%M")
+    from am_analytics.site.build import plan_pages, site_info
 
-    # 4. The batch's index and summary.
+    info = site_info(scope, plan_pages(regions), generated)
+
+    # 3. The notebooks and the site's pages, in one pool of worker processes that each hold the run's context
+    # (data, national results: computed once here) and keep one warm kernel; one failure never stops the others.
+    from am_analytics.schedule.execute import SCHEDULED_ENV, execute_run, kernel_for_runs
+    from am_analytics.site.build import SiteBuilder, build_shared
+
+    common = {"data_dir": str(data_dir), "processed_dir": str(processed_dir), "as_of": as_of}
+    runs = plan_runs(specs, regions, common)
+    builder = SiteBuilder(scope, out_dir, regions=regions, national=NationalResults.of(scope), info=info)
+    print(f"{len(builder.pages)} pages et {len(runs)} exécutions de notebooks, {workers} processus en parallèle, "
+          f"données au {as_of} → {out_dir}", flush=True)
+    os.environ[SCHEDULED_ENV] = "1"  # inherited by the workers' kernels: no widget in a scheduled run
+    outcomes: list = []
+    with tempfile.TemporaryDirectory(prefix="am_schedule_kernel_") as scratch:
+        kernel = kernel_for_runs(Path(scratch)) if runs else None
+        with builder.pool(workers) as pool:
+            shared = pool.submit(build_shared)
+            started_runs = time.monotonic()
+            run_futures = {pool.submit(execute_run, one, out_dir, kernel_name=kernel, timeout=args.timeout,
+                                       warm=True, info=info): position for position, one in enumerate(runs)}
+            builder.set_shared(shared.result())
+            page_futures = builder.submit_pages(pool)
+            outcomes = _collect_runs(runs, run_futures, started_runs, out_dir, info)
+            builder.collect(page_futures, _page_progress)
+    pages = builder.finish(_notebook_runs(outcomes))
+
+    # 5. The batch's summary.
+    from am_analytics.schedule.publish import summary
+
     meta = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
         "data_dir": str(data_dir),
         "processed_dir": str(processed_dir),
-        "synthetic": data.synthetic,
+        "synthetic": scope.synthetic,
         "regions": regions,
         "notebooks": [spec.name for spec in specs],
         "workers": workers,
         "timeout_s": args.timeout,
         "kernel": kernel,
     }
-    atomic.write_json(out_dir / "summary.json", summary(outcomes, as_of=as_of, meta=meta))
-    generated = started.strftime("%d/%m/%Y à %H:%M")
-    atomic.write_text(out_dir / "index.html", index_html(outcomes, as_of=as_of, synthetic=data.synthetic,
-                                                          generated=generated))
-    failures = [o for o in outcomes if not o.ok]
-    print(f"Index : {out_dir / 'index.html'}")
-    if data.synthetic:
+    atomic.write_json(out_dir / "summary.json", summary(outcomes, pages, as_of=as_of, meta=meta))
+    failed_runs = [o for o in outcomes if not o.ok]
+    failed_pages = [p for p in pages if not p.ok]
+    print(f"Site : {out_dir / 'index.html'}")
+    if scope.synthetic:
         print(f"{SYNTHETIC_MENTION} : ne pas diffuser comme des chiffres réels.")
-    if failures:
-        print(f"{len(failures)} exécution(s) en échec sur {len(outcomes)} :", file=sys.stderr)
-        for outcome in failures:
+    if failed_runs or failed_pages:
+        from am_analytics.schedule.execute import describe_failure
+        from am_analytics.site.build import describe
+
+        print(f"{len(failed_runs)} exécution(s) en échec sur {len(outcomes)}, {len(failed_pages)} page(s) en échec "
+              f"sur {len(pages)} :", file=sys.stderr)
+        for outcome in failed_runs:
             print(f"  {outcome.notebook} — {outcome.territory} : {describe_failure(outcome)}", file=sys.stderr)
+        for page in failed_pages:
+            print(f"  page {page.label} : {describe(page)}", file=sys.stderr)
         return 1
     return 0
 

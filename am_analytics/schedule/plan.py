@@ -14,6 +14,14 @@ from am_analytics.errors import UsageError
 
 PARAMETERS_TAG = "parameters"
 REGION_PARAMETER = "region"
+# how the index and the pages name each committed notebook (another notebook is named after its file)
+NOTEBOOK_TITLES = {
+    "01_deploiement_national": "Déploiement national",
+    "02_tableau_de_bord_regional": "Tableau de bord régional",
+    "03_profils_d_origine": "Profils d'origine",
+    "04_enquete_satisfaction": "Enquête de satisfaction",
+    "05_qualite_des_donnees": "Qualité des données",
+}
 
 
 class NotebookError(ValueError):

@@ -1,0 +1,315 @@
+"""Build the site: plan its pages, draw the figures several pages share, build every page (in parallel worker
+processes that receive the run's data and national results once), each failure isolated on a French error page at
+the page's own address, then the index with every page's status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from am_analytics import atomic
+from am_analytics.geography import region_name
+from am_analytics.presentation.results import NationalResults
+from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+from am_analytics.site import content, render
+from am_analytics.site.model import FigureItem, LinkItem, NotebookRun, Page
+from am_analytics.site.render import Navigation, NavLink, SiteInfo
+from am_analytics.site.writer import PageWriter
+from am_analytics.vocabulary import PROFILS
+
+NATIONAL_PAGES = (
+    ("france", "France entière"),
+    ("profils", "Profils d'origine"),
+    ("enquete", "Enquête de satisfaction"),
+    ("qualite", "Qualité des données"),
+)
+BUILDERS: dict[str, Callable] = {
+    "france": content.france_page,
+    "profils": content.backgrounds_page,
+    "enquete": content.survey_page,
+    "qualite": content.quality_page,
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the site: its kind (`france`, `profils`, `enquete`, `qualite`, `region`, `profil`), the region
+    or background it shows, its file name (`<stem>.html`) and its label in the navigation and the index."""
+
+    kind: str
+    key: str | None
+    stem: str
+    label: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.stem}.html"
+
+
+@dataclass
+class PageOutcome:
+    """What became of one page (as `summary.json` records it)."""
+
+    stem: str
+    kind: str
+    key: str | None
+    label: str
+    status: str  # "ok" or "failed"
+    duration_s: float
+    step: str | None = None
+    exception: str | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def href(self) -> str:
+        return f"{self.stem}.html"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _sorted_by_name(specs: list[PageSpec]) -> list[PageSpec]:
+    from am_analytics.text import fold
+
+    return sorted(specs, key=lambda spec: fold(spec.label))
+
+
+def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None) -> list[PageSpec]:
+    """The national pages, one page per region (by name) and one per background (every one of `PROFILS` by
+    default), in the order the index lists them."""
+    pages = [PageSpec(kind, None, kind, label) for kind, label in NATIONAL_PAGES]
+    pages += _sorted_by_name([PageSpec("region", code, f"region_{code}", region_name(code)) for code in regions])
+    pages += [PageSpec("profil", code, f"profil_{code}", PROFILS[code]) for code in (profils or list(PROFILS))]
+    return pages
+
+
+def site_info(scope: Scope, pages: Sequence[PageSpec], generated: str) -> SiteInfo:
+    """What every page of a run says of it: counting date, synthetic flag, when it was produced, navigation."""
+    return SiteInfo(as_of=scope.day, synthetic=scope.synthetic, generated=generated, nav=navigation(pages))
+
+
+def navigation(pages: Sequence[PageSpec]) -> Navigation:
+    return Navigation(
+        national=[NavLink(p.href, p.label) for p in pages if p.kind in BUILDERS],
+        regions=[NavLink(p.href, p.label) for p in pages if p.kind == "region"],
+        backgrounds=[NavLink(p.href, p.label) for p in pages if p.kind == "profil"],
+    )
+
+
+# --- One page, in a worker or in this process -------------------------------------------------------------------
+
+_STATE: dict = {}
+
+
+def init_worker(ctx: content.SiteContext, root: Path) -> None:
+    """What a worker process keeps for every page it builds: the run's context (data, national results), once."""
+    _STATE.update(ctx=ctx, root=root)
+
+
+def _failed(outcome: PageOutcome, writer: PageWriter, exc: BaseException) -> None:
+    outcome.status, outcome.step = "failed", writer.current_step
+    outcome.exception, outcome.message = type(exc).__name__, (str(exc) or type(exc).__name__)[:2000]
+
+
+def build_page(spec: PageSpec, shared: dict[str, FigureItem]) -> tuple[PageOutcome, Page | None]:
+    """Build one page's content, writing its figures and CSV files; the HTML is laid out by the caller (once the
+    run's notebooks are known, which a region's page links). A failure returns no page and never raises."""
+    ctx: content.SiteContext = replace(_STATE["ctx"], shared=shared)
+    started = time.monotonic()
+    writer = PageWriter(_STATE["root"], spec.stem)
+    outcome = PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "ok", 0.0)
+    page = None
+    try:
+        if spec.kind == "region":
+            page = content.region_page(ctx, writer, spec.key)
+        elif spec.kind == "profil":
+            page = content.background_page(ctx, writer, spec.key)
+        else:
+            page = BUILDERS[spec.kind](ctx, writer)
+    except Exception as exc:  # one page's failure never stops the site
+        _failed(outcome, writer, exc)
+        page = None
+    outcome.duration_s = round(time.monotonic() - started, 2)
+    return outcome, page
+
+
+def build_shared() -> tuple[dict[str, FigureItem], PageOutcome]:
+    """Draw the figures several pages share; on failure, the pages say the figure is missing."""
+    started = time.monotonic()
+    writer = PageWriter(_STATE["root"], content.SHARED_STEM)
+    outcome = PageOutcome(content.SHARED_STEM, "commun", None, "Figures communes", "ok", 0.0)
+    shared: dict[str, FigureItem] = {}
+    try:
+        shared = content.shared_figures(_STATE["ctx"], writer)
+    except Exception as exc:
+        _failed(outcome, writer, exc)
+    outcome.duration_s = round(time.monotonic() - started, 2)
+    return shared, outcome
+
+
+# --- The whole site ------------------------------------------------------------------------------------------
+
+
+def _notebook_links(notebooks: Sequence[NotebookRun]) -> dict[str, list[LinkItem]]:
+    links: dict[str, list[LinkItem]] = {}
+    for run in notebooks:
+        stem = "france" if run.region is None else f"region_{run.region}"
+        if run.ok:
+            item = LinkItem(run.html, run.title, "notebook exécuté (sorties, sans le code)")
+        else:
+            item = LinkItem(run.html, f"{run.title} : exécution en échec", run.error)
+        links.setdefault(stem, []).append(item)
+    return links
+
+
+class SiteBuilder:
+    """One site being built: its pages planned, the run's context computed once (national results, France's own
+    results), then shared figures and pages built in workers, and at last every page laid out with the notebooks'
+    links and the index. `build_site` runs it alone; the scheduler shares its pool with the notebook runs."""
+
+    def __init__(self, scope: Scope, root: Path, *, regions: Sequence[str], profils: Sequence[str] | None = None,
+                 national: NationalResults | None = None, generated: str = "", info: SiteInfo | None = None):
+        self.root = root
+        self.pages = plan_pages(regions, profils)
+        self.info = info or site_info(scope, self.pages, generated)
+        self.ctx = content.SiteContext.compute(scope, national)
+        self.shared: dict[str, FigureItem] = {}
+        self.shared_outcome: PageOutcome | None = None
+        self.built: dict[int, tuple[PageOutcome, Page | None]] = {}
+        root.mkdir(parents=True, exist_ok=True)
+        for name, data in render.static_files().items():
+            atomic.write_bytes(root / render.ASSETS_DIR / name, data)
+
+    def pool(self, workers: int) -> ProcessPoolExecutor:
+        """Worker processes (spawned: no thread or state copied from this one) that hold the run's context."""
+        return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn"),
+                                   initializer=init_worker, initargs=(self.ctx, self.root))
+
+    def set_shared(self, result: tuple[dict[str, FigureItem], PageOutcome]) -> None:
+        self.shared, self.shared_outcome = result
+
+    def submit_pages(self, pool: ProcessPoolExecutor) -> dict:
+        return {pool.submit(build_page, spec, self.shared): position for position, spec in enumerate(self.pages)}
+
+    def collect(self, futures: dict, on_done: Callable[[int, int, PageOutcome], None] | None = None) -> None:
+        for done, future in enumerate(as_completed(futures), start=1):
+            position = futures[future]
+            spec = self.pages[position]
+            try:
+                self.built[position] = future.result()
+            except Exception as exc:  # a worker that died (killed, out of memory): a failed page, not a lost one
+                self.built[position] = (PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "failed", 0.0, None,
+                                                    type(exc).__name__, str(exc) or type(exc).__name__), None)
+            if on_done:
+                on_done(done, len(self.pages), self.built[position][0])
+
+    def build_here(self, on_done: Callable[[int, int, PageOutcome], None] | None = None) -> None:
+        """Build every page in this process (one worker: no process to start)."""
+        init_worker(self.ctx, self.root)
+        self.set_shared(build_shared())
+        for position, spec in enumerate(self.pages):
+            self.built[position] = build_page(spec, self.shared)
+            if on_done:
+                on_done(position + 1, len(self.pages), self.built[position][0])
+
+    def finish(self, notebooks: Sequence[NotebookRun] = ()) -> list[PageOutcome]:
+        """Lay out every page (a failed one as its French error page, at the same address) and the index."""
+        links = _notebook_links(notebooks)
+        outcomes = [self.shared_outcome]
+        for position, spec in enumerate(self.pages):
+            outcome, page = self.built[position]
+            if page is not None:
+                try:
+                    if links.get(spec.stem):
+                        page.section("Notebooks exécutés").items.extend(links[spec.stem])
+                    atomic.write_text(self.root / spec.href, render.render_page(page, self.info, stem=spec.stem))
+                except Exception as exc:
+                    outcome.status, outcome.step = "failed", "mise en page"
+                    outcome.exception, outcome.message = type(exc).__name__, str(exc)[:2000]
+            if not outcome.ok:
+                atomic.write_text(self.root / spec.href, render.render_error(
+                    spec.label, self.info, stem=spec.stem, what="Cette page n'a pas pu être produite pour cette "
+                    "exécution.", step=outcome.step, exception=outcome.exception or "erreur",
+                    message=outcome.message or ""))
+            outcomes.append(outcome)
+        atomic.write_text(self.root / "index.html", index_page(outcomes, self.pages, self.ctx, self.info, notebooks))
+        return outcomes
+
+
+def build_site(
+    scope: Scope,
+    root: Path,
+    *,
+    regions: Sequence[str],
+    profils: Sequence[str] | None = None,
+    national: NationalResults | None = None,
+    notebooks: Sequence[NotebookRun] = (),
+    workers: int = 1,
+    generated: str = "",
+    on_done: Callable[[int, int, PageOutcome], None] | None = None,
+    info: SiteInfo | None = None,
+) -> list[PageOutcome]:
+    """Write the site for `scope`'s data and counting date under `root`: assets, shared figures, every page of
+    `plan_pages(regions, profils)` and `index.html`. Returns every page's outcome (the shared figures first).
+    `info` (see `site_info`) when the caller already made it for other pages of the run (executed notebooks)."""
+    builder = SiteBuilder(scope, root, regions=regions, profils=profils, national=national, generated=generated,
+                          info=info)
+    if workers <= 1:
+        builder.build_here(on_done)
+    else:
+        with builder.pool(min(workers, len(builder.pages))) as pool:
+            builder.set_shared(pool.submit(build_shared).result())
+            builder.collect(builder.submit_pages(pool), on_done)
+    outcomes = builder.finish(notebooks)
+    # the index links the run's record; the scheduler writes a fuller one (with the notebooks) over it
+    atomic.write_json(root / "summary.json", {"as_of": scope.day.isoformat(), "synthetic": scope.synthetic,
+                                              "pages": [outcome.to_json() for outcome in outcomes]})
+    return outcomes
+
+
+def index_page(outcomes: Sequence[PageOutcome], pages: Sequence[PageSpec], ctx: content.SiteContext,
+               info: SiteInfo, notebooks: Sequence[NotebookRun]) -> str:
+    """The index: what failed first, then the national pages, the regions by name, the backgrounds, and the
+    executed notebooks with their status (a failed one links to its French error page, never to « results »)."""
+    by_stem = {outcome.stem: outcome for outcome in outcomes}
+
+    def entries(kind_test) -> list[dict]:
+        return [{"label": spec.label, "href": spec.href, "ok": by_stem[spec.stem].ok,
+                 "status": by_stem[spec.stem].status} for spec in pages if kind_test(spec.kind)]
+
+    failed_pages = [o for o in outcomes if not o.ok]
+    failed_runs = [run for run in notebooks if not run.ok]
+    verdict = f"{len(pages)} pages"
+    verdict += f", dont {len(failed_pages)} en échec" if failed_pages else ", toutes produites"
+    if notebooks:
+        verdict += f" ; {len(notebooks)} notebooks exécutés"
+        verdict += f", dont {len(failed_runs)} en échec" if failed_runs else ", tous réussis"
+    failures = [{"label": o.label, "href": o.href if o.stem != content.SHARED_STEM else "summary.json",
+                 "detail": describe(o)} for o in failed_pages]
+    failures += [{"label": f"{run.title} — {run.territory}", "href": run.html, "detail": run.error}
+                 for run in failed_runs]
+    key_figures = []
+    try:
+        key_figures = content.territory_key_figures(ctx.national, NATIONAL_CODE)
+    except Exception:  # the index stays readable; the France page says what failed
+        key_figures = []
+    runs = [{**asdict(run)} for run in notebooks]
+    return render.render_index(
+        info, verdict=verdict + ".", failed=bool(failed_pages or failed_runs), key_figures=key_figures,
+        national=entries(lambda kind: kind in BUILDERS), regions=entries(lambda kind: kind == "region"),
+        backgrounds=entries(lambda kind: kind == "profil"), notebooks=runs, failures=failures)
+
+
+def describe(outcome: PageOutcome) -> str:
+    """« échec à l'étape « carte des départements » : ValueError — message », in French."""
+    where = f" à l'étape « {outcome.step} »" if outcome.step else ""
+    first = (outcome.message or "").splitlines()[0][:200] if outcome.message else ""
+    return f"échec{where} : {outcome.exception or 'erreur'}" + (f" — {first}" if first else "")

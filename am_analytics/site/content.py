@@ -1,0 +1,410 @@
+"""What each page of the site shows: the published results of a scope laid out as sections of figures, tables and
+sentences. Every number comes from a published frame (`presentation.results`) or a catalogue table; nothing here
+computes an indicator beyond the tests of `indicators.backgrounds`, and nothing writes HTML (see `render`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from am_analytics.figures import charts, departement_map, region_departements_map, region_map
+from am_analytics.figures.formatting import format_date, format_number, format_percent
+from am_analytics.indicators import backgrounds as bg
+from am_analytics.indicators import quality as quality_indicators
+from am_analytics.indicators import survey as survey_indicators
+from am_analytics.indicators.methods import METHODS
+from am_analytics.indicators.mix import NOT_GIVEN
+from am_analytics.indicators.training import overdue_by_background
+from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation import sentences
+from am_analytics.presentation.html import retitled
+from am_analytics.presentation.results import NationalResults, ScopeResults
+from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+from am_analytics.report.build import SURVEY_FIELDWORK
+from am_analytics.site.model import FigureItem, KeyFigure, Page, TextItem
+from am_analytics.site.writer import PageWriter
+from am_analytics.vocabulary import (
+    POURSUIVRE,
+    PROFILS,
+    SURVEY_GROUPS,
+    TARGET_SETTERS,
+    TARGET_STATUS_LABELS,
+    TEMPS_GAGNE,
+    secret_symbol,
+)
+
+RATE_LEGEND = "Contrats actifs\npour 100 000 hab."
+RATE_TITLE = "Contrats actifs pour 100 000 habitants"
+MAYOTTE_NOTE = "Mayotte : population non disponible (absente des populations légales de l'Insee)."
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What every page of one run shares: the national scope, France's results computed once and the figures drawn
+    once for many pages (missing when their drawing failed)."""
+
+    scope: Scope
+    national: NationalResults
+    france: ScopeResults
+    shared: dict[str, FigureItem] = field(default_factory=dict)
+
+    @classmethod
+    def compute(cls, scope: Scope, national: NationalResults | None = None) -> SiteContext:
+        national = national or NationalResults.of(scope)
+        return cls(scope=scope.national(), national=national, france=ScopeResults.compute(scope.national(), national))
+
+
+# --- Key figures ---------------------------------------------------------------------------------------------
+
+
+def shown(row: pd.Series, key: str, kind: str, decimals: int = 0) -> str:
+    """A published figure as a key figure shows it: hidden ones as their symbol."""
+    reason = row.get(f"{key}_secret")
+    if reason is not None and not pd.isna(reason):
+        return secret_symbol(str(reason), kind)
+    value = row.get(key)
+    if kind == "percent":
+        return format_percent(value, decimals)
+    return format_number(value, decimals)
+
+
+def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigure]:
+    row, nation = national.territory_row(code), national.territory_row(NATIONAL_CODE)
+    figures = [
+        KeyFigure("Contrats signés (cumul)", shown(row, "signes", "count"), "depuis septembre 2019"),
+        KeyFigure("Contrats actifs", shown(row, "actifs", "count"), "signés et non terminés"),
+        KeyFigure("ETP actifs", shown(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
+        KeyFigure(
+            "Contrats actifs pour 100\u00a0000 habitants",
+            shown(row, "actifs_pour_100k_hab", "decimal", 1),
+            "" if code == NATIONAL_CODE else "France entière : " + shown(nation, "actifs_pour_100k_hab", "decimal", 1),
+        ),
+    ]
+    if code != NATIONAL_CODE:
+        figures.append(
+            KeyFigure("Part des contrats signés en France", shown(row, "part_nationale_signes", "percent", 1),
+                      "de l'ensemble des contrats")
+        )
+    return figures
+
+
+def target_key_figures(national: NationalResults) -> list[KeyFigure]:
+    figures = []
+    for _, target in national.progress.iterrows():
+        unit = "ETP" if target["unite"] == "etp" else "contrats"
+        status = TARGET_STATUS_LABELS.get(target["statut"], target["statut"])
+        figures.append(
+            KeyFigure(
+                f"Objectif {format_number(target['valeur_cible'])} {unit} "
+                f"({TARGET_SETTERS.get(target['fixe_par'], target['fixe_par'])})",
+                format_percent(target["part_atteinte"], 1),
+                f"échéance {format_date(target['echeance'])} ; {status}",
+            )
+        )
+    return figures
+
+
+def _rate_map(frame: pd.DataFrame, title: str, map_function: Callable = region_map):
+    return map_function(frame, "actifs_pour_100k_hab", title=title, legend_title=RATE_LEGEND,
+                        source=cat.SOURCE_CONTRACTS + " ; Insee", decimals=1,
+                        note=MAYOTTE_NOTE if map_function is region_map else None)
+
+
+def _shared(ctx: SiteContext, page: Page, section, name: str) -> None:
+    """A figure drawn once for every page; when its drawing failed, the page says the figure is missing."""
+    item = ctx.shared.get(name)
+    section.items.append(item if item is not None else TextItem(
+        "Figure non disponible : sa production a échoué (voir l'index du site).", note=True))
+
+
+# --- Shared figures ----------------------------------------------------------------------------------------------
+
+SHARED_STEM = "commun"
+
+
+def shared_figures(ctx: SiteContext, writer: PageWriter) -> dict[str, FigureItem]:
+    """The figures drawn before the pages, once per run: the national map by département (the slowest figure to
+    draw, started first so that the pages' workers are not kept waiting on it)."""
+    national = ctx.national
+    shared = {}
+    with writer.step("carte des départements"):
+        shared["departements"] = writer.figure(
+            "departements", _rate_map(national.departements, f"{RATE_TITLE}, par département", departement_map))
+    return shared
+
+
+# --- National pages ------------------------------------------------------------------------------------------------
+
+
+def france_page(ctx: SiteContext, w: PageWriter) -> Page:
+    national, day = ctx.national, ctx.scope.day
+    page = Page(
+        title="Déploiement national",
+        lead=f"Les contrats d'assistants médicaux signés et actifs en France entière au {format_date(day)}, "
+        "face aux objectifs officiels, et leur répartition par région et par département.",
+    )
+    page.key_figures = territory_key_figures(national, NATIONAL_CODE) + target_key_figures(national)
+    with w.step("déploiement"):
+        section = page.section("Contrats signés et actifs face aux objectifs")
+        section.items.append(w.figure("deploiement", charts.rollout_chart(
+            national.monthly, national.progress, national.projections, national.cross)))
+        section.items.append(w.table("objectifs", cat.targets_table(national.progress, national.projections)))
+        section.items.append(w.figure("etp", charts.fte_chart(national.monthly, national.progress, national.cross)))
+    with w.step("chiffres publiés"):
+        section = page.section("Les données face aux chiffres publiés")
+        section.items.append(TextItem("Les chiffres publiés sont réels et cités avec leur source ; la colonne "
+                                      "« Données » vient des données chargées."))
+        section.items.append(w.table("chiffres-publies", cat.cross_check_table(national.cross)))
+    with w.step("territoires"):
+        section = page.section("Par région et par département")
+        section.items.append(w.figure("carte-regions", _rate_map(national.regions, f"{RATE_TITLE}, par région")))
+        section.items.append(w.figure("regions-classees", charts.regions_ranked_chart(
+            national.regions, national=national.nation)))
+        section.items.append(w.table("regions", cat.regions_table(national.regions)))
+        _shared(ctx, page, section, "departements")
+        section.items.append(w.table("departements", cat.departements_table(national.departements)))
+    with w.step("série mensuelle"):
+        section = page.section("Série mensuelle")
+        section.items.append(w.table("serie-mensuelle", cat.monthly_table(
+            national.monthly, ctx.scope.title("Série mensuelle"))))
+    return page
+
+
+def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
+    national, scope = ctx.national, ctx.scope
+    page = Page(
+        title="Profils d'origine des assistants",
+        lead="D'où viennent les assistants médicaux (secrétaires médicales, infirmiers, aides-soignants…) : la part "
+        "de chaque profil par région, son évolution d'une année de signature à l'autre et la certification.",
+    )
+    with w.step("profils par région"):
+        section = page.section("Les profils par région")
+        section.items.append(w.figure("profils-regions", charts.background_by_region_chart(national.shares)))
+        section.items.append(w.figure("profils-carte-chaleur", charts.background_heatmap_chart(national.shares)))
+        section.items.append(TextItem(sentences.independence_sentence(national.independence, "région × profil")))
+        section.items.append(w.table("profils", cat.backgrounds_table(national.shares)))
+    with w.step("évolution des profils"):
+        section = page.section("Évolution par année de signature")
+        mix = ctx.france.backgrounds_by_year
+        section.items.append(w.figure("profils-annees", charts.mix_by_period_chart(
+            mix, title=scope.title("Profil d'origine par année de signature"), what="profil d'origine")))
+        section.items.append(w.table("profils-annees", background_years_table(
+            mix, scope.title("Profil d'origine par année de signature"))))
+        _tests(section, scope, region=None)
+    with w.step("certification par profil"):
+        section = page.section("Formation et certification")
+        overdue = overdue_by_background(scope.all_contracts, **scope.kw)
+        section.items.append(w.table("formation-profils", cat.training_by_background_table(overdue)))
+    return page
+
+
+def background_years_table(mix: pd.DataFrame, title: str):
+    """Backgrounds by signing year. The mix lists « non renseigné » twice (the background `inconnu`, and the
+    missing values the preparation already turned into it): the second line is left out when it is all zeros."""
+    table = cat.mix_trend_table(mix, title)
+    frame = table.frame
+    extra = (frame["categorie"] == NOT_GIVEN).to_numpy()
+    hidden = frame["effectif_secret"].notna().to_numpy() if "effectif_secret" in frame.columns else False
+    if extra.any() and not (extra & hidden).any() and (frame.loc[extra, "effectif"] == 0).all():
+        return table.rows(~extra)
+    return table
+
+
+def _tests(section, scope: Scope, region: str | None) -> None:
+    contracts, kw = scope.all_contracts, scope.kw
+    section.items.append(TextItem(sentences.change_over_time_sentence(
+        bg.background_change_over_time(contracts, region=region, **kw))))
+    if region is not None:
+        section.items.append(TextItem(sentences.region_against_france_sentence(
+            bg.region_against_france(contracts, region, **kw))))
+    section.items.append(TextItem(sentences.limits_of_tests(scope.synthetic), note=True))
+
+
+def survey_page(ctx: SiteContext, w: PageWriter) -> Page:
+    scope = ctx.scope
+    survey, synthetic = scope.data.survey, scope.synthetic
+    page = Page(
+        title="Enquête de satisfaction",
+        lead="Ce que disent les médecins employeurs et les assistants médicaux du dispositif : satisfaction, "
+        "missions confiées, temps gagné, recommandation et intention de poursuivre (parts pondérées, intervalles "
+        "de confiance à 95 %).",
+    )
+    if survey is None or survey.empty:
+        page.section("Enquête").items.append(TextItem("Aucune donnée d'enquête dans les fichiers reçus."))
+        return page
+    with w.step("satisfaction"):
+        section = page.section("Satisfaction")
+        section.items.append(w.figure("satisfaction", charts.likert_chart(
+            survey_indicators.satisfaction_distribution(survey, synthetic=synthetic),
+            as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS)))
+        section.items.append(TextItem(sentences.independence_sentence(
+            survey_indicators.compare_groups(survey, "satisfaction", "type_repondant", synthetic=synthetic),
+            "satisfaction × type de répondant")))
+    with w.step("missions"):
+        section = page.section("Missions confiées à l'assistant")
+        section.items.append(w.table("missions", cat.missions_table(
+            survey_indicators.missions_delegated(survey, synthetic=synthetic))))
+    with w.step("temps gagné, recommandation, intention de poursuivre"):
+        section = page.section("Temps gagné, recommandation, intention de poursuivre")
+        for name, question, title, answers in (
+            ("temps-gagne", "temps_gagne", "Temps gagné par le médecin", TEMPS_GAGNE),
+            ("recommande", "recommande", "Recommanderait le dispositif", {"True": "Oui", "False": "Non"}),
+            ("poursuivre", "poursuivre", "Intention de poursuivre", POURSUIVRE),
+        ):
+            shares = survey_indicators.weighted_shares(
+                survey, question, answers=answers if question != "recommande" else None, by="type_repondant",
+                synthetic=synthetic)
+            section.items.append(w.table(name, cat.survey_shares_table(shares, title, answers)))
+    with w.step("tableaux de l'institut"):
+        if scope.data.survey_tables is not None and not scope.data.survey_tables.empty:
+            section = page.section("Résultats publiés par l'institut")
+            section.items.append(w.table("institut", cat.aggregated_table(
+                survey_indicators.aggregated_shares(scope.data.survey_tables, synthetic=synthetic))))
+    return page
+
+
+def quality_page(ctx: SiteContext, w: PageWriter) -> Page:
+    scope = ctx.scope
+    data, manifest = scope.data, scope.data.manifest
+    page = Page(
+        title="Qualité des données",
+        lead="Ce qui a été lu, conservé, mis à jour et mis en quarantaine, fichier par fichier, et pourquoi. Les "
+        "lignes en quarantaine elles-mêmes ne sont pas publiées : elles contiennent des identifiants.",
+    )
+    with w.step("bilan par fichier"):
+        quality = quality_indicators.file_quality(manifest)
+        section = page.section("Lignes lues, conservées et mises en quarantaine")
+        section.items.append(w.figure("qualite", charts.quality_chart(quality, as_of=scope.day)))
+        section.items.append(w.table("qualite", cat.quality_table(quality)))
+    with w.step("quarantaine et avertissements"):
+        section = page.section("Quarantaine, avertissements et mises à jour")
+        section.items.append(w.table("quarantaine", cat.reasons_table(quality_indicators.quarantine_reasons(manifest))))
+        section.items.append(w.table("avertissements", cat.warnings_table(
+            quality_indicators.warning_reasons(data.warnings))))
+        section.items.append(w.table("mises-a-jour", cat.changes_table(
+            quality_indicators.changes_by_column(data.changes))))
+    with w.step("sources"):
+        section = page.section("Sources et méthode")
+        for method in METHODS.values():
+            section.items.append(TextItem(f"{method.title} : {method.text}"))
+        section.items.append(w.table("chiffres-publies", cat.published_figures_table()))
+        section.items.append(w.table("references", cat.reference_table()))
+        section.items.append(w.table("fichiers", cat.inputs_table(manifest)))
+    return page
+
+
+# --- A region ----------------------------------------------------------------------------------------------------
+
+
+def regional_departement_map(ctx: SiteContext, w: PageWriter, region: str, name: str) -> FigureItem:
+    """The region's départements on a zoomed, labelled map (no other region's département drawn or named)."""
+    return w.figure("carte-departements", region_departements_map(
+        ctx.national.departements, "actifs_pour_100k_hab", region,
+        title=f"{RATE_TITLE}, par département — {name}", legend_title=RATE_LEGEND,
+        source=cat.SOURCE_CONTRACTS + " ; Insee", decimals=1))
+
+
+def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
+    national = ctx.national
+    scope = ctx.scope.with_region(region)
+    name = scope.label
+    page = Page(
+        title=name,
+        lead=f"Le déploiement des assistants médicaux en {name} au {format_date(scope.day)}, comparé à la France "
+        "entière : chiffres clés, départements, profils d'origine, aide attendue et certification.",
+    )
+    with w.step("résultats de la région"):
+        own = ScopeResults.compute(scope, national)
+        page.key_figures = territory_key_figures(national, region)
+    with w.step("chiffres clés"):
+        section = page.section(f"Chiffres clés — {name} et France entière")
+        section.items.append(w.table("chiffres-cles", cat.key_figures_table(national.nation, national.regions, region)))
+    with w.step("déploiement"):
+        section = page.section(f"Déploiement — {name}")
+        section.items.append(TextItem("Les objectifs officiels sont nationaux : ils figurent sur la page France "
+                                      "entière.", note=True))
+        section.items.append(w.figure("deploiement", charts.rollout_chart(
+            own.monthly, title=scope.title("Déploiement des assistants médicaux"))))
+        section.items.append(w.table("serie-mensuelle", cat.monthly_table(own.monthly, scope.title("Série mensuelle"))))
+    with w.step("départements"):
+        section = page.section(f"Départements — {name}")
+        departements = national.departements[national.departements["region_code"] == region]
+        section.items.append(w.table("departements", cat.departements_table(
+            departements, scope.title("Contrats par département"))))
+        section.items.append(regional_departement_map(ctx, w, region, name))
+        section.items.append(w.figure("regions-classees", retitled(charts.regions_ranked_chart(
+            national.regions, national=national.nation, highlight=region),
+            f"{RATE_TITLE}, par région : {name} en évidence")))
+    with w.step("profils d'origine"):
+        section = page.section(f"Profils d'origine des assistants — {name}")
+        section.items.append(w.table("profils", cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
+            scope.title("Profil d'origine des assistants, comparé à la France entière"))))
+        section.items.append(w.figure("profils-annees", charts.mix_by_period_chart(
+            own.backgrounds_by_year, title=scope.title("Profil d'origine par année de signature"),
+            what="profil d'origine")))
+        section.items.append(w.table("profils-annees", background_years_table(
+            own.backgrounds_by_year, scope.title("Profil d'origine par année de signature"))))
+        _tests(section, scope, region=region)
+    with w.step("financement"):
+        section = page.section(f"Financement — {name}")
+        section.items.append(TextItem("Aide attendue d'après les barèmes publiés (barème de patientèle « standard » "
+                                      "supposé : un plancher).", note=True))
+        section.items.append(w.figure("financement", retitled(charts.funding_chart(own.funding), scope.title(
+            "Aide attendue de l'Assurance Maladie, par année civile"))))
+        section.items.append(w.table("financement", cat.funding_table(own.funding, scope.title("Aide attendue "
+                                                                                              "par année civile"))))
+    with w.step("formation"):
+        section = page.section(f"Formation et certification — {name}")
+        training = national.training[national.training["code"] == region]
+        section.items.append(w.table("formation", cat.training_table(training, scope.title(
+            "Assistants sans certification après l'échéance"))))
+        section.items.append(w.figure("formation-regions", retitled(
+            charts.training_overdue_chart(national.training, highlight=region),
+            f"Assistants sans certification après l'échéance, par région : {name} en évidence")))
+    return page
+
+
+# --- A background --------------------------------------------------------------------------------------------------
+
+
+def background_page(ctx: SiteContext, w: PageWriter, profil: str) -> Page:
+    national = ctx.national
+    scope = ctx.scope.with_profil(profil)
+    label = PROFILS[profil]
+    page = Page(
+        title=f"Profil d'origine : {label}",
+        lead=f"Les assistants médicaux venus du profil « {label} » au {format_date(scope.day)} : où ils sont, "
+        "comment leur part évolue d'une année de signature à l'autre et où en est leur certification.",
+    )
+    shares = national.shares[national.shares["profil_origine"] == profil]
+    with w.step("chiffres clés"):
+        france = shares[shares["code"] == NATIONAL_CODE].iloc[0]
+        page.key_figures = [
+            KeyFigure("Contrats signés avec ce profil", shown(france, "effectif", "count"), "France entière"),
+            KeyFigure("Part des contrats signés", shown(france, "part", "percent", 1),
+                      f"IC 95 % : {shown(france, 'ic_bas', 'percent', 1)} – {shown(france, 'ic_haut', 'percent', 1)}"),
+        ]
+    with w.step("carte et régions"):
+        section = page.section(f"Où sont les assistants « {label} »")
+        section.items.append(w.figure("carte", region_map(
+            shares, "part", title=f"Part des contrats signés avec un profil « {label} », par région",
+            legend_title="Part des contrats\nsignés", kind="percent", decimals=1)))
+        table = cat.backgrounds_table(national.shares)
+        section.items.append(w.table("regions", table.rows(table.frame["profil_origine"] == profil).retitled(
+            f"Part du profil « {label} » par région (contrats signés)")))
+    with w.step("évolution"):
+        section = page.section(f"Évolution de la part « {label} »")
+        mix = ctx.france.backgrounds_by_year
+        trend = cat.mix_trend_table(mix, f"Part du profil « {label} » par année de signature — France entière")
+        section.items.append(w.table("annees", trend.rows(trend.frame["categorie"] == profil)))
+        section.items.append(TextItem(sentences.trend_sentence(
+            bg.background_trend(scope.all_contracts, profil, **scope.kw), label)))
+        section.items.append(TextItem(sentences.limits_of_tests(scope.synthetic), note=True))
+    with w.step("certification"):
+        section = page.section("Formation et certification")
+        # published on every background at once, then one row kept: the masking is the full table's
+        table = cat.training_by_background_table(overdue_by_background(scope.all_contracts, **scope.kw))
+        section.items.append(w.table("formation", table.rows(table.frame["profil_origine"] == profil)))
+    return page
