@@ -51,7 +51,8 @@ def test_independence_test_on_a_hand_computed_two_by_two_table():
 def test_independence_test_flags_small_expected_counts():
     result = independence_test(np.array([[3, 1], [1, 3]]))
     assert not result.reliable
-    assert "peu fiable" in result.note and "100 %" in result.note
+    assert "peu fiable" in result.note and "100\xa0%" in result.note
+    assert "(minimum 2,0)" in result.note  # printed as is on French pages: decimal comma
 
 
 def test_independence_test_drops_empty_rows_and_columns():

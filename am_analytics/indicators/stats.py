@@ -130,10 +130,11 @@ def independence_test(table: pd.DataFrame | np.ndarray) -> IndependenceTest:
     reliable = share_small <= MAX_SHARE_SMALL_EXPECTED and min_expected >= 1
     note = ""
     if not reliable:
+        minimum = f"{min_expected:.1f}".replace(".", ",")  # French decimal comma: this note is printed as is
         note = (
             f"approximation du chi-deux peu fiable : {share_small:.0%} des cellules ont un effectif attendu "
-            f"inférieur à 5 (minimum {min_expected:.1f}) ; regrouper des catégories ou interpréter avec prudence"
-        ).replace("%", " %")
+            f"inférieur à 5 (minimum {minimum}) ; regrouper des catégories ou interpréter avec prudence"
+        ).replace("%", "\xa0%")
     return IndependenceTest(
         float(chi2), int(dof), float(p_value), cramers_v, n, rows, columns, share_small, min_expected, reliable, note
     )
