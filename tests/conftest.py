@@ -16,6 +16,7 @@ from filelock import FileLock
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 REPO = Path(__file__).resolve().parents[1]
+DEMO_AS_OF = "2025-06-30"  # the shipped demo data's last month-end
 
 
 @pytest.fixture
@@ -46,6 +47,32 @@ def _shared_folder(tmp_path_factory, name: str) -> Path:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent
     return root / name
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """The shipped demo data prepared once per worker into its own folder (the default key), for the tests that
+    read it and never change it: the presentation layer's and the report's."""
+    from am_analytics import paths
+    from am_analytics.loading import load
+
+    return load(paths.raw_dir(), tmp_path_factory.mktemp("demo_data"))
+
+
+@pytest.fixture(scope="session")
+def demo_scope(demo_data):
+    """France over every background at the demo data's last month-end (30 June 2025)."""
+    from am_analytics.presentation.scope import Scope
+
+    return Scope.open(data=demo_data, as_of=DEMO_AS_OF)
+
+
+@pytest.fixture(scope="session")
+def demo_results(demo_scope):
+    """The national results of `demo_scope`, computed once per worker."""
+    from am_analytics.presentation.results import NationalResults
+
+    return NationalResults.of(demo_scope)
 
 
 @pytest.fixture(scope="session")

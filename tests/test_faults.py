@@ -24,6 +24,9 @@ from pypdf import PdfReader
 from am_analytics import atomic
 from tests.conftest import REPO
 
+# one worker builds this module's reports once, for all its tests (module fixtures are per worker)
+pytestmark = pytest.mark.xdist_group("faults")
+
 RAW = REPO / "data" / "raw"
 SEED = 20250630
 PREPARE_KILLS = 20

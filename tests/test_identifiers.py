@@ -19,6 +19,9 @@ from pypdf import PdfReader
 from am_analytics import paths
 from tests.conftest import REPO
 
+# one worker builds this module's reports once, for all its tests (module fixtures are per worker)
+pytestmark = pytest.mark.xdist_group("identifiers")
+
 RAW = REPO / "data" / "raw"
 REGION = "53"  # Bretagne
 # An RPPS standing alone: not part of a longer number, nor of a hex string (a pseudonym, a PDF font map).

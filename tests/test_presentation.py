@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from am_analytics import load, paths
+from am_analytics import paths
 from am_analytics.errors import UsageError
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.disclosure import PRIMARY, is_published, status_of
@@ -19,8 +19,8 @@ DATES = ["2019-10-31", "2020-03-31", "2021-12-31", "2025-06-30"]
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return load(paths.raw_dir(), tmp_path_factory.mktemp("processed"))
+def data(demo_data):
+    return demo_data
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from am_analytics import load, paths
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.disclosure import is_published, status_of
 from am_analytics.presentation.results import NationalResults
@@ -24,6 +23,9 @@ from am_analytics.presentation.scope import Scope
 from am_analytics.report import build as report_build
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 from tests.conftest import REPO
+
+# one worker builds this module's reports once, for all its tests (module fixtures are per worker)
+pytestmark = pytest.mark.xdist_group("every_date")
 
 # France at each year-end, and at four of them a region beside it: Corse before its first contract, Guadeloupe
 # with a handful, Mayotte (no population, hidden counts) and Bretagne at the README's example date. Every region
@@ -44,8 +46,8 @@ COUNT_COLUMNS = {counted.column for rule in (cat.TERRITORY_RULE, cat.TRAINING_RU
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return load(paths.raw_dir(), tmp_path_factory.mktemp("processed"))
+def data(demo_data):
+    return demo_data
 
 
 class ChartInputs:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from am_analytics import indicators as ind
-from am_analytics import load, paths, reference
+from am_analytics import reference
 from am_analytics.figures.formatting import format_number
 from am_analytics.figures.style import MIN_PRINT_TEXT_PT
 from am_analytics.presentation import sentences
@@ -24,23 +24,27 @@ from am_analytics.reference.display import INDICATORS, NOTES, SOURCES, published
 from am_analytics.report.build import build
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
+# one worker builds this module's reports once, for all its tests (module fixtures are per worker)
+pytestmark = pytest.mark.xdist_group("publication")
+
 AS_OF = pd.Timestamp("2025-06-30")
 REGIONS = ("01", "53")
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return load(paths.raw_dir(), tmp_path_factory.mktemp("processed"))
+def data(demo_data):
+    return demo_data
 
 
 @pytest.fixture(scope="module")
-def scope(data):
-    return Scope.open(data=data, as_of=AS_OF)
+def scope(demo_scope):
+    assert pd.Timestamp(demo_scope.day) == AS_OF
+    return demo_scope
 
 
 @pytest.fixture(scope="module")
-def results(scope):
-    return NationalResults.of(scope)
+def results(demo_results):
+    return demo_results
 
 
 @pytest.fixture(scope="module")
