@@ -75,15 +75,19 @@ def _by_unique(
     dtype: str,
     empty: Parsed,
     plain: str | None = None,
+    special: str | None = None,
 ) -> pd.DataFrame:
     """Apply `parse` to each distinct non-empty value once and broadcast (value, reason) to every row.
 
     Invisible characters are removed first; a cell holding nothing else is empty. `plain` is a regular
-    expression of values that are their own canonical value (an 11-digit RPPS): those skip `parse`, which
-    keeps columns of a million distinct identifiers fast."""
+    expression of values that are their own canonical value (an 11-digit RPPS), `special` one of the only
+    values `parse` can change (the others are their own canonical value): either way the rest skip `parse`,
+    which keeps columns of a million distinct identifiers fast. Both are in RE2 syntax (no lookaround), which
+    Arrow evaluates over the whole column; a pattern it cannot run is applied value by value in Python."""
     text = _blank_to_na(values)
-    if plain is not None:
-        as_is = text.str.fullmatch(plain).fillna(False).to_numpy(dtype=bool)
+    if plain is not None or special is not None:
+        matched = text.str.fullmatch(plain if plain is not None else special)
+        as_is = (matched if plain is not None else ~matched).fillna(False).to_numpy(dtype=bool)
         if as_is.any():
             rest = _by_unique(text.where(~as_is), parse, dtype=dtype, empty=empty)
             value = rest["value"].astype(dtype)
@@ -695,5 +699,5 @@ def normalise_contrat_ids(values: pd.Series) -> pd.DataFrame:
         return excel_integer(text), None
 
     # Most numbers are neither re-saved by Excel ("12.0") nor in scientific notation: they skip `parse`.
-    plain = r"(?:[^.,eE]|[.,](?!0+$)|[eE](?![+-]?\d+$))*"
-    return _by_unique(values, parse, dtype="string", empty=(None, "contrat_id_manquant"), plain=plain)
+    special = f"{_EXCEL_INTEGER.pattern.strip('^$')}|{_SCIENTIFIC.pattern.strip('^$')}"
+    return _by_unique(values, parse, dtype="string", empty=(None, "contrat_id_manquant"), special=special)
