@@ -119,3 +119,17 @@ def test_funding_is_labelled_in_french_units():
     fig = all_charts(True)["funding"]
     assert fig.axes[0].get_ylabel() == "Aide attendue (millions d'euros)"
     assert "M€" in _texts(fig)
+
+
+def test_a_month_shown_between_hidden_months_is_drawn_as_a_point():
+    """A small region's published series is often isolated months between hidden ones: a line alone would draw
+    nothing there, so each such month gets a marker; hidden months get nothing."""
+    frame = contracts()
+    monthly = ind.monthly_series(frame, as_of=AS_OF, synthetic=True).reset_index(drop=True)
+    hidden = pd.Series("secret", index=monthly.index).where(monthly.index != 10)  # only month 10 shown
+    monthly = monthly.assign(signes_cumul_secret=hidden.astype("string"), actifs_secret=hidden.astype("string"))
+    fig = charts.rollout_chart(monthly)
+    points = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    drawn = {(pd.Timestamp(x).date(), float(y)) for line in points for x, y in zip(*line.get_data(), strict=True)}
+    day = pd.Timestamp(monthly.loc[10, "date_arrete"]).date()
+    assert drawn == {(day, float(monthly.loc[10, "signes_cumul"])), (day, float(monthly.loc[10, "actifs"]))}

@@ -143,8 +143,9 @@ def rollout_chart(
     fig, ax = _axes(ax, height_cm=9.5)
     dates = pd.to_datetime(monthly["date_arrete"])
     signed = shown_values(monthly, "signes_cumul")
-    ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul)")
-    ax.plot(dates, shown_values(monthly, "actifs"), color=ACTIVE_COLOUR, linewidth=1.6, label="Contrats actifs")
+    _plot_with_gaps(ax, dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul)")
+    _plot_with_gaps(ax, dates, shown_values(monthly, "actifs"), color=ACTIVE_COLOUR, linewidth=1.6,
+                    label="Contrats actifs")
     posts = _target_rows(targets, "contrats_signes")
     shown_posts, beyond = _targets_in_view(posts, signed)
     left, right = _date_span(dates)
@@ -193,6 +194,18 @@ def rollout_chart(
             SECRET_NOTE if hides_any(monthly, ["signes_cumul", "actifs"]) else None,
         ),
     )
+
+
+def _plot_with_gaps(ax: Axes, dates: pd.Series, values: np.ndarray, **style) -> None:
+    """A monthly line whose hidden months leave gaps; a month shown between two hidden ones gets a marker,
+    which a line alone would not draw (a small region's series is often such isolated points)."""
+    ax.plot(dates, values, **style)
+    shown = ~np.isnan(np.asarray(values, dtype=float))
+    before, after = np.r_[False, shown[:-1]], np.r_[shown[1:], False]
+    isolated = shown & ~before & ~after
+    if isolated.any():
+        ax.plot(np.asarray(dates)[isolated], np.asarray(values, dtype=float)[isolated], linestyle="none",
+                marker="o", markersize=3, color=style.get("color"))
 
 
 def _targets_in_view(posts: pd.DataFrame, signed: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
