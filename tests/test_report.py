@@ -25,24 +25,8 @@ AS_OF = pd.Timestamp("2025-06-30")
 
 
 @pytest.fixture(scope="module")
-def data(demo_data):
-    return demo_data
-
-
-@pytest.fixture(scope="module")
-def scope(demo_scope):
-    assert pd.Timestamp(demo_scope.day) == AS_OF
-    return demo_scope
-
-
-@pytest.fixture(scope="module")
-def results(demo_results):
-    return demo_results
-
-
-@pytest.fixture(scope="module")
-def built(scope, results):
-    return build(scope, results)
+def built(demo_scope, demo_results):
+    return build(demo_scope, demo_results)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +38,8 @@ def pdf_text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_the_default_as_of_date_is_the_latest_date_in_the_data(data):
-    assert latest_date(data.contracts) == AS_OF
+def test_the_default_as_of_date_is_the_latest_date_in_the_data(demo_data):
+    assert latest_date(demo_data.contracts) == AS_OF
 
 
 def test_pdf_shows_the_key_figures_as_the_indicators_compute_them(national):
@@ -75,8 +59,8 @@ def test_every_page_says_the_data_is_synthetic_and_is_numbered(national):
         assert f"page {number} / {len(pages)}" in text
 
 
-def test_rebuilding_gives_identical_bytes(scope, national):
-    report = build(scope)
+def test_rebuilding_gives_identical_bytes(demo_scope, national):
+    report = build(demo_scope)
     assert report.pdf == national[0]
     assert report.workbook == national[1]
 
@@ -112,8 +96,8 @@ def test_small_counts_are_masked_in_the_workbook(national):
 
 
 @pytest.mark.parametrize("region", ["84", "06"])
-def test_regional_report_details_its_departements(data, scope, results, region):
-    report = build(scope.with_region(region), results)
+def test_regional_report_details_its_departements(demo_data, demo_scope, demo_results, region):
+    report = build(demo_scope.with_region(region), demo_results)
     pdf, workbook, summary = report.pdf, report.workbook, report.summary
     text = " ".join(pdf_text(pdf))
     name = {"84": "Auvergne-Rhône-Alpes", "06": "Mayotte"}[region]
@@ -122,7 +106,7 @@ def test_regional_report_details_its_departements(data, scope, results, region):
     rows = [row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] is not None and row[2] is not None]
     expected = reference.departements().query("region_code == @region")["code"]
     assert [row[0] for row in rows] == [*expected, region, "FR"], "its départements, its total, France"
-    signed = len(data.contracts[data.contracts["region"] == region])
+    signed = len(demo_data.contracts[demo_data.contracts["region"] == region])
     assert summary["signes"] == (signed if signed == 0 or signed >= 5 else None), "a small count is not published"
 
 

@@ -32,24 +32,8 @@ REGIONS = ("01", "53")
 
 
 @pytest.fixture(scope="module")
-def data(demo_data):
-    return demo_data
-
-
-@pytest.fixture(scope="module")
-def scope(demo_scope):
-    assert pd.Timestamp(demo_scope.day) == AS_OF
-    return demo_scope
-
-
-@pytest.fixture(scope="module")
-def results(demo_results):
-    return demo_results
-
-
-@pytest.fixture(scope="module")
-def reports(scope, results):
-    return {code: build(scope.with_region(code or None), results) for code in ("", *REGIONS)}
+def reports(demo_scope, demo_results):
+    return {code: build(demo_scope.with_region(code or None), demo_results) for code in ("", *REGIONS)}
 
 
 def flat(text: str) -> str:
@@ -74,9 +58,9 @@ def test_every_key_message_is_printed_as_computed_with_its_indicator(reports, co
         assert flat(message.indicator) in text, message.rule
 
 
-def test_the_national_messages_state_what_the_indicators_compute(reports, scope):
+def test_the_national_messages_state_what_the_indicators_compute(reports, demo_scope):
     messages = {message.rule: message for message in reports[""].messages}
-    contracts, kw = scope.all_contracts, scope.kw
+    contracts, kw = demo_scope.all_contracts, demo_scope.kw
     progress = ind.target_progress(contracts, **kw).set_index("objectif")
     key = f"{format_number(10_000)} contrats"
     assert messages["objectifs"].values[key] == pytest.approx(progress.loc["cnam_2024_10000", "part_atteinte"])
@@ -101,14 +85,14 @@ def test_a_change_in_rhythm_is_claimed_only_beyond_both_thresholds():
     assert sentences._poisson_change(700, 1000)[0] == "baisse"
 
 
-def test_a_projection_on_too_short_a_series_is_said_not_computable(data):
-    early = NationalResults.of(Scope.open(data=data, as_of="2020-01-31"))
+def test_a_projection_on_too_short_a_series_is_said_not_computable(demo_data):
+    early = NationalResults.of(Scope.open(data=demo_data, as_of="2020-01-31"))
     message = sentences.projection_message(early.progress, early.projections)
     assert "non calculable" in message.text and message.values["date"] is None
 
 
-def test_a_regional_message_never_states_a_hidden_figure(reports, results):
-    regions = results.regions.set_index("code")
+def test_a_regional_message_never_states_a_hidden_figure(reports, demo_results):
+    regions = demo_results.regions.set_index("code")
     for code in REGIONS:
         text = " ".join(message.text for message in reports[code].messages)
         for column in ("signes_12_derniers_mois", "en_retard"):
@@ -225,10 +209,10 @@ def test_a_regional_workbook_names_its_monthly_sheet_after_its_region(reports):
     assert "Mensuel Bretagne" in names and not any("National" in name for name in names)
 
 
-def test_a_funding_sentence_gives_no_total_when_a_year_is_hidden(scope, results):
+def test_a_funding_sentence_gives_no_total_when_a_year_is_hidden(demo_scope, demo_results):
     from am_analytics.presentation.results import ScopeResults
 
-    funding = ScopeResults.compute(scope.with_region("06"), results).funding
+    funding = ScopeResults.compute(demo_scope.with_region("06"), demo_results).funding
     assert funding["montant_attendu_eur_secret"].notna().any(), "Mayotte has hidden years in the demo data"
     text = " ".join(sentences.funding_sentences(funding, "Mayotte"))
     assert "aucun total" in text and "depuis 2019" not in text
