@@ -133,16 +133,12 @@ class Dashboard:
     def departement_map(self):
         """Active contracts per 100 000 inhabitants by département: a region's départements on a zoomed, labelled
         map for a regional scope, every département for France."""
-        from am_analytics.figures import departement_map, region_departements_map
-        from am_analytics.vocabulary import SOURCE_CONTRACTS
+        from am_analytics.presentation import maps
 
-        title = "Contrats actifs pour 100 000 habitants, par département"
-        options = dict(legend_title="Contrats actifs\npour 100 000 hab.", source=SOURCE_CONTRACTS + " ; Insee",
-                       decimals=1)
+        title = f"{maps.RATE_TITLE}, par département"
         if self.scope.region is not None:
-            return region_departements_map(self.national.departements, "actifs_pour_100k_hab", self.scope.region,
-                                           title=self.territory_title(title), **options)
-        return departement_map(self.national.departements, "actifs_pour_100k_hab", title=title, **options)
+            title = self.territory_title(title)
+        return maps.rate_by_departement_map(self.national.departements, region=self.scope.region, title=title)
 
     def ranked_regions(self):
         """Regions ranked by active contracts per 100 000 inhabitants, the scope's region highlighted."""

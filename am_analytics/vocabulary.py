@@ -8,6 +8,7 @@ from fractions import Fraction
 
 # --- Scheme dates that decide which values are allowed -------------------------------------------
 SCHEME_START = date(2019, 9, 1)  # avenant 7 in force
+SURVEY_FIELDWORK = "2021-02-01"  # the BVA satisfaction survey's fieldwork month (February 2021)
 ONE_THIRD_CLOSED = date(2023, 5, 1)  # règlement arbitral: no new 1/3 contracts from this day
 CONVENTION_2024 = date(2024, 6, 22)  # convention médicale 2024: second-assistant options
 

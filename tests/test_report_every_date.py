@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation import maps
 from am_analytics.presentation.disclosure import is_published, status_of
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import Scope
@@ -75,8 +76,8 @@ def built(request, data):
     with pytest.MonkeyPatch.context() as patch:
         for name in [n for n in dir(report_build.charts) if n.endswith("_chart")]:
             patch.setattr(report_build.charts, name, inputs.wrap(name, getattr(report_build.charts, name)))
-        for name in ("region_map", "departement_map"):
-            patch.setattr(report_build, name, inputs.wrap(name, getattr(report_build, name)))
+        for name in ("region_map", "departement_map", "region_departements_map"):
+            patch.setattr(maps, name, inputs.wrap(name, getattr(maps, name)))
         codes = dict.fromkeys((None, region))
         reports = {code: report_build.build(scope.with_region(code), national) for code in codes}
     return scope, national, reports, inputs

@@ -178,10 +178,9 @@ def test_a_failed_page_gets_a_french_error_page_and_the_index_says_it_failed(sco
             raise ValueError("géométrie illisible pour « Mayotte » & co\n  File \"x.py\", line 1")
 
     monkeypatch.setattr(content, "region_page", broken)
-    builder.set_shared(({}, PageOutcome("commun", "commun", None, "Figures communes", "ok", 0.0)))
     for position, spec in enumerate(builder.pages):
         if spec.kind == "region":
-            builder.built[position] = build_page(spec, {})
+            builder.built[position] = build_page(spec)
         else:
             builder.built[position] = (PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "ok", 0.0),
                                        Page(title=spec.label, lead="Essai."))

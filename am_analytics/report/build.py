@@ -16,13 +16,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from am_analytics import __version__, reference
-from am_analytics.figures import charts, departement_map, region_departements_map, region_map
+from am_analytics.figures import charts
 from am_analytics.figures.contract import printed_text_pt
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
-from am_analytics.presentation import sentences
+from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import KeyMessage, independence_sentence
@@ -31,11 +31,9 @@ from am_analytics.report.alt import describe_values, series_text
 from am_analytics.report.document import KeyFigure, ReportDocument
 from am_analytics.report.svg import figure_svg
 from am_analytics.report.workbook import build_workbook
-from am_analytics.vocabulary import NATIONAL_LABEL, SURVEY_GROUPS, SYNTHETIC_MENTION
+from am_analytics.vocabulary import NATIONAL_LABEL, SURVEY_FIELDWORK, SURVEY_GROUPS, SYNTHETIC_MENTION
 
-SURVEY_FIELDWORK = "2021-02-01"  # the satisfaction survey's fieldwork month (February 2021)
 REPORT_TITLE = "Les assistants médicaux"
-RATE_LEGEND = "Contrats actifs\npour 100\u202f000\u00a0hab."
 
 
 @dataclass(frozen=True)
@@ -210,48 +208,20 @@ def _territories(layout: _Layout, scope: Scope, national: NationalResults, messa
     document, region = layout.document, scope.region
     document.section("Territoires", new_page=True)
     layout.intro(sentences.message_lines(messages, ["territoires"] if region is None else ["rang"]))
-    rates = describe_values(national.regions, "actifs_pour_100k_hab", 1)
+    rates = describe_values(national.regions, maps.RATE_COLUMN, 1)
     if region is not None:
         layout.figure(
-            region_departements_map(
-                national.departements,
-                "actifs_pour_100k_hab",
-                region,
-                title=scope.title("Contrats actifs pour 100 000 habitants, par département"),
-                legend_title=RATE_LEGEND,
-                source=cat.SOURCE_CONTRACTS + " ; Insee",
-                decimals=1,
-            ),
+            maps.rate_by_departement_map(national.departements, region=region,
+                                         title=scope.title(f"{maps.RATE_TITLE}, par département")),
             describe_values(national.departements[national.departements["region_code"] == region],
-                            "actifs_pour_100k_hab", 1),
+                            maps.RATE_COLUMN, 1),
         )
-    layout.figure(
-        region_map(
-            national.regions,
-            "actifs_pour_100k_hab",
-            title="Contrats actifs pour 100 000 habitants, par région",
-            legend_title=RATE_LEGEND,
-            source=cat.SOURCE_CONTRACTS + " ; Insee",
-            decimals=1,
-            note="Mayotte : population non disponible (absente des populations légales de l'Insee).",
-            highlight=region,
-        ),
-        rates,
-    )
+    layout.figure(maps.rate_by_region_map(national.regions, highlight=region), rates)
     layout.figure(charts.regions_ranked_chart(national.regions, national=national.nation, highlight=region), rates)
     if region is None:
         layout.table(cat.regions_table(national.regions))
-        layout.figure(
-            departement_map(
-                national.departements,
-                "actifs_pour_100k_hab",
-                title="Contrats actifs pour 100 000 habitants, par département",
-                legend_title=RATE_LEGEND,
-                source=cat.SOURCE_CONTRACTS + " ; Insee",
-                decimals=1,
-            ),
-            describe_values(national.departements, "actifs_pour_100k_hab", 1),
-        )
+        layout.figure(maps.rate_by_departement_map(national.departements),
+                      describe_values(national.departements, maps.RATE_COLUMN, 1))
         layout.table(cat.departements_table(national.departements, scope.title("Contrats par département")))
     else:
         table = cat.territory_comparison_table(national.departements, national.regions, national.nation, region)

@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # 3. The notebooks and the site's pages, in one pool of worker processes that each hold the run's context
     # (data, national results: computed once here) and keep one warm kernel; one failure never stops the others.
     from am_analytics.schedule.execute import SCHEDULED_ENV, execute_run, kernel_for_runs
-    from am_analytics.site.build import SiteBuilder, build_shared
+    from am_analytics.site.build import SiteBuilder
 
     common = {"data_dir": str(data_dir), "processed_dir": str(processed_dir), "as_of": as_of}
     runs = plan_runs(specs, regions, common)
@@ -174,11 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="am_schedule_kernel_") as scratch:
         kernel = kernel_for_runs(Path(scratch)) if runs else None
         with builder.pool(workers) as pool:
-            shared = pool.submit(build_shared)
             started_runs = time.monotonic()
             run_futures = {pool.submit(execute_run, one, out_dir, kernel_name=kernel, timeout=args.timeout,
                                        warm=True, info=info): position for position, one in enumerate(runs)}
-            builder.set_shared(shared.result())
             page_futures = builder.submit_pages(pool)
             outcomes = _collect_runs(runs, run_futures, started_runs, out_dir, info)
             builder.collect(page_futures, _page_progress)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from am_analytics.geography import region_name
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
 from am_analytics.site import content, render
-from am_analytics.site.model import FigureItem, LinkItem, NotebookRun, Page
+from am_analytics.site.model import LinkItem, NotebookRun, Page
 from am_analytics.site.render import Navigation, NavLink, SiteInfo
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import PROFILS
@@ -119,10 +119,10 @@ def _failed(outcome: PageOutcome, writer: PageWriter, exc: BaseException) -> Non
     outcome.exception, outcome.message = type(exc).__name__, (str(exc) or type(exc).__name__)[:2000]
 
 
-def build_page(spec: PageSpec, shared: dict[str, FigureItem]) -> tuple[PageOutcome, Page | None]:
+def build_page(spec: PageSpec) -> tuple[PageOutcome, Page | None]:
     """Build one page's content, writing its figures and CSV files; the HTML is laid out by the caller (once the
     run's notebooks are known, which a region's page links). A failure returns no page and never raises."""
-    ctx: content.SiteContext = replace(_STATE["ctx"], shared=shared)
+    ctx: content.SiteContext = _STATE["ctx"]
     started = time.monotonic()
     writer = PageWriter(_STATE["root"], spec.stem)
     outcome = PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "ok", 0.0)
@@ -139,20 +139,6 @@ def build_page(spec: PageSpec, shared: dict[str, FigureItem]) -> tuple[PageOutco
         page = None
     outcome.duration_s = round(time.monotonic() - started, 2)
     return outcome, page
-
-
-def build_shared() -> tuple[dict[str, FigureItem], PageOutcome]:
-    """Draw the figures several pages share; on failure, the pages say the figure is missing."""
-    started = time.monotonic()
-    writer = PageWriter(_STATE["root"], content.SHARED_STEM)
-    outcome = PageOutcome(content.SHARED_STEM, "commun", None, "Figures communes", "ok", 0.0)
-    shared: dict[str, FigureItem] = {}
-    try:
-        shared = content.shared_figures(_STATE["ctx"], writer)
-    except Exception as exc:
-        _failed(outcome, writer, exc)
-    outcome.duration_s = round(time.monotonic() - started, 2)
-    return shared, outcome
 
 
 # --- The whole site ------------------------------------------------------------------------------------------
@@ -172,7 +158,7 @@ def _notebook_links(notebooks: Sequence[NotebookRun]) -> dict[str, list[LinkItem
 
 class SiteBuilder:
     """One site being built: its pages planned, the run's context computed once (national results, France's own
-    results), then shared figures and pages built in workers, and at last every page laid out with the notebooks'
+    results), then pages built in workers, and at last every page laid out with the notebooks'
     links and the index. `build_site` runs it alone; the scheduler shares its pool with the notebook runs."""
 
     def __init__(self, scope: Scope, root: Path, *, regions: Sequence[str], profils: Sequence[str] | None = None,
@@ -181,8 +167,6 @@ class SiteBuilder:
         self.pages = plan_pages(regions, profils)
         self.info = info or site_info(scope, self.pages, generated)
         self.ctx = content.SiteContext.compute(scope, national)
-        self.shared: dict[str, FigureItem] = {}
-        self.shared_outcome: PageOutcome | None = None
         self.built: dict[int, tuple[PageOutcome, Page | None]] = {}
         root.mkdir(parents=True, exist_ok=True)
         for name, data in render.static_files().items():
@@ -193,11 +177,8 @@ class SiteBuilder:
         return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn"),
                                    initializer=init_worker, initargs=(self.ctx, self.root))
 
-    def set_shared(self, result: tuple[dict[str, FigureItem], PageOutcome]) -> None:
-        self.shared, self.shared_outcome = result
-
     def submit_pages(self, pool: ProcessPoolExecutor) -> dict:
-        return {pool.submit(build_page, spec, self.shared): position for position, spec in enumerate(self.pages)}
+        return {pool.submit(build_page, spec): position for position, spec in enumerate(self.pages)}
 
     def collect(self, futures: dict, on_done: Callable[[int, int, PageOutcome], None] | None = None) -> None:
         for done, future in enumerate(as_completed(futures), start=1):
@@ -214,16 +195,15 @@ class SiteBuilder:
     def build_here(self, on_done: Callable[[int, int, PageOutcome], None] | None = None) -> None:
         """Build every page in this process (one worker: no process to start)."""
         init_worker(self.ctx, self.root)
-        self.set_shared(build_shared())
         for position, spec in enumerate(self.pages):
-            self.built[position] = build_page(spec, self.shared)
+            self.built[position] = build_page(spec)
             if on_done:
                 on_done(position + 1, len(self.pages), self.built[position][0])
 
     def finish(self, notebooks: Sequence[NotebookRun] = ()) -> list[PageOutcome]:
         """Lay out every page (a failed one as its French error page, at the same address) and the index."""
         links = _notebook_links(notebooks)
-        outcomes = [self.shared_outcome]
+        outcomes = []
         for position, spec in enumerate(self.pages):
             outcome, page = self.built[position]
             if page is not None:
@@ -257,8 +237,8 @@ def build_site(
     on_done: Callable[[int, int, PageOutcome], None] | None = None,
     info: SiteInfo | None = None,
 ) -> list[PageOutcome]:
-    """Write the site for `scope`'s data and counting date under `root`: assets, shared figures, every page of
-    `plan_pages(regions, profils)` and `index.html`. Returns every page's outcome (the shared figures first).
+    """Write the site for `scope`'s data and counting date under `root`: assets, every page of
+    `plan_pages(regions, profils)` and `index.html`. Returns every page's outcome.
     `info` (see `site_info`) when the caller already made it for other pages of the run (executed notebooks)."""
     builder = SiteBuilder(scope, root, regions=regions, profils=profils, national=national, generated=generated,
                           info=info)
@@ -266,7 +246,6 @@ def build_site(
         builder.build_here(on_done)
     else:
         with builder.pool(min(workers, len(builder.pages))) as pool:
-            builder.set_shared(pool.submit(build_shared).result())
             builder.collect(builder.submit_pages(pool), on_done)
     outcomes = builder.finish(notebooks)
     # the index links the run's record; the scheduler writes a fuller one (with the notebooks) over it
@@ -292,7 +271,7 @@ def index_page(outcomes: Sequence[PageOutcome], pages: Sequence[PageSpec], ctx: 
     if notebooks:
         verdict += f" ; {len(notebooks)} notebooks exécutés"
         verdict += f", dont {len(failed_runs)} en échec" if failed_runs else ", tous réussis"
-    failures = [{"label": o.label, "href": o.href if o.stem != content.SHARED_STEM else "summary.json",
+    failures = [{"label": o.label, "href": o.href,
                  "detail": describe(o)} for o in failed_pages]
     failures += [{"label": f"{run.title} — {run.territory}", "href": run.html, "detail": run.error}
                  for run in failed_runs]

@@ -4,12 +4,11 @@ computes an indicator beyond the tests of `indicators.backgrounds`, and nothing 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
-from am_analytics.figures import charts, departement_map, region_departements_map, region_map
+from am_analytics.figures import charts, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.indicators import backgrounds as bg
 from am_analytics.indicators import quality as quality_indicators
@@ -18,16 +17,16 @@ from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.indicators.training import overdue_by_background
 from am_analytics.presentation import catalogue as cat
-from am_analytics.presentation import sentences
+from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.html import retitled
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
-from am_analytics.report.build import SURVEY_FIELDWORK
-from am_analytics.site.model import FigureItem, KeyFigure, Page, TextItem
+from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
     POURSUIVRE,
     PROFILS,
+    SURVEY_FIELDWORK,
     SURVEY_GROUPS,
     TARGET_SETTERS,
     TARGET_STATUS_LABELS,
@@ -35,20 +34,14 @@ from am_analytics.vocabulary import (
     secret_symbol,
 )
 
-RATE_LEGEND = "Contrats actifs\npour 100 000 hab."
-RATE_TITLE = "Contrats actifs pour 100 000 habitants"
-MAYOTTE_NOTE = "Mayotte : population non disponible (absente des populations légales de l'Insee)."
-
 
 @dataclass(frozen=True)
 class SiteContext:
-    """What every page of one run shares: the national scope, France's results computed once and the figures drawn
-    once for many pages (missing when their drawing failed)."""
+    """What every page of one run shares: the national scope and France's results, computed once."""
 
     scope: Scope
     national: NationalResults
     france: ScopeResults
-    shared: dict[str, FigureItem] = field(default_factory=dict)
 
     @classmethod
     def compute(cls, scope: Scope, national: NationalResults | None = None) -> SiteContext:
@@ -106,35 +99,6 @@ def target_key_figures(national: NationalResults) -> list[KeyFigure]:
     return figures
 
 
-def _rate_map(frame: pd.DataFrame, title: str, map_function: Callable = region_map):
-    return map_function(frame, "actifs_pour_100k_hab", title=title, legend_title=RATE_LEGEND,
-                        source=cat.SOURCE_CONTRACTS + " ; Insee", decimals=1,
-                        note=MAYOTTE_NOTE if map_function is region_map else None)
-
-
-def _shared(ctx: SiteContext, page: Page, section, name: str) -> None:
-    """A figure drawn once for every page; when its drawing failed, the page says the figure is missing."""
-    item = ctx.shared.get(name)
-    section.items.append(item if item is not None else TextItem(
-        "Figure non disponible : sa production a échoué (voir l'index du site).", note=True))
-
-
-# --- Shared figures ----------------------------------------------------------------------------------------------
-
-SHARED_STEM = "commun"
-
-
-def shared_figures(ctx: SiteContext, writer: PageWriter) -> dict[str, FigureItem]:
-    """The figures drawn before the pages, once per run: the national map by département (the slowest figure to
-    draw, started first so that the pages' workers are not kept waiting on it)."""
-    national = ctx.national
-    shared = {}
-    with writer.step("carte des départements"):
-        shared["departements"] = writer.figure(
-            "departements", _rate_map(national.departements, f"{RATE_TITLE}, par département", departement_map))
-    return shared
-
-
 # --- National pages ------------------------------------------------------------------------------------------------
 
 
@@ -159,11 +123,11 @@ def france_page(ctx: SiteContext, w: PageWriter) -> Page:
         section.items.append(w.table("chiffres-publies", cat.cross_check_table(national.cross)))
     with w.step("territoires"):
         section = page.section("Par région et par département")
-        section.items.append(w.figure("carte-regions", _rate_map(national.regions, f"{RATE_TITLE}, par région")))
+        section.items.append(w.figure("carte-regions", maps.rate_by_region_map(national.regions)))
         section.items.append(w.figure("regions-classees", charts.regions_ranked_chart(
             national.regions, national=national.nation)))
         section.items.append(w.table("regions", cat.regions_table(national.regions)))
-        _shared(ctx, page, section, "departements")
+        section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(national.departements)))
         section.items.append(w.table("departements", cat.departements_table(national.departements)))
     with w.step("série mensuelle"):
         section = page.section("Série mensuelle")
@@ -298,14 +262,6 @@ def quality_page(ctx: SiteContext, w: PageWriter) -> Page:
 # --- A region ----------------------------------------------------------------------------------------------------
 
 
-def regional_departement_map(ctx: SiteContext, w: PageWriter, region: str, name: str) -> FigureItem:
-    """The region's départements on a zoomed, labelled map (no other region's département drawn or named)."""
-    return w.figure("carte-departements", region_departements_map(
-        ctx.national.departements, "actifs_pour_100k_hab", region,
-        title=f"{RATE_TITLE}, par département — {name}", legend_title=RATE_LEGEND,
-        source=cat.SOURCE_CONTRACTS + " ; Insee", decimals=1))
-
-
 def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
     national = ctx.national
     scope = ctx.scope.with_region(region)
@@ -333,10 +289,11 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         departements = national.departements[national.departements["region_code"] == region]
         section.items.append(w.table("departements", cat.departements_table(
             departements, scope.title("Contrats par département"))))
-        section.items.append(regional_departement_map(ctx, w, region, name))
+        section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(
+            national.departements, region=region, title=f"{maps.RATE_TITLE}, par département — {name}")))
         section.items.append(w.figure("regions-classees", retitled(charts.regions_ranked_chart(
             national.regions, national=national.nation, highlight=region),
-            f"{RATE_TITLE}, par région : {name} en évidence")))
+            f"{maps.RATE_TITLE}, par région : {name} en évidence")))
     with w.step("profils d'origine"):
         section = page.section(f"Profils d'origine des assistants — {name}")
         section.items.append(w.table("profils", cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(

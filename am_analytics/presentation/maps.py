@@ -1,0 +1,35 @@
+"""The maps of active contracts per 100 000 inhabitants, drawn from published frames with one title, legend,
+source and note for the report, the site, the dashboards and the notebooks: by region (a region highlighted), by
+département, or a region's départements zoomed."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from am_analytics.figures import departement_map, region_departements_map, region_map
+from am_analytics.vocabulary import SOURCE_CONTRACTS
+
+RATE_COLUMN = "actifs_pour_100k_hab"
+RATE_TITLE = "Contrats actifs pour 100 000 habitants"
+RATE_LEGEND = "Contrats actifs\npour 100\u202f000\u00a0hab."
+RATE_SOURCE = SOURCE_CONTRACTS + " ; Insee"
+# Mayotte is absent from INSEE's legal populations: its rate is not computed, never estimated.
+MAYOTTE_NOTE = "Mayotte : population non disponible (absente des populations légales de l'Insee)."
+_OPTIONS = {"legend_title": RATE_LEGEND, "source": RATE_SOURCE, "decimals": 1}
+
+
+def rate_by_region_map(regions: pd.DataFrame, *, highlight: str | None = None, title: str | None = None) -> Figure:
+    """Every region (published `regions` frame), `highlight` (a region code) outlined."""
+    return region_map(regions, RATE_COLUMN, title=title or f"{RATE_TITLE}, par région", note=MAYOTTE_NOTE,
+                      highlight=highlight, **_OPTIONS)
+
+
+def rate_by_departement_map(
+    departements: pd.DataFrame, *, region: str | None = None, title: str | None = None
+) -> Figure:
+    """Every département (published `departements` frame), or only `region`'s, zoomed and labelled."""
+    title = title or f"{RATE_TITLE}, par département"
+    if region is None:
+        return departement_map(departements, RATE_COLUMN, title=title, **_OPTIONS)
+    return region_departements_map(departements, RATE_COLUMN, region, title=title, **_OPTIONS)
