@@ -30,7 +30,7 @@ from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.ingest import discover
 from am_analytics.prepare import contracts, survey, territory
 from am_analytics.prepare.manifest import MANIFEST_NAME, FileAccount, build_manifest, input_fingerprint
-from am_analytics.prepare.quarantine import empty_quarantine, quarantine_rows, reason_counts
+from am_analytics.prepare.quarantine import empty_located, empty_quarantine, quarantine_rows, reason_counts
 from am_analytics.prepare.reading import FileRead, Part, no_dataset_error, provenance_sidecar, read_file
 from am_analytics.prepare.steps import DatasetStep, StepResult
 from am_analytics.prepare.versions import PART_STRIDE, choose_key, resolve_versions
@@ -76,8 +76,7 @@ class Prepared:
 
 
 def empty_changes() -> pd.DataFrame:
-    types = {c: ("Int64" if c.endswith("_line") else "string") for c in CHANGE_COLUMNS}
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
+    return empty_located(CHANGE_COLUMNS)
 
 
 def prepare(

@@ -9,6 +9,7 @@ comment never reaches the quarantine.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,8 +19,16 @@ from am_analytics.vocabulary import REASONS
 QUARANTINE_COLUMNS = ["dataset", "file", "sheet", "line", "column", "value", "reason", "message", "record"]
 
 
+def empty_located(columns: Sequence[str]) -> pd.DataFrame:
+    """An empty table of located findings (quarantine, warnings, change log): line numbers as integers (every
+    column named `line` or ending in `_line`), the rest as text."""
+    return pd.DataFrame(
+        {name: pd.Series(dtype="Int64" if name == "line" or name.endswith("_line") else "string") for name in columns}
+    )
+
+
 def empty_quarantine() -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="Int64" if name == "line" else "string") for name in QUARANTINE_COLUMNS})
+    return empty_located(QUARANTINE_COLUMNS)
 
 
 def quarantine_rows(

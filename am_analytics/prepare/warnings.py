@@ -11,7 +11,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from am_analytics.ingest import values as v
-from am_analytics.prepare.quarantine import locate
+from am_analytics.prepare.quarantine import empty_located, locate
 from am_analytics.text import fold
 from am_analytics.vocabulary import FORMATIONS, PROFILS, SPECIALITES, WARNING_REASONS, ZONES
 
@@ -30,7 +30,7 @@ _SUGGESTED = 3
 
 
 def empty_warnings() -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="Int64" if name == "line" else "string") for name in WARNING_COLUMNS})
+    return empty_located(WARNING_COLUMNS)
 
 
 def locate_warnings(
