@@ -30,6 +30,12 @@ def wilson_interval(successes, totals, confidence: float = 0.95) -> tuple[np.nda
     return share_interval(share, n, confidence)
 
 
+def _french_percent(share: float) -> str:
+    """« 36\xa0% »: these notes are printed as they are, in French (the indicators do not import the figures'
+    formatting)."""
+    return f"{share:.0%}".replace("%", "\xa0%")
+
+
 @functools.cache
 def _normal_quantile(probability: float) -> float:
     # scipy's ppf costs a few milliseconds a call: once per confidence level is enough
@@ -130,11 +136,11 @@ def independence_test(table: pd.DataFrame | np.ndarray) -> IndependenceTest:
     reliable = share_small <= MAX_SHARE_SMALL_EXPECTED and min_expected >= 1
     note = ""
     if not reliable:
-        minimum = f"{min_expected:.1f}".replace(".", ",")  # French decimal comma: this note is printed as is
+        minimum = f"{min_expected:.1f}".replace(".", ",")
         note = (
-            f"approximation du chi-deux peu fiable : {share_small:.0%} des cellules ont un effectif attendu "
-            f"inférieur à 5 (minimum {minimum}) ; regrouper des catégories ou interpréter avec prudence"
-        ).replace("%", "\xa0%")
+            f"approximation du chi-deux peu fiable : {_french_percent(share_small)} des cellules ont un effectif "
+            f"attendu inférieur à 5 (minimum {minimum}) ; regrouper des catégories ou interpréter avec prudence"
+        )
     return IndependenceTest(
         float(chi2), int(dof), float(p_value), cramers_v, n, rows, columns, share_small, min_expected, reliable, note
     )
@@ -208,7 +214,7 @@ def trend_test(successes, totals, scores=None) -> TrendTest:
     note = ""
     if not reliable:
         note = (
-            f"approximation normale peu fiable : dans {share_small:.0%} des années, l'effectif attendu est "
-            "inférieur à 5 ; interpréter avec prudence"
-        ).replace("%", " %")
+            f"approximation normale peu fiable : dans {_french_percent(share_small)} des années, l'effectif attendu "
+            "est inférieur à 5 ; interpréter avec prudence"
+        )
     return TrendTest(float(z), p_value, int(total), groups, first, last, slope, reliable, note)
