@@ -192,3 +192,20 @@ def test_primary_hidden_counts_read_less_than_5_and_complements_s(data):
         reason = table.secret(position, "signes")
         expected = {None: row[signed], PRIMARY: "< 5"}.get(reason, "s")
         assert row[signed] == expected
+
+
+def test_a_published_cell_prints_the_symbol_of_why_it_is_hidden():
+    """Key figures and sentences print a hidden cell by its reason: « < 5 » only for a count hidden for being small;
+    a count hidden to protect another (it may be 7) and a share hidden with its count read « s »."""
+    from am_analytics.presentation.sentences import presence_message
+    from am_analytics.presentation.tables import published_text
+
+    row = pd.Series({"signes": 12.0, "signes_secret": None, "actifs": 7.0, "actifs_secret": "complementaire",
+                     "etp": 3.0, "etp_secret": "primaire", "part_nationale_signes": 0.5,
+                     "part_nationale_signes_secret": "primaire"})
+    assert published_text(row, "signes") == "12"
+    assert published_text(row, "actifs") == "s"
+    assert published_text(row, "etp") == "< 5"
+    assert published_text(row, "part_nationale_signes", "percent", 1) == "s"
+    text = presence_message(row, "Corse", pd.Timestamp("2021-12-31")).text
+    assert "dont s actifs" in text and "< 5" not in text and "7" not in text.replace("2021", "")

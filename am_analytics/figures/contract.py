@@ -47,8 +47,7 @@ from am_analytics.figures.style import (
     figure_style,
     save_params,
 )
-
-SYNTHETIC_MENTION = "Données de démonstration synthétiques"
+from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 TITLE_GID = "am-titre"
 SOURCE_GID = "am-source"

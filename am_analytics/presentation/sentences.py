@@ -17,6 +17,7 @@ import pandas as pd
 
 from am_analytics.figures.formatting import format_date, format_euros, format_number, format_percent
 from am_analytics.indicators.common import months_between
+from am_analytics.presentation.tables import published_text
 from am_analytics.vocabulary import (
     NATIONAL_LABEL,
     SYNTHETIC_MENTION,
@@ -474,9 +475,7 @@ def key_messages(national, own=None, region: str | None = None) -> list[KeyMessa
 def presence_message(row: pd.Series, name: str, as_of: pd.Timestamp) -> KeyMessage:
     """A region's contracts signed and active, and its share of the national total (published figures)."""
     def shown(column: str, kind: str = "count") -> str:
-        if _hidden(row, column):
-            return "< 5" if kind == "count" else "s"
-        return format_percent(row[column], 1) if kind == "percent" else format_number(row[column])
+        return published_text(row, column, kind, 1 if kind == "percent" else 0)
 
     if _hidden(row, "signes"):
         text = f"{name} : au {format_date(as_of)}, le nombre de contrats signés est {SECRET_PHRASE}."

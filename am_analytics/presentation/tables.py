@@ -128,6 +128,17 @@ def format_value(value: object, kind: Kind) -> str:
     raise ValueError(f"unknown kind {kind!r}")
 
 
+def published_text(row: pd.Series, column: str, kind: str = "count", decimals: int = 0) -> str:
+    """One cell of a published row as French text, as key figures and sentences print it: a hidden cell as its
+    symbol (« < 5 » only for a count hidden for being small, « s » for one hidden to protect another, or for a
+    share or amount), else its value (`kind` "percent" as a percentage, anything else as a number)."""
+    reason = row.get(secret_column(column))
+    if reason is not None and not pd.isna(reason):
+        return secret_symbol(str(reason), kind)
+    value = row.get(column)
+    return format_percent(value, decimals) if kind == "percent" else format_number(value, decimals)
+
+
 def secret_notes(frame: pd.DataFrame, columns: Sequence[Column], rule: Disclosure) -> list[str]:
     """One note per kind of hidden cell present in the table, saying what its symbol means."""
     present: set[str] = set()

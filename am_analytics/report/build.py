@@ -26,7 +26,7 @@ from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import KeyMessage, independence_sentence
-from am_analytics.presentation.tables import PublishedTable
+from am_analytics.presentation.tables import PublishedTable, published_text
 from am_analytics.report.alt import describe_values, series_text
 from am_analytics.report.document import KeyFigure, ReportDocument
 from am_analytics.report.svg import figure_svg
@@ -389,31 +389,21 @@ def _published_value(row: pd.Series, key: str) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _shown(row: pd.Series, key: str, kind: str, decimals: int = 0) -> str:
-    """A published figure as the cover writes it: hidden ones as their symbol."""
-    from am_analytics.vocabulary import secret_symbol
-
-    reason = row.get(f"{key}_secret")
-    if reason is not None and not pd.isna(reason):
-        return secret_symbol(str(reason), kind)
-    if kind == "percent":
-        return format_percent(row[key], decimals)
-    return format_number(row[key], decimals)
-
-
 def _key_figures(row: pd.Series, nation: pd.Series, national: NationalResults, region: str | None) -> list[KeyFigure]:
     """Four figures: contracts signed and active, then for France the next open target and its projected date,
     for a region its rate per 100 000 inhabitants (beside France's) and its share of the national total."""
     figures = [
-        KeyFigure("Contrats signés (cumul)", _shown(row, "signes", "count"), "depuis septembre 2019"),
-        KeyFigure("Contrats actifs", _shown(row, "actifs", "count"),
-                  f"signés et non terminés ; {_shown(row, 'etp_actifs', 'decimal', 1)} ETP actifs"),
+        KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
+        KeyFigure("Contrats actifs", published_text(row, "actifs", "count"),
+                  f"signés et non terminés ; {published_text(row, 'etp_actifs', 'decimal', 1)} ETP actifs"),
     ]
     if region is not None:
         figures += [
-            KeyFigure("Contrats actifs pour 100 000 habitants", _shown(row, "actifs_pour_100k_hab", "decimal", 1),
-                      "France entière : " + _shown(nation, "actifs_pour_100k_hab", "decimal", 1)),
-            KeyFigure("Part des contrats signés en France", _shown(row, "part_nationale_signes", "percent", 1),
+            KeyFigure("Contrats actifs pour 100 000 habitants",
+                      published_text(row, "actifs_pour_100k_hab", "decimal", 1),
+                      "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", 1)),
+            KeyFigure("Part des contrats signés en France",
+                      published_text(row, "part_nationale_signes", "percent", 1),
                       "de l'ensemble des contrats signés"),
         ]
         return figures
@@ -439,7 +429,8 @@ def _key_figures(row: pd.Series, nation: pd.Series, national: NationalResults, r
             figures.append(KeyFigure(f"Date projetée pour {format_number(first['valeur_cible'])} contrats",
                                      "non calculable", str(projection["raison"])))
     else:
-        figures.append(KeyFigure("ETP actifs", _shown(row, "etp_actifs", "decimal", 1), "équivalents temps plein"))
+        figures.append(KeyFigure("ETP actifs", published_text(row, "etp_actifs", "decimal", 1),
+                                 "équivalents temps plein"))
     return figures
 
 

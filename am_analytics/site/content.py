@@ -21,6 +21,7 @@ from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.html import retitled
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+from am_analytics.presentation.tables import published_text
 from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
@@ -31,7 +32,6 @@ from am_analytics.vocabulary import (
     TARGET_SETTERS,
     TARGET_STATUS_LABELS,
     TEMPS_GAGNE,
-    secret_symbol,
 )
 
 
@@ -52,32 +52,22 @@ class SiteContext:
 # --- Key figures ---------------------------------------------------------------------------------------------
 
 
-def shown(row: pd.Series, key: str, kind: str, decimals: int = 0) -> str:
-    """A published figure as a key figure shows it: hidden ones as their symbol."""
-    reason = row.get(f"{key}_secret")
-    if reason is not None and not pd.isna(reason):
-        return secret_symbol(str(reason), kind)
-    value = row.get(key)
-    if kind == "percent":
-        return format_percent(value, decimals)
-    return format_number(value, decimals)
-
-
 def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigure]:
     row, nation = national.territory_row(code), national.territory_row(NATIONAL_CODE)
     figures = [
-        KeyFigure("Contrats signés (cumul)", shown(row, "signes", "count"), "depuis septembre 2019"),
-        KeyFigure("Contrats actifs", shown(row, "actifs", "count"), "signés et non terminés"),
-        KeyFigure("ETP actifs", shown(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
+        KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
+        KeyFigure("Contrats actifs", published_text(row, "actifs", "count"), "signés et non terminés"),
+        KeyFigure("ETP actifs", published_text(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
         KeyFigure(
             "Contrats actifs pour 100\u00a0000 habitants",
-            shown(row, "actifs_pour_100k_hab", "decimal", 1),
-            "" if code == NATIONAL_CODE else "France entière : " + shown(nation, "actifs_pour_100k_hab", "decimal", 1),
+            published_text(row, "actifs_pour_100k_hab", "decimal", 1),
+            "" if code == NATIONAL_CODE
+            else "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", 1),
         ),
     ]
     if code != NATIONAL_CODE:
         figures.append(
-            KeyFigure("Part des contrats signés en France", shown(row, "part_nationale_signes", "percent", 1),
+            KeyFigure("Part des contrats signés en France", published_text(row, "part_nationale_signes", "percent", 1),
                       "de l'ensemble des contrats")
         )
     return figures
@@ -339,9 +329,10 @@ def background_page(ctx: SiteContext, w: PageWriter, profil: str) -> Page:
     with w.step("chiffres clés"):
         france = shares[shares["code"] == NATIONAL_CODE].iloc[0]
         page.key_figures = [
-            KeyFigure("Contrats signés avec ce profil", shown(france, "effectif", "count"), "France entière"),
-            KeyFigure("Part des contrats signés", shown(france, "part", "percent", 1),
-                      f"IC 95 % : {shown(france, 'ic_bas', 'percent', 1)} – {shown(france, 'ic_haut', 'percent', 1)}"),
+            KeyFigure("Contrats signés avec ce profil", published_text(france, "effectif", "count"), "France entière"),
+            KeyFigure("Part des contrats signés", published_text(france, "part", "percent", 1),
+                      f"IC 95 % : {published_text(france, 'ic_bas', 'percent', 1)} – "
+                      f"{published_text(france, 'ic_haut', 'percent', 1)}"),
         ]
     with w.step("carte et régions"):
         section = page.section(f"Où sont les assistants « {label} »")
