@@ -161,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # 3. The notebooks and the site's pages, in one pool of worker processes that each hold the run's context
     # (data, national results: computed once here) and keep one warm kernel; one failure never stops the others.
-    from am_analytics.schedule.execute import SCHEDULED_ENV, execute_run, kernel_for_runs
+    from am_analytics.schedule.execute import execute_run, kernel_for_runs
     from am_analytics.site.build import SiteBuilder
 
     common = {"data_dir": str(data_dir), "processed_dir": str(processed_dir), "as_of": as_of}
@@ -169,7 +169,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     builder = SiteBuilder(scope, out_dir, regions=regions, national=NationalResults.of(scope), info=info)
     print(f"{len(builder.pages)} pages et {len(runs)} exécutions de notebooks, {workers} processus en parallèle, "
           f"données au {as_of} → {out_dir}", flush=True)
-    os.environ[SCHEDULED_ENV] = "1"  # inherited by the workers' kernels: no widget in a scheduled run
     outcomes: list = []
     with tempfile.TemporaryDirectory(prefix="am_schedule_kernel_") as scratch:
         kernel = kernel_for_runs(Path(scratch)) if runs else None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from am_analytics import atomic
+from am_analytics.dashboards import SCHEDULED_ENV  # set for scheduled runs: the notebooks then show no widget
 from am_analytics.schedule.plan import Run
 
 KERNEL_NAME = "python3"
@@ -146,7 +147,6 @@ def _error(run: Run | None, executed_index: int | None, execution_count: int | N
 
 # cells for JupyterLab users (the selector, « edit the parameters »): run, never published
 NOTEBOOK_ONLY_TAG = "notebook-only"
-SCHEDULED_ENV = "AM_ANALYTICS_SCHEDULED"  # set for scheduled runs: the notebooks then show no widget (see dashboards)
 RESET_CODE = "get_ipython().reset(new_session=True, aggressive=False); __import__('os').chdir({cwd!r})"
 
 
