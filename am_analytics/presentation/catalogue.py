@@ -107,6 +107,14 @@ SURVEY_RULE = Disclosure(
     bases={"part": "base", "ic_bas": "base", "ic_haut": "base"},
 )
 
+# Columns several tables share, declared once so that their headers and formats never disagree.
+ACTIVE = Column("actifs", "Contrats actifs", "count")
+ACTIVE_FTE = Column("etp_actifs", "ETP actifs", "decimal")
+SHARE = Column("part", "Part", "percent")
+CI_LOW = Column("ic_bas", "IC 95 % bas", "percent")
+CI_HIGH = Column("ic_haut", "IC 95 % haut", "percent")
+BACKGROUND_LABEL = Column("libelle", "Profil d'origine", width=2.4)
+
 # --- Territories -----------------------------------------------------------------------------------------------
 
 
@@ -153,8 +161,8 @@ KEY_FIGURES = TableSpec(
     columns=(
         Column("nom", "Territoire", width=2.0),
         Column("signes", "Contrats signés (cumul)", "count"),
-        Column("actifs", "Contrats actifs", "count"),
-        Column("etp_actifs", "ETP actifs", "decimal"),
+        ACTIVE,
+        ACTIVE_FTE,
         Column("actifs_pour_100k_hab", "Actifs pour 100 000 habitants", "decimal"),
         Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal"),
         Column("part_nationale_signes", "Part des contrats signés en France", "percent"),
@@ -196,8 +204,8 @@ MONTHLY = TableSpec(
         Column("date_arrete", "Fin de mois", "date"),
         Column("signes_mois", "Contrats signés dans le mois", "count"),
         Column("signes_cumul", "Contrats signés (cumul)", "count"),
-        Column("actifs", "Contrats actifs", "count"),
-        Column("etp_actifs", "ETP actifs", "decimal"),
+        ACTIVE,
+        ACTIVE_FTE,
     ),
     source=SOURCE_CONTRACTS,
     notes=(
@@ -307,11 +315,11 @@ BACKGROUNDS = TableSpec(
     title="Profil d'origine des assistants",
     columns=(
         Column("nom", "Territoire", width=2.2),
-        Column("libelle", "Profil d'origine", width=2.4),
+        BACKGROUND_LABEL,
         Column("effectif", "Contrats", "count"),
-        Column("part", "Part", "percent"),
-        Column("ic_bas", "IC 95 % bas", "percent"),
-        Column("ic_haut", "IC 95 % haut", "percent"),
+        SHARE,
+        CI_LOW,
+        CI_HIGH,
     ),
     source=SOURCE_CONTRACTS,
     notes=(WILSON_NOTE,),
@@ -322,12 +330,12 @@ MIX_TREND = TableSpec(
     title="Profil d'origine par année de signature",
     columns=(
         Column("periode", "Année de signature"),
-        Column("libelle", "Profil d'origine", width=2.4),
+        BACKGROUND_LABEL,
         Column("effectif", "Contrats", "count"),
         Column("total", "Contrats de l'année", "count"),
-        Column("part", "Part", "percent"),
-        Column("ic_bas", "IC 95 % bas", "percent"),
-        Column("ic_haut", "IC 95 % haut", "percent"),
+        SHARE,
+        CI_LOW,
+        CI_HIGH,
     ),
     source=SOURCE_CONTRACTS,
     notes=(WILSON_NOTE,),
@@ -376,7 +384,7 @@ TRAINING = TableSpec(
     title="Assistants sans certification après l'échéance, par région",
     columns=(
         Column("nom", "Région", width=2.6),
-        Column("actifs", "Contrats actifs", "count"),
+        ACTIVE,
         Column("echeance_depassee", "Échéance dépassée", "count"),
         Column("en_retard", "Sans certification", "count"),
         Column("part_en_retard", "Part", "percent"),
@@ -390,8 +398,8 @@ TRAINING_BY_BACKGROUND = TableSpec(
     name="Formation par profil",
     title="Assistants sans certification après l'échéance, par profil d'origine",
     columns=(
-        Column("libelle", "Profil d'origine", width=2.4),
-        Column("actifs", "Contrats actifs", "count"),
+        BACKGROUND_LABEL,
+        ACTIVE,
         Column("echeance_depassee", "Échéance dépassée", "count"),
         Column("en_retard", "Sans certification", "count"),
         Column("part_en_retard", "Part", "percent"),
@@ -454,8 +462,8 @@ SURVEY_SHARES = TableSpec(
         Column("reponse_libelle", "Réponse", width=2.0),
         Column("repondants", "Répondants (nombre)", "count"),
         Column("part", "Part pondérée", "percent"),
-        Column("ic_bas", "IC 95 % bas", "percent"),
-        Column("ic_haut", "IC 95 % haut", "percent"),
+        CI_LOW,
+        CI_HIGH,
     ),
     source=SOURCE_SURVEY,
     disclosure=SURVEY_RULE,
@@ -488,9 +496,9 @@ AGGREGATED = TableSpec(
         Column("reponse", "Réponse", width=1.6),
         Column("sous_groupe", "Sous-groupe", width=1.8),
         Column("base", "Base", "count"),
-        Column("part", "Part", "percent"),
-        Column("ic_bas", "IC 95 % bas", "percent"),
-        Column("ic_haut", "IC 95 % haut", "percent"),
+        SHARE,
+        CI_LOW,
+        CI_HIGH,
     ),
     source=SOURCE_SURVEY + " (tableaux de l'institut)",
     # the institute's tables are already published: only the rule on small bases applies
@@ -668,8 +676,8 @@ TERRITORY_COMPARISON = TableSpec(
         Column("code", "Code", width=0.8),
         Column("nom", "Territoire", width=2.0),
         Column("signes", "Contrats signés", "count"),
-        Column("actifs", "Contrats actifs", "count"),
-        Column("etp_actifs", "ETP actifs", "decimal"),
+        ACTIVE,
+        ACTIVE_FTE,
         *TERRITORY_MEASURES,
     ),
     source=SOURCE_TERRITORIES,
