@@ -133,3 +133,23 @@ def test_a_month_shown_between_hidden_months_is_drawn_as_a_point():
     drawn = {(pd.Timestamp(x).date(), float(y)) for line in points for x, y in zip(*line.get_data(), strict=True)}
     day = pd.Timestamp(monthly.loc[10, "date_arrete"]).date()
     assert drawn == {(day, float(monthly.loc[10, "signes_cumul"])), (day, float(monthly.loc[10, "actifs"]))}
+
+
+def test_a_scope_whose_counts_are_hidden_is_not_said_to_have_no_contract():
+    """Mayotte's few contracts are hidden, not absent: « Aucun contrat » is written only when no count is hidden
+    and every shown one is zero (rollout, FTE and projection charts alike)."""
+    from am_analytics.figures.published import NO_CONTRACT_TEXT
+
+    frame = contracts()
+    monthly = ind.monthly_series(frame, as_of=AS_OF, synthetic=True).reset_index(drop=True)
+    columns = ["signes_cumul", "actifs", "etp_signes_cumul", "etp_actifs"]
+    hidden = monthly.assign(**{c: pd.NA for c in columns}, **{f"{c}_secret": "primaire" for c in columns})
+    hidden = hidden.astype({f"{c}_secret": "string" for c in columns})
+    empty = monthly.assign(**{c: 0 for c in columns})
+
+    def says_no_contract(fig) -> bool:
+        return any(NO_CONTRACT_TEXT in text.get_text() for ax in fig.axes for text in ax.texts)
+
+    for draw in (charts.rollout_chart, lambda m: charts.fte_chart(m)):
+        assert not says_no_contract(draw(hidden))
+        assert says_no_contract(draw(empty))

@@ -36,6 +36,7 @@ from am_analytics.figures.published import (
     SECRET_TEXT,
     hidden_mask,
     hides_any,
+    nothing_to_show,
     shown_values,
 )
 from am_analytics.figures.style import (
@@ -170,7 +171,7 @@ def rollout_chart(
     if published is not None and not published.empty:
         chosen = published[published["indicateur"] == "contrats_signes"]
         plot_published(ax, pd.to_datetime(chosen["date_reference"]), chosen["valeur_publiee"])
-    if not np.nansum(signed):
+    if nothing_to_show(monthly, "signes_cumul"):
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     # the axis covers the period shown (and the projection drawn), never empty years up to a distant deadline
     ax.set_xlim(left - pd.Timedelta(days=30), right + pd.Timedelta(days=45))
@@ -323,7 +324,7 @@ def fte_chart(
     if published is not None and not published.empty:
         chosen = published[published["indicateur"] == "etp_assistants"]
         plot_published(ax, pd.to_datetime(chosen["date_reference"]), chosen["valeur_publiee"])
-    if not np.nansum(signed):
+    if nothing_to_show(monthly, "etp_signes_cumul"):
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     ax.set_ylim(0, max(ax.get_ylim()[1], 1.0))
     span_left, span_right = _date_span(dates)
@@ -838,7 +839,7 @@ def perspectives_chart(
             ax.plot(deadlines, [value] * len(deadlines), linestyle="none", marker="v", color=TARGET_COLOUR)
         ax.annotate(_target_label(value, list(pd.to_datetime(group["echeance"]))), (left, value), xytext=(2, 3),
                     textcoords="offset points", fontsize="small", color=TARGET_COLOUR)
-    if not np.nansum(signed):
+    if nothing_to_show(monthly, "signes_cumul"):
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     ax.set_xlim(left - pd.Timedelta(days=30), right + pd.Timedelta(days=45))
     _count_axis(ax.yaxis, np.concatenate([signed, projected["cumul_projete_haut"].to_numpy(dtype=float)])

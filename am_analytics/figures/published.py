@@ -13,16 +13,11 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.figures.style import SECRET_LABEL
+from am_analytics.presentation.disclosure import SECRET_SUFFIX, secret_column
 
-SECRET_SUFFIX = "_secret"
 SECRET_TEXT = "secret"  # written where a hidden value would have been (a bar's label, a map's value)
 SECRET_NOTE = f"{SECRET_LABEL} : valeur masquée car l'effectif est trop faible pour être publié."
 NO_CONTRACT_TEXT = "Aucun contrat à cette date"
-
-
-def secret_column(column: str) -> str:
-    """The companion column that says where a published frame hides `column`."""
-    return f"{column}{SECRET_SUFFIX}"
 
 
 def hidden_mask(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -38,6 +33,12 @@ def hides_any(frame: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> bool
     return any(hidden_mask(frame, column).any() for column in columns)
 
 
+def nothing_to_show(frame: pd.DataFrame, column: str) -> bool:
+    """True when a scope truly has nothing to draw in `column`: every shown value is zero or missing and none is
+    hidden. A hidden value is a small count, not an absence: « Aucun contrat » would then be false."""
+    return not np.nansum(shown_values(frame, column)) and not hidden_mask(frame, column).any()
+
+
 def shown_values(frame: pd.DataFrame, column: str) -> np.ndarray:
     """`column` as floats, NaN where it is missing or hidden: what a chart may draw, and nothing more."""
     values = pd.to_numeric(frame[column], errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -47,6 +48,7 @@ def shown_values(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 __all__ = [
     "NO_CONTRACT_TEXT",
+    "nothing_to_show",
     "SECRET_NOTE",
     "SECRET_SUFFIX",
     "SECRET_TEXT",
