@@ -106,7 +106,8 @@ REASONS = {
     "etp_invalide": "quotité illisible ou hors des options (négative, nulle, trop grande) ; acceptées : 1/3, 1/2, "
     "1, 1 + 1/2, 1 + 1, 0,5, 50 %, mi-temps, temps plein, option 1 à 3 (avenant 7)",
     "etp_ambigu": "quotité « 1 », « 2 » ou « 3 » ambiguë : numéro d'option de l'avenant 7 (1 = 1/3, 2 = 1/2, "
-    "3 = 1 ETP) ou nombre d'ETP ? Écrire la quotité (1/3, 1/2, 1) ou intituler la colonne « Option »",
+    "3 = 1 ETP) ou nombre d'ETP ? Écrire la quotité (1/3, 1/2, 1), ou seulement des numéros d'option (1, 2, 3) "
+    "dans une colonne intitulée « Option »",
     "etp_heures": "quotité en heures : le contrat finance une option (1/3, 1/2 ou 1 ETP), pas un nombre d'heures ; "
     "écrire l'option",
     "etp_imprecis": "« temps partiel » ne dit pas l'option (1/3 ou 1/2 ETP) : écrire la quotité",

@@ -135,7 +135,7 @@ def test_unknown_zone_is_quarantined():
     [
         ("CQP obtenu", "cqp_obtenu"), ("CQP en cours", "cqp_en_cours"), ("Diplôme d'État + FAE", "diplome_etat_fae"),
         ("DE + FAE", "diplome_etat_fae"), ("Aucune", "aucune"), ("aucune formation", "aucune"),
-        (None, None), ("", None),
+        ("Non commencée", "aucune"), (None, None), ("", None),
     ],
 )
 def test_training_spellings(raw, formation):

@@ -448,7 +448,8 @@ _FORMATION_ALIASES = {
     "cqp_en_cours": ("CQP en cours", "En cours de CQP", "En formation CQP", "CQP AM en cours", "En cours",
                      "En formation", "Inscrit", "Inscrite"),
     "diplome_etat_fae": ("Diplôme d'État + FAE", "DE + FAE", "Diplôme d'État et FAE", "DE et FAE"),
-    "aucune": ("Aucune", "Aucune formation", "Sans formation", "Non"),
+    "aucune": ("Aucune", "Aucune formation", "Sans formation", "Non", "Non commencée", "Pas commencée",
+               "Formation non commencée", "Non inscrit", "Non inscrite"),
 }
 _FORMATIONS = _category_lookup(FORMATIONS, _FORMATION_ALIASES)
 
