@@ -30,6 +30,7 @@ from am_analytics.presentation.html import (
     table_html,
     text_html,
 )
+from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import independence_sentence
@@ -48,36 +49,41 @@ class Dashboard:
 
     def __init__(self, scope: Scope):
         self.scope = scope
-        self._national: NationalResults | None = None
-        self._own: ScopeResults | None = None
-        self._territory: ScopeResults | None = None
+        self._computed: NationalResults | None = None  # France before the audit: kept across selector changes
+        self._published: tuple[NationalResults, ScopeResults, ScopeResults] | None = None
         self._views: list[tuple[Any, Callable[[Dashboard], object]]] = []
         self._display = None  # IPython's display, found on the first view (a test may set its own)
 
     # --- results -------------------------------------------------------------------------------------------
 
+    def _results(self) -> tuple[NationalResults, ScopeResults, ScopeResults]:
+        """France's results, the scope's own and its territory's (over every background), published together: what
+        the dashboard shows is one publication, audited as a whole (`presentation.publication.audited`)."""
+        if self._published is None:
+            if self._computed is None:
+                self._computed = NationalResults.of(self.scope)
+            territory_scope = self.scope.with_profil(None)
+            pairs = [(territory_scope, ScopeResults.compute(territory_scope, self._computed))]
+            if self.scope.profil is not None:
+                pairs.append((self.scope, ScopeResults.compute(self.scope, self._computed)))
+            national, scopes = audited(self._computed, pairs, self.scope.all_contracts)
+            self._published = (national, scopes[-1], scopes[0])
+        return self._published
+
     @property
     def national(self) -> NationalResults:
-        """France at the scope's counting date: computed once for this dashboard."""
-        if self._national is None:
-            self._national = NationalResults.of(self.scope)
-        return self._national
+        """France at the scope's counting date (computed once for this dashboard, masked with the scope's own)."""
+        return self._results()[0]
 
     @property
     def own(self) -> ScopeResults:
         """The scope's own monthly series, mixes and funding."""
-        if self._own is None:
-            self._own = ScopeResults.compute(self.scope, self.national)
-        return self._own
+        return self._results()[1]
 
     @property
     def territory(self) -> ScopeResults:
         """The results of the scope's territory over every background: a background's share needs them all."""
-        if self.scope.profil is None:
-            return self.own
-        if self._territory is None:
-            self._territory = ScopeResults.compute(self.scope.with_profil(None), self.national)
-        return self._territory
+        return self._results()[2]
 
     # --- what a cell shows -----------------------------------------------------------------------------------
 
@@ -210,7 +216,7 @@ class Dashboard:
             scope = scope.with_profil(profil)
         if scope == self.scope:
             return
-        self.scope, self._own, self._territory = scope, None, None
+        self.scope, self._published = scope, None
         for handle, draw in self._views:
             shown = draw(self)
             if handle is not None:

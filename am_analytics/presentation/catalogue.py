@@ -7,6 +7,8 @@ returns a `PublishedTable`; nothing here computes an indicator or draws a chart.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from am_analytics import reference
@@ -197,23 +199,49 @@ def key_figures_table(nation: pd.DataFrame, regions: pd.DataFrame, region: str |
 
 # --- Rollout -------------------------------------------------------------------------------------------------
 
-MONTHLY = TableSpec(
-    name="Série mensuelle",
-    title="Série mensuelle",
-    columns=(
-        Column("date_arrete", "Fin de mois", "date"),
-        Column("signes_mois", "Contrats signés dans le mois", "count"),
-        Column("signes_cumul", "Contrats signés (cumul)", "count"),
-        ACTIVE,
-        ACTIVE_FTE,
+# A series is published by month, or by quarter or year for a small territory (`results.series_step`): its table
+# says which, in its title, its headers and a note.
+SERIES_WORDING = {
+    "mois": ("Série mensuelle", "Mensuel", "Fin de mois", "Contrats signés dans le mois", None),
+    "trimestre": (
+        "Série trimestrielle",
+        "Trimestriel",
+        "Fin de trimestre",
+        "Contrats signés dans le trimestre",
+        "Série publiée par trimestre : les signatures mensuelles de ce territoire sont trop peu nombreuses pour être "
+        "publiées mois par mois sans être masquées.",
     ),
-    source=SOURCE_CONTRACTS,
-    notes=(
-        "Un cumul n'est publié que si les signatures depuis le dernier cumul publié sont nulles ou au moins 5 : "
-        "la différence de deux cumuls ne révèle jamais un petit effectif.",
+    "annee": (
+        "Série annuelle",
+        "Annuel",
+        "Fin d'année (ou date d'arrêté)",
+        "Contrats signés dans l'année",
+        "Série publiée par année : les signatures mensuelles et trimestrielles de ce territoire sont trop peu "
+        "nombreuses pour être publiées sans être masquées.",
     ),
-    keys=("mois",),
-)
+}
+SERIES_NOTE = "Un cumul n'est publié que si les signatures depuis le dernier cumul publié sont nulles ou au moins 5."
+
+
+def series_spec(step: str = "mois") -> TableSpec:
+    title, _, end, signed, note = SERIES_WORDING[step]
+    return TableSpec(
+        name=title,
+        title=title,
+        columns=(
+            Column("date_arrete", end, "date"),
+            Column("signes_mois", signed, "count"),
+            Column("signes_cumul", "Contrats signés (cumul)", "count"),
+            ACTIVE,
+            ACTIVE_FTE,
+        ),
+        source=SOURCE_CONTRACTS,
+        notes=tuple(filter(None, (note, SERIES_NOTE))),
+        keys=("mois",),
+    )
+
+
+MONTHLY = series_spec()
 # what a monthly series publishes besides its table: the charts draw the same frame
 MONTHLY_KEEP = (
     "mois",
@@ -228,9 +256,13 @@ MONTHLY_KEEP = (
 )
 
 
-def monthly_table(monthly: pd.DataFrame, title: str | None = None) -> PublishedTable:
-    """The monthly series, from a published series (`disclosure.publish_series`)."""
-    return MONTHLY.from_published(monthly, title=title)
+def monthly_table(monthly: pd.DataFrame, label: str | None = None) -> PublishedTable:
+    """The series of a territory, from a published series (`results.publish_monthly`), by month or by the coarser
+    step it was published at; `label` (« Bretagne ») names the territory in its title and its sheet."""
+    step = monthly.attrs.get("pas", "mois")
+    title, sheet = SERIES_WORDING[step][:2]
+    table = series_spec(step).from_published(monthly, title=f"{title} — {label}" if label else title)
+    return replace(table, name=f"{sheet} {label}") if label else table
 
 
 TARGETS = TableSpec(

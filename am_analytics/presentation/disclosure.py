@@ -385,8 +385,14 @@ def publish_series(
         if column in published.columns:
             published = hide(published, column, cumulative_reason)
     last = pd.Series(np.arange(len(published)) == len(published) - 1, index=published.index)
+    cumulative_values = _numbers(source[cumulative])
     for stock, deriveds in stocks.items():
         reason = cumulative_reason.copy()
+        # the contracts that ended between two shown stocks are their difference less the signatures in between:
+        # a stock is shown only where that count since the last shown stock is zero or at least the threshold
+        ended = pd.Series(cumulative_values - _numbers(source[stock])).where(shown)
+        ended_shown, _ = cumulative_windows(ended, threshold)
+        reason = reason.where(ended_shown | ~shown, COMPLEMENTARY)
         if last_hidden.get(stock):
             reason = reason.where(~last, COMPLEMENTARY)
         for column in (stock, *deriveds):

@@ -8,8 +8,8 @@ output read these and nothing else, so a hidden figure is hidden everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -25,6 +25,7 @@ from am_analytics.presentation.catalogue import (
     with_known_deadline_base,
 )
 from am_analytics.presentation.disclosure import (
+    THRESHOLD,
     Counted,
     Disclosure,
     publish_frame,
@@ -47,11 +48,57 @@ def with_signed_rate(frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def publish_monthly(monthly: pd.DataFrame, *, last_signed_hidden: bool = False, last_active_hidden: bool = False):
-    """A monthly series published so that no small monthly count can be read or recovered (see
-    `disclosure.publish_series`); the last point follows the territory tables of the same date."""
+# A small territory's series is published by quarter or by year rather than hidden month after month: the step is
+# the finest at which at most a fifth of the periods with signatures have a small count (1 to 4). Coarsening first,
+# complementary masking after, as statistical offices do: a quarter of 6 contracts says more than six « < 5 ».
+SERIES_STEPS = {"mois": 1, "trimestre": 3, "annee": 12}
+MAX_SMALL_PERIODS = 0.05
+STEP_ATTR = "pas"
+
+
+def series_by(monthly: pd.DataFrame, step: str) -> pd.DataFrame:
+    """A monthly series (`indicators.monthly_series`) by quarter or year: each row a period (its first month, its
+    last counting day), its signatures, and the cumulative counts and stocks at its end."""
+    if step == "mois":
+        result = monthly.copy()
+    else:
+        months = pd.DatetimeIndex(monthly["mois"])
+        period = months.to_period("Q" if step == "trimestre" else "Y")
+        grouped = monthly.groupby(period.to_numpy(), sort=True)
+        result = grouped.agg(
+            mois=("mois", "first"),
+            date_arrete=("date_arrete", "last"),
+            mois_complet=("mois_complet", "last"),
+            signes_mois=("signes_mois", "sum"),
+            signes_cumul=("signes_cumul", "last"),
+            etp_signes_mois=("etp_signes_mois", "sum"),
+            etp_signes_cumul=("etp_signes_cumul", "last"),
+            actifs=("actifs", "last"),
+            etp_actifs=("etp_actifs", "last"),
+        ).reset_index(drop=True)
+        result["etp_signes_mois"] = result["etp_signes_mois"].round(6)
+    result.attrs = {**monthly.attrs, STEP_ATTR: step}
+    return result
+
+
+def series_step(monthly: pd.DataFrame, threshold: int = THRESHOLD) -> str:
+    """The finest step at which the series shows its signatures (see `MAX_SMALL_PERIODS`)."""
+    for step in SERIES_STEPS:
+        counts = series_by(monthly, step)["signes_mois"].to_numpy()
+        signed = counts[counts > 0]
+        if not len(signed) or (signed < threshold).mean() <= MAX_SMALL_PERIODS:
+            return step
+    return "annee"
+
+
+def publish_monthly(
+    monthly: pd.DataFrame, *, last_signed_hidden: bool = False, last_active_hidden: bool = False, step: str = "mois"
+):
+    """A series published so that no small count of a period can be read or recovered (see
+    `disclosure.publish_series`), by month or by a coarser `step`; the last point follows the territory tables of
+    the same date."""
     return publish_series(
-        monthly,
+        series_by(monthly, step),
         cumulative="signes_cumul",
         monthly="signes_mois",
         follows_cumulative=("etp_signes_cumul",),
@@ -197,6 +244,8 @@ class NationalResults:
     funding: pd.DataFrame | None = None  # published expected aid by year, France
     projected_signatures: pd.DataFrame | None = None  # projection (national figures: no small count)
     projected_spending: pd.DataFrame | None = None
+    # the exact frames behind the published ones, kept only until the publication is audited (`audited`)
+    exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def compute(
@@ -211,10 +260,12 @@ class NationalResults:
         kw = {"as_of": as_of.date(), "synthetic": synthetic}
         has_survey = survey is not None and not survey.empty
         keep = TERRITORY_COLUMNS
-        nation = with_signed_rate(ind.national_totals(contracts, **kw))
-        regions = with_signed_rate(ind.by_region(contracts, **kw))
-        departements = with_signed_rate(ind.by_departement(contracts, **kw))
-        nation, regions, departements = publish_territories(nation, regions, departements, TERRITORY_RULE, keep)
+        exact_nation = with_signed_rate(ind.national_totals(contracts, **kw))
+        exact_regions = with_signed_rate(ind.by_region(contracts, **kw))
+        exact_departements = with_signed_rate(ind.by_departement(contracts, **kw))
+        nation, regions, departements = publish_territories(
+            exact_nation, exact_regions, exact_departements, TERRITORY_RULE, keep
+        )
         signed = pd.concat([territory_status(nation, "signes"), territory_status(regions, "signes")])
         active = territory_status(regions, "actifs")
         shares = ind.background_shares_by_region(contracts, **kw)
@@ -226,11 +277,23 @@ class NationalResults:
             seeds={"actifs": overdue["code"].map(active)},
             fixed={"actifs": overdue["code"].isin(active.index)},
         )
-        training_france = ind.overdue_national(contracts, **kw)
+        training_france = with_known_deadline_base(ind.overdue_national(contracts, **kw))
+        monthly = ind.monthly_series(contracts, **kw)
+        funding = ind.expected_aid_by_year(contracts, **kw)
+        exact = {
+            "monthly": monthly,
+            "nation": exact_nation,
+            "regions": exact_regions,
+            "departements": exact_departements,
+            "shares": shares,
+            "training": overdue,
+            "training_france": training_france,
+            "funding": funding,
+        }
         return cls(
             as_of=as_of,
             synthetic=synthetic,
-            monthly=publish_monthly(ind.monthly_series(contracts, **kw)),
+            monthly=publish_monthly(monthly),
             progress=national_figures(ind.target_progress(contracts, **kw)),
             projections=national_figures(ind.target_projections(contracts, **kw)),
             cross=national_figures(ind.published_cross_check(contracts, **kw)),
@@ -254,13 +317,14 @@ class NationalResults:
             else None,
             quality=national_figures(file_quality(manifest or {})),
             training_france=publish_frame(
-                with_known_deadline_base(training_france),
+                training_france,
                 TRAINING_RULE,
                 [*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue"],
             ),
-            funding=publish_funding(ind.expected_aid_by_year(contracts, **kw)),
+            funding=publish_funding(funding),
             projected_signatures=national_figures(ind.projected_signatures(contracts, **kw)),
             projected_spending=national_figures(ind.projected_spending(contracts, **kw)),
+            exact=exact,
         )
 
     @classmethod
@@ -298,26 +362,40 @@ class ScopeResults:
     zones: pd.DataFrame
     etp_options: pd.DataFrame
     funding: pd.DataFrame
+    exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def compute(cls, scope: Scope, national: NationalResults) -> ScopeResults:
         contracts, kw = scope.contracts, scope.kw
+        exact = {
+            "backgrounds_by_year": ind.background_mix_by_year(contracts, **kw),
+            "specialties": ind.specialty_mix(contracts, period="annee", **kw),
+            "zones": ind.zone_mix(contracts, period="annee", **kw),
+            "etp_options": ind.etp_option_mix(contracts, period="annee", **kw),
+            "funding": ind.expected_aid_by_year(contracts, **kw),
+        }
         if scope.is_national and scope.profil is None:
             monthly = national.monthly
+            exact["monthly"] = national.exact.get("monthly")
         else:
             code = scope.territory_code
+            series = ind.monthly_series(contracts, **kw)
+            step = series_step(series)
+            exact["monthly"] = series_by(series, step)
             monthly = publish_monthly(
-                ind.monthly_series(contracts, **kw),
+                series,
                 last_signed_hidden=scope.profil is None and national.is_hidden(code, "signes"),
                 last_active_hidden=scope.profil is None and national.is_hidden(code, "actifs"),
+                step=step,
             )
         return cls(
             monthly=monthly,
-            backgrounds_by_year=publish_mix(ind.background_mix_by_year(contracts, **kw)),
-            specialties=publish_mix(ind.specialty_mix(contracts, period="annee", **kw)),
-            zones=publish_mix(ind.zone_mix(contracts, period="annee", **kw)),
-            etp_options=publish_mix(ind.etp_option_mix(contracts, period="annee", **kw)),
-            funding=publish_funding(ind.expected_aid_by_year(contracts, **kw)),
+            backgrounds_by_year=publish_mix(exact["backgrounds_by_year"]),
+            specialties=publish_mix(exact["specialties"]),
+            zones=publish_mix(exact["zones"]),
+            etp_options=publish_mix(exact["etp_options"]),
+            funding=publish_funding(exact["funding"]),
+            exact=exact,
         )
 
 

@@ -9,7 +9,7 @@ of a regional report lists the départements of another region.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
@@ -23,6 +23,7 @@ from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
+from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import KeyMessage, independence_sentence
@@ -106,7 +107,8 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
         national = NationalResults.of(scope)
     if national.as_of != scope.as_of:
         raise ValueError("national results computed at another counting date than the scope's")
-    own = ScopeResults.compute(scope, national)
+    # the report and its workbook are one publication: France's results and the scope's, audited together
+    national, (own,) = audited(national, [(scope, ScopeResults.compute(scope, national))], scope.all_contracts)
     region, day, synthetic = scope.region, scope.day, scope.synthetic
     row = national.territory_row(scope.territory_code)
     nation = national.territory_row("FR")
@@ -198,10 +200,8 @@ def _rollout(layout: _Layout, scope: Scope, national: NationalResults, own: Scop
         )
         document.note("Les objectifs officiels sont nationaux : ils figurent dans le rapport France entière ; la "
                       "section Perspectives rappelle où en est la France.")
-    monthly = cat.monthly_table(own.monthly, title=scope.title("Série mensuelle"))
-    if region is not None:  # the region's own series: its sheet says whose it is
-        monthly = replace(monthly, name=f"Mensuel {scope.label}")
-    layout.table(monthly, in_pdf=False)
+    # the region's own series: its title and its sheet say whose it is
+    layout.table(cat.monthly_table(own.monthly, scope.label if region is not None else None), in_pdf=False)
 
 
 def _territories(layout: _Layout, scope: Scope, national: NationalResults, messages) -> None:

@@ -166,7 +166,7 @@ class SiteBuilder:
         self.root = root
         self.pages = plan_pages(regions, profils)
         self.info = info or site_info(scope, self.pages, generated)
-        self.ctx = content.SiteContext.compute(scope, national)
+        self.ctx = content.SiteContext.compute(scope, national, regions)
         self.built: dict[int, tuple[PageOutcome, Page | None]] = {}
         root.mkdir(parents=True, exist_ok=True)
         for name, data in render.static_files().items():

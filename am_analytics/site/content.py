@@ -4,7 +4,8 @@ computes an indicator beyond the tests of `indicators.backgrounds`, and nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from am_analytics.indicators.training import overdue_by_background
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.html import retitled
+from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
 from am_analytics.presentation.tables import published_text
@@ -37,16 +39,24 @@ from am_analytics.vocabulary import (
 
 @dataclass(frozen=True)
 class SiteContext:
-    """What every page of one run shares: the national scope and France's results, computed once."""
+    """What every page of one run shares: the national scope, France's results and every published region's,
+    computed once and audited together (the site is one publication: `presentation.publication.audited`)."""
 
     scope: Scope
     national: NationalResults
     france: ScopeResults
+    regional: Mapping[str, ScopeResults] = field(default_factory=dict)
 
     @classmethod
-    def compute(cls, scope: Scope, national: NationalResults | None = None) -> SiteContext:
+    def compute(
+        cls, scope: Scope, national: NationalResults | None = None, regions: Sequence[str] = ()
+    ) -> SiteContext:
         national = national or NationalResults.of(scope)
-        return cls(scope=scope.national(), national=national, france=ScopeResults.compute(scope.national(), national))
+        scopes = [scope.national(), *(scope.with_region(code) for code in regions)]
+        pairs = [(each, ScopeResults.compute(each, national)) for each in scopes]
+        national, published = audited(national, pairs, scope.all_contracts)
+        regional = {each.region: results for each, results in zip(scopes[1:], published[1:], strict=True)}
+        return cls(scope=scope.national(), national=national, france=published[0], regional=regional)
 
 
 # --- Key figures ---------------------------------------------------------------------------------------------
@@ -121,8 +131,7 @@ def france_page(ctx: SiteContext, w: PageWriter) -> Page:
         section.items.append(w.table("departements", cat.departements_table(national.departements)))
     with w.step("série mensuelle"):
         section = page.section("Série mensuelle")
-        section.items.append(w.table("serie-mensuelle", cat.monthly_table(
-            national.monthly, ctx.scope.title("Série mensuelle"))))
+        section.items.append(w.table("serie-mensuelle", cat.monthly_table(national.monthly, ctx.scope.label)))
     return page
 
 
@@ -262,7 +271,7 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         "entière : chiffres clés, départements, profils d'origine, aide attendue et certification.",
     )
     with w.step("résultats de la région"):
-        own = ScopeResults.compute(scope, national)
+        own = ctx.regional[scope.region]
         page.key_figures = territory_key_figures(national, region)
     with w.step("chiffres clés"):
         section = page.section(f"Chiffres clés — {name} et France entière")
@@ -273,7 +282,7 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
                                       "entière.", note=True))
         section.items.append(w.figure("deploiement", charts.rollout_chart(
             own.monthly, title=scope.title("Déploiement des assistants médicaux"))))
-        section.items.append(w.table("serie-mensuelle", cat.monthly_table(own.monthly, scope.title("Série mensuelle"))))
+        section.items.append(w.table("serie-mensuelle", cat.monthly_table(own.monthly, scope.label)))
     with w.step("départements"):
         section = page.section(f"Départements — {name}")
         departements = national.departements[national.departements["region_code"] == region]

@@ -1,0 +1,408 @@
+"""Published items seen as linked tables: each count cell named by what it counts, so that the same quantity in two
+tables is one cell, and the relations a reader can use between them (see `audit`).
+
+A cell's key says what it counts: `("signes", territory, first day, last day, dimension, category)` for contracts
+signed in a period (a month, a year, the last 12 months, everything up to a date), `("actifs", territory, day,
+day, …)` for contracts active on a day, and keys of the same shape for the other counts. Territories are `FR`,
+`R<code>` for a region and `D<code>` for a département (region and département codes overlap).
+
+Relations, each checked on the true values before it is used:
+- a period's signatures are the sum of the signatures of the pieces it is cut into by the other periods published
+  for the same territory and category (months and their cumulative counts, years, the last 12 months…);
+- active contracts on a day are those of the previous published day plus the signatures in between minus the
+  contracts that ended (a latent count, at least 0);
+- France is the sum of its regions and a region the sum of its départements, for every count they share;
+- counts within one row of a table are ordered (active ≥ past the deadline ≥ … ; GP ≤ all).
+
+Where a relation needs a quantity no table prints (the signatures before the first published day, say), its true
+value comes from the contracts themselves (`SignatureCounts`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from am_analytics.presentation.audit import Ledger
+from am_analytics.presentation.disclosure import Disclosure, secret_column
+
+BEGINNING = date(1900, 1, 1)  # « since the beginning »: a cumulative count's first day
+NATIONAL = "FR"
+
+# what each count column of a published frame counts, per kind of frame
+SIGNED = "signes"
+ACTIVE = "actifs"
+
+
+def region_territory(code: str) -> str:
+    return NATIONAL if code == NATIONAL else f"R{code}"
+
+
+def departement_territory(code: str) -> str:
+    return f"D{code}"
+
+
+def day(value: object) -> date:
+    return pd.Timestamp(value).date()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One count cell of a published frame: its row, its column and what it counts."""
+
+    row: int
+    column: str
+    key: tuple
+    shown_as: str | None = None  # the printed column whose status the cell has (a rate it is rebuilt from)
+
+
+@dataclass
+class LinkedItem:
+    """A published frame, the exact frame behind it (same rows), its count cells and the columns computed from
+    each count (hidden with it)."""
+
+    place: str
+    published: pd.DataFrame
+    exact: pd.DataFrame
+    cells: list[Cell]
+    dependants: Mapping[str, Sequence[str]]
+    fixed: bool = False  # national totals of thousands: never hidden to protect another cell
+    # headline counts never hidden to protect another cell (a region's signed and active contracts): protection
+    # finds other cells, or the build stops
+    fixed_columns: tuple[str, ...] = ()
+
+
+def dependants_of(rule: Disclosure) -> dict[str, list[str]]:
+    """For each count of a rule, the columns hidden with it (values computed from it, shares on it as a base)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for derived, counts in rule.follows.items():
+        for count in (counts,) if isinstance(counts, str) else counts:
+            found[count].append(derived)
+    for share, base in rule.bases.items():
+        found[base].append(share)
+    return dict(found)
+
+
+class SignatureCounts:
+    """True signature counts of any territory, period and category, from the contracts (for latent cells)."""
+
+    def __init__(self, contracts: pd.DataFrame, as_of: pd.Timestamp):
+        signature = contracts["date_signature"].to_numpy(dtype="datetime64[D]")
+        keep = ~np.isnat(signature) & (signature <= np.datetime64(as_of.date(), "D"))
+        self.frame = contracts.loc[keep]
+        self.days = signature[keep]
+        self._sorted: dict[tuple, np.ndarray] = {}
+
+    def _days(self, territory: str, dimension: str | None, category: str | None) -> np.ndarray:
+        key = (territory, dimension, category)
+        if key not in self._sorted:
+            mask = np.ones(len(self.frame), dtype=bool)
+            if territory.startswith("R"):
+                mask &= self.frame["region"].eq(territory[1:]).fillna(False).to_numpy(bool)
+            elif territory.startswith("D"):
+                mask &= self.frame["departement"].eq(territory[1:]).fillna(False).to_numpy(bool)
+            if dimension is not None:
+                mask &= self.frame[dimension].astype("string").eq(category).fillna(False).to_numpy(bool)
+            self._sorted[key] = np.sort(self.days[mask])
+        return self._sorted[key]
+
+    def count(self, territory: str, first: date, last: date, dimension: str | None, category: str | None) -> int:
+        days = self._days(territory, dimension, category)
+        low = np.searchsorted(days, np.datetime64(first, "D"), side="left")
+        high = np.searchsorted(days, np.datetime64(last, "D"), side="right")
+        return int(high - low)
+
+
+# --- Cells of each kind of published frame ------------------------------------------------------------------------
+
+
+def series_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
+    """A monthly series (`results.publish_monthly`): the month's signatures, the cumulative count, the stock."""
+    cells = []
+    for row, (start, stop) in enumerate(zip(frame["mois"], frame["date_arrete"], strict=True)):
+        first, last = day(start), day(stop)
+        cells.append(Cell(row, "signes_mois", (SIGNED, territory, first, last, None, None)))
+        cells.append(Cell(row, "signes_cumul", (SIGNED, territory, BEGINNING, last, None, None)))
+        cells.append(Cell(row, "actifs", (ACTIVE, territory, last, last, None, None)))
+    return cells
+
+
+def territory_cells(frame: pd.DataFrame, as_of: pd.Timestamp, territory_of, *, windows: bool = True) -> list[Cell]:
+    """A territory frame (France, regions or départements at the counting date): the counts a reader reads or
+    rebuilds from a rate printed beside them. `windows`: the signatures of the last 12 months and of the 12 before,
+    which sentences quote for France and a region (never for a département)."""
+    now, year_ago, two_years_ago = (day(as_of - pd.DateOffset(months=months)) for months in (0, 12, 24))
+    after = timedelta(days=1)
+    measures = {
+        "signes": (SIGNED, BEGINNING, now),
+        "actifs": (ACTIVE, now, now),
+        "actifs_mg": ("actifs_mg", now, now),
+        "actifs_il_y_a_12_mois": (ACTIVE, year_ago, year_ago),
+    }
+    if windows:
+        measures["signes_12_derniers_mois"] = (SIGNED, year_ago + after, now)
+        measures["signes_12_mois_precedents"] = (SIGNED, two_years_ago + after, year_ago)
+    cells = []
+    for row, code in enumerate(frame["code"]):
+        territory = territory_of(str(code))
+        for column, (measure, first, last) in measures.items():
+            if column in frame.columns:
+                cells.append(Cell(row, column, (measure, territory, first, last, None, None), READ_THROUGH.get(column)))
+    return cells
+
+
+# counts no table prints, that a reader rebuilds from a rate printed beside a printed count: their status is the rate's
+READ_THROUGH = {"actifs_mg": "actifs_mg_pour_100_mg_estimes", "actifs_il_y_a_12_mois": "croissance_actifs_12m"}
+
+
+def breakdown_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str, territory=None) -> list[Cell]:
+    """A two-way table of signatures: territory × category (`territory` None: one row per territory code) or
+    period × category for one territory (`periode` a year)."""
+    now, cells = day(as_of), []
+    for row, record in enumerate(frame.itertuples(index=False)):
+        record = record._asdict()
+        if territory is None:
+            where, first, last = region_territory(str(record["code"])), BEGINNING, now
+            category = str(record["profil_origine"])
+        else:
+            year = int(str(record["periode"])[:4])
+            where, first, last = territory, max(date(year, 1, 1), BEGINNING), min(date(year, 12, 31), now)
+            category = str(record["categorie"])
+        cells.append(Cell(row, "effectif", (SIGNED, where, first, last, dimension, category)))
+        cells.append(Cell(row, "total", (SIGNED, where, first, last, None, None)))
+    return cells
+
+
+def training_cells(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Cell]:
+    now, cells = day(as_of), []
+    for row, code in enumerate(frame["code"]):
+        territory = region_territory(str(code))
+        for column in ("actifs", "echeance_depassee", "echeance_depassee_formation_connue", "en_retard"):
+            measure = ACTIVE if column == "actifs" else column
+            cells.append(Cell(row, column, (measure, territory, now, now, None, None)))
+    return cells
+
+
+def funding_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
+    return [
+        Cell(
+            row,
+            "annees_contrat",
+            ("annees_contrat", territory, date(int(year), 1, 1), date(int(year), 12, 31), None, None),
+        )
+        for row, year in enumerate(frame["annee"])
+    ]
+
+
+# --- The ledger -------------------------------------------------------------------------------------------------
+
+
+def _value(frame: pd.DataFrame, row: int, column: str) -> float | None:
+    value = frame[column].iloc[row]
+    return None if pd.isna(value) else float(value)
+
+
+def _status(frame: pd.DataFrame, row: int, column: str) -> str | None:
+    secret = secret_column(column)
+    if secret not in frame.columns:
+        return None
+    status = frame[secret].iloc[row]
+    return None if pd.isna(status) else str(status)
+
+
+class LedgerBuilder:
+    """The ledger of a set of linked items, with every relation between their cells."""
+
+    def __init__(self, items: Sequence[LinkedItem], contracts: pd.DataFrame, as_of: pd.Timestamp, children):
+        self.items, self.as_of, self.children = items, as_of, children
+        self.signatures = SignatureCounts(contracts, as_of)
+        self.ledger = Ledger()
+
+    def build(self) -> Ledger:
+        for item in self.items:
+            for cell in item.cells:
+                value = _value(item.exact, cell.row, cell.column)
+                if value is None:  # a cell with no value (a rate without a population) counts nothing
+                    continue
+                if cell.shown_as is not None and cell.shown_as not in item.published.columns:
+                    continue
+                status = _status(item.published, cell.row, cell.shown_as or cell.column)
+                if cell.shown_as is not None and status is not None:
+                    continue  # the rate is hidden: the count cannot be rebuilt, the reader has nothing
+                fixed = item.fixed or cell.column in item.fixed_columns
+                self.ledger.publish(cell.key, value, hidden=status, place=item.place, fixed=fixed)
+        self._stocks()
+        self._periods()
+        self._hierarchy()
+        self._row_orders()
+        return self.ledger
+
+    # signatures: every period = the sum of its pieces
+    def _periods(self) -> None:
+        groups: dict[tuple, set[tuple[date, date]]] = defaultdict(set)
+        for key in list(self.ledger.value):
+            if key[0] == SIGNED:
+                groups[(key[1], key[4], key[5])].add((key[2], key[3]))
+        for (territory, dimension, category), periods in groups.items():
+            cuts = sorted({first for first, _ in periods} | {last + timedelta(days=1) for _, last in periods})
+            pieces = list(zip(cuts[:-1], [cut - timedelta(days=1) for cut in cuts[1:]], strict=True))
+            ends_by_start: dict[date, list[date]] = defaultdict(list)
+            for first, last in periods:
+                ends_by_start[first].append(last)
+            for first, last in periods:
+                # chained where it can be (a cumulative count = the previous one + the month): each relation stays
+                # local, so hiding a cell shows which relation gives it back
+                shorter = [end for end in ends_by_start[first] if end < last]
+                start = max(shorter) + timedelta(days=1) if shorter else first
+                inside = [piece for piece in pieces if start <= piece[0] and piece[1] <= last]
+                if not shorter and inside == [(first, last)]:
+                    continue
+                terms = {(SIGNED, territory, first, last, dimension, category): 1.0}
+                if shorter:
+                    terms[(SIGNED, territory, first, max(shorter), dimension, category)] = -1.0
+                for piece in inside:
+                    key = (SIGNED, territory, piece[0], piece[1], dimension, category)
+                    self.ledger.add_latent(key, self.signatures.count(territory, *piece, dimension, category))
+                    terms[key] = terms.get(key, 0.0) - 1.0
+                self.ledger.relate(terms, name=f"période {territory} {first}–{last} {category or ''}")
+
+    # stocks: active(t) = active(previous t) + signatures between − ended (latent, ≥ 0)
+    def _stocks(self) -> None:
+        days: dict[str, set[date]] = defaultdict(set)
+        for key in list(self.ledger.value):
+            if key[0] == ACTIVE and key[4] is None:
+                days[key[1]].add(key[2])
+        for territory, stock_days in days.items():
+            previous = None
+            for today in sorted(stock_days):
+                first = BEGINNING if previous is None else previous + timedelta(days=1)
+                signed = (SIGNED, territory, first, today, None, None)
+                self.ledger.add_latent(signed, self.signatures.count(territory, first, today, None, None))
+                stock = (ACTIVE, territory, today, today, None, None)
+                before = (
+                    0.0 if previous is None else self.ledger.value[(ACTIVE, territory, previous, previous, None, None)]
+                )
+                ended = ("fins", territory, first, today, None, None)
+                self.ledger.add_latent(ended, before + self.ledger.value[signed] - self.ledger.value[stock])
+                # not protected: contracts ended in France (thousands of doctors, nobody singled out), and contracts
+                # ended before a territory's first published stock, the difference of the two headline counts of a
+                # territory table (signed, active): published by design, as offices publish stocks and cumulative
+                # flows side by side. Contracts ended between two published days are protected.
+                if territory == NATIONAL or previous is None:
+                    self.ledger.exempt.add(ended)
+                terms = {stock: 1.0, signed: -1.0, ended: 1.0}
+                if previous is not None:
+                    terms[(ACTIVE, territory, previous, previous, None, None)] = -1.0
+                self.ledger.relate(terms, name=f"stock {territory} {today}")
+                previous = today
+
+    # France = Σ regions, region = Σ départements, for every key they share
+    def _hierarchy(self) -> None:
+        keys = set(self.ledger.value)
+        for key in sorted(keys, key=str):
+            if key[0] == "fins":
+                continue
+            children = self.children(key[1])
+            if not children:
+                continue
+            parts = [(key[0], child, *key[2:]) for child in children]
+            if all(part in keys for part in parts):
+                self.ledger.relate({key: 1.0, **{part: -1.0 for part in parts}}, name=f"hiérarchie {key}")
+
+    # within a row: all ≥ general practitioners; active ≥ past the deadline ≥ with known training ≥ late
+    def _row_orders(self) -> None:
+        chains = (
+            (ACTIVE, "actifs_mg"),
+            (ACTIVE, "echeance_depassee", "echeance_depassee_formation_connue", "en_retard"),
+        )
+        for key in list(self.ledger.value):
+            if key[0] != ACTIVE or key[4] is not None:
+                continue
+            for chain in chains:
+                linked = [(measure, *key[1:]) for measure in chain]
+                for larger, smaller in zip(linked[:-1], linked[1:], strict=True):
+                    if larger in self.ledger.value and smaller in self.ledger.value:
+                        self.ledger.relate({larger: 1.0, smaller: -1.0}, inequality=True, name=f"ordre {smaller}")
+        for key in list(self.ledger.value):
+            if key[0] != "annees_contrat":
+                continue
+            territory, first, last = key[1], key[2], min(key[3], day(self.as_of))
+            during = (SIGNED, territory, first, last, None, None)
+            until = (SIGNED, territory, BEGINNING, last, None, None)
+            for period in (during, until):
+                self.ledger.add_latent(period, self.signatures.count(territory, period[2], period[3], None, None))
+            # contract-years started in a year: at least the year's signatures, at most every contract signed by then
+            self.ledger.relate({key: 1.0, during: -1.0}, inequality=True, name=f"années de contrat ≥ {key}")
+            self.ledger.relate({until: 1.0, key: -1.0}, inequality=True, name=f"années de contrat ≤ {key}")
+
+
+# --- Back to the frames -------------------------------------------------------------------------------------------
+
+
+def _reasons(published: pd.DataFrame, column: str) -> pd.Series:
+    secret = secret_column(column)
+    if secret in published.columns:
+        return published[secret].astype("string").reset_index(drop=True)
+    return pd.Series([None] * len(published), dtype="string")
+
+
+def masked_item(item: LinkedItem, ledger: Ledger) -> pd.DataFrame:
+    """The item's published frame as the audit leaves it: the cells it hid (and every column computed from them)
+    hidden as complementary cells; the « < 5 » it relabelled said as complementary cells (with the columns computed
+    from them); the hidden cells it revealed (the reader finds them exactly anyway) shown with their exact value —
+    the columns computed from them stay hidden."""
+    from am_analytics.presentation.disclosure import COMPLEMENTARY, PRIMARY
+
+    published = item.published.reset_index(drop=True).copy()
+    changed: dict[str, pd.Series] = {}
+
+    def reasons(column: str) -> pd.Series:
+        if column not in changed:
+            changed[column] = _reasons(published, column)
+        return changed[column]
+
+    for cell in item.cells:
+        if cell.key not in ledger.shown or cell.column not in published.columns:
+            continue
+        status = reasons(cell.column).iloc[cell.row]
+        columns = [name for name in (cell.column, *item.dependants.get(cell.column, ())) if name in published.columns]
+        if not ledger.shown[cell.key] and pd.isna(status):
+            for name in columns:
+                if pd.isna(reasons(name).iloc[cell.row]):
+                    reasons(name).iloc[cell.row] = COMPLEMENTARY
+        elif cell.key in ledger.relabelled and status == PRIMARY:
+            for name in columns:
+                if reasons(name).iloc[cell.row] == PRIMARY:
+                    reasons(name).iloc[cell.row] = COMPLEMENTARY
+        elif cell.key in ledger.revealed and pd.notna(status):
+            reasons(cell.column).iloc[cell.row] = pd.NA
+            published.loc[cell.row, cell.column] = item.exact[cell.column].iloc[cell.row]
+    for column, column_reasons in changed.items():
+        hidden = column_reasons.notna().to_numpy()
+        if hidden.any():
+            published[column] = published[column].mask(hidden)
+        if hidden.any() or secret_column(column) in published.columns:
+            published[secret_column(column)] = column_reasons.to_numpy()
+            published[secret_column(column)] = published[secret_column(column)].astype("string")
+    published.attrs = dict(item.published.attrs)
+    return published
+
+
+def children_in(departements: pd.DataFrame, regions: Iterable[str]):
+    """The children of a territory: France's regions, a region's départements."""
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for code, region in zip(departements["code"], departements["region_code"], strict=True):
+        by_region[region_territory(str(region))].append(departement_territory(str(code)))
+    regions = [region_territory(str(code)) for code in regions]
+
+    def children(territory: str) -> list[str]:
+        if territory == NATIONAL:
+            return regions
+        return by_region.get(territory, [])
+
+    return children

@@ -1,0 +1,205 @@
+"""One run's publication audited as a whole: the national results and the results of every scope the run publishes
+(a regional report: its region; the site: France and every region) are linked tables, so the complementary masking
+that protects a hidden count is decided over all of them together (`audit.protect`), then the exact frames are
+dropped and the published frames frozen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+import pandas as pd
+
+from am_analytics.presentation.audit import DisclosureRisk, Ledger, audit, protect
+from am_analytics.presentation.catalogue import FUNDING_RULE, SHARE_FOLLOWERS, TERRITORY_RULE, TRAINING_RULE
+from am_analytics.presentation.linked import (
+    LedgerBuilder,
+    LinkedItem,
+    breakdown_cells,
+    children_in,
+    departement_territory,
+    dependants_of,
+    funding_cells,
+    masked_item,
+    region_territory,
+    series_cells,
+    territory_cells,
+    training_cells,
+)
+from am_analytics.presentation.results import NationalResults, ScopeResults
+from am_analytics.presentation.scope import NATIONAL_CODE, Scope
+
+MONTHLY_DEPENDANTS = {
+    "signes_mois": ["etp_signes_mois"],
+    "signes_cumul": ["etp_signes_cumul"],
+    "actifs": ["etp_actifs"],
+}
+BREAKDOWN_DEPENDANTS = {
+    "effectif": list(SHARE_FOLLOWERS),
+    "total": [name for name in SHARE_FOLLOWERS if name != "part_parmi_renseignes"],
+}
+MIXES = {
+    "backgrounds_by_year": "Profils d'origine par année",
+    "specialties": "Spécialités par année",
+    "zones": "Zones par année",
+    "etp_options": "Options de quotité par année",
+}
+
+HEADLINE = ("signes", "actifs")  # a region's signed and active contracts: the figures everything else is read against
+
+Results = TypeVar("Results", NationalResults, ScopeResults)
+
+
+def _national_items(national: NationalResults) -> dict[str, LinkedItem]:
+    exact, as_of = national.exact, national.as_of
+    territory = dependants_of(TERRITORY_RULE)
+    return {
+        "monthly": LinkedItem(
+            "Série mensuelle — France entière",
+            national.monthly,
+            exact["monthly"],
+            series_cells(national.monthly, NATIONAL_CODE),
+            MONTHLY_DEPENDANTS,
+            fixed=True,
+        ),
+        "nation": LinkedItem(
+            "Territoires — France entière",
+            national.nation,
+            exact["nation"],
+            territory_cells(national.nation, as_of, region_territory),
+            territory,
+            fixed=True,
+        ),
+        "regions": LinkedItem(
+            "Territoires — régions",
+            national.regions,
+            exact["regions"],
+            territory_cells(national.regions, as_of, region_territory),
+            territory,
+            fixed_columns=HEADLINE,
+        ),
+        "departements": LinkedItem(
+            "Territoires — départements",
+            national.departements,
+            exact["departements"],
+            territory_cells(national.departements, as_of, departement_territory, windows=False),
+            territory,
+        ),
+        "shares": LinkedItem(
+            "Profils d'origine par région",
+            national.shares,
+            exact["shares"],
+            breakdown_cells(national.shares, as_of, dimension="profil_origine"),
+            BREAKDOWN_DEPENDANTS,
+        ),
+        "training": LinkedItem(
+            "Formation par région",
+            national.training,
+            exact["training"],
+            training_cells(national.training, as_of),
+            dependants_of(TRAINING_RULE),
+        ),
+        "training_france": LinkedItem(
+            "Formation — France entière",
+            national.training_france,
+            exact["training_france"],
+            training_cells(national.training_france, as_of),
+            dependants_of(TRAINING_RULE),
+            fixed=True,
+        ),
+        "funding": LinkedItem(
+            "Aide attendue — France entière",
+            national.funding,
+            exact["funding"],
+            funding_cells(national.funding, NATIONAL_CODE),
+            dependants_of(FUNDING_RULE),
+            fixed=True,
+        ),
+    }
+
+
+def _scope_items(scope: Scope, results: ScopeResults, as_of: pd.Timestamp) -> dict[str, LinkedItem]:
+    territory = region_territory(scope.territory_code)
+    label, fixed = scope.label, scope.is_national
+    items = {
+        name: LinkedItem(
+            f"{title} — {label}",
+            getattr(results, name),
+            results.exact[name],
+            breakdown_cells(
+                getattr(results, name),
+                as_of,
+                dimension=str(results.exact[name]["variable"].iloc[0]),
+                territory=territory,
+            ),
+            BREAKDOWN_DEPENDANTS,
+            fixed=fixed,
+        )
+        for name, title in MIXES.items()
+        if not results.exact[name].empty
+    }
+    items["funding"] = LinkedItem(
+        f"Aide attendue — {label}",
+        results.funding,
+        results.exact["funding"],
+        funding_cells(results.funding, territory),
+        dependants_of(FUNDING_RULE),
+        fixed=fixed,
+    )
+    if not scope.is_national:
+        items["monthly"] = LinkedItem(
+            f"Série mensuelle — {label}",
+            results.monthly,
+            results.exact["monthly"],
+            series_cells(results.monthly, territory),
+            MONTHLY_DEPENDANTS,
+        )
+    return items
+
+
+def publication_ledger(
+    national: NationalResults, scopes: Sequence[tuple[Scope, ScopeResults]], contracts: pd.DataFrame
+) -> tuple[Ledger, dict[str, LinkedItem], list[dict[str, LinkedItem]]]:
+    """The ledger of a run's publication, with the linked items of the national results and of each scope (in
+    the order given; a background's own results are published beside its territory's and not linked yet)."""
+    national_items = _national_items(national)
+    scope_items = [
+        _scope_items(scope, results, national.as_of) if scope.profil is None else {} for scope, results in scopes
+    ]
+    items = [*national_items.values(), *(item for found in scope_items for item in found.values())]
+    children = children_in(national.departements, national.regions["code"])
+    ledger = LedgerBuilder(items, contracts, national.as_of, children).build()
+    return ledger, national_items, scope_items
+
+
+def _masked(results: Results, items: Mapping[str, LinkedItem], ledger: Ledger) -> Results:
+    """The results with every linked item masked as the audit decided (the exact frames kept for the check)."""
+    return replace(results, **{name: masked_item(item, ledger) for name, item in items.items()})
+
+
+def audited(
+    national: NationalResults, scopes: Sequence[tuple[Scope, ScopeResults]], contracts: pd.DataFrame
+) -> tuple[NationalResults, list[ScopeResults]]:
+    """The national results and every scope's results of one run, protected together: after the audit no hidden
+    count can be recovered, or narrowed below the protection rule, from everything the run publishes. The frames as
+    masked are audited once more before they are returned, and their exact frames dropped. Raises
+    `audit.DisclosureRisk` when a cell cannot be protected (nothing may be written then)."""
+    if not national.exact:
+        raise ValueError("résultats nationaux déjà publiés : l'audit part des résultats calculés (NationalResults.of)")
+    ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
+    protect(ledger)
+    masked_national = _masked(national, national_items, ledger)
+    masked_scopes = []
+    for (scope, results), found in zip(scopes, scope_items, strict=True):
+        if scope.is_national and scope.profil is None:
+            results = replace(results, monthly=masked_national.monthly)
+        masked_scopes.append(_masked(results, found, ledger))
+    # the check: what the layouts will read, read again as a reader would
+    as_published = [(scope, results) for (scope, _), results in zip(scopes, masked_scopes, strict=True)]
+    check, _, _ = publication_ledger(masked_national, as_published, contracts)
+    exposures = audit(check)
+    if exposures:
+        raise DisclosureRisk(exposures)
+    return replace(masked_national, exact={}), [replace(results, exact={}) for results in masked_scopes]
