@@ -3,6 +3,7 @@ hidden counts it can recover, and the greedy complementary masking leaves none."
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -184,3 +185,42 @@ def test_the_audit_finds_the_leaks_issue_20_describes(demo_ledger):
     exposure = exposures[mayotte[0]]
     assert exposure.low == exposure.high == exposure.value
     assert "Territoires — régions" in exposure.places
+
+
+def test_the_report_writes_nothing_and_exits_3_when_a_hidden_count_could_be_recovered(
+    demo_scope, tmp_path, monkeypatch, capsys
+):
+    # with the protection switched off, the check of the frames as masked finds Mayotte's leaks: nothing is written
+    from am_analytics.cli import run
+    from am_analytics.presentation import publication
+    from am_analytics.presentation.scope import Scope
+    from am_analytics.report.__main__ import main
+
+    monkeypatch.setattr(publication, "protect", lambda ledger: [])
+    monkeypatch.setattr(Scope, "open", classmethod(lambda cls, **kw: demo_scope.with_region("06")))
+    pdf = tmp_path / "rapport.pdf"
+    assert run(main, ["--region", "06", "--output", str(pdf)]) == 3
+    assert not pdf.exists() and not pdf.with_suffix(".xlsx").exists()
+    error = capsys.readouterr().err
+    assert "publication refusée (secret statistique)" in error and "Traceback" not in error
+    assert "Mayotte" in error or "R06" in error or "D976" in error
+
+
+def test_every_region_s_report_publication_passes_its_own_audit(demo_scope, demo_results):
+    # the national results with each region's, as a regional report publishes them: protection always succeeds, and
+    # the frames as masked keep nothing a reader can recover (`audited` raises otherwise)
+    from am_analytics import reference
+    from am_analytics.presentation.publication import audited
+    from am_analytics.presentation.results import ScopeResults
+
+    for code in reference.regions().iloc[:, 0]:
+        scope = demo_scope.with_region(code)
+        national, (own,) = audited(demo_results, [(scope, ScopeResults.compute(scope, demo_results))],
+                                   demo_scope.all_contracts)
+        assert not national.exact and not own.exact
+        # a region's headline figures are never hidden to protect another cell
+        before = demo_results.regions.set_index("code").loc[code]
+        after = national.regions.set_index("code").loc[code]
+        for column in ("signes", "actifs"):
+            if pd.notna(before[column]):
+                assert after[column] == before[column], (code, column)

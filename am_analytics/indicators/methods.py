@@ -139,7 +139,14 @@ METHODS: dict[str, Method] = {
         "Secret statistique",
         "Dans les tableaux, cartes et classeurs publiés, les effectifs de 1 à 4 sont masqués et affichés "
         "« < 5 » ; quand un seul effectif masqué pourrait être retrouvé par différence avec un total publié, "
-        "un second effectif (le plus petit non nul du même total) est masqué aussi. Les zéros sont affichés. "
+        "un second effectif (le plus petit non nul du même total) est masqué aussi et affiché « s ». Les zéros "
+        "sont affichés. La série d'un petit territoire est publiée par trimestre ou par année plutôt que masquée "
+        "mois par mois. Toute la publication d'une exécution (France, régions, séries, profils, formation, aide) "
+        "est ensuite auditée comme un lecteur le ferait : un programme linéaire cherche, à partir de toutes les "
+        "relations publiées (totaux, cumuls, signés et actifs, France et régions), l'intervalle de chaque "
+        "effectif masqué. Règle de protection : aucun effectif masqué ne peut être retrouvé exactement, et aucun "
+        "effectif de 1 à 4, masqué ou déduit (comme les contrats terminés entre deux dates publiées), ne peut être "
+        "cerné à moins de trois valeurs ; d'autres cellules sont masquées jusqu'à ce que la règle tienne. "
         "Les fichiers internes gardent les valeurs exactes.",
     ),
     "qualite": Method(

@@ -26,11 +26,13 @@ import os
 import sys
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import highspy
 import numpy as np
 from scipy.sparse import csc_matrix
 
+from am_analytics.errors import AmAnalyticsError
 from am_analytics.presentation.disclosure import THRESHOLD
 
 Key = Hashable
@@ -41,13 +43,37 @@ MIN_VALUES_HIDDEN = 2
 MIN_VALUES_SMALL = 3
 
 
-class DisclosureRisk(Exception):
-    """A publication from which a hidden count can be recovered: nothing is written."""
+class DisclosureRisk(AmAnalyticsError):
+    """A publication from which a hidden count can be recovered: nothing is written (exit code 3)."""
+
+    exit_code = 3
 
     def __init__(self, exposures: list[Exposure]):
         self.exposures = exposures
-        first = exposures[0]
-        super().__init__(f"{len(exposures)} effectif(s) masqué(s) retrouvable(s) ; par exemple {first.describe()}")
+        super().__init__(
+            f"publication refusée (secret statistique) : {len(exposures)} effectif(s) masqué(s) retrouvable(s) "
+            f"par un lecteur ; par exemple {exposures[0].describe()}\n"
+            "  → signaler ce cas aux mainteneurs d'am_analytics avec la commande lancée : rien n'a été écrit"
+        )
+
+
+def cell_label(key: Key) -> str:
+    """A cell's key as a reader would say it: « signes R06 du 01/07/2023 au 30/06/2024 »."""
+    if not isinstance(key, tuple):
+        return str(key)
+    words, days = [], [part for part in key if isinstance(part, date)]
+    for part in key:
+        if part is not None and not isinstance(part, date):
+            words.append(str(part))
+    if len(days) == 2:
+        first, last = days
+        if first == last:
+            words.append(f"au {last:%d/%m/%Y}")
+        elif first.year <= 1900:
+            words.append(f"jusqu'au {last:%d/%m/%Y}")
+        else:
+            words.append(f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}")
+    return " ".join(words)
 
 
 @dataclass(frozen=True)
@@ -62,7 +88,7 @@ class Exposure:
 
     def describe(self) -> str:
         where = ", ".join(self.places) or "cellule non publiée (déduite des autres)"
-        return f"{where} — cellule {self.key} : valeur entre {self.low:g} et {self.high:g}"
+        return f"{where} — {cell_label(self.key)} : entre {self.low:g} et {self.high:g}"
 
 
 @dataclass
