@@ -98,6 +98,11 @@ REASONS = {
     "04MAR2021, 4 mars 2021, numéro de série Excel)",
     "date_ambigue": "date américaine avec AM/PM (mois d'abord) : 3/4/2021 peut être le 3 avril ou le 4 mars ; "
     "exporter les dates en JJ/MM/AAAA ou AAAA-MM-JJ",
+    "date_sans_fin": "date de fin en l'an 2100 ou au-delà (31/12/9999, 2999) : la convention des bases de données pour "
+    "« pas de fin » ; contrat lu sans date de fin",
+    "date_sentinelle": "date conventionnelle « pas de date » (0000-00-00, 1900-01-01, 00/00/0000) : lue comme vide",
+    "date_invraisemblable": "année invraisemblable (avant 1900, ou 2100 et au-delà) : faute de frappe probable ; "
+    "corriger la date dans la source",
     "departement_inconnu": "département inconnu",
     "departement_ambigu": "département ambigu (20 ou « Corse » : 2A ou 2B, lequel des deux départements corses ?)",
     "departement_incoherent": "le code et le nom écrits ne désignent pas le même département",
@@ -152,6 +157,9 @@ WARNING_REASONS = {
     "formation_inconnue": "formation non reconnue : contrat gardé avec la formation « non reconnue »",
     "date_invalide": "date descriptive (prise de fonction, extraction) illisible : contrat gardé sans cette date",
     "date_ambigue": "date descriptive au format américain ambigu (3/4/2021 10:00 AM) : contrat gardé sans cette date",
+    "date_sans_fin": REASONS["date_sans_fin"],
+    "date_sentinelle": REASONS["date_sentinelle"] + " ; contrat gardé sans cette date",
+    "date_invraisemblable": "date descriptive à l'année invraisemblable : contrat gardé sans cette date",
     "montant_invalide": "montant d'aide illisible ou négatif : contrat gardé sans montant",
     "montant_invraisemblable": REASONS["montant_invraisemblable"],
     "montant_ambigu": REASONS["montant_ambigu"],

@@ -515,12 +515,29 @@ ACCEPTED_DATES = (
 )
 
 
-def normalise_dates(values: pd.Series, *, required: bool = False) -> pd.DataFrame:
+# A date the information systems write for "no date" ("0000-00-00", Excel's day 0, 1900-01-01): read as empty.
+_SENTINEL_TEXT = re.compile(r"0{1,4}[-/.]?0{0,2}[-/.]?0{0,4}(?:[ T]0{1,2}:00(?::00)?)?")
+_SENTINEL_DAYS = (pd.Timestamp("1899-12-30"), pd.Timestamp("1899-12-31"), pd.Timestamp("1900-01-01"))
+# Years a date of the scheme can hold. From NO_END_YEAR on, an end date is a database's "no end" (31/12/9999,
+# 2999-12-31); any other date that far, or before PLAUSIBLE_FROM_YEAR, is a typing error, never a date to
+# count with (and beyond 2262 it does not even fit a nanosecond timestamp).
+NO_END_YEAR = 2100
+PLAUSIBLE_FROM_YEAR = 1900
+# Reasons of a date read as empty on purpose: a warning, even in a column that rejects unreadable values.
+DATE_READ_AS_EMPTY = ("date_sans_fin", "date_sentinelle")
+
+
+def normalise_dates(values: pd.Series, *, required: bool = False, end: bool = False) -> pd.DataFrame:
     """Dates (`datetime64`, time of day dropped) from ISO (with a time, milliseconds, `Z` or an offset:
     converted to French time first), DD/MM/YYYY, DD/MM/YY, D/M/YYYY, DD-MM-YYYY, YYYYMMDD, SAS `DATE9.` and
     `DATETIME.`, French month names or an Excel serial ("44259", 1900 date system); an American date with
     AM/PM is ambiguous (`date_ambigue`); anything else → `date_invalide`; empty → NA (`valeur_manquante`
-    when required)."""
+    when required).
+
+    A sentinel for "no date" (`0000-00-00`, `1900-01-01`) is NA with `date_sentinelle`; a year from
+    `NO_END_YEAR` on is NA with `date_sans_fin` in an `end` column (31/12/9999 means "no end"), else with
+    `date_invraisemblable`, like a year before `PLAUSIBLE_FROM_YEAR`. Every value returned fits a nanosecond
+    timestamp."""
     text = _blank_to_na(values)
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     distinct = pd.Series([visible(u) for u in uniques.to_numpy(dtype=object).tolist()], dtype="string")
@@ -542,6 +559,7 @@ def normalise_dates(values: pd.Series, *, required: bool = False) -> pd.DataFram
         parsed.iat[position] = day if day is not None else pd.NaT
         reasons.iat[position] = reason
     parsed = parsed.dt.normalize()
+    parsed, reasons = _implausible_dates(distinct, parsed, reasons, end=end)
     empty_reason = MISSING if required else None
     value = np.append(parsed.to_numpy(), np.datetime64("NaT", "us"))[codes]
     reason = np.append(reasons.to_numpy(dtype=object, na_value=None), empty_reason)[codes]
@@ -549,6 +567,25 @@ def normalise_dates(values: pd.Series, *, required: bool = False) -> pd.DataFram
         {"value": pd.Series(value, dtype="datetime64[us]").to_numpy(), "reason": pd.array(reason, dtype="string")},
         index=values.index,
     )
+
+
+def _implausible_dates(
+    distinct: pd.Series, parsed: pd.Series, reasons: pd.Series, *, end: bool
+) -> tuple[pd.Series, pd.Series]:
+    """Sentinels and far years (see `normalise_dates`) taken out of the parsed distinct values, with their reason."""
+    sentinel = distinct.str.fullmatch(_SENTINEL_TEXT.pattern).fillna(False).to_numpy(dtype=bool)
+    sentinel |= parsed.isin(_SENTINEL_DAYS).to_numpy(dtype=bool)
+    years = parsed.dt.year
+    far = (years >= NO_END_YEAR).fillna(False).to_numpy(dtype=bool) & ~sentinel
+    early = (years < PLAUSIBLE_FROM_YEAR).fillna(False).to_numpy(dtype=bool) & ~sentinel
+    if not (sentinel.any() or far.any() or early.any()):
+        return parsed, reasons
+    parsed, reasons = parsed.copy(), reasons.copy()
+    parsed[sentinel | far | early] = pd.NaT
+    reasons[sentinel] = "date_sentinelle"
+    reasons[far] = "date_sans_fin" if end else "date_invraisemblable"
+    reasons[early] = "date_invraisemblable"
+    return parsed, reasons
 
 
 def _rare_date(raw: str) -> tuple[pd.Timestamp | None, str | None]:

@@ -46,6 +46,8 @@ class FileAccount:
     rows_quarantined: int = 0
     rows_warned: int = 0
     total_rows_dropped: int = 0  # "Total"/"France entière" lines, not data
+    # lines below the header that are no contract: footnotes, repeated headers, totals, by kind (never in rows_read)
+    non_data_lines: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     warning_reasons: dict[str, int] = field(default_factory=dict)
     sheets_read: list[str] = field(default_factory=list)
@@ -59,6 +61,9 @@ class FileAccount:
 
     def balanced(self) -> bool:
         return self.rows_read == self.rows_kept + self.rows_updated + self.rows_merged + self.rows_quarantined
+
+    def non_data_count(self) -> int:
+        return sum(self.non_data_lines.values())
 
 
 def input_fingerprint(files: list[Path], data_dir: Path) -> dict[str, str]:

@@ -463,6 +463,27 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
                       "aide_versee_eur": 12000.0}},
          extra={"sheets_read": ["Contrats"], "sheets_skipped": {"Listes": "sans données"}})
 
+    # 28. Far and sentinel dates as databases write them: "no end" is 31/12/9999, "no date" is 0000-00-00.
+    rows = [row("FD1", rpps(1), fin="31/12/9999"), row("FD2", rpps(2), fin="2999-12-31"),
+            row("FD3", rpps(3), fin="0000-00-00"), row("FD4", rpps(4), fin="01/01/1900"),
+            row("FD5", rpps(5), signature="15/03/2999"), row("FD6", rpps(6), signature="0000-00-00"),
+            row("FD7", rpps(7), prise="31/12/9999"), row("FD8", rpps(8), fin="31/12/2027")]
+    case("far_and_sentinel_dates", {"contrats_sans_fin.csv": csv_bytes(HEADER, rows)},
+         "an end date of 31/12/9999 or 2999 means no end (kept, warned); 0000-00-00 and 1900-01-01 are empty "
+         "(warned); a signature in 2999 or 0000-00-00 is quarantined with the value; a far take-up date is warned",
+         accounts={"contrats_sans_fin.csv": account(8, 6, quarantined=2, warned=5)},
+         kept={"FD1": {"date_fin": None}, "FD2": {"date_fin": None}, "FD3": {"date_fin": None},
+               "FD4": {"date_fin": None}, "FD7": {"date_prise_fonction": None}, "FD8": {"date_fin": "2027-12-31"}},
+         quarantine=[{"line": 6, "column": "Date de signature", "value": "15/03/2999",
+                      "reason": "date_invraisemblable", "message_words": ["15/03/2999"]},
+                     {"line": 7, "column": "Date de signature", "value": "0000-00-00", "reason": "date_sentinelle"}],
+         warnings=[{"line": 2, "column": "Date de fin", "value": "31/12/9999", "reason": "date_sans_fin"},
+                   {"line": 3, "column": "Date de fin", "value": "2999-12-31", "reason": "date_sans_fin"},
+                   {"line": 4, "column": "Date de fin", "value": "0000-00-00", "reason": "date_sentinelle"},
+                   {"line": 5, "column": "Date de fin", "value": "01/01/1900", "reason": "date_sentinelle"},
+                   {"line": 8, "column": "Date de prise de fonction", "value": "31/12/9999",
+                    "reason": "date_invraisemblable"}])
+
 
 def main() -> None:
     if CASES_DIR.exists():
