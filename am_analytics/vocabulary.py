@@ -166,6 +166,7 @@ WARNING_REASONS = {
     "feuille_non_reconnue": "feuille de classeur qui ressemble à des données mais n'a pas été lue : vérifier ses "
     "en-têtes",
     "colonne_non_reconnue": "colonne non lue dont l'en-tête ressemble à une colonne attendue absente du fichier",
+    "fichier_non_lu": "fichier non lu, aucune de ses lignes n'est comptée",
 }
 # The explicit category a descriptive field takes when its value is not recognised (empty stays empty).
 UNRECOGNISED = {"specialite": "inconnue", "zone": "inconnue", "formation": "inconnue", "profil_origine": "inconnu"}

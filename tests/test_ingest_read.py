@@ -469,7 +469,7 @@ def test_workbook_saved_with_a_csv_extension_is_read_as_a_workbook(tmp_path):
         ("nombres.csv", b"1;2;3\n4;5;6\n7;8;9\n", "aucune ligne d'en-têtes"),
         ("colonne.csv", b"C1\nC2\nC3\n", "séparateur non reconnu"),
         ("texte.xlsx", b"N contrat;RPPS\nC1;1\n", "n'en est pas un"),
-        ("ancien.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "ancien (.xls) ou protégé"),
+        ("ancien.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "protégé par mot de passe"),
     ],
 )
 def test_unreadable_files_raise_data_error_naming_file_problem_and_remedy(tmp_path, name, content, problem):

@@ -58,6 +58,7 @@ class FileAccount:
     contract_key: dict[str, Any] | None = None  # columns and the reason they were chosen (contracts only)
     synthetic: bool = False
     status: str = "lu"
+    unread_reason: str | None = None  # why a file (or an archive's member) was not read at all
 
     def balanced(self) -> bool:
         return self.rows_read == self.rows_kept + self.rows_updated + self.rows_merged + self.rows_quarantined

@@ -27,14 +27,27 @@ from filelock import FileLock, Timeout
 
 from am_analytics import __version__, atomic, privacy
 from am_analytics.errors import DataError, Location, UsageError
-from am_analytics.ingest import discover
+from am_analytics.ingest.archives import FORMATS_READ, gather_inputs
 from am_analytics.prepare import contracts, survey, territory
 from am_analytics.prepare.manifest import MANIFEST_NAME, FileAccount, build_manifest, input_fingerprint
 from am_analytics.prepare.quarantine import empty_located, empty_quarantine, quarantine_rows, reason_counts
-from am_analytics.prepare.reading import FileRead, Part, no_dataset_error, provenance_sidecar, read_file
+from am_analytics.prepare.reading import (
+    FileRead,
+    Part,
+    no_dataset_error,
+    provenance_sidecar,
+    read_file,
+    unread_file,
+)
 from am_analytics.prepare.steps import DatasetStep, StepResult
 from am_analytics.prepare.versions import PART_STRIDE, choose_key, resolve_versions
-from am_analytics.prepare.warnings import column_warnings, empty_warnings, locate_warnings, sheet_warnings
+from am_analytics.prepare.warnings import (
+    column_warnings,
+    empty_warnings,
+    file_warnings,
+    locate_warnings,
+    sheet_warnings,
+)
 from am_analytics.vocabulary import REASONS
 
 __all__ = [
@@ -97,10 +110,10 @@ def prepare(
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not data_dir.is_dir():
         raise DataError("dossier introuvable", where=Location(file=str(data_dir)), hint="indiquer --data-dir")
-    files = discover(data_dir)
-    if not files:
+    inputs, unread = gather_inputs(data_dir)
+    if not inputs and not unread:
         raise DataError(
-            "aucun fichier de données reconnu (CSV, TXT, TSV, XLSX)",
+            f"aucun fichier de données reconnu ({FORMATS_READ})",
             where=Location(file=str(data_dir)),
             hint="déposer les extractions dans ce dossier ou indiquer --data-dir",
         )
@@ -108,18 +121,25 @@ def prepare(
     key = key if key is not None else privacy.load_key()
     caisse_columns = tuple(caisse_columns)
 
-    reads = [read_file(path, data_dir, number, caisse_columns) for number, path in enumerate(files)]
-    accounts = [read.account for read in reads]
+    reads = [read_file(source, number, caisse_columns) for number, source in enumerate(inputs)]
+    reads += [unread_file(item) for item in unread]
+    accounts = sorted((read.account for read in reads), key=lambda account: account.file)
     if not any(account.dataset for account in accounts):
         raise no_dataset_error(data_dir, reads)
+    if strict and (not_read := [a for a in accounts if a.unread_reason is not None]):
+        raise DataError(
+            f"{len(not_read)} fichier(s) non lu(s) en mode strict ; premier : {not_read[0].unread_reason}",
+            where=Location(file=not_read[0].file),
+            hint="retirer le fichier du dossier ou le déposer dans un format lu, ou relancer sans --strict",
+        )
 
     quarantines: list[pd.DataFrame] = []
     warnings: list[pd.DataFrame] = [_unread_warnings(read) for read in reads]
     survey_tables: list[pd.DataFrame] = []
     by_dataset: dict[str, list[tuple[Part, StepResult]]] = {}
-    for path, read in zip(files, reads, strict=True):
+    for source, read in zip(inputs, reads, strict=False):  # the unread files come last, without an input
         if read.account.dataset == "survey_tables":
-            table, problems, lines_read = survey.read_aggregated_workbook(path, file=read.account.file)
+            table, problems, lines_read = survey.read_aggregated_workbook(source.path, file=read.account.file)
             survey_tables.append(table)
             quarantines.append(_aggregated_quarantine(problems, read.account.file))
             read.account.rows_read = lines_read
@@ -551,8 +571,10 @@ def _pseudonymise_quarantine(
 
 
 def _unread_warnings(read: FileRead) -> pd.DataFrame:
-    """Sheets that look like data but were not read, a file matching no dataset (rows in no count), and columns
-    not read that resemble a column the file lacks (values in no analysis)."""
+    """Sheets that look like data but were not read, a file not read at all or matching no dataset (rows in no
+    count), and columns not read that resemble a column the file lacks (values in no analysis)."""
+    if read.unread_reason is not None:
+        return file_warnings(read.account.file, read.unread_reason)
     found = pd.concat(
         [
             sheet_warnings(read.account.file, read.skipped, read.account.dataset),

@@ -48,4 +48,11 @@ def render_summary(accounts: list[FileAccount], out_dir: str) -> str:
         f"Tables écrites dans {out_dir} (rejets : quarantine.parquet ; avertissements : warnings.parquet ; "
         "mises à jour : changes.parquet)."
     )
+    # Last, where a user looks first: a file not read means rows missing from every count.
+    not_read = [a for a in accounts if a.unread_reason is not None]
+    if not_read:
+        lines.append(
+            f"Attention : {len(not_read)} fichier(s) du dossier non lu(s), leurs lignes ne sont comptées nulle part : "
+            + ", ".join(a.file for a in not_read) + " (raisons ci-dessus, dans warnings.parquet et manifest.json)."
+        )
     return "\n".join(lines)

@@ -12,6 +12,7 @@ warning reasons; the change log; or the exit code and message words of a refused
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
 import re
@@ -73,6 +74,68 @@ def _stable_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, content)
     return out.getvalue()
+
+
+def ods(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
+    """A LibreOffice Calc workbook (.ods) written as LibreOffice writes its cells: text, float and date cells."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, dt.date):
+            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                    f"<text:p>{value.strftime('%d/%m/%Y')}</text:p></table:table-cell>")
+        if isinstance(value, (int, float)):
+            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                    f"<text:p>{str(value).replace('.', ',')}</text:p></table:table-cell>")
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+    tables = "".join(
+        f"<table:table table:name={quoteattr(title)}>"
+        + "".join("<table:table-row>" + "".join(cell(v) for v in values) + "</table:table-row>" for values in rows)
+        + "</table:table>"
+        for title, rows in sheets
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        stored = zipfile.ZipInfo("mimetype", date_time=(2024, 1, 1, 0, 0, 0))  # first and uncompressed, as ODF says
+        target.writestr(stored, "application/vnd.oasis.opendocument.spreadsheet")
+        for name, text in (("content.xml", content), ("META-INF/manifest.xml", manifest)):
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, text)
+    return out.getvalue()
+
+
+def archive(members: dict[str, bytes]) -> bytes:
+    """A .zip as secure-transfer tools write one, with fixed member dates (regenerating gives the same bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 7, 1, 9, 30, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def gz(content: bytes) -> bytes:
+    return gzip.compress(content, mtime=0)
 
 
 def case(name: str, files: dict[str, bytes], why: str, *, accounts: dict | None = None, kept: dict | None = None,
@@ -483,6 +546,70 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
                    {"line": 5, "column": "Date de fin", "value": "01/01/1900", "reason": "date_sentinelle"},
                    {"line": 8, "column": "Date de prise de fonction", "value": "31/12/9999",
                     "reason": "date_invraisemblable"}])
+
+    # 29. An Excel 97-2003 workbook (.xls) alone: read (calamine), never « aucun fichier de données reconnu ».
+    # (`sources/contrats_2023.xls` was written once with xlwt 1.3: no writer of that format is a dependency.)
+    case("excel97_workbook_alone", {"contrats_2023.xls": (HERE / "sources" / "contrats_2023.xls").read_bytes()},
+         "a lone .xls with a title row, date cells and numbers typed as numbers is read like an .xlsx",
+         accounts={"contrats_2023.xls": account(3, 3)},
+         kept={"XL1": {"date_signature": "2023-03-15", "departement": "35", "etp_option": "1/2"},
+               "XL2": {"date_fin": "2024-04-02", "etp_option": "1"}, "XL3": {"date_signature": "2023-06-12"}},
+         extra={"sheets_read": ["Contrats 2023"], "file_format": "xls"})
+
+    # 30. A LibreOffice workbook (.ods) beside a CSV: both read, neither skipped without a word.
+    data = [HEADER, [*row("OD1", rpps(1))[:2], dt.date(2022, 5, 3), None, 29, "MG", "ZIP", 0.5, "IDE"],
+            row("OD2", rpps(2), signature="01/09/2022")]
+    case("libreoffice_ods_beside_csv",
+         {"contrats_2022.ods": ods([("Contrats", data)]),
+          "contrats_2023.csv": csv_bytes(HEADER, [row("OC1", rpps(3), signature="10/02/2023")])},
+         "a .ods beside a .csv: both read (the .ods by calamine), typed date and number cells as the values they are",
+         accounts={"contrats_2022.ods": account(2, 2), "contrats_2023.csv": account(1, 1)},
+         kept={"OD1": {"date_signature": "2022-05-03", "departement": "29", "etp_option": "1/2"}, "OD2": {},
+               "OC1": {}},
+         extra={"file_format": "ods"})
+
+    # 31. Files as they arrive by secure transfer: a .zip of extracts with a covering note and an older archive
+    # inside, a .gz, a covering letter; the members are read as if in the folder, the rest is named.
+    members = {
+        "contrats_cpam35.csv": csv_bytes(HEADER, [row("Z35-1", rpps(1)), row("Z35-2", rpps(2))]),
+        "contrats_cpam29.xlsx": workbook([("Contrats", [HEADER, row("Z29-1", rpps(3), dept="29")])]),
+        "Bordereau d'envoi.pdf": b"%PDF-1.4\n% bordereau\n",
+        "lot_precedent.zip": archive({"vieux.csv": csv_bytes(HEADER, [row("V1", rpps(4))])}),
+        "__MACOSX/._contrats_cpam35.csv": b"\x00\x05\x16\x07",
+    }
+    case("archives_by_secure_transfer",
+         {"envoi_2024-06-30.zip": archive(members),
+          "releve_2024-05-31.csv.gz": gz(csv_bytes(HEADER, [row("G1", rpps(5))])),
+          "courrier.docx": b"PK\x03\x04 not really a document"},
+         "zip and gz members read as 'archive.zip:member' (extract date from the archive's name); a PDF, an archive "
+         "inside the archive and a letter are named as not read, with the reason",
+         accounts={"envoi_2024-06-30.zip:contrats_cpam35.csv": account(2, 2),
+                   "envoi_2024-06-30.zip:contrats_cpam29.xlsx": account(1, 1),
+                   "releve_2024-05-31.csv.gz:releve_2024-05-31.csv": account(1, 1)},
+         kept={"Z35-1": {"source_file": "envoi_2024-06-30.zip:contrats_cpam35.csv"},
+               "Z29-1": {"departement": "29", "source_sheet": "Contrats"},
+               "G1": {"source_file": "releve_2024-05-31.csv.gz:releve_2024-05-31.csv"}},
+         warnings=[{"file": "envoi_2024-06-30.zip:Bordereau d'envoi.pdf", "reason": "fichier_non_lu"},
+                   {"file": "envoi_2024-06-30.zip:lot_precedent.zip", "reason": "fichier_non_lu"},
+                   {"file": "courrier.docx", "reason": "fichier_non_lu"}],
+         extra={"unread": {"envoi_2024-06-30.zip:Bordereau d'envoi.pdf": "« .pdf »",
+                           "envoi_2024-06-30.zip:lot_precedent.zip": "archive dans l'archive",
+                           "courrier.docx": "« .docx »"},
+                "extract_dates": {"envoi_2024-06-30.zip:contrats_cpam35.csv": "2024-06-30",
+                                  "releve_2024-05-31.csv.gz:releve_2024-05-31.csv": "2024-05-31"}})
+
+    # 32. A damaged workbook and a password-protected one beside good extracts: named, the others still read.
+    good = workbook([("Contrats", [HEADER, row("W1", rpps(1))])])
+    case("damaged_workbook_among_good_files",
+         {"contrats_2021.xlsx": good[: len(good) // 2], "contrats_2022.csv": csv_bytes(HEADER, [row("W2", rpps(2))]),
+          "contrats_2023_protege.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)},
+         "a truncated .xlsx and an encrypted one (an OLE container) do not stop the run: each is named with its "
+         "reason and what to do",
+         accounts={"contrats_2022.csv": account(1, 1)},
+         kept={"W2": {}},
+         warnings=[{"file": "contrats_2021.xlsx", "reason": "fichier_non_lu"},
+                   {"file": "contrats_2023_protege.xlsx", "reason": "fichier_non_lu"}],
+         extra={"unread": {"contrats_2021.xlsx": "endommagé", "contrats_2023_protege.xlsx": "mot de passe"}})
 
 
 def main() -> None:
