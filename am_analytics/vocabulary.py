@@ -103,6 +103,8 @@ REASONS = {
     "date_sentinelle": "date conventionnelle « pas de date » (0000-00-00, 1900-01-01, 00/00/0000) : lue comme vide",
     "date_invraisemblable": "année invraisemblable (avant 1900, ou 2100 et au-delà) : faute de frappe probable ; "
     "corriger la date dans la source",
+    "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!, #DIV/0!…) : la formule de la "
+    "source a échoué et sa valeur est perdue ; corriger la source, puis exporter les valeurs plutôt que les formules",
     "departement_inconnu": "département inconnu",
     "departement_ambigu": "département ambigu (20 ou « Corse » : 2A ou 2B, lequel des deux départements corses ?)",
     "departement_incoherent": "le code et le nom écrits ne désignent pas le même département",
@@ -167,6 +169,8 @@ WARNING_REASONS = {
     "en-têtes",
     "colonne_non_reconnue": "colonne non lue dont l'en-tête ressemble à une colonne attendue absente du fichier",
     "fichier_non_lu": "fichier non lu, aucune de ses lignes n'est comptée",
+    "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : contrat gardé sans cette "
+    "valeur ; corriger la formule de la source",
 }
 # The explicit category a descriptive field takes when its value is not recognised (empty stays empty).
 UNRECOGNISED = {"specialite": "inconnue", "zone": "inconnue", "formation": "inconnue", "profil_origine": "inconnu"}

@@ -265,3 +265,10 @@ def test_a_million_rows_are_normalised_once_per_distinct_value():
     assert result["value"].value_counts().to_dict() == {"1/3": 166_667, "1/2": 333_334, "1": 166_667,
                                                          "1+1/2": 166_666}
     assert result["reason"].eq("etp_invalide").sum() == 166_666
+
+
+def test_error_cells_of_every_spreadsheet_are_told_from_text_that_starts_alike():
+    from am_analytics.ingest.values import error_cells
+
+    cells = pd.Series(["#N/A", "#REF! ", "#VALEUR!", "#div/0!", "Err:502", "#1 rue", "N/A", None, "12"], dtype="string")
+    assert error_cells(cells).tolist() == [True, True, True, True, True, False, False, False, False]

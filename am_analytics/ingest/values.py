@@ -26,8 +26,8 @@ from am_analytics.vocabulary import CONVENTION_2024, ETP_OPTIONS, FORMATIONS, PR
 MISSING = "valeur_manquante"
 
 __all__ = [  # `fold` is re-exported: callers compare free text the way the normalisers do
-    "ACCEPTED_DATES", "AVENANT7_OPTIONS", "DATE_FORMATS", "PLAUSIBLE_AID_EUR", "accepted_spellings",
-    "etp_column_reading", "excel_integer", "fold", "is_scientific", "normalise_amounts", "normalise_contrat_ids",
+    "ACCEPTED_DATES", "AVENANT7_OPTIONS", "DATE_FORMATS", "PLAUSIBLE_AID_EUR", "SPREADSHEET_ERRORS",
+    "accepted_spellings", "error_cells", "etp_column_reading", "excel_integer", "fold", "is_scientific", "normalise_amounts", "normalise_contrat_ids",
     "normalise_dates", "normalise_etp", "normalise_formations", "normalise_numbers", "normalise_profils",
     "normalise_rpps", "normalise_specialites", "normalise_zones", "specialty_code", "visible",
 ]
@@ -56,6 +56,30 @@ def is_scientific(text: str) -> bool:
 
 # Characters `visible` removes or replaces, searched for in a whole column at once before any value is parsed.
 _NOT_PLAIN = "[\u200b\u200c\u200d\u00ad\u2060\ufeff\u00a0\u202f]"
+
+
+# What a spreadsheet shows in a cell whose formula failed (English and French Excel, LibreOffice's `Err:502`):
+# the source's value is lost, which is neither a blank nor a value to read.
+SPREADSHEET_ERRORS = (
+    "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
+    "#VALEUR!", "#NOM?", "#NOMBRE!", "#NUL!", "#N/D",
+)
+_LIBREOFFICE_ERROR = r"Err:\d{3}"
+
+
+def error_cells(values: pd.Series) -> np.ndarray:
+    """Where a column holds a spreadsheet's error cell (`#N/A`, `#REF!`, `Err:502`...), as a boolean array.
+
+    Only cells starting with "#" or "Err:" are looked at closely: one vectorised test per column keeps a million
+    rows without any error cell at a few milliseconds."""
+    text = values.astype("string")
+    maybe = (text.str.startswith("#") | text.str.startswith("Err:")).fillna(False).to_numpy(dtype=bool)
+    if not maybe.any():
+        return maybe
+    candidates = text[maybe].str.strip()
+    found = candidates.str.upper().isin(SPREADSHEET_ERRORS) | candidates.str.fullmatch(_LIBREOFFICE_ERROR)
+    maybe[maybe] = found.fillna(False).to_numpy(dtype=bool)
+    return maybe
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:

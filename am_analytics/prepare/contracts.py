@@ -116,16 +116,13 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
     warnings.append(_warnings_from_reasons(aid["reason"], "aide_versee_eur"))
 
 
+    problems, warnings = _spreadsheet_errors(raw, header_of, columns, problems, warnings)
     frame = pd.DataFrame(columns, index=index)
     frame["region"] = region_of_departements(frame["departement"])
     frame["etp"] = frame["etp_option"].map(_ETP_VALUES).astype("Float64")
     for column in ("date_signature", "date_fin", "date_prise_fonction", "date_extraction"):
         frame[column] = frame[column].astype("datetime64[ns]")
-    return StepResult(
-        frame=frame[COLUMNS + METADATA],
-        problems=pd.concat(problems, ignore_index=True),
-        warnings=pd.concat(warnings, ignore_index=True),
-    )
+    return StepResult(frame=frame[COLUMNS + METADATA], problems=problems, warnings=warnings)
 
 
 def _geography(
@@ -180,6 +177,60 @@ def _warnings_from_reasons(reasons: pd.Series, column: str, messages: pd.Series 
         return found
     fallback = found["reason"].map(WARNING_REASONS).astype("string")
     return found.assign(message=found["message"].fillna(fallback))
+
+
+def _spreadsheet_errors(
+    raw: RawTable,
+    header_of: dict[str, str],
+    columns: dict[str, pd.Series],
+    problems: list[pd.DataFrame],
+    warnings: list[pd.DataFrame],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Error cells (`#N/A`, `#REF!`...) found apart from unreadable values: in a field that identifies or counts the
+    contract the row is quarantined « cellule en erreur dans le classeur »; in a descriptive field the contract is
+    kept without the value (its explicit unknown category for a category) and warned. What the normalisers said
+    of those cells is replaced, so each is reported once, with the reason the user can act on."""
+    problem_table = pd.concat(problems, ignore_index=True)
+    warning_table = pd.concat(warnings, ignore_index=True)
+    # the geography column that decides is required; a caisse written beside a département is descriptive
+    geography = ("departement",) if "departement" in header_of else ("caisse", "libelle_caisse")
+    required = {"contrat_id", "medecin_id", "date_signature", "date_fin", "etp", *geography}
+    found_problems, found_warnings = [], []
+    for column, header in header_of.items():
+        erroneous = v.error_cells(raw.frame[header])
+        if not erroneous.any():
+            continue
+        rows = np.flatnonzero(erroneous)
+        problem_table = _without(problem_table, column, rows)
+        warning_table = _without(warning_table, column, rows)
+        reasons = pd.Series(np.where(erroneous, "cellule_en_erreur", None), dtype="string")
+        if column in required:
+            found_problems.append(problems_from_reasons(reasons, column))
+            continue
+        found_warnings.append(_warnings_from_reasons(reasons, column))
+        target = _SOURCE_OF.get(column, column)
+        if target in UNRECOGNISED:
+            columns[target] = columns[target].mask(erroneous, UNRECOGNISED[target])
+        elif target in columns:
+            columns[target] = columns[target].mask(erroneous)
+    return (
+        pd.concat([problem_table, *found_problems], ignore_index=True),
+        pd.concat([warning_table, *found_warnings], ignore_index=True),
+    )
+
+
+# the canonical column a raw column's value lands in, when it has another name
+_SOURCE_OF = {"libelle_caisse": "caisse"}
+
+
+def _without(findings: pd.DataFrame, column: str, rows: np.ndarray) -> pd.DataFrame:
+    """Findings except those of one column at the given rows."""
+    if findings.empty:
+        return findings
+    drop = findings["column"].eq(column).fillna(False).to_numpy(dtype=bool) & np.isin(
+        findings["row"].to_numpy(dtype="int64", na_value=-1), rows
+    )
+    return findings[~drop] if drop.any() else findings
 
 
 # Date reasons whose message quotes the value: the rule applied depends on what was written (9999, 1900, 2999).

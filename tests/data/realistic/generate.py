@@ -611,6 +611,46 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
                    {"file": "contrats_2023_protege.xlsx", "reason": "fichier_non_lu"}],
          extra={"unread": {"contrats_2021.xlsx": "endommagé", "contrats_2023_protege.xlsx": "mot de passe"}})
 
+    # 33. Error cells as Excel keeps them (#N/A of a failed VLOOKUP, #REF!, #DIV/0!) and as a CSV export writes
+    # them, French Excel's #VALEUR! included.
+    data = [HEADER, row("X1", "#N/A"), row("X2", rpps(2), specialite="#REF!", zone="#N/A", prise="#VALUE!",
+                                              aide="#DIV/0!"),
+            row("X3", rpps(3), signature="#NAME?"), row("X4", rpps(4))]
+    case("spreadsheet_error_cells",
+         {"contrats_recherchev.xlsx": workbook([("Contrats", data)]),
+          "contrats_export.csv": csv_bytes(HEADER, [row("X5", rpps(5), dept="#N/A"),
+                                                    row("X6", rpps(6), profil="#VALEUR!", formation="#NOM?")])},
+         "an error cell in a field that counts quarantines the row « cellule en erreur »; in a descriptive field the "
+         "contract is kept without the value and warned; never read as a blank without a word",
+         accounts={"contrats_recherchev.xlsx": account(4, 2, quarantined=2, warned=1),
+                   "contrats_export.csv": account(2, 1, quarantined=1, warned=1)},
+         kept={"X2": {"specialite": "inconnue", "zone": "inconnue", "date_prise_fonction": None,
+                      "aide_versee_eur": None},
+               "X4": {}, "X6": {"profil_origine": "inconnu", "formation": "inconnue"}},
+         quarantine=[{"file": "contrats_recherchev.xlsx", "line": 2, "column": "RPPS", "reason": "cellule_en_erreur",
+                      "message_words": ["cellule en erreur dans le classeur"]},
+                     {"file": "contrats_recherchev.xlsx", "line": 4, "column": "Date de signature",
+                      "value": "#NAME?", "reason": "cellule_en_erreur"},
+                     {"file": "contrats_export.csv", "line": 2, "column": "Département", "value": "#N/A",
+                      "reason": "cellule_en_erreur"}],
+         warnings=[{"file": "contrats_recherchev.xlsx", "line": 3, "column": "Spécialité", "value": "#REF!",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_recherchev.xlsx", "line": 3, "column": "Zone", "value": "#N/A",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_recherchev.xlsx", "line": 3, "column": "Date de prise de fonction",
+                    "value": "#VALUE!", "reason": "cellule_en_erreur"},
+                   {"file": "contrats_recherchev.xlsx", "line": 3, "column": "Aide versée (€)", "value": "#DIV/0!",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_export.csv", "line": 3, "column": "Profil d'origine", "value": "#VALEUR!",
+                    "reason": "cellule_en_erreur"}])
+
+    # 34. A header a previous tool (pandas) suffixed ".1" because it was written twice: refused, naming it.
+    header = [*HEADER[:2], "RPPS.1", *HEADER[2:]]
+    rows = [[*r[:2], r[1], *r[2:]] for r in (row("H1", rpps(1)), row("H2", rpps(2)))]
+    case("header_suffixed_by_a_previous_tool", {"contrats_retraites.csv": csv_bytes(header, rows)},
+         "'RPPS' and 'RPPS.1': which one is the doctor's? The file is refused naming the column, never one dropped",
+         exit=3, words=("contrats_retraites.csv", "« RPPS »", "deux fois"))
+
 
 def main() -> None:
     if CASES_DIR.exists():
