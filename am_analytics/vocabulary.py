@@ -172,6 +172,12 @@ WARNING_REASONS = {
     "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : contrat gardé sans cette "
     "valeur ; corriger la formule de la source",
 }
+# Lines below a table's header that are no row of data: counted apart, neither kept nor quarantined.
+NON_DATA_LINES = {
+    "note": "note sous le tableau (« Source : », « Champ : », « Lecture : », « Note : »)",
+    "entete_repete": "ligne d'en-têtes répétée",
+    "total": "ligne de total ou de sous-total",
+}
 # The explicit category a descriptive field takes when its value is not recognised (empty stays empty).
 UNRECOGNISED = {"specialite": "inconnue", "zone": "inconnue", "formation": "inconnue", "profil_origine": "inconnu"}
 UNRECOGNISED_LABEL = "Non reconnu"

@@ -63,3 +63,22 @@ def test_an_unread_file_beside_good_ones_is_named_and_strict_refuses_it(tmp_path
     ]
     with pytest.raises(DataError, match="non lu"):
         prepare(raw, tmp_path / "strict", key=KEY, strict=True)
+
+
+def test_notes_repeated_headers_and_totals_are_told_from_data_lines():
+    import pandas as pd
+
+    from am_analytics.ingest.lines import non_data_kinds
+
+    frame = pd.DataFrame(
+        {
+            "N° contrat": ["C1", "Source : Cnam", "N° contrat", "Sous-total Nord", None, "Sourcils", "(1) Champ : France",
+                           "TOTAL GÉNÉRAL", "Totalement"],
+            "RPPS": ["99100000001", None, "RPPS", None, "Total", "99100000002", None, None, "99100000003"],
+            "Quotité": ["1/2", None, "Quotité", "3", "4", "1", None, "7", "1"],
+        },
+        dtype="string",
+    )
+    assert non_data_kinds(frame).tolist() == [
+        pd.NA, "note", "entete_repete", "total", "total", pd.NA, "note", "total", pd.NA,
+    ]

@@ -169,6 +169,11 @@ def test_the_manifest_says_how_sheets_keys_and_extract_dates_were_decided(case, 
         assert set(reasons) == set(extra["unread"]), reasons
         for file, word in extra["unread"].items():
             assert word in reasons[file], reasons[file]
+    if "non_data_lines" in extra:
+        by_file = {item["file"]: item for item in files}
+        for file, kinds in extra["non_data_lines"].items():
+            assert by_file[file]["non_data_lines"] == kinds, by_file[file]
+            assert by_file[file]["lines_read"] == by_file[file]["rows_read"] + sum(kinds.values())
     if "dropped" in extra:
         dropped = {item["column"]: item["likely_identifier"] for item in files[0]["dropped_columns"]}
         assert dropped == extra["dropped"]

@@ -142,7 +142,7 @@ def prepare(
             table, problems, lines_read = survey.read_aggregated_workbook(source.path, file=read.account.file)
             survey_tables.append(table)
             quarantines.append(_aggregated_quarantine(problems, read.account.file))
-            read.account.rows_read = lines_read
+            read.account.rows_read = read.account.lines_read = lines_read
             read.account.rows_quarantined = int(problems["line"].nunique())
             read.account.rows_kept = lines_read - read.account.rows_quarantined
             read.account.quarantine_reasons = reason_counts(quarantines[-1]) if not problems.empty else {}
@@ -663,7 +663,8 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
             raise RuntimeError(
                 f"{account.file} : comptes déséquilibrés ({account.rows_read} lues ≠ {account.rows_kept} conservées "
                 f"+ {account.rows_updated} mises à jour + {account.rows_merged} fusionnées "
-                f"+ {account.rows_quarantined} en quarantaine)"
+                f"+ {account.rows_quarantined} en quarantaine, ou {account.lines_read} lignes ≠ {account.rows_read} "
+                f"lues + {account.non_data_count()} hors données)"
             )
 
 

@@ -23,6 +23,7 @@ from am_analytics.errors import DataError, Location
 from am_analytics.ingest import RawTable, detect_dataset, match_columns
 from am_analytics.ingest.archives import Input, Unread
 from am_analytics.ingest.headers import DATASETS, normalise_label, resembling_column
+from am_analytics.ingest.lines import TOTAL, non_data_kinds
 from am_analytics.ingest.personal import judge_column
 from am_analytics.ingest.read import read_workbook
 from am_analytics.ingest.sheets import classify
@@ -111,7 +112,7 @@ def read_file(source: Input, file_number: int, caisse_columns: Iterable[str] = (
                 continue
         if verdict_dataset is None or verdict_table is None:
             continue
-        raw = verdict_table
+        raw = _without_non_data_lines(account, verdict_table)
         _describe_format(account, raw)
         header_of = _header_mapping(raw, verdict_dataset, name, caisse_columns)
         account.dropped_columns = _merge_dropped(
@@ -165,6 +166,30 @@ def _describe_format(account: FileAccount, raw: RawTable) -> None:
         account.file_format, account.encoding, account.separator = raw.file_format, raw.encoding, raw.separator
         account.sheet, account.header_rows = raw.sheet, raw.header_row_count
     account.total_rows_dropped += len(raw.dropped_total_rows)
+    _count_non_data(account, {TOTAL: len(raw.dropped_total_rows)})
+
+
+def _without_non_data_lines(account: FileAccount, raw: RawTable) -> RawTable:
+    """The table without its notes (« Source : »), repeated headers and totals, counted apart by kind: they are
+    no contract, so neither kept nor quarantined. Every line below the header is counted in `lines_read`."""
+    account.lines_read += len(raw.frame) + len(raw.dropped_total_rows)
+    kinds = non_data_kinds(raw.frame)
+    found = kinds.notna().to_numpy(dtype=bool)
+    if not found.any():
+        return raw
+    _count_non_data(account, {str(k): int(n) for k, n in kinds[found].value_counts().items()})
+    lines = raw.line_numbers[found].tolist()
+    log.info("%s : lignes hors données (notes, en-têtes répétés, totaux) : %s", account.file,
+             ", ".join(map(str, lines[:20])) + (", …" if len(lines) > 20 else ""))
+    frame = raw.frame[~found].reset_index(drop=True)
+    line_numbers = raw.line_numbers[~found].reset_index(drop=True)
+    return dataclasses.replace(raw, frame=frame, line_numbers=line_numbers)
+
+
+def _count_non_data(account: FileAccount, counts: dict[str, int]) -> None:
+    for kind, count in counts.items():
+        if count:
+            account.non_data_lines[kind] = account.non_data_lines.get(kind, 0) + count
 
 
 def _header_mapping(raw: RawTable, dataset: str, file: str, caisse_columns: Iterable[str]) -> dict[str, str]:

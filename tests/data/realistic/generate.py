@@ -651,6 +651,26 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
          "'RPPS' and 'RPPS.1': which one is the doctor's? The file is refused naming the column, never one dropped",
          exit=3, words=("contrats_retraites.csv", "« RPPS »", "deux fois"))
 
+    # 35. What is not a row: notes under the table, the header repeated (two extracts pasted one under the other,
+    # a page break of a report export), subtotals per département and a grand total.
+    lines = [HEADER, row("NR1", rpps(1)), row("NR2", rpps(2)), ["Sous-total Ille-et-Vilaine", *[""] * 10, "2"],
+             HEADER, row("NR3", rpps(3), dept="29"), ["Sous-total Finistère", *[""] * 10, "1"],
+             ["Total", *[""] * 10, "3"], [""] * 12,
+             ["Source : Cnam, SNDS, extraction du 30/06/2024"], ["Champ : contrats signés, France entière"],
+             ["Lecture : 3 contrats d'assistant médical ont été signés sur la période."],
+             ["Note : les contrats résiliés avant leur prise d'effet sont exclus."]]
+    sheet = [["Contrats d'assistant médical — extraction régionale"], [], *lines]
+    case("lines_that_are_not_rows",
+         {"contrats_notes.csv": b"\n".join(";".join(cells).encode("utf-8") for cells in lines) + b"\n",
+          "contrats_rapport.xlsx": workbook([("Contrats", [[c or None for c in cells] for cells in sheet])])},
+         "notes, a repeated header, subtotals and a total are counted apart as lines that are no data, never "
+         "quarantined as contracts",
+         accounts={"contrats_notes.csv": account(3, 0, merged=3), "contrats_rapport.xlsx": account(3, 3)},
+         kept={"NR1": {}, "NR2": {}, "NR3": {"departement": "29"}},
+         quarantine=[],
+         extra={"non_data_lines": {"contrats_notes.csv": {"note": 4, "entete_repete": 1, "total": 3},
+                                   "contrats_rapport.xlsx": {"note": 4, "entete_repete": 1, "total": 3}}})
+
 
 def main() -> None:
     if CASES_DIR.exists():
