@@ -40,7 +40,7 @@ from am_analytics.prepare.reading import (
     unread_file,
 )
 from am_analytics.prepare.steps import DatasetStep, StepResult
-from am_analytics.prepare.versions import PART_STRIDE, choose_key, resolve_versions
+from am_analytics.prepare.versions import PART_STRIDE, choose_key, name_sequences, resolve_versions
 from am_analytics.prepare.warnings import (
     column_warnings,
     empty_warnings,
@@ -373,11 +373,9 @@ def _combine_versions(
     key_values, choice = choose_key(valid, pd.Series(part_of, index=valid.index))
     part_dates = pd.Series([pd.Timestamp(p.extract_date) if p.extract_date else pd.NaT for p, _ in parts])
     when = valid["date_extraction"].fillna(pd.Series(part_dates.to_numpy()[part_of], index=valid.index))
-    order = pd.Series(
-        np.array([p.number for p, _ in parts], dtype=np.int64)[part_of] * PART_STRIDE + valid["_row"].to_numpy(),
-        index=valid.index,
-    )
-    versions = resolve_versions(valid, key_values, step_module.COLUMNS, when, order)
+    ranks, evidence = _ranks_by_evidence([p for p, _ in parts])
+    order = pd.Series(ranks[part_of] * PART_STRIDE + valid["_row"].to_numpy(), index=valid.index)
+    versions = resolve_versions(valid, key_values, step_module.COLUMNS, when, order, evidence[part_of])
     labels = [p.label for p, _ in parts]
     lines = pd.concat([p.raw.line_numbers.reset_index(drop=True) for p, _ in parts], ignore_index=True).to_numpy()
     conflict_problems = _conflict_problems(valid, key_values, versions.conflicts, labels, lines)
@@ -395,6 +393,30 @@ def _combine_versions(
     kept, quarantine, located = _finish_combined(parts, combined, offsets, problems, warnings, outcome)
     changes = _change_log(valid, key_values, versions.changes, labels, lines, when)
     return kept, quarantine, located, changes
+
+
+def _ranks_by_evidence(parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
+    """Each part's rank among undated extracts, and what ranks it (`versions.resolve_versions`' `evidence`).
+
+    Files whose names form a sequence (`extraction_v1`, `extraction_v2`, `lot 9`, `lot 10`) are ranked by their
+    numbers and share an evidence number; any other file has its own (its sheets, in the workbook's order, share
+    it), so nothing but its name's alphabetical place ranks it against another file."""
+    files = list(dict.fromkeys(p.account.file for p in parts))
+    sequences = dict(zip(files, name_sequences(files), strict=True))
+    numbers = [p.number for p in parts]
+    ranks = np.argsort(np.argsort(numbers, kind="stable"), kind="stable").astype(np.int64)
+    for sequence in {s[0] for s in sequences.values() if s is not None}:
+        members = [i for i, p in enumerate(parts) if (sequences[p.account.file] or (None,))[0] == sequence]
+        slots = sorted(ranks[i] for i in members)
+        by_number = sorted(members, key=lambda i: (sequences[parts[i].account.file][1], numbers[i]))
+        ranks[by_number] = slots
+    first_file = len(files)  # evidence numbers of plain files come after those of sequences
+    evidence = np.array(
+        [s[0] if (s := sequences[p.account.file]) is not None else first_file + files.index(p.account.file)
+         for p in parts],
+        dtype=np.int64,
+    )
+    return ranks, evidence
 
 
 def _finish_combined(
@@ -473,12 +495,22 @@ def _conflict_problems(
     index = valid.index.to_numpy()
     parts = valid["_part"].to_numpy()
     messages = []
-    for row, first, second, columns in conflicts[["row", "first", "second", "columns"]].itertuples(index=False):
+    for row, first, second, columns, undated in conflicts[["row", "first", "second", "columns", "undated"]].itertuples(
+        index=False
+    ):
         a, b = index[first], index[second]
+        why = (
+            "deux extractions sans date (ni colonne, ni date dans le nom, ni suite de noms numérotés) qui se "
+            "contredisent sur un champ qui compte" if undated else "deux versions différentes à la même date "
+            "d'extraction"
+        )
+        hint = (
+            " ; dater les extractions (colonne « Date d'extraction » ou date dans le nom du fichier)" if undated else ""
+        )
         messages.append(
-            f"contrat « {key.iat[row]} » : deux versions différentes à la même date d'extraction — "
+            f"contrat « {key.iat[row]} » : {why} — "
             f"{labels[parts[first]]} ligne {lines[a]} et {labels[parts[second]]} ligne {lines[b]} ; "
-            f"colonnes qui diffèrent : {columns} ; aucune version n'est retenue"
+            f"colonnes qui diffèrent : {columns} ; aucune version n'est retenue{hint}"
         )
     problems = _problems_at(pd.Index(index[conflicts["row"].to_numpy()]), "contrat_id", "doublon_conflictuel")
     return problems.assign(message=pd.array(messages, dtype="string"))

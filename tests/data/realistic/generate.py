@@ -671,6 +671,36 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
          extra={"non_data_lines": {"contrats_notes.csv": {"note": 4, "entete_repete": 1, "total": 3},
                                    "contrats_rapport.xlsx": {"note": 4, "entete_repete": 1, "total": 3}}})
 
+    # 36. Two undated extracts that disagree on the FTE: nothing says which is later (alphabetical order used to
+    # decide, and a 1/2 FTE silently became 1), so the contract is a conflict naming both files; a descriptive
+    # difference alone (the aid) is still an update by the names' order.
+    case("undated_files_disagree_on_a_counting_field",
+         {"extraction-2022-2025.csv": csv_bytes(HEADER, [row("U1", rpps(1), etp="1/2"), row("U2", rpps(2), aide="0")]),
+          "region_extract.xlsx": workbook([("Export", [HEADER, row("U1", rpps(1), etp="1"),
+                                                       row("U2", rpps(2), aide="3000")])])},
+         "undated files, no sequence of names: disagreeing on the FTE is a conflict, not an update",
+         accounts={"extraction-2022-2025.csv": account(2, 0, updated=1, quarantined=1),
+                   "region_extract.xlsx": account(2, 1, quarantined=1)},
+         kept={"U2": {"aide_versee_eur": 3000.0}},
+         quarantine=[{"file": "extraction-2022-2025.csv", "line": 2, "reason": "doublon_conflictuel",
+                      "message_words": ["sans date", "extraction-2022-2025.csv ligne 2",
+                                        "region_extract.xlsx (feuille « Export ») ligne 2", "etp_option"]},
+                     {"file": "region_extract.xlsx", "line": 2, "reason": "doublon_conflictuel"}])
+
+    # 37. Undated extracts whose names form a sequence (v1, v2, v10): ranked by their numbers, not alphabetically.
+    versions = {1: ("", "1/2"), 2: ("", "1"), 10: ("30/06/2024", "1")}
+    case("numbered_sequence_of_undated_extracts",
+         {f"export_contrats_v{n}.csv": csv_bytes(HEADER, [row("S1", rpps(1), fin=fin, etp=etp)])
+          for n, (fin, etp) in versions.items()},
+         "export_contrats_v1, v2, v10: v10 is the latest (alphabetically it would sort between v1 and v2)",
+         accounts={"export_contrats_v1.csv": account(1, 0, updated=1), "export_contrats_v2.csv": account(1, 0, updated=1),
+                   "export_contrats_v10.csv": account(1, 1)},
+         kept={"S1": {"date_fin": "2024-06-30", "etp_option": "1", "source_file": "export_contrats_v10.csv"}},
+         changes=[{"contract_key": "S1", "column": "etp_option", "old_value": "1/2", "new_value": "1",
+                   "old_file": "export_contrats_v1.csv", "new_file": "export_contrats_v2.csv"},
+                  {"contract_key": "S1", "column": "date_fin", "old_value": None, "new_value": "2024-06-30",
+                   "old_file": "export_contrats_v2.csv", "new_file": "export_contrats_v10.csv"}])
+
 
 def main() -> None:
     if CASES_DIR.exists():
