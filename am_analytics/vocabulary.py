@@ -132,6 +132,12 @@ REASONS = {
     "montant_ambigu": "montant ambigu : « 900.000 » serait 900 000 €, invraisemblable, ou 900 € écrit avec trois "
     "décimales ; laissé vide, écrire le montant sans séparateur de milliers",
     "rpps_invalide": "identifiant RPPS invalide (11 chiffres attendus)",
+    "identifiant_adeli_ou_am": "9 chiffres : numéro ADELI ou numéro de praticien de l'Assurance Maladie, pas un RPPS ; "
+    "envoyer le numéro RPPS du médecin (11 chiffres, dans l'Annuaire santé), ou son identifiant national « 8 » + RPPS",
+    "identifiant_adeli_national": "identifiant national d'un numéro ADELI (« 0 » + ADELI, 10 chiffres), pas un RPPS ; "
+    "envoyer le numéro RPPS du médecin (11 chiffres)",
+    "identifiant_am_sans_cle": "8 chiffres : numéro de praticien de l'Assurance Maladie sans sa clé, pas un RPPS ; "
+    "envoyer le numéro RPPS du médecin (11 chiffres)",
     "identifiant_scientifique": "identifiant en notation scientifique (1,00012E+10) : Excel a perdu ses derniers "
     "chiffres ; l'exporter de nouveau avec la colonne au format Texte (ou en CSV depuis la source)",
     "cellules_en_trop": "ligne plus longue que l'en-tête : valeurs peut-être décalées (séparateur en trop ?)",

@@ -179,8 +179,8 @@ def test_the_manifest_says_how_sheets_keys_and_extract_dates_were_decided(case, 
         assert dropped == extra["dropped"]
 
 
-def test_no_planted_personal_value_reaches_any_output_or_message(tmp_path, caplog):
-    case = next(c for c in CASES if c["name"] == "personal_data_columns")
+@pytest.mark.parametrize("case", [c for c in CASES if "planted" in c.get("extra", {})], ids=_case_id)
+def test_no_planted_personal_value_reaches_any_output_or_message(case, tmp_path, caplog):
     _RESULTS.pop(case["name"], None)  # run afresh, so that the log of this very run is captured
     result = _run(case, tmp_path)
     texts = [path.read_bytes().decode("utf-8", errors="replace") for path in _out_dir(case).iterdir()

@@ -735,18 +735,35 @@ def normalise_amounts(values: pd.Series, *, plausible: tuple[float, float] = PLA
 # --- Identifiers ---------------------------------------------------------------------------------------
 
 _RPPS = re.compile(r"\d{11}")
+# The national identifier of a health professional (IDNPS) is its type, then the number: "8" + the RPPS.
+_IDNPS_OF_RPPS = re.compile(r"8(\d{11})")
+# What information systems write where an RPPS is expected, told by its shape: an ADELI number or an Assurance
+# Maladie practitioner number (9 digits: they cannot be told apart), the national identifier of an ADELI number
+# ("0" + ADELI), or a practitioner number without its key (8 digits).
+_OTHER_IDENTIFIERS = (
+    (re.compile(r"\d{9}"), "identifiant_adeli_ou_am"),
+    (re.compile(r"0\d{9}"), "identifiant_adeli_national"),
+    (re.compile(r"\d{8}"), "identifiant_am_sans_cle"),
+)
 
 
 def normalise_rpps(values: pd.Series, *, required: bool = True) -> pd.DataFrame:
     """RPPS numbers kept as text (11 digits, spaces removed, an Excel ".0" dropped); other lengths or
     characters → `rpps_invalide`; scientific notation (Excel has lost digits) → `identifiant_scientifique`;
-    empty → `valeur_manquante`."""
+    empty → `valeur_manquante`. The national identifier "8" + RPPS (12 digits) is read as the RPPS; an ADELI or
+    Assurance Maladie number gets a reason naming it (`identifiant_adeli_ou_am`, `identifiant_adeli_national`,
+    `identifiant_am_sans_cle`)."""
 
     def parse(text: str) -> Parsed:
         if is_scientific(text):
             return None, "identifiant_scientifique"
         digits = excel_integer(re.sub(r"\s+", "", text))
-        return (digits, None) if _RPPS.fullmatch(digits) else (None, "rpps_invalide")
+        if _RPPS.fullmatch(digits):
+            return digits, None
+        if national := _IDNPS_OF_RPPS.fullmatch(digits):
+            return national.group(1), None
+        reason = next((r for pattern, r in _OTHER_IDENTIFIERS if pattern.fullmatch(digits)), "rpps_invalide")
+        return None, reason
 
     return _by_unique(values, parse, dtype="string", empty=_empty(required), plain=r"\d{11}")
 

@@ -701,6 +701,21 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
                   {"contract_key": "S1", "column": "date_fin", "old_value": None, "new_value": "2024-06-30",
                    "old_file": "export_contrats_v2.csv", "new_file": "export_contrats_v10.csv"}])
 
+    # 38. Doctors' identifiers as information systems write them: the national identifier "8" + RPPS is the RPPS;
+    # an ADELI or Assurance Maladie number is refused naming what it is and what to send; none printed in clear.
+    rows = [row("ID1", "8" + rpps(1)), row("ID2", rpps(1), signature="01/06/2022"), row("ID3", "351234567"),
+            row("ID4", "0351234567"), row("ID5", "35123456"), row("ID6", "8 " + rpps(6))]
+    case("identifiers_as_systems_write_them", {"contrats_idnps.csv": csv_bytes(HEADER, rows)},
+         "'8' + RPPS read as the RPPS; ADELI (9 digits), '0' + ADELI and an 8-digit practitioner number refused with "
+         "what to send instead; the refused numbers never reach an output in clear",
+         accounts={"contrats_idnps.csv": account(6, 3, quarantined=3)},
+         kept={"ID1": {}, "ID2": {}, "ID6": {}},
+         quarantine=[{"line": 4, "column": "RPPS", "reason": "identifiant_adeli_ou_am",
+                      "message_words": ["ADELI", "Assurance Maladie", "RPPS", "11 chiffres"]},
+                     {"line": 5, "column": "RPPS", "reason": "identifiant_adeli_national"},
+                     {"line": 6, "column": "RPPS", "reason": "identifiant_am_sans_cle"}],
+         extra={"planted": ["351234567", "35123456", "8" + rpps(1), rpps(1)]})
+
 
 def main() -> None:
     if CASES_DIR.exists():
