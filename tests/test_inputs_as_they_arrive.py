@@ -72,8 +72,8 @@ def test_notes_repeated_headers_and_totals_are_told_from_data_lines():
 
     frame = pd.DataFrame(
         {
-            "N° contrat": ["C1", "Source : Cnam", "N° contrat", "Sous-total Nord", None, "Sourcils", "(1) Champ : France",
-                           "TOTAL GÉNÉRAL", "Totalement"],
+            "N° contrat": ["C1", "Source : Cnam", "N° contrat", "Sous-total Nord", None, "Sourcils",
+                           "(1) Champ : France", "TOTAL GÉNÉRAL", "Totalement"],
             "RPPS": ["99100000001", None, "RPPS", None, "Total", "99100000002", None, None, "99100000003"],
             "Quotité": ["1/2", None, "Quotité", "3", "4", "1", None, "7", "1"],
         },

@@ -106,7 +106,8 @@ def test_every_raw_row_is_kept_merged_or_quarantined(tmp_path):
 
 def test_a_later_extract_updates_a_contract_and_the_change_is_logged(tmp_path):
     # undated, the two names form a sequence (same stem, numbers 9 then 10: not their alphabetical order)
-    write_csv(tmp_path / "raw", "extraction_10.csv", ["C1;99100000001;01/02/2020;31/12/2024;13;MG;ZIP;1/3;IDE;CQP obtenu"])
+    later = ["C1;99100000001;01/02/2020;31/12/2024;13;MG;ZIP;1/3;IDE;CQP obtenu"]
+    write_csv(tmp_path / "raw", "extraction_10.csv", later)
     write_csv(tmp_path / "raw", "extraction_9.csv", GOOD)
     result = run_prepare(tmp_path / "raw", tmp_path / "out")
     assert result.quarantine.empty, result.quarantine[["file", "reason"]]

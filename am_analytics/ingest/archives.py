@@ -75,6 +75,10 @@ def unknown_format(suffix: str) -> str:
     return f"format non lu ({shown}) : déposer les données en {FORMATS_READ}"
 
 
+# What reading one member of a damaged, encrypted or exotic (compression method) archive may raise.
+_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError)
+
+
 def _zip_members(path: Path, name: str) -> tuple[list[Input], list[Unread]]:
     inputs: list[Input] = []
     unread: list[Unread] = []
@@ -95,7 +99,7 @@ def _zip_members(path: Path, name: str) -> tuple[list[Input], list[Unread]]:
                 else:
                     try:
                         inputs.append(Input(label, path, item.filename, archive.read(item)))
-                    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+                    except _MEMBER_ERRORS as exc:
                         unread.append(Unread(label, f"fichier de l'archive illisible ({exc}) : renvoyer l'archive"))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         unread.append(Unread(name, f"archive ZIP illisible ou tronquée ({exc}) : renvoyer l'archive", path))

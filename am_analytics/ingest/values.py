@@ -27,7 +27,8 @@ MISSING = "valeur_manquante"
 
 __all__ = [  # `fold` is re-exported: callers compare free text the way the normalisers do
     "ACCEPTED_DATES", "AVENANT7_OPTIONS", "DATE_FORMATS", "PLAUSIBLE_AID_EUR", "SPREADSHEET_ERRORS",
-    "accepted_spellings", "error_cells", "etp_column_reading", "excel_integer", "fold", "is_scientific", "normalise_amounts", "normalise_contrat_ids",
+    "accepted_spellings", "error_cells", "etp_column_reading", "excel_integer", "fold", "is_scientific",
+    "normalise_amounts", "normalise_contrat_ids",
     "normalise_dates", "normalise_etp", "normalise_formations", "normalise_numbers", "normalise_profils",
     "normalise_rpps", "normalise_specialites", "normalise_zones", "specialty_code", "visible",
 ]

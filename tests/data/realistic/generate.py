@@ -693,8 +693,8 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
          {f"export_contrats_v{n}.csv": csv_bytes(HEADER, [row("S1", rpps(1), fin=fin, etp=etp)])
           for n, (fin, etp) in versions.items()},
          "export_contrats_v1, v2, v10: v10 is the latest (alphabetically it would sort between v1 and v2)",
-         accounts={"export_contrats_v1.csv": account(1, 0, updated=1), "export_contrats_v2.csv": account(1, 0, updated=1),
-                   "export_contrats_v10.csv": account(1, 1)},
+         accounts={"export_contrats_v1.csv": account(1, 0, updated=1),
+                   "export_contrats_v2.csv": account(1, 0, updated=1), "export_contrats_v10.csv": account(1, 1)},
          kept={"S1": {"date_fin": "2024-06-30", "etp_option": "1", "source_file": "export_contrats_v10.csv"}},
          changes=[{"contract_key": "S1", "column": "etp_option", "old_value": "1/2", "new_value": "1",
                    "old_file": "export_contrats_v1.csv", "new_file": "export_contrats_v2.csv"},
