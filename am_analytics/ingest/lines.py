@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from am_analytics.ingest.values import arrow_text
 from am_analytics.text import fold
 
 # Kinds of non-data lines, as the manifest counts them.
@@ -36,9 +37,15 @@ def non_data_kinds(frame: pd.DataFrame) -> pd.Series:
     for j in range(1, min(_LABEL_COLUMNS, frame.shape[1])):
         if label.isna().any():
             label = label.fillna(frame.iloc[:, j])
-    labels = pa.array(label.astype("string").to_numpy(dtype=object, na_value=None), type=pa.large_string())
-    notes = _matches(labels, _NOTE)
-    totals = _matches(labels, _TOTAL) & ~notes
+    labels = arrow_text(label)
+    # one pass over the column finds the candidates; the few found are then told apart
+    candidates = np.flatnonzero(_matches(labels, f"(?:{_NOTE})|(?:{_TOTAL})"))
+    notes = np.zeros(len(frame), dtype=bool)
+    totals = np.zeros(len(frame), dtype=bool)
+    if len(candidates):
+        found = labels.take(pa.array(candidates))
+        notes[candidates] = _matches(found, _NOTE)
+        totals[candidates] = _matches(found, _TOTAL) & ~notes[candidates]
     headers = _repeated_header(frame) & ~notes & ~totals
     kinds[totals] = TOTAL
     kinds[notes] = NOTE
@@ -58,7 +65,8 @@ def _repeated_header(frame: pd.DataFrame) -> np.ndarray:
     first = min(_LABEL_COLUMNS, frame.shape[1])
     candidates = np.zeros(len(frame), dtype=bool)
     for j in range(first):
-        candidates |= frame.iloc[:, j].astype("string").str.strip().eq(names[j]).fillna(False).to_numpy(dtype=bool)
+        equal = pc.equal(arrow_text(frame.iloc[:, j]), pa.scalar(names[j], pa.large_string()))
+        candidates |= equal.fill_null(False).to_numpy(zero_copy_only=False)
     if not candidates.any():
         return candidates
     rows = frame[candidates]
