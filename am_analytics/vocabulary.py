@@ -175,6 +175,9 @@ WARNING_REASONS = {
     "en-têtes",
     "colonne_non_reconnue": "colonne non lue dont l'en-tête ressemble à une colonne attendue absente du fichier",
     "fichier_non_lu": "fichier non lu, aucune de ses lignes n'est comptée",
+    "reponse_hors_echelle": "réponse hors de l'échelle proposée : répondant gardé, cette réponse manquante",
+    "reponse_sans_avis": "réponse sans avis (« NSP », « Ne sait pas », « Non concerné ») : répondant gardé, cette "
+    "réponse manquante",
     "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : contrat gardé sans cette "
     "valeur ; corriger la formule de la source",
 }

@@ -716,6 +716,34 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
                      {"line": 6, "column": "RPPS", "reason": "identifiant_am_sans_cle"}],
          extra={"planted": ["351234567", "35123456", "8" + rpps(1), rpps(1)]})
 
+    # 39. A survey as survey tools export it: the labelled scale in full, « NSP » and « Non concerné », weights with
+    # a decimal comma, an open comment. No respondent is dropped for one answer.
+    header = ["Identifiant répondant", "Type de répondant", "Région", "Poids", "Satisfaction globale",
+              "Temps médical gagné", "Recommanderait le dispositif", "Souhaite poursuivre", "Commentaire libre"]
+    answers = [
+        ["Q1", "Médecin", "Bretagne", "1,25", "Tout à fait satisfait", "1 à 2 h par jour", "Oui", "Oui",
+         "Très content, mon assistante Mme Durand est parfaite"],
+        ["Q2", "Assistant médical", "Bretagne", "0,8", "Plutôt satisfait(e)", "NSP", "Oui", "Ne sait pas", ""],
+        ["Q3", "Médecin", "Normandie", "1", "NSP", "Non concerné", "Non", "Non", ""],
+        ["Q4", "Médecin", "Normandie", "1,1", "Ni satisfait ni insatisfait", "Aucun", "Oui", "Oui", ""],
+        ["Q5", "Assistant médical", "Bretagne", "0,9", "Pas du tout satisfaite", "Plus de 2 h par jour", "Non",
+         "Non", ""],
+    ]
+    case("survey_tool_export", {"enquete_export_outil.csv": csv_bytes(header, answers)},
+         "« Tout à fait satisfait » is the top of the scale; « NSP » and « Non concerné » are no answer, an answer "
+         "off the scale is missing and warned: every respondent kept (none biased out of the satisfaction share); "
+         "the free comment is dropped as personal data",
+         accounts={"enquete_export_outil.csv": account(5, 5, warned=3)},
+         quarantine=[],
+         warnings=[{"line": 3, "column": "Temps médical gagné", "value": "NSP", "reason": "reponse_sans_avis"},
+                   {"line": 4, "column": "Satisfaction globale", "value": "NSP", "reason": "reponse_sans_avis"},
+                   {"line": 4, "column": "Temps médical gagné", "value": "Non concerné",
+                    "reason": "reponse_sans_avis"},
+                   {"line": 5, "column": "Satisfaction globale", "value": "Ni satisfait ni insatisfait",
+                    "reason": "reponse_hors_echelle"}],
+         extra={"planted": ["Durand", "Très content"], "survey": {"Q1": 1, "Q2": 2, "Q5": 4},
+                "dropped": {"Commentaire libre": True}})
+
 
 def main() -> None:
     if CASES_DIR.exists():
