@@ -83,6 +83,19 @@ def test_accented_headers_and_values_survive_each_encoding(tmp_path, encoding, d
     assert raw.frame.loc[0, "Profil d'origine"] == "Secrétaire médicale"
 
 
+@pytest.mark.parametrize("encoding", ["iso8859_15", "cp850", "mac_roman"])
+def test_the_encoding_whose_reading_looks_french_is_chosen_over_cp1252(tmp_path, encoding, caplog):
+    rows = [["N° contrat", "Spécialité", "Aide versée"], ["C1", "Médecine générale", "1 500 €"],
+            ["C2", "Pédiatrie", "2 000 €"]]
+    if encoding == "cp850":  # DOS code page 850 has no euro sign
+        rows = [[cell.replace("€", "EUR") for cell in row] for row in rows]
+    path = write_csv(tmp_path / "export.csv", rows, encoding=encoding)
+    raw = read_table(path)
+    assert raw.encoding == encoding
+    assert raw.frame.loc[0, "Spécialité"] == "Médecine générale" and raw.frame.loc[1, "Aide versée"] == rows[2][2]
+    assert f"encodage {encoding} choisi" in caplog.text
+
+
 def test_detected_encoding_is_logged(tmp_path, caplog):
     path = write_csv(tmp_path / "contrats.csv", [HEADER, *ROWS], encoding="cp1252")
     with caplog.at_level(logging.INFO, logger="am_analytics.ingest.read"):

@@ -174,6 +174,8 @@ def test_the_manifest_says_how_sheets_keys_and_extract_dates_were_decided(case, 
         for file, kinds in extra["non_data_lines"].items():
             assert by_file[file]["non_data_lines"] == kinds, by_file[file]
             assert by_file[file]["lines_read"] == by_file[file]["rows_read"] + sum(kinds.values())
+    if "encoding" in extra:
+        assert {item["encoding"] for item in files} == {extra["encoding"]}
     if "survey" in extra:
         survey = result.tables["survey"].set_index("repondant_id")
         assert {k: int(survey.at[k, "satisfaction"]) for k in extra["survey"]} == extra["survey"]

@@ -266,15 +266,30 @@ def _guess_encoding(path: Path, data: bytes) -> str:
 _WESTERN_ENCODINGS = {"latin_1", "iso8859_15", "mac_roman", "cp850", "cp437", "cp1252"}
 
 
+# Single-byte encodings a French export comes in, in the order that breaks ties: Windows-1252 (French Excel),
+# latin-9 (Unix tools, SAS; the euro sign at 0xA4), Mac Roman (an old Mac), DOS code page 850 (a console export).
+_SINGLE_BYTE_CANDIDATES = ("cp1252", "iso8859_15", "mac_roman", "cp850")
+# What a French export holds once decoded rightly (accented letters, the euro sign), and what a wrong guess of a
+# single-byte encoding shows instead (a currency sign where the euro was, box-drawing or Slavonic letters, math).
+_FRENCH_TEXT = re.compile(r"[éèêëàâîïôöùûüçœ€]")  # lower case: a misread accent is often a capital (MÇdecine)
+_MISREAD_TEXT = re.compile(r"[¤¦¨´¸ŠšŽžƒ†‡ˆ‰‹›˜™¬±µ¶·√∞≈≠≤≥◊ÿ‚„…▒░▓│┤╣║╗╝┐└┴┬├─┼]")
+
+
 def _detect_encoding(path: Path, data: bytes) -> str:
-    """UTF-8 when the whole file decodes strictly, else Windows-1252 (what French Excel writes), else
-    charset-normalizer's best guess if it is a Western encoding; anything else is a `DataError`."""
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            data.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
+    """UTF-8 when the whole file decodes strictly, else the single-byte encoding whose reading looks most like
+    French (accented letters and the euro sign, no stray symbols: latin-9's euro read as cp1252 is « ¤ » and an
+    amount lost), else charset-normalizer's best guess if it is a Western encoding; anything else is a
+    `DataError`. The choice is logged when it is not Windows-1252, the usual one."""
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    chosen = _most_french_reading(data)
+    if chosen is not None:
+        if chosen != "cp1252":
+            log.warning("%s : encodage %s choisi (les accents et le signe € s'y lisent le mieux)", path.name, chosen)
+        return chosen
     best = charset_normalizer.from_bytes(data[:SAMPLE_BYTES]).best()
     if best is not None and best.encoding in _WESTERN_ENCODINGS:
         return best.encoding
@@ -284,6 +299,32 @@ def _detect_encoding(path: Path, data: bytes) -> str:
         where=Location(file=path.name),
         hint="réenregistrer le fichier en « CSV UTF-8 » depuis Excel ou LibreOffice",
     )
+
+
+def _most_french_reading(data: bytes) -> str | None:
+    """For a file Windows-1252 decodes, the single-byte encoding whose reading of its head scores best (French
+    letters and euro signs, less stray symbols), another than Windows-1252 only on that evidence; None when
+    Windows-1252 does not decode it (bytes it leaves undefined: the file is something else, or damaged)."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    head = data[:SAMPLE_BYTES]
+    scores = {}
+    for encoding in _SINGLE_BYTE_CANDIDATES:
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        scores[encoding] = len(_FRENCH_TEXT.findall(text)) - 2 * len(_MISREAD_TEXT.findall(text))
+    ranked = sorted(scores, key=lambda e: (-scores[e], _SINGLE_BYTE_CANDIDATES.index(e)))
+    for encoding in [e for e in ranked if scores[e] > 0 or e == "cp1252"]:
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _to_utf8(path: Path, data: bytes, encoding: str) -> bytes:

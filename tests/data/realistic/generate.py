@@ -744,6 +744,18 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
          extra={"planted": ["Durand", "Très content"], "survey": {"Q1": 1, "Q2": 2, "Q5": 4},
                 "dropped": {"Commentaire libre": True}})
 
+    # 40. Amounts with the euro sign in latin-9 (ISO-8859-15, a Unix or SAS export): read as cp1252 the sign
+    # would be « ¤ » and every amount lost; the detection checks what the text must hold and says what it chose.
+    rows = [row("L9-1", rpps(1), aide="1 500 €", profil="Secrétaire médicale"),
+            row("L9-2", rpps(2), aide="12 000,00 €", specialite="Pédiatrie")]
+    case("euro_sign_in_latin9", {"contrats_sas.csv": csv_bytes(HEADER, rows, encoding="iso8859_15")},
+         "the euro sign at 0xA4 (latin-9): amounts read, accents right, the encoding recorded in the manifest",
+         accounts={"contrats_sas.csv": account(2, 2)},
+         kept={"L9-1": {"aide_versee_eur": 1500.0, "profil_origine": "secretaire_medicale"},
+               "L9-2": {"aide_versee_eur": 12000.0, "specialite": "pediatrie"}},
+         warnings=[],
+         extra={"encoding": "iso8859_15"})
+
 
 def main() -> None:
     if CASES_DIR.exists():
