@@ -320,7 +320,8 @@ def _most_french_reading(data: bytes) -> str | None:
     ranked = sorted(scores, key=lambda e: (-scores[e], _SINGLE_BYTE_CANDIDATES.index(e)))
     for encoding in [e for e in ranked if scores[e] > 0 or e == "cp1252"]:
         try:
-            data.decode(encoding)
+            if encoding != "cp1252":  # decoded whole above: a large file is not decoded twice more
+                data.decode(encoding)
             return encoding
         except UnicodeDecodeError:
             continue
