@@ -149,3 +149,19 @@ def test_a_percentage_over_100_quarantines_its_line(tmp_path):
     assert "Très satisfait" not in set(result.tables["survey_tables"]["reponse"])
     (account,) = result.accounts
     assert (account.rows_read, account.rows_kept, account.rows_quarantined) == (4, 3, 1)
+
+
+def test_an_error_cell_drops_an_answer_not_a_respondent_unless_it_weighs_them(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "R1;Médecin;Bretagne;;MG;1;#N/A;;Oui;Non;Oui;Oui",
+            "R2;Médecin;Bretagne;;MG;#REF!;Très satisfait;;Oui;Non;Oui;Oui",
+        ],
+    )
+    assert result.tables["survey"]["repondant_id"].tolist() == ["R1"]
+    assert pd.isna(result.tables["survey"]["satisfaction"].iloc[0])
+    warned = set(zip(result.warnings["line"], result.warnings["column"], result.warnings["reason"], strict=True))
+    assert (2, "Satisfaction globale", "cellule_en_erreur") in warned
+    found = set(zip(result.quarantine["line"], result.quarantine["column"], result.quarantine["reason"], strict=True))
+    assert found == {(3, "Poids", "cellule_en_erreur")}

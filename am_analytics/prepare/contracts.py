@@ -24,7 +24,12 @@ from am_analytics.geography import (
 )
 from am_analytics.ingest import RawTable
 from am_analytics.ingest import values as v
-from am_analytics.prepare.steps import StepResult, exact_and_conflicting_duplicates, problems_from_reasons
+from am_analytics.prepare.steps import (
+    StepResult,
+    exact_and_conflicting_duplicates,
+    problems_from_reasons,
+    spreadsheet_errors,
+)
 from am_analytics.validate import empty_problems, validate_contracts
 from am_analytics.vocabulary import ETP_OPTIONS, REASONS, UNRECOGNISED, WARNING_REASONS
 
@@ -186,51 +191,29 @@ def _spreadsheet_errors(
     problems: list[pd.DataFrame],
     warnings: list[pd.DataFrame],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Error cells (`#N/A`, `#REF!`...) found apart from unreadable values: in a field that identifies or counts the
-    contract the row is quarantined « cellule en erreur dans le classeur »; in a descriptive field the contract is
-    kept without the value (its explicit unknown category for a category) and warned. What the normalisers said
-    of those cells is replaced, so each is reported once, with the reason the user can act on."""
-    problem_table = pd.concat(problems, ignore_index=True)
-    warning_table = pd.concat(warnings, ignore_index=True)
+    """Error cells (`#N/A`, `#REF!`...): the row is quarantined in a field that identifies or counts the contract;
+    in a descriptive field the contract is kept without the value (its explicit unknown category for a category)
+    and warned (`steps.spreadsheet_errors`)."""
     # the geography column that decides is required; a caisse written beside a département is descriptive
     geography = ("departement",) if "departement" in header_of else ("caisse", "libelle_caisse")
     required = {"contrat_id", "medecin_id", "date_signature", "date_fin", "etp", *geography}
-    found_problems, found_warnings = [], []
-    for column, header in header_of.items():
-        erroneous = v.error_cells(raw.frame[header])
-        if not erroneous.any():
-            continue
-        rows = np.flatnonzero(erroneous)
-        problem_table = _without(problem_table, column, rows)
-        warning_table = _without(warning_table, column, rows)
-        reasons = pd.Series(np.where(erroneous, "cellule_en_erreur", None), dtype="string")
-        if column in required:
-            found_problems.append(problems_from_reasons(reasons, column))
-            continue
-        found_warnings.append(_warnings_from_reasons(reasons, column))
-        target = _SOURCE_OF.get(column, column)
-        if target in UNRECOGNISED:
-            columns[target] = columns[target].mask(erroneous, UNRECOGNISED[target])
-        elif target in columns:
-            columns[target] = columns[target].mask(erroneous)
-    return (
-        pd.concat([problem_table, *found_problems], ignore_index=True),
-        pd.concat([warning_table, *found_warnings], ignore_index=True),
+    problem_table, warning_table, erroneous = spreadsheet_errors(
+        raw, header_of, required, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True),
+        _warnings_from_reasons,
     )
+    for column, cells in erroneous.items():
+        target = _SOURCE_OF.get(column, column)
+        if column in required or target not in columns:
+            continue
+        if target in UNRECOGNISED:
+            columns[target] = columns[target].mask(cells, UNRECOGNISED[target])
+        else:
+            columns[target] = columns[target].mask(cells)
+    return problem_table, warning_table
 
 
 # the canonical column a raw column's value lands in, when it has another name
 _SOURCE_OF = {"libelle_caisse": "caisse"}
-
-
-def _without(findings: pd.DataFrame, column: str, rows: np.ndarray) -> pd.DataFrame:
-    """Findings except those of one column at the given rows."""
-    if findings.empty:
-        return findings
-    drop = findings["column"].eq(column).fillna(False).to_numpy(dtype=bool) & np.isin(
-        findings["row"].to_numpy(dtype="int64", na_value=-1), rows
-    )
-    return findings[~drop] if drop.any() else findings
 
 
 # Date reasons whose message quotes the value: the rule applied depends on what was written (9999, 1900, 2999).

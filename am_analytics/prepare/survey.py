@@ -19,7 +19,12 @@ from python_calamine import CalamineWorkbook
 from am_analytics.geography import normalise_regions
 from am_analytics.ingest import RawTable
 from am_analytics.ingest import values as v
-from am_analytics.prepare.steps import StepResult, exact_and_conflicting_duplicates, problems_from_reasons
+from am_analytics.prepare.steps import (
+    StepResult,
+    exact_and_conflicting_duplicates,
+    problems_from_reasons,
+    spreadsheet_errors,
+)
 from am_analytics.validate import empty_problems
 from am_analytics.vocabulary import MISSIONS, POURSUIVRE, SATISFACTION, TEMPS_GAGNE, TYPES_REPONDANT
 
@@ -39,6 +44,8 @@ COLUMNS = [
     "recommande",
     "poursuivre",
 ]
+# What identifies or weighs a respondent: only these reject a row.
+_REQUIRED = {"repondant_id", "type_repondant", "region", "poids"}
 _YES_NO = {"oui": True, "non": False, "o": True, "n": False, "1": True, "0": False, "vrai": True, "faux": False}
 
 
@@ -129,11 +136,14 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         answers, reason = _scale(cells[column], {key: key for key in _YES_NO}, "reponse_hors_echelle")
         frame[column] = answers.map(_YES_NO).astype("boolean")
         warnings.append(problems_from_reasons(reason, column))
-    return StepResult(
-        frame=frame[COLUMNS],
-        problems=pd.concat(problems, ignore_index=True),
-        warnings=pd.concat(warnings, ignore_index=True),
+    # An error cell (#N/A) rejects the respondent only where it stands for who they are or what they weigh.
+    problem_table, warning_table, erroneous = spreadsheet_errors(
+        raw, header_of, _REQUIRED, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True)
     )
+    for column, cells in erroneous.items():
+        if column not in _REQUIRED and column in frame:
+            frame[column] = frame[column].mask(cells)
+    return StepResult(frame=frame[COLUMNS], problems=problem_table, warnings=warning_table)
 
 
 def duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
