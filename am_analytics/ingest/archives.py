@@ -1,5 +1,4 @@
-"""The inputs of a raw folder as files arrive: plain files, and the members of `.zip` and `.gz` archives read as if
-they lay in the folder; every file that is not read is named with the reason."""
+"""A raw folder's inputs as files arrive: its files and its archives' members, and every file not read, with why."""
 
 from __future__ import annotations
 
