@@ -165,3 +165,17 @@ def test_an_error_cell_drops_an_answer_not_a_respondent_unless_it_weighs_them(tm
     assert (2, "Satisfaction globale", "cellule_en_erreur") in warned
     found = set(zip(result.quarantine["line"], result.quarantine["column"], result.quarantine["reason"], strict=True))
     assert found == {(3, "Poids", "cellule_en_erreur")}
+
+
+def test_a_multiple_choice_exported_one_column_per_item_reads_ticked_boxes(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "R1;Médecin;Bretagne;;MG;1;Très satisfait;;Accueil;X;Oui;Oui",
+            "R2;Médecin;Bretagne;;MG;1;Très satisfait;;Non coché;Coché;Oui;Oui",
+        ],
+    )
+    survey = result.tables["survey"].set_index("repondant_id")
+    assert bool(survey.loc["R1", "mission_accueil"]) and bool(survey.loc["R1", "mission_constantes"])
+    assert not bool(survey.loc["R2", "mission_accueil"]) and bool(survey.loc["R2", "mission_constantes"])
+    assert result.warnings.empty, result.warnings[["line", "column", "value", "reason"]]

@@ -73,15 +73,32 @@ _NO_OPINION = {
 _FEMININE = re.compile(r"(satisfait|concerne)(?: ?e\b|e\b)")
 
 
+# How a survey tool writes a ticked box of a multiple choice exported one column per item (besides « Oui », « 1 »).
+_TICKED = ("x", "coche", "cochee", "selectionne", "selectionnee", "checked", "selected", "✓", "✔")
+_UNTICKED = ("non coche", "non cochee", "non selectionne", "non selectionnee", "unchecked", "not selected")
+
+
+def _ticked_box(column: str, header: str | None) -> dict[str, object]:
+    """The answers that mean an item of a multiple choice was ticked or not: the tools' words, and the item's own
+    label written in its column (« Accueil » under « Mission : accueil »)."""
+    item_labels = {v.fold(MISSIONS[column])}
+    if header is not None:
+        item_labels.add(v.fold(header.rsplit(":", 1)[-1]))
+    return dict.fromkeys((*_TICKED, *item_labels), "oui") | dict.fromkeys(_UNTICKED, "non")
+
+
 def _answer_key(text: object) -> str | None:
     return _FEMININE.sub(r"\1", v.fold(text)) if isinstance(text, str) else None
 
 
-def _scale(values: pd.Series, labels: dict, reason: str) -> tuple[pd.Series, pd.Series]:
-    """Map answers to the codes of a closed scale (labels or codes accepted, and the labels survey tools write);
-    an answer giving no opinion is `reponse_sans_avis`, anything else out of scale (`reason`)."""
+def _scale(
+    values: pd.Series, labels: dict, reason: str, aliases: dict[str, object] | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Map answers to the codes of a closed scale (labels or codes accepted, the labels survey tools write, and
+    the question's own `aliases`, folded); an answer giving no opinion is `reponse_sans_avis`, anything else out of
+    scale (`reason`)."""
     lookup = {v.fold(str(label)): code for code, label in labels.items()} | {v.fold(str(code)): code for code in labels}
-    lookup |= {alias: code for alias, code in _ALIASES.items() if code in labels}
+    lookup |= {alias: code for alias, code in _ALIASES.items() if code in labels} | (aliases or {})
     keys = values.map(_answer_key)
     codes = keys.map(lookup)
     failed = (values.notna() & codes.isna()).to_numpy(dtype=bool)
@@ -133,7 +150,8 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         frame[column] = codes.astype("Int64" if column == "satisfaction" else "string")
         warnings.append(problems_from_reasons(reason, column))
     for column in (*MISSIONS, "recommande"):
-        answers, reason = _scale(cells[column], {key: key for key in _YES_NO}, "reponse_hors_echelle")
+        ticked = _ticked_box(column, header_of.get(column)) if column in MISSIONS else None
+        answers, reason = _scale(cells[column], {key: key for key in _YES_NO}, "reponse_hors_echelle", ticked)
         frame[column] = answers.map(_YES_NO).astype("boolean")
         warnings.append(problems_from_reasons(reason, column))
     # An error cell (#N/A) rejects the respondent only where it stands for who they are or what they weigh.
