@@ -172,7 +172,7 @@ def test_a_multiple_choice_exported_one_column_per_item_reads_ticked_boxes(tmp_p
         tmp_path,
         [
             "R1;Médecin;Bretagne;;MG;1;Très satisfait;;Accueil;X;Oui;Oui",
-            "R2;Médecin;Bretagne;;MG;1;Très satisfait;;Non coché;Coché;Oui;Oui",
+            "R2;Médecin;Bretagne;;MG;1;Très satisfait;;Non coché;✓;Oui;Oui",
         ],
     )
     survey = result.tables["survey"].set_index("repondant_id")

@@ -74,7 +74,8 @@ _FEMININE = re.compile(r"(satisfait|concerne)(?: ?e\b|e\b)")
 
 
 # How a survey tool writes a ticked box of a multiple choice exported one column per item (besides « Oui », « 1 »).
-_TICKED = ("x", "coche", "cochee", "selectionne", "selectionnee", "checked", "selected", "✓", "✔")
+_TICKED = ("x", "coche", "cochee", "selectionne", "selectionnee", "checked", "selected")
+_CHECK_MARKS = {"✓", "✔", "☑", "☒"}  # no letter to fold: read as an « x »
 _UNTICKED = ("non coche", "non cochee", "non selectionne", "non selectionnee", "unchecked", "not selected")
 
 
@@ -88,7 +89,9 @@ def _ticked_box(column: str, header: str | None) -> dict[str, object]:
 
 
 def _answer_key(text: object) -> str | None:
-    return _FEMININE.sub(r"\1", v.fold(text)) if isinstance(text, str) else None
+    if not isinstance(text, str):
+        return None
+    return "x" if text.strip() in _CHECK_MARKS else _FEMININE.sub(r"\1", v.fold(text))
 
 
 def _scale(
