@@ -88,11 +88,15 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         written = cells(column)
         result = normaliser(written, **options)
         columns[column] = result["value"]
-        messages = _date_messages(result["reason"], written)
+        reasons = result["reason"]
+        if normaliser is not v.normalise_dates or not reasons.notna().any():
+            problems.append(problems_from_reasons(reasons, column))
+            continue
+        messages = _date_messages(reasons, written)
         # An end date read as "no end" (31/12/9999) or a sentinel (0000-00-00) is empty on purpose: warned only.
-        as_empty = result["reason"].isin(v.DATE_READ_AS_EMPTY if column == "date_fin" else ()).to_numpy(dtype=bool)
-        problems.append(problems_from_reasons(result["reason"].mask(as_empty), column, messages))
-        warnings.append(_warnings_from_reasons(result["reason"].where(as_empty), column, messages))
+        as_empty = reasons.isin(v.DATE_READ_AS_EMPTY if column == "date_fin" else ()).to_numpy(dtype=bool)
+        problems.append(problems_from_reasons(reasons.mask(as_empty), column, messages))
+        warnings.append(_warnings_from_reasons(reasons.where(as_empty), column, messages))
 
     etp = v.normalise_etp(cells("etp"), required=True, header=header_of.get("etp"), signed=columns["date_signature"])
     columns["etp_option"] = etp["value"]
