@@ -22,6 +22,7 @@ from am_analytics.checksum import sha256_of
 from am_analytics.errors import DataError, Location
 from am_analytics.ingest import RawTable, detect_dataset, match_columns
 from am_analytics.ingest.archives import Input, Unread
+from am_analytics.ingest.codebook import apply_codebook, read_codebook
 from am_analytics.ingest.headers import DATASETS, normalise_label, resembling_column
 from am_analytics.ingest.lines import TOTAL, non_data_kinds
 from am_analytics.ingest.personal import judge_column
@@ -98,20 +99,24 @@ def read_file(source: Input, file_number: int, caisse_columns: Iterable[str] = (
         return unread_file(Unread(name, _as_reason(error)), account)
     parts, skipped, unread = [], [], None
     datasets: list[str] = []
-    for index, sheet in enumerate(sheets):
-        if sheet.table is not None and sheet.table.sheet is None:  # a CSV: one table, no sheet to classify
+    verdicts = [classify(sheet) if sheet.table is None or sheet.table.sheet is not None else None for sheet in sheets]
+    codebook, codebook_sheets = _codebook_of(verdicts)
+    for index, (sheet, verdict) in enumerate(zip(sheets, verdicts, strict=True)):
+        if verdict is None:  # a CSV: one table, no sheet to classify
             dataset = detect_dataset([str(c) for c in sheet.table.frame.columns])
             verdict_table, verdict_dataset = sheet.table, dataset
             if dataset is None:
                 unread = [str(c) for c in sheet.table.frame.columns]
         else:
-            verdict = classify(sheet)
             verdict_table, verdict_dataset = verdict.table, verdict.dataset
             if verdict_dataset is None:
-                skipped.append(verdict.as_skipped())
+                skipped.append(verdict.as_skipped() | codebook_sheets.get(verdict.sheet, {}))
                 continue
         if verdict_dataset is None or verdict_table is None:
             continue
+        verdict_table, translated = apply_codebook(verdict_table, codebook)
+        if translated:
+            log.info("%s : codes lus avec le dictionnaire des codes (%s)", name, ", ".join(translated))
         raw = _without_non_data_lines(account, verdict_table)
         _describe_format(account, raw)
         header_of = _header_mapping(raw, verdict_dataset, name, caisse_columns)
@@ -139,6 +144,21 @@ def read_file(source: Input, file_number: int, caisse_columns: Iterable[str] = (
         log.warning("%s : aucune feuille de données reconnue (%s)", name, "; ".join(
             f"{s['sheet']} : {s['reason']}" for s in skipped))
     return FileRead(account, parts, skipped, unread)
+
+
+def _codebook_of(verdicts: list) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, Any]]]:
+    """The codes and labels of the workbook's dictionary sheets, and for each such sheet what the manifest says of
+    it (the variables it gives codes for)."""
+    codebook: dict[str, dict[str, str]] = {}
+    notes: dict[str, dict[str, Any]] = {}
+    for verdict in verdicts:
+        if verdict is None or verdict.dataset is not None or verdict.table is None:
+            continue
+        found = read_codebook(verdict.table) if verdict.reason and "dictionnaire" in verdict.reason else {}
+        if found:
+            codebook.update(found)
+            notes[verdict.sheet] = {"codebook_for": sorted(found)}
+    return codebook, notes
 
 
 def unread_file(unread: Unread, account: FileAccount | None = None) -> FileRead:

@@ -756,6 +756,28 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
          warnings=[],
          extra={"encoding": "iso8859_15"})
 
+    # 41. A survey exported as numeric codes with a codebook sheet, the tool numbering the satisfaction scale from
+    # the bottom (1 = « Pas du tout satisfait »): the codes are read through the codebook, never as the scale's rank.
+    answers = [["Identifiant répondant", "Type de répondant", "Région", "Poids", "Satisfaction globale",
+                "Temps médical gagné", "Souhaite poursuivre"],
+               ["CB1", 1, "Bretagne", 1.2, 4, 3, 1], ["CB2", 2, "Bretagne", "0,8", 1, 1, 3],
+               ["CB3", 1, "Normandie", 1, 3, 9, 2]]
+    codebook = [["Variable", "Code", "Libellé"], ["Type de répondant", 1, "Médecin"], [None, 2, "Assistant médical"],
+                ["Satisfaction globale", 1, "Pas du tout satisfait"], [None, 2, "Plutôt pas satisfait"],
+                [None, 3, "Plutôt satisfait"], [None, 4, "Tout à fait satisfait"],
+                ["Temps médical gagné", 1, "Aucun"], [None, 2, "Moins d'1 h par jour"], [None, 3, "1 à 2 h par jour"],
+                [None, 4, "Plus de 2 h par jour"], ["Souhaite poursuivre", 1, "Oui"], [None, 2, "Non"],
+                [None, 3, "Ne sait pas"]]
+    case("survey_codes_with_a_codebook",
+         {"enquete_codes.xlsx": workbook([("Réponses", answers), ("Codebook", codebook)])},
+         "numeric answers read through the workbook's codebook (a scale numbered from the bottom is not reversed); a "
+         "code the codebook lacks is warned, the respondent kept",
+         accounts={"enquete_codes.xlsx": account(3, 3, warned=1)},
+         quarantine=[],
+         warnings=[{"line": 4, "column": "Temps médical gagné", "value": "9", "reason": "reponse_hors_echelle"}],
+         extra={"survey": {"CB1": 1, "CB2": 4, "CB3": 2},
+                "sheets_skipped": {"Codebook": "dictionnaire"}})
+
 
 def main() -> None:
     if CASES_DIR.exists():
