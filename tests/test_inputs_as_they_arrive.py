@@ -82,3 +82,14 @@ def test_notes_repeated_headers_and_totals_are_told_from_data_lines():
     assert non_data_kinds(frame).tolist() == [
         pd.NA, "note", "entete_repete", "total", "total", pd.NA, "note", "total", pd.NA,
     ]
+
+
+def test_an_html_table_saved_as_xls_is_named_with_what_it_is(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "contrats.csv").write_text(CONTRACTS, encoding="utf-8")
+    page = b"<html><body><table><tr><td>N\xc2\xb0 contrat</td></tr></table></body></html>"
+    (raw / "export_web.xls").write_bytes(page)
+    result = prepare(raw, tmp_path / "out", key=KEY)
+    (reason,) = [f["unread_reason"] for f in result.manifest["files"] if f["unread_reason"]]
+    assert "HTML" in reason and ".xlsx" in reason

@@ -145,6 +145,15 @@ def read_table(
         return _read_excel(path, data, sheet)
     if data.startswith(_OLE_MAGIC):
         return _read_excel(path, data, sheet)
+    if suffix in EXCEL_SUFFIXES + OTHER_WORKBOOK_SUFFIXES and _is_markup(data):
+        # Web applications export "Excel" files that are an HTML table, or Excel 2003's XML, under a .xls name.
+        raise DataError(
+            "page HTML ou XML enregistrée sous l'extension d'un classeur (export d'une application web) : format "
+            "non lu",
+            where=Location(file=path.name),
+            hint="l'ouvrir dans Excel ou LibreOffice et l'enregistrer en .xlsx, ou l'exporter en CSV depuis "
+            "l'application",
+        )
     if suffix in EXCEL_SUFFIXES + OTHER_WORKBOOK_SUFFIXES:
         raise DataError(
             "le fichier porte l'extension d'un classeur Excel mais n'en est pas un",
@@ -153,6 +162,12 @@ def read_table(
             "(ou le renommer en .csv s'il s'agit d'un texte)",
         )
     return _read_csv(path, data, separator)
+
+
+def _is_markup(data: bytes) -> bool:
+    """Whether a file is an HTML page or an XML document (what a web application calls an Excel export)."""
+    head = data[:2048].lstrip(codecs.BOM_UTF8).lstrip().lower()
+    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta", b"<head"))
 
 
 def _read_bytes(path: Path) -> bytes:
