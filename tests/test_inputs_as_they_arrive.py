@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import tarfile
+import zipfile
 
 import pytest
 
@@ -34,12 +35,15 @@ def test_archives_that_cannot_be_read_as_data_are_named_with_their_reason(tmp_pa
     (tmp_path / "lot.tar.gz").write_bytes(buffer.getvalue())
     (tmp_path / "coupe.csv.gz").write_bytes(gzip.compress(CONTRACTS.encode())[:20])
     (tmp_path / "faux.zip").write_bytes(b"PK\x03\x04tronque")
+    with zipfile.ZipFile(tmp_path / "vide.zip", "w") as empty:
+        empty.writestr("README.txt", "rien")
     inputs, unread = gather_inputs(tmp_path)
     assert inputs == []
     reasons = {item.name: item.reason for item in unread}
     assert "« .tar »" in reasons["lot.tar.gz"]
     assert "GZ illisible" in reasons["coupe.csv.gz"]
     assert "ZIP illisible" in reasons["faux.zip"]
+    assert "archive vide" in reasons["vide.zip"]
 
 
 def test_a_folder_of_unread_files_only_is_refused_naming_each_file_and_reason(tmp_path):

@@ -102,6 +102,9 @@ def _zip_members(path: Path, name: str) -> tuple[list[Input], list[Unread]]:
                         unread.append(Unread(label, f"fichier de l'archive illisible ({exc}) : renvoyer l'archive"))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         unread.append(Unread(name, f"archive ZIP illisible ou tronquée ({exc}) : renvoyer l'archive", path))
+    if not inputs and not unread:
+        unread.append(Unread(name, "archive vide (aucun fichier de données) : renvoyer l'archive avec les extractions",
+                             path))
     return inputs, unread
 
 
