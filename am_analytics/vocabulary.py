@@ -98,6 +98,13 @@ REASONS = {
     "04MAR2021, 4 mars 2021, numéro de série Excel)",
     "date_ambigue": "date américaine avec AM/PM (mois d'abord) : 3/4/2021 peut être le 3 avril ou le 4 mars ; "
     "exporter les dates en JJ/MM/AAAA ou AAAA-MM-JJ",
+    "date_sans_fin": "date de fin en l'an 2100 ou au-delà (31/12/9999, 2999) : la convention des bases de données pour "
+    "« pas de fin » ; contrat lu sans date de fin",
+    "date_sentinelle": "date conventionnelle « pas de date » (0000-00-00, 1900-01-01, 00/00/0000) : lue comme vide",
+    "date_invraisemblable": "année invraisemblable (avant 1900, ou 2100 et au-delà) : faute de frappe probable ; "
+    "corriger la date dans la source",
+    "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!, #DIV/0!…) : la formule de la "
+    "source a échoué et sa valeur est perdue ; corriger la source, puis exporter les valeurs plutôt que les formules",
     "departement_inconnu": "département inconnu",
     "departement_ambigu": "département ambigu (20 ou « Corse » : 2A ou 2B, lequel des deux départements corses ?)",
     "departement_incoherent": "le code et le nom écrits ne désignent pas le même département",
@@ -125,6 +132,12 @@ REASONS = {
     "montant_ambigu": "montant ambigu : « 900.000 » serait 900 000 €, invraisemblable, ou 900 € écrit avec trois "
     "décimales ; laissé vide, écrire le montant sans séparateur de milliers",
     "rpps_invalide": "identifiant RPPS invalide (11 chiffres attendus)",
+    "identifiant_adeli_ou_am": "9 chiffres : numéro ADELI ou numéro de praticien de l'Assurance Maladie, pas un RPPS ; "
+    "envoyer le numéro RPPS du médecin (11 chiffres, dans l'Annuaire santé), ou son identifiant national « 8 » + RPPS",
+    "identifiant_adeli_national": "identifiant national d'un numéro ADELI (« 0 » + ADELI, 10 chiffres), pas un RPPS ; "
+    "envoyer le numéro RPPS du médecin (11 chiffres)",
+    "identifiant_am_sans_cle": "8 chiffres : numéro de praticien de l'Assurance Maladie sans sa clé, pas un RPPS ; "
+    "envoyer le numéro RPPS du médecin (11 chiffres)",
     "identifiant_scientifique": "identifiant en notation scientifique (1,00012E+10) : Excel a perdu ses derniers "
     "chiffres ; l'exporter de nouveau avec la colonne au format Texte (ou en CSV depuis la source)",
     "cellules_en_trop": "ligne plus longue que l'en-tête : valeurs peut-être décalées (séparateur en trop ?)",
@@ -152,12 +165,27 @@ WARNING_REASONS = {
     "formation_inconnue": "formation non reconnue : contrat gardé avec la formation « non reconnue »",
     "date_invalide": "date descriptive (prise de fonction, extraction) illisible : contrat gardé sans cette date",
     "date_ambigue": "date descriptive au format américain ambigu (3/4/2021 10:00 AM) : contrat gardé sans cette date",
+    "date_sans_fin": REASONS["date_sans_fin"],
+    "date_sentinelle": REASONS["date_sentinelle"] + " ; contrat gardé sans cette date",
+    "date_invraisemblable": "date descriptive à l'année invraisemblable : contrat gardé sans cette date",
     "montant_invalide": "montant d'aide illisible ou négatif : contrat gardé sans montant",
     "montant_invraisemblable": REASONS["montant_invraisemblable"],
     "montant_ambigu": REASONS["montant_ambigu"],
     "feuille_non_reconnue": "feuille de classeur qui ressemble à des données mais n'a pas été lue : vérifier ses "
     "en-têtes",
     "colonne_non_reconnue": "colonne non lue dont l'en-tête ressemble à une colonne attendue absente du fichier",
+    "fichier_non_lu": "fichier non lu, aucune de ses lignes n'est comptée",
+    "reponse_hors_echelle": "réponse hors de l'échelle proposée : répondant gardé, cette réponse manquante",
+    "reponse_sans_avis": "réponse sans avis (« NSP », « Ne sait pas », « Non concerné ») : répondant gardé, cette "
+    "réponse manquante",
+    "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : contrat gardé sans cette "
+    "valeur ; corriger la formule de la source",
+}
+# Lines below a table's header that are no row of data: counted apart, neither kept nor quarantined.
+NON_DATA_LINES = {
+    "note": "note sous le tableau (« Source : », « Champ : », « Lecture : », « Note : »)",
+    "entete_repete": "ligne d'en-têtes répétée",
+    "total": "ligne de total ou de sous-total",
 }
 # The explicit category a descriptive field takes when its value is not recognised (empty stays empty).
 UNRECOGNISED = {"specialite": "inconnue", "zone": "inconnue", "formation": "inconnue", "profil_origine": "inconnu"}

@@ -83,6 +83,19 @@ def test_accented_headers_and_values_survive_each_encoding(tmp_path, encoding, d
     assert raw.frame.loc[0, "Profil d'origine"] == "Secrétaire médicale"
 
 
+@pytest.mark.parametrize("encoding", ["iso8859_15", "cp850", "mac_roman"])
+def test_the_encoding_whose_reading_looks_french_is_chosen_over_cp1252(tmp_path, encoding, caplog):
+    rows = [["N° contrat", "Spécialité", "Aide versée"], ["C1", "Médecine générale", "1 500 €"],
+            ["C2", "Pédiatrie", "2 000 €"]]
+    if encoding == "cp850":  # DOS code page 850 has no euro sign
+        rows = [[cell.replace("€", "EUR") for cell in row] for row in rows]
+    path = write_csv(tmp_path / "export.csv", rows, encoding=encoding)
+    raw = read_table(path)
+    assert raw.encoding == encoding
+    assert raw.frame.loc[0, "Spécialité"] == "Médecine générale" and raw.frame.loc[1, "Aide versée"] == rows[2][2]
+    assert f"encodage {encoding} choisi" in caplog.text
+
+
 def test_detected_encoding_is_logged(tmp_path, caplog):
     path = write_csv(tmp_path / "contrats.csv", [HEADER, *ROWS], encoding="cp1252")
     with caplog.at_level(logging.INFO, logger="am_analytics.ingest.read"):
@@ -469,7 +482,7 @@ def test_workbook_saved_with_a_csv_extension_is_read_as_a_workbook(tmp_path):
         ("nombres.csv", b"1;2;3\n4;5;6\n7;8;9\n", "aucune ligne d'en-têtes"),
         ("colonne.csv", b"C1\nC2\nC3\n", "séparateur non reconnu"),
         ("texte.xlsx", b"N contrat;RPPS\nC1;1\n", "n'en est pas un"),
-        ("ancien.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "ancien (.xls) ou protégé"),
+        ("ancien.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "protégé par mot de passe"),
     ],
 )
 def test_unreadable_files_raise_data_error_naming_file_problem_and_remedy(tmp_path, name, content, problem):

@@ -265,3 +265,27 @@ def test_a_million_rows_are_normalised_once_per_distinct_value():
     assert result["value"].value_counts().to_dict() == {"1/3": 166_667, "1/2": 333_334, "1": 166_667,
                                                          "1+1/2": 166_666}
     assert result["reason"].eq("etp_invalide").sum() == 166_666
+
+
+def test_error_cells_of_every_spreadsheet_are_told_from_text_that_starts_alike():
+    from am_analytics.ingest.values import error_cells
+
+    cells = pd.Series(["#N/A", "#REF! ", "#VALEUR!", "#div/0!", "Err:502", "#1 rue", "N/A", None, "12"], dtype="string")
+    assert error_cells(cells).tolist() == [True, True, True, True, True, False, False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("810001234567", ("10001234567", None)),  # the national identifier: type 8, then the RPPS
+        ("8 10001234567", ("10001234567", None)),
+        ("351234567", (None, "identifiant_adeli_ou_am")),  # ADELI or Assurance Maladie practitioner number
+        ("0351234567", (None, "identifiant_adeli_national")),  # "0" + ADELI
+        ("35123456", (None, "identifiant_am_sans_cle")),
+        ("910001234567", (None, "rpps_invalide")),
+    ],
+)
+def test_identifiers_as_information_systems_write_them(raw, expected):
+    assert one(v.normalise_rpps, raw) == expected
+    if expected[1] is not None:
+        assert "RPPS" in REASONS[expected[1]] and "11 chiffres" in REASONS[expected[1]]

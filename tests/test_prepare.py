@@ -105,18 +105,32 @@ def test_every_raw_row_is_kept_merged_or_quarantined(tmp_path):
 
 
 def test_a_later_extract_updates_a_contract_and_the_change_is_logged(tmp_path):
-    write_csv(tmp_path / "raw", "a.csv", GOOD)
-    write_csv(tmp_path / "raw", "b.csv", ["C1;99100000001;01/02/2020;31/12/2024;13;MG;ZIP;1/3;IDE;CQP obtenu"])
+    # undated, the two names form a sequence (same stem, numbers 9 then 10: not their alphabetical order)
+    later = ["C1;99100000001;01/02/2020;31/12/2024;13;MG;ZIP;1/3;IDE;CQP obtenu"]
+    write_csv(tmp_path / "raw", "extraction_10.csv", later)
+    write_csv(tmp_path / "raw", "extraction_9.csv", GOOD)
     result = run_prepare(tmp_path / "raw", tmp_path / "out")
     assert result.quarantine.empty, result.quarantine[["file", "reason"]]
     kept = result.tables["contracts"].set_index("contrat_id")
-    assert kept.loc["C1", "date_fin"] == pd.Timestamp("2024-12-31") and kept.loc["C1", "source_file"] == "b.csv"
+    assert kept.loc["C1", "date_fin"] == pd.Timestamp("2024-12-31")
+    assert kept.loc["C1", "source_file"] == "extraction_10.csv"
     by_file = {a.file: a for a in result.accounts}
-    assert (by_file["a.csv"].rows_updated, by_file["a.csv"].rows_kept) == (1, 2)
+    assert (by_file["extraction_9.csv"].rows_updated, by_file["extraction_9.csv"].rows_kept) == (1, 2)
     (change,) = result.changes.itertuples(index=False)
     assert (change.contract_key, change.column, change.new_value) == ("C1", "date_fin", "2024-12-31")
     assert pd.isna(change.old_value), "the first extract had no end date"
-    assert (change.old_file, change.new_file) == ("a.csv", "b.csv")
+    assert (change.old_file, change.new_file) == ("extraction_9.csv", "extraction_10.csv")
+
+
+def test_two_undated_files_nothing_ranks_that_disagree_on_a_counting_field_are_a_conflict(tmp_path):
+    write_csv(tmp_path / "raw", "a.csv", GOOD)
+    write_csv(tmp_path / "raw", "b.csv", ["C1;99100000001;01/02/2020;31/12/2024;13;MG;ZIP;1/3;IDE;CQP obtenu"])
+    result = run_prepare(tmp_path / "raw", tmp_path / "out")
+    conflict = result.quarantine[result.quarantine["reason"] == "doublon_conflictuel"]
+    assert sorted(conflict["file"]) == ["a.csv", "b.csv"]
+    message = conflict["message"].iloc[0]
+    assert "sans date" in message and "a.csv ligne" in message and "b.csv ligne" in message and "date_fin" in message
+    assert "C1" not in set(result.tables["contracts"]["contrat_id"])
 
 
 def test_two_versions_of_one_extract_date_are_a_conflict_naming_both_files_and_columns(tmp_path):

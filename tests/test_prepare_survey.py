@@ -1,4 +1,5 @@
-"""Survey microdata are read into one typed row per respondent; answers outside the scale are quarantined."""
+"""Survey microdata are read into one typed row per respondent; an answer outside its scale leaves that answer
+missing with a warning, a respondent is quarantined only for what identifies or weighs them."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_answers_map_to_their_scale_codes(tmp_path):
     assert survey.loc["R1", "poids"] == 1.2
 
 
-def test_out_of_scale_answers_and_bad_weights_are_quarantined(tmp_path):
+def test_bad_weights_are_quarantined_and_out_of_scale_answers_warned(tmp_path):
     result = run(
         tmp_path,
         [
@@ -55,12 +56,34 @@ def test_out_of_scale_answers_and_bad_weights_are_quarantined(tmp_path):
     found = set(zip(result.quarantine["line"], result.quarantine["column"], result.quarantine["reason"], strict=True))
     assert found == {
         (3, "Poids", "poids_invalide"),
-        (3, "Satisfaction globale", "reponse_hors_echelle"),
         (4, "Poids", "poids_invalide"),
-        (4, "Mission : accueil", "reponse_hors_echelle"),
         (5, "Type de répondant", "type_repondant_inconnu"),
     }
+    warned = set(zip(result.warnings["line"], result.warnings["column"], result.warnings["reason"], strict=True))
+    expected = {(3, "Satisfaction globale", "reponse_hors_echelle"), (4, "Mission : accueil", "reponse_hors_echelle")}
+    assert expected <= warned
     assert result.tables["survey"]["repondant_id"].tolist() == ["R1"]
+
+
+def test_a_respondent_is_kept_whatever_one_answer_says(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "R1;Médecin;Bretagne;;MG;1,25;Tout à fait satisfait;;Oui;Non;Oui;Oui",
+            "R2;Assistant médical;Bretagne;IDE;;0,75;NSP;Non concerné;Oui;Non;Oui;Ne sait pas",
+            "R3;Médecin;Bretagne;;MG;1;Ni satisfait ni insatisfait;;Oui;Non;Oui;Oui",
+        ],
+    )
+    assert result.quarantine.empty, result.quarantine[["line", "column", "reason"]]
+    survey = result.tables["survey"].set_index("repondant_id")
+    assert survey.loc["R1", "satisfaction"] == 1 and survey.loc["R1", "poids"] == 1.25
+    assert pd.isna(survey.loc["R2", "satisfaction"]) and survey.loc["R2", "poursuivre"] == "ne_sait_pas"
+    assert pd.isna(survey.loc["R3", "satisfaction"]) and bool(survey.loc["R3", "mission_accueil"])
+    where = zip(result.warnings["line"], result.warnings["column"], strict=True)
+    reasons = dict(zip(where, result.warnings["reason"], strict=True))
+    assert reasons[(3, "Satisfaction globale")] == "reponse_sans_avis"
+    assert reasons[(3, "Temps médical gagné")] == "reponse_sans_avis"
+    assert reasons[(4, "Satisfaction globale")] == "reponse_hors_echelle"
 
 
 def _institute_workbook(path, percentages_of_first_answer=(46.9, 44.6)):
@@ -126,3 +149,33 @@ def test_a_percentage_over_100_quarantines_its_line(tmp_path):
     assert "Très satisfait" not in set(result.tables["survey_tables"]["reponse"])
     (account,) = result.accounts
     assert (account.rows_read, account.rows_kept, account.rows_quarantined) == (4, 3, 1)
+
+
+def test_an_error_cell_drops_an_answer_not_a_respondent_unless_it_weighs_them(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "R1;Médecin;Bretagne;;MG;1;#N/A;;Oui;Non;Oui;Oui",
+            "R2;Médecin;Bretagne;;MG;#REF!;Très satisfait;;Oui;Non;Oui;Oui",
+        ],
+    )
+    assert result.tables["survey"]["repondant_id"].tolist() == ["R1"]
+    assert pd.isna(result.tables["survey"]["satisfaction"].iloc[0])
+    warned = set(zip(result.warnings["line"], result.warnings["column"], result.warnings["reason"], strict=True))
+    assert (2, "Satisfaction globale", "cellule_en_erreur") in warned
+    found = set(zip(result.quarantine["line"], result.quarantine["column"], result.quarantine["reason"], strict=True))
+    assert found == {(3, "Poids", "cellule_en_erreur")}
+
+
+def test_a_multiple_choice_exported_one_column_per_item_reads_ticked_boxes(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "R1;Médecin;Bretagne;;MG;1;Très satisfait;;Accueil;X;Oui;Oui",
+            "R2;Médecin;Bretagne;;MG;1;Très satisfait;;Non coché;✓;Oui;Oui",
+        ],
+    )
+    survey = result.tables["survey"].set_index("repondant_id")
+    assert bool(survey.loc["R1", "mission_accueil"]) and bool(survey.loc["R1", "mission_constantes"])
+    assert not bool(survey.loc["R2", "mission_accueil"]) and bool(survey.loc["R2", "mission_constantes"])
+    assert result.warnings.empty, result.warnings[["line", "column", "value", "reason"]]

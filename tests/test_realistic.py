@@ -159,13 +159,33 @@ def test_the_manifest_says_how_sheets_keys_and_extract_dates_were_decided(case, 
         assert all(item["contract_key"]["columns"] == extra["key_columns"] for item in files), files
     if "extract_date_source" in extra:
         assert {item["extract_date_source"] for item in files} == {extra["extract_date_source"]}
+    if "file_format" in extra:
+        assert extra["file_format"] in {item["file_format"] for item in files}, files
+    if "extract_dates" in extra:
+        dates = {item["file"]: item["extract_date"] for item in files}
+        assert {f: dates.get(f) for f in extra["extract_dates"]} == extra["extract_dates"]
+    if "unread" in extra:
+        reasons = {item["file"]: item["unread_reason"] for item in files if item["unread_reason"]}
+        assert set(reasons) == set(extra["unread"]), reasons
+        for file, word in extra["unread"].items():
+            assert word in reasons[file], reasons[file]
+    if "non_data_lines" in extra:
+        by_file = {item["file"]: item for item in files}
+        for file, kinds in extra["non_data_lines"].items():
+            assert by_file[file]["non_data_lines"] == kinds, by_file[file]
+            assert by_file[file]["lines_read"] == by_file[file]["rows_read"] + sum(kinds.values())
+    if "encoding" in extra:
+        assert {item["encoding"] for item in files} == {extra["encoding"]}
+    if "survey" in extra:
+        survey = result.tables["survey"].set_index("repondant_id")
+        assert {k: int(survey.at[k, "satisfaction"]) for k in extra["survey"]} == extra["survey"]
     if "dropped" in extra:
         dropped = {item["column"]: item["likely_identifier"] for item in files[0]["dropped_columns"]}
         assert dropped == extra["dropped"]
 
 
-def test_no_planted_personal_value_reaches_any_output_or_message(tmp_path, caplog):
-    case = next(c for c in CASES if c["name"] == "personal_data_columns")
+@pytest.mark.parametrize("case", [c for c in CASES if "planted" in c.get("extra", {})], ids=_case_id)
+def test_no_planted_personal_value_reaches_any_output_or_message(case, tmp_path, caplog):
     _RESULTS.pop(case["name"], None)  # run afresh, so that the log of this very run is captured
     result = _run(case, tmp_path)
     texts = [path.read_bytes().decode("utf-8", errors="replace") for path in _out_dir(case).iterdir()
@@ -176,3 +196,16 @@ def test_no_planted_personal_value_reaches_any_output_or_message(tmp_path, caplo
         texts.append(frame.astype(str).to_string())
     for planted in case["extra"]["planted"]:
         assert not any(planted in text for text in texts), f"« {planted} » leaked"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "unread" in c.get("extra", {})], ids=_case_id)
+def test_a_file_not_read_is_named_in_the_summary_and_its_last_line(case, tmp_path):
+    from am_analytics.prepare.summary import render_summary
+
+    result = _run(case, tmp_path)
+    summary = render_summary(result.accounts, "sortie")
+    last = summary.splitlines()[-1]
+    assert last.startswith("Attention") and "non lu" in last, last
+    for file, word in case["extra"]["unread"].items():
+        assert file in last
+        assert any(file in line for line in summary.splitlines()[:-1]) and word in summary

@@ -257,8 +257,8 @@ def _reject_duplicates(mapping: dict[str, str], file: str | None) -> None:
             )
 
 
-# The reader names the k-th repeat of a header "name (k)" (`read._deduplicate`).
-_REPEATED = re.compile(r"^(?P<name>.+) \((?P<k>\d+)\)$")
+# A repeated header as this reader numbers it ("RPPS (2)") or as pandas and the tools built on it do ("RPPS.1").
+_REPEATED = re.compile(r"^(?P<name>.+?)(?: \((?P<k>\d+)\)|\.(?P<n>\d+))$")
 
 
 def _reject_repeated_headers(columns, mapping: dict[str, str], file: str | None) -> None:

@@ -1,4 +1,5 @@
-"""Format-tolerant readers: a CSV or Excel export as it really arrives, read into text cells with line numbers."""
+"""Format-tolerant readers: a CSV, Excel or LibreOffice export as it really arrives, read into text cells with line
+numbers."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ log = logging.getLogger(__name__)
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+# Workbooks calamine reads besides .xlsx: Excel 97-2003 (.xls) and LibreOffice (.ods).
+OTHER_WORKBOOK_SUFFIXES = (".xls", ".ods")
+DATA_SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + OTHER_WORKBOOK_SUFFIXES
+# Archives as files arrive by secure transfer: their members are read as if they lay in the folder.
+ARCHIVE_SUFFIXES = (".zip", ".gz")
 SEPARATORS = (";", ",", "\t", "|")  # order breaks ties: French exports use ";" far more than ","
 SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 
@@ -62,7 +68,7 @@ class RawTable:
     path: Path
     frame: pd.DataFrame = field(repr=False)
     line_numbers: pd.Series = field(repr=False)
-    file_format: str  # "csv" or "xlsx"
+    file_format: str  # "csv", "xlsx", "xls" or "ods"
     encoding: str | None
     separator: str | None
     header_row_count: int
@@ -87,8 +93,14 @@ class RawTable:
 
 
 def discover(folder: str | Path) -> list[Path]:
-    """Input files of a folder (CSV, TXT, TSV, XLSX, XLSM), sorted; sidecars, READMEs and hidden files
-    are not inputs."""
+    """Input files of a folder in a format read (CSV, TXT, TSV, XLSX, XLSM, XLS, ODS, ZIP, GZ), sorted; sidecars,
+    READMEs and hidden files are not inputs (see `inventory` for every file, whatever its format)."""
+    return [path for path in inventory(folder) if path.suffix.lower() in DATA_SUFFIXES + ARCHIVE_SUFFIXES]
+
+
+def inventory(folder: str | Path) -> list[Path]:
+    """Every file of a folder a user may have meant as an input, sorted: all but provenance sidecars, READMEs,
+    hidden files and Excel's lock files. A file of a format not read is still listed, so that it is named."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(
@@ -96,27 +108,31 @@ def discover(folder: str | Path) -> list[Path]:
             where=Location(file=str(folder)),
             hint="indiquer le dossier des extractions avec --data-dir",
         )
-    found = []
-    for path in sorted(folder.iterdir()):
-        name = path.name
-        if name.startswith((".", "~$")) or not path.is_file():  # ~$ = Excel's lock file of an open workbook
-            continue
-        if name.lower().endswith(".provenance.json") or name.lower().startswith("readme"):
-            continue
-        if path.suffix.lower() in CSV_SUFFIXES + EXCEL_SUFFIXES:
-            found.append(path)
-    return found
+    return [path for path in sorted(folder.iterdir()) if path.is_file() and not is_auxiliary(path.name)]
 
 
-def read_table(path: str | Path, *, sheet: str | None = None, separator: str | None = None) -> RawTable:
-    """Read one CSV or Excel export into text cells (see `RawTable`); a file that cannot be read raises
+def is_auxiliary(name: str) -> bool:
+    """A file that is no data of its own: hidden, Excel's lock file of an open workbook (`~$`), a provenance
+    sidecar, a README (`LISEZMOI`), or an archiver's metadata (`__MACOSX/`)."""
+    base = name.rsplit("/", 1)[-1].lower()
+    return (
+        base.startswith((".", "~$", "readme", "lisezmoi")) or base.endswith(".provenance.json")
+        or name.startswith("__MACOSX/")
+    )
+
+
+def read_table(
+    path: str | Path, *, sheet: str | None = None, separator: str | None = None, data: bytes | None = None
+) -> RawTable:
+    """Read one CSV or workbook export into text cells (see `RawTable`); a file that cannot be read raises
     `DataError` saying what is wrong and what to do, never a traceback.
 
     `sheet` picks a workbook's sheet (default: the visible sheet with the most filled rows);
-    `separator` forces a CSV separator (default: sniffed among `;` `,` tab `|`).
+    `separator` forces a CSV separator (default: sniffed among `;` `,` tab `|`); `data` gives the file's
+    bytes (an archive's member, `path` then only naming it).
     """
     path = Path(path)
-    data = _read_bytes(path)
+    data = _read_bytes(path) if data is None else data
     if not data[:SAMPLE_BYTES].strip() and not data.strip():
         raise DataError(
             "le fichier est vide",
@@ -128,12 +144,17 @@ def read_table(path: str | Path, *, sheet: str | None = None, separator: str | N
     if data.startswith(_ZIP_MAGIC):
         return _read_excel(path, data, sheet)
     if data.startswith(_OLE_MAGIC):
+        return _read_excel(path, data, sheet)
+    if suffix in EXCEL_SUFFIXES + OTHER_WORKBOOK_SUFFIXES and _is_markup(data):
+        # Web applications export "Excel" files that are an HTML table, or Excel 2003's XML, under a .xls name.
         raise DataError(
-            "classeur Excel ancien (.xls) ou protégé par mot de passe : format non lu",
+            "page HTML ou XML enregistrée sous l'extension d'un classeur (export d'une application web) : format "
+            "non lu",
             where=Location(file=path.name),
-            hint="ouvrir le fichier dans Excel ou LibreOffice, retirer le mot de passe et l'enregistrer en .xlsx",
+            hint="l'ouvrir dans Excel ou LibreOffice et l'enregistrer en .xlsx, ou l'exporter en CSV depuis "
+            "l'application",
         )
-    if suffix in EXCEL_SUFFIXES:
+    if suffix in EXCEL_SUFFIXES + OTHER_WORKBOOK_SUFFIXES:
         raise DataError(
             "le fichier porte l'extension d'un classeur Excel mais n'en est pas un",
             where=Location(file=path.name),
@@ -141,6 +162,12 @@ def read_table(path: str | Path, *, sheet: str | None = None, separator: str | N
             "(ou le renommer en .csv s'il s'agit d'un texte)",
         )
     return _read_csv(path, data, separator)
+
+
+def _is_markup(data: bytes) -> bool:
+    """Whether a file is an HTML page or an XML document (what a web application calls an Excel export)."""
+    head = data[:2048].lstrip(codecs.BOM_UTF8).lstrip().lower()
+    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta", b"<head"))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -254,15 +281,30 @@ def _guess_encoding(path: Path, data: bytes) -> str:
 _WESTERN_ENCODINGS = {"latin_1", "iso8859_15", "mac_roman", "cp850", "cp437", "cp1252"}
 
 
+# Single-byte encodings a French export comes in, in the order that breaks ties: Windows-1252 (French Excel),
+# latin-9 (Unix tools, SAS; the euro sign at 0xA4), Mac Roman (an old Mac), DOS code page 850 (a console export).
+_SINGLE_BYTE_CANDIDATES = ("cp1252", "iso8859_15", "mac_roman", "cp850")
+# What a French export holds once decoded rightly (accented letters, the euro sign), and what a wrong guess of a
+# single-byte encoding shows instead (a currency sign where the euro was, box-drawing or Slavonic letters, math).
+_FRENCH_TEXT = re.compile(r"[éèêëàâîïôöùûüçœ€]")  # lower case: a misread accent is often a capital (MÇdecine)
+_MISREAD_TEXT = re.compile(r"[¤¦¨´¸ŠšŽžƒ†‡ˆ‰‹›˜™¬±µ¶·√∞≈≠≤≥◊ÿ‚„…▒░▓│┤╣║╗╝┐└┴┬├─┼]")
+
+
 def _detect_encoding(path: Path, data: bytes) -> str:
-    """UTF-8 when the whole file decodes strictly, else Windows-1252 (what French Excel writes), else
-    charset-normalizer's best guess if it is a Western encoding; anything else is a `DataError`."""
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            data.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
+    """UTF-8 when the whole file decodes strictly, else the single-byte encoding whose reading looks most like
+    French (accented letters and the euro sign, no stray symbols: latin-9's euro read as cp1252 is « ¤ » and an
+    amount lost), else charset-normalizer's best guess if it is a Western encoding; anything else is a
+    `DataError`. The choice is logged when it is not Windows-1252, the usual one."""
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    chosen = _most_french_reading(data)
+    if chosen is not None:
+        if chosen != "cp1252":
+            log.warning("%s : encodage %s choisi (les accents et le signe € s'y lisent le mieux)", path.name, chosen)
+        return chosen
     best = charset_normalizer.from_bytes(data[:SAMPLE_BYTES]).best()
     if best is not None and best.encoding in _WESTERN_ENCODINGS:
         return best.encoding
@@ -272,6 +314,33 @@ def _detect_encoding(path: Path, data: bytes) -> str:
         where=Location(file=path.name),
         hint="réenregistrer le fichier en « CSV UTF-8 » depuis Excel ou LibreOffice",
     )
+
+
+def _most_french_reading(data: bytes) -> str | None:
+    """For a file Windows-1252 decodes, the single-byte encoding whose reading of its head scores best (French
+    letters and euro signs, less stray symbols), another than Windows-1252 only on that evidence; None when
+    Windows-1252 does not decode it (bytes it leaves undefined: the file is something else, or damaged)."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    head = data[:SAMPLE_BYTES]
+    scores = {}
+    for encoding in _SINGLE_BYTE_CANDIDATES:
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        scores[encoding] = len(_FRENCH_TEXT.findall(text)) - 2 * len(_MISREAD_TEXT.findall(text))
+    ranked = sorted(scores, key=lambda e: (-scores[e], _SINGLE_BYTE_CANDIDATES.index(e)))
+    for encoding in [e for e in ranked if scores[e] > 0 or e == "cp1252"]:
+        try:
+            if encoding != "cp1252":  # decoded whole above: a large file is not decoded twice more
+                data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _to_utf8(path: Path, data: bytes, encoding: str) -> bytes:
@@ -504,16 +573,17 @@ class SheetRead:
     problem: str | None = None
 
 
-def read_workbook(path: str | Path) -> list[SheetRead]:
+def read_workbook(path: str | Path, data: bytes | None = None) -> list[SheetRead]:
     """Every worksheet of a workbook (visible or not), each read into a table when it holds one.
 
     A sheet without any table (empty, a title and a paragraph of notice) comes back with its `problem`; a file
     that is not a readable workbook raises `DataError` as `read_table` does. A CSV file is one "sheet".
+    `data` gives the file's bytes (an archive's member, `path` then only naming it).
     """
     path = Path(path)
-    data = _read_bytes(path)
-    if not data.startswith(_ZIP_MAGIC):
-        return [SheetRead(name="", visible=True, table=read_table(path))]
+    data = _read_bytes(path) if data is None else data
+    if not data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        return [SheetRead(name="", visible=True, table=read_table(path, data=data))]
     reads = []
     for sheet in _open_workbook(path, data, None, every=True):
         try:
@@ -546,7 +616,7 @@ def _table_from_sheet(path: Path, sheet: Sheet) -> RawTable:
     log.info("%s : feuille « %s », en-tête ligne %d (%d ligne(s))", path.name, name, header_at + 1, header_count)
     return _finish(
         path, frame, lines, names,
-        file_format="xlsx", encoding=None, separator=None,
+        file_format=_workbook_format(path), encoding=None, separator=None,
         header_row_count=header_count, header_line=header_at + 1, sheet=name,
     )
 
@@ -565,6 +635,9 @@ def _open_workbook(path: Path, data: bytes, sheet: str | None, *, every: bool = 
         ("openpyxl", _excel_with_openpyxl, data),
         ("calamine sans styles", _excel_with_calamine, _without_styles(data)),
     )
+    if _has_error_cells(data):
+        # calamine reads an error cell (#N/A, #REF!) as a blank: openpyxl keeps what the cell shows
+        attempts = (attempts[1], attempts[0], attempts[2])
     failures = []
     for label, reader, content in attempts:
         if content is None:  # the workbook is not even a readable zip: nothing to strip styles from
@@ -579,12 +652,31 @@ def _open_workbook(path: Path, data: bytes, sheet: str | None, *, every: bool = 
         if failures:
             log.warning("%s : classeur endommagé, lu avec %s (%s)", path.name, label, " ; ".join(failures))
         return found if every else [Sheet(*found)]
+    if data.startswith(_OLE_MAGIC):
+        raise DataError(
+            "classeur protégé par mot de passe, ou classeur Excel 97-2003 (.xls) endommagé : format non lu",
+            where=Location(file=path.name),
+            hint="ouvrir le fichier dans Excel ou LibreOffice, retirer le mot de passe et l'enregistrer en .xlsx",
+        )
     raise DataError(
         f"classeur Excel illisible ou endommagé ({failures[-1]})",
         where=Location(file=path.name),
         hint="ouvrir le fichier dans Excel ou LibreOffice et l'enregistrer de nouveau en .xlsx, "
         "ou l'exporter en CSV",
     )
+
+
+def _has_error_cells(data: bytes) -> bool:
+    """Whether an .xlsx workbook holds a cell of the error type (`t="e"`: #N/A, #REF!, #DIV/0!...)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return any(
+                b' t="e"' in book.read(item)
+                for item in book.namelist()
+                if item.startswith("xl/worksheets/") and item.endswith(".xml")
+            )
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, NotImplementedError):
+        return False
 
 
 def _without_styles(data: bytes) -> bytes | None:
@@ -612,6 +704,12 @@ def _sheet_error(path: Path, sheet: str | None, names: list[str]) -> DataError:
         where=Location(file=path.name),
         hint="indiquer l'une des feuilles présentes",
     )
+
+
+def _workbook_format(path: Path) -> str:
+    """"xls" or "ods" for those workbooks, else "xlsx" (a workbook saved as .csv is one)."""
+    suffix = path.suffix.lower()
+    return suffix[1:] if suffix in OTHER_WORKBOOK_SUFFIXES else "xlsx"
 
 
 def _excel_with_openpyxl(data: bytes, sheet: str | None, *, every: bool = False):

@@ -16,6 +16,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz.distance import OSA
 
 from am_analytics import reference
@@ -26,8 +28,9 @@ from am_analytics.vocabulary import CONVENTION_2024, ETP_OPTIONS, FORMATIONS, PR
 MISSING = "valeur_manquante"
 
 __all__ = [  # `fold` is re-exported: callers compare free text the way the normalisers do
-    "ACCEPTED_DATES", "AVENANT7_OPTIONS", "DATE_FORMATS", "PLAUSIBLE_AID_EUR", "accepted_spellings",
-    "etp_column_reading", "excel_integer", "fold", "is_scientific", "normalise_amounts", "normalise_contrat_ids",
+    "ACCEPTED_DATES", "AVENANT7_OPTIONS", "DATE_FORMATS", "PLAUSIBLE_AID_EUR", "SPREADSHEET_ERRORS",
+    "accepted_spellings", "error_cells", "etp_column_reading", "excel_integer", "fold", "is_scientific",
+    "normalise_amounts", "normalise_contrat_ids",
     "normalise_dates", "normalise_etp", "normalise_formations", "normalise_numbers", "normalise_profils",
     "normalise_rpps", "normalise_specialites", "normalise_zones", "specialty_code", "visible",
 ]
@@ -56,6 +59,38 @@ def is_scientific(text: str) -> bool:
 
 # Characters `visible` removes or replaces, searched for in a whole column at once before any value is parsed.
 _NOT_PLAIN = "[\u200b\u200c\u200d\u00ad\u2060\ufeff\u00a0\u202f]"
+
+
+# What a spreadsheet shows in a cell whose formula failed (English and French Excel, LibreOffice's `Err:502`):
+# the source's value is lost, which is neither a blank nor a value to read.
+SPREADSHEET_ERRORS = (
+    "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
+    "#VALEUR!", "#NOM?", "#NOMBRE!", "#NUL!", "#N/D",
+)
+_LIBREOFFICE_ERROR = r"Err:\d{3}"
+
+
+def error_cells(values: pd.Series) -> np.ndarray:
+    """Where a column holds a spreadsheet's error cell (`#N/A`, `#REF!`, `Err:502`...), as a boolean array.
+
+    Only cells starting with "#" or "Err:" are looked at closely: one vectorised test per column keeps a million
+    rows without any error cell at a few milliseconds."""
+    arrow = arrow_text(values)
+    maybe = pc.or_(pc.starts_with(arrow, "#"), pc.starts_with(arrow, "Err:"))
+    maybe = maybe.fill_null(False).to_numpy(zero_copy_only=False)
+    if not maybe.any():
+        return maybe
+    candidates = values[maybe].astype("string").str.strip()
+    found = candidates.str.upper().isin(SPREADSHEET_ERRORS) | candidates.str.fullmatch(_LIBREOFFICE_ERROR)
+    maybe[maybe] = found.fillna(False).to_numpy(dtype=bool)
+    return maybe
+
+
+def arrow_text(values: pd.Series) -> pa.ChunkedArray | pa.Array:
+    """A text column as Arrow strings, without a copy when Arrow already holds it (as the reader gives it)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return pa.chunked_array(pa.array(values.array))
+    return pa.array(values.astype(object).where(values.notna(), None).to_numpy(dtype=object), type=pa.large_string())
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
@@ -515,12 +550,29 @@ ACCEPTED_DATES = (
 )
 
 
-def normalise_dates(values: pd.Series, *, required: bool = False) -> pd.DataFrame:
+# A date the information systems write for "no date" ("0000-00-00", Excel's day 0, 1900-01-01): read as empty.
+_SENTINEL_TEXT = re.compile(r"0{1,4}[-/.]?0{0,2}[-/.]?0{0,4}(?:[ T]0{1,2}:00(?::00)?)?")
+_SENTINEL_DAYS = (pd.Timestamp("1899-12-30"), pd.Timestamp("1899-12-31"), pd.Timestamp("1900-01-01"))
+# Years a date of the scheme can hold. From NO_END_YEAR on, an end date is a database's "no end" (31/12/9999,
+# 2999-12-31); any other date that far, or before PLAUSIBLE_FROM_YEAR, is a typing error, never a date to
+# count with (and beyond 2262 it does not even fit a nanosecond timestamp).
+NO_END_YEAR = 2100
+PLAUSIBLE_FROM_YEAR = 1900
+# Reasons of a date read as empty on purpose: a warning, even in a column that rejects unreadable values.
+DATE_READ_AS_EMPTY = ("date_sans_fin", "date_sentinelle")
+
+
+def normalise_dates(values: pd.Series, *, required: bool = False, end: bool = False) -> pd.DataFrame:
     """Dates (`datetime64`, time of day dropped) from ISO (with a time, milliseconds, `Z` or an offset:
     converted to French time first), DD/MM/YYYY, DD/MM/YY, D/M/YYYY, DD-MM-YYYY, YYYYMMDD, SAS `DATE9.` and
     `DATETIME.`, French month names or an Excel serial ("44259", 1900 date system); an American date with
     AM/PM is ambiguous (`date_ambigue`); anything else → `date_invalide`; empty → NA (`valeur_manquante`
-    when required)."""
+    when required).
+
+    A sentinel for "no date" (`0000-00-00`, `1900-01-01`) is NA with `date_sentinelle`; a year from
+    `NO_END_YEAR` on is NA with `date_sans_fin` in an `end` column (31/12/9999 means "no end"), else with
+    `date_invraisemblable`, like a year before `PLAUSIBLE_FROM_YEAR`. Every value returned fits a nanosecond
+    timestamp."""
     text = _blank_to_na(values)
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     distinct = pd.Series([visible(u) for u in uniques.to_numpy(dtype=object).tolist()], dtype="string")
@@ -542,6 +594,7 @@ def normalise_dates(values: pd.Series, *, required: bool = False) -> pd.DataFram
         parsed.iat[position] = day if day is not None else pd.NaT
         reasons.iat[position] = reason
     parsed = parsed.dt.normalize()
+    parsed, reasons = _implausible_dates(distinct, parsed, reasons, end=end)
     empty_reason = MISSING if required else None
     value = np.append(parsed.to_numpy(), np.datetime64("NaT", "us"))[codes]
     reason = np.append(reasons.to_numpy(dtype=object, na_value=None), empty_reason)[codes]
@@ -549,6 +602,25 @@ def normalise_dates(values: pd.Series, *, required: bool = False) -> pd.DataFram
         {"value": pd.Series(value, dtype="datetime64[us]").to_numpy(), "reason": pd.array(reason, dtype="string")},
         index=values.index,
     )
+
+
+def _implausible_dates(
+    distinct: pd.Series, parsed: pd.Series, reasons: pd.Series, *, end: bool
+) -> tuple[pd.Series, pd.Series]:
+    """Sentinels and far years (see `normalise_dates`) taken out of the parsed distinct values, with their reason."""
+    sentinel = distinct.str.fullmatch(_SENTINEL_TEXT.pattern).fillna(False).to_numpy(dtype=bool)
+    sentinel |= parsed.isin(_SENTINEL_DAYS).to_numpy(dtype=bool)
+    years = parsed.dt.year
+    far = (years >= NO_END_YEAR).fillna(False).to_numpy(dtype=bool) & ~sentinel
+    early = (years < PLAUSIBLE_FROM_YEAR).fillna(False).to_numpy(dtype=bool) & ~sentinel
+    if not (sentinel.any() or far.any() or early.any()):
+        return parsed, reasons
+    parsed, reasons = parsed.copy(), reasons.copy()
+    parsed[sentinel | far | early] = pd.NaT
+    reasons[sentinel] = "date_sentinelle"
+    reasons[far] = "date_sans_fin" if end else "date_invraisemblable"
+    reasons[early] = "date_invraisemblable"
+    return parsed, reasons
 
 
 def _rare_date(raw: str) -> tuple[pd.Timestamp | None, str | None]:
@@ -674,18 +746,35 @@ def normalise_amounts(values: pd.Series, *, plausible: tuple[float, float] = PLA
 # --- Identifiers ---------------------------------------------------------------------------------------
 
 _RPPS = re.compile(r"\d{11}")
+# The national identifier of a health professional (IDNPS) is its type, then the number: "8" + the RPPS.
+_IDNPS_OF_RPPS = re.compile(r"8(\d{11})")
+# What information systems write where an RPPS is expected, told by its shape: an ADELI number or an Assurance
+# Maladie practitioner number (9 digits: they cannot be told apart), the national identifier of an ADELI number
+# ("0" + ADELI), or a practitioner number without its key (8 digits).
+_OTHER_IDENTIFIERS = (
+    (re.compile(r"\d{9}"), "identifiant_adeli_ou_am"),
+    (re.compile(r"0\d{9}"), "identifiant_adeli_national"),
+    (re.compile(r"\d{8}"), "identifiant_am_sans_cle"),
+)
 
 
 def normalise_rpps(values: pd.Series, *, required: bool = True) -> pd.DataFrame:
     """RPPS numbers kept as text (11 digits, spaces removed, an Excel ".0" dropped); other lengths or
     characters → `rpps_invalide`; scientific notation (Excel has lost digits) → `identifiant_scientifique`;
-    empty → `valeur_manquante`."""
+    empty → `valeur_manquante`. The national identifier "8" + RPPS (12 digits) is read as the RPPS; an ADELI or
+    Assurance Maladie number gets a reason naming it (`identifiant_adeli_ou_am`, `identifiant_adeli_national`,
+    `identifiant_am_sans_cle`)."""
 
     def parse(text: str) -> Parsed:
         if is_scientific(text):
             return None, "identifiant_scientifique"
         digits = excel_integer(re.sub(r"\s+", "", text))
-        return (digits, None) if _RPPS.fullmatch(digits) else (None, "rpps_invalide")
+        if _RPPS.fullmatch(digits):
+            return digits, None
+        if national := _IDNPS_OF_RPPS.fullmatch(digits):
+            return national.group(1), None
+        reason = next((r for pattern, r in _OTHER_IDENTIFIERS if pattern.fullmatch(digits)), "rpps_invalide")
+        return None, reason
 
     return _by_unique(values, parse, dtype="string", empty=_empty(required), plain=r"\d{11}")
 

@@ -24,9 +24,14 @@ from am_analytics.geography import (
 )
 from am_analytics.ingest import RawTable
 from am_analytics.ingest import values as v
-from am_analytics.prepare.steps import StepResult, exact_and_conflicting_duplicates, problems_from_reasons
+from am_analytics.prepare.steps import (
+    StepResult,
+    exact_and_conflicting_duplicates,
+    problems_from_reasons,
+    spreadsheet_errors,
+)
 from am_analytics.validate import empty_problems, validate_contracts
-from am_analytics.vocabulary import ETP_OPTIONS, UNRECOGNISED, WARNING_REASONS
+from am_analytics.vocabulary import ETP_OPTIONS, REASONS, UNRECOGNISED, WARNING_REASONS
 
 KEY = "contrat_id"
 KEY_SOURCE = "contrat_id"  # the raw column a duplicate is reported on
@@ -56,7 +61,7 @@ _REQUIRED = {
     "contrat_id": (v.normalise_contrat_ids, {}),
     "medecin_id": (v.normalise_rpps, {"required": True}),
     "date_signature": (v.normalise_dates, {"required": True}),
-    "date_fin": (v.normalise_dates, {}),
+    "date_fin": (v.normalise_dates, {"end": True}),
 }
 # Descriptive categories: an unrecognised value becomes `vocabulary.UNRECOGNISED[field]` with a warning.
 _CATEGORIES = {
@@ -80,9 +85,18 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         return _cells(raw, header_of, column, index)
 
     for column, (normaliser, options) in _REQUIRED.items():
-        result = normaliser(cells(column), **options)
+        written = cells(column)
+        result = normaliser(written, **options)
         columns[column] = result["value"]
-        problems.append(problems_from_reasons(result["reason"], column))
+        reasons = result["reason"]
+        if normaliser is not v.normalise_dates or not reasons.notna().any():
+            problems.append(problems_from_reasons(reasons, column))
+            continue
+        messages = _date_messages(reasons, written)
+        # An end date read as "no end" (31/12/9999) or a sentinel (0000-00-00) is empty on purpose: warned only.
+        as_empty = reasons.isin(v.DATE_READ_AS_EMPTY if column == "date_fin" else ()).to_numpy(dtype=bool)
+        problems.append(problems_from_reasons(reasons.mask(as_empty), column, messages))
+        warnings.append(_warnings_from_reasons(reasons.where(as_empty), column, messages))
 
     etp = v.normalise_etp(cells("etp"), required=True, header=header_of.get("etp"), signed=columns["date_signature"])
     columns["etp_option"] = etp["value"]
@@ -99,28 +113,25 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         columns[column] = result["value"].mask(unknown, UNRECOGNISED[column])
         warnings.append(_warnings_from_reasons(result["reason"], column))
 
-    taken_up = v.normalise_dates(cells("date_prise_fonction"))
-    columns["date_prise_fonction"] = taken_up["value"]
-    warnings.append(_warnings_from_reasons(taken_up["reason"], "date_prise_fonction"))
+    for column in ("date_prise_fonction", "date_extraction"):
+        written = cells(column)
+        found = v.normalise_dates(written)
+        columns[column] = found["value"]
+        messages = _date_messages(found["reason"], written, WARNING_REASONS)
+        warnings.append(_warnings_from_reasons(found["reason"], column, messages))
 
     aid = v.normalise_amounts(cells("aide_versee_eur"))
     columns["aide_versee_eur"] = aid["value"]
     warnings.append(_warnings_from_reasons(aid["reason"], "aide_versee_eur"))
 
-    extracted = v.normalise_dates(cells("date_extraction"))
-    columns["date_extraction"] = extracted["value"]
-    warnings.append(_warnings_from_reasons(extracted["reason"], "date_extraction"))
 
+    problems, warnings = _spreadsheet_errors(raw, header_of, columns, problems, warnings)
     frame = pd.DataFrame(columns, index=index)
     frame["region"] = region_of_departements(frame["departement"])
     frame["etp"] = frame["etp_option"].map(_ETP_VALUES).astype("Float64")
     for column in ("date_signature", "date_fin", "date_prise_fonction", "date_extraction"):
         frame[column] = frame[column].astype("datetime64[ns]")
-    return StepResult(
-        frame=frame[COLUMNS + METADATA],
-        problems=pd.concat(problems, ignore_index=True),
-        warnings=pd.concat(warnings, ignore_index=True),
-    )
+    return StepResult(frame=frame[COLUMNS + METADATA], problems=problems, warnings=warnings)
 
 
 def _geography(
@@ -175,6 +186,55 @@ def _warnings_from_reasons(reasons: pd.Series, column: str, messages: pd.Series 
         return found
     fallback = found["reason"].map(WARNING_REASONS).astype("string")
     return found.assign(message=found["message"].fillna(fallback))
+
+
+def _spreadsheet_errors(
+    raw: RawTable,
+    header_of: dict[str, str],
+    columns: dict[str, pd.Series],
+    problems: list[pd.DataFrame],
+    warnings: list[pd.DataFrame],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Error cells (`#N/A`, `#REF!`...): the row is quarantined in a field that identifies or counts the contract;
+    in a descriptive field the contract is kept without the value (its explicit unknown category for a category)
+    and warned (`steps.spreadsheet_errors`)."""
+    # the geography column that decides is required; a caisse written beside a département is descriptive
+    geography = ("departement",) if "departement" in header_of else ("caisse", "libelle_caisse")
+    required = {"contrat_id", "medecin_id", "date_signature", "date_fin", "etp", *geography}
+    problem_table, warning_table, erroneous = spreadsheet_errors(
+        raw, header_of, required, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True),
+        _warnings_from_reasons,
+    )
+    for column, cells in erroneous.items():
+        target = _SOURCE_OF.get(column, column)
+        if column in required or target not in columns:
+            continue
+        if target in UNRECOGNISED:
+            columns[target] = columns[target].mask(cells, UNRECOGNISED[target])
+        else:
+            columns[target] = columns[target].mask(cells)
+    return problem_table, warning_table
+
+
+# the canonical column a raw column's value lands in, when it has another name
+_SOURCE_OF = {"libelle_caisse": "caisse"}
+
+
+# Date reasons whose message quotes the value: the rule applied depends on what was written (9999, 1900, 2999).
+_QUOTED_DATE_REASONS = ("date_sans_fin", "date_sentinelle", "date_invraisemblable")
+
+
+def _date_messages(
+    reasons: pd.Series, written: pd.Series, labels: dict[str, str] = REASONS
+) -> pd.Series | None:
+    """The message of each far or sentinel date, quoting the value written (other rows: NA, the reason's label)."""
+    quoted = reasons.isin(_QUOTED_DATE_REASONS).to_numpy(dtype=bool)
+    if not quoted.any():
+        return None
+    messages = pd.Series(pd.NA, index=reasons.index, dtype="string")
+    label = reasons[quoted].map(labels).astype("string")
+    messages[quoted] = "« " + written[quoted].astype("string").str.strip() + " » : " + label
+    return messages
 
 
 def _cells(raw: RawTable, header_of: dict[str, str], column: str, index: pd.RangeIndex) -> pd.Series:

@@ -24,7 +24,8 @@ MANIFEST_FORMAT = 2
 
 @dataclass
 class FileAccount:
-    """The accounting of one input file: rows read = kept + updated + merged + quarantined.
+    """The accounting of one input file: rows read = kept + updated + merged + quarantined, and every line below
+    a header (`lines_read`) = rows read + lines that are no data (`non_data_lines`: notes, repeated headers, totals).
 
     `rows_updated` are older versions of a contract that a later extract replaced (the change log says what
     changed); `rows_merged` exact copies of a version kept from another file or line; `rows_warned` the rows
@@ -40,12 +41,15 @@ class FileAccount:
     sheet: str | None = None  # the first sheet read (see `sheets_read` for all)
     header_rows: int | None = None
     rows_read: int = 0
+    lines_read: int = 0  # lines below the header(s) holding something: rows read and lines that are no data
     rows_kept: int = 0
     rows_updated: int = 0
     rows_merged: int = 0  # exact copies of a row already kept from another file (or earlier line)
     rows_quarantined: int = 0
     rows_warned: int = 0
     total_rows_dropped: int = 0  # "Total"/"France entière" lines, not data
+    # lines below the header that are no contract: footnotes, repeated headers, totals, by kind (never in rows_read)
+    non_data_lines: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     warning_reasons: dict[str, int] = field(default_factory=dict)
     sheets_read: list[str] = field(default_factory=list)
@@ -56,9 +60,16 @@ class FileAccount:
     contract_key: dict[str, Any] | None = None  # columns and the reason they were chosen (contracts only)
     synthetic: bool = False
     status: str = "lu"
+    unread_reason: str | None = None  # why a file (or an archive's member) was not read at all
 
     def balanced(self) -> bool:
-        return self.rows_read == self.rows_kept + self.rows_updated + self.rows_merged + self.rows_quarantined
+        return (
+            self.rows_read == self.rows_kept + self.rows_updated + self.rows_merged + self.rows_quarantined
+            and self.lines_read == self.rows_read + self.non_data_count()
+        )
+
+    def non_data_count(self) -> int:
+        return sum(self.non_data_lines.values())
 
 
 def input_fingerprint(files: list[Path], data_dir: Path) -> dict[str, str]:

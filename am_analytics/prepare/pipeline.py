@@ -27,14 +27,27 @@ from filelock import FileLock, Timeout
 
 from am_analytics import __version__, atomic, privacy
 from am_analytics.errors import DataError, Location, UsageError
-from am_analytics.ingest import discover
+from am_analytics.ingest.archives import FORMATS_READ, gather_inputs
 from am_analytics.prepare import contracts, survey, territory
 from am_analytics.prepare.manifest import MANIFEST_NAME, FileAccount, build_manifest, input_fingerprint
 from am_analytics.prepare.quarantine import empty_located, empty_quarantine, quarantine_rows, reason_counts
-from am_analytics.prepare.reading import FileRead, Part, no_dataset_error, provenance_sidecar, read_file
+from am_analytics.prepare.reading import (
+    FileRead,
+    Part,
+    no_dataset_error,
+    provenance_sidecar,
+    read_file,
+    unread_file,
+)
 from am_analytics.prepare.steps import DatasetStep, StepResult
-from am_analytics.prepare.versions import PART_STRIDE, choose_key, resolve_versions
-from am_analytics.prepare.warnings import column_warnings, empty_warnings, locate_warnings, sheet_warnings
+from am_analytics.prepare.versions import PART_STRIDE, choose_key, name_sequences, resolve_versions
+from am_analytics.prepare.warnings import (
+    column_warnings,
+    empty_warnings,
+    file_warnings,
+    locate_warnings,
+    sheet_warnings,
+)
 from am_analytics.vocabulary import REASONS
 
 __all__ = [
@@ -97,10 +110,10 @@ def prepare(
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not data_dir.is_dir():
         raise DataError("dossier introuvable", where=Location(file=str(data_dir)), hint="indiquer --data-dir")
-    files = discover(data_dir)
-    if not files:
+    inputs, unread = gather_inputs(data_dir)
+    if not inputs and not unread:
         raise DataError(
-            "aucun fichier de données reconnu (CSV, TXT, TSV, XLSX)",
+            f"aucun fichier de données reconnu ({FORMATS_READ})",
             where=Location(file=str(data_dir)),
             hint="déposer les extractions dans ce dossier ou indiquer --data-dir",
         )
@@ -108,21 +121,28 @@ def prepare(
     key = key if key is not None else privacy.load_key()
     caisse_columns = tuple(caisse_columns)
 
-    reads = [read_file(path, data_dir, number, caisse_columns) for number, path in enumerate(files)]
-    accounts = [read.account for read in reads]
+    reads = [read_file(source, number, caisse_columns) for number, source in enumerate(inputs)]
+    reads += [unread_file(item) for item in unread]
+    accounts = sorted((read.account for read in reads), key=lambda account: account.file)
     if not any(account.dataset for account in accounts):
         raise no_dataset_error(data_dir, reads)
+    if strict and (not_read := [a for a in accounts if a.unread_reason is not None]):
+        raise DataError(
+            f"{len(not_read)} fichier(s) non lu(s) en mode strict ; premier : {not_read[0].unread_reason}",
+            where=Location(file=not_read[0].file),
+            hint="retirer le fichier du dossier ou le déposer dans un format lu, ou relancer sans --strict",
+        )
 
     quarantines: list[pd.DataFrame] = []
     warnings: list[pd.DataFrame] = [_unread_warnings(read) for read in reads]
     survey_tables: list[pd.DataFrame] = []
     by_dataset: dict[str, list[tuple[Part, StepResult]]] = {}
-    for path, read in zip(files, reads, strict=True):
+    for source, read in zip(inputs, reads, strict=False):  # the unread files come last, without an input
         if read.account.dataset == "survey_tables":
-            table, problems, lines_read = survey.read_aggregated_workbook(path, file=read.account.file)
+            table, problems, lines_read = survey.read_aggregated_workbook(source.path, file=read.account.file)
             survey_tables.append(table)
             quarantines.append(_aggregated_quarantine(problems, read.account.file))
-            read.account.rows_read = lines_read
+            read.account.rows_read = read.account.lines_read = lines_read
             read.account.rows_quarantined = int(problems["line"].nunique())
             read.account.rows_kept = lines_read - read.account.rows_quarantined
             read.account.quarantine_reasons = reason_counts(quarantines[-1]) if not problems.empty else {}
@@ -353,11 +373,9 @@ def _combine_versions(
     key_values, choice = choose_key(valid, pd.Series(part_of, index=valid.index))
     part_dates = pd.Series([pd.Timestamp(p.extract_date) if p.extract_date else pd.NaT for p, _ in parts])
     when = valid["date_extraction"].fillna(pd.Series(part_dates.to_numpy()[part_of], index=valid.index))
-    order = pd.Series(
-        np.array([p.number for p, _ in parts], dtype=np.int64)[part_of] * PART_STRIDE + valid["_row"].to_numpy(),
-        index=valid.index,
-    )
-    versions = resolve_versions(valid, key_values, step_module.COLUMNS, when, order)
+    ranks, evidence = _ranks_by_evidence([p for p, _ in parts])
+    order = pd.Series(ranks[part_of] * PART_STRIDE + valid["_row"].to_numpy(), index=valid.index)
+    versions = resolve_versions(valid, key_values, step_module.COLUMNS, when, order, evidence[part_of])
     labels = [p.label for p, _ in parts]
     lines = pd.concat([p.raw.line_numbers.reset_index(drop=True) for p, _ in parts], ignore_index=True).to_numpy()
     conflict_problems = _conflict_problems(valid, key_values, versions.conflicts, labels, lines)
@@ -375,6 +393,30 @@ def _combine_versions(
     kept, quarantine, located = _finish_combined(parts, combined, offsets, problems, warnings, outcome)
     changes = _change_log(valid, key_values, versions.changes, labels, lines, when)
     return kept, quarantine, located, changes
+
+
+def _ranks_by_evidence(parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
+    """Each part's rank among undated extracts, and what ranks it (`versions.resolve_versions`' `evidence`).
+
+    Files whose names form a sequence (`extraction_v1`, `extraction_v2`, `lot 9`, `lot 10`) are ranked by their
+    numbers and share an evidence number; any other file has its own (its sheets, in the workbook's order, share
+    it), so nothing but its name's alphabetical place ranks it against another file."""
+    files = list(dict.fromkeys(p.account.file for p in parts))
+    sequences = dict(zip(files, name_sequences(files), strict=True))
+    numbers = [p.number for p in parts]
+    ranks = np.argsort(np.argsort(numbers, kind="stable"), kind="stable").astype(np.int64)
+    for sequence in {s[0] for s in sequences.values() if s is not None}:
+        members = [i for i, p in enumerate(parts) if (sequences[p.account.file] or (None,))[0] == sequence]
+        slots = sorted(ranks[i] for i in members)
+        by_number = sorted(members, key=lambda i: (sequences[parts[i].account.file][1], numbers[i]))
+        ranks[by_number] = slots
+    first_file = len(files)  # evidence numbers of plain files come after those of sequences
+    evidence = np.array(
+        [s[0] if (s := sequences[p.account.file]) is not None else first_file + files.index(p.account.file)
+         for p in parts],
+        dtype=np.int64,
+    )
+    return ranks, evidence
 
 
 def _finish_combined(
@@ -453,12 +495,22 @@ def _conflict_problems(
     index = valid.index.to_numpy()
     parts = valid["_part"].to_numpy()
     messages = []
-    for row, first, second, columns in conflicts[["row", "first", "second", "columns"]].itertuples(index=False):
+    for row, first, second, columns, undated in conflicts[["row", "first", "second", "columns", "undated"]].itertuples(
+        index=False
+    ):
         a, b = index[first], index[second]
+        why = (
+            "deux extractions sans date (ni colonne, ni date dans le nom, ni suite de noms numérotés) qui se "
+            "contredisent sur un champ qui compte" if undated else "deux versions différentes à la même date "
+            "d'extraction"
+        )
+        hint = (
+            " ; dater les extractions (colonne « Date d'extraction » ou date dans le nom du fichier)" if undated else ""
+        )
         messages.append(
-            f"contrat « {key.iat[row]} » : deux versions différentes à la même date d'extraction — "
+            f"contrat « {key.iat[row]} » : {why} — "
             f"{labels[parts[first]]} ligne {lines[a]} et {labels[parts[second]]} ligne {lines[b]} ; "
-            f"colonnes qui diffèrent : {columns} ; aucune version n'est retenue"
+            f"colonnes qui diffèrent : {columns} ; aucune version n'est retenue{hint}"
         )
     problems = _problems_at(pd.Index(index[conflicts["row"].to_numpy()]), "contrat_id", "doublon_conflictuel")
     return problems.assign(message=pd.array(messages, dtype="string"))
@@ -551,8 +603,10 @@ def _pseudonymise_quarantine(
 
 
 def _unread_warnings(read: FileRead) -> pd.DataFrame:
-    """Sheets that look like data but were not read, a file matching no dataset (rows in no count), and columns
-    not read that resemble a column the file lacks (values in no analysis)."""
+    """Sheets that look like data but were not read, a file not read at all or matching no dataset (rows in no
+    count), and columns not read that resemble a column the file lacks (values in no analysis)."""
+    if read.unread_reason is not None:
+        return file_warnings(read.account.file, read.unread_reason)
     found = pd.concat(
         [
             sheet_warnings(read.account.file, read.skipped, read.account.dataset),
@@ -641,7 +695,8 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
             raise RuntimeError(
                 f"{account.file} : comptes déséquilibrés ({account.rows_read} lues ≠ {account.rows_kept} conservées "
                 f"+ {account.rows_updated} mises à jour + {account.rows_merged} fusionnées "
-                f"+ {account.rows_quarantined} en quarantaine)"
+                f"+ {account.rows_quarantined} en quarantaine, ou {account.lines_read} lignes ≠ {account.rows_read} "
+                f"lues + {account.non_data_count()} hors données)"
             )
 
 

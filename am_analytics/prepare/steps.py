@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.ingest import RawTable
+from am_analytics.ingest import values as v
 from am_analytics.validate import PROBLEM_COLUMNS, empty_problems
 
 
@@ -52,6 +54,50 @@ def problems_from_reasons(reasons: pd.Series, column: str, messages: pd.Series |
         }
     )
     return frame[PROBLEM_COLUMNS].astype({c: "string" for c in PROBLEM_COLUMNS if c != "row"})
+
+
+def spreadsheet_errors(
+    raw: RawTable,
+    header_of: dict[str, str],
+    required: set[str],
+    problems: pd.DataFrame,
+    warnings: pd.DataFrame,
+    as_warnings: Callable[[pd.Series, str], pd.DataFrame] = problems_from_reasons,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, np.ndarray]]:
+    """Error cells (`#N/A`, `#REF!`...) found apart from unreadable values, and where they are per column.
+
+    In a `required` column the row is a problem « cellule en erreur dans le classeur »; elsewhere a warning (the
+    step keeps the row without the value). What the normalisers said of those cells is replaced, so each is
+    reported once, with the reason the user can act on."""
+    found_problems, found_warnings, erroneous = [problems], [warnings], {}
+    for column, header in header_of.items():
+        cells = v.error_cells(raw.frame[header])
+        if not cells.any():
+            continue
+        erroneous[column] = cells
+        rows = np.flatnonzero(cells)
+        found_problems[0] = _without(found_problems[0], column, rows)
+        found_warnings[0] = _without(found_warnings[0], column, rows)
+        reasons = pd.Series(np.where(cells, "cellule_en_erreur", None), dtype="string")
+        if column in required:
+            found_problems.append(problems_from_reasons(reasons, column))
+        else:
+            found_warnings.append(as_warnings(reasons, column))
+    return (
+        pd.concat(found_problems, ignore_index=True),
+        pd.concat(found_warnings, ignore_index=True),
+        erroneous,
+    )
+
+
+def _without(findings: pd.DataFrame, column: str, rows: np.ndarray) -> pd.DataFrame:
+    """Findings except those of one column at the given rows."""
+    if findings.empty:
+        return findings
+    drop = findings["column"].eq(column).fillna(False).to_numpy(dtype=bool) & np.isin(
+        findings["row"].to_numpy(dtype="int64", na_value=-1), rows
+    )
+    return findings[~drop] if drop.any() else findings
 
 
 def exact_and_conflicting_duplicates(frame: pd.DataFrame, key: str, compare: list[str]) -> tuple[pd.Series, pd.Series]:

@@ -4,7 +4,7 @@ reason, and warnings."""
 from __future__ import annotations
 
 from am_analytics.prepare.manifest import FileAccount
-from am_analytics.vocabulary import REASONS, SYNTHETIC_MENTION, WARNING_REASONS
+from am_analytics.vocabulary import NON_DATA_LINES, REASONS, SYNTHETIC_MENTION, WARNING_REASONS
 
 
 def _number(value: int) -> str:
@@ -32,6 +32,9 @@ def render_summary(accounts: list[FileAccount], out_dir: str) -> str:
         for reason, count in account.quarantine_reasons.items():
             label = REASONS.get(reason, reason)
             lines.append(f"{'':<{width}}    {_number(count):>6} × {label}")
+        for kind, count in account.non_data_lines.items():
+            lines.append(f"{'':<{width}}    {_number(count):>6} × ligne hors données, non comptée : "
+                         f"{NON_DATA_LINES.get(kind, kind)}")
         for reason, count in account.warning_reasons.items():
             label = WARNING_REASONS.get(reason, REASONS.get(reason, reason))
             lines.append(f"{'':<{width}}    {_number(count):>6} × avertissement : {label}")
@@ -48,4 +51,11 @@ def render_summary(accounts: list[FileAccount], out_dir: str) -> str:
         f"Tables écrites dans {out_dir} (rejets : quarantine.parquet ; avertissements : warnings.parquet ; "
         "mises à jour : changes.parquet)."
     )
+    # Last, where a user looks first: a file not read means rows missing from every count.
+    not_read = [a for a in accounts if a.unread_reason is not None]
+    if not_read:
+        lines.append(
+            f"Attention : {len(not_read)} fichier(s) du dossier non lu(s), leurs lignes ne sont comptées nulle part : "
+            + ", ".join(a.file for a in not_read) + " (raisons ci-dessus, dans warnings.parquet et manifest.json)."
+        )
     return "\n".join(lines)

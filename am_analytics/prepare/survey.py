@@ -1,8 +1,13 @@
 """Survey step: satisfaction-survey answers, either respondent-level microdata or the aggregated tables
-survey institutes deliver in Excel, into tidy tables."""
+survey institutes deliver in Excel, into tidy tables.
+
+Only what identifies a respondent and weighs them (identifier, type, weight, region) can reject their row: an
+answer that is not on its scale, or that says no opinion (« NSP », « Non concerné »), leaves that answer missing
+with a warning, and the respondent counts in every other question."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +19,12 @@ from python_calamine import CalamineWorkbook
 from am_analytics.geography import normalise_regions
 from am_analytics.ingest import RawTable
 from am_analytics.ingest import values as v
-from am_analytics.prepare.steps import StepResult, exact_and_conflicting_duplicates, problems_from_reasons
+from am_analytics.prepare.steps import (
+    StepResult,
+    exact_and_conflicting_duplicates,
+    problems_from_reasons,
+    spreadsheet_errors,
+)
 from am_analytics.validate import empty_problems
 from am_analytics.vocabulary import MISSIONS, POURSUIVRE, SATISFACTION, TEMPS_GAGNE, TYPES_REPONDANT
 
@@ -34,6 +44,8 @@ COLUMNS = [
     "recommande",
     "poursuivre",
 ]
+# What identifies or weighs a respondent: only these reject a row.
+_REQUIRED = {"repondant_id", "type_repondant", "region", "poids"}
 _YES_NO = {"oui": True, "non": False, "o": True, "n": False, "1": True, "0": False, "vrai": True, "faux": False}
 
 
@@ -44,17 +56,58 @@ def _cells(raw: RawTable, header_of: dict[str, str], column: str) -> pd.Series:
     return raw.frame[header].reset_index(drop=True).astype("string")
 
 
-_ALIASES = {"assistant": "assistant", "assistante medicale": "assistant", "medecin generaliste": "medecin"}
+_ALIASES = {
+    "assistant": "assistant", "assistante medicale": "assistant", "medecin generaliste": "medecin",
+    # the satisfaction scale as survey tools label it, from the top to the bottom
+    "tout a fait satisfait": 1, "extremement satisfait": 1, "plutot satisfait": 2, "satisfait": 2,
+    "plutot pas satisfait": 3, "peu satisfait": 3, "plutot insatisfait": 3, "pas satisfait": 3,
+    "pas du tout satisfait": 4, "pas satisfait du tout": 4, "tres insatisfait": 4, "tout a fait insatisfait": 4,
+}
+# Answers that give no opinion: the answer is missing, the respondent is kept (a scale that lists « Ne sait pas »
+# as one of its answers, « Souhaite poursuivre », keeps it as an answer).
+_NO_OPINION = {
+    "nsp", "ns p", "ne sait pas", "je ne sais pas", "ne se prononce pas", "nsp nrp", "non concerne", "sans opinion",
+    "sans avis", "refus", "nr", "non reponse", "ne souhaite pas repondre", "sans objet", "na", "n a",
+}
+# Inclusive and feminine forms of the scale's words: "satisfait(e)", "satisfaite", "satisfait·e".
+_FEMININE = re.compile(r"(satisfait|concerne)(?: ?e\b|e\b)")
 
 
-def _scale(values: pd.Series, labels: dict, reason: str) -> tuple[pd.Series, pd.Series]:
-    """Map answers to the codes of a closed scale (labels or codes accepted); anything else is out of scale."""
+# How a survey tool writes a ticked box of a multiple choice exported one column per item (besides « Oui », « 1 »).
+_TICKED = ("x", "coche", "cochee", "selectionne", "selectionnee", "checked", "selected")
+_CHECK_MARKS = {"✓", "✔", "☑", "☒"}  # no letter to fold: read as an « x »
+_UNTICKED = ("non coche", "non cochee", "non selectionne", "non selectionnee", "unchecked", "not selected")
+
+
+def _ticked_box(column: str, header: str | None) -> dict[str, object]:
+    """The answers that mean an item of a multiple choice was ticked or not: the tools' words, and the item's own
+    label written in its column (« Accueil » under « Mission : accueil »)."""
+    item_labels = {v.fold(MISSIONS[column])}
+    if header is not None:
+        item_labels.add(v.fold(header.rsplit(":", 1)[-1]))
+    return dict.fromkeys((*_TICKED, *item_labels), "oui") | dict.fromkeys(_UNTICKED, "non")
+
+
+def _answer_key(text: object) -> str | None:
+    if not isinstance(text, str):
+        return None
+    return "x" if text.strip() in _CHECK_MARKS else _FEMININE.sub(r"\1", v.fold(text))
+
+
+def _scale(
+    values: pd.Series, labels: dict, reason: str, aliases: dict[str, object] | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Map answers to the codes of a closed scale (labels or codes accepted, the labels survey tools write, and
+    the question's own `aliases`, folded); an answer giving no opinion is `reponse_sans_avis`, anything else out of
+    scale (`reason`)."""
     lookup = {v.fold(str(label)): code for code, label in labels.items()} | {v.fold(str(code)): code for code in labels}
-    lookup |= {alias: code for alias, code in _ALIASES.items() if code in labels}
-    folded = values.map(lambda text: v.fold(text) if isinstance(text, str) else None)
-    codes = folded.map(lookup)
-    failed = values.notna() & codes.isna()
-    return codes, pd.Series(np.where(failed, reason, None), index=values.index, dtype="string")
+    lookup |= {alias: code for alias, code in _ALIASES.items() if code in labels} | (aliases or {})
+    keys = values.map(_answer_key)
+    codes = keys.map(lookup)
+    failed = (values.notna() & codes.isna()).to_numpy(dtype=bool)
+    no_opinion = keys.astype(object).isin(_NO_OPINION).to_numpy(dtype=bool)
+    reasons = np.where(failed & no_opinion, "reponse_sans_avis", np.where(failed, reason, None))
+    return codes, pd.Series(reasons, index=values.index, dtype="string")
 
 
 def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
@@ -93,15 +146,25 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         )
     )
 
+    # An answer off its scale or without opinion leaves that answer missing: the respondent is never dropped for it.
+    warnings = []
     for column, labels in (("satisfaction", SATISFACTION), ("temps_gagne", TEMPS_GAGNE), ("poursuivre", POURSUIVRE)):
         codes, reason = _scale(cells[column], labels, "reponse_hors_echelle")
         frame[column] = codes.astype("Int64" if column == "satisfaction" else "string")
-        problems.append(problems_from_reasons(reason, column))
+        warnings.append(problems_from_reasons(reason, column))
     for column in (*MISSIONS, "recommande"):
-        answers, reason = _scale(cells[column], {key: key for key in _YES_NO}, "reponse_hors_echelle")
+        ticked = _ticked_box(column, header_of.get(column)) if column in MISSIONS else None
+        answers, reason = _scale(cells[column], {key: key for key in _YES_NO}, "reponse_hors_echelle", ticked)
         frame[column] = answers.map(_YES_NO).astype("boolean")
-        problems.append(problems_from_reasons(reason, column))
-    return StepResult(frame=frame[COLUMNS], problems=pd.concat(problems, ignore_index=True))
+        warnings.append(problems_from_reasons(reason, column))
+    # An error cell (#N/A) rejects the respondent only where it stands for who they are or what they weigh.
+    problem_table, warning_table, erroneous = spreadsheet_errors(
+        raw, header_of, _REQUIRED, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True)
+    )
+    for column, cells in erroneous.items():
+        if column not in _REQUIRED and column in frame:
+            frame[column] = frame[column].mask(cells)
+    return StepResult(frame=frame[COLUMNS], problems=problem_table, warnings=warning_table)
 
 
 def duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

@@ -2,10 +2,13 @@
 what changed, and which key identifies a contract.
 
 Extracts are cumulative: a contract comes back in every later extract, with an end date or a new aid total
-once something happened. The version of a row comes from its extract's date (a "date d'extraction" column,
-else a date in the file name, else the files' order). The latest version wins; the older ones are
-*updated* and every difference goes to the change log. Only two different versions with the same extract
-date are a conflict: neither can be chosen, so the contract's rows are quarantined with both files named.
+once something happened. The version of a row comes from evidence only: its extract's date (a "date
+d'extraction" column, else a date in the file name), or, undated, the place of its file in a sequence of names
+(same stem, increasing numbers: `extraction_v1`, `extraction_v2`). The latest version wins; the older ones are
+*updated* and every difference goes to the change log. Two different versions with the same extract date are a
+conflict, and so are two undated files without such a sequence that disagree on a field that counts (FTE,
+signature or end date, geography): neither can be chosen, so the contract's rows are quarantined with both files
+named. (Undated files that differ only on descriptive fields are still ranked by their names' order.)
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ _NAME_DATES = (
     (re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])[-_.](0[1-9]|1[0-2])[-_.](20\d{2})(?!\d)"), (3, 2, 1)),
     (re.compile(r"(?<!\d)(20\d{2})[-_.](0[1-9]|1[0-2])(?![\d])"), (1, 2, None)),
 )
+# The fields a count depends on: two undated extracts that disagree on one of them are a conflict, not an update.
+COUNTING_FIELDS = ("etp_option", "etp", "date_signature", "date_fin", "departement", "region", "caisse")
+# A name ending in a number (the last run of digits, its stem and what follows): "extraction_v2", "lot 10".
+_NUMBERED_NAME = re.compile(r"^(?P<stem>.*?)(?P<number>\d+)(?P<rest>\D*)$")
 _NAME_MONTH_YEAR = re.compile(r"\b(" + "|".join(_FRENCH_MONTHS) + r") (20\d{2})\b")
 
 
@@ -54,6 +61,29 @@ def extract_date_from_name(name: str) -> date | None:
         for month, year in _NAME_MONTH_YEAR.findall(fold(stem)):
             found.add(date(int(year), _FRENCH_MONTHS[month], 1))
     return found.pop() if len(found) == 1 else None
+
+
+def name_sequences(names: list[str]) -> list[tuple[int, int] | None]:
+    """For each file name, (sequence, number) when it belongs to a sequence of names — at least two names with the
+    same stem, the same ending and different numbers (`extraction_v1.csv`, `extraction_v2.csv`; `lot 9`, `lot 10`)
+    — else None. An archive's member is named by the member (`lot.zip:contrats_3.csv`)."""
+    keys: list[tuple[str, str] | None] = []
+    numbers: list[int | None] = []
+    for name in names:
+        base = name.rsplit(":", 1)[-1].rsplit("/", 1)[-1].lower()
+        stem, _, extension = base.rpartition(".")
+        match = _NUMBERED_NAME.match(stem or extension)
+        keys.append((match["stem"], match["rest"] + "." + extension) if match else None)
+        numbers.append(int(match["number"]) if match else None)
+    members: dict[tuple[str, str], set[int]] = {}
+    for key, number in zip(keys, numbers, strict=True):
+        if key is not None and number is not None:
+            members.setdefault(key, set()).add(number)
+    sequences = {key: n for n, key in enumerate(k for k, found in members.items() if len(found) > 1)}
+    return [
+        (sequences[key], number) if key in sequences and number is not None else None
+        for key, number in zip(keys, numbers, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -133,7 +163,9 @@ class Versions:
     updated: np.ndarray
     conflict: np.ndarray
     changes: pd.DataFrame  # old_row, new_row, column (positions in the frame given)
-    conflicts: pd.DataFrame  # row, first, second (the conflicting pair), columns (those that differ)
+    # row, first, second (the conflicting pair), columns (those that differ), undated (two undated extracts that
+    # nothing ranks, rather than two versions of one date)
+    conflicts: pd.DataFrame
 
 
 CHANGE_PAIR_COLUMNS = ["old_row", "new_row", "column"]
@@ -142,13 +174,22 @@ PART_STRIDE = 10**9
 
 
 def resolve_versions(
-    frame: pd.DataFrame, key: pd.Series, content: list[str], when: pd.Series, order: pd.Series
+    frame: pd.DataFrame,
+    key: pd.Series,
+    content: list[str],
+    when: pd.Series,
+    order: pd.Series,
+    evidence: np.ndarray | None = None,
 ) -> Versions:
     """Settle the rows sharing a key.
 
     `when` is the extract date of each row (NaT when its file has none); `order` the file order (then the
-    line) that ranks rows of the same date. Undated files rank before dated ones, among themselves by order,
-    and two undated files never conflict (only versions inside one undated file can).
+    line) that ranks rows of the same date. Undated files rank before dated ones, among themselves by order.
+    `evidence` numbers, per row, what ranks an undated row's file: rows of files in one sequence of names share
+    a number (`order` ranks them by the sequence), any other file has its own. When a contract's latest version
+    is undated, another undated version whose file nothing ranks against it (another `evidence` number) and that
+    differs on a counting field (`COUNTING_FIELDS`) makes a conflict. Without `evidence`, two undated files never
+    conflict (only versions inside one undated file can).
     """
     n = len(frame)
     kept = np.ones(n, dtype=bool)
@@ -160,7 +201,7 @@ def resolve_versions(
     )
     empty_conflicts = pd.DataFrame(
         {"row": pd.Series(dtype="int64"), "first": pd.Series(dtype="int64"), "second": pd.Series(dtype="int64"),
-         "columns": pd.Series(dtype="string")}
+         "columns": pd.Series(dtype="string"), "undated": pd.Series(dtype="bool")}
     )
     codes, _ = pd.factorize(key, use_na_sentinel=True)
     present = codes >= 0
@@ -178,9 +219,16 @@ def resolve_versions(
     # The moment two versions must not share: the extract date, or, undated, the file itself.
     moment = np.where(dated, day_number, -1 - rank // PART_STRIDE)
     hashes = pd.util.hash_pandas_object(frame.iloc[rows][content], index=False).to_numpy()
+    counting = [c for c in COUNTING_FIELDS if c in content]
+    counted = (
+        pd.util.hash_pandas_object(frame.iloc[rows][counting], index=False).to_numpy()
+        if counting and evidence is not None else np.zeros(len(rows), dtype=np.uint64)
+    )
+    proof = evidence[rows] if evidence is not None else np.zeros(len(rows), dtype=np.int64)
     group = codes[rows]
     sort = np.lexsort((rank, day_number, group))
     rows, group, moment, hashes = rows[sort], group[sort], moment[sort], hashes[sort]
+    dated, counted, proof = dated[sort], counted[sort], proof[sort]
 
     last_of_group = np.r_[group[1:] != group[:-1], True]
     # broadcast each group's last row to the whole group
@@ -189,8 +237,13 @@ def resolve_versions(
     final = last_index[group_id]
     at_last_moment = moment == moment[final]
     differs_from_final = hashes != hashes[final]
+    rival = at_last_moment & differs_from_final
+    if evidence is not None:
+        # undated versions that nothing ranks against the latest, undated one, and that count differently
+        unranked = ~dated & ~dated[final] & (proof != proof[final]) & (counted != counted[final])
+        rival |= unranked
     conflicted_group = np.zeros(len(last_index), dtype=bool)
-    np.logical_or.at(conflicted_group, group_id, at_last_moment & differs_from_final)
+    np.logical_or.at(conflicted_group, group_id, rival)
     in_conflict = conflicted_group[group_id]
 
     kept[rows] = last_of_group & ~in_conflict
@@ -209,12 +262,12 @@ def resolve_versions(
     if in_conflict.any():
         # For each conflicting contract, the pair that conflicts: its last row and an earlier row of the same
         # extract date holding another version; every row of the contract is reported with that pair.
-        pair_of: dict[int, tuple[int, int, str]] = {}
+        pair_of: dict[int, tuple[int, int, str, bool]] = {}
         for g in np.unique(group_id[in_conflict]):
             last = last_index[g]
-            partner = _partner(last, moment, hashes, group_id)
+            partner = _partner(last, rival, group_id)
             differing = ", ".join(_differing(frame, content, rows[partner], rows[last]))
-            pair_of[int(g)] = (int(rows[partner]), int(rows[last]), differing)
+            pair_of[int(g)] = (int(rows[partner]), int(rows[last]), differing, bool(moment[partner] != moment[last]))
         bad = np.flatnonzero(in_conflict)
         pairs = [pair_of[int(g)] for g in group_id[bad]]
         conflicts = pd.DataFrame(
@@ -223,17 +276,18 @@ def resolve_versions(
                 "first": np.array([p[0] for p in pairs], dtype=np.int64),
                 "second": np.array([p[1] for p in pairs], dtype=np.int64),
                 "columns": pd.array([p[2] for p in pairs], dtype="string"),
+                "undated": np.array([p[3] for p in pairs], dtype=bool),
             }
         )
     return Versions(kept, merged, updated, conflict, changes, conflicts)
 
 
-def _partner(last: int, moment: np.ndarray, hashes: np.ndarray, group_id: np.ndarray) -> int:
-    """For the final row of a conflicting group: the nearest earlier row of the same moment holding another
-    version (there is one, or the group would not conflict)."""
+def _partner(last: int, rival: np.ndarray, group_id: np.ndarray) -> int:
+    """For the final row of a conflicting group: the nearest earlier row that conflicts with it (another version
+    of the same moment, or an unranked undated one; there is one, or the group would not conflict)."""
     j = last - 1
     while j >= 0 and group_id[j] == group_id[last]:
-        if moment[j] == moment[last] and hashes[j] != hashes[last]:
+        if rival[j]:
             return j
         j -= 1
     raise AssertionError("a conflicting group without two versions at its last date")

@@ -79,6 +79,18 @@ def sheet_warnings(file: str, skipped: list[dict[str, object]], dataset: str | N
     )
 
 
+def file_warnings(file: str, reason: str) -> pd.DataFrame:
+    """The warning of a file (or an archive's member) not read at all: its rows are in no count."""
+    row = {
+        "dataset": "", "file": file, "sheet": pd.NA, "line": pd.NA, "column": pd.NA, "value": pd.NA, "field": pd.NA,
+        "reason": "fichier_non_lu", "message": f"{WARNING_REASONS['fichier_non_lu']} : {reason}",
+        "suggestions": "déposer le fichier dans un format lu (CSV, XLSX, XLS, ODS, ZIP, GZ), sans mot de passe",
+    }
+    return pd.DataFrame([row], columns=WARNING_COLUMNS).astype(
+        {c: ("Int64" if c == "line" else "string") for c in WARNING_COLUMNS}
+    )
+
+
 def column_warnings(file: str, dropped: list[dict[str, object]], dataset: str | None) -> pd.DataFrame:
     """One warning per column not read whose header resembles a column the file lacks (« Profil antérieur »
     for « Profil d'origine »): its values are in no analysis until the header is renamed."""

@@ -191,6 +191,10 @@ def build() -> None:
             expected["value"] = value
         case(file, content, exit=0, words=[], why=why, warning=expected)
 
+    warning_case("survey_out_of_scale.csv", csv_text(SURVEY_HEADER, [*SURVEY_ROWS,
+                 "R0003;Médecin;Bretagne;;Médecine générale;1,1;Moyennement satisfait;Aucun;Oui;Oui;Oui"]),
+                 4, "Satisfaction globale", "reponse_hors_echelle",
+                 "an answer not on the scale: the answer is missing, the respondent kept")
     warning_case("huge_amount.csv",
                  contracts(contract_row(aide="1e308"), contract_row(contrat="AM-0100", aide="9" * 400)),
                  6, "Aide versée (€)", "montant_invalide", "1e308, and 400 digits (which float() makes infinite)")
@@ -215,9 +219,6 @@ def build() -> None:
     row_case("percentage_over_100.csv",
              csv_text(TERRITORY_HEADER, [*TERRITORY_ROWS, "2022;53;Bretagne;29;Finistère;40;130"]),
              5, "Part des médecins généralistes éligibles ayant recours (%)", "pourcentage_invalide", "130 %")
-    row_case("survey_out_of_scale.csv", csv_text(SURVEY_HEADER, [*SURVEY_ROWS,
-             "R0003;Médecin;Bretagne;;Médecine générale;1,1;Extrêmement satisfait;Aucun;Oui;Oui;Oui"]),
-             4, "Satisfaction globale", "reponse_hors_echelle", "an answer not on the scale")
     row_case("survey_zero_weight.csv", csv_text(SURVEY_HEADER, [*SURVEY_ROWS,
              "R0003;Médecin;Bretagne;;Médecine générale;0;Très satisfait;Aucun;Oui;Oui;Oui",
              "R0004;Médecin;Bretagne;;Médecine générale;-1,5;Très satisfait;Aucun;Oui;Oui;Oui"]),

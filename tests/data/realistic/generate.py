@@ -12,6 +12,7 @@ warning reasons; the change log; or the exit code and message words of a refused
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
 import re
@@ -73,6 +74,68 @@ def _stable_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, content)
     return out.getvalue()
+
+
+def ods(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
+    """A LibreOffice Calc workbook (.ods) written as LibreOffice writes its cells: text, float and date cells."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, dt.date):
+            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                    f"<text:p>{value.strftime('%d/%m/%Y')}</text:p></table:table-cell>")
+        if isinstance(value, (int, float)):
+            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                    f"<text:p>{str(value).replace('.', ',')}</text:p></table:table-cell>")
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+    tables = "".join(
+        f"<table:table table:name={quoteattr(title)}>"
+        + "".join("<table:table-row>" + "".join(cell(v) for v in values) + "</table:table-row>" for values in rows)
+        + "</table:table>"
+        for title, rows in sheets
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        stored = zipfile.ZipInfo("mimetype", date_time=(2024, 1, 1, 0, 0, 0))  # first and uncompressed, as ODF says
+        target.writestr(stored, "application/vnd.oasis.opendocument.spreadsheet")
+        for name, text in (("content.xml", content), ("META-INF/manifest.xml", manifest)):
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, text)
+    return out.getvalue()
+
+
+def archive(members: dict[str, bytes]) -> bytes:
+    """A .zip as secure-transfer tools write one, with fixed member dates (regenerating gives the same bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 7, 1, 9, 30, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def gz(content: bytes) -> bytes:
+    return gzip.compress(content, mtime=0)
 
 
 def case(name: str, files: dict[str, bytes], why: str, *, accounts: dict | None = None, kept: dict | None = None,
@@ -462,6 +525,258 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
          kept={"J1": {"date_signature": "2022-05-03", "departement": "59", "etp_option": "1/2",
                       "aide_versee_eur": 12000.0}},
          extra={"sheets_read": ["Contrats"], "sheets_skipped": {"Listes": "sans données"}})
+
+    # 28. Far and sentinel dates as databases write them: "no end" is 31/12/9999, "no date" is 0000-00-00.
+    rows = [row("FD1", rpps(1), fin="31/12/9999"), row("FD2", rpps(2), fin="2999-12-31"),
+            row("FD3", rpps(3), fin="0000-00-00"), row("FD4", rpps(4), fin="01/01/1900"),
+            row("FD5", rpps(5), signature="15/03/2999"), row("FD6", rpps(6), signature="0000-00-00"),
+            row("FD7", rpps(7), prise="31/12/9999"), row("FD8", rpps(8), fin="31/12/2027")]
+    case("far_and_sentinel_dates", {"contrats_sans_fin.csv": csv_bytes(HEADER, rows)},
+         "an end date of 31/12/9999 or 2999 means no end (kept, warned); 0000-00-00 and 1900-01-01 are empty "
+         "(warned); a signature in 2999 or 0000-00-00 is quarantined with the value; a far take-up date is warned",
+         accounts={"contrats_sans_fin.csv": account(8, 6, quarantined=2, warned=5)},
+         kept={"FD1": {"date_fin": None}, "FD2": {"date_fin": None}, "FD3": {"date_fin": None},
+               "FD4": {"date_fin": None}, "FD7": {"date_prise_fonction": None}, "FD8": {"date_fin": "2027-12-31"}},
+         quarantine=[{"line": 6, "column": "Date de signature", "value": "15/03/2999",
+                      "reason": "date_invraisemblable", "message_words": ["15/03/2999"]},
+                     {"line": 7, "column": "Date de signature", "value": "0000-00-00", "reason": "date_sentinelle"}],
+         warnings=[{"line": 2, "column": "Date de fin", "value": "31/12/9999", "reason": "date_sans_fin"},
+                   {"line": 3, "column": "Date de fin", "value": "2999-12-31", "reason": "date_sans_fin"},
+                   {"line": 4, "column": "Date de fin", "value": "0000-00-00", "reason": "date_sentinelle"},
+                   {"line": 5, "column": "Date de fin", "value": "01/01/1900", "reason": "date_sentinelle"},
+                   {"line": 8, "column": "Date de prise de fonction", "value": "31/12/9999",
+                    "reason": "date_invraisemblable"}])
+
+    # 29. An Excel 97-2003 workbook (.xls) alone: read (calamine), never « aucun fichier de données reconnu ».
+    # (`sources/contrats_2023.xls` was written once with xlwt 1.3: no writer of that format is a dependency.)
+    case("excel97_workbook_alone", {"contrats_2023.xls": (HERE / "sources" / "contrats_2023.xls").read_bytes()},
+         "a lone .xls with a title row, date cells and numbers typed as numbers is read like an .xlsx",
+         accounts={"contrats_2023.xls": account(3, 3)},
+         kept={"XL1": {"date_signature": "2023-03-15", "departement": "35", "etp_option": "1/2"},
+               "XL2": {"date_fin": "2024-04-02", "etp_option": "1"}, "XL3": {"date_signature": "2023-06-12"}},
+         extra={"sheets_read": ["Contrats 2023"], "file_format": "xls"})
+
+    # 30. A LibreOffice workbook (.ods) beside a CSV: both read, neither skipped without a word.
+    data = [HEADER, [*row("OD1", rpps(1))[:2], dt.date(2022, 5, 3), None, 29, "MG", "ZIP", 0.5, "IDE"],
+            row("OD2", rpps(2), signature="01/09/2022")]
+    case("libreoffice_ods_beside_csv",
+         {"contrats_2022.ods": ods([("Contrats", data)]),
+          "contrats_2023.csv": csv_bytes(HEADER, [row("OC1", rpps(3), signature="10/02/2023")])},
+         "a .ods beside a .csv: both read (the .ods by calamine), typed date and number cells as the values they are",
+         accounts={"contrats_2022.ods": account(2, 2), "contrats_2023.csv": account(1, 1)},
+         kept={"OD1": {"date_signature": "2022-05-03", "departement": "29", "etp_option": "1/2"}, "OD2": {},
+               "OC1": {}},
+         extra={"file_format": "ods"})
+
+    # 31. Files as they arrive by secure transfer: a .zip of extracts with a covering note and an older archive
+    # inside, a .gz, a covering letter; the members are read as if in the folder, the rest is named.
+    members = {
+        "contrats_cpam35.csv": csv_bytes(HEADER, [row("Z35-1", rpps(1)), row("Z35-2", rpps(2))]),
+        "contrats_cpam29.xlsx": workbook([("Contrats", [HEADER, row("Z29-1", rpps(3), dept="29")])]),
+        "Bordereau d'envoi.pdf": b"%PDF-1.4\n% bordereau\n",
+        "lot_precedent.zip": archive({"vieux.csv": csv_bytes(HEADER, [row("V1", rpps(4))])}),
+        "__MACOSX/._contrats_cpam35.csv": b"\x00\x05\x16\x07",
+    }
+    case("archives_by_secure_transfer",
+         {"envoi_2024-06-30.zip": archive(members),
+          "releve_2024-05-31.csv.gz": gz(csv_bytes(HEADER, [row("G1", rpps(5))])),
+          "courrier.docx": b"PK\x03\x04 not really a document"},
+         "zip and gz members read as 'archive.zip:member' (extract date from the archive's name); a PDF, an archive "
+         "inside the archive and a letter are named as not read, with the reason",
+         accounts={"envoi_2024-06-30.zip:contrats_cpam35.csv": account(2, 2),
+                   "envoi_2024-06-30.zip:contrats_cpam29.xlsx": account(1, 1),
+                   "releve_2024-05-31.csv.gz:releve_2024-05-31.csv": account(1, 1)},
+         kept={"Z35-1": {"source_file": "envoi_2024-06-30.zip:contrats_cpam35.csv"},
+               "Z29-1": {"departement": "29", "source_sheet": "Contrats"},
+               "G1": {"source_file": "releve_2024-05-31.csv.gz:releve_2024-05-31.csv"}},
+         warnings=[{"file": "envoi_2024-06-30.zip:Bordereau d'envoi.pdf", "reason": "fichier_non_lu"},
+                   {"file": "envoi_2024-06-30.zip:lot_precedent.zip", "reason": "fichier_non_lu"},
+                   {"file": "courrier.docx", "reason": "fichier_non_lu"}],
+         extra={"unread": {"envoi_2024-06-30.zip:Bordereau d'envoi.pdf": "« .pdf »",
+                           "envoi_2024-06-30.zip:lot_precedent.zip": "archive dans l'archive",
+                           "courrier.docx": "« .docx »"},
+                "extract_dates": {"envoi_2024-06-30.zip:contrats_cpam35.csv": "2024-06-30",
+                                  "releve_2024-05-31.csv.gz:releve_2024-05-31.csv": "2024-05-31"}})
+
+    # 32. A damaged workbook and a password-protected one beside good extracts: named, the others still read.
+    good = workbook([("Contrats", [HEADER, row("W1", rpps(1))])])
+    case("damaged_workbook_among_good_files",
+         {"contrats_2021.xlsx": good[: len(good) // 2], "contrats_2022.csv": csv_bytes(HEADER, [row("W2", rpps(2))]),
+          "contrats_2023_protege.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)},
+         "a truncated .xlsx and an encrypted one (an OLE container) do not stop the run: each is named with its "
+         "reason and what to do",
+         accounts={"contrats_2022.csv": account(1, 1)},
+         kept={"W2": {}},
+         warnings=[{"file": "contrats_2021.xlsx", "reason": "fichier_non_lu"},
+                   {"file": "contrats_2023_protege.xlsx", "reason": "fichier_non_lu"}],
+         extra={"unread": {"contrats_2021.xlsx": "endommagé", "contrats_2023_protege.xlsx": "mot de passe"}})
+
+    # 33. Error cells as Excel keeps them (#N/A of a failed VLOOKUP, #REF!, #DIV/0!) and as a CSV export writes
+    # them, French Excel's #VALEUR! included.
+    data = [HEADER, row("X1", "#N/A"), row("X2", rpps(2), specialite="#REF!", zone="#N/A", prise="#VALUE!",
+                                              aide="#DIV/0!"),
+            row("X3", rpps(3), signature="#NAME?"), row("X4", rpps(4))]
+    case("spreadsheet_error_cells",
+         {"contrats_recherchev.xlsx": workbook([("Contrats", data)]),
+          "contrats_export.csv": csv_bytes(HEADER, [row("X5", rpps(5), dept="#N/A"),
+                                                    row("X6", rpps(6), profil="#VALEUR!", formation="#NOM?")])},
+         "an error cell in a field that counts quarantines the row « cellule en erreur »; in a descriptive field the "
+         "contract is kept without the value and warned; never read as a blank without a word",
+         accounts={"contrats_recherchev.xlsx": account(4, 2, quarantined=2, warned=1),
+                   "contrats_export.csv": account(2, 1, quarantined=1, warned=1)},
+         kept={"X2": {"specialite": "inconnue", "zone": "inconnue", "date_prise_fonction": None,
+                      "aide_versee_eur": None},
+               "X4": {}, "X6": {"profil_origine": "inconnu", "formation": "inconnue"}},
+         quarantine=[{"file": "contrats_recherchev.xlsx", "line": 2, "column": "RPPS", "reason": "cellule_en_erreur",
+                      "message_words": ["cellule en erreur dans le classeur"]},
+                     {"file": "contrats_recherchev.xlsx", "line": 4, "column": "Date de signature",
+                      "value": "#NAME?", "reason": "cellule_en_erreur"},
+                     {"file": "contrats_export.csv", "line": 2, "column": "Département", "value": "#N/A",
+                      "reason": "cellule_en_erreur"}],
+         warnings=[{"file": "contrats_recherchev.xlsx", "line": 3, "column": "Spécialité", "value": "#REF!",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_recherchev.xlsx", "line": 3, "column": "Zone", "value": "#N/A",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_recherchev.xlsx", "line": 3, "column": "Date de prise de fonction",
+                    "value": "#VALUE!", "reason": "cellule_en_erreur"},
+                   {"file": "contrats_recherchev.xlsx", "line": 3, "column": "Aide versée (€)", "value": "#DIV/0!",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_export.csv", "line": 3, "column": "Profil d'origine", "value": "#VALEUR!",
+                    "reason": "cellule_en_erreur"}])
+
+    # 34. A header a previous tool (pandas) suffixed ".1" because it was written twice: refused, naming it.
+    header = [*HEADER[:2], "RPPS.1", *HEADER[2:]]
+    rows = [[*r[:2], r[1], *r[2:]] for r in (row("H1", rpps(1)), row("H2", rpps(2)))]
+    case("header_suffixed_by_a_previous_tool", {"contrats_retraites.csv": csv_bytes(header, rows)},
+         "'RPPS' and 'RPPS.1': which one is the doctor's? The file is refused naming the column, never one dropped",
+         exit=3, words=("contrats_retraites.csv", "« RPPS »", "deux fois"))
+
+    # 35. What is not a row: notes under the table, the header repeated (two extracts pasted one under the other,
+    # a page break of a report export), subtotals per département and a grand total.
+    lines = [HEADER, row("NR1", rpps(1)), row("NR2", rpps(2)), ["Sous-total Ille-et-Vilaine", *[""] * 10, "2"],
+             HEADER, row("NR3", rpps(3), dept="29"), ["Sous-total Finistère", *[""] * 10, "1"],
+             ["Total", *[""] * 10, "3"], [""] * 12,
+             ["Source : Cnam, SNDS, extraction du 30/06/2024"], ["Champ : contrats signés, France entière"],
+             ["Lecture : 3 contrats d'assistant médical ont été signés sur la période."],
+             ["Note : les contrats résiliés avant leur prise d'effet sont exclus."]]
+    sheet = [["Contrats d'assistant médical — extraction régionale"], [], *lines]
+    case("lines_that_are_not_rows",
+         {"contrats_notes.csv": b"\n".join(";".join(cells).encode("utf-8") for cells in lines) + b"\n",
+          "contrats_rapport.xlsx": workbook([("Contrats", [[c or None for c in cells] for cells in sheet])])},
+         "notes, a repeated header, subtotals and a total are counted apart as lines that are no data, never "
+         "quarantined as contracts",
+         accounts={"contrats_notes.csv": account(3, 0, merged=3), "contrats_rapport.xlsx": account(3, 3)},
+         kept={"NR1": {}, "NR2": {}, "NR3": {"departement": "29"}},
+         quarantine=[],
+         extra={"non_data_lines": {"contrats_notes.csv": {"note": 4, "entete_repete": 1, "total": 3},
+                                   "contrats_rapport.xlsx": {"note": 4, "entete_repete": 1, "total": 3}}})
+
+    # 36. Two undated extracts that disagree on the FTE: nothing says which is later (alphabetical order used to
+    # decide, and a 1/2 FTE silently became 1), so the contract is a conflict naming both files; a descriptive
+    # difference alone (the aid) is still an update by the names' order.
+    case("undated_files_disagree_on_a_counting_field",
+         {"extraction-2022-2025.csv": csv_bytes(HEADER, [row("U1", rpps(1), etp="1/2"), row("U2", rpps(2), aide="0")]),
+          "region_extract.xlsx": workbook([("Export", [HEADER, row("U1", rpps(1), etp="1"),
+                                                       row("U2", rpps(2), aide="3000")])])},
+         "undated files, no sequence of names: disagreeing on the FTE is a conflict, not an update",
+         accounts={"extraction-2022-2025.csv": account(2, 0, updated=1, quarantined=1),
+                   "region_extract.xlsx": account(2, 1, quarantined=1)},
+         kept={"U2": {"aide_versee_eur": 3000.0}},
+         quarantine=[{"file": "extraction-2022-2025.csv", "line": 2, "reason": "doublon_conflictuel",
+                      "message_words": ["sans date", "extraction-2022-2025.csv ligne 2",
+                                        "region_extract.xlsx (feuille « Export ») ligne 2", "etp_option"]},
+                     {"file": "region_extract.xlsx", "line": 2, "reason": "doublon_conflictuel"}])
+
+    # 37. Undated extracts whose names form a sequence (v1, v2, v10): ranked by their numbers, not alphabetically.
+    versions = {1: ("", "1/2"), 2: ("", "1"), 10: ("30/06/2024", "1")}
+    case("numbered_sequence_of_undated_extracts",
+         {f"export_contrats_v{n}.csv": csv_bytes(HEADER, [row("S1", rpps(1), fin=fin, etp=etp)])
+          for n, (fin, etp) in versions.items()},
+         "export_contrats_v1, v2, v10: v10 is the latest (alphabetically it would sort between v1 and v2)",
+         accounts={"export_contrats_v1.csv": account(1, 0, updated=1),
+                   "export_contrats_v2.csv": account(1, 0, updated=1), "export_contrats_v10.csv": account(1, 1)},
+         kept={"S1": {"date_fin": "2024-06-30", "etp_option": "1", "source_file": "export_contrats_v10.csv"}},
+         changes=[{"contract_key": "S1", "column": "etp_option", "old_value": "1/2", "new_value": "1",
+                   "old_file": "export_contrats_v1.csv", "new_file": "export_contrats_v2.csv"},
+                  {"contract_key": "S1", "column": "date_fin", "old_value": None, "new_value": "2024-06-30",
+                   "old_file": "export_contrats_v2.csv", "new_file": "export_contrats_v10.csv"}])
+
+    # 38. Doctors' identifiers as information systems write them: the national identifier "8" + RPPS is the RPPS;
+    # an ADELI or Assurance Maladie number is refused naming what it is and what to send; none printed in clear.
+    rows = [row("ID1", "8" + rpps(1)), row("ID2", rpps(1), signature="01/06/2022"), row("ID3", "351234567"),
+            row("ID4", "0351234567"), row("ID5", "35123456"), row("ID6", "8 " + rpps(6))]
+    case("identifiers_as_systems_write_them", {"contrats_idnps.csv": csv_bytes(HEADER, rows)},
+         "'8' + RPPS read as the RPPS; ADELI (9 digits), '0' + ADELI and an 8-digit practitioner number refused with "
+         "what to send instead; the refused numbers never reach an output in clear",
+         accounts={"contrats_idnps.csv": account(6, 3, quarantined=3)},
+         kept={"ID1": {}, "ID2": {}, "ID6": {}},
+         quarantine=[{"line": 4, "column": "RPPS", "reason": "identifiant_adeli_ou_am",
+                      "message_words": ["ADELI", "Assurance Maladie", "RPPS", "11 chiffres"]},
+                     {"line": 5, "column": "RPPS", "reason": "identifiant_adeli_national"},
+                     {"line": 6, "column": "RPPS", "reason": "identifiant_am_sans_cle"}],
+         extra={"planted": ["351234567", "35123456", "8" + rpps(1), rpps(1)]})
+
+    # 39. A survey as survey tools export it: the labelled scale in full, « NSP » and « Non concerné », weights with
+    # a decimal comma, an open comment. No respondent is dropped for one answer.
+    header = ["Identifiant répondant", "Type de répondant", "Région", "Poids", "Satisfaction globale",
+              "Temps médical gagné", "Recommanderait le dispositif", "Souhaite poursuivre", "Commentaire libre"]
+    answers = [
+        ["Q1", "Médecin", "Bretagne", "1,25", "Tout à fait satisfait", "1 à 2 h par jour", "Oui", "Oui",
+         "Très content, mon assistante Mme Durand est parfaite"],
+        ["Q2", "Assistant médical", "Bretagne", "0,8", "Plutôt satisfait(e)", "NSP", "Oui", "Ne sait pas", ""],
+        ["Q3", "Médecin", "Normandie", "1", "NSP", "Non concerné", "Non", "Non", ""],
+        ["Q4", "Médecin", "Normandie", "1,1", "Ni satisfait ni insatisfait", "Aucun", "Oui", "Oui", ""],
+        ["Q5", "Assistant médical", "Bretagne", "0,9", "Pas du tout satisfaite", "Plus de 2 h par jour", "Non",
+         "Non", ""],
+    ]
+    case("survey_tool_export", {"enquete_export_outil.csv": csv_bytes(header, answers)},
+         "« Tout à fait satisfait » is the top of the scale; « NSP » and « Non concerné » are no answer, an answer "
+         "off the scale is missing and warned: every respondent kept (none biased out of the satisfaction share); "
+         "the free comment is dropped as personal data",
+         accounts={"enquete_export_outil.csv": account(5, 5, warned=3)},
+         quarantine=[],
+         warnings=[{"line": 3, "column": "Temps médical gagné", "value": "NSP", "reason": "reponse_sans_avis"},
+                   {"line": 4, "column": "Satisfaction globale", "value": "NSP", "reason": "reponse_sans_avis"},
+                   {"line": 4, "column": "Temps médical gagné", "value": "Non concerné",
+                    "reason": "reponse_sans_avis"},
+                   {"line": 5, "column": "Satisfaction globale", "value": "Ni satisfait ni insatisfait",
+                    "reason": "reponse_hors_echelle"}],
+         extra={"planted": ["Durand", "Très content"], "survey": {"Q1": 1, "Q2": 2, "Q5": 4},
+                "dropped": {"Commentaire libre": True}})
+
+    # 40. Amounts with the euro sign in latin-9 (ISO-8859-15, a Unix or SAS export): read as cp1252 the sign
+    # would be « ¤ » and every amount lost; the detection checks what the text must hold and says what it chose.
+    rows = [row("L9-1", rpps(1), aide="1 500 €", profil="Secrétaire médicale"),
+            row("L9-2", rpps(2), aide="12 000,00 €", specialite="Pédiatrie")]
+    case("euro_sign_in_latin9", {"contrats_sas.csv": csv_bytes(HEADER, rows, encoding="iso8859_15")},
+         "the euro sign at 0xA4 (latin-9): amounts read, accents right, the encoding recorded in the manifest",
+         accounts={"contrats_sas.csv": account(2, 2)},
+         kept={"L9-1": {"aide_versee_eur": 1500.0, "profil_origine": "secretaire_medicale"},
+               "L9-2": {"aide_versee_eur": 12000.0, "specialite": "pediatrie"}},
+         warnings=[],
+         extra={"encoding": "iso8859_15"})
+
+    # 41. A survey exported as numeric codes with a codebook sheet, the tool numbering the satisfaction scale from
+    # the bottom (1 = « Pas du tout satisfait »): the codes are read through the codebook, never as the scale's rank.
+    answers = [["Identifiant répondant", "Type de répondant", "Région", "Poids", "Satisfaction globale",
+                "Temps médical gagné", "Souhaite poursuivre"],
+               ["CB1", 1, "Bretagne", 1.2, 4, 3, 1], ["CB2", 2, "Bretagne", "0,8", 1, 1, 3],
+               ["CB3", 1, "Normandie", 1, 3, 9, 2]]
+    codebook = [["Variable", "Code", "Libellé"], ["Type de répondant", 1, "Médecin"], [None, 2, "Assistant médical"],
+                ["Satisfaction globale", 1, "Pas du tout satisfait"], [None, 2, "Plutôt pas satisfait"],
+                [None, 3, "Plutôt satisfait"], [None, 4, "Tout à fait satisfait"],
+                ["Temps médical gagné", 1, "Aucun"], [None, 2, "Moins d'1 h par jour"], [None, 3, "1 à 2 h par jour"],
+                [None, 4, "Plus de 2 h par jour"], ["Souhaite poursuivre", 1, "Oui"], [None, 2, "Non"],
+                [None, 3, "Ne sait pas"]]
+    case("survey_codes_with_a_codebook",
+         {"enquete_codes.xlsx": workbook([("Réponses", answers), ("Codebook", codebook)])},
+         "numeric answers read through the workbook's codebook (a scale numbered from the bottom is not reversed); a "
+         "code the codebook lacks is warned, the respondent kept",
+         accounts={"enquete_codes.xlsx": account(3, 3, warned=1)},
+         quarantine=[],
+         warnings=[{"line": 4, "column": "Temps médical gagné", "value": "9", "reason": "reponse_hors_echelle"}],
+         extra={"survey": {"CB1": 1, "CB2": 4, "CB3": 2},
+                "sheets_skipped": {"Codebook": "dictionnaire"}})
 
 
 def main() -> None:
