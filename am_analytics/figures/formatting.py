@@ -69,6 +69,15 @@ def _rounded(value: float | int | Decimal, decimals: int) -> Decimal:
     return rounded if rounded != 0 else abs(rounded)
 
 
+def rounded(value: object, decimals: int) -> float:
+    """A number rounded exactly as the formatters print it (half away from zero on its decimal text), as a float:
+    what a class, a sum or a comparison must use when the reader sees the printed value; missing stays NaN."""
+    _check_decimals(decimals)
+    if is_missing(value):
+        return float("nan")
+    return float(_rounded(_finite(value), decimals))
+
+
 def _check_decimals(decimals: int) -> None:
     if not isinstance(decimals, int) or decimals < 0:
         raise ValueError(f"decimals must be a non-negative integer, not {decimals!r}")
