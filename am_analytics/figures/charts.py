@@ -24,6 +24,7 @@ from matplotlib.ticker import MaxNLocator
 from am_analytics.figures.contract import finish_figure, plot_published
 from am_analytics.figures.formatting import (
     format_date,
+    format_millions,
     format_number,
     format_percent,
     french_date_axis,
@@ -537,7 +538,8 @@ def background_heatmap_chart(
     hidden = values.pivot_table(index="nom", columns="libelle", values="_hidden", aggfunc="any", sort=False,
                                 dropna=False).reindex(index=rows, columns=columns).fillna(False).astype(bool)
     grid = grid.where(~hidden)
-    text = grid.map(lambda share: "" if pd.isna(share) else format_percent(share, 0))
+    # each cell as the backgrounds table prints its « Part »: one value, one rounding
+    text = grid.map(lambda share: "" if pd.isna(share) else format_percent(share, 1))
     highest = float(np.nanmax(grid.to_numpy(dtype=float), initial=0.0))
     sns.heatmap(
         grid.astype(float),
@@ -624,17 +626,18 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
     fig, ax = _axes(ax, height_cm=9)
     years = funding["annee"].astype(int).to_numpy()
-    millions = shown_values(funding, "montant_attendu_eur") / 1e6
+    euros = shown_values(funding, "montant_attendu_eur")
+    millions = euros / 1e6
     hidden = hidden_mask(funding, "montant_attendu_eur")
     ax.bar(years, np.nan_to_num(millions), color=SIGNED_COLOUR)
-    for year, amount, secret, coverage in zip(years, millions, hidden, funding["couverture"], strict=True):
+    for year, amount, secret, coverage in zip(years, euros, hidden, funding["couverture"], strict=True):
         if secret or np.isnan(amount):
             text = SECRET_TEXT if secret else "n.d."
         else:
-            text = format_number(amount, 1) + "\u00a0M€"
+            text = format_millions(amount)  # as the funding table and the sentences print it
             if pd.notna(coverage) and coverage < 1:
-                text += f"\n(barème connu : {format_percent(coverage, 0)})"
-        ax.annotate(text, (year, np.nan_to_num(amount)), xytext=(0, 3), textcoords="offset points", ha="center",
+                text += f"\n(barème connu : {format_percent(coverage, 1)})"  # as the table's column
+        ax.annotate(text, (year, np.nan_to_num(amount) / 1e6), xytext=(0, 3), textcoords="offset points", ha="center",
                     fontsize="small")
     ax.set_xticks(years, [str(y) for y in years])
     highest = np.nanmax(millions, initial=0)
@@ -894,8 +897,8 @@ def projected_spending_chart(
             high = spending["montant_total_haut_eur"].to_numpy(dtype=float) / 1e6
             ax.errorbar(years, total, yerr=[total - low, high - total], fmt="none", ecolor=TEXT_COLOUR_DARK,
                         elinewidth=0.9, capsize=3, label="Bande à 95 % du total")
-            for year, value, top in zip(years, total, high, strict=True):
-                ax.annotate(format_number(value, 0) + "\u00a0M€", (year, top), xytext=(0, 3),
+            for year, value, top in zip(years, spending["montant_total_eur"], high, strict=True):
+                ax.annotate(format_millions(value), (year, top), xytext=(0, 3),
                             textcoords="offset points", fontsize="small", ha="center")
             ax.set_ylim(0, float(high.max()) * 1.12)
     ax.yaxis.set_major_formatter(number_formatter())

@@ -114,6 +114,17 @@ SHARE = Column("part", "Part", "percent")
 CI_LOW = Column("ic_bas", "IC 95 % bas", "percent")
 CI_HIGH = Column("ic_haut", "IC 95 % haut", "percent")
 BACKGROUND_LABEL = Column("libelle", "Profil d'origine", width=2.4)
+# A printed share is the ratio of two printed columns: the overdue share's base (past the deadline, training
+# known) is printed beside it, since « Échéance dépassée » also counts assistants whose training is unknown.
+OVERDUE_COLUMNS = (
+    ACTIVE,
+    Column("echeance_depassee", "Échéance dépassée", "count"),
+    Column("echeance_depassee_formation_connue", "Dont formation connue (base de la part)", "count"),
+    Column("en_retard", "Sans certification", "count"),
+    Column("part_en_retard", "Part", "percent"),
+    CI_LOW,  # the interval a sentence quotes beside the share is printed too
+    CI_HIGH,
+)
 
 # --- Territories -----------------------------------------------------------------------------------------------
 
@@ -364,7 +375,7 @@ FUNDING = TableSpec(
         Column("annee", "Année"),
         Column("annees_contrat", "Années de contrat", "count"),
         Column("couverture", "Barème connu", "percent"),
-        Column("montant_attendu_eur", "Aide attendue", "euros"),
+        Column("montant_attendu_eur", "Aide attendue", "millions"),
         Column("etp_annees_financees", "ETP-années", "decimal"),
         Column("aide_par_etp_eur", "Aide par ETP", "euros"),
     ),
@@ -384,30 +395,24 @@ TRAINING = TableSpec(
     title="Assistants sans certification après l'échéance, par région",
     columns=(
         Column("nom", "Région", width=2.6),
-        ACTIVE,
-        Column("echeance_depassee", "Échéance dépassée", "count"),
-        Column("en_retard", "Sans certification", "count"),
-        Column("part_en_retard", "Part", "percent"),
+        *OVERDUE_COLUMNS,
     ),
     source=SOURCE_CONTRACTS,
     disclosure=TRAINING_RULE,
     notes=(METHODS["formation"].text,),
-    keys=("code", "ic_bas", "ic_haut"),
+    keys=("code",),
 )
 TRAINING_BY_BACKGROUND = TableSpec(
     name="Formation par profil",
     title="Assistants sans certification après l'échéance, par profil d'origine",
     columns=(
         BACKGROUND_LABEL,
-        ACTIVE,
-        Column("echeance_depassee", "Échéance dépassée", "count"),
-        Column("en_retard", "Sans certification", "count"),
-        Column("part_en_retard", "Part", "percent"),
+        *OVERDUE_COLUMNS,
     ),
     source=SOURCE_CONTRACTS,
     disclosure=TRAINING_RULE,
     notes=(METHODS["formation"].text,),
-    keys=("profil_origine", "ic_bas", "ic_haut"),
+    keys=("profil_origine",),
 )
 
 

@@ -234,7 +234,7 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
     document.section("Profils d'origine des assistants", new_page=True)
     layout.intro(sentences.message_lines(messages, ["profils"]))
     shares_text = describe_values(
-        national.shares[national.shares["profil_origine"] == "secretaire_medicale"], "part", 0, kind="percent",
+        national.shares[national.shares["profil_origine"] == "secretaire_medicale"], "part", 1, kind="percent",
         prefix="part des anciennes secrétaires médicales : ",
     )
     layout.figure(charts.background_by_region_chart(national.shares, highlight=region), shares_text)
@@ -246,7 +246,7 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
             title=scope.title("Profil d'origine par année de signature"),
             what="profil d'origine",
         ),
-        describe_values(trend, "part", 0, kind="percent", name="periode",
+        describe_values(trend, "part", 1, kind="percent", name="periode",
                         prefix="part des anciennes secrétaires médicales par année : "),
     )
     document.paragraph(independence_sentence(national.independence, "région × profil"))
@@ -268,7 +268,7 @@ def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
         latest = mix[mix["periode"] == mix["periode"].max()] if len(mix) else mix
         layout.figure(
             charts.mix_by_period_chart(mix, title=scope.title(heading), what=what),
-            describe_values(latest, "part", 0, kind="percent", name="libelle",
+            describe_values(latest, "part", 1, kind="percent", name="libelle",
                             prefix=f"parts en {latest['periode'].iloc[0] if len(latest) else ''} : "),
         )
 
@@ -280,7 +280,7 @@ def _funding(layout: _Layout, scope: Scope, national: NationalResults, own: Scop
     if region is not None and national.funding is not None:
         layout.intro(sentences.funding_sentences(national.funding, NATIONAL_LABEL)[:1])
     layout.figure(charts.funding_chart(own.funding),
-                  describe_values(own.funding, "montant_attendu_eur", 0, kind="euros", name="annee"))
+                  describe_values(own.funding, "montant_attendu_eur", kind="millions", name="annee"))
     layout.table(cat.funding_table(own.funding, title=scope.title("Aide attendue par année civile")))
     if region is not None and national.funding is not None:
         layout.table(cat.funding_table(national.funding, title=f"Aide attendue par année civile — {NATIONAL_LABEL}"))
@@ -316,7 +316,7 @@ def _perspectives(layout: _Layout, scope: Scope, national: NationalResults, mess
     if spending is not None:
         layout.figure(
             charts.projected_spending_chart(spending, national.funding),
-            describe_values(spending, "montant_total_eur", 0, kind="euros", name="annee",
+            describe_values(spending, "montant_total_eur", kind="millions", name="annee",
                             prefix="total projeté : ") if "montant_total_eur" in spending.columns else "",
         )
         layout.table(cat.projected_spending_table(spending))

@@ -1,0 +1,181 @@
+"""One number, one value (issue 20): every number a key message or a section sentence quotes is the value its
+published table prints, rounded the same way; a printed share is the ratio of the printed columns beside it; a
+chart label reads as its table's cell; a cumulative sentence says through which year it goes.
+
+The national report's items are rendered from the shipped demo data (sentences and published tables, not the
+PDF), for France and for regions (one overseas)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from am_analytics.figures import charts
+from am_analytics.figures.formatting import format_millions, format_percent
+from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation import sentences
+from am_analytics.presentation.results import ScopeResults
+from am_analytics.presentation.tables import PublishedTable
+
+REGIONS = ("53", "06", "94")  # Bretagne, Mayotte (overseas, small), Corse
+
+# A number as the package prints it: thousands grouped by a narrow no-break space, a decimal comma, then an
+# optional unit after a no-break space.
+NUMBER = re.compile(r"\d{1,3}(?:\u202f\d{3})*(?:,\d+)?(?:\u00a0(?:%|M€))?")
+
+
+def quoted(text: str, unit: str) -> list[str]:
+    """The numbers of a sentence printed with `unit` (« % », « M€ »), as printed."""
+    return [number for number in NUMBER.findall(text) if number.endswith(unit)]
+
+
+def cells(table: PublishedTable, rows: pd.Series | None = None) -> dict[str, list[str]]:
+    """Each column's printed cells (key → texts), of some rows or all."""
+    chosen = range(len(table.frame)) if rows is None else [i for i, keep in enumerate(rows) if keep]
+    return {column.key: [table.cell_text(i, column) for i in chosen] for column in table.columns}
+
+
+@pytest.fixture(scope="module")
+def own(demo_scope, demo_results):
+    return ScopeResults.compute(demo_scope, demo_results)
+
+
+@pytest.fixture(scope="module")
+def messages(demo_results, own):
+    return {message.rule: message for message in sentences.key_messages(demo_results, own)}
+
+
+# --- Training: the share, its numerator and its base --------------------------------------------------------------
+
+
+def test_the_training_table_prints_the_base_of_its_share_and_every_part_is_the_ratio_of_printed_cells(demo_results):
+    table = cat.training_comparison_table(demo_results.training, demo_results.training_france, None)
+    headers = [column.key for column in table.columns]
+    assert "echeance_depassee_formation_connue" in headers, "the base of « Part » is printed beside it"
+    checked = 0
+    for row in range(len(table.frame)):
+        if any(table.is_masked(row, key) for key in ("en_retard", "echeance_depassee_formation_connue",
+                                                      "part_en_retard")):
+            continue
+        late = int(table.frame["en_retard"].iloc[row])
+        base = int(table.frame["echeance_depassee_formation_connue"].iloc[row])
+        if base == 0:
+            continue
+        part = table.cell_text(row, next(c for c in table.columns if c.key == "part_en_retard"))
+        assert part == format_percent(late / base, 1), table.frame["nom"].iloc[row]
+        checked += 1
+    assert checked >= 10
+
+
+def test_the_training_message_quotes_the_france_row_of_the_training_table(demo_results, messages):
+    table = cat.training_comparison_table(demo_results.training, demo_results.training_france, None)
+    france = cells(table, table.frame["code"] == "FR")
+    text = messages["formation"].text
+    late, base, part = france["en_retard"][0], france["echeance_depassee_formation_connue"][0], \
+        france["part_en_retard"][0]
+    assert f"{late} assistants en poste sur {base} " in text
+    assert quoted(text, "%")[0] == part
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_a_regional_training_message_quotes_its_region_row(demo_scope, demo_results, region):
+    own = ScopeResults.compute(demo_scope.with_region(region), demo_results)
+    message = {m.rule: m for m in sentences.key_messages(demo_results, own, region)}["formation"]
+    table = cat.training_comparison_table(demo_results.training, demo_results.training_france, region)
+    printed = cells(table)
+    shares = quoted(message.text, "%")
+    if shares:  # the region's share and its interval, then France's share: as their rows print them
+        region_row = [printed[key][0] for key in ("part_en_retard", "ic_bas", "ic_haut")]
+        assert shares[:3] == region_row
+        assert shares[3:] in ([], [printed["part_en_retard"][1]])
+    if sentences.SECRET_PHRASE not in message.text:
+        assert f"sur {printed['echeance_depassee_formation_connue'][0]} " in message.text
+
+
+# --- Shares: the sentence, the table and the chart read one rounding -----------------------------------------------
+
+
+def test_the_backgrounds_message_quotes_the_trend_table(own, messages):
+    table = cat.mix_trend_table(own.backgrounds_by_year)
+    secretaries = table.frame["categorie"] == "secretaire_medicale"
+    printed = dict(zip(table.frame.loc[secretaries, "periode"], cells(table, secretaries)["part"], strict=True))
+    text = messages["profils"].text
+    years = re.findall(r"(?:de|en) (20\d\d)", text)
+    shares = quoted(text, "%")[:2]
+    assert len(years) == 2 and len(shares) == 2
+    assert shares == [printed[years[0]], printed[years[1]]], "each share as the table prints it for its year"
+    assert all(share not in ("s", "< 5") for share in shares)
+
+
+@pytest.mark.parametrize("mix", ["specialties", "zones", "etp_options"])
+def test_a_mix_sentence_quotes_its_table(own, mix):
+    frame = getattr(own, mix)
+    text = sentences.mix_sentence(frame, "x")
+    table = cat.mix_trend_table(frame)
+    year = re.search(r"en (20\d\d)", text).group(1)
+    printed = cells(table, table.frame["periode"] == year)
+    share, low, high = quoted(text, "%")
+    row = printed["part"].index(share)
+    assert (printed["ic_bas"][row], printed["ic_haut"][row]) == (low, high)
+
+
+def test_the_heatmap_writes_each_share_as_the_backgrounds_table_prints_it(demo_results):
+    table = cat.backgrounds_table(demo_results.shares)
+    printed = {text for text in cells(table)["part"] if text.endswith("%")}
+    fig = charts.background_heatmap_chart(demo_results.shares)
+    written = {text.get_text() for text in fig.axes[0].texts if text.get_text().endswith("%")}
+    assert written and written <= printed
+
+
+def test_the_territories_message_quotes_the_regions_table(demo_results, messages):
+    table = cat.regions_table(demo_results.regions)
+    key = cat.key_figures_table(demo_results.nation, demo_results.regions, None)
+    text = messages["territoires"].text
+    names = list(table.frame["nom"])
+    parts = text.split(" ; en ")  # one part per rate, in the order of `RATES`
+    assert len(parts) == len(sentences.RATES)
+    for column, part in zip(sentences.RATES, parts, strict=True):
+        printed = cells(table)[column]
+        found = re.findall(r"(?:tête est|dernière) ([^(]+) \((\d+,\d)\)", part)
+        assert len(found) == 2
+        for name, value in found:
+            assert value == printed[names.index(name.strip())], (column, name)
+        assert "France : " + cells(key)[column][0] in part
+
+
+# --- Amounts: one rounding in the sentence, the table and the chart; a total says its years ------------------------
+
+
+def test_the_funding_sentence_quotes_the_funding_table_and_says_through_which_year(own):
+    lines = sentences.funding_sentences(own.funding, "France entière")
+    table = cat.funding_table(own.funding)
+    printed = dict(zip(table.frame["annee"], cells(table)["montant_attendu_eur"], strict=True))
+    year = re.search(r"commencées en (20\d\d)", lines[0]).group(1)
+    amounts = quoted(lines[0], "M€")
+    assert amounts[0] == printed[year], "the year's aid as the table prints it"
+    through = table.frame[table.frame["annee"].astype(int) <= int(year)]
+    first = through["annee"].iloc[0]
+    assert f"{format_millions(through['montant_attendu_eur'].sum())} au total de {first} à {year}" in lines[0]
+    assert str(int(year) + 1) not in lines[0], "the incomplete year after is not in a total about the year before"
+
+
+def test_the_funding_chart_labels_read_as_the_funding_table(own):
+    table = cat.funding_table(own.funding)
+    printed = [text for text in cells(table)["montant_attendu_eur"] if text.endswith("M€")]
+    fig = charts.funding_chart(own.funding)
+    labels = [text.get_text().split("\n")[0] for text in fig.axes[0].texts if "M€" in text.get_text()]
+    assert labels == printed
+
+
+def test_the_spending_projection_quotes_its_table_and_chart(demo_results):
+    spending = demo_results.projected_spending
+    message = sentences.spending_message(spending)
+    table = cat.projected_spending_table(spending)
+    printed = {text + "\u00a0M€" for key, texts in cells(table).items() if key.endswith("_meur") for text in texts}
+    for amount in quoted(message.text, "M€"):
+        assert amount in printed, amount
+    fig = charts.projected_spending_chart(spending, demo_results.funding)
+    labels = {text.get_text() for text in fig.axes[0].texts if "M€" in text.get_text()}
+    assert labels <= printed and labels
