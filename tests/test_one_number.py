@@ -179,3 +179,102 @@ def test_the_spending_projection_quotes_its_table_and_chart(demo_results):
     fig = charts.projected_spending_chart(spending, demo_results.funding)
     labels = {text.get_text() for text in fig.axes[0].texts if "M€" in text.get_text()}
     assert labels <= printed and labels
+
+
+# --- Charts show what can be shown ----------------------------------------------------------------------------------
+
+
+def mix_frame(rows: list[tuple[str, str, float | None, str | None]], totals: dict[str, tuple[int, str | None]]):
+    """A published mix: (period, category, share or None, why hidden) and each period's (total, why hidden)."""
+    frame = pd.DataFrame(rows, columns=["periode", "libelle", "part", "part_secret"])
+    frame["part"] = frame["part"].astype("Float64")
+    frame["part_secret"] = frame["part_secret"].astype("string")
+    frame["total"] = frame["periode"].map(lambda p: totals[p][0]).astype("Float64")
+    frame["total_secret"] = frame["periode"].map(lambda p: totals[p][1]).astype("string")
+    frame.loc[frame["total_secret"].notna(), "total"] = pd.NA
+    frame.attrs["as_of"] = "2025-06-30"
+    return frame
+
+
+def test_a_bar_with_hidden_categories_draws_the_shown_ones_and_one_secret_remainder():
+    from am_analytics.figures.charts import _wide_shares
+
+    frame = mix_frame([
+        ("2019", "A", 0.6, None), ("2019", "B", None, "primaire"), ("2019", "C", None, "complementaire"),
+        ("2019", "D", 0.3, None),
+        ("2020", "A", 0.5, None), ("2020", "B", 0.2, None), ("2020", "C", 0.2, None), ("2020", "D", 0.1, None),
+        ("2021", "A", None, "base_insuffisante"), ("2021", "B", None, "primaire"), ("2021", "C", None, "primaire"),
+        ("2021", "D", None, "primaire"),
+    ], {"2019": (100, None), "2020": (50, None), "2021": (6, None)})
+    mix = _wide_shares(frame, "periode", "libelle")
+    assert mix.states.to_dict() == {"2019": "", "2020": "", "2021": "secret"}, "only a bar with nothing shown"
+    assert mix.wide.loc["2019", "A"] == pytest.approx(0.6) and mix.wide.loc["2019", "D"] == pytest.approx(0.3)
+    assert mix.remainder["2019"] == pytest.approx(0.1), "100 % minus the published shares: one hatched segment"
+    assert pd.isna(mix.remainder["2020"]) and not mix.left_out.any()
+    assert "regroupées en un segment hachuré" in mix.note()
+
+    fig = charts.mix_by_period_chart(frame, title="t", what="catégorie")
+    hatched = [patch for patch in fig.axes[0].patches if patch.get_hatch() and patch.get_height() > 0]
+    assert sorted(round(patch.get_height(), 6) for patch in hatched) == [0.1, 1.0], "2019's remainder, 2021 whole"
+    texts = [text.get_text() for text in fig.axes[0].texts]
+    assert texts.count("secret statistique") == 1, "only 2021 is written « secret statistique »"
+
+
+def test_a_remainder_whose_total_is_hidden_is_left_out_and_the_note_says_so():
+    from am_analytics.figures.charts import _wide_shares
+
+    frame = mix_frame([("2019", "A", 0.6, None), ("2019", "B", None, "primaire"), ("2019", "C", None, "primaire")],
+                      {"2019": (0, "complementaire")})
+    mix = _wide_shares(frame, "periode", "libelle")
+    assert mix.states["2019"] == "" and pd.isna(mix.remainder["2019"]) and bool(mix.left_out["2019"])
+    assert "Part masquée non dessinée" in mix.note() and "2019" in mix.note()
+
+
+@pytest.mark.parametrize("mix", ["backgrounds_by_year", "specialties", "zones", "etp_options"])
+def test_no_national_bar_is_drawn_all_secret_where_a_share_of_it_is_shown(own, mix):
+    from am_analytics.figures.charts import _wide_shares
+
+    shares = _wide_shares(getattr(own, mix), "periode", "libelle")
+    shown = shares.wide.fillna(0).sum(axis=1) > 0
+    assert not (shown & (shares.states == "secret")).any()
+    assert (shares.states == "").all(), "every year of France has published shares"
+
+
+def test_no_region_is_drawn_all_secret_where_a_share_of_it_is_shown(demo_results):
+    from am_analytics.figures.charts import _wide_shares
+
+    shares = _wide_shares(demo_results.shares, "nom", "libelle")
+    drawn = shares.states[shares.states == ""].index
+    assert {"Grand Est", "Bretagne", "France entière"} <= set(drawn)
+    assert list(shares.states[shares.states == "secret"].index) == ["Mayotte"], "nothing of Mayotte is shown"
+
+
+def test_the_backgrounds_message_quotes_only_shares_its_chart_draws(own, messages):
+    from am_analytics.figures.charts import _wide_shares
+
+    shares = _wide_shares(own.backgrounds_by_year, "periode", "libelle")
+    text = messages["profils"].text
+    for share, year in zip(quoted(text, "%")[:2], re.findall(r"(?:de|en) (20\d\d)", text), strict=True):
+        assert shares.states[year] == ""
+        assert format_percent(shares.wide.loc[year, "Secrétaire médicale"], 1) == share
+
+
+def test_a_chart_with_nothing_publishable_is_replaced_by_one_sentence(demo_scope, demo_results):
+    from am_analytics.figures.published import nothing_publishable
+    from am_analytics.report.build import build
+
+    mayotte = demo_scope.with_region("06")
+    own = ScopeResults.compute(mayotte, demo_results)
+    assert nothing_publishable(own.zones, "part") and not nothing_publishable(demo_results.shares, "part")
+    report = build(mayotte, demo_results)
+    titles = [figure.title for figure in report.figures]
+    from pypdf import PdfReader
+    import io
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    text = re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
+    for heading in ("Zonage par année de signature", "Spécialité des médecins par année de signature",
+                    "Option de temps de travail par année de signature", "Profil d'origine par année de signature"):
+        title = mayotte.title(heading)
+        assert title not in titles, f"{title}: no chart drawn entirely « secret »"
+        assert f"« {title} » : graphique non publié" in text

@@ -558,6 +558,12 @@ def quality_sentences(quality: pd.DataFrame) -> list[str]:
     ]
 
 
+def unpublished_chart_sentence(title: str) -> str:
+    """What replaces a chart none of whose values may be published (`figures.published.nothing_publishable`)."""
+    return (f"« {title} » : graphique non publié, aucune part n'étant publiable — chaque effectif est inférieur à 5 "
+            "ou masqué pour qu'un tel effectif ne puisse être retrouvé (secret statistique).")
+
+
 def mix_sentence(mix: pd.DataFrame, what: str) -> str | None:
     """The leading category of a published mix in its latest signing year with a published share: « En 2025, la
     médecine générale représente 74 % des contrats signés (spécialité). »"""

@@ -9,6 +9,7 @@ of a regional report lists the départements of another region.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from am_analytics import __version__, reference
 from am_analytics.figures import charts
 from am_analytics.figures.contract import printed_text_pt
 from am_analytics.figures.formatting import format_date, format_number, format_percent
+from am_analytics.figures.published import nothing_publishable
 from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
@@ -92,6 +94,14 @@ class _Layout:
         alt = f"{title}. {values}".strip()
         width = self.document.figure(figure_svg(fig), alt_text=alt)
         self.figures.append(FigureRecord(title, alt, printed_text_pt(fig, width)))
+
+    def shares_figure(self, mix: pd.DataFrame, title: str, draw: Callable[[], Figure], values: str) -> None:
+        """A chart of a published mix, or the sentence that replaces it when none of its shares is publishable: a
+        chart drawn entirely « secret » tells the reader nothing."""
+        if nothing_publishable(mix, "part"):
+            self.document.paragraph(sentences.unpublished_chart_sentence(title), size=9)
+        else:
+            self.figure(draw(), values)
 
     def intro(self, lines: list[str]) -> None:
         """The two or three sentences a section opens with."""
@@ -240,12 +250,11 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
     layout.figure(charts.background_by_region_chart(national.shares, highlight=region), shares_text)
     layout.figure(charts.background_heatmap_chart(national.shares, highlight=region), shares_text)
     trend = own.backgrounds_by_year[own.backgrounds_by_year["categorie"] == "secretaire_medicale"]
-    layout.figure(
-        charts.mix_by_period_chart(
-            own.backgrounds_by_year,
-            title=scope.title("Profil d'origine par année de signature"),
-            what="profil d'origine",
-        ),
+    title = scope.title("Profil d'origine par année de signature")
+    layout.shares_figure(
+        own.backgrounds_by_year,
+        title,
+        lambda: charts.mix_by_period_chart(own.backgrounds_by_year, title=title, what="profil d'origine"),
         describe_values(trend, "part", 1, kind="percent", name="periode",
                         prefix="part des anciennes secrétaires médicales par année : "),
     )
@@ -266,8 +275,11 @@ def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
         (own.etp_options, "Option de temps de travail par année de signature", "option de temps de travail"),
     ):
         latest = mix[mix["periode"] == mix["periode"].max()] if len(mix) else mix
-        layout.figure(
-            charts.mix_by_period_chart(mix, title=scope.title(heading), what=what),
+        title = scope.title(heading)
+        layout.shares_figure(
+            mix,
+            title,
+            lambda mix=mix, title=title, what=what: charts.mix_by_period_chart(mix, title=title, what=what),
             describe_values(latest, "part", 1, kind="percent", name="libelle",
                             prefix=f"parts en {latest['periode'].iloc[0] if len(latest) else ''} : "),
         )
