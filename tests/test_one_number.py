@@ -7,10 +7,12 @@ PDF), for France and for regions (one overseas)."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from am_analytics.figures import charts
 from am_analytics.figures.formatting import format_millions, format_percent
@@ -268,9 +270,6 @@ def test_a_chart_with_nothing_publishable_is_replaced_by_one_sentence(demo_scope
     assert nothing_publishable(own.zones, "part") and not nothing_publishable(demo_results.shares, "part")
     report = build(mayotte, demo_results)
     titles = [figure.title for figure in report.figures]
-    from pypdf import PdfReader
-    import io
-
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
     text = re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
     for heading in ("Zonage par année de signature", "Spécialité des médecins par année de signature",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from am_analytics.figures import charts, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
+from am_analytics.figures.published import nothing_publishable
 from am_analytics.indicators import backgrounds as bg
 from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators import survey as survey_indicators
@@ -142,8 +143,8 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
     with w.step("évolution des profils"):
         section = page.section("Évolution par année de signature")
         mix = ctx.france.backgrounds_by_year
-        section.items.append(w.figure("profils-annees", charts.mix_by_period_chart(
-            mix, title=scope.title("Profil d'origine par année de signature"), what="profil d'origine")))
+        section.items.append(mix_figure(w, "profils-annees", mix,
+                                        scope.title("Profil d'origine par année de signature"), "profil d'origine"))
         section.items.append(w.table("profils-annees", background_years_table(
             mix, scope.title("Profil d'origine par année de signature"))))
         _tests(section, scope, region=None)
@@ -152,6 +153,14 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
         overdue = overdue_by_background(scope.all_contracts, **scope.kw)
         section.items.append(w.table("formation-profils", cat.training_by_background_table(overdue)))
     return page
+
+
+def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: str):
+    """A mix's chart by signing year, or the sentence that replaces it when none of its shares is publishable (as
+    in the report: a chart drawn entirely « secret » tells the reader nothing)."""
+    if nothing_publishable(mix, "part"):
+        return TextItem(sentences.unpublished_chart_sentence(title))
+    return w.figure(name, charts.mix_by_period_chart(mix, title=title, what=what))
 
 
 def background_years_table(mix: pd.DataFrame, title: str):
@@ -288,9 +297,8 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         section = page.section(f"Profils d'origine des assistants — {name}")
         section.items.append(w.table("profils", cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
             scope.title("Profil d'origine des assistants, comparé à la France entière"))))
-        section.items.append(w.figure("profils-annees", charts.mix_by_period_chart(
-            own.backgrounds_by_year, title=scope.title("Profil d'origine par année de signature"),
-            what="profil d'origine")))
+        section.items.append(mix_figure(w, "profils-annees", own.backgrounds_by_year,
+                                        scope.title("Profil d'origine par année de signature"), "profil d'origine"))
         section.items.append(w.table("profils-annees", background_years_table(
             own.backgrounds_by_year, scope.title("Profil d'origine par année de signature"))))
         _tests(section, scope, region=region)
