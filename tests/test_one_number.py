@@ -277,3 +277,19 @@ def test_a_chart_with_nothing_publishable_is_replaced_by_one_sentence(demo_scope
         title = mayotte.title(heading)
         assert title not in titles, f"{title}: no chart drawn entirely « secret »"
         assert f"« {title} » : graphique non publié" in text
+
+
+def test_on_31_december_the_year_is_observed_once_never_projected_a_second_time(demo_data):
+    from am_analytics.presentation.results import NationalResults
+    from am_analytics.presentation.scope import Scope
+
+    scope = Scope.open(data=demo_data, as_of="2024-12-31")
+    national = NationalResults.of(scope)
+    lines = sentences.funding_sentences(national.funding, "France entière")
+    assert "commencées en 2024" in lines[0] and "de 2019 à 2024" in lines[0], "2024 is over: it is the year quoted"
+    assert "2024" not in set(national.projected_spending["annee"]), "an observed year has no projected value"
+    table = cat.funding_table(national.funding)
+    printed = dict(zip(table.frame["annee"], cells(table)["montant_attendu_eur"], strict=True))
+    assert quoted(lines[0], "M€")[0] == printed["2024"]
+    message = sentences.spending_message(national.projected_spending)
+    assert "en 2025 à" in message.text and printed["2024"] not in message.text

@@ -17,6 +17,7 @@ import pandas as pd
 
 from am_analytics.figures.formatting import format_date, format_millions, format_number, format_percent
 from am_analytics.indicators.common import months_between
+from am_analytics.indicators.perspectives import first_open_year
 from am_analytics.presentation.tables import format_value, published_text
 from am_analytics.vocabulary import (
     NATIONAL_LABEL,
@@ -514,13 +515,24 @@ def message_lines(messages: Sequence[KeyMessage], rules: Sequence[str]) -> list[
     return [by_rule[rule] for rule in rules if rule in by_rule]
 
 
+def _complete_years(funding: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the calendar years over at the frame's counting date (2024 included on 31 December 2024); all
+    rows when none is over yet."""
+    as_of = funding.attrs.get("as_of")
+    if as_of is None:  # a frame without its date: its last year is taken as the one under way
+        return funding.iloc[:-1] if len(funding) > 1 else funding
+    over = funding[funding["annee"].astype(int) < first_open_year(pd.Timestamp(as_of))]
+    return over if len(over) else funding
+
+
 def funding_sentences(funding: pd.DataFrame, label: str) -> list[str]:
     """Two sentences on the expected aid (published), amounts as the funding table prints them: the last complete
     calendar year and its rule coverage, and the total from the first year through that same year (the current,
     incomplete year is not in it) only when no year of it is hidden."""
     if funding.empty:
         return [f"{label} : aucune aide attendue à cette date."]
-    complete = funding.iloc[-2] if len(funding) > 1 else funding.iloc[-1]
+    through = _complete_years(funding)
+    complete = through.iloc[-1]
     year = complete["annee"]
     amount = _value(complete, "montant_attendu_eur")
     if amount is None:
@@ -528,7 +540,6 @@ def funding_sentences(funding: pd.DataFrame, label: str) -> list[str]:
     else:
         lines = [f"{label} : l'aide attendue de l'Assurance Maladie est estimée à {format_millions(amount)} pour "
                  f"les années de contrat commencées en {year}."]
-    through = funding.iloc[:-1] if len(funding) > 1 else funding  # every year up to `complete`
     amounts = [_value(row, "montant_attendu_eur") for _, row in through.iterrows()]
     if all(value is not None for value in amounts):
         first = through.iloc[0]["annee"]
