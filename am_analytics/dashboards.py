@@ -34,6 +34,7 @@ from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import independence_sentence
 from am_analytics.presentation.tables import PublishedTable
+from am_analytics.vocabulary import ACTIVE_RATE
 
 __all__ = ["Dashboard", "Html", "independence_text", "open_dashboard", "table_html", "text_html"]
 
@@ -146,7 +147,7 @@ class Dashboard:
 
         fig = charts.regions_ranked_chart(self.national.regions, national=self.national.nation,
                                           highlight=self.scope.region)
-        return self.in_context(fig, "Contrats actifs pour 100 000 habitants, par région")
+        return self.in_context(fig, f"{ACTIVE_RATE.label}, par région")
 
     def training_chart(self):
         """Assistants without certification past their deadline by region, the scope's region highlighted."""

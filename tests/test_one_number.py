@@ -293,3 +293,54 @@ def test_on_31_december_the_year_is_observed_once_never_projected_a_second_time(
     assert quoted(lines[0], "M€")[0] == printed["2024"]
     message = sentences.spending_message(national.projected_spending)
     assert "en 2025 à" in message.text and printed["2024"] not in message.text
+
+
+# --- One label per published variable (the rate per 100 000 inhabitants) ------------------------------------------
+
+
+def test_the_active_rate_has_one_label_in_every_output(demo_scope, demo_results, messages):
+    from am_analytics.presentation import maps
+    from am_analytics.report.build import _key_figures
+    from am_analytics.site.content import territory_key_figures
+    from am_analytics.vocabulary import ACTIVE_RATE
+
+    def header(table: PublishedTable) -> str:
+        return next(column.header for column in table.columns if column.key == "actifs_pour_100k_hab")
+
+    assert header(cat.regions_table(demo_results.regions)) == ACTIVE_RATE.short
+    assert header(cat.key_figures_table(demo_results.nation, demo_results.regions, "53")) == ACTIVE_RATE.label
+    assert ACTIVE_RATE.short == ACTIVE_RATE.label.replace("habitants", "hab.")
+    titles = [
+        maps.rate_by_region_map(demo_results.regions).get_suptitle(),
+        charts.regions_ranked_chart(demo_results.regions, national=demo_results.nation).get_suptitle(),
+    ]
+    assert all(" ".join(title.split()).startswith(" ".join(ACTIVE_RATE.label.split())) for title in titles), titles
+    row, nation = demo_results.territory_row("53"), demo_results.territory_row("FR")
+    cover = {figure.label for figure in _key_figures(row, nation, demo_results, "53")}
+    site = {figure.label for figure in territory_key_figures(demo_results, "53")}
+    assert ACTIVE_RATE.label in cover and ACTIVE_RATE.label in site
+    assert ACTIVE_RATE.in_sentence in messages["territoires"].text
+
+
+def test_no_module_writes_the_rate_label_by_hand():
+    """The label lives in `vocabulary.VARIABLES`: a string literal spelling it elsewhere is a second label."""
+    import ast
+    from pathlib import Path
+
+    import am_analytics
+
+    spelled = re.compile(r"pour 100[\s\u202f]000[\s\u00a0]hab", re.IGNORECASE)
+    found = []
+    for path in Path(am_analytics.__file__).parent.rglob("*.py"):
+        if path.name == "vocabulary.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)
+                      and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and spelled.search(node.value):
+                found.append(f"{path.name}:{node.lineno}")
+    assert not found, found

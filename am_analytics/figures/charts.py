@@ -58,12 +58,14 @@ from am_analytics.figures.style import (
 )
 from am_analytics.indicators.common import is_synthetic
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     SATISFACTION,
     SCHEME_START,
     SOURCE_CONTRACTS,
     SOURCE_POPULATION,
     SOURCE_SURVEY,
     SOURCE_TARGETS,
+    VARIABLES,
 )
 
 SIGNED_COLOUR = OKABE_ITO["bleu"]
@@ -354,7 +356,7 @@ def regions_ranked_chart(
     regions: pd.DataFrame,
     *,
     measure: str = "actifs_pour_100k_hab",
-    label: str = "Contrats actifs pour 100 000 habitants",
+    label: str = ACTIVE_RATE.label,
     national: pd.DataFrame | None = None,
     highlight: str | None = None,
     ax: Axes | None = None,
@@ -362,6 +364,7 @@ def regions_ranked_chart(
     """Regions ranked by a rate; a region without denominator is listed with « n.d. », never drawn as 0, and
     a hidden rate (published frame) with « secret », never drawn at all."""
     fig, ax = _axes(ax, height_cm=10)
+    decimals = VARIABLES[measure].decimals if measure in VARIABLES else 1  # as the tables print the rate
     frame = regions.assign(_value=shown_values(regions, measure), _hidden=hidden_mask(regions, measure))
     ordered = frame.sort_values("_value", ascending=True, na_position="first", kind="stable")
     positions = np.arange(len(ordered))
@@ -370,7 +373,7 @@ def regions_ranked_chart(
     ax.barh(positions, np.nan_to_num(values), color=colours)
     for y, value, hidden in zip(positions, values, ordered["_hidden"], strict=True):
         ax.annotate(
-            SECRET_TEXT if hidden else format_number(value, 1) if not np.isnan(value) else "n.d.",
+            SECRET_TEXT if hidden else format_number(value, decimals) if not np.isnan(value) else "n.d.",
             (0 if np.isnan(value) else value, y),
             xytext=(3, 0),
             textcoords="offset points",
@@ -381,7 +384,7 @@ def regions_ranked_chart(
     if not np.isnan(rate):
         ax.axvline(rate, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         ax.annotate(
-            f"France : {format_number(rate, 1)}",
+            f"France : {format_number(rate, decimals)}",
             (rate, len(ordered) - 0.5),
             xytext=(3, 0),
             textcoords="offset points",

@@ -15,6 +15,7 @@ from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     CALIBRATION_NOTE,
     PUBLISHED_INDICATORS,
     SOURCE_CONTRACTS,
@@ -22,6 +23,7 @@ from am_analytics.vocabulary import (
     SURVEY_GROUPS,
     TARGET_SETTERS,
     TARGET_STATUS_LABELS,
+    VARIABLES,
 )
 
 # --- Sources ------------------------------------------------------------------------------------------------
@@ -130,8 +132,8 @@ OVERDUE_COLUMNS = (
 
 
 TERRITORY_MEASURES = (
-    Column("signes_pour_100k_hab", "Contrats pour 100 000 hab.", "decimal", width=1.25),
-    Column("actifs_pour_100k_hab", "Actifs pour 100 000 hab.", "decimal", width=1.25),
+    Column("signes_pour_100k_hab", VARIABLES["signes_pour_100k_hab"].short, "decimal", width=1.25),
+    Column("actifs_pour_100k_hab", ACTIVE_RATE.short, "decimal", width=1.25),
     Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (est.)", "decimal", width=1.25),
     Column("croissance_actifs_12m", "Évol. des actifs sur 12 mois", "percent", width=1.25),
 )
@@ -174,7 +176,7 @@ KEY_FIGURES = TableSpec(
         Column("signes", "Contrats signés (cumul)", "count"),
         ACTIVE,
         ACTIVE_FTE,
-        Column("actifs_pour_100k_hab", "Actifs pour 100 000 habitants", "decimal"),
+        Column("actifs_pour_100k_hab", ACTIVE_RATE.label, "decimal"),
         Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal"),
         Column("part_nationale_signes", "Part des contrats signés en France", "percent"),
         Column("croissance_actifs_12m", "Évolution des actifs sur 12 mois", "percent"),

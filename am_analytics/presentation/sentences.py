@@ -20,6 +20,7 @@ from am_analytics.indicators.common import months_between
 from am_analytics.indicators.perspectives import first_open_year
 from am_analytics.presentation.tables import format_value, published_text
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     NATIONAL_LABEL,
     SYNTHETIC_MENTION,
     TARGET_SETTERS,
@@ -316,7 +317,7 @@ def _ranked(regions: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 RATES = {
-    "actifs_pour_100k_hab": ("contrats actifs pour 100 000 habitants", 1),
+    "actifs_pour_100k_hab": (ACTIVE_RATE.in_sentence, ACTIVE_RATE.decimals),
     "actifs_mg_pour_100_mg_estimes": ("contrats actifs de médecine générale pour 100 généralistes (estimation)", 1),
 }
 
@@ -338,8 +339,8 @@ def territories_message(regions: pd.DataFrame, nation: pd.DataFrame) -> KeyMessa
             f"{format_number(national, decimals)}"
         )
     text = "Territoires : " + " ; ".join(parts) + "." if parts else "Territoires : aucun taux régional publié."
-    return KeyMessage("territoires", text, "contrats actifs pour 100 000 habitants et pour 100 généralistes estimés, "
-                      "par région (régions au taux publié)", values)
+    return KeyMessage("territoires", text, f"{ACTIVE_RATE.in_sentence} et contrats actifs de médecine générale "
+                      "pour 100 généralistes estimés, par région (régions au taux publié)", values)
 
 
 def region_rank_message(regions: pd.DataFrame, nation: pd.DataFrame, region: str) -> KeyMessage:

@@ -33,7 +33,13 @@ from am_analytics.report.alt import describe_values, series_text
 from am_analytics.report.document import KeyFigure, ReportDocument
 from am_analytics.report.svg import figure_svg
 from am_analytics.report.workbook import build_workbook
-from am_analytics.vocabulary import NATIONAL_LABEL, SURVEY_FIELDWORK, SURVEY_GROUPS, SYNTHETIC_MENTION
+from am_analytics.vocabulary import (
+    ACTIVE_RATE,
+    NATIONAL_LABEL,
+    SURVEY_FIELDWORK,
+    SURVEY_GROUPS,
+    SYNTHETIC_MENTION,
+)
 
 REPORT_TITLE = "Les assistants médicaux"
 
@@ -411,9 +417,10 @@ def _key_figures(row: pd.Series, nation: pd.Series, national: NationalResults, r
     ]
     if region is not None:
         figures += [
-            KeyFigure("Contrats actifs pour 100 000 habitants",
-                      published_text(row, "actifs_pour_100k_hab", "decimal", 1),
-                      "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", 1)),
+            KeyFigure(ACTIVE_RATE.label,
+                      published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
+                      "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal",
+                                                            ACTIVE_RATE.decimals)),
             KeyFigure("Part des contrats signés en France",
                       published_text(row, "part_nationale_signes", "percent", 1),
                       "de l'ensemble des contrats signés"),

@@ -26,6 +26,7 @@ from am_analytics.presentation.tables import published_text
 from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     POURSUIVRE,
     PROFILS,
     SURVEY_FIELDWORK,
@@ -60,10 +61,10 @@ def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigur
         KeyFigure("Contrats actifs", published_text(row, "actifs", "count"), "signés et non terminés"),
         KeyFigure("ETP actifs", published_text(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
         KeyFigure(
-            "Contrats actifs pour 100\u00a0000 habitants",
-            published_text(row, "actifs_pour_100k_hab", "decimal", 1),
+            ACTIVE_RATE.label,
+            published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
             "" if code == NATIONAL_CODE
-            else "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", 1),
+            else "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
         ),
     ]
     if code != NATIONAL_CODE:
