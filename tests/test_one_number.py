@@ -344,3 +344,41 @@ def test_no_module_writes_the_rate_label_by_hand():
                     and spelled.search(node.value):
                 found.append(f"{path.name}:{node.lineno}")
     assert not found, found
+
+
+# --- Targets, projection, cover: the same cells as the targets tables ------------------------------------------------
+
+
+def test_the_targets_message_quotes_the_targets_table(demo_results, messages):
+    table = cat.projected_dates_table(demo_results.progress, demo_results.projections)
+    printed = dict(zip(table.frame["objectif_libelle"], cells(table)["part_atteinte"], strict=True))
+    text = messages["objectifs"].text
+    for target, share in re.findall(r"(\d[\d\u202f]* contrats) : (\d+,\d\u00a0%) atteints", text):
+        assert printed[target] == share, target
+    assert len(re.findall(r"atteints \(il manque", text)) == len(printed)
+
+
+def test_the_projection_message_and_the_cover_quote_the_projected_dates_table(demo_scope, demo_results, messages):
+    from am_analytics.report.build import _key_figures
+
+    table = cat.projected_dates_table(demo_results.progress, demo_results.projections)
+    first = {key: texts[0] for key, texts in cells(table).items()}
+    text = " ".join(messages["projection"].text.split())
+    assert " ".join(f"vers le {first['date_projetee']}".split()) in text
+    assert " ".join(f"du {first['date_projetee_au_plus_tot']} au {first['date_projetee_au_plus_tard']}".split()) in text
+    cover = _key_figures(demo_results.territory_row("FR"), demo_results.territory_row("FR"), demo_results, None)
+    values = [figure.value for figure in cover]
+    assert first["part_atteinte"] in values and first["date_projetee"] in values
+    key = cat.key_figures_table(demo_results.nation, demo_results.regions, None)
+    for column in ("signes", "actifs"):
+        assert cells(key)[column][0] in values, column
+
+
+def test_the_rhythm_message_quotes_published_counts(demo_results, messages):
+    from am_analytics.presentation.tables import published_text
+
+    france = demo_results.nation.iloc[0]
+    text = messages["rythme"].text
+    for column in ("signes_12_derniers_mois", "signes_12_mois_precedents"):
+        assert pd.isna(france.get(f"{column}_secret"))
+        assert published_text(france, column) in text
