@@ -102,6 +102,17 @@ class Dashboard:
         """A published table as the notebook displays it."""
         return table_html(table, max_rows=max_rows)
 
+    def mix_chart(self, mix: pd.DataFrame, title: str, what: str):
+        """A published mix by signing year as a chart, or the sentence that replaces it when none of its shares is
+        publishable (Mayotte's): as the report and the site show it."""
+        from am_analytics.figures import charts
+        from am_analytics.figures.published import nothing_publishable
+        from am_analytics.presentation import sentences
+
+        if nothing_publishable(mix, "part"):
+            return text_html(sentences.unpublished_chart_sentence(title))
+        return charts.mix_by_period_chart(mix, title=title, what=what)
+
     def titled(self, fig, text: str):
         """A chart of the scope's own figures titled with its name: « Aide attendue … — Bretagne »."""
         return retitled(fig, self.scope.title(text))

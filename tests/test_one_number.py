@@ -277,6 +277,8 @@ def test_a_chart_with_nothing_publishable_is_replaced_by_one_sentence(demo_scope
         title = mayotte.title(heading)
         assert title not in titles, f"{title}: no chart drawn entirely « secret »"
         assert f"« {title} » : graphique non publié" in text
+    assert "toutes années confondues, voir le tableau « Profil d'origine des assistants »" in text, \
+        "the sentence points to the coarser published figures"
 
 
 def test_on_31_december_the_year_is_observed_once_never_projected_a_second_time(demo_data):
@@ -382,3 +384,17 @@ def test_the_rhythm_message_quotes_published_counts(demo_results, messages):
     for column in ("signes_12_derniers_mois", "signes_12_mois_precedents"):
         assert pd.isna(france.get(f"{column}_secret"))
         assert published_text(france, column) in text
+
+
+def test_the_dashboards_replace_an_unpublishable_chart_by_the_same_sentence(demo_scope, demo_results):
+    from matplotlib.figure import Figure
+
+    from am_analytics import dashboards as db
+
+    board = db.Dashboard(demo_scope.with_region("06"))
+    board._national = demo_results  # the national results of the same data and date, computed once
+    title = board.scope.title("Profil d'origine par année de signature")
+    shown = board.mix_chart(board.own.backgrounds_by_year, title, "profil d'origine")
+    assert isinstance(shown, db.Html) and "graphique non publié" in shown.html
+    france = ScopeResults.compute(demo_scope, demo_results)
+    assert isinstance(board.mix_chart(france.backgrounds_by_year, "t", "profil d'origine"), Figure)

@@ -101,11 +101,12 @@ class _Layout:
         width = self.document.figure(figure_svg(fig), alt_text=alt)
         self.figures.append(FigureRecord(title, alt, printed_text_pt(fig, width)))
 
-    def shares_figure(self, mix: pd.DataFrame, title: str, draw: Callable[[], Figure], values: str) -> None:
-        """A chart of a published mix, or the sentence that replaces it when none of its shares is publishable: a
-        chart drawn entirely « secret » tells the reader nothing."""
+    def shares_figure(self, mix: pd.DataFrame, title: str, draw: Callable[[], Figure], values: str,
+                      coarser: str | None = None) -> None:
+        """A chart of a published mix, or the sentence that replaces it when none of its shares is publishable (a
+        chart drawn entirely « secret » tells the reader nothing), naming the `coarser` figures when published."""
         if nothing_publishable(mix, "part"):
-            self.document.paragraph(sentences.unpublished_chart_sentence(title), size=9)
+            self.document.paragraph(sentences.unpublished_chart_sentence(title, coarser), size=9)
         else:
             self.figure(draw(), values)
 
@@ -257,15 +258,17 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
     layout.figure(charts.background_heatmap_chart(national.shares, highlight=region), shares_text)
     trend = own.backgrounds_by_year[own.backgrounds_by_year["categorie"] == "secretaire_medicale"]
     title = scope.title("Profil d'origine par année de signature")
+    table = cat.backgrounds_table(national.shares, scope.comparison_codes)
     layout.shares_figure(
         own.backgrounds_by_year,
         title,
         lambda: charts.mix_by_period_chart(own.backgrounds_by_year, title=title, what="profil d'origine"),
         describe_values(trend, "part", 1, kind="percent", name="periode",
                         prefix="part des anciennes secrétaires médicales par année : "),
+        coarser=f"le tableau « {table.title} »" if scope.profil is None else None,
     )
     document.paragraph(independence_sentence(national.independence, "région × profil"))
-    layout.table(cat.backgrounds_table(national.shares, scope.comparison_codes))
+    layout.table(table)
 
 
 def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:

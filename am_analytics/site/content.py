@@ -156,11 +156,11 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
     return page
 
 
-def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: str):
+def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: str, coarser: str | None = None):
     """A mix's chart by signing year, or the sentence that replaces it when none of its shares is publishable (as
-    in the report: a chart drawn entirely « secret » tells the reader nothing)."""
+    in the report: a chart drawn entirely « secret » tells the reader nothing), naming the `coarser` figures."""
     if nothing_publishable(mix, "part"):
-        return TextItem(sentences.unpublished_chart_sentence(title))
+        return TextItem(sentences.unpublished_chart_sentence(title, coarser))
     return w.figure(name, charts.mix_by_period_chart(mix, title=title, what=what))
 
 
@@ -296,10 +296,12 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
             f"{maps.RATE_TITLE}, par région : {name} en évidence")))
     with w.step("profils d'origine"):
         section = page.section(f"Profils d'origine des assistants — {name}")
-        section.items.append(w.table("profils", cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
-            scope.title("Profil d'origine des assistants, comparé à la France entière"))))
+        shares = cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
+            scope.title("Profil d'origine des assistants, comparé à la France entière"))
+        section.items.append(w.table("profils", shares))
         section.items.append(mix_figure(w, "profils-annees", own.backgrounds_by_year,
-                                        scope.title("Profil d'origine par année de signature"), "profil d'origine"))
+                                        scope.title("Profil d'origine par année de signature"), "profil d'origine",
+                                        coarser=f"le tableau « {shares.title} »"))
         section.items.append(w.table("profils-annees", background_years_table(
             own.backgrounds_by_year, scope.title("Profil d'origine par année de signature"))))
         _tests(section, scope, region=region)
