@@ -398,3 +398,25 @@ def test_the_dashboards_replace_an_unpublishable_chart_by_the_same_sentence(demo
     assert isinstance(shown, db.Html) and "graphique non publié" in shown.html
     france = ScopeResults.compute(demo_scope, demo_results)
     assert isinstance(board.mix_chart(france.backgrounds_by_year, "t", "profil d'origine"), Figure)
+
+
+@pytest.mark.parametrize("table_of", [
+    lambda national, own: cat.backgrounds_table(national.shares),
+    lambda national, own: cat.mix_trend_table(own.backgrounds_by_year),
+    lambda national, own: cat.mix_trend_table(own.specialties),
+])
+def test_every_printed_share_is_the_ratio_of_the_printed_count_and_base(demo_results, own, table_of):
+    table = table_of(demo_results, own)
+    keys = [column.key for column in table.columns]
+    assert {"effectif", "total", "part"} <= set(keys), "the base of « Part » is printed"
+    part = table.columns[keys.index("part")]
+    checked = 0
+    for row in range(len(table.frame)):
+        if any(table.is_masked(row, key) for key in ("effectif", "total", "part")):
+            continue
+        count, base = table.frame["effectif"].iloc[row], table.frame["total"].iloc[row]
+        if pd.isna(count) or pd.isna(base) or not base:
+            continue
+        assert table.cell_text(row, part) == format_percent(float(count) / float(base), 1)
+        checked += 1
+    assert checked >= 20

@@ -330,13 +330,15 @@ BACKGROUNDS = TableSpec(
         Column("nom", "Territoire", width=2.2),
         BACKGROUND_LABEL,
         Column("effectif", "Contrats", "count"),
+        # the base of « Part », printed beside it (a share is the ratio of two printed columns)
+        Column("total", "Contrats du territoire", "count"),
         SHARE,
         CI_LOW,
         CI_HIGH,
     ),
     source=SOURCE_CONTRACTS,
     notes=(WILSON_NOTE,),
-    keys=("code", "profil_origine", "total"),
+    keys=("code", "profil_origine"),
 )
 MIX_TREND = TableSpec(
     name="Tendance",
