@@ -420,3 +420,27 @@ def test_every_printed_share_is_the_ratio_of_the_printed_count_and_base(demo_res
         assert table.cell_text(row, part) == format_percent(float(count) / float(base), 1)
         checked += 1
     assert checked >= 20
+
+
+def test_the_satisfaction_chart_draws_a_group_s_shown_answers_and_says_which_are_left_out():
+    from am_analytics.vocabulary import SATISFACTION
+
+    levels = list(SATISFACTION.values())
+    frame = pd.DataFrame({"groupe": ["medecin", "assistant", "ensemble"]})
+    for i, level in enumerate(levels):
+        frame[level] = pd.array([0.4, 0.1, 0.25] if i == 0 else [0.2, 0.3, 0.25], dtype="Float64")
+        frame[f"{level}_secret"] = pd.array([None, None, None], dtype="string")
+    frame.loc[0, f"{levels[3]}_secret"] = "primaire"  # doctors: one answer hidden
+    frame.loc[0, levels[3]] = pd.NA
+    for level in levels:  # assistants: every answer hidden
+        frame.loc[1, f"{level}_secret"] = "base_insuffisante"
+        frame.loc[1, level] = pd.NA
+    fig = charts.likert_chart(frame, as_of="2021-02-01", labels={"medecin": "Médecins", "assistant": "Assistants",
+                                                                  "ensemble": "Ensemble"})
+    ax = fig.axes[0]
+    doctors = [patch for patch in ax.patches if abs(patch.get_y() + patch.get_height() / 2) < 1e-9
+               and patch.get_width() != 0]
+    assert len(doctors) == 3, "the doctors' three shown answers are drawn"
+    assert [text.get_text() for text in ax.texts].count("secret statistique") == 1, "only the assistants' row"
+    caption = " ".join(text.get_text() for text in fig.texts)
+    assert "Réponses masquées non dessinées : Médecins." in " ".join(caption.split())

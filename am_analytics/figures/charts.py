@@ -511,6 +511,7 @@ class _Shares:
 REMAINDER_NOTE = ("Secret statistique : dans une barre, les catégories masquées sont regroupées en un segment "
                   "hachuré, égal au total moins les parts publiées.")
 LEFT_OUT_NOTE = "Part masquée non dessinée (son total n'est pas publié) : "
+LEFT_OUT_LEVELS_NOTE = "Réponses masquées non dessinées : "
 
 
 def _wide_shares(frame: pd.DataFrame, index: str, label: str) -> _Shares:
@@ -787,12 +788,15 @@ def likert_chart(
     positions = np.arange(len(rows))
     positive_left = np.zeros(len(rows))
     negative_left = np.zeros(len(rows))
-    # A group with a hidden level is left out whole: its levels add up to 100 %, one would be read off the others.
-    secret = np.logical_or.reduce([hidden_mask(distribution, level) for level in levels])
+    # A group draws its shown levels (published in the table beside it, they reveal nothing more drawn); its hidden
+    # levels are left out, said in the note, since a diverging bar has no one place for their remainder. A group
+    # with no level shown is written « secret statistique ».
+    hidden = np.array([hidden_mask(distribution, level) for level in levels])
+    secret, partial = hidden.all(axis=0), hidden.any(axis=0) & ~hidden.all(axis=0)
     for position in positions[secret]:
         ax.text(0, position, "secret statistique", ha="center", va="center", fontsize="small", color=MUTED_COLOUR)
     for level, colour in zip(levels, colours, strict=True):
-        values = np.where(secret, 0.0, np.nan_to_num(shown_values(distribution, level)))
+        values = np.nan_to_num(shown_values(distribution, level))
         if level in levels[:2]:
             ax.barh(positions, values, left=positive_left, color=colour, label=level)
             positive_left += values
@@ -813,7 +817,8 @@ def likert_chart(
         synthetic=_synthetic(distribution),
         xlabel="Part des répondants, pondérée (%) : insatisfaits à gauche, satisfaits à droite",
         ylabel="Répondants",
-        note=SECRET_NOTE if secret.any() else None,
+        note=_notes(SECRET_NOTE if hidden.any() else None,
+                    LEFT_OUT_LEVELS_NOTE + ", ".join(np.asarray(names)[partial]) + "." if partial.any() else None),
     )
 
 
