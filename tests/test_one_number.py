@@ -444,3 +444,16 @@ def test_the_satisfaction_chart_draws_a_group_s_shown_answers_and_says_which_are
     assert [text.get_text() for text in ax.texts].count("secret statistique") == 1, "only the assistants' row"
     caption = " ".join(text.get_text() for text in fig.texts)
     assert "Réponses masquées non dessinées : Médecins." in " ".join(caption.split())
+
+
+def test_a_funding_chart_with_every_year_hidden_is_replaced_by_one_sentence():
+    from am_analytics.figures.published import nothing_publishable
+
+    funding = pd.DataFrame({"annee": ["2023", "2024"], "montant_attendu_eur": pd.array([pd.NA, pd.NA], "Float64"),
+                            "montant_attendu_eur_secret": pd.array(["complementaire", "complementaire"], "string")})
+    assert nothing_publishable(funding, "montant_attendu_eur")
+    shown = funding.assign(montant_attendu_eur=pd.array([0.0, pd.NA], "Float64"),
+                           montant_attendu_eur_secret=pd.array([None, "complementaire"], "string"))
+    assert nothing_publishable(shown, "montant_attendu_eur"), "a zero beside a hidden year shows nothing"
+    empty = funding.assign(montant_attendu_eur=0.0, montant_attendu_eur_secret=pd.array([None, None], "string"))
+    assert not nothing_publishable(empty, "montant_attendu_eur"), "no contract is said as such, not as secret"

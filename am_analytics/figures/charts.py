@@ -671,6 +671,9 @@ def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes
     )
 
 
+FUNDING_CHART_TITLE = "Aide attendue de l'Assurance Maladie, par année civile"
+
+
 @styled
 def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
@@ -701,7 +704,7 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     return finish_figure(
         fig,
-        title="Aide attendue de l'Assurance Maladie, par année civile",
+        title=FUNDING_CHART_TITLE,
         source=f"{SOURCE_CONTRACTS} ; barèmes de l'avenant 7 et de la convention 2024",
         as_of=_as_of(funding),
         synthetic=_synthetic(funding),

@@ -573,8 +573,8 @@ def quality_sentences(quality: pd.DataFrame) -> list[str]:
 def unpublished_chart_sentence(title: str, coarser: str | None = None) -> str:
     """What replaces a chart none of whose values may be published (`figures.published.nothing_publishable`), and
     where the coarser published figures are (`coarser`, « le tableau « … » »), when there are any."""
-    text = (f"« {title} » : graphique non publié, aucune part n'étant publiable — chaque effectif est inférieur à 5 "
-            "ou masqué pour qu'un tel effectif ne puisse être retrouvé (secret statistique).")
+    text = (f"« {title} » : graphique non publié, aucune de ses valeurs n'étant publiable — chaque effectif est "
+            "inférieur à 5 ou masqué pour qu'un tel effectif ne puisse être retrouvé (secret statistique).")
     return text if coarser is None else text[:-1] + f" ; toutes années confondues, voir {coarser}."
 
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from am_analytics import __version__, reference
 from am_analytics.figures import charts
+from am_analytics.figures.charts import FUNDING_CHART_TITLE
 from am_analytics.figures.contract import printed_text_pt
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.figures.published import nothing_publishable
@@ -101,11 +102,12 @@ class _Layout:
         width = self.document.figure(figure_svg(fig), alt_text=alt)
         self.figures.append(FigureRecord(title, alt, printed_text_pt(fig, width)))
 
-    def shares_figure(self, mix: pd.DataFrame, title: str, draw: Callable[[], Figure], values: str,
-                      coarser: str | None = None) -> None:
-        """A chart of a published mix, or the sentence that replaces it when none of its shares is publishable (a
-        chart drawn entirely « secret » tells the reader nothing), naming the `coarser` figures when published."""
-        if nothing_publishable(mix, "part"):
+    def published_figure(self, frame: pd.DataFrame, column: str, title: str, draw: Callable[[], Figure], values: str,
+                         coarser: str | None = None) -> None:
+        """A chart of `column` of a published frame, or the sentence that replaces it when none of its values is
+        publishable (a chart drawn entirely « secret » tells the reader nothing), naming the `coarser` figures when
+        there are."""
+        if nothing_publishable(frame, column):
             self.document.paragraph(sentences.unpublished_chart_sentence(title, coarser), size=9)
         else:
             self.figure(draw(), values)
@@ -259,8 +261,9 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
     trend = own.backgrounds_by_year[own.backgrounds_by_year["categorie"] == "secretaire_medicale"]
     title = scope.title("Profil d'origine par année de signature")
     table = cat.backgrounds_table(national.shares, scope.comparison_codes)
-    layout.shares_figure(
+    layout.published_figure(
         own.backgrounds_by_year,
+        "part",
         title,
         lambda: charts.mix_by_period_chart(own.backgrounds_by_year, title=title, what="profil d'origine"),
         describe_values(trend, "part", 1, kind="percent", name="periode",
@@ -285,8 +288,9 @@ def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
     ):
         latest = mix[mix["periode"] == mix["periode"].max()] if len(mix) else mix
         title = scope.title(heading)
-        layout.shares_figure(
+        layout.published_figure(
             mix,
+            "part",
             title,
             lambda mix=mix, title=title, what=what: charts.mix_by_period_chart(mix, title=title, what=what),
             describe_values(latest, "part", 1, kind="percent", name="libelle",
@@ -300,8 +304,9 @@ def _funding(layout: _Layout, scope: Scope, national: NationalResults, own: Scop
     layout.intro(sentences.funding_sentences(own.funding, scope.label))
     if region is not None and national.funding is not None:
         layout.intro(sentences.funding_sentences(national.funding, NATIONAL_LABEL)[:1])
-    layout.figure(charts.funding_chart(own.funding),
-                  describe_values(own.funding, "montant_attendu_eur", kind="millions", name="annee"))
+    layout.published_figure(own.funding, "montant_attendu_eur", FUNDING_CHART_TITLE,
+                            lambda: charts.funding_chart(own.funding),
+                            describe_values(own.funding, "montant_attendu_eur", kind="millions", name="annee"))
     layout.table(cat.funding_table(own.funding, title=scope.title("Aide attendue par année civile")))
     if region is not None and national.funding is not None:
         layout.table(cat.funding_table(national.funding, title=f"Aide attendue par année civile — {NATIONAL_LABEL}"))

@@ -157,11 +157,19 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
 
 
 def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: str, coarser: str | None = None):
-    """A mix's chart by signing year, or the sentence that replaces it when none of its shares is publishable (as
-    in the report: a chart drawn entirely « secret » tells the reader nothing), naming the `coarser` figures."""
-    if nothing_publishable(mix, "part"):
+    """A mix's chart by signing year, or the sentence that replaces it (see `published_figure`)."""
+    return published_figure(w, name, mix, "part", title,
+                            lambda: charts.mix_by_period_chart(mix, title=title, what=what), coarser)
+
+
+def published_figure(w: PageWriter, name: str, frame: pd.DataFrame, column: str, title: str, draw,
+                     coarser: str | None = None):
+    """A chart of `column` of a published frame, or the sentence that replaces it when none of its values is
+    publishable (as in the report: a chart drawn entirely « secret » tells the reader nothing), naming the
+    `coarser` figures when there are."""
+    if nothing_publishable(frame, column):
         return TextItem(sentences.unpublished_chart_sentence(title, coarser))
-    return w.figure(name, charts.mix_by_period_chart(mix, title=title, what=what))
+    return w.figure(name, draw())
 
 
 def background_years_table(mix: pd.DataFrame, title: str):
@@ -309,8 +317,9 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         section = page.section(f"Financement — {name}")
         section.items.append(TextItem("Aide attendue d'après les barèmes publiés (barème de patientèle « standard » "
                                       "supposé : un plancher).", note=True))
-        section.items.append(w.figure("financement", retitled(charts.funding_chart(own.funding), scope.title(
-            "Aide attendue de l'Assurance Maladie, par année civile"))))
+        title = scope.title(charts.FUNDING_CHART_TITLE)
+        section.items.append(published_figure(w, "financement", own.funding, "montant_attendu_eur", title,
+                                              lambda: retitled(charts.funding_chart(own.funding), title)))
         section.items.append(w.table("financement", cat.funding_table(own.funding, scope.title("Aide attendue "
                                                                                               "par année civile"))))
     with w.step("formation"):
