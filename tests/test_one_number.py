@@ -457,3 +457,12 @@ def test_a_funding_chart_with_every_year_hidden_is_replaced_by_one_sentence():
     assert nothing_publishable(shown, "montant_attendu_eur"), "a zero beside a hidden year shows nothing"
     empty = funding.assign(montant_attendu_eur=0.0, montant_attendu_eur_secret=pd.array([None, None], "string"))
     assert not nothing_publishable(empty, "montant_attendu_eur"), "no contract is said as such, not as secret"
+
+
+def test_a_regional_backgrounds_message_never_quotes_a_share_its_table_hides(demo_results):
+    shares = demo_results.shares.copy()
+    france = (shares["code"] == "FR") & (shares["profil_origine"] == "secretaire_medicale")
+    shares.loc[france, "part"] = pd.NA
+    shares.loc[france, "part_secret"] = "complementaire"
+    message = sentences.region_backgrounds_message(shares, "53")
+    assert sentences.SECRET_PHRASE in message.text and "%" not in message.text

@@ -395,7 +395,7 @@ def region_backgrounds_message(shares: pd.DataFrame, region: str) -> KeyMessage 
         return None
     own, france = rows.loc[region], rows.loc["FR"]
     indicator = "part des profils d'origine, région et France (Wilson 95 %)"
-    if _value(own, "part") is None:
+    if _value(own, "part") is None or _value(france, "part") is None:  # never a value the table hides
         return KeyMessage("profils", f"{own['nom']} : la part des anciennes secrétaires médicales est "
                           f"{SECRET_PHRASE}.", indicator, {"ecart_significatif": None})
     apart = _intervals_apart(own["ic_bas"], own["ic_haut"], france["ic_bas"], france["ic_haut"])
