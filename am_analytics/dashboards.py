@@ -35,6 +35,7 @@ from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import independence_sentence
 from am_analytics.presentation.tables import PublishedTable
+from am_analytics.vocabulary import ACTIVE_RATE
 
 __all__ = ["Dashboard", "Html", "independence_text", "open_dashboard", "table_html", "text_html"]
 
@@ -107,6 +108,17 @@ class Dashboard:
         """A published table as the notebook displays it."""
         return table_html(table, max_rows=max_rows)
 
+    def mix_chart(self, mix: pd.DataFrame, title: str, what: str):
+        """A published mix by signing year as a chart, or the sentence that replaces it when none of its shares is
+        publishable (Mayotte's): as the report and the site show it."""
+        from am_analytics.figures import charts
+        from am_analytics.figures.published import nothing_publishable
+        from am_analytics.presentation import sentences
+
+        if nothing_publishable(mix, "part"):
+            return text_html(sentences.unpublished_chart_sentence(title))
+        return charts.mix_by_period_chart(mix, title=title, what=what)
+
     def titled(self, fig, text: str):
         """A chart of the scope's own figures titled with its name: « Aide attendue … — Bretagne »."""
         return retitled(fig, self.scope.title(text))
@@ -152,7 +164,7 @@ class Dashboard:
 
         fig = charts.regions_ranked_chart(self.national.regions, national=self.national.nation,
                                           highlight=self.scope.region)
-        return self.in_context(fig, "Contrats actifs pour 100 000 habitants, par région")
+        return self.in_context(fig, f"{ACTIVE_RATE.label}, par région")
 
     def training_chart(self):
         """Assistants without certification past their deadline by region, the scope's region highlighted."""

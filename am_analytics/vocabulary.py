@@ -3,6 +3,8 @@ normalisers, the validation and the presentation (labels in French)."""
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
@@ -271,3 +273,43 @@ def secret_symbol(reason: str, kind: str) -> str:
     if reason == "primaire" and kind != "count":
         return SECRET_SYMBOLS["complementaire"]
     return SECRET_SYMBOLS[reason]
+
+
+# --- Published variables: one label each ------------------------------------------------------------------------
+# Every output (table header, key figure, chart and map title, map legend, key message) names a published variable by
+# this label, so that a reader meets one name for one figure. Numbers in labels are grouped and spaced as the
+# formatters print them (narrow no-break space in « 100 000 », no-break space before the unit).
+ABBREVIATIONS = {"habitants": "hab."}  # a narrow table column's header; stated in the territory tables' notes
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A published variable's metadata: its French label and the decimals every output prints it with."""
+
+    label: str
+    decimals: int
+
+    @property
+    def short(self) -> str:
+        """The label with the stated abbreviations, for a narrow table column: « … pour 100 000 hab. »."""
+        short = self.label
+        for word, abbreviation in ABBREVIATIONS.items():
+            short = short.replace(word, abbreviation)
+        return short
+
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: « contrats actifs pour 100 000 habitants »."""
+        return self.label[0].lower() + self.label[1:]
+
+    def legend(self, width: int = 17) -> str:
+        """The short label on a few lines, for a map legend: « Contrats actifs / pour 100 000 hab. » (never broken
+        inside « 100 000 hab. », whose spaces do not break)."""
+        return textwrap.fill(self.short, width, break_long_words=False, break_on_hyphens=False)
+
+
+VARIABLES = {
+    "actifs_pour_100k_hab": Variable("Contrats actifs pour 100\u202f000\u00a0habitants", 1),
+    "signes_pour_100k_hab": Variable("Contrats signés pour 100\u202f000\u00a0habitants", 1),
+}
+ACTIVE_RATE = VARIABLES["actifs_pour_100k_hab"]

@@ -256,3 +256,35 @@ def test_region_map_writes_french_values_and_passes_the_contract(region_fig):
              if hasattr(text, "get_text")}
     assert f"1{NNBSP}000,0" in texts  # Guadeloupe, region 01, first value
     assert "n.d." in texts  # Mayotte
+
+
+# --- Classes are cut on the values the labels show (issue 20) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "decimals", "kind", "shown"), [
+    (10.96, 1, "number", 11.0),  # Auvergne-Rhône-Alpes: labelled « 11,0 », stored 10,96
+    (10.95, 1, "number", 11.0),  # half away from zero, as the label prints it (numpy would say 10,9 or 11,0)
+    (0.1096, 1, "percent", 0.11),  # a ratio shown as « 11,0 % »
+])
+def test_a_value_is_classified_as_its_label_prints_it(value, decimals, kind, shown):
+    from am_analytics.figures.formatting import rounded
+    from am_analytics.figures.maps import as_shown, shown_decimals
+
+    finest = shown_decimals(kind, decimals, None)
+    assert as_shown(pd.Series([value], dtype="Float64"), finest).iloc[0] == pytest.approx(shown)
+    assert rounded(value, finest) == pytest.approx(shown)
+
+
+def test_the_region_map_colours_a_region_in_the_class_its_label_names():
+    values = pd.Series(np.linspace(5, 15, len(REGIONS)), index=REGIONS)
+    values["84"] = 10.96  # Auvergne-Rhône-Alpes: « 11,0 » on the map
+    fig = region_map(values, title="t", legend_title="l", source="s", as_of=AS_OF, synthetic=False,
+                     show_values=True, decimals=1, breaks=[8.0, 11.0, 13.0])
+    classes = make_classes(pd.Series([11.0]), breaks=[8.0, 11.0, 13.0], decimals=1)
+    above = classes.colours[classes.labels.index("De 11,0 à moins de 13,0")]
+    lyon = next(code for code, region in reference.departements().set_index("code")["region_code"].items()
+                if region == "84")
+    (patch,) = patches_by_gid(fig)[f"departement-{lyon}"]
+    assert same_color(patch.get_facecolor(), above), "labelled 11,0, coloured in the class from 11,0"
+    texts = {text.get_text() for text in fig.findobj(lambda a: hasattr(a, "get_text"))}
+    assert "11,0" in texts

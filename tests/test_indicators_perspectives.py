@@ -43,7 +43,8 @@ def test_signed_contracts_are_priced_by_the_rules_of_each_contract_year():
 def test_projected_spending_adds_new_contracts_within_their_band():
     contracts = monthly_signatures({**STEADY, "2024-06": 14, "2024-09": 6}, etp_option="1")
     spending = ind.projected_spending(contracts, as_of="2024-12-31", synthetic=True)
-    assert list(spending["annee"]) == ["2024", "2025", "2026", "2027", "2028", "2029"]
+    # 2024 is over on 31 December 2024: observed (expected_aid_by_year), never projected a second time
+    assert list(spending["annee"]) == ["2025", "2026", "2027", "2028", "2029"]
     assert (spending["montant_total_bas_eur"] <= spending["montant_total_eur"] + 1e-6).all()
     assert (spending["montant_total_eur"] <= spending["montant_total_haut_eur"] + 1e-6).all()
     assert (spending["statut"] == "projection").all()
@@ -57,3 +58,9 @@ def test_options_without_a_published_amount_are_counted_as_coverage_never_priced
     spending = ind.projected_spending(contracts, as_of="2024-12-31", synthetic=True)
     assert (spending["montant_nouveaux_eur"] == 0).all()
     assert (spending["couverture"] < 1).all()
+
+
+def test_a_year_over_at_the_counting_date_is_not_projected():
+    contracts = monthly_signatures({**STEADY, "2024-06": 14, "2024-09": 6}, etp_option="1")
+    assert ind.projected_spending(contracts, as_of="2024-12-31", synthetic=True)["annee"].iloc[0] == "2025"
+    assert ind.projected_spending(contracts, as_of="2024-12-30", synthetic=True)["annee"].iloc[0] == "2024"

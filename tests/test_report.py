@@ -15,7 +15,7 @@ from am_analytics import paths, reference
 from am_analytics.figures.formatting import format_number
 from am_analytics.parameters import latest_date
 from am_analytics.report.build import build
-from am_analytics.vocabulary import SYNTHETIC_MENTION
+from am_analytics.vocabulary import SYNTHETIC_MENTION, VARIABLES
 from tests.conftest import REPO
 
 # one worker builds this module's reports once, for all its tests (module fixtures are per worker)
@@ -76,7 +76,7 @@ def test_workbook_has_the_expected_sheets_and_columns(national):
         "Contrats signés",
         "Contrats actifs",
         "ETP actifs",
-        "Contrats pour 100 000 hab.",
+        VARIABLES["signes_pour_100k_hab"].short,
     ):
         assert header in headers
     assert regions.freeze_panes == "A3"

@@ -13,6 +13,7 @@ number, no colour; the figure says « secret statistique » where it matters.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from matplotlib.ticker import MaxNLocator
 from am_analytics.figures.contract import finish_figure, plot_published
 from am_analytics.figures.formatting import (
     format_date,
+    format_millions,
     format_number,
     format_percent,
     french_date_axis,
@@ -56,12 +58,14 @@ from am_analytics.figures.style import (
 )
 from am_analytics.indicators.common import is_synthetic
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     SATISFACTION,
     SCHEME_START,
     SOURCE_CONTRACTS,
     SOURCE_POPULATION,
     SOURCE_SURVEY,
     SOURCE_TARGETS,
+    VARIABLES,
 )
 
 SIGNED_COLOUR = OKABE_ITO["bleu"]
@@ -352,7 +356,7 @@ def regions_ranked_chart(
     regions: pd.DataFrame,
     *,
     measure: str = "actifs_pour_100k_hab",
-    label: str = "Contrats actifs pour 100 000 habitants",
+    label: str = ACTIVE_RATE.label,
     national: pd.DataFrame | None = None,
     highlight: str | None = None,
     ax: Axes | None = None,
@@ -360,6 +364,7 @@ def regions_ranked_chart(
     """Regions ranked by a rate; a region without denominator is listed with « n.d. », never drawn as 0, and
     a hidden rate (published frame) with « secret », never drawn at all."""
     fig, ax = _axes(ax, height_cm=10)
+    decimals = VARIABLES[measure].decimals if measure in VARIABLES else 1  # as the tables print the rate
     frame = regions.assign(_value=shown_values(regions, measure), _hidden=hidden_mask(regions, measure))
     ordered = frame.sort_values("_value", ascending=True, na_position="first", kind="stable")
     positions = np.arange(len(ordered))
@@ -368,7 +373,7 @@ def regions_ranked_chart(
     ax.barh(positions, np.nan_to_num(values), color=colours)
     for y, value, hidden in zip(positions, values, ordered["_hidden"], strict=True):
         ax.annotate(
-            SECRET_TEXT if hidden else format_number(value, 1) if not np.isnan(value) else "n.d.",
+            SECRET_TEXT if hidden else format_number(value, decimals) if not np.isnan(value) else "n.d.",
             (0 if np.isnan(value) else value, y),
             xytext=(3, 0),
             textcoords="offset points",
@@ -379,7 +384,7 @@ def regions_ranked_chart(
     if not np.isnan(rate):
         ax.axvline(rate, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         ax.annotate(
-            f"France : {format_number(rate, 1)}",
+            f"France : {format_number(rate, decimals)}",
             (rate, len(ordered) - 0.5),
             xytext=(3, 0),
             textcoords="offset points",
@@ -412,23 +417,26 @@ def _colours(n: int) -> list[str]:
 
 
 def _stacked_shares(ax: Axes, table: pd.DataFrame, labels: Sequence[str], *, horizontal: bool,
-                    states: pd.Series) -> None:
-    """Stacked bars of shares: one bar per row of `table` (index = bar label), one segment per column.
+                    states: pd.Series, remainder: pd.Series) -> None:
+    """Stacked bars of shares: one bar per row of `table` (index = bar label), one segment per column, the
+    shown shares only.
 
-    `states` (same index) says which bars have nothing to stack: `"vide"` (no contract in that group, written
-    « aucun contrat ») or `"secret"` (a share of the bar is hidden: the whole bar is left out, since the
-    shares of one bar add up to 100 % and one hidden segment would be read off the others)."""
+    `remainder` (same index) is the share a bar's hidden categories hold together, NaN where nothing is hidden
+    or where that remainder is not published: drawn as one hatched « secret » segment after the shown ones.
+    `states` says which bars have nothing to stack: `"vide"` (no contract in that group, written « aucun
+    contrat ») or `"secret"` (no share of the bar can be shown: a hatched bar written « secret statistique »)."""
     colours = _colours(len(table.columns))
     positions = np.arange(len(table))
     drawn = (states == "").to_numpy()
     left = np.zeros(len(table))
     for column, colour, label in zip(table.columns, colours, labels, strict=True):
         values = np.where(drawn, table[column].fillna(0).to_numpy(dtype=float), 0.0)
-        if horizontal:
-            ax.barh(positions, values, left=left, color=colour, label=label, edgecolor="white", linewidth=0.4)
-        else:
-            ax.bar(positions, values, bottom=left, color=colour, label=label, edgecolor="white", linewidth=0.4)
+        _bars(ax, positions, values, left, horizontal=horizontal, color=colour, label=label, edgecolor="white",
+              linewidth=0.4)
         left += values
+    hidden = np.where(drawn, np.nan_to_num(remainder.to_numpy(dtype=float)), 0.0)
+    if hidden.any():
+        _bars(ax, positions, hidden, left, horizontal=horizontal, **_hatch_style("secret"))
     nothing = (states == "vide").all()  # the chart then says so once, in the middle
     for position, state in zip(positions, states, strict=True):
         if state and not nothing:
@@ -443,17 +451,29 @@ def _stacked_shares(ax: Axes, table: pd.DataFrame, labels: Sequence[str], *, hor
         ax.set_ylim(0, 1)
 
 
-def _mark_bar(ax: Axes, position: float, state: str, *, horizontal: bool) -> None:
-    """Fill a bar that has no shares to show: hatched secret, or hatched grey « aucun contrat »."""
+def _bars(ax: Axes, positions, values, start, *, horizontal: bool, **style) -> None:
+    if horizontal:
+        ax.barh(positions, values, left=start, **style)
+    else:
+        ax.bar(positions, values, bottom=start, **style)
+
+
+def _hatch_style(state: str) -> dict[str, object]:
+    """The fill of what has no colour of its own: hatched rose « secret », or hatched grey « aucun contrat »."""
     secret = state == "secret"
-    style = {
+    return {
         "color": SECRET_COLOUR if secret else NO_DATA_COLOUR,
         "hatch": SECRET_HATCH if secret else NO_DATA_HATCH,
         "hatchcolor": SECRET_HATCH_COLOUR if secret else NO_DATA_HATCH_COLOUR,
         "linewidth": 0,
         "label": SECRET_LABEL if secret else NO_CONTRACT_LABEL,
     }
-    text = "secret statistique" if secret else "aucun contrat"
+
+
+def _mark_bar(ax: Axes, position: float, state: str, *, horizontal: bool) -> None:
+    """Fill a bar that has no shares to show: hatched secret, or hatched grey « aucun contrat »."""
+    style = _hatch_style(state)
+    text = "secret statistique" if state == "secret" else "aucun contrat"
     plain = {"boxstyle": "square,pad=0.15", "facecolor": style["color"], "edgecolor": "none"}  # legible on hatching
     if horizontal:
         ax.barh([position], [1.0], **style)
@@ -464,25 +484,64 @@ def _mark_bar(ax: Axes, position: float, state: str, *, horizontal: bool) -> Non
                 rotation=90, bbox=plain)
 
 
-def _wide_shares(frame: pd.DataFrame, index: str, label: str) -> tuple[pd.DataFrame, list[str], pd.Series]:
-    """One column per category label, in the indicator's order; categories sharing a label (an unknown
-    background and a missing one are both « Non renseigné ») are one segment. Also the state of each bar
-    (see `_stacked_shares`): empty when its group has no contract, secret when any of its shares is hidden."""
+@dataclass(frozen=True)
+class _Shares:
+    """A mix ready to stack: the shown shares (one column per category label, in the indicator's order), each
+    bar's state (see `_stacked_shares`), the published remainder of its hidden categories, and the bars whose
+    hidden part is left out because its remainder is not published."""
+
+    wide: pd.DataFrame
+    labels: list[str]
+    states: pd.Series
+    remainder: pd.Series
+    left_out: pd.Series
+
+    def note(self) -> str | None:
+        """What the hatching means, said once, and which bars are incomplete."""
+        notes = []
+        if self.remainder.notna().any():
+            notes.append(REMAINDER_NOTE)
+        if (self.states == "secret").any():
+            notes.append(SECRET_NOTE)
+        if self.left_out.any():
+            notes.append(LEFT_OUT_NOTE + ", ".join(map(str, self.left_out[self.left_out].index)) + ".")
+        return _notes(*notes)
+
+
+REMAINDER_NOTE = ("Secret statistique : dans une barre, les catégories masquées sont regroupées en un segment "
+                  "hachuré, égal au total moins les parts publiées.")
+LEFT_OUT_NOTE = "Part masquée non dessinée (son total n'est pas publié) : "
+LEFT_OUT_LEVELS_NOTE = "Réponses masquées non dessinées : "
+
+
+def _wide_shares(frame: pd.DataFrame, index: str, label: str) -> _Shares:
+    """The shown shares of a published mix, one bar per `index` value and one segment per `label`; categories
+    sharing a label (an unknown background and a missing one are both « Non renseigné ») are one segment.
+
+    A bar with hidden categories keeps its shown ones: the hidden ones are one segment, the remainder, drawn only
+    when the bar's total is published (then 100 % minus the published shares is a difference of published figures
+    and reveals nothing new); a bar with no share to show is marked « secret statistique »."""
     order = list(dict.fromkeys(frame[label]))
     values = frame.assign(_part=shown_values(frame, "part"), _hidden=hidden_mask(frame, "part"))
     if "total" in frame.columns:
-        values["_hidden"] |= hidden_mask(frame, "total")
+        values["_total_hidden"] = hidden_mask(frame, "total")
         values["_empty"] = shown_values(frame, "total") == 0
-    else:
+    else:  # shares of one bar add up to 100 %: without a total, the remainder is read off the published shares
+        values["_total_hidden"] = False
         values["_empty"] = False
     grouped = values.groupby([index, label], sort=False)
     wide = grouped["_part"].sum(min_count=1).unstack(label).reindex(columns=order)
     rows = values.groupby(index, sort=False)
-    hidden, empty = rows["_hidden"].any(), rows["_empty"].all() | wide.isna().all(axis=1)
+    hidden = (rows["_hidden"].any() | rows["_total_hidden"].any()).reindex(wide.index)
+    total_shown = ~rows["_total_hidden"].any().reindex(wide.index)
+    empty = (rows["_empty"].all() | (wide.isna().all(axis=1) & ~hidden)).reindex(wide.index)
+    shown = wide.fillna(0).sum(axis=1)
     states = pd.Series("", index=wide.index, dtype=object)
-    states[empty.reindex(wide.index).to_numpy()] = "vide"
-    states[hidden.reindex(wide.index).to_numpy()] = "secret"
-    return wide, order, states
+    states[(empty & ~hidden).to_numpy()] = "vide"
+    states[(hidden & (shown <= 0)).to_numpy()] = "secret"
+    drawn = hidden & (states == "")
+    remainder = (1 - shown).clip(lower=0).where(drawn & total_shown)
+    return _Shares(wide, order, states, remainder, drawn & ~total_shown)
 
 
 def _unique_legend(ax: Axes, **placement) -> None:
@@ -499,8 +558,9 @@ def background_by_region_chart(
     """Assistants' backgrounds: stacked shares per region (and France), from `background_shares_by_region`;
     `highlight` (a region code) sets that region's name in bold and the highlight colour."""
     fig, ax = _axes(ax, height_cm=12)
-    wide, labels, states = _wide_shares(shares, "nom", "libelle")
-    _stacked_shares(ax, wide.iloc[::-1], labels, horizontal=True, states=states.iloc[::-1])
+    mix = _wide_shares(shares, "nom", "libelle")
+    _stacked_shares(ax, mix.wide.iloc[::-1], mix.labels, horizontal=True, states=mix.states.iloc[::-1],
+                    remainder=mix.remainder.iloc[::-1])
     _highlight_ticks(ax.get_yticklabels(), _highlight_names(shares, highlight))
     _unique_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3)
     return finish_figure(
@@ -511,7 +571,7 @@ def background_by_region_chart(
         synthetic=_synthetic(shares),
         xlabel="Part des contrats signés (%)",
         ylabel="Région",
-        note=SECRET_NOTE if (states == "secret").any() else None,
+        note=mix.note(),
     )
 
 
@@ -537,7 +597,8 @@ def background_heatmap_chart(
     hidden = values.pivot_table(index="nom", columns="libelle", values="_hidden", aggfunc="any", sort=False,
                                 dropna=False).reindex(index=rows, columns=columns).fillna(False).astype(bool)
     grid = grid.where(~hidden)
-    text = grid.map(lambda share: "" if pd.isna(share) else format_percent(share, 0))
+    # each cell as the backgrounds table prints its « Part »: one value, one rounding
+    text = grid.map(lambda share: "" if pd.isna(share) else format_percent(share, 1))
     highest = float(np.nanmax(grid.to_numpy(dtype=float), initial=0.0))
     sns.heatmap(
         grid.astype(float),
@@ -585,27 +646,18 @@ def background_heatmap_chart(
 
 def _cell_patch(corner: tuple[float, float], state: str) -> Rectangle:
     """A heatmap cell with no value on the scale: hidden (secret) or with no contract to share out."""
-    secret = state == "secret"
-    return Rectangle(
-        corner,
-        1,
-        1,
-        facecolor=SECRET_COLOUR if secret else NO_DATA_COLOUR,
-        hatch=SECRET_HATCH if secret else NO_DATA_HATCH,
-        hatchcolor=SECRET_HATCH_COLOUR if secret else NO_DATA_HATCH_COLOUR,
-        linewidth=0,
-        label=SECRET_LABEL if secret else NO_CONTRACT_LABEL,
-    )
+    style = _hatch_style(state)
+    return Rectangle(corner, 1, 1, facecolor=style.pop("color"), **style)
 
 
 @styled
 def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes | None = None) -> Figure:
     """Any category mix by signing year (from `category_shares(..., period="annee")`): stacked shares."""
     fig, ax = _axes(ax, height_cm=8)
-    wide, labels, states = _wide_shares(shares, "periode", "libelle")
-    _stacked_shares(ax, wide, labels, horizontal=False, states=states)
+    mix = _wide_shares(shares, "periode", "libelle")
+    _stacked_shares(ax, mix.wide, mix.labels, horizontal=False, states=mix.states, remainder=mix.remainder)
     _unique_legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    if (states == "vide").all():
+    if (mix.states == "vide").all():
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     return finish_figure(
         fig,
@@ -615,8 +667,11 @@ def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes
         synthetic=_synthetic(shares),
         xlabel="Année de signature",
         ylabel="Part des contrats signés (%)",
-        note=_notes(f"Répartition par {what}.", SECRET_NOTE if (states == "secret").any() else None),
+        note=_notes(f"Répartition par {what}.", mix.note()),
     )
+
+
+FUNDING_CHART_TITLE = "Aide attendue de l'Assurance Maladie, par année civile"
 
 
 @styled
@@ -624,17 +679,19 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
     fig, ax = _axes(ax, height_cm=9)
     years = funding["annee"].astype(int).to_numpy()
-    millions = shown_values(funding, "montant_attendu_eur") / 1e6
+    euros = shown_values(funding, "montant_attendu_eur")
+    millions = euros / 1e6
     hidden = hidden_mask(funding, "montant_attendu_eur")
     ax.bar(years, np.nan_to_num(millions), color=SIGNED_COLOUR)
-    for year, amount, secret, coverage in zip(years, millions, hidden, funding["couverture"], strict=True):
+    for year, amount, secret, coverage in zip(years, euros, hidden, funding["couverture"], strict=True):
         if secret or np.isnan(amount):
             text = SECRET_TEXT if secret else "n.d."
         else:
-            text = format_number(amount, 1) + "\u00a0M€"
+            text = format_millions(amount)  # as the funding table and the sentences print it
             if pd.notna(coverage) and coverage < 1:
-                text += f"\n(barème connu : {format_percent(coverage, 0)})"
-        ax.annotate(text, (year, np.nan_to_num(amount)), xytext=(0, 3), textcoords="offset points", ha="center",
+                # as the table's column; on two lines, so that a label stays within its bar's width
+                text += f"\n(barème connu :\n{format_percent(coverage, 1)})"
+        ax.annotate(text, (year, np.nan_to_num(amount) / 1e6), xytext=(0, 3), textcoords="offset points", ha="center",
                     fontsize="small")
     ax.set_xticks(years, [str(y) for y in years])
     highest = np.nanmax(millions, initial=0)
@@ -647,7 +704,7 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
         _say_in_plot(ax, NO_CONTRACT_TEXT)
     return finish_figure(
         fig,
-        title="Aide attendue de l'Assurance Maladie, par année civile",
+        title=FUNDING_CHART_TITLE,
         source=f"{SOURCE_CONTRACTS} ; barèmes de l'avenant 7 et de la convention 2024",
         as_of=_as_of(funding),
         synthetic=_synthetic(funding),
@@ -734,12 +791,15 @@ def likert_chart(
     positions = np.arange(len(rows))
     positive_left = np.zeros(len(rows))
     negative_left = np.zeros(len(rows))
-    # A group with a hidden level is left out whole: its levels add up to 100 %, one would be read off the others.
-    secret = np.logical_or.reduce([hidden_mask(distribution, level) for level in levels])
+    # A group draws its shown levels (published in the table beside it, they reveal nothing more drawn); its hidden
+    # levels are left out, said in the note, since a diverging bar has no one place for their remainder. A group
+    # with no level shown is written « secret statistique ».
+    hidden = np.array([hidden_mask(distribution, level) for level in levels])
+    secret, partial = hidden.all(axis=0), hidden.any(axis=0) & ~hidden.all(axis=0)
     for position in positions[secret]:
         ax.text(0, position, "secret statistique", ha="center", va="center", fontsize="small", color=MUTED_COLOUR)
     for level, colour in zip(levels, colours, strict=True):
-        values = np.where(secret, 0.0, np.nan_to_num(shown_values(distribution, level)))
+        values = np.nan_to_num(shown_values(distribution, level))
         if level in levels[:2]:
             ax.barh(positions, values, left=positive_left, color=colour, label=level)
             positive_left += values
@@ -760,7 +820,8 @@ def likert_chart(
         synthetic=_synthetic(distribution),
         xlabel="Part des répondants, pondérée (%) : insatisfaits à gauche, satisfaits à droite",
         ylabel="Répondants",
-        note=SECRET_NOTE if secret.any() else None,
+        note=_notes(SECRET_NOTE if hidden.any() else None,
+                    LEFT_OUT_LEVELS_NOTE + ", ".join(np.asarray(names)[partial]) + "." if partial.any() else None),
     )
 
 
@@ -894,8 +955,8 @@ def projected_spending_chart(
             high = spending["montant_total_haut_eur"].to_numpy(dtype=float) / 1e6
             ax.errorbar(years, total, yerr=[total - low, high - total], fmt="none", ecolor=TEXT_COLOUR_DARK,
                         elinewidth=0.9, capsize=3, label="Bande à 95 % du total")
-            for year, value, top in zip(years, total, high, strict=True):
-                ax.annotate(format_number(value, 0) + "\u00a0M€", (year, top), xytext=(0, 3),
+            for year, value, top in zip(years, spending["montant_total_eur"], high, strict=True):
+                ax.annotate(format_millions(value), (year, top), xytext=(0, 3),
                             textcoords="offset points", fontsize="small", ha="center")
             ax.set_ylim(0, float(high.max()) * 1.12)
     ax.yaxis.set_major_formatter(number_formatter())

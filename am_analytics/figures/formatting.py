@@ -69,6 +69,27 @@ def _rounded(value: float | int | Decimal, decimals: int) -> Decimal:
     return rounded if rounded != 0 else abs(rounded)
 
 
+# Amounts of aid (millions of euros) are printed with one decimal wherever they appear — table, sentence, chart
+# label — so that « 118,5 M€ » is never also « 118 M€ » or « 119 M€ ».
+MILLIONS_DECIMALS = 1
+
+
+def format_millions(value: object) -> str:
+    """An amount in euros as millions of euros: `118_470_877` → `118,5 M€`; missing → `n.d.`."""
+    if is_missing(value):
+        return MISSING
+    return f"{format_number(float(value) / 1e6, MILLIONS_DECIMALS)}{NBSP}M€"
+
+
+def rounded(value: object, decimals: int) -> float:
+    """A number rounded exactly as the formatters print it (half away from zero on its decimal text), as a float:
+    what a class, a sum or a comparison must use when the reader sees the printed value; missing stays NaN."""
+    _check_decimals(decimals)
+    if is_missing(value):
+        return float("nan")
+    return float(_rounded(_finite(value), decimals))
+
+
 def _check_decimals(decimals: int) -> None:
     if not isinstance(decimals, int) or decimals < 0:
         raise ValueError(f"decimals must be a non-negative integer, not {decimals!r}")

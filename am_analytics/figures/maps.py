@@ -39,7 +39,7 @@ from matplotlib.transforms import Bbox
 
 from am_analytics import reference
 from am_analytics.figures.contract import INSET_AXES_GID, finish_figure, mark_map_axes
-from am_analytics.figures.formatting import format_euros, format_number, format_percent
+from am_analytics.figures.formatting import format_euros, format_number, format_percent, rounded
 from am_analytics.figures.published import SECRET_TEXT, hidden_mask, shown_values
 from am_analytics.figures.shapes import OVERSEAS_CODES, PARIS_CODES, departement_shapes, group_borders
 from am_analytics.figures.style import (
@@ -127,6 +127,21 @@ def value_formatter(kind: ValueKind = "number", decimals: int = 0) -> Callable[[
     raise ValueError(f"kind must be 'number', 'percent' or 'euros', not {kind!r}")
 
 
+def shown_decimals(kind: ValueKind, decimals: int, formatter: Callable[[float], str] | None) -> int | None:
+    """The decimals of the stored value that the map's labels show (a ratio shown as « 12,3 % » is 0.123: three),
+    or None when a custom formatter decides what is shown."""
+    return None if formatter is not None else decimals + (2 if kind == "percent" else 0)
+
+
+def as_shown(numbers: pd.Series, finest: int | None) -> pd.Series:
+    """Values rounded as their labels print them, before they are classified: a region labelled « 11,0 » is
+    coloured in the class « 11,0 ou plus », never in « de 10,0 à moins de 11,0 » for being 10,96."""
+    if finest is None:
+        return numbers
+    # the formatters' own rounding (half away from zero), not numpy's half to even: the class must match the label
+    return numbers.map(lambda value: rounded(value, finest), na_action="ignore").astype("Float64")
+
+
 def _nice(value: float, finest: int | None) -> float:
     # Two significant digits read well in a legend, but never finer than the displayed decimals
     # (`finest` decimals of the stored value; None when a custom formatter decides what is shown).
@@ -153,7 +168,7 @@ def make_classes(
     """
     fmt = formatter or value_formatter(kind, decimals)
     # Breaks are rounded to what the legend shows: a ratio shown as « 12 % » is stored as 0.12.
-    finest = None if formatter is not None else decimals + (2 if kind == "percent" else 0)
+    finest = shown_decimals(kind, decimals, formatter)
     present = values.dropna().astype(float)
     if breaks is None:
         if present.empty:
@@ -205,12 +220,12 @@ class _MapInput:
 
 
 def _map_input(values: pd.Series | pd.DataFrame, column: str | None, known: Sequence[str], what: str,
-               caption: dict[str, Any], *, own_figure: bool) -> _MapInput:
+               caption: dict[str, Any], *, own_figure: bool, finest: int | None = None) -> _MapInput:
     """Values to map from a Series indexed by code, or from a frame with a `code` column and `column`.
 
     From a frame, the national row (`FR`) is left out, hidden values (`<column>_secret`) are kept apart
     and, for a figure of its own, the caption's missing parts come from the frame's attrs: date,
-    synthetic flag, sources."""
+    synthetic flag, sources. Values are rounded to the `finest` decimals their labels show (see `as_shown`)."""
     if isinstance(values, pd.DataFrame):
         if column is None or column not in values.columns:
             numeric = [c for c in values.columns if pd.api.types.is_numeric_dtype(values[c])]
@@ -229,7 +244,7 @@ def _map_input(values: pd.Series | pd.DataFrame, column: str | None, known: Sequ
         raise ValueError("column=… sert à choisir une colonne d'un tableau ; une série se cartographie telle quelle")
     else:
         series, hidden = values, frozenset()
-    return _MapInput(_checked_values(series, known, what), hidden, caption)
+    return _MapInput(as_shown(_checked_values(series, known, what), finest), hidden, caption)
 
 
 def _caption_from_attrs(frame: pd.DataFrame, caption: dict[str, Any]) -> dict[str, Any]:
@@ -594,7 +609,8 @@ def departement_map(
     known = reference.departements()["code"].tolist()
     own_figure = ax is None
     data = _map_input(values, column, known, "département",
-                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=own_figure)
+                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=own_figure,
+                      finest=shown_decimals(kind, decimals, formatter))
     numbers = data.numbers
     fmt = formatter or value_formatter(kind, decimals)
     with figure_style(figure_medium(ax.figure) if ax is not None else medium_of(size)):
@@ -667,7 +683,8 @@ def region_map(
     known = reference.regions()["region_code"].tolist()
     own_figure = ax is None
     data = _map_input(values, column, known, "région",
-                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=own_figure)
+                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=own_figure,
+                      finest=shown_decimals(kind, decimals, formatter))
     fmt = formatter or value_formatter(kind, decimals)
     with figure_style(figure_medium(ax.figure) if ax is not None else medium_of(size)):
         fig, ax = _prepare_axes(ax, size)
@@ -752,7 +769,8 @@ def region_departements_map(
         raise MapDataError(f"région inconnue : {region!r} (code COG de région attendu, en texte)")
     frame = values[values["code"].astype("string").isin(members)]
     data = _map_input(frame, column, members, "département",
-                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=True)
+                      {"source": source, "as_of": as_of, "synthetic": synthetic, "note": note}, own_figure=True,
+                      finest=shown_decimals(kind, decimals, formatter))
     names = dict(zip(departements["code"], departements["name"], strict=True))
     fmt = formatter or value_formatter(kind, decimals)
     shapes = departement_shapes()

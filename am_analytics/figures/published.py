@@ -39,6 +39,13 @@ def nothing_to_show(frame: pd.DataFrame, column: str) -> bool:
     return not np.nansum(shown_values(frame, column)) and not hidden_mask(frame, column).any()
 
 
+def nothing_publishable(frame: pd.DataFrame, column: str) -> bool:
+    """True when a scope has values in `column` but every one is hidden (or zero beside hidden ones): a chart of it
+    would be entirely « secret », so the outputs print one sentence saying why instead (see
+    `sentences.unpublished_chart_sentence`)."""
+    return bool(hidden_mask(frame, column).any()) and not np.nansum(shown_values(frame, column))
+
+
 def shown_values(frame: pd.DataFrame, column: str) -> np.ndarray:
     """`column` as floats, NaN where it is missing or hidden: what a chart may draw, and nothing more."""
     values = pd.to_numeric(frame[column], errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -48,6 +55,7 @@ def shown_values(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 __all__ = [
     "NO_CONTRACT_TEXT",
+    "nothing_publishable",
     "nothing_to_show",
     "SECRET_NOTE",
     "SECRET_SUFFIX",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from am_analytics.vocabulary import ACTIVE_RATE
+
 
 @dataclass(frozen=True)
 class Method:
@@ -80,7 +82,7 @@ METHODS: dict[str, Method] = {
     "territoires": Method(
         "Indicateurs territoriaux",
         "Par région et par département, tous présents même sans contrat : contrats signés et actifs, ETP "
-        "actifs, contrats actifs pour 100 000 habitants (populations légales 2023) et contrats actifs de "
+        f"actifs, {ACTIVE_RATE.in_sentence} (populations légales 2023) et contrats actifs de "
         "médecine générale pour 100 généralistes estimés. Le nombre de généralistes n'est pas publié par "
         "département : il est estimé par la densité de généralistes au 1er janvier 2025 multipliée par la "
         "population, et présenté comme une estimation. Mayotte n'a pas de population légale 2023 : ses taux "

@@ -116,6 +116,11 @@ def recent_option_mix(
     return counts / total if total else counts
 
 
+def first_open_year(as_of: pd.Timestamp) -> int:
+    """The first calendar year not over at `as_of`: its own year, or the next one on 31 December."""
+    return (pd.Timestamp(as_of) + pd.Timedelta(days=1)).year
+
+
 def projected_spending(
     contracts: pd.DataFrame,
     *,
@@ -124,7 +129,8 @@ def projected_spending(
     until_year: int = PERSPECTIVE_END_YEAR,
     rules: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Expected CPAM aid per calendar year, from the counting date's year to `until_year`, under the current
+    """Expected CPAM aid per calendar year, from the first year not over at the counting date (`first_open_year`)
+    to `until_year`, under the current
     rules: the contract-years of the contracts signed by as_of (`montant_contrats_signes_eur`) plus those of
     the contracts the trend projects (`montant_nouveaux_eur`, with `_bas` and `_haut` from its band), each
     contract-year priced as `funding.expected_aid_by_year` prices it (regime at its start, option, rank,
@@ -134,7 +140,9 @@ def projected_spending(
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     rules = reference.funding_rules() if rules is None else rules
     horizon = pd.Timestamp(f"{until_year}-12-31")
-    years = np.arange(as_of.year, until_year + 1)
+    # A year over at the counting date is observed, not projected (`funding.expected_aid_by_year` gives it): at
+    # 31 December 2024 the projection starts in 2025, so 2024 never has a second, projected value.
+    years = np.arange(first_open_year(as_of), until_year + 1)
 
     # Contracts signed by as_of: an end known at as_of is kept, a later one is not known yet.
     signed = contracts[pd.to_datetime(contracts["date_signature"]) <= as_of]

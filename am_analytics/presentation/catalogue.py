@@ -17,6 +17,7 @@ from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     CALIBRATION_NOTE,
     PUBLISHED_INDICATORS,
     SOURCE_CONTRACTS,
@@ -24,6 +25,7 @@ from am_analytics.vocabulary import (
     SURVEY_GROUPS,
     TARGET_SETTERS,
     TARGET_STATUS_LABELS,
+    VARIABLES,
 )
 
 # --- Sources ------------------------------------------------------------------------------------------------
@@ -116,13 +118,24 @@ SHARE = Column("part", "Part", "percent")
 CI_LOW = Column("ic_bas", "IC 95 % bas", "percent")
 CI_HIGH = Column("ic_haut", "IC 95 % haut", "percent")
 BACKGROUND_LABEL = Column("libelle", "Profil d'origine", width=2.4)
+# A printed share is the ratio of two printed columns: the overdue share's base (past the deadline, training
+# known) is printed beside it, since « Échéance dépassée » also counts assistants whose training is unknown.
+OVERDUE_COLUMNS = (
+    ACTIVE,
+    Column("echeance_depassee", "Échéance dépassée", "count"),
+    Column("echeance_depassee_formation_connue", "Dont formation connue (base de la part)", "count"),
+    Column("en_retard", "Sans certification", "count"),
+    Column("part_en_retard", "Part", "percent"),
+    CI_LOW,  # the interval a sentence quotes beside the share is printed too
+    CI_HIGH,
+)
 
 # --- Territories -----------------------------------------------------------------------------------------------
 
 
 TERRITORY_MEASURES = (
-    Column("signes_pour_100k_hab", "Contrats pour 100 000 hab.", "decimal", width=1.25),
-    Column("actifs_pour_100k_hab", "Actifs pour 100 000 hab.", "decimal", width=1.25),
+    Column("signes_pour_100k_hab", VARIABLES["signes_pour_100k_hab"].short, "decimal", width=1.25),
+    Column("actifs_pour_100k_hab", ACTIVE_RATE.short, "decimal", width=1.25),
     Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (est.)", "decimal", width=1.25),
     Column("croissance_actifs_12m", "Évol. des actifs sur 12 mois", "percent", width=1.25),
 )
@@ -165,7 +178,7 @@ KEY_FIGURES = TableSpec(
         Column("signes", "Contrats signés (cumul)", "count"),
         ACTIVE,
         ACTIVE_FTE,
-        Column("actifs_pour_100k_hab", "Actifs pour 100 000 habitants", "decimal"),
+        Column("actifs_pour_100k_hab", ACTIVE_RATE.label, "decimal"),
         Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal"),
         Column("part_nationale_signes", "Part des contrats signés en France", "percent"),
         Column("croissance_actifs_12m", "Évolution des actifs sur 12 mois", "percent"),
@@ -349,13 +362,15 @@ BACKGROUNDS = TableSpec(
         Column("nom", "Territoire", width=2.2),
         BACKGROUND_LABEL,
         Column("effectif", "Contrats", "count"),
+        # the base of « Part », printed beside it (a share is the ratio of two printed columns)
+        Column("total", "Contrats du territoire", "count"),
         SHARE,
         CI_LOW,
         CI_HIGH,
     ),
     source=SOURCE_CONTRACTS,
     notes=(WILSON_NOTE,),
-    keys=("code", "profil_origine", "total"),
+    keys=("code", "profil_origine"),
 )
 MIX_TREND = TableSpec(
     name="Tendance",
@@ -396,7 +411,7 @@ FUNDING = TableSpec(
         Column("annee", "Année"),
         Column("annees_contrat", "Années de contrat", "count"),
         Column("couverture", "Barème connu", "percent"),
-        Column("montant_attendu_eur", "Aide attendue", "euros"),
+        Column("montant_attendu_eur", "Aide attendue", "millions"),
         Column("etp_annees_financees", "ETP-années", "decimal"),
         Column("aide_par_etp_eur", "Aide par ETP", "euros"),
     ),
@@ -416,30 +431,24 @@ TRAINING = TableSpec(
     title="Assistants sans certification après l'échéance, par région",
     columns=(
         Column("nom", "Région", width=2.6),
-        ACTIVE,
-        Column("echeance_depassee", "Échéance dépassée", "count"),
-        Column("en_retard", "Sans certification", "count"),
-        Column("part_en_retard", "Part", "percent"),
+        *OVERDUE_COLUMNS,
     ),
     source=SOURCE_CONTRACTS,
     disclosure=TRAINING_RULE,
     notes=(METHODS["formation"].text,),
-    keys=("code", "ic_bas", "ic_haut"),
+    keys=("code",),
 )
 TRAINING_BY_BACKGROUND = TableSpec(
     name="Formation par profil",
     title="Assistants sans certification après l'échéance, par profil d'origine",
     columns=(
         BACKGROUND_LABEL,
-        ACTIVE,
-        Column("echeance_depassee", "Échéance dépassée", "count"),
-        Column("en_retard", "Sans certification", "count"),
-        Column("part_en_retard", "Part", "percent"),
+        *OVERDUE_COLUMNS,
     ),
     source=SOURCE_CONTRACTS,
     disclosure=TRAINING_RULE,
     notes=(METHODS["formation"].text,),
-    keys=("profil_origine", "ic_bas", "ic_haut"),
+    keys=("profil_origine",),
 )
 
 

@@ -8,15 +8,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from am_analytics.figures import departement_map, region_departements_map, region_map
-from am_analytics.vocabulary import SOURCE_CONTRACTS
+from am_analytics.vocabulary import ACTIVE_RATE, SOURCE_CONTRACTS
 
 RATE_COLUMN = "actifs_pour_100k_hab"
-RATE_TITLE = "Contrats actifs pour 100 000 habitants"
-RATE_LEGEND = "Contrats actifs\npour 100\u202f000\u00a0hab."
+RATE_TITLE = ACTIVE_RATE.label
+RATE_LEGEND = ACTIVE_RATE.legend()
 RATE_SOURCE = SOURCE_CONTRACTS + " ; Insee"
 # Mayotte is absent from INSEE's legal populations: its rate is not computed, never estimated.
 MAYOTTE_NOTE = "Mayotte : population non disponible (absente des populations légales de l'Insee)."
-_OPTIONS = {"legend_title": RATE_LEGEND, "source": RATE_SOURCE, "decimals": 1}
+_OPTIONS = {"legend_title": RATE_LEGEND, "source": RATE_SOURCE, "decimals": ACTIVE_RATE.decimals}
 
 
 def rate_by_region_map(regions: pd.DataFrame, *, highlight: str | None = None, title: str | None = None) -> Figure:

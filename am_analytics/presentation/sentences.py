@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from am_analytics.figures.formatting import format_date, format_euros, format_number, format_percent
+from am_analytics.figures.formatting import format_date, format_millions, format_number, format_percent
 from am_analytics.indicators.common import months_between
-from am_analytics.presentation.tables import published_text
+from am_analytics.indicators.perspectives import first_open_year
+from am_analytics.presentation.tables import format_value, published_text
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     NATIONAL_LABEL,
     SYNTHETIC_MENTION,
     TARGET_SETTERS,
@@ -30,6 +32,11 @@ from am_analytics.vocabulary import (
 RHYTHM_MIN_CHANGE = 0.05
 RHYTHM_Z = 1.96
 SECRET_PHRASE = "sous le secret statistique"
+
+
+def _share(value: float) -> str:
+    """A share as its table prints it (a « Part » column, kind "percent"): a sentence quotes the table's value."""
+    return format_value(value, "percent")
 
 
 @dataclass(frozen=True)
@@ -310,7 +317,7 @@ def _ranked(regions: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 RATES = {
-    "actifs_pour_100k_hab": ("contrats actifs pour 100 000 habitants", 1),
+    "actifs_pour_100k_hab": (ACTIVE_RATE.in_sentence, ACTIVE_RATE.decimals),
     "actifs_mg_pour_100_mg_estimes": ("contrats actifs de médecine générale pour 100 généralistes (estimation)", 1),
 }
 
@@ -332,8 +339,8 @@ def territories_message(regions: pd.DataFrame, nation: pd.DataFrame) -> KeyMessa
             f"{format_number(national, decimals)}"
         )
     text = "Territoires : " + " ; ".join(parts) + "." if parts else "Territoires : aucun taux régional publié."
-    return KeyMessage("territoires", text, "contrats actifs pour 100 000 habitants et pour 100 généralistes estimés, "
-                      "par région (régions au taux publié)", values)
+    return KeyMessage("territoires", text, f"{ACTIVE_RATE.in_sentence} et contrats actifs de médecine générale "
+                      "pour 100 généralistes estimés, par région (régions au taux publié)", values)
 
 
 def region_rank_message(regions: pd.DataFrame, nation: pd.DataFrame, region: str) -> KeyMessage:
@@ -373,8 +380,8 @@ def backgrounds_message(mix: pd.DataFrame, label: str) -> KeyMessage | None:
     a, b = float(first["part"]), float(last["part"])
     apart = _intervals_apart(first["ic_bas"], first["ic_haut"], last["ic_bas"], last["ic_haut"])
     verdict = ("en recul" if b < a else "en progression") if apart else "sans écart significatif"
-    text = (f"{label} : les anciennes {name} signent {format_percent(b, 0)} des contrats de {last['periode']} "
-            f"contre {format_percent(a, 0)} en {first['periode']}, {verdict} (intervalles de confiance à 95 %"
+    text = (f"{label} : les anciennes {name} signent {_share(b)} des contrats de {last['periode']} "
+            f"contre {_share(a)} en {first['periode']}, {verdict} (intervalles de confiance à 95 %"
             f"{' disjoints' if apart else ' qui se recouvrent'}).")
     return KeyMessage("profils", text, "part de chaque profil d'origine par année de signature (Wilson 95 %)",
                       {"premiere": a, "derniere": b, "ecart_significatif": apart})
@@ -388,14 +395,14 @@ def region_backgrounds_message(shares: pd.DataFrame, region: str) -> KeyMessage 
         return None
     own, france = rows.loc[region], rows.loc["FR"]
     indicator = "part des profils d'origine, région et France (Wilson 95 %)"
-    if _value(own, "part") is None:
+    if _value(own, "part") is None or _value(france, "part") is None:  # never a value the table hides
         return KeyMessage("profils", f"{own['nom']} : la part des anciennes secrétaires médicales est "
                           f"{SECRET_PHRASE}.", indicator, {"ecart_significatif": None})
     apart = _intervals_apart(own["ic_bas"], own["ic_haut"], france["ic_bas"], france["ic_haut"])
     verdict = ("plus" if own["part"] > france["part"] else "moins") + " qu'en France" if apart else (
         "sans écart significatif avec la France")
-    text = (f"{own['nom']} : {format_percent(own['part'], 0)} des contrats signés l'ont été avec d'anciennes "
-            f"secrétaires médicales (France : {format_percent(france['part'], 0)}), {verdict}.")
+    text = (f"{own['nom']} : {_share(own['part'])} des contrats signés l'ont été avec d'anciennes "
+            f"secrétaires médicales (France : {_share(france['part'])}), {verdict}.")
     return KeyMessage("profils", text, indicator, {"region": float(own["part"]), "france": float(france["part"]),
                                                    "ecart_significatif": apart})
 
@@ -409,11 +416,11 @@ def training_message(row: pd.Series, label: str, france: pd.Series | None = None
         return KeyMessage("formation", f"{label} : le nombre d'assistants sans certification après leur échéance "
                           f"est {SECRET_PHRASE}.", indicator, {"part": None})
     text = (f"{label} : {format_number(late)} assistants en poste sur {format_number(base)} dont l'échéance de "
-            f"certification est passée ne sont pas certifiés ({format_percent(share, 1)}, intervalle à 95 % : "
-            f"{format_percent(row['ic_bas'], 1)} – {format_percent(row['ic_haut'], 1)})")
+            f"certification est passée et la formation connue ne sont pas certifiés ({_share(share)}, intervalle "
+            f"à 95 % : {_share(row['ic_bas'])} – {_share(row['ic_haut'])})")
     if france is not None and _value(france, "part_en_retard") is not None:
         apart = _intervals_apart(row["ic_bas"], row["ic_haut"], france["ic_bas"], france["ic_haut"])
-        text += f" ; France : {format_percent(france['part_en_retard'], 1)}" + (
+        text += f" ; France : {_share(france['part_en_retard'])}" + (
             "" if apart else ", sans écart significatif")
     return KeyMessage("formation", text + ".", indicator, {"part": share, "en_retard": late})
 
@@ -425,17 +432,13 @@ def spending_message(spending: pd.DataFrame | None) -> KeyMessage | None:
     last = spending.iloc[-1]
     first = spending.iloc[0]
     text = (f"Projection : aux règles actuelles, l'aide attendue de l'Assurance Maladie passerait de "
-            f"{_millions(first['montant_total_eur'])} en {first['annee']} à {_millions(last['montant_total_eur'])} "
-            f"en {last['annee']} (fourchette à 95 % : {_millions(last['montant_total_bas_eur'])} – "
-            f"{_millions(last['montant_total_haut_eur'])}), barème connu pour {format_percent(last['couverture'], 0)} "
-            f"des années de contrat.")
+            f"{format_millions(first['montant_total_eur'])} en {first['annee']} à "
+            f"{format_millions(last['montant_total_eur'])} en {last['annee']} (fourchette à 95 % : "
+            f"{format_millions(last['montant_total_bas_eur'])} – {format_millions(last['montant_total_haut_eur'])}), "
+            f"barème connu pour {_share(last['couverture'])} des années de contrat.")
     return KeyMessage("perspectives", text, "aide attendue projetée (barèmes appliqués aux contrats signés et "
                       "projetés, sans fin de contrat supposée)", {"annee": last["annee"],
                                                                    "montant": float(last["montant_total_eur"])})
-
-
-def _millions(value: float) -> str:
-    return f"{format_number(float(value) / 1e6, 0)}\u00a0M€"
 
 
 # --- the page and the section openers -----------------------------------------------------------------------------
@@ -513,38 +516,43 @@ def message_lines(messages: Sequence[KeyMessage], rules: Sequence[str]) -> list[
     return [by_rule[rule] for rule in rules if rule in by_rule]
 
 
+def _complete_years(funding: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the calendar years over at the frame's counting date (2024 included on 31 December 2024); all
+    rows when none is over yet."""
+    as_of = funding.attrs.get("as_of")
+    if as_of is None:  # a frame without its date: its last year is taken as the one under way
+        return funding.iloc[:-1] if len(funding) > 1 else funding
+    over = funding[funding["annee"].astype(int) < first_open_year(pd.Timestamp(as_of))]
+    return over if len(over) else funding
+
+
 def funding_sentences(funding: pd.DataFrame, label: str) -> list[str]:
-    """Two sentences on the expected aid (published): the last complete calendar year and its rule coverage,
-    and the total since 2019 only when no year of it is hidden."""
+    """Two sentences on the expected aid (published), amounts as the funding table prints them: the last complete
+    calendar year and its rule coverage, and the total from the first year through that same year (the current,
+    incomplete year is not in it) only when no year of it is hidden."""
     if funding.empty:
         return [f"{label} : aucune aide attendue à cette date."]
-    complete = funding.iloc[-2] if len(funding) > 1 else funding.iloc[-1]
+    through = _complete_years(funding)
+    complete = through.iloc[-1]
     year = complete["annee"]
     amount = _value(complete, "montant_attendu_eur")
     if amount is None:
         lines = [f"{label} : l'aide attendue pour les années de contrat commencées en {year} est {SECRET_PHRASE}."]
     else:
-        lines = [f"{label} : l'aide attendue de l'Assurance Maladie est estimée à {_amount(amount)} pour les années "
-                 f"de contrat commencées en {year}."]
-    amounts = [_value(row, "montant_attendu_eur") for _, row in funding.iterrows()]
+        lines = [f"{label} : l'aide attendue de l'Assurance Maladie est estimée à {format_millions(amount)} pour "
+                 f"les années de contrat commencées en {year}."]
+    amounts = [_value(row, "montant_attendu_eur") for _, row in through.iterrows()]
     if all(value is not None for value in amounts):
-        lines[0] = lines[0][:-1] + f", {_amount(sum(amounts))} depuis 2019."
+        first = through.iloc[0]["annee"]
+        span = f"en {year}" if first == year else f"de {first} à {year}"
+        lines[0] = lines[0][:-1] + f", {format_millions(sum(amounts))} au total {span}."
     else:
         lines.append("Certaines années sont sous le secret statistique : aucun total n'est donné.")
     coverage = _value(complete, "couverture")
     if coverage is not None:
-        lines.append(f"Barème connu pour {format_percent(coverage, 1)} des années de contrat de {year} (les options "
+        lines.append(f"Barème connu pour {_share(coverage)} des années de contrat de {year} (les options "
                      "« deuxième assistant » n'ont pas de montant publié et ne sont pas chiffrées).")
     return lines
-
-
-def _amount(value: float) -> str:
-    """An amount as a sentence writes it: « 118 M€ », « 7,2 M€ », « 83 503 € »."""
-    if abs(value) >= 10e6:
-        return _millions(value)
-    if abs(value) >= 1e6:
-        return f"{format_number(value / 1e6, 1)}\u00a0M€"
-    return format_euros(value)
 
 
 def quality_sentences(quality: pd.DataFrame) -> list[str]:
@@ -562,6 +570,14 @@ def quality_sentences(quality: pd.DataFrame) -> list[str]:
     ]
 
 
+def unpublished_chart_sentence(title: str, coarser: str | None = None) -> str:
+    """What replaces a chart none of whose values may be published (`figures.published.nothing_publishable`), and
+    where the coarser published figures are (`coarser`, « le tableau « … » »), when there are any."""
+    text = (f"« {title} » : graphique non publié, aucune de ses valeurs n'étant publiable — chaque effectif est "
+            "inférieur à 5 ou masqué pour qu'un tel effectif ne puisse être retrouvé (secret statistique).")
+    return text if coarser is None else text[:-1] + f" ; toutes années confondues, voir {coarser}."
+
+
 def mix_sentence(mix: pd.DataFrame, what: str) -> str | None:
     """The leading category of a published mix in its latest signing year with a published share: « En 2025, la
     médecine générale représente 74 % des contrats signés (spécialité). »"""
@@ -570,6 +586,5 @@ def mix_sentence(mix: pd.DataFrame, what: str) -> str | None:
         return None
     latest = shown[shown["periode"] == shown["periode"].max()]
     top = latest.sort_values("part", ascending=False, kind="stable").iloc[0]
-    return (f"{what} : en {top['periode']}, « {top['libelle']} » représente {format_percent(top['part'], 0)} des "
-            f"contrats signés (intervalle à 95 % : {format_percent(top['ic_bas'], 0)} – "
-            f"{format_percent(top['ic_haut'], 0)}).")
+    return (f"{what} : en {top['periode']}, « {top['libelle']} » représente {_share(top['part'])} des "
+            f"contrats signés (intervalle à 95 % : {_share(top['ic_bas'])} – {_share(top['ic_haut'])}).")

@@ -10,7 +10,14 @@ from typing import Literal
 
 import pandas as pd
 
-from am_analytics.figures.formatting import MISSING, format_date, format_euros, format_number, format_percent
+from am_analytics.figures.formatting import (
+    MISSING,
+    format_date,
+    format_euros,
+    format_millions,
+    format_number,
+    format_percent,
+)
 from am_analytics.presentation.disclosure import (
     COMPLEMENTARY,
     PRIMARY,
@@ -22,7 +29,7 @@ from am_analytics.presentation.disclosure import (
 )
 from am_analytics.vocabulary import SECRET_NOTES, SYNTHETIC_MENTION, secret_symbol
 
-Kind = Literal["text", "count", "decimal", "number", "percent", "euros", "date"]
+Kind = Literal["text", "count", "decimal", "number", "percent", "euros", "millions", "date"]
 
 # Excel number formats for each kind (French display comes from the reader's Excel locale)
 EXCEL_FORMATS: dict[Kind, str] = {
@@ -32,6 +39,7 @@ EXCEL_FORMATS: dict[Kind, str] = {
     "number": "#,##0.##",
     "percent": "0.0%",
     "euros": '#,##0 "€"',
+    "millions": '#,##0.0,, "M€"',  # the cell keeps the amount in euros; two commas show it in millions
     "date": "dd/mm/yyyy",
 }
 
@@ -123,6 +131,8 @@ def format_value(value: object, kind: Kind) -> str:
         return format_percent(value, 1)
     if kind == "euros":
         return format_euros(value, 0)
+    if kind == "millions":
+        return format_millions(value)
     if kind == "date":
         return format_date(value)
     raise ValueError(f"unknown kind {kind!r}")
@@ -136,6 +146,8 @@ def published_text(row: pd.Series, column: str, kind: str = "count", decimals: i
     if reason is not None and not pd.isna(reason):
         return secret_symbol(str(reason), kind)
     value = row.get(column)
+    if kind == "millions":
+        return format_millions(value)
     return format_percent(value, decimals) if kind == "percent" else format_number(value, decimals)
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from am_analytics.figures.formatting import MISSING, format_date, format_euros, format_number, format_percent
+from am_analytics.figures.formatting import (
+    MISSING,
+    format_date,
+    format_euros,
+    format_millions,
+    format_number,
+    format_percent,
+)
 from am_analytics.vocabulary import secret_symbol
 
 
@@ -23,6 +30,8 @@ def _text(row: pd.Series, column: str, decimals: int, kind: str) -> str:
         return format_percent(value, decimals)
     if kind == "euros":
         return format_euros(value, decimals)
+    if kind == "millions":
+        return format_millions(value)
     return format_number(value, decimals)
 
 

@@ -9,6 +9,7 @@ of a regional report lists the départements of another region.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,8 +18,10 @@ from matplotlib.figure import Figure
 
 from am_analytics import __version__, reference
 from am_analytics.figures import charts
+from am_analytics.figures.charts import FUNDING_CHART_TITLE
 from am_analytics.figures.contract import printed_text_pt
 from am_analytics.figures.formatting import format_date, format_number, format_percent
+from am_analytics.figures.published import nothing_publishable
 from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
@@ -32,7 +35,13 @@ from am_analytics.report.alt import describe_values, series_text
 from am_analytics.report.document import KeyFigure, ReportDocument
 from am_analytics.report.svg import figure_svg
 from am_analytics.report.workbook import build_workbook
-from am_analytics.vocabulary import NATIONAL_LABEL, SURVEY_FIELDWORK, SURVEY_GROUPS, SYNTHETIC_MENTION
+from am_analytics.vocabulary import (
+    ACTIVE_RATE,
+    NATIONAL_LABEL,
+    SURVEY_FIELDWORK,
+    SURVEY_GROUPS,
+    SYNTHETIC_MENTION,
+)
 
 REPORT_TITLE = "Les assistants médicaux"
 
@@ -93,6 +102,16 @@ class _Layout:
         alt = f"{title}. {values}".strip()
         width = self.document.figure(figure_svg(fig), alt_text=alt)
         self.figures.append(FigureRecord(title, alt, printed_text_pt(fig, width)))
+
+    def published_figure(self, frame: pd.DataFrame, column: str, title: str, draw: Callable[[], Figure], values: str,
+                         coarser: str | None = None) -> None:
+        """A chart of `column` of a published frame, or the sentence that replaces it when none of its values is
+        publishable (a chart drawn entirely « secret » tells the reader nothing), naming the `coarser` figures when
+        there are."""
+        if nothing_publishable(frame, column):
+            self.document.paragraph(sentences.unpublished_chart_sentence(title, coarser), size=9)
+        else:
+            self.figure(draw(), values)
 
     def intro(self, lines: list[str]) -> None:
         """The two or three sentences a section opens with."""
@@ -234,23 +253,25 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
     document.section("Profils d'origine des assistants", new_page=True)
     layout.intro(sentences.message_lines(messages, ["profils"]))
     shares_text = describe_values(
-        national.shares[national.shares["profil_origine"] == "secretaire_medicale"], "part", 0, kind="percent",
+        national.shares[national.shares["profil_origine"] == "secretaire_medicale"], "part", 1, kind="percent",
         prefix="part des anciennes secrétaires médicales : ",
     )
     layout.figure(charts.background_by_region_chart(national.shares, highlight=region), shares_text)
     layout.figure(charts.background_heatmap_chart(national.shares, highlight=region), shares_text)
     trend = own.backgrounds_by_year[own.backgrounds_by_year["categorie"] == "secretaire_medicale"]
-    layout.figure(
-        charts.mix_by_period_chart(
-            own.backgrounds_by_year,
-            title=scope.title("Profil d'origine par année de signature"),
-            what="profil d'origine",
-        ),
-        describe_values(trend, "part", 0, kind="percent", name="periode",
+    title = scope.title("Profil d'origine par année de signature")
+    table = cat.backgrounds_table(national.shares, scope.comparison_codes)
+    layout.published_figure(
+        own.backgrounds_by_year,
+        "part",
+        title,
+        lambda: charts.mix_by_period_chart(own.backgrounds_by_year, title=title, what="profil d'origine"),
+        describe_values(trend, "part", 1, kind="percent", name="periode",
                         prefix="part des anciennes secrétaires médicales par année : "),
+        coarser=f"le tableau « {table.title} »" if scope.profil is None else None,
     )
     document.paragraph(independence_sentence(national.independence, "région × profil"))
-    layout.table(cat.backgrounds_table(national.shares, scope.comparison_codes))
+    layout.table(table)
 
 
 def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
@@ -266,9 +287,13 @@ def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
         (own.etp_options, "Option de temps de travail par année de signature", "option de temps de travail"),
     ):
         latest = mix[mix["periode"] == mix["periode"].max()] if len(mix) else mix
-        layout.figure(
-            charts.mix_by_period_chart(mix, title=scope.title(heading), what=what),
-            describe_values(latest, "part", 0, kind="percent", name="libelle",
+        title = scope.title(heading)
+        layout.published_figure(
+            mix,
+            "part",
+            title,
+            lambda mix=mix, title=title, what=what: charts.mix_by_period_chart(mix, title=title, what=what),
+            describe_values(latest, "part", 1, kind="percent", name="libelle",
                             prefix=f"parts en {latest['periode'].iloc[0] if len(latest) else ''} : "),
         )
 
@@ -279,8 +304,9 @@ def _funding(layout: _Layout, scope: Scope, national: NationalResults, own: Scop
     layout.intro(sentences.funding_sentences(own.funding, scope.label))
     if region is not None and national.funding is not None:
         layout.intro(sentences.funding_sentences(national.funding, NATIONAL_LABEL)[:1])
-    layout.figure(charts.funding_chart(own.funding),
-                  describe_values(own.funding, "montant_attendu_eur", 0, kind="euros", name="annee"))
+    layout.published_figure(own.funding, "montant_attendu_eur", FUNDING_CHART_TITLE,
+                            lambda: charts.funding_chart(own.funding),
+                            describe_values(own.funding, "montant_attendu_eur", kind="millions", name="annee"))
     layout.table(cat.funding_table(own.funding, title=scope.title("Aide attendue par année civile")))
     if region is not None and national.funding is not None:
         layout.table(cat.funding_table(national.funding, title=f"Aide attendue par année civile — {NATIONAL_LABEL}"))
@@ -316,7 +342,7 @@ def _perspectives(layout: _Layout, scope: Scope, national: NationalResults, mess
     if spending is not None:
         layout.figure(
             charts.projected_spending_chart(spending, national.funding),
-            describe_values(spending, "montant_total_eur", 0, kind="euros", name="annee",
+            describe_values(spending, "montant_total_eur", kind="millions", name="annee",
                             prefix="total projeté : ") if "montant_total_eur" in spending.columns else "",
         )
         layout.table(cat.projected_spending_table(spending))
@@ -399,9 +425,10 @@ def _key_figures(row: pd.Series, nation: pd.Series, national: NationalResults, r
     ]
     if region is not None:
         figures += [
-            KeyFigure("Contrats actifs pour 100 000 habitants",
-                      published_text(row, "actifs_pour_100k_hab", "decimal", 1),
-                      "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", 1)),
+            KeyFigure(ACTIVE_RATE.label,
+                      published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
+                      "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal",
+                                                            ACTIVE_RATE.decimals)),
             KeyFigure("Part des contrats signés en France",
                       published_text(row, "part_nationale_signes", "percent", 1),
                       "de l'ensemble des contrats signés"),

@@ -11,6 +11,7 @@ import pandas as pd
 
 from am_analytics.figures import charts, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
+from am_analytics.figures.published import nothing_publishable
 from am_analytics.indicators import backgrounds as bg
 from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators import survey as survey_indicators
@@ -27,6 +28,7 @@ from am_analytics.presentation.tables import published_text
 from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
+    ACTIVE_RATE,
     POURSUIVRE,
     PROFILS,
     SURVEY_FIELDWORK,
@@ -69,10 +71,10 @@ def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigur
         KeyFigure("Contrats actifs", published_text(row, "actifs", "count"), "signés et non terminés"),
         KeyFigure("ETP actifs", published_text(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
         KeyFigure(
-            "Contrats actifs pour 100\u00a0000 habitants",
-            published_text(row, "actifs_pour_100k_hab", "decimal", 1),
+            ACTIVE_RATE.label,
+            published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
             "" if code == NATIONAL_CODE
-            else "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", 1),
+            else "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
         ),
     ]
     if code != NATIONAL_CODE:
@@ -151,8 +153,8 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
     with w.step("évolution des profils"):
         section = page.section("Évolution par année de signature")
         mix = ctx.france.backgrounds_by_year
-        section.items.append(w.figure("profils-annees", charts.mix_by_period_chart(
-            mix, title=scope.title("Profil d'origine par année de signature"), what="profil d'origine")))
+        section.items.append(mix_figure(w, "profils-annees", mix,
+                                        scope.title("Profil d'origine par année de signature"), "profil d'origine"))
         section.items.append(w.table("profils-annees", background_years_table(
             mix, scope.title("Profil d'origine par année de signature"))))
         _tests(section, scope, region=None)
@@ -161,6 +163,22 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
         overdue = overdue_by_background(scope.all_contracts, **scope.kw)
         section.items.append(w.table("formation-profils", cat.training_by_background_table(overdue)))
     return page
+
+
+def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: str, coarser: str | None = None):
+    """A mix's chart by signing year, or the sentence that replaces it (see `published_figure`)."""
+    return published_figure(w, name, mix, "part", title,
+                            lambda: charts.mix_by_period_chart(mix, title=title, what=what), coarser)
+
+
+def published_figure(w: PageWriter, name: str, frame: pd.DataFrame, column: str, title: str, draw,
+                     coarser: str | None = None):
+    """A chart of `column` of a published frame, or the sentence that replaces it when none of its values is
+    publishable (as in the report: a chart drawn entirely « secret » tells the reader nothing), naming the
+    `coarser` figures when there are."""
+    if nothing_publishable(frame, column):
+        return TextItem(sentences.unpublished_chart_sentence(title, coarser))
+    return w.figure(name, draw())
 
 
 def background_years_table(mix: pd.DataFrame, title: str):
@@ -295,11 +313,12 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
             f"{maps.RATE_TITLE}, par région : {name} en évidence")))
     with w.step("profils d'origine"):
         section = page.section(f"Profils d'origine des assistants — {name}")
-        section.items.append(w.table("profils", cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
-            scope.title("Profil d'origine des assistants, comparé à la France entière"))))
-        section.items.append(w.figure("profils-annees", charts.mix_by_period_chart(
-            own.backgrounds_by_year, title=scope.title("Profil d'origine par année de signature"),
-            what="profil d'origine")))
+        shares = cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
+            scope.title("Profil d'origine des assistants, comparé à la France entière"))
+        section.items.append(w.table("profils", shares))
+        section.items.append(mix_figure(w, "profils-annees", own.backgrounds_by_year,
+                                        scope.title("Profil d'origine par année de signature"), "profil d'origine",
+                                        coarser=f"le tableau « {shares.title} »"))
         section.items.append(w.table("profils-annees", background_years_table(
             own.backgrounds_by_year, scope.title("Profil d'origine par année de signature"))))
         _tests(section, scope, region=region)
@@ -307,8 +326,9 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         section = page.section(f"Financement — {name}")
         section.items.append(TextItem("Aide attendue d'après les barèmes publiés (barème de patientèle « standard » "
                                       "supposé : un plancher).", note=True))
-        section.items.append(w.figure("financement", retitled(charts.funding_chart(own.funding), scope.title(
-            "Aide attendue de l'Assurance Maladie, par année civile"))))
+        title = scope.title(charts.FUNDING_CHART_TITLE)
+        section.items.append(published_figure(w, "financement", own.funding, "montant_attendu_eur", title,
+                                              lambda: retitled(charts.funding_chart(own.funding), title)))
         section.items.append(w.table("financement", cat.funding_table(own.funding, scope.title("Aide attendue "
                                                                                               "par année civile"))))
     with w.step("formation"):
