@@ -64,13 +64,27 @@ def test_protection_hides_a_neighbour_until_nothing_is_exposed():
     assert audit(ledger) == []
 
 
-def test_protection_refuses_when_only_fixed_cells_could_be_hidden():
+def test_a_headline_figure_is_hidden_only_when_nothing_else_can_be():
     ledger = Ledger()
-    ledger.publish(("a",), 2, hidden=PRIMARY, place="t")
-    ledger.publish(("total",), 2, hidden=None, place="t", fixed=True)
-    ledger.relate({("total",): 1.0, ("a",): -1.0})
-    with pytest.raises(DisclosureRisk, match="retrouvable"):
-        protect(ledger)
+    ledger.publish(("a",), 6, hidden="complementaire", place="t")
+    ledger.publish(("b",), 2, hidden=PRIMARY, place="t")
+    ledger.publish(("c",), 9, hidden=None, place="t")
+    ledger.publish(("total",), 17, hidden=None, place="t", fixed=True)
+    ledger.relate({("total",): 1.0, ("a",): -1.0, ("b",): -1.0, ("c",): -1.0})
+    ledger.publish(("autre",), 30, hidden=None, place="t", fixed=True)
+    protect(ledger)
+    assert audit(ledger) == [] and ledger.shown[("total",)]
+
+
+def test_protection_refuses_past_its_limit_and_names_the_cell():
+    ledger = _series([3, 4, 10])
+    ledger.primary.clear()  # said « s »: nothing left to relabel, so a neighbour must be hidden
+    ledger.publish(("fin",), 2, hidden=None, place="t")
+    ledger.add_latent(("fins",), 2)
+    ledger.relate({("fin",): 1.0, ("fins",): -1.0})
+    with pytest.raises(DisclosureRisk, match="publication refusée") as refused:
+        protect(ledger, limit=0)
+    assert refused.value.exit_code == 3 and "fins" in str(refused.value)
 
 
 def test_a_relation_false_on_the_true_values_is_skipped_and_recorded():
@@ -203,7 +217,7 @@ def test_the_report_writes_nothing_and_exits_3_when_a_hidden_count_could_be_reco
     assert not pdf.exists() and not pdf.with_suffix(".xlsx").exists()
     error = capsys.readouterr().err
     assert "publication refusée (secret statistique)" in error and "Traceback" not in error
-    assert "Mayotte" in error or "R06" in error or "D976" in error
+    assert " : entre " in error and "rien n'a été écrit" in error  # the cell named, with what a reader finds
 
 
 def test_every_region_s_report_publication_passes_its_own_audit(demo_scope, demo_results):

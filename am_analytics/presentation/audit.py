@@ -85,6 +85,7 @@ class Exposure:
     low: float
     high: float
     places: tuple[str, ...]
+    pinned: bool = False  # the reader's program itself (not only its integer rounding) fixes the value
 
     def describe(self) -> str:
         where = ", ".join(self.places) or "cellule non publiée (déduite des autres)"
@@ -154,6 +155,7 @@ class Ledger:
 
     def hide(self, key: Key) -> None:
         self.shown[key] = False
+        self.revealed.discard(key)  # a cell shown again, then hidden to protect another, stays hidden
 
     def reveal(self, key: Key) -> None:
         """Show a hidden cell that every solution of the reader's program already fixes to its value: the set of
@@ -162,11 +164,13 @@ class Ledger:
         self.revealed.add(key)
 
     def revealable(self, exposure: Exposure) -> bool:
-        """A published, not small cell that the reader finds exactly: hiding it protects nothing."""
+        """A published, not small cell that the reader's program fixes exactly: hiding it protects nothing, and
+        showing it leaves every solution, so every other interval, as it was (a cell fixed only once rounded to
+        integers is not: showing it would narrow others)."""
         value = self.value[exposure.key]
         return (
             exposure.key not in self.latent
-            and exposure.low == exposure.high == value
+            and exposure.pinned
             and not 1 <= value <= self.threshold - 1
         )
 
@@ -305,6 +309,12 @@ class _Program:
         self.highs.changeColsCost(len(self.cells), self.everything, objective.astype(float))
         self.highs.run()
         status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:
+            # a re-solve from the last basis can stop on an unbounded direction without a verdict: solved afresh
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
+        # never infeasible (the true values satisfy every relation): what is not optimal is unbounded
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return None
         if status != highspy.HighsModelStatus.kOptimal:
@@ -344,10 +354,12 @@ def _exposures_in(program: _Program, targets: Iterable[Key]) -> list[Exposure]:
         position, needed = program.column[key], ledger.needed(key)
         if program.wide_enough(position, needed):
             continue
-        low, high = _integer_interval(*program.interval(position))
+        raw_low, raw_high = program.interval(position)
+        low, high = _integer_interval(raw_low, raw_high)
         if high - low < needed - 1:
             places = tuple(sorted(ledger.places.get(key, ())))
-            found.append(Exposure(key, ledger.value[key], low, high, places))
+            pinned = raw_high - raw_low <= TOLERANCE
+            found.append(Exposure(key, ledger.value[key], low, high, places, pinned))
     return found
 
 
@@ -374,8 +386,7 @@ def _neighbours(ledger: Ledger, key: Key, index: Index) -> tuple[list[Key], list
                         continue
                     seen.add(other)
                     if ledger.shown[other]:
-                        if other not in ledger.fixed:
-                            found.append(other)
+                        found.append(other)
                     else:
                         next_frontier.append(other)
                         if other in ledger.primary:
@@ -387,14 +398,15 @@ def _neighbours(ledger: Ledger, key: Key, index: Index) -> tuple[list[Key], list
 
 
 def _cost(ledger: Ledger, key: Key, index: Index) -> tuple:
-    """What hiding a shown cell costs: first the relations that would give it straight back (every other cell of
-    the relation shown: another cell would have to be hidden after it), then its value (the information lost)."""
+    """What hiding a shown cell costs: a headline figure (France's, a region's signed and active contracts) only
+    when nothing else is left; then the relations that would give it straight back (every other cell of the
+    relation shown: another cell would have to be hidden after it); then its value (the information lost)."""
     pinned = sum(
         1
         for terms, equation in index.get(key, ())
         if equation and all(ledger.shown[other] for other in terms if other != key)
     )
-    return pinned, ledger.value[key], str(key)
+    return key in ledger.fixed, pinned, ledger.value[key], str(key)
 
 
 def protect(ledger: Ledger, *, limit: int = 10_000) -> list[Key]:
@@ -443,11 +455,14 @@ def _helpful_hide(
     ranked = sorted(candidates, key=lambda cell: _cost(ledger, cell, index))
     width = exposure.high - exposure.low
     for cell in ranked[:TRIALS]:
+        was_revealed = cell in ledger.revealed
         ledger.hide(cell)
         remaining = _still_exposed(ledger, key, index)
         if remaining is None or remaining.high - remaining.low > width:
             return cell, remaining
-        ledger.shown[cell] = True
+        ledger.shown[cell] = True  # the trial undone
+        if was_revealed:
+            ledger.revealed.add(cell)
     ledger.hide(ranked[0])
     return ranked[0], _still_exposed(ledger, key, index)
 

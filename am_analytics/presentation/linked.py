@@ -21,7 +21,7 @@ value comes from the contracts themselves (`SignatureCounts`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -71,9 +71,9 @@ class LinkedItem:
     exact: pd.DataFrame
     cells: list[Cell]
     dependants: Mapping[str, Sequence[str]]
-    fixed: bool = False  # national totals of thousands: never hidden to protect another cell
-    # headline counts never hidden to protect another cell (a region's signed and active contracts): protection
-    # finds other cells, or the build stops
+    # headline counts (France's; a region's signed and active contracts) hidden to protect another cell only when
+    # no other cell can be: on the demo data, never
+    fixed: bool = False
     fixed_columns: tuple[str, ...] = ()
 
 
@@ -132,10 +132,12 @@ def series_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
     return cells
 
 
-def territory_cells(frame: pd.DataFrame, as_of: pd.Timestamp, territory_of, *, windows: bool = True) -> list[Cell]:
+def territory_cells(
+    frame: pd.DataFrame, as_of: pd.Timestamp, territory_of, *, windows: Collection[str] = ()
+) -> list[Cell]:
     """A territory frame (France, regions or départements at the counting date): the counts a reader reads or
-    rebuilds from a rate printed beside them. `windows`: the signatures of the last 12 months and of the 12 before,
-    which sentences quote for France and a region (never for a département)."""
+    rebuilds from a rate printed beside them. `windows`: the codes whose signatures of the last 12 months and of
+    the 12 before are published (a key message quotes them for the territory a report or a page is about)."""
     now, year_ago, two_years_ago = (day(as_of - pd.DateOffset(months=months)) for months in (0, 12, 24))
     after = timedelta(days=1)
     measures = {
@@ -143,14 +145,16 @@ def territory_cells(frame: pd.DataFrame, as_of: pd.Timestamp, territory_of, *, w
         "actifs": (ACTIVE, now, now),
         "actifs_mg": ("actifs_mg", now, now),
         "actifs_il_y_a_12_mois": (ACTIVE, year_ago, year_ago),
+        "signes_12_derniers_mois": (SIGNED, year_ago + after, now),
+        "signes_12_mois_precedents": (SIGNED, two_years_ago + after, year_ago),
     }
-    if windows:
-        measures["signes_12_derniers_mois"] = (SIGNED, year_ago + after, now)
-        measures["signes_12_mois_precedents"] = (SIGNED, two_years_ago + after, year_ago)
+    quoted_only = ("signes_12_derniers_mois", "signes_12_mois_precedents")
     cells = []
     for row, code in enumerate(frame["code"]):
         territory = territory_of(str(code))
         for column, (measure, first, last) in measures.items():
+            if column in quoted_only and str(code) not in windows:
+                continue
             if column in frame.columns:
                 cells.append(Cell(row, column, (measure, territory, first, last, None, None), READ_THROUGH.get(column)))
     return cells
@@ -379,7 +383,7 @@ def masked_item(item: LinkedItem, ledger: Ledger) -> pd.DataFrame:
             for name in columns:
                 if reasons(name).iloc[cell.row] == PRIMARY:
                     reasons(name).iloc[cell.row] = COMPLEMENTARY
-        elif cell.key in ledger.revealed and pd.notna(status):
+        elif cell.key in ledger.revealed and ledger.shown[cell.key] and pd.notna(status):
             reasons(cell.column).iloc[cell.row] = pd.NA
             published.loc[cell.row, cell.column] = item.exact[cell.column].iloc[cell.row]
     for column, column_reasons in changed.items():

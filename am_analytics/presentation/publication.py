@@ -6,7 +6,7 @@ dropped and the published frames frozen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
@@ -52,7 +52,8 @@ HEADLINE = ("signes", "actifs")  # a region's signed and active contracts: the f
 Results = TypeVar("Results", NationalResults, ScopeResults)
 
 
-def _national_items(national: NationalResults) -> dict[str, LinkedItem]:
+def _national_items(national: NationalResults, quoted: Collection[str]) -> dict[str, LinkedItem]:
+    """`quoted`: the territories whose 12-month signatures a key message quotes (France, the scopes' regions)."""
     exact, as_of = national.exact, national.as_of
     territory = dependants_of(TERRITORY_RULE)
     return {
@@ -68,7 +69,7 @@ def _national_items(national: NationalResults) -> dict[str, LinkedItem]:
             "Territoires — France entière",
             national.nation,
             exact["nation"],
-            territory_cells(national.nation, as_of, region_territory),
+            territory_cells(national.nation, as_of, region_territory, windows=quoted),
             territory,
             fixed=True,
         ),
@@ -76,7 +77,7 @@ def _national_items(national: NationalResults) -> dict[str, LinkedItem]:
             "Territoires — régions",
             national.regions,
             exact["regions"],
-            territory_cells(national.regions, as_of, region_territory),
+            territory_cells(national.regions, as_of, region_territory, windows=quoted),
             territory,
             fixed_columns=HEADLINE,
         ),
@@ -84,7 +85,7 @@ def _national_items(national: NationalResults) -> dict[str, LinkedItem]:
             "Territoires — départements",
             national.departements,
             exact["departements"],
-            territory_cells(national.departements, as_of, departement_territory, windows=False),
+            territory_cells(national.departements, as_of, departement_territory),
             territory,
         ),
         "shares": LinkedItem(
@@ -164,7 +165,7 @@ def publication_ledger(
 ) -> tuple[Ledger, dict[str, LinkedItem], list[dict[str, LinkedItem]]]:
     """The ledger of a run's publication, with the linked items of the national results and of each scope (in
     the order given; a background's own results are published beside its territory's and not linked yet)."""
-    national_items = _national_items(national)
+    national_items = _national_items(national, {NATIONAL_CODE, *(scope.territory_code for scope, _ in scopes)})
     scope_items = [
         _scope_items(scope, results, national.as_of) if scope.profil is None else {} for scope, results in scopes
     ]
