@@ -1,5 +1,6 @@
-"""Small scopes generated at random (a few dozen contracts over overseas, Corse and mainland départements, at the data's last date): the publication of France with one region is always protected, and the frames as masked give a reader
-nothing back (`publication.audited` audits them once more and raises otherwise)."""
+"""Small scopes generated at random (a few dozen contracts over overseas, Corse and mainland départements, at the
+data's last date): the publication of France with one region is always protected, and the frames as masked give a
+reader nothing back (`publication.audited` audits them once more and raises otherwise)."""
 
 from __future__ import annotations
 

@@ -342,7 +342,7 @@ def test_switching_region_redraws_every_view_in_place_and_keeps_the_national_res
     board.view(lambda b: b.header())
     board.view(lambda b: b.show(b.backgrounds_table()))
     board.view(lambda b: None if b.scope.profil is None else b.heading("Profil"))
-    board.national
+    assert board.national is not None
     computed = board._computed  # France's results before the audit, which each scope's publication starts from
     board.switch(region="Bretagne")
     assert board.scope.region == "53" and board.national is not None
