@@ -174,12 +174,15 @@ def test_clicking_a_header_sorts_french_numbers_as_numbers_both_ways(page, serve
 
 def test_hidden_cells_sort_after_every_number_in_both_directions(page, server):
     page.goto(urljoin(server, "region_01.html"))  # Guadeloupe: small counts, hidden cells
-    table = page.locator("table", has=page.locator("caption", has_text="Série mensuelle"))
-    page.locator("details", has=table).locator("summary").click()
-    headers = table.locator("thead th").all_inner_texts()
-    index = next(i for i, text in enumerate(headers) if text.startswith("Contrats actifs"))
-    values = _column(table, index)
-    assert "s" in values and "< 5" in values, "the column holds both kinds of hidden cells"
+    for summary in page.locator("details > summary").all():
+        summary.click()
+    # the first column of the page that holds both kinds of hidden cells (which table depends on the masking)
+    table, index = next(
+        (table, index)
+        for table in page.locator("table").all()
+        for index in range(table.locator("thead th").count())
+        if {"s", "< 5"} <= set(_column(table, index))
+    )
     for _ in ("ascending", "descending"):
         table.locator("thead th").nth(index).locator("button").click()
         cells = _column(table, index)
