@@ -1,6 +1,6 @@
 """Benchmarks against the physical floor: ingest, scaling, indicators, report, scheduled run, DuckDB.
 
-Run: .venv/bin/python benchmarks/bench.py [--quick] [--cases ingest,scaling,indicators,report,schedule,duckdb]
+Run: .venv/bin/python benchmarks/bench.py [--quick] [--cases ingest,scaling,indicators,report,audit,schedule,duckdb]
 
 Prints the machine, then one table row per measurement: the median wall time of several runs, the CPU time
 of the median run and the peak resident memory. Every run happens in a child process of its own, so the
@@ -43,7 +43,7 @@ KEY = "benchmark"  # pseudonymisation key of every run: fixed, so outputs are co
 SEED = 2019
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "am_analytics_bench"
 FIXTURE_VERSION = 1  # bump when the way fixtures are written changes
-CASES = ("ingest", "scaling", "indicators", "report", "schedule", "duckdb")
+CASES = ("ingest", "scaling", "indicators", "report", "audit", "schedule", "duckdb")
 
 FULL = {
     "ingest": 1_000_000,
@@ -562,6 +562,28 @@ def report_case(sizes: dict, rows_out: list[Row], quick: bool) -> None:
             )
 
 
+ALL_REGIONS = tuple("01 02 03 04 06 11 24 27 28 32 44 52 53 75 76 84 93 94".split())
+
+
+def audit_case(sizes: dict, rows_out: list[Row], quick: bool) -> None:
+    """The disclosure audit and its protection on the shipped data: a regional report's publication (France and
+    Mayotte) and, unless quick, the site's (France and every region), each in a fresh interpreter
+    (`bench_audit.py`)."""
+    script = str(ROOT / "benchmarks" / "bench_audit.py")
+    publications = [("France et Mayotte (un rapport régional)", ("06",))]
+    if not quick:
+        publications.append(("France et 18 régions (le site)", ALL_REGIONS))
+    for label, regions in publications:
+        command = [sys.executable, script, "--protect", "--regions", *regions]
+        run = median_run(repeat(sizes["runs"], lambda command=command: run_process(command, env=bench_env())))
+        if run.returncode != 0:
+            raise RuntimeError(f"l'audit a échoué (code {run.returncode}) :\n{run.stderr[-3000:]}")
+        summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
+        rows_out.append(
+            Row(f"audit : {label}", "données livrées", sizes["runs"], run.wall, run.cpu, run.rss_mb, summary[:90])
+        )
+
+
 def schedule_case(sizes: dict, rows_out: list[Row], quick: bool) -> None:
     if not (ROOT / "am_analytics" / "schedule" / "__main__.py").is_file():
         rows_out.append(
@@ -734,6 +756,8 @@ def main() -> int:
             indicators_case(sizes, cache, rows, details)
         elif case == "report":
             report_case(sizes, rows, args.quick)
+        elif case == "audit":
+            audit_case(sizes, rows, args.quick)
         elif case == "schedule":
             schedule_case(sizes, rows, args.quick)
         elif case == "duckdb":

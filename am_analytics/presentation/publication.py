@@ -52,72 +52,36 @@ HEADLINE = ("signes", "actifs")  # a region's signed and active contracts: the f
 Results = TypeVar("Results", NationalResults, ScopeResults)
 
 
+def _item(results: NationalResults | ScopeResults, name: str, place: str, cells, dependants, **kw) -> LinkedItem:
+    """The linked item of one published frame of `results` (its attribute `name`) and its exact frame."""
+    return LinkedItem(place, getattr(results, name), results.exact[name], cells, dependants, **kw)
+
+
 def _national_items(national: NationalResults, quoted: Collection[str]) -> dict[str, LinkedItem]:
     """`quoted`: the territories whose 12-month signatures a key message quotes (France, the scopes' regions)."""
-    exact, as_of = national.exact, national.as_of
-    territory = dependants_of(TERRITORY_RULE)
+    as_of, territory, training = national.as_of, dependants_of(TERRITORY_RULE), dependants_of(TRAINING_RULE)
+    specs = {
+        "monthly": ("Série mensuelle — France entière", series_cells(national.monthly, NATIONAL_CODE),
+                    MONTHLY_DEPENDANTS, {"fixed": True}),
+        "nation": ("Territoires — France entière",
+                   territory_cells(national.nation, as_of, region_territory, windows=quoted), territory,
+                   {"fixed": True}),
+        "regions": ("Territoires — régions",
+                    territory_cells(national.regions, as_of, region_territory, windows=quoted), territory,
+                    {"fixed_columns": HEADLINE}),
+        "departements": ("Territoires — départements",
+                         territory_cells(national.departements, as_of, departement_territory), territory, {}),
+        "shares": ("Profils d'origine par région",
+                   breakdown_cells(national.shares, as_of, dimension="profil_origine"), BREAKDOWN_DEPENDANTS, {}),
+        "training": ("Formation par région", training_cells(national.training, as_of), training, {}),
+        "training_france": ("Formation — France entière", training_cells(national.training_france, as_of),
+                            training, {"fixed": True}),
+        "funding": ("Aide attendue — France entière", funding_cells(national.funding, NATIONAL_CODE),
+                    dependants_of(FUNDING_RULE), {"fixed": True}),
+    }
     return {
-        "monthly": LinkedItem(
-            "Série mensuelle — France entière",
-            national.monthly,
-            exact["monthly"],
-            series_cells(national.monthly, NATIONAL_CODE),
-            MONTHLY_DEPENDANTS,
-            fixed=True,
-        ),
-        "nation": LinkedItem(
-            "Territoires — France entière",
-            national.nation,
-            exact["nation"],
-            territory_cells(national.nation, as_of, region_territory, windows=quoted),
-            territory,
-            fixed=True,
-        ),
-        "regions": LinkedItem(
-            "Territoires — régions",
-            national.regions,
-            exact["regions"],
-            territory_cells(national.regions, as_of, region_territory, windows=quoted),
-            territory,
-            fixed_columns=HEADLINE,
-        ),
-        "departements": LinkedItem(
-            "Territoires — départements",
-            national.departements,
-            exact["departements"],
-            territory_cells(national.departements, as_of, departement_territory),
-            territory,
-        ),
-        "shares": LinkedItem(
-            "Profils d'origine par région",
-            national.shares,
-            exact["shares"],
-            breakdown_cells(national.shares, as_of, dimension="profil_origine"),
-            BREAKDOWN_DEPENDANTS,
-        ),
-        "training": LinkedItem(
-            "Formation par région",
-            national.training,
-            exact["training"],
-            training_cells(national.training, as_of),
-            dependants_of(TRAINING_RULE),
-        ),
-        "training_france": LinkedItem(
-            "Formation — France entière",
-            national.training_france,
-            exact["training_france"],
-            training_cells(national.training_france, as_of),
-            dependants_of(TRAINING_RULE),
-            fixed=True,
-        ),
-        "funding": LinkedItem(
-            "Aide attendue — France entière",
-            national.funding,
-            exact["funding"],
-            funding_cells(national.funding, NATIONAL_CODE),
-            dependants_of(FUNDING_RULE),
-            fixed=True,
-        ),
+        name: _item(national, name, place, cells, dependants, **kw)
+        for name, (place, cells, dependants, kw) in specs.items()
     }
 
 
@@ -125,38 +89,23 @@ def _scope_items(scope: Scope, results: ScopeResults, as_of: pd.Timestamp) -> di
     territory = region_territory(scope.territory_code)
     label, fixed = scope.label, scope.is_national
     items = {
-        name: LinkedItem(
+        name: _item(
+            results,
+            name,
             f"{title} — {label}",
-            getattr(results, name),
-            results.exact[name],
-            breakdown_cells(
-                getattr(results, name),
-                as_of,
-                dimension=str(results.exact[name]["variable"].iloc[0]),
-                territory=territory,
-            ),
+            breakdown_cells(getattr(results, name), as_of, dimension=str(results.exact[name]["variable"].iloc[0]),
+                            territory=territory),
             BREAKDOWN_DEPENDANTS,
             fixed=fixed,
         )
         for name, title in MIXES.items()
         if not results.exact[name].empty
     }
-    items["funding"] = LinkedItem(
-        f"Aide attendue — {label}",
-        results.funding,
-        results.exact["funding"],
-        funding_cells(results.funding, territory),
-        dependants_of(FUNDING_RULE),
-        fixed=fixed,
-    )
-    if not scope.is_national:
-        items["monthly"] = LinkedItem(
-            f"Série mensuelle — {label}",
-            results.monthly,
-            results.exact["monthly"],
-            series_cells(results.monthly, territory),
-            MONTHLY_DEPENDANTS,
-        )
+    items["funding"] = _item(results, "funding", f"Aide attendue — {label}",
+                             funding_cells(results.funding, territory), dependants_of(FUNDING_RULE), fixed=fixed)
+    if not scope.is_national:  # France's series is the national results' own
+        items["monthly"] = _item(results, "monthly", f"Série mensuelle — {label}",
+                                 series_cells(results.monthly, territory), MONTHLY_DEPENDANTS)
     return items
 
 
