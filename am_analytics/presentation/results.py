@@ -49,9 +49,10 @@ def with_signed_rate(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # A small territory's series is published by quarter or by year rather than hidden month after month: the step is
-# the finest at which at most a fifth of the periods with signatures have a small count (1 to 4). Coarsening first,
+# the finest at which at most 5 % of the periods with signatures have a small count (1 to 4). Coarsening first,
 # complementary masking after, as statistical offices do: a quarter of 6 contracts says more than six « < 5 ».
-SERIES_STEPS = {"mois": 1, "trimestre": 3, "annee": 12}
+# (At 20 %, Bretagne's monthly series still needed about 120 more hidden cells to be protected.)
+SERIES_STEPS = ("mois", "trimestre", "annee")
 MAX_SMALL_PERIODS = 0.05
 STEP_ATTR = "pas"
 
