@@ -72,6 +72,7 @@ def test_empty_fte_is_missing_when_required_and_plain_na_otherwise():
         ("Assistante dentaire", "assistant_dentaire"),
         ("Autre paramédical", "autre_sante"), ("Autre profession de santé", "autre_sante"),
         ("Reconversion", "hors_sante"), ("Sans expérience santé", "hors_sante"), ("Hors santé", "hors_sante"),
+        ("Sans expérience", "hors_sante"), ("Aucune expérience en santé", "hors_sante"),
         ("secretaire_medicale", "secretaire_medicale"),
     ],
 )

@@ -327,6 +327,9 @@ _PROFIL_ALIASES = {
         "Reconversion professionnelle",
         "Sans expérience santé",
         "Sans expérience en santé",
+        # in a background column, « without experience » is of health care (how CPAM follow-up tables say it)
+        "Sans expérience",
+        "Aucune expérience en santé",
         "Hors santé",
         "Hors secteur santé",
     ),
