@@ -131,7 +131,7 @@ def test_a_month_shown_between_hidden_months_is_drawn_as_a_point():
     fig = charts.rollout_chart(monthly)
     points = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
     drawn = {(pd.Timestamp(x).date(), float(y)) for line in points for x, y in zip(*line.get_data(), strict=True)}
-    day = pd.Timestamp(monthly.loc[10, "date_arrete"]).date()
+    day = pd.Timestamp(monthly.loc[10, "fin_de_periode"]).date()
     assert drawn == {(day, float(monthly.loc[10, "signes_cumul"])), (day, float(monthly.loc[10, "actifs"]))}
 
 

@@ -63,7 +63,7 @@ def test_monthly_series_current_month_stops_at_as_of():
     contracts = make_contracts([{"date_signature": "2019-11-20"}])
     series = monthly_series(contracts, as_of="2019-11-15", synthetic=False)
     last = series.iloc[-1]
-    assert last["date_arrete"] == pd.Timestamp("2019-11-15")
+    assert last["fin_de_periode"] == pd.Timestamp("2019-11-15")
     assert not last["mois_complet"]
     assert last["signes_cumul"] == 0
 

@@ -146,7 +146,7 @@ def rollout_chart(
     (a marker at each deadline), the projection of the next unmet target with its band, and the real
     published figures as black diamonds. Hidden monthly values (published frames) leave gaps."""
     fig, ax = _axes(ax, height_cm=9.5)
-    dates = pd.to_datetime(monthly["date_arrete"])
+    dates = pd.to_datetime(monthly["fin_de_periode"])
     signed = shown_values(monthly, "signes_cumul")
     _plot_with_gaps(ax, dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul)")
     _plot_with_gaps(ax, dates, shown_values(monthly, "actifs"), color=ACTIVE_COLOUR, linewidth=1.6,
@@ -266,7 +266,7 @@ def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame)
     if pending.empty or not len(monthly) or np.isnan(signed[-1]):
         return None
     target = pending.sort_values("valeur_cible").iloc[0]
-    start_date = pd.to_datetime(monthly["date_arrete"]).iloc[-1]
+    start_date = pd.to_datetime(monthly["fin_de_periode"]).iloc[-1]
     start_value = signed[-1]
     end = pd.Timestamp(target["date_projetee"])
     # Missing bounds: the earliest one only when the point is missing too; the latest one beyond the horizon.
@@ -308,7 +308,7 @@ def fte_chart(
 ) -> Figure:
     """Active FTE and cumulative FTE signed by month, against the 2 000 FTE target of « Ma santé 2022 »."""
     fig, ax = _axes(ax, height_cm=8)
-    dates = pd.to_datetime(monthly["date_arrete"])
+    dates = pd.to_datetime(monthly["fin_de_periode"])
     signed = shown_values(monthly, "etp_signes_cumul")
     ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="ETP signés (cumul)")
     ax.plot(dates, shown_values(monthly, "etp_actifs"), color=ACTIVE_COLOUR, linewidth=1.6, label="ETP actifs")
@@ -882,7 +882,7 @@ def perspectives_chart(
     (`indicators.projected_signatures`: dotted trend and its 95 % band), with every contract target as a
     reference line and a marker at its deadlines. The axis spans the data and the projection, nothing more."""
     fig, ax = _axes(ax, height_cm=10.5)
-    dates = pd.to_datetime(monthly["date_arrete"])
+    dates = pd.to_datetime(monthly["fin_de_periode"])
     signed = shown_values(monthly, "signes_cumul")
     ax.plot(dates, signed, color=SIGNED_COLOUR, linewidth=2, label="Contrats signés (cumul observé)")
     left, right = _date_span(dates)

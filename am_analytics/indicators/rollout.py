@@ -108,9 +108,9 @@ def monthly_series(
 ) -> pd.DataFrame:
     """One row per calendar month from the scheme's start (or the first signature, if earlier) to as_of.
 
-    Columns: `mois` (first day), `date_arrete` (last day of the month, or as_of for the current month),
+    Columns: `mois` (first day), `fin_de_periode` (last day of the month, or as_of for the current month),
     `mois_complet` (the month ended on or before as_of), `signes_mois`, `signes_cumul`, `etp_signes_mois`,
-    `etp_signes_cumul`, `actifs` and `etp_actifs` (as of `date_arrete`).
+    `etp_signes_cumul`, `actifs` and `etp_actifs` (as of `fin_de_periode`).
     """
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     timeline = _Timeline.of(contracts)
@@ -124,7 +124,7 @@ def monthly_series(
     frame = pd.DataFrame(
         {
             "mois": months,
-            "date_arrete": stops,
+            "fin_de_periode": stops,
             "mois_complet": month_ends <= as_of,
             "signes_mois": np.diff(counts["signes_cumul"], prepend=0),
             "signes_cumul": counts["signes_cumul"],

@@ -242,7 +242,7 @@ def series_spec(step: str = "mois") -> TableSpec:
         name=title,
         title=title,
         columns=(
-            Column("date_arrete", end, "date"),
+            Column("fin_de_periode", end, "date"),
             Column("signes_mois", signed, "count"),
             Column("signes_cumul", "Contrats signés (cumul)", "count"),
             ACTIVE,
@@ -258,7 +258,7 @@ MONTHLY = series_spec()
 # what a monthly series publishes besides its table: the charts draw the same frame
 MONTHLY_KEEP = (
     "mois",
-    "date_arrete",
+    "fin_de_periode",
     "mois_complet",
     "signes_mois",
     "signes_cumul",

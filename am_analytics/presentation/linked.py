@@ -124,7 +124,7 @@ class SignatureCounts:
 def series_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
     """A monthly series (`results.publish_monthly`): the month's signatures, the cumulative count, the stock."""
     cells = []
-    for row, (start, stop) in enumerate(zip(frame["mois"], frame["date_arrete"], strict=True)):
+    for row, (start, stop) in enumerate(zip(frame["mois"], frame["fin_de_periode"], strict=True)):
         first, last = day(start), day(stop)
         cells.append(Cell(row, "signes_mois", (SIGNED, territory, first, last, None, None)))
         cells.append(Cell(row, "signes_cumul", (SIGNED, territory, BEGINNING, last, None, None)))

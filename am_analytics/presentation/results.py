@@ -68,7 +68,7 @@ def series_by(monthly: pd.DataFrame, step: str) -> pd.DataFrame:
         grouped = monthly.groupby(period.to_numpy(), sort=True)
         result = grouped.agg(
             mois=("mois", "first"),
-            date_arrete=("date_arrete", "last"),
+            fin_de_periode=("fin_de_periode", "last"),
             mois_complet=("mois_complet", "last"),
             signes_mois=("signes_mois", "sum"),
             signes_cumul=("signes_cumul", "last"),

@@ -56,10 +56,10 @@ def series_text(monthly: pd.DataFrame, columns: dict[str, str], decimals: int = 
     signés (cumul), 1 400 contrats actifs ; … »."""
     if monthly is None or monthly.empty:
         return ""
-    dates = pd.to_datetime(monthly["date_arrete"])
+    dates = pd.to_datetime(monthly["fin_de_periode"])
     chosen = monthly[(dates.dt.month == 12) | (dates == dates.max())]
     parts = []
     for _, row in chosen.iterrows():
         values = ", ".join(f"{_text(row, column, decimals, 'number')} {label}" for column, label in columns.items())
-        parts.append(f"au {format_date(row['date_arrete'])} : {values}")
+        parts.append(f"au {format_date(row['fin_de_periode'])} : {values}")
     return "Valeurs " + " ; ".join(parts) + "."

@@ -329,7 +329,7 @@ def _perspectives(layout: _Layout, scope: Scope, national: NationalResults, mess
     projected_values = "Projection non calculable."
     if len(projected):
         projected_values = series_text(
-            projected.rename(columns={"mois": "date_arrete"}),
+            projected.rename(columns={"mois": "fin_de_periode"}),
             {"cumul_projete": "cumul projeté", "cumul_projete_bas": "bas de la fourchette",
              "cumul_projete_haut": "haut de la fourchette"},
         )
