@@ -233,6 +233,7 @@ SERIES_WORDING = {
         "nombreuses pour être publiées sans être masquées.",
     ),
 }
+SERIES_STEP_ATTR = "pas"  # the attrs key of a published series that says its step (`results.series_by`)
 SERIES_NOTE = "Un cumul n'est publié que si les signatures depuis le dernier cumul publié sont nulles ou au moins 5."
 
 
@@ -253,8 +254,6 @@ def series_spec(step: str = "mois") -> TableSpec:
         keys=("mois",),
     )
 
-
-MONTHLY = series_spec()
 # what a monthly series publishes besides its table: the charts draw the same frame
 MONTHLY_KEEP = (
     "mois",
@@ -272,7 +271,7 @@ MONTHLY_KEEP = (
 def monthly_table(monthly: pd.DataFrame, label: str | None = None) -> PublishedTable:
     """The series of a territory, from a published series (`results.publish_monthly`), by month or by the coarser
     step it was published at; `label` (« Bretagne ») names the territory in its title and its sheet."""
-    step = monthly.attrs.get("pas", "mois")
+    step = monthly.attrs.get(SERIES_STEP_ATTR, "mois")
     title, sheet = SERIES_WORDING[step][:2]
     table = series_spec(step).from_published(monthly, title=f"{title} — {label}" if label else title)
     return replace(table, name=f"{sheet} {label}") if label else table

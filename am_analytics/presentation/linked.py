@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.presentation.audit import Ledger
-from am_analytics.presentation.disclosure import Disclosure, secret_column
+from am_analytics.presentation.disclosure import COMPLEMENTARY, PRIMARY, Disclosure, secret_column
 
 BEGINNING = date(1900, 1, 1)  # « since the beginning »: a cumulative count's first day
 NATIONAL = "FR"
@@ -360,8 +360,6 @@ def masked_item(item: LinkedItem, ledger: Ledger) -> pd.DataFrame:
     hidden as complementary cells; the « < 5 » it relabelled said as complementary cells (with the columns computed
     from them); the hidden cells it revealed (the reader finds them exactly anyway) shown with their exact value —
     the columns computed from them stay hidden."""
-    from am_analytics.presentation.disclosure import COMPLEMENTARY, PRIMARY
-
     published = item.published.reset_index(drop=True).copy()
     changed: dict[str, pd.Series] = {}
 

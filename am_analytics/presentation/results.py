@@ -17,6 +17,7 @@ from am_analytics import indicators as ind
 from am_analytics.indicators.quality import file_quality
 from am_analytics.presentation.catalogue import (
     MONTHLY_KEEP,
+    SERIES_STEP_ATTR,
     SHARE_FOLLOWERS,
     TERRITORY_COLUMNS,
     TERRITORY_RULE,
@@ -54,7 +55,6 @@ def with_signed_rate(frame: pd.DataFrame) -> pd.DataFrame:
 # (At 20 %, Bretagne's monthly series still needed about 120 more hidden cells to be protected.)
 SERIES_STEPS = ("mois", "trimestre", "annee")
 MAX_SMALL_PERIODS = 0.05
-STEP_ATTR = "pas"
 
 
 def series_by(monthly: pd.DataFrame, step: str) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def series_by(monthly: pd.DataFrame, step: str) -> pd.DataFrame:
             etp_actifs=("etp_actifs", "last"),
         ).reset_index(drop=True)
         result["etp_signes_mois"] = result["etp_signes_mois"].round(6)
-    result.attrs = {**monthly.attrs, STEP_ATTR: step}
+    result.attrs = {**monthly.attrs, SERIES_STEP_ATTR: step}
     return result
 
 
@@ -398,11 +398,3 @@ class ScopeResults:
             funding=publish_funding(exact["funding"]),
             exact=exact,
         )
-
-
-def recoverable_cells(published: pd.DataFrame, column: str, groups: pd.Series) -> list:
-    """Groups of a published frame holding exactly one hidden non-zero cell of `column` (empty when none): a
-    check for tests and audits, since a lone hidden cell could be recovered from the group's published total."""
-    hidden = status_of(published, column).notna()
-    counts = hidden.groupby(groups.to_numpy()).sum()
-    return sorted(counts[counts == 1].index.tolist())
