@@ -54,6 +54,7 @@ NATIONAL_NAME = "France entière"
 
 SYNTHETIC_ATTR = "synthetic"
 LATEST_DATE_ATTR = "latest_date"
+ACTS_ATTR = "contract_acts"
 
 
 class IndicatorArgumentError(UsageError, ValueError):
@@ -220,8 +221,100 @@ def active_mask(contracts: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
 
 
 def etp_array(contracts: pd.DataFrame) -> np.ndarray:
-    """FTE per contract as floats; a missing FTE counts 0 (the validated data has none)."""
+    """FTE per contract as floats (each contract's latest act: see `etp_at` for the FTE in force at a date); a
+    missing FTE counts 0 (the validated data has none)."""
     return contracts["etp"].astype("Float64").to_numpy(dtype=float, na_value=0.0)
+
+
+# --- Contract histories -------------------------------------------------------------------------------------
+
+
+class ContractHistories:
+    """The acts of the contracts written with a history (`contract_acts.parquet`), as they travel in
+    `contracts.attrs["contract_acts"]`: pandas copies `attrs` on every filtering, so this wrapper is never
+    copied (the table is read-only) and two frames holding it compare equal (so `pd.concat` keeps it)."""
+
+    __slots__ = ("acts",)
+
+    def __init__(self, acts: pd.DataFrame):
+        self.acts = acts
+
+    def __deepcopy__(self, memo: dict) -> ContractHistories:
+        return self
+
+    def __repr__(self) -> str:
+        return f"ContractHistories({len(self.acts)} actes)"
+
+
+def contract_acts(contracts: pd.DataFrame, acts: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """The acts of a contracts frame: `acts` when given, else those `am.load()` attached to it; None when the
+    frame has no contract written act by act (or no `cle_contrat` to match acts by)."""
+    if acts is None:
+        carried = contracts.attrs.get(ACTS_ATTR)
+        acts = carried.acts if isinstance(carried, ContractHistories) else None
+    if acts is None or acts.empty or "cle_contrat" not in contracts:
+        return None
+    return acts
+
+
+def _acts_by_contract(contracts: pd.DataFrame, acts: pd.DataFrame) -> pd.DataFrame:
+    """The acts of the contracts present, with `position` (the contract's row position), sorted by contract then
+    date of effect."""
+    positions = pd.Series(np.arange(len(contracts)), index=contracts["cle_contrat"].astype("string").to_numpy())
+    positions = positions[~positions.index.duplicated()]
+    keys = acts["cle_contrat"].astype("string")
+    present = keys.isin(positions.index).to_numpy(dtype=bool)
+    found = pd.DataFrame(
+        {
+            "position": positions.reindex(keys[present].to_numpy()).to_numpy(dtype=np.int64),
+            "date_effet": acts["date_effet"].to_numpy(dtype="datetime64[ns]")[present],
+            "etp": acts["etp"].astype("Float64").to_numpy(dtype=float, na_value=0.0)[present],
+        }
+    )
+    return found.sort_values(["position", "date_effet"], kind="stable").reset_index(drop=True)
+
+
+def etp_at(contracts: pd.DataFrame, as_of: AsOf, acts: pd.DataFrame | None = None) -> np.ndarray:
+    """FTE per contract in force at the end of `as_of`: for a contract written with a history, its latest act
+    taking effect on or before that day (its first act before it took effect); for any other, its FTE. `acts`
+    defaults to the history `am.load()` attached to the frame (`contract_acts`)."""
+    etp = etp_array(contracts)
+    acts = contract_acts(contracts, acts)
+    if acts is None:
+        return etp
+    found = _acts_by_contract(contracts, acts)
+    in_force = found[found["date_effet"].to_numpy() < end_of_day(as_of_timestamp(as_of))]
+    first = found.drop_duplicates("position", keep="first")
+    etp[first["position"].to_numpy()] = first["etp"].to_numpy()
+    latest = in_force.drop_duplicates("position", keep="last")
+    etp[latest["position"].to_numpy()] = latest["etp"].to_numpy()
+    return etp
+
+
+def etp_changes(
+    contracts: pd.DataFrame, acts: pd.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What the FTE of each contract is when signed, and how its avenants change it while it runs: (FTE at
+    signature per contract; then per change: the contract's position, the date it takes effect, the change of
+    FTE). A change before the signature or from the end on changes nothing counted and is left out. Without a
+    history, the FTE at signature is each contract's FTE and there is no change."""
+    at_signature = etp_array(contracts)
+    acts = contract_acts(contracts, acts)
+    if acts is None:
+        return at_signature, np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[ns]"), np.zeros(0)
+    found = _acts_by_contract(contracts, acts)
+    position = found["position"].to_numpy()
+    signature = day_array(contracts["date_signature"])[position]
+    end = day_array(contracts["date_fin"])[position]
+    effective = found["date_effet"].to_numpy(dtype="datetime64[ns]")
+    # in force at signature: the latest act taking effect by then, else the first one
+    for chosen in (found.drop_duplicates("position"), found[effective <= signature].drop_duplicates(
+            "position", keep="last")):
+        at_signature[chosen["position"].to_numpy()] = chosen["etp"].to_numpy()
+    later = np.r_[False, position[1:] == position[:-1]]
+    step = np.diff(found["etp"].to_numpy(), prepend=0.0)
+    running = later & (effective > signature) & ~(effective >= end)
+    return at_signature, position[running], effective[running], step[running]
 
 
 def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
