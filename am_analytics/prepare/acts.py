@@ -88,11 +88,11 @@ def normalise_acts(types: pd.Series, numbers: pd.Series, dates: pd.Series) -> pd
 
 
 def _no_acts(index: pd.Index) -> pd.DataFrame:
-    missing = pd.array([pd.NA] * len(index), dtype="string")
+    missing = pd.Series(pd.NA, index=index, dtype="string")
     return pd.DataFrame(
         {
             "type_acte": missing,
-            "numero_avenant": pd.array([pd.NA] * len(index), dtype="Int64"),
+            "numero_avenant": pd.Series(pd.NA, index=index, dtype="Int64"),
             "date_effet": pd.Series(pd.NaT, index=index, dtype="datetime64[ns]").to_numpy(),
             "reason": missing,
             "column": missing,

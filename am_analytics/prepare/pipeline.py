@@ -706,7 +706,8 @@ def _change_log(
     index = valid.index.to_numpy()
 
     def text(rows: np.ndarray, columns: pd.Series) -> list[str | None]:
-        return [_as_text(valid[c].iat[r]) for r, c in zip(rows, columns, strict=True)]
+        # an avenant that changes nothing has its line without a column
+        return [None if pd.isna(c) else _as_text(valid[c].iat[r]) for r, c in zip(rows, columns, strict=True)]
 
     dates = when.to_numpy(dtype="datetime64[D]")
     frame = pd.DataFrame(
