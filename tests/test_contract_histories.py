@@ -197,3 +197,9 @@ def test_an_avenant_changing_nothing_still_has_its_line_in_the_change_log(tmp_pa
 def test_the_quality_table_of_changed_columns_leaves_avenants_out(loaded):
     prepared, _ = loaded
     assert ind.changes_by_column(prepared.changes).empty
+
+
+def test_loaded_contracts_carrying_their_history_can_still_be_written_to_parquet(loaded, tmp_path):
+    _, data = loaded
+    data.contracts.to_parquet(tmp_path / "mes_contrats.parquet")  # an analyst's copy: no error, no warning
+    assert len(pd.read_parquet(tmp_path / "mes_contrats.parquet")) == 3

@@ -229,18 +229,32 @@ def etp_array(contracts: pd.DataFrame) -> np.ndarray:
 # --- Contract histories -------------------------------------------------------------------------------------
 
 
-class ContractHistories:
+class ContractHistories(dict):
     """The acts of the contracts written with a history (`contract_acts.parquet`), as they travel in
     `contracts.attrs["contract_acts"]`: pandas copies `attrs` on every filtering, so this wrapper is never
-    copied (the table is read-only) and two frames holding it compare equal (so `pd.concat` keeps it)."""
+    copied (the table is read-only), and two frames holding the same one compare equal (so `pd.concat` keeps
+    it). An empty dict to JSON: a frame written to Parquet by an analyst stores `{}` for it (its acts are in
+    `contract_acts.parquet`), rather than failing."""
 
     __slots__ = ("acts",)
 
     def __init__(self, acts: pd.DataFrame):
+        super().__init__()
         self.acts = acts
 
     def __deepcopy__(self, memo: dict) -> ContractHistories:
         return self
+
+    def __copy__(self) -> ContractHistories:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"ContractHistories({len(self.acts)} actes)"
