@@ -4,7 +4,9 @@
 Only what identifies and counts a contract can reject it: contract number, doctor, geography (département
 or caisse), signature date, FTE, and an end date that is written but unreadable or impossible. Specialty,
 zone, background, training, take-up date and aid are descriptive: an unrecognised value keeps the contract,
-takes an explicit unknown category (or stays empty) and is listed in the warnings.
+takes an explicit unknown category (or stays empty) and is listed in the warnings. A row of a history written
+act by act also says which act it is (type, avenant number, date of effect: `prepare.acts`); an act that cannot
+be placed in its history rejects the row.
 """
 
 from __future__ import annotations

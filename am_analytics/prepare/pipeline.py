@@ -382,8 +382,7 @@ def _combine_versions(
     when = valid["date_extraction"].fillna(pd.Series(part_dates.to_numpy()[part_of], index=valid.index))
     ranks, evidence = _ranks_by_evidence([p for p, _ in parts])
     order = pd.Series(ranks[part_of] * PART_STRIDE + valid["_row"].to_numpy(), index=valid.index)
-    written_acts = valid["type_acte"].notna().to_numpy(dtype=bool) if "type_acte" in valid else np.zeros(
-        len(valid), dtype=bool)
+    written_acts = valid["type_acte"].notna().to_numpy(dtype=bool)  # rows that say which act of a history they are
     in_history = np.zeros(len(valid), dtype=bool)
     version_key = key_values
     if written_acts.any():
