@@ -15,6 +15,8 @@ from am_analytics.loading import load
 from am_analytics.prepare.acts import AVENANT, INITIAL, act_identity, normalise_acts
 from am_analytics.prepare.pipeline import prepare
 
+pytestmark = pytest.mark.xdist_group("contract_histories")  # the prepared history is built once, in one worker
+
 KEY = b"histories-key"
 HEADER = "N° contrat;RPPS;Date de signature;Date de fin;Département;Quotité;Type d'acte;N° d'avenant;Date d'effet"
 # HA: 1/2 from its signature, 1 from an avenant of 1 September 2022, 1 + 1/2 (second assistant) from 1 September
@@ -203,3 +205,15 @@ def test_loaded_contracts_carrying_their_history_can_still_be_written_to_parquet
     _, data = loaded
     data.contracts.to_parquet(tmp_path / "mes_contrats.parquet")  # an analyst's copy: no error, no warning
     assert len(pd.read_parquet(tmp_path / "mes_contrats.parquet")) == 3
+
+
+def test_the_option_mix_counts_each_contract_at_the_option_in_force_on_the_counting_date(loaded):
+    _, data = loaded
+
+    def counts(day: str) -> dict[str, int]:
+        mix = ind.etp_option_mix(data.contracts, as_of=day, synthetic=False)
+        return {code: int(n) for code, n in zip(mix["categorie"], mix["effectif"], strict=True) if n}
+
+    # before the second-assistant option opened, no contract can hold it
+    assert counts("2022-12-31") == {"1": 1, "1/2": 2}
+    assert counts("2024-09-01") == {"1+1/2": 1, "1/2": 2}

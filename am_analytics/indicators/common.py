@@ -283,26 +283,32 @@ def _acts_by_contract(contracts: pd.DataFrame, acts: pd.DataFrame) -> pd.DataFra
             "position": positions.reindex(keys[present].to_numpy()).to_numpy(dtype=np.int64),
             "date_effet": acts["date_effet"].to_numpy(dtype="datetime64[ns]")[present],
             "etp": acts["etp"].astype("Float64").to_numpy(dtype=float, na_value=0.0)[present],
+            "etp_option": acts["etp_option"].astype("string").to_numpy(dtype=object)[present],
         }
     )
     return found.sort_values(["position", "date_effet"], kind="stable").reset_index(drop=True)
 
 
-def etp_at(contracts: pd.DataFrame, as_of: AsOf, acts: pd.DataFrame | None = None) -> np.ndarray:
-    """FTE per contract in force at the end of `as_of`: for a contract written with a history, its latest act
-    taking effect on or before that day (its first act before it took effect); for any other, its FTE. `acts`
-    defaults to the history `am.load()` attached to the frame (`contract_acts`)."""
-    etp = etp_array(contracts)
+def in_force_at(
+    contracts: pd.DataFrame, as_of: AsOf, column: str = "etp", acts: pd.DataFrame | None = None
+) -> np.ndarray:
+    """`column` (`etp` or `etp_option`) per contract as in force at the end of `as_of`: for a contract written
+    with a history, its latest act taking effect on or before that day (its first act before it took effect);
+    for any other, its own value. `acts` defaults to the history `am.load()` attached to the frame."""
+    values = etp_array(contracts) if column == "etp" else contracts[column].to_numpy(dtype=object).copy()
     acts = contract_acts(contracts, acts)
     if acts is None:
-        return etp
+        return values
     found = _acts_by_contract(contracts, acts)
     in_force = found[found["date_effet"].to_numpy() < end_of_day(as_of_timestamp(as_of))]
-    first = found.drop_duplicates("position", keep="first")
-    etp[first["position"].to_numpy()] = first["etp"].to_numpy()
-    latest = in_force.drop_duplicates("position", keep="last")
-    etp[latest["position"].to_numpy()] = latest["etp"].to_numpy()
-    return etp
+    for chosen in (found.drop_duplicates("position", keep="first"), in_force.drop_duplicates("position", keep="last")):
+        values[chosen["position"].to_numpy()] = chosen[column].to_numpy()
+    return values
+
+
+def etp_at(contracts: pd.DataFrame, as_of: AsOf, acts: pd.DataFrame | None = None) -> np.ndarray:
+    """FTE per contract in force at the end of `as_of` (see `in_force_at`): what active FTE count."""
+    return in_force_at(contracts, as_of, "etp", acts)
 
 
 def etp_changes(
