@@ -217,3 +217,28 @@ def test_the_option_mix_counts_each_contract_at_the_option_in_force_on_the_count
     # before the second-assistant option opened, no contract can hold it
     assert counts("2022-12-31") == {"1": 1, "1/2": 2}
     assert counts("2024-09-01") == {"1+1/2": 1, "1/2": 2}
+
+
+def test_each_contract_year_is_funded_at_the_option_in_force_when_it_starts(loaded):
+    _, data = loaded
+    years = ind.contract_years(data.contracts, as_of="2024-09-01", synthetic=False)
+    ha = years[years["contrat_id"] == "HA"].set_index("annee_contrat")
+    # years from 15 March: 2021 and 2022 at 1/2 (the avenant of 1 September 2022 is in force from 2023's year),
+    # 2023 at 1, 2024 at 1 (the second assistant's option takes effect in September, within that year)
+    assert ha["etp_option"].tolist() == ["1/2", "1/2", "1", "1"]
+    assert ha["etp"].tolist() == [0.5, 0.5, 1.0, 1.0]
+    hc = years[years["contrat_id"] == "HC"]
+    assert set(hc["etp_option"]) == {"1/2"}  # written without a history: its own option
+
+
+def test_the_value_in_force_on_any_day_for_any_row(loaded):
+    from am_analytics.indicators.common import in_force_on
+
+    _, data = loaded
+    contracts = data.contracts.reset_index(drop=True)
+    ha = int(np.flatnonzero(contracts["cle_contrat"] == "HA")[0])
+    days = np.array(["2020-01-01", "2021-03-15", "2022-08-31", "2022-09-01", "2030-01-01", "NaT"],
+                    dtype="datetime64[D]")
+    options = in_force_on(contracts, np.full(len(days), ha), days, "etp_option")
+    # before the first act: the first act; a missing day: the contract's own (latest) option
+    assert options.tolist() == ["1/2", "1/2", "1/2", "1", "1+1/2", "1+1/2"]

@@ -292,17 +292,40 @@ def _acts_by_contract(contracts: pd.DataFrame, acts: pd.DataFrame) -> pd.DataFra
 def in_force_at(
     contracts: pd.DataFrame, as_of: AsOf, column: str = "etp", acts: pd.DataFrame | None = None
 ) -> np.ndarray:
-    """`column` (`etp` or `etp_option`) per contract as in force at the end of `as_of`: for a contract written
-    with a history, its latest act taking effect on or before that day (its first act before it took effect);
-    for any other, its own value. `acts` defaults to the history `am.load()` attached to the frame."""
-    values = etp_array(contracts) if column == "etp" else contracts[column].to_numpy(dtype=object).copy()
+    """`column` (`etp` or `etp_option`) per contract as in force at the end of `as_of` (see `in_force_on`)."""
+    day = np.datetime64(as_of_timestamp(as_of).date(), "D")
+    return in_force_on(contracts, np.arange(len(contracts)), np.full(len(contracts), day), column, acts)
+
+
+# (contract position, day) packed in one sortable integer: days since 1970 from 1900 to 2100 fit in ±2**18.
+_DAY_BITS, _DAY_SHIFT = 20, 2**18
+
+
+def in_force_on(
+    contracts: pd.DataFrame, rows: np.ndarray, days: np.ndarray, column: str = "etp", acts: pd.DataFrame | None = None
+) -> np.ndarray:
+    """`column` (`etp` or `etp_option`) of the contract at position `rows[i]` as in force on `days[i]`: for a
+    contract written with a history, its latest act taking effect on or before that day (its first act before it
+    took effect); for any other, its own value. `acts` defaults to the history `am.load()` attached to the
+    frame (`contract_acts`)."""
+    own = etp_array(contracts) if column == "etp" else contracts[column].to_numpy(dtype=object)
+    values = own[rows]  # a copy: fancy indexing
     acts = contract_acts(contracts, acts)
-    if acts is None:
+    if acts is None or not len(rows):
         return values
     found = _acts_by_contract(contracts, acts)
-    in_force = found[found["date_effet"].to_numpy() < end_of_day(as_of_timestamp(as_of))]
-    for chosen in (found.drop_duplicates("position", keep="first"), in_force.drop_duplicates("position", keep="last")):
-        values[chosen["position"].to_numpy()] = chosen[column].to_numpy()
+    position = found["position"].to_numpy(dtype=np.int64)
+    keys = (position << _DAY_BITS) + found["date_effet"].to_numpy(dtype="datetime64[D]").astype(np.int64) + _DAY_SHIFT
+    wanted = np.asarray(days, dtype="datetime64[D]")
+    dated = ~np.isnat(wanted)
+    rows = np.asarray(rows, dtype=np.int64)
+    asked = (rows << _DAY_BITS) + np.where(dated, wanted.astype(np.int64), 0) + _DAY_SHIFT
+    latest = np.searchsorted(keys, asked, side="right") - 1
+    first = np.searchsorted(keys, rows << _DAY_BITS, side="left")
+    # the latest act by then when the contract has one in force, else its first act
+    at = np.where((latest >= 0) & (position[np.maximum(latest, 0)] == rows), latest, first)
+    has = dated & (at < len(position)) & (position[np.minimum(at, len(position) - 1)] == rows)
+    values[has] = found[column].to_numpy()[at[has]]
     return values
 
 
