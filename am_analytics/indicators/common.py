@@ -2,8 +2,10 @@
 dates, territory codes.
 
 What travels with the data. `am.load()` stamps every table it returns with `frame.attrs["synthetic"]`
-(bool) and the contracts with `frame.attrs["latest_date"]` (ISO text, the latest date they speak of);
-pandas keeps both through the filtering an analyst does (`contracts[contracts["region"] == "84"]`). So
+(bool) and the contracts with `frame.attrs["latest_date"]` (ISO text, the latest date they speak of) and,
+when extracts wrote contract histories, `frame.attrs["contract_acts"]` (the acts: `in_force_at` and `etp_at`
+give the option and FTE in force at a date); pandas keeps them through the filtering an analyst does
+(`contracts[contracts["region"] == "84"]`). So
 every indicator takes `synthetic` and `as_of` as optional keywords:
 
 - `synthetic=None` reads `attrs["synthetic"]`; when neither is known a French `IndicatorArgumentError`
