@@ -242,3 +242,21 @@ def test_the_value_in_force_on_any_day_for_any_row(loaded):
     options = in_force_on(contracts, np.full(len(days), ha), days, "etp_option")
     # before the first act: the first act; a missing day: the contract's own (latest) option
     assert options.tolist() == ["1/2", "1/2", "1/2", "1", "1+1/2", "1+1/2"]
+
+
+def test_an_older_snapshot_without_acts_is_superseded_by_a_later_history(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "contrats_2022-01-31.csv").write_text(
+        "N° contrat;RPPS;Date de signature;Département;Quotité;Aide versée (€)\n"
+        "HS;99100000001;15/03/2021;35;1/2;1000\n", encoding="utf-8")
+    (raw / "historique_2024-12-31.csv").write_text("\n".join([
+        HEADER,
+        "HS;99100000001;15/03/2021;;35;1/2;Contrat initial;;",
+        "HS;99100000001;15/03/2021;;35;1;Avenant;1;01/09/2022",
+    ]) + "\n", encoding="utf-8")
+    prepared = prepare(raw, tmp_path / "out", key=KEY, cutoff=dt.date(2025, 1, 1))
+    snapshot = next(a for a in prepared.accounts if a.file == "contrats_2022-01-31.csv")
+    assert (snapshot.rows_updated, snapshot.rows_quarantined) == (1, 0)
+    assert prepared.quarantine.empty
+    assert prepared.tables["contracts"]["etp_option"].tolist() == ["1"]

@@ -411,8 +411,10 @@ def _combine_versions(
         outcome[positions[history.superseded]] = "updated"
         outcome[positions[history.early]] = "quarantined"
         combined.loc[positions[history.current], "date_signature"] = history.signature
-        merged, lost = _loose_rows(valid, key_values, content, in_history & ~written_acts, written_acts)
+        merged, superseded, lost = _loose_rows(valid, key_values, content, in_history & ~written_acts, written_acts,
+                                               when)
         outcome[positions[merged]] = "merged"
+        outcome[positions[superseded]] = "updated"
         history_problems = [
             _early_problems(valid, key_values, history, act_names),
             _problems_at(positions[lost], "type_acte", "ligne_hors_historique"),
@@ -519,18 +521,30 @@ def _early_problems(valid: pd.DataFrame, key: pd.Series, history: _Histories, ac
 
 
 def _loose_rows(
-    valid: pd.DataFrame, key: pd.Series, content: list[str], loose: np.ndarray, written: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rows without act information of a contract written act by act: merged when they repeat one of its acts
-    (every content column alike), else quarantined (positions in the valid rows)."""
+    valid: pd.DataFrame,
+    key: pd.Series,
+    content: list[str],
+    loose: np.ndarray,
+    written: np.ndarray,
+    when: pd.Series,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows without act information of a contract written act by act (positions in the valid rows): merged when
+    they repeat one of its acts (every content column alike); superseded (*updated*) when their extract is dated
+    before the latest extract writing the history (an older snapshot of the contract, which the history
+    replaces); else quarantined: nothing says where they sit in the history."""
     at = np.flatnonzero(loose)
     if not len(at):
-        return at, at
+        return at, at, at
     compared = [c for c in content if c != "date_effet"]
     hashes = pd.util.hash_pandas_object(valid[compared], index=False).to_numpy()
-    known = set(zip(key.to_numpy()[written], hashes[written], strict=True))
-    repeats = np.array([(k, h) in known for k, h in zip(key.to_numpy()[at], hashes[at], strict=True)], dtype=bool)
-    return at[repeats], at[~repeats]
+    keys = key.to_numpy()
+    known = set(zip(keys[written], hashes[written], strict=True))
+    repeats = np.array([(k, h) in known for k, h in zip(keys[at], hashes[at], strict=True)], dtype=bool)
+    history_date = when[written].groupby(keys[written]).max()
+    dated = when.to_numpy(dtype="datetime64[ns]")[at]
+    latest = history_date.reindex(keys[at]).to_numpy(dtype="datetime64[ns]")
+    older = ~repeats & (dated < latest)  # NaT on either side compares False: undated rows are not ranked
+    return at[repeats], at[older], at[~repeats & ~older]
 
 
 def _act_table(
