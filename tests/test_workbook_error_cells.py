@@ -140,3 +140,17 @@ def test_an_error_cell_at_the_edge_of_what_calamine_read_grows_the_grid():
     grid = [["a", "b"], ["", 0.0]]
     assert with_error_cells(grid, {(1, 1): "#DIV/0!", (2, 2): "Err:502"}) == [
         ["a", "b"], ["", "#DIV/0!"], ["", "", "Err:502"]]
+
+
+def test_an_excel_95_sheet_name_is_read_in_its_code_page():
+    from am_analytics.ingest.error_cells import _boundsheet
+
+    body = struct.pack("<IBB", 1234, 0, 0) + bytes([7]) + "Données".encode("cp1252")
+    assert _boundsheet(body, biff8=False) == (1234, "Données")
+
+
+def test_an_ods_error_cell_shows_its_error_not_the_comment_attached_to_it():
+    cell = ('<table:table-cell office:value-type="string" office:string-value="" calcext:value-type="error">'
+            '<office:annotation><text:p>vérifier la RECHERCHEV</text:p></office:annotation>'
+            "<text:p>#N/A</text:p></table:table-cell>")
+    assert ods_error_cells(_ods(f"<table:table-row>{cell}</table:table-row>")) == {"Données": {(0, 0): "#N/A"}}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import struct
 import zipfile
 from xml.etree import ElementTree
@@ -35,6 +36,9 @@ BIFF_ERRORS = {
     0x2B: "#GETTING_DATA",
 }
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS, _BOOLERR, _FORMULA = 0x0809, 0x000A, 0x0085, 0x002F, 0x0205, 0x0006
+# What an error cell's record looks like (a BOOLERR flagged as error; a FORMULA whose cached result is an error),
+# searched over the whole stream at C speed: without a match, no record needs to be walked one by one.
+_MAYBE_ERROR = re.compile(rb"\x05\x02\x08\x00.{7}\x01|\x06\x00..(?:.{6})\x02.{5}\xff\xff", re.DOTALL)
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -93,7 +97,8 @@ def ods_error_cells(data: bytes) -> Located:
         if tag in (f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell"):
             repeat = int(element.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
             if element.get(f"{{{_CALCEXT}}}value-type") == "error" and sheet is not None:
-                shown = "".join(element.itertext()).strip() or "#N/A"
+                # the paragraphs the cell shows, not a comment (office:annotation) attached to it
+                shown = " ".join("".join(p.itertext()) for p in element.findall(f"{{{_TEXT}}}p")).strip() or "#N/A"
                 for offset in range(min(repeat, _FILLER_REPEAT)):
                     found.setdefault(sheet, {})[(row, column + offset)] = shown
             column += repeat
@@ -109,15 +114,21 @@ def ods_error_cells(data: bytes) -> Located:
 
 def xls_error_cells(data: bytes) -> Located:
     stream = _workbook_stream(data)
-    records = list(_records(stream, 0))
-    if any(kind == _FILEPASS for kind, _, _ in records):
-        return {}  # encrypted: the records cannot be read (calamine refuses the file too)
-    found: Located = {}
-    for kind, _, body in records:
+    if not _MAYBE_ERROR.search(stream):  # the usual workbook: no record can be an error cell, nothing to walk
+        return {}
+    workbook_globals = []
+    for kind, _, body in _records(stream, 0):
+        workbook_globals.append((kind, body))
         if kind == _EOF:
-            break  # end of the workbook globals
+            break
+    if any(kind == _FILEPASS for kind, _ in workbook_globals):
+        return {}  # encrypted: the records cannot be read (calamine refuses the file too)
+    first = workbook_globals[0] if workbook_globals else (None, b"")
+    biff8 = first[0] == _BOF and len(first[1]) >= 2 and struct.unpack_from("<H", first[1], 0)[0] == 0x0600
+    found: Located = {}
+    for kind, body in workbook_globals:
         if kind == _BOUNDSHEET:
-            offset, name = _boundsheet(body)
+            offset, name = _boundsheet(body, biff8)
             cells = _sheet_error_cells(stream, offset)
             if cells:
                 found[name] = cells
@@ -133,9 +144,12 @@ def _records(stream: bytes, start: int):
         at += 4 + size
 
 
-def _boundsheet(body: bytes) -> tuple[int, str]:
-    """A BOUNDSHEET record: where its sheet's records start and the sheet's name (BIFF8 short unicode string)."""
+def _boundsheet(body: bytes, biff8: bool = True) -> tuple[int, str]:
+    """A BOUNDSHEET record: where its sheet's records start and the sheet's name (a BIFF8 short unicode string;
+    in BIFF5, Excel 95, bytes of the workbook's code page)."""
     offset = struct.unpack_from("<I", body, 0)[0]
+    if not biff8:
+        return offset, body[7: 7 + body[6]].decode("cp1252", errors="replace")
     length, high_byte = body[6], body[7] & 0x01
     raw = body[8: 8 + length * (2 if high_byte else 1)]
     return offset, raw.decode("utf-16-le" if high_byte else "latin-1")
