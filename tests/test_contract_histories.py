@@ -165,17 +165,24 @@ def test_the_default_counting_date_reaches_the_latest_avenant(loaded):
 # --- What cannot be placed in a history --------------------------------------------------------------------------
 
 
-def test_a_row_without_act_beside_a_history_is_merged_when_it_repeats_an_act_else_quarantined(tmp_path):
+def _prepare_history(tmp_path, *rows: str, name: str = "historique.csv", files: dict[str, str] | None = None):
+    """A raw folder holding the history `name` (HEADER, then `rows`) and any other `files`, prepared."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    (raw / "historique.csv").write_text("\n".join([
-        HEADER,
+    (raw / name).write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    for name, text in (files or {}).items():
+        (raw / name).write_text(text, encoding="utf-8")
+    return prepare(raw, tmp_path / "out", key=KEY, cutoff=dt.date(2025, 1, 1))
+
+
+def test_a_row_without_act_beside_a_history_is_merged_when_it_repeats_an_act_else_quarantined(tmp_path):
+    prepared = _prepare_history(
+        tmp_path,
         "HL;99100000001;15/03/2021;;35;1/2;Contrat initial;;",
         "HL;99100000001;15/03/2021;;35;1;Avenant;1;01/09/2022",
         "HL;99100000001;15/03/2021;;35;1;;;",
         "HL;99100000001;15/03/2021;;35;1/3;;;",
-    ]) + "\n", encoding="utf-8")
-    prepared = prepare(raw, tmp_path / "out", key=KEY, cutoff=dt.date(2025, 1, 1))
+    )
     account = prepared.accounts[0]
     assert (account.rows_kept, account.rows_updated, account.rows_merged, account.rows_quarantined) == (1, 1, 1, 1)
     (line,) = prepared.quarantine["line"].tolist()
@@ -183,14 +190,11 @@ def test_a_row_without_act_beside_a_history_is_merged_when_it_repeats_an_act_els
 
 
 def test_an_avenant_changing_nothing_still_has_its_line_in_the_change_log(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "historique.csv").write_text("\n".join([
-        HEADER,
+    changes = _prepare_history(
+        tmp_path,
         "HN;99100000001;15/03/2021;;35;1/2;Contrat initial;;",
         "HN;99100000001;15/03/2021;;35;1/2;Avenant;1;01/09/2022",
-    ]) + "\n", encoding="utf-8")
-    changes = prepare(raw, tmp_path / "out", key=KEY, cutoff=dt.date(2025, 1, 1)).changes
+    ).changes
     assert len(changes) == 1
     assert pd.isna(changes["column"].iat[0]) and changes["act"].iat[0] == "avenant n°1"
     assert changes["effective_date"].iat[0] == "2022-09-01"
@@ -245,17 +249,14 @@ def test_the_value_in_force_on_any_day_for_any_row(loaded):
 
 
 def test_an_older_snapshot_without_acts_is_superseded_by_a_later_history(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "contrats_2022-01-31.csv").write_text(
-        "N° contrat;RPPS;Date de signature;Département;Quotité;Aide versée (€)\n"
-        "HS;99100000001;15/03/2021;35;1/2;1000\n", encoding="utf-8")
-    (raw / "historique_2024-12-31.csv").write_text("\n".join([
-        HEADER,
+    snapshot = ("N° contrat;RPPS;Date de signature;Département;Quotité;Aide versée (€)\n"
+                "HS;99100000001;15/03/2021;35;1/2;1000\n")
+    prepared = _prepare_history(
+        tmp_path,
         "HS;99100000001;15/03/2021;;35;1/2;Contrat initial;;",
         "HS;99100000001;15/03/2021;;35;1;Avenant;1;01/09/2022",
-    ]) + "\n", encoding="utf-8")
-    prepared = prepare(raw, tmp_path / "out", key=KEY, cutoff=dt.date(2025, 1, 1))
+        name="historique_2024-12-31.csv", files={"contrats_2022-01-31.csv": snapshot},
+    )
     snapshot = next(a for a in prepared.accounts if a.file == "contrats_2022-01-31.csv")
     assert (snapshot.rows_updated, snapshot.rows_quarantined) == (1, 0)
     assert prepared.quarantine.empty
