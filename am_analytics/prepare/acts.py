@@ -186,9 +186,13 @@ def history_order(frame: pd.DataFrame, rows: np.ndarray, key: pd.Series) -> pd.D
     return table.sort_values(["key", "in_force", "not_initial", "number"], kind="stable").reset_index(drop=True)
 
 
-def early_avenants(order: pd.DataFrame) -> np.ndarray:
-    """Positions (in `order`) of avenants taking effect before their contract's initial act."""
-    starts = order[order["initial"]].drop_duplicates("key").set_index("key")["in_force"]
+def contract_starts(order: pd.DataFrame) -> pd.Series:
+    """The date each contract of `history_order` starts: its initial act's (contracts without one: absent)."""
+    return order[order["initial"]].drop_duplicates("key").set_index("key")["in_force"]
+
+
+def early_avenants(order: pd.DataFrame, starts: pd.Series) -> np.ndarray:
+    """Positions (in `order`) of avenants taking effect before their contract's initial act (`starts`)."""
     start = order["key"].map(starts).to_numpy(dtype="datetime64[ns]")
     early = ~order["initial"].to_numpy() & ~np.isnat(start) & (order["in_force"].to_numpy() < start)
     return np.flatnonzero(early)

@@ -407,7 +407,7 @@ def _combine_versions(
     changes = _change_log(valid, key_values, versions.changes, labels, lines, when, act_names)
     history_problems, histories = [], None
     if written_acts.any():
-        history = _assemble_histories(valid, key_values, versions.kept & in_history & written_acts, act_names)
+        history = _assemble_histories(valid, key_values, versions.kept & in_history & written_acts)
         outcome[positions[history.superseded]] = "updated"
         outcome[positions[history.early]] = "quarantined"
         combined.loc[positions[history.current], "date_signature"] = history.signature
@@ -463,28 +463,22 @@ class _Histories:
     amendments: pd.DataFrame
 
 
-def _assemble_histories(
-    valid: pd.DataFrame, key: pd.Series, settled: np.ndarray, act_names: pd.Series
-) -> _Histories:
+def _assemble_histories(valid: pd.DataFrame, key: pd.Series, settled: np.ndarray) -> _Histories:
     order = acts.history_order(valid, np.flatnonzero(settled), key)
-    early_at = acts.early_avenants(order)
-    starts = order[order["initial"]].drop_duplicates("key").set_index("key")["in_force"]
+    starts = acts.contract_starts(order)
+    early_at = acts.early_avenants(order, starts)
     early = order.iloc[early_at]
     order = order.drop(index=order.index[early_at]).reset_index(drop=True)
-    last = np.r_[order["key"].to_numpy()[1:] != order["key"].to_numpy()[:-1], True] if len(order) else np.zeros(
-        0, dtype=bool)
-    current = order["row"].to_numpy()[last]
+    keys, rows = order["key"].to_numpy(), order["row"].to_numpy()
+    last = np.r_[keys[1:] != keys[:-1], True][: len(keys)]  # each contract's latest act
     # The contract was signed when its initial act was; without one, when its earliest act says.
     signed_at = order.drop_duplicates("key").set_index("key")["row"]
     signed_at.update(order[order["initial"]].drop_duplicates("key").set_index("key")["row"])
-    signature = valid["date_signature"].to_numpy()[signed_at.reindex(order["key"].to_numpy()[last]).to_numpy(
-        dtype=np.int64)]
-    rows = order["row"].to_numpy()
-    same = np.r_[False, order["key"].to_numpy()[1:] == order["key"].to_numpy()[:-1]]
-    pairs = np.flatnonzero(same)
+    signature = valid["date_signature"].to_numpy()[signed_at.reindex(keys[last]).to_numpy(dtype=np.int64)]
+    pairs = np.flatnonzero(np.r_[False, keys[1:] == keys[:-1]])  # each act after its contract's first
     amendments = _amendment_pairs(valid, rows[pairs - 1], rows[pairs], acts.amended_columns(list(valid.columns)))
     return _Histories(
-        current=current,
+        current=rows[last],
         signature=signature,
         superseded=rows[~last],
         early=early["row"].to_numpy(),
