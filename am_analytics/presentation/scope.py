@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from am_analytics import paths
+from am_analytics.coverage import Coverage
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.geography import region_name
 from am_analytics.loading import Processed
@@ -36,6 +37,22 @@ def resolve_folders(data_dir: object = None, processed_dir: object = None) -> tu
         raise UsageError(f"dossier de données introuvable : {raw}")
     processed = paths.processed_dir_for(raw) if _blank(processed_dir) else Path(str(processed_dir)).expanduser()
     return raw, processed
+
+
+def region_within(region: str | None, coverage: Coverage) -> str | None:
+    """The region a scope presents, given what the extracts cover: France's default becomes the covered region
+    when the extracts cover one region only (nothing computed from one region is presented as France); a region
+    outside extracts that do not cover France is refused, and so is France over several regions."""
+    if coverage.is_france or (region is not None and coverage.covers_region(region)):
+        return region
+    if region is None and coverage.region is not None:
+        return coverage.region
+    covered = ", ".join(f"{region_name(code)} ({code})" for code in coverage.regions)
+    if region is None:
+        raise UsageError(f"ces extractions ne couvrent pas la France entière mais {len(coverage.regions)} régions "
+                         f"({covered}) : choisir l'une d'elles")
+    raise UsageError(f"aucun contrat de la région {region_name(region)} ({region}) dans ces extractions, qui "
+                     f"couvrent {covered} : choisir une région couverte")
 
 
 @dataclass(frozen=True)
@@ -93,7 +110,7 @@ class Scope:
         return cls(
             data=data,
             as_of=resolved("as_of", resolve_as_of, as_of, data.contracts),
-            region=region_code,
+            region=resolved("region", region_within, region_code, data.coverage),
             profil=profil_code,
             raw_dir=raw,
             processed_dir=processed,
@@ -117,6 +134,16 @@ class Scope:
     def synthetic(self) -> bool:
         """True when any input is synthetic demo data: every output must then say so."""
         return self.data.synthetic
+
+    @property
+    def coverage(self) -> Coverage:
+        """The territory the extracts cover (`am_analytics.coverage`), as the preparation recorded it."""
+        return self.data.coverage
+
+    @property
+    def covers_france(self) -> bool:
+        """False when the extracts cover one region or a few: nothing computed from them is then France."""
+        return self.coverage.is_france
 
     @property
     def day(self) -> date:
