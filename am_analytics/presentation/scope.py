@@ -117,8 +117,9 @@ class Scope:
         )
 
     def with_region(self, region: object) -> Scope:
-        """The same data and date for another region (`None`: France)."""
-        return replace(self, region=resolve_region(region))
+        """The same data and date for another region (`None`: France, or the covered region when the extracts
+        cover one region only); a region outside extracts that do not cover France is refused (`region_within`)."""
+        return replace(self, region=region_within(resolve_region(region), self.coverage))
 
     def with_profil(self, profil: object) -> Scope:
         """The same data, date and territory for another background (`None`: every background)."""
