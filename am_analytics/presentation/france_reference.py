@@ -100,10 +100,10 @@ def target_sentence(france: FranceReference | None, as_of: pd.Timestamp) -> str 
     if open_targets.empty:
         return None
     target = open_targets.sort_values(["value", "deadline"], kind="stable").iloc[0]
-    return (f"Les objectifs sont nationaux : {format_number(france.value)} contrats signés pour la France entière au "
+    return (f"Les objectifs sont nationaux. {france.label} : {format_number(france.value)} contrats signés au "
             f"{format_date(france.day)}, soit {format_percent(france.value / float(target['value']), 1)} de "
-            f"l'objectif de {format_number(target['value'])} ({PUBLISHED}, source : {france.source}) ; ces "
-            f"extractions ne couvrent pas la France : aucun chiffre national n'en est tiré.")
+            f"l'objectif de {format_number(target['value'])} ; ces extractions ne couvrent pas la France : aucun "
+            "chiffre national n'en est tiré.")
 
 
 FRANCE_REFERENCES = TableSpec(

@@ -27,6 +27,7 @@ from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.france_reference import (
+    PUBLISHED,
     FranceReference,
     france_references_table,
     latest_france_reference,
@@ -476,7 +477,7 @@ def _key_figures(row: pd.Series, nation: pd.Series | None, national: NationalRes
                                  published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
                                  "contrats actifs de la région"))
         if france is not None:
-            figures.append(KeyFigure("Contrats signés en France (chiffres publiés)", format_number(france.value),
+            figures.append(KeyFigure(f"Contrats signés, France ({PUBLISHED})", format_number(france.value),
                                      f"au {format_date(france.day)} ; source : {france.source}"))
         return figures
     if region is not None:
