@@ -252,3 +252,16 @@ def test_the_dashboards_show_no_france_row_and_the_national_one_refuses(bretagne
         patch.setenv("AM_ANALYTICS_KEY", KEY)
         with pytest.raises(UsageError, match="ne couvrent que Bretagne, pas la France entière"):
             open_dashboard(data_dir=folder, processed_dir=processed, france=True)
+
+
+def test_the_scheduler_leaves_out_the_notebooks_that_present_france(capsys):
+    from am_analytics.coverage import Coverage
+    from am_analytics.schedule.__main__ import covered_notebooks
+    from am_analytics.schedule.plan import discover_notebooks
+
+    specs = discover_notebooks(REPO / "notebooks")
+    assert [spec.name for spec in specs if spec.presents_france] == ["01_deploiement_national"]
+    kept = covered_notebooks(specs, Coverage(REGION, ("53",)))
+    assert [spec.name for spec in kept] == [spec.name for spec in specs if spec.name != "01_deploiement_national"]
+    assert "01_deploiement_national non exécuté" in capsys.readouterr().out
+    assert covered_notebooks(specs, Coverage(FRANCE)) == specs

@@ -94,6 +94,18 @@ def covered_regions(regions: list[str], coverage, *, every: bool) -> list[str]:
     return regions
 
 
+def covered_notebooks(specs: list, coverage) -> list:
+    """The notebooks a run executes: those that present France as a whole are left out (with a line saying so)
+    when the extracts do not cover France."""
+    if coverage.is_france:
+        return specs
+    for spec in specs:
+        if spec.presents_france:
+            print(f"notebook {spec.name} non exécuté : il présente la France entière, et les extractions ne couvrent "
+                  f"que {coverage.label}", flush=True)
+    return [spec for spec in specs if not spec.presents_france]
+
+
 def _seconds(value: float) -> str:
     from am_analytics.figures.formatting import format_number
 
@@ -165,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
     regions = covered_regions(regions, scope.coverage, every=args.regions.strip().lower() == "all")
+    specs = covered_notebooks(specs, scope.coverage)
     data_dir, processed_dir = scope.raw_dir.resolve(), scope.processed_dir.resolve()
     as_of = scope.day.isoformat()
     out_dir = (args.out or paths.project_root() / "runs").resolve() / as_of
