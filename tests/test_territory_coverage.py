@@ -265,3 +265,20 @@ def test_the_scheduler_leaves_out_the_notebooks_that_present_france(capsys):
     assert [spec.name for spec in kept] == [spec.name for spec in specs if spec.name != "01_deploiement_national"]
     assert "01_deploiement_national non exécuté" in capsys.readouterr().out
     assert covered_notebooks(specs, Coverage(FRANCE)) == specs
+
+
+def test_several_regions_are_never_summed_as_france(bretagne_data):
+    from dataclasses import replace
+
+    from am_analytics.coverage import Coverage
+    from am_analytics.presentation.scope import Scope
+
+    two = replace(bretagne_data, manifest={**bretagne_data.manifest,
+                                           "territoire": Coverage(REGIONS, ("28", "53")).record()})
+    with pytest.raises(UsageError, match=r"region : ces extractions ne couvrent pas la France entière mais 2 régions "
+                                         r"\(Normandie \(28\), Bretagne \(53\)\)"):
+        Scope.open(data=two)
+    scope = Scope.open(data=two, region="Bretagne")
+    assert (scope.region, scope.covers_france, scope.coverage.label) == ("53", False, "Normandie, Bretagne")
+    with pytest.raises(UsageError, match="aucun contrat de la région Guyane"):
+        Scope.open(data=two, region="03")
