@@ -282,3 +282,18 @@ def test_several_regions_are_never_summed_as_france(bretagne_data):
     assert (scope.region, scope.covers_france, scope.coverage.label) == ("53", False, "Normandie, Bretagne")
     with pytest.raises(UsageError, match="aucun contrat de la région Guyane"):
         Scope.open(data=two, region="03")
+
+
+def test_without_open_data_france_is_the_latest_published_milestone_with_its_source():
+    from am_analytics import reference
+    from am_analytics.presentation.france_reference import latest_france_reference, target_sentence
+
+    figures = reference.published_figures()
+    signed = figures[(figures["indicator"] == "contrats_signes") & (figures["scope"] == "France entiere")]
+    day = pd.Timestamp("2023-12-31")
+    latest = signed[pd.to_datetime(signed["reference_date"]) <= day].sort_values("reference_date").iloc[-1]
+    france = latest_france_reference(None, day, synthetic=False)
+    assert (france.value, france.source) == (float(latest["value"]), latest["source"])
+    assert france.label == f"France (chiffres publiés, source : {latest['source']})"
+    assert target_sentence(france, day).startswith(f"Les objectifs sont nationaux. {france.label} : ")
+    assert latest_france_reference(None, pd.Timestamp("2019-10-01"), synthetic=False) is None  # before any figure
