@@ -296,7 +296,7 @@ def open_dashboard(
     region or a few (its figures would be those regions' presented as France)."""
     scope = Scope.open(
         data_dir=data_dir, processed_dir=processed_dir, as_of=as_of, region=region, profil=profil_origine
-    )
+    ).presented()
     if france and not scope.covers_france:
         raise UsageError(f"les extractions reçues ne couvrent que {scope.coverage.label}, pas la France entière : "
                          "ouvrir le tableau de bord régional (02_tableau_de_bord_regional)")

@@ -275,9 +275,10 @@ def test_several_regions_are_never_summed_as_france(bretagne_data):
 
     two = replace(bretagne_data, manifest={**bretagne_data.manifest,
                                            "territoire": Coverage(REGIONS, ("28", "53")).record()})
-    with pytest.raises(UsageError, match=r"region : ces extractions ne couvrent pas la France entière mais 2 régions "
-                                         r"\(Normandie \(28\), Bretagne \(53\)\)"):
-        Scope.open(data=two)
+    with pytest.raises(UsageError, match=r"--region : ces extractions ne couvrent pas la France entière mais 2 "
+                                         r"régions \(Normandie \(28\), Bretagne \(53\)\)"):
+        Scope.open(data=two).presented("--region")
+    assert Scope.open(data=two).region is None  # a run's data (the site's pages), presented by region only
     scope = Scope.open(data=two, region="Bretagne")
     assert (scope.region, scope.covers_france, scope.coverage.label) == ("53", False, "Normandie, Bretagne")
     with pytest.raises(UsageError, match="aucun contrat de la région Guyane"):

@@ -39,20 +39,19 @@ def resolve_folders(data_dir: object = None, processed_dir: object = None) -> tu
     return raw, processed
 
 
+def _covered(coverage: Coverage) -> str:
+    return ", ".join(f"{region_name(code)} ({code})" for code in coverage.regions)
+
+
 def region_within(region: str | None, coverage: Coverage) -> str | None:
     """The region a scope presents, given what the extracts cover: France's default becomes the covered region
     when the extracts cover one region only (nothing computed from one region is presented as France); a region
-    outside extracts that do not cover France is refused, and so is France over several regions."""
-    if coverage.is_france or (region is not None and coverage.covers_region(region)):
-        return region
-    if region is None and coverage.region is not None:
-        return coverage.region
-    covered = ", ".join(f"{region_name(code)} ({code})" for code in coverage.regions)
-    if region is None:
-        raise UsageError(f"ces extractions ne couvrent pas la France entière mais {len(coverage.regions)} régions "
-                         f"({covered}) : choisir l'une d'elles")
+    outside extracts that do not cover France is refused. Over several regions, no region stays None: the data of a
+    run (the site's pages), which no output may present as France (`Scope.presented`)."""
+    if coverage.is_france or region is None or coverage.covers_region(region):
+        return coverage.region if region is None and coverage.region is not None else region
     raise UsageError(f"aucun contrat de la région {region_name(region)} ({region}) dans ces extractions, qui "
-                     f"couvrent {covered} : choisir une région couverte")
+                     f"couvrent {_covered(coverage)} : choisir une région couverte")
 
 
 @dataclass(frozen=True)
@@ -120,6 +119,15 @@ class Scope:
         """The same data and date for another region (`None`: France, or the covered region when the extracts
         cover one region only); a region outside extracts that do not cover France is refused (`region_within`)."""
         return replace(self, region=region_within(resolve_region(region), self.coverage))
+
+    def presented(self, option: str = PARAMETER_NAMES["region"]) -> Scope:
+        """This scope as an output presents it: refused (`UsageError`, naming the caller's `option`) when it is
+        France over extracts of several regions but not France, whose sum is no France."""
+        if self.region is None and not self.covers_france:
+            raise UsageError(f"{option} : ces extractions ne couvrent pas la France entière mais "
+                             f"{len(self.coverage.regions)} régions ({_covered(self.coverage)}) : choisir l'une "
+                             "d'elles")
+        return self
 
     def with_profil(self, profil: object) -> Scope:
         """The same data, date and territory for another background (`None`: every background)."""
