@@ -22,6 +22,9 @@ from am_analytics.figures.formatting import format_number, format_percent
 from tests.conftest import REPO, once_per_session
 from tests.regional_folders import one_region_folder
 
+# one worker builds this module's editions and loads their data once, for all its tests
+pytestmark = pytest.mark.xdist_group("territory")
+
 KEY = "territoire-test"
 EDITIONS = {"53": "Bretagne", "03": "Guyane"}
 
