@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from am_analytics import paths
+from am_analytics.coverage import Coverage, found_coverage
 from am_analytics.errors import DataError, Location
 from am_analytics.indicators.common import ACTS_ATTR, ContractHistories, stamp_data
 from am_analytics.prepare.pipeline import (
@@ -54,6 +55,13 @@ class Processed:
     def synthetic(self) -> bool:
         """True when any input is synthetic demo data: every output must then say so."""
         return bool(self.manifest.get("synthetic"))
+
+    @property
+    def coverage(self) -> Coverage:
+        """The territory the contracts cover (`coverage`): the manifest's record, or found from the contracts
+        for a manifest written before it was recorded."""
+        record = self.manifest.get("territoire")
+        return Coverage.from_record(record) if record else found_coverage(self.contracts)
 
 
 def load(

@@ -26,6 +26,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from am_analytics import __version__, atomic, privacy
+from am_analytics.coverage import coverage_of
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.ingest.archives import FORMATS_READ, gather_inputs
 from am_analytics.prepare import acts, contracts, survey, territory
@@ -101,12 +102,15 @@ def prepare(
     key: bytes | None = None,
     strict: bool = False,
     caisse_columns: Iterable[str] = (),
+    territory: str | None = None,
 ) -> Prepared:
     """Read every file of `data_dir`, write the processed tables into `out_dir`, return what was done.
 
     `cutoff` is the acceptance cut-off: a contract signed after it is quarantined (default: today).
     `caisse_columns` names headers to read as caisse codes or names (a département column that holds
     caisses). With `strict`, any quarantined row is an error (exit code 3) and nothing is written.
+    `territory` declares what the contracts cover (`coverage`: a region's code or name, several, or France);
+    it is checked against the kept contracts, and the manifest records the coverage either way (`territoire`).
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not data_dir.is_dir():
@@ -194,6 +198,7 @@ def prepare(
             for name, payload in payloads.items()
         },
     )
+    manifest["territoire"] = coverage_of(tables.get("contracts"), territory).record()
     _save(out_dir, payloads, manifest)
     return Prepared(
         out_dir=out_dir, manifest=manifest, tables=tables, quarantine=quarantine, accounts=accounts,
@@ -270,6 +275,7 @@ def prepare_locked(
     strict: bool = False,
     only_if_stale: bool = False,
     caisse_columns: Iterable[str] = (),
+    territory: str | None = None,
 ) -> Prepared | None:
     """`prepare` under a lock on the output folder, so two runs never interleave their outputs.
 
@@ -299,7 +305,8 @@ def prepare_locked(
     try:
         if only_if_stale and is_current(data_dir, out_dir, cutoff=cutoff, caisse_columns=caisse_columns):
             return None
-        return prepare(data_dir, out_dir, cutoff=cutoff, strict=strict, caisse_columns=caisse_columns)
+        return prepare(data_dir, out_dir, cutoff=cutoff, strict=strict, caisse_columns=caisse_columns,
+                       territory=territory)
     finally:
         lock.release()
 
