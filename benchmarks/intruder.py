@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import re
 import sys
 import unicodedata
@@ -582,7 +583,22 @@ class Finding:
         return self.values <= 1
 
 
-def solve(model: Model) -> list[Finding]:
+def quiet_highs() -> highspy.Highs:
+    """A HiGHS instance without its banner (printed by the C++ library on the process's own output when built)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def solve(model: Model, progress: bool = False) -> list[Finding]:
     n = len(model.lower)
     rows, cols, data = [], [], []
     for r, (terms, _, _) in enumerate(model.rows):
@@ -601,8 +617,7 @@ def solve(model: Model) -> list[Finding]:
     lp.row_upper_ = np.array([inf if math.isinf(high) else high for _, _, high in model.rows], dtype=float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = quiet_highs()
     highs.passModel(lp)
     everything = np.arange(n, dtype=np.int32)
     objectives = np.zeros((len(model.hidden), n))
@@ -636,6 +651,8 @@ def solve(model: Model) -> list[Finding]:
         optimum(generator.standard_normal(len(model.hidden)) @ objectives)
     findings = []
     for i, (where, _, small) in enumerate(model.hidden):
+        if progress and i % 50 == 0:
+            print(f"  … {i}/{len(model.hidden)} cellules", file=sys.stderr, flush=True)
         if seen_high[i] - seen_low[i] >= RULE_VALUES - 1 + 1e-6:
             findings.append(Finding(where, seen_low[i], seen_high[i], small))  # already wide: no need to solve
             continue
@@ -645,7 +662,7 @@ def solve(model: Model) -> list[Finding]:
     return findings
 
 
-def audit(paths: Iterable[Path], as_of: date | None = None) -> list[Finding]:
+def audit(paths: Iterable[Path], as_of: date | None = None, progress: bool = False) -> list[Finding]:
     tables = list(tables_in(paths))
     if as_of is None:
         dates = [read_date(row[0]) for t in tables if fold(t.header[0]).startswith(("fin de", "fin d'")) for row in t.rows]
@@ -655,15 +672,19 @@ def audit(paths: Iterable[Path], as_of: date | None = None) -> list[Finding]:
     for table in tables:
         add_table(model, table)
     link_departements(model)
-    return solve(model)
+    if progress:
+        print(f"{len(model.lower)} inconnues, {len(model.rows)} relations, {len(model.hidden)} cellules masquées",
+              file=sys.stderr, flush=True)
+    return solve(model, progress)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+    parser.add_argument("--progress", action="store_true", help="dire l'avancement sur la sortie d'erreur")
     args = parser.parse_args(argv)
-    findings = audit(args.paths, args.as_of)
+    findings = audit(args.paths, args.as_of, args.progress)
     exact = [f for f in findings if f.exact]
     narrow = [f for f in findings if f.small and not f.exact and f.values < RULE_VALUES]
     print(f"effectifs masqués lus : {len(findings)}")
