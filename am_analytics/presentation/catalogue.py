@@ -14,6 +14,7 @@ import pandas as pd
 from am_analytics import reference
 from am_analytics.figures.formatting import format_number
 from am_analytics.indicators.methods import METHODS
+from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
@@ -255,6 +256,29 @@ def series_spec(step: str = "mois") -> TableSpec:
     )
 
 # what a monthly series publishes besides its table: the charts draw the same frame
+# the columns each published frame keeps (`presentation.results`)
+BACKGROUND_KEEP = ("code", "nom", "profil_origine", "libelle", "effectif", "total", "part", "ic_bas", "ic_haut")
+MIX_KEEP = (
+    "variable",
+    "periode",
+    "debut_periode",
+    "categorie",
+    "libelle",
+    "effectif",
+    "total",
+    "part",
+    "ic_bas",
+    "ic_haut",
+    "part_parmi_renseignes",
+)
+FUNDING_KEEP = (
+    "annee",
+    "annees_contrat",
+    "couverture",
+    "montant_attendu_eur",
+    "etp_annees_financees",
+    "aide_par_etp_eur",
+)
 MONTHLY_KEEP = (
     "mois",
     "fin_de_periode",
@@ -401,6 +425,22 @@ def mix_trend_table(mix: pd.DataFrame, title: str | None = None) -> PublishedTab
     return MIX_TREND.from_published(mix, title=title)
 
 
+def background_years_table(mix: pd.DataFrame, title: str | None = None, profil: str | None = None) -> PublishedTable:
+    """Backgrounds by signing year (`ScopeResults.backgrounds_by_year`), as every output shows them; `profil`
+    keeps one background's rows. The mix lists « non renseigné » twice (the background `inconnu`, and the missing
+    values the preparation already turned into it): the second line is left out when it is all zeros and none of
+    its cells is hidden (leaving out a hidden cell would change what the audit protected)."""
+    table = mix_trend_table(mix, title)
+    frame = table.frame
+    if profil is not None:
+        return table.rows(frame["categorie"] == profil)
+    extra = (frame["categorie"] == NOT_GIVEN).to_numpy()
+    hidden = frame["effectif_secret"].notna().to_numpy() if "effectif_secret" in frame.columns else False
+    if extra.any() and not (extra & hidden).any() and (frame.loc[extra, "effectif"] == 0).all():
+        return table.rows(~extra)
+    return table
+
+
 # --- Funding and training --------------------------------------------------------------------------------------
 
 FUNDING = TableSpec(
@@ -467,7 +507,14 @@ def training_table(overdue: pd.DataFrame, title: str | None = None) -> Published
 
 
 def training_by_background_table(overdue: pd.DataFrame) -> PublishedTable:
-    return TRAINING_BY_BACKGROUND.publish(with_known_deadline_base(overdue))
+    """Training by background, from the published frame (`NationalResults.training_backgrounds`)."""
+    return TRAINING_BY_BACKGROUND.from_published(overdue)
+
+
+# the columns a published training frame keeps: the table's, and the base of its share
+TRAINING_KEEP = (*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue")
+TRAINING_BACKGROUND_KEEP = (*TRAINING_BY_BACKGROUND.keys, *(column.key for column in TRAINING_BY_BACKGROUND.columns),
+                            "echeance_depassee_formation_connue")
 
 
 # --- Survey ------------------------------------------------------------------------------------------------------
@@ -512,10 +559,10 @@ SURVEY_SHARES = TableSpec(
 )
 
 
-def survey_shares_table(shares: pd.DataFrame, title: str, answers: dict | None = None) -> PublishedTable:
-    """Weighted shares of one question by group (`weighted_shares`), answers in French. Groups nobody in which
-    was asked the question (assistants, for the time the doctor saved) are left out rather than shown as rows
-    of « n.d. »."""
+def survey_shares_frame(shares: pd.DataFrame, answers: dict | None = None) -> pd.DataFrame:
+    """Weighted shares of one question by group (`weighted_shares`) with their base and their answers in French,
+    ready to publish (`results`). Groups nobody in which was asked the question (assistants, for the time the
+    doctor saved) are left out rather than shown as rows of « n.d. »."""
     labels = answers or {}
     asked = shares[shares["repondants"] > 0]
     base = asked.groupby("groupe")["repondants"].transform("sum")
@@ -525,7 +572,12 @@ def survey_shares_table(shares: pd.DataFrame, title: str, answers: dict | None =
         base=base,
     )
     frame.attrs = dict(shares.attrs)
-    return SURVEY_SHARES.publish(frame, title=title)
+    return frame
+
+
+def survey_shares_table(shares: pd.DataFrame, title: str) -> PublishedTable:
+    """One question's published shares (`NationalResults.time_saved`, `recommends`, `continues`)."""
+    return SURVEY_SHARES.from_published(shares, title=title)
 
 
 AGGREGATED = TableSpec(
@@ -552,7 +604,8 @@ AGGREGATED = TableSpec(
 
 
 def aggregated_table(aggregated: pd.DataFrame) -> PublishedTable:
-    return AGGREGATED.publish(aggregated)
+    """The institute's tables, from the published frame (`NationalResults.institute`)."""
+    return AGGREGATED.from_published(aggregated)
 
 
 # --- Data quality and sources ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -43,7 +43,9 @@ class Scope:
     """What one output presents: which contracts (France, a region, a background), at which counting date."""
 
     data: Processed
-    as_of: pd.Timestamp  # the counting date: contracts signed and active up to the end of that day
+    # the counting date: contracts signed and active up to the end of that day. One name and one type from the
+    # command line to the indicators (a Timestamp normalised to the day), passed to each as an argument.
+    as_of: pd.Timestamp
     region: str | None = None
     profil: str | None = None
     raw_dir: Path | None = None
@@ -92,7 +94,7 @@ class Scope:
             )
         return cls(
             data=data,
-            as_of=resolved("as_of", resolve_as_of, as_of, data.contracts),
+            as_of=pd.Timestamp(resolved("as_of", resolve_as_of, as_of, data.contracts)).normalize(),
             region=region_code,
             profil=profil_code,
             raw_dir=raw,
@@ -117,10 +119,6 @@ class Scope:
     def synthetic(self) -> bool:
         """True when any input is synthetic demo data: every output must then say so."""
         return self.data.synthetic
-
-    @property
-    def day(self) -> date:
-        return self.as_of.date()
 
     @property
     def is_national(self) -> bool:
@@ -176,8 +174,3 @@ class Scope:
         if self.profil is not None:
             contracts = contracts[contracts["profil_origine"] == self.profil]
         return contracts
-
-    @property
-    def kw(self) -> dict[str, object]:
-        """The keywords every contract indicator takes: the counting date and the synthetic flag."""
-        return {"as_of": self.day, "synthetic": self.synthetic}

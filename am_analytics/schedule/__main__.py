@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
     data_dir, processed_dir = scope.raw_dir.resolve(), scope.processed_dir.resolve()
-    as_of = scope.day.isoformat()
+    as_of = scope.as_of.date().isoformat()
     out_dir = (args.out or paths.project_root() / "runs").resolve() / as_of
     workers = args.workers or os.cpu_count() or 1
     started = datetime.now().astimezone()
