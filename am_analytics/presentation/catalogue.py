@@ -16,9 +16,8 @@ from am_analytics.figures.formatting import format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.presentation.disclosure import Counted, Disclosure
-from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
+from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
-    ACTIVE_RATE,
     CALIBRATION_NOTE,
     PUBLISHED_INDICATORS,
     SOURCE_CONTRACTS,
@@ -112,21 +111,32 @@ SURVEY_RULE = Disclosure(
     bases={"part": "base", "ic_bas": "base", "ic_haut": "base"},
 )
 
+def measure(key: str, kind: Kind, *, variable: str | None = None, short: bool = False, width: float | None = None
+            ) -> Column:
+    """A table column of a published variable: its header and decimals are the variable's record
+    (`vocabulary.VARIABLES`, by `variable` or the column's `key`); `short` takes the abbreviated label for a narrow
+    column."""
+    name = variable or key
+    record = VARIABLES[name]
+    return Column(key, record.short if short else record.label, kind, width=width, decimals=record.decimals,
+                  variable=name)
+
+
 # Columns several tables share, declared once so that their headers and formats never disagree.
-ACTIVE = Column("actifs", "Contrats actifs", "count")
-ACTIVE_FTE = Column("etp_actifs", "ETP actifs", "decimal")
-SHARE = Column("part", "Part", "percent")
-CI_LOW = Column("ic_bas", "IC 95 % bas", "percent")
-CI_HIGH = Column("ic_haut", "IC 95 % haut", "percent")
+ACTIVE = measure("actifs", "count")
+ACTIVE_FTE = measure("etp_actifs", "decimal")
+SHARE = measure("part", "percent")
+CI_LOW = measure("ic_bas", "percent")
+CI_HIGH = measure("ic_haut", "percent")
 BACKGROUND_LABEL = Column("libelle", "Profil d'origine", width=2.4)
 # A printed share is the ratio of two printed columns: the overdue share's base (past the deadline, training
 # known) is printed beside it, since « Échéance dépassée » also counts assistants whose training is unknown.
 OVERDUE_COLUMNS = (
     ACTIVE,
-    Column("echeance_depassee", "Échéance dépassée", "count"),
-    Column("echeance_depassee_formation_connue", "Dont formation connue (base de la part)", "count"),
-    Column("en_retard", "Sans certification", "count"),
-    Column("part_en_retard", "Part", "percent"),
+    measure("echeance_depassee", "count"),
+    measure("echeance_depassee_formation_connue", "count"),
+    measure("en_retard", "count"),
+    measure("part_en_retard", "percent"),
     CI_LOW,  # the interval a sentence quotes beside the share is printed too
     CI_HIGH,
 )
@@ -135,10 +145,10 @@ OVERDUE_COLUMNS = (
 
 
 TERRITORY_MEASURES = (
-    Column("signes_pour_100k_hab", VARIABLES["signes_pour_100k_hab"].short, "decimal", width=1.25),
-    Column("actifs_pour_100k_hab", ACTIVE_RATE.short, "decimal", width=1.25),
-    Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (est.)", "decimal", width=1.25),
-    Column("croissance_actifs_12m", "Évol. des actifs sur 12 mois", "percent", width=1.25),
+    measure("signes_pour_100k_hab", "decimal", short=True, width=1.25),
+    measure("actifs_pour_100k_hab", "decimal", short=True, width=1.25),
+    measure("actifs_mg_pour_100_mg_estimes", "decimal", short=True, width=1.25),
+    measure("croissance_actifs_12m", "percent", short=True, width=1.25),
 )
 
 
@@ -148,9 +158,9 @@ def _territory_columns(code_header: str, name_header: str, with_region: bool = F
         columns.append(Column("region_code", "Code région", width=0.7))
     return (
         *columns,
-        Column("signes", "Contrats signés", "count", width=1.0),
-        Column("actifs", "Contrats actifs", "count", width=1.0),
-        Column("etp_actifs", "ETP actifs", "decimal", width=1.0),
+        measure("signes", "count", width=1.0),
+        measure("actifs", "count", width=1.0),
+        measure("etp_actifs", "decimal", width=1.0),
         *TERRITORY_MEASURES,
     )
 
@@ -176,13 +186,13 @@ KEY_FIGURES = TableSpec(
     title="Chiffres clés",
     columns=(
         Column("nom", "Territoire", width=2.0),
-        Column("signes", "Contrats signés (cumul)", "count"),
+        measure("signes", "count"),
         ACTIVE,
         ACTIVE_FTE,
-        Column("actifs_pour_100k_hab", ACTIVE_RATE.label, "decimal"),
-        Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal"),
-        Column("part_nationale_signes", "Part des contrats signés en France", "percent"),
-        Column("croissance_actifs_12m", "Évolution des actifs sur 12 mois", "percent"),
+        measure("actifs_pour_100k_hab", "decimal"),
+        measure("actifs_mg_pour_100_mg_estimes", "decimal"),
+        measure("part_nationale_signes", "percent"),
+        measure("croissance_actifs_12m", "percent"),
     ),
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
@@ -214,22 +224,22 @@ def key_figures_table(nation: pd.DataFrame, regions: pd.DataFrame, region: str |
 # --- Rollout -------------------------------------------------------------------------------------------------
 
 # A series is published by month, or by quarter or year for a small territory (`results.series_step`): its table
-# says which, in its title, its headers and a note.
+# says which, in its title, its headers (the variables of its end date and of its signatures) and a note.
 SERIES_WORDING = {
-    "mois": ("Série mensuelle", "Mensuel", "Fin de mois", "Contrats signés dans le mois", None),
+    "mois": ("Série mensuelle", "Mensuel", "fin_de_mois", "signes_mois", None),
     "trimestre": (
         "Série trimestrielle",
         "Trimestriel",
-        "Fin de trimestre",
-        "Contrats signés dans le trimestre",
+        "fin_de_trimestre",
+        "signes_trimestre",
         "Série publiée par trimestre : les signatures mensuelles de ce territoire sont trop peu nombreuses pour être "
         "publiées mois par mois sans être masquées.",
     ),
     "annee": (
         "Série annuelle",
         "Annuel",
-        "Fin d'année (ou date d'arrêté)",
-        "Contrats signés dans l'année",
+        "fin_d_annee",
+        "signes_annee",
         "Série publiée par année : les signatures mensuelles et trimestrielles de ce territoire sont trop peu "
         "nombreuses pour être publiées sans être masquées.",
     ),
@@ -244,9 +254,9 @@ def series_spec(step: str = "mois") -> TableSpec:
         name=title,
         title=title,
         columns=(
-            Column("fin_de_periode", end, "date"),
-            Column("signes_mois", signed, "count"),
-            Column("signes_cumul", "Contrats signés (cumul)", "count"),
+            measure("fin_de_periode", "date", variable=end),
+            measure("signes_mois", "count", variable=signed),
+            measure("signes_cumul", "count"),
             ACTIVE,
             ACTIVE_FTE,
         ),
@@ -255,7 +265,7 @@ def series_spec(step: str = "mois") -> TableSpec:
         keys=("mois",),
     )
 
-# what a monthly series publishes besides its table: the charts draw the same frame
+
 # the columns each published frame keeps (`presentation.results`)
 BACKGROUND_KEEP = ("code", "nom", "profil_origine", "libelle", "effectif", "total", "part", "ic_bas", "ic_haut")
 MIX_KEEP = (
@@ -279,6 +289,7 @@ FUNDING_KEEP = (
     "etp_annees_financees",
     "aide_par_etp_eur",
 )
+# what a monthly series publishes besides its table: the charts draw the same frame
 MONTHLY_KEEP = (
     "mois",
     "fin_de_periode",
@@ -306,12 +317,12 @@ TARGETS = TableSpec(
     title="Progression vers les objectifs officiels",
     columns=(
         Column("objectif_libelle", "Objectif (fixé par)", width=3.0),
-        Column("echeance", "Échéance", "date", width=1.7),
-        Column("valeur_atteinte", "Atteint", "number", width=1.1),
-        Column("part_atteinte", "Part", "percent", width=0.9),
+        measure("echeance", "date", width=1.7),
+        measure("valeur_atteinte", "number", width=1.1),
+        measure("part_atteinte", "percent", width=0.9),
         Column("statut_libelle", "Statut", width=1.9),
-        Column("date_atteinte", "Atteint le", "date", width=1.7),
-        Column("date_projetee", "Date projetée", "date", width=1.7),
+        measure("date_atteinte", "date", width=1.7),
+        measure("date_projetee", "date", width=1.7),
     ),
     source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS,
     notes=(METHODS["projection"].text,),
@@ -347,12 +358,12 @@ CROSS_CHECK = TableSpec(
     name="Comparaison publiée",
     title="Les données face aux chiffres publiés",
     columns=(
-        Column("date_reference", "Date", "date", width=1.7),
+        measure("date_reference", "date", width=1.7),
         Column("indicateur_libelle", "Indicateur", width=1.3),
-        Column("valeur_publiee", "Chiffre publié", "number", width=1.1),
+        measure("valeur_publiee", "number", width=1.1),
         Column("qualificatif_libelle", "Précision", width=1.1),
-        Column("valeur_donnees", "Données", "number", width=1.1),
-        Column("ecart_relatif", "Écart", "percent", width=0.9),
+        measure("valeur_donnees", "number", width=1.1),
+        measure("ecart_relatif", "percent", width=0.9),
         Column("source", "Source du chiffre publié", width=3.0),
     ),
     source=f"{SOURCE_PUBLISHED} ; {SOURCE_CONTRACTS}",
@@ -384,9 +395,9 @@ BACKGROUNDS = TableSpec(
     columns=(
         Column("nom", "Territoire", width=2.2),
         BACKGROUND_LABEL,
-        Column("effectif", "Contrats", "count"),
+        measure("effectif", "count"),
         # the base of « Part », printed beside it (a share is the ratio of two printed columns)
-        Column("total", "Contrats du territoire", "count"),
+        measure("total", "count", variable="total_territoire"),
         SHARE,
         CI_LOW,
         CI_HIGH,
@@ -401,8 +412,8 @@ MIX_TREND = TableSpec(
     columns=(
         Column("periode", "Année de signature"),
         BACKGROUND_LABEL,
-        Column("effectif", "Contrats", "count"),
-        Column("total", "Contrats de l'année", "count"),
+        measure("effectif", "count"),
+        measure("total", "count", variable="total_annee"),
         SHARE,
         CI_LOW,
         CI_HIGH,
@@ -448,11 +459,11 @@ FUNDING = TableSpec(
     title="Aide attendue par année civile",
     columns=(
         Column("annee", "Année"),
-        Column("annees_contrat", "Années de contrat", "count"),
-        Column("couverture", "Barème connu", "percent"),
-        Column("montant_attendu_eur", "Aide attendue", "millions"),
-        Column("etp_annees_financees", "ETP-années", "decimal"),
-        Column("aide_par_etp_eur", "Aide par ETP", "euros"),
+        measure("annees_contrat", "count"),
+        measure("couverture", "percent"),
+        measure("montant_attendu_eur", "millions"),
+        measure("etp_annees_financees", "decimal"),
+        measure("aide_par_etp_eur", "euros"),
     ),
     source=SOURCE_CONTRACTS + " ; barèmes (avenant 7, convention 2024)",
     disclosure=FUNDING_RULE,
@@ -533,7 +544,9 @@ def missions_table(missions: pd.DataFrame) -> PublishedTable:
         title="Missions confiées à l'assistant (part pondérée des répondants)",
         columns=(
             Column("mission", "Mission", width=2.5),
-            *(Column(group, label, "percent") for group, label in SURVEY_GROUPS.items() if group in wide.columns),
+            # one weighted share per group of respondents, headed by the group (`part_ponderee` for each)
+            *(Column(group, label, "percent", decimals=VARIABLES["part_ponderee"].decimals, variable="part_ponderee")
+              for group, label in SURVEY_GROUPS.items() if group in wide.columns),
         ),
         source=SOURCE_SURVEY,
         notes=(METHODS["enquete"].text,),
@@ -547,8 +560,8 @@ SURVEY_SHARES = TableSpec(
     columns=(
         Column("groupe_libelle", "Répondants"),
         Column("reponse_libelle", "Réponse", width=2.0),
-        Column("repondants", "Répondants (nombre)", "count"),
-        Column("part", "Part pondérée", "percent"),
+        measure("repondants", "count"),
+        measure("part", "percent", variable="part_ponderee"),
         CI_LOW,
         CI_HIGH,
     ),
@@ -587,8 +600,8 @@ AGGREGATED = TableSpec(
         Column("question", "Question", width=2.6),
         Column("reponse", "Réponse", width=1.6),
         Column("sous_groupe", "Sous-groupe", width=1.8),
-        Column("base", "Base", "count"),
-        SHARE,
+        measure("base", "count"),
+        measure("part", "percent", variable="part_institut"),
         CI_LOW,
         CI_HIGH,
     ),
@@ -615,12 +628,12 @@ QUALITY = TableSpec(
     title="Lignes lues, conservées, mises à jour, fusionnées et mises en quarantaine, par fichier",
     columns=(
         Column("fichier", "Fichier", width=3.2),
-        Column("lignes_lues", "Lues", "count"),
-        Column("lignes_conservees", "Conservées", "count"),
-        Column("lignes_mises_a_jour", "Remplacées par une version plus récente", "count"),
-        Column("doublons_fusionnes", "Doublons fusionnés", "count"),
-        Column("lignes_en_quarantaine", "En quarantaine", "count"),
-        Column("lignes_avec_avertissement", "Avec avertissement", "count"),
+        measure("lignes_lues", "count"),
+        measure("lignes_conservees", "count"),
+        measure("lignes_mises_a_jour", "count"),
+        measure("doublons_fusionnes", "count"),
+        measure("lignes_en_quarantaine", "count"),
+        measure("lignes_avec_avertissement", "count"),
     ),
     source=SOURCE_MANIFEST,
     notes=(
@@ -637,7 +650,7 @@ WARNINGS = TableSpec(
         Column("feuille", "Feuille", width=0.9),
         Column("libelle", "Motif", width=3.0),
         Column("colonne", "Colonne", width=1.4),
-        Column("lignes", "Lignes", "count", width=0.7),
+        measure("lignes", "count", width=0.7),
         Column("exemples", "Exemples de valeurs", width=2.4),
     ),
     source=SOURCE_MANIFEST,
@@ -652,8 +665,8 @@ CHANGES = TableSpec(
     title="Journal des modifications : colonnes changées par une extraction plus récente",
     columns=(
         Column("libelle", "Colonne", width=2.4),
-        Column("changements", "Changements", "count"),
-        Column("contrats", "Contrats", "count"),
+        measure("changements", "count"),
+        measure("contrats", "count"),
         Column("fichiers", "Fichiers de la nouvelle version", width=3.4),
     ),
     source=SOURCE_MANIFEST,
@@ -667,7 +680,7 @@ REASONS = TableSpec(
     title="Motifs de mise en quarantaine",
     columns=(
         Column("libelle", "Motif", width=3.0),
-        Column("lignes", "Lignes", "count"),
+        measure("lignes", "count"),
         Column("fichiers", "Fichiers", width=3.0),
     ),
     source=SOURCE_MANIFEST,
@@ -698,9 +711,9 @@ PUBLISHED_FIGURES = TableSpec(
     name="Chiffres publiés",
     title="Chiffres publiés sur le dispositif (réels, avec leur source)",
     columns=(
-        Column("reference_date", "Date", "date"),
+        measure("reference_date", "date"),
         Column("indicateur_libelle", "Indicateur", width=2.4),
-        Column("value", "Valeur", "number"),
+        measure("value", "number"),
         Column("precision", "Précision"),
         Column("source_fr", "Source", width=3.0),
         Column("note_fr", "Remarque", width=2.4),
@@ -768,7 +781,7 @@ TERRITORY_COMPARISON = TableSpec(
     columns=(
         Column("code", "Code", width=0.8),
         Column("nom", "Territoire", width=2.0),
-        Column("signes", "Contrats signés", "count"),
+        measure("signes", "count"),
         ACTIVE,
         ACTIVE_FTE,
         *TERRITORY_MEASURES,
@@ -812,13 +825,13 @@ PROJECTED_SPENDING = TableSpec(
     title="Aide attendue projetée jusqu'en 2029 (projection)",
     columns=(
         Column("annee", "Année"),
-        Column("nouveaux_contrats", "Nouveaux contrats projetés", "count"),
-        Column("montant_contrats_signes_meur", "Aide, contrats déjà signés (M€)", "decimal"),
-        Column("montant_nouveaux_meur", "Aide, nouveaux contrats (M€)", "decimal"),
-        Column("montant_total_meur", "Aide totale projetée (M€)", "decimal"),
-        Column("montant_total_bas_meur", "Bas de la fourchette (M€)", "decimal"),
-        Column("montant_total_haut_meur", "Haut de la fourchette (M€)", "decimal"),
-        Column("couverture", "Barème connu", "percent"),
+        measure("nouveaux_contrats", "count"),
+        measure("montant_contrats_signes_meur", "decimal"),
+        measure("montant_nouveaux_meur", "decimal"),
+        measure("montant_total_meur", "decimal"),
+        measure("montant_total_bas_meur", "decimal"),
+        measure("montant_total_haut_meur", "decimal"),
+        measure("couverture", "percent"),
     ),
     source=SOURCE_CONTRACTS + " ; barèmes de la convention 2024 ; projection",
     keys=("statut",),
@@ -850,10 +863,10 @@ PROJECTED_DATES = TableSpec(
     columns=(
         Column("objectif_libelle", "Objectif", width=3.0),
         Column("echeances", "Échéances (fixées par)", width=3.0),
-        Column("part_atteinte", "Atteint", "percent"),
-        Column("date_projetee", "Date projetée", "date"),
-        Column("date_projetee_au_plus_tot", "Au plus tôt", "date"),
-        Column("date_projetee_au_plus_tard", "Au plus tard", "date"),
+        measure("part_atteinte", "percent"),
+        measure("date_projetee", "date"),
+        measure("date_projetee_au_plus_tot", "date"),
+        measure("date_projetee_au_plus_tard", "date"),
         Column("raison", "Remarque", width=2.0),
     ),
     source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS + " ; projection",
