@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -28,6 +28,9 @@ from am_analytics.indicators import backgrounds as bg
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.disclosure import Disclosure
 from am_analytics.vocabulary import POURSUIVRE, TEMPS_GAGNE
+
+if TYPE_CHECKING:
+    from am_analytics.presentation.scope import Scope
 
 Level = Literal["national", "scope"]
 NATIONAL: Level = "national"
@@ -63,7 +66,7 @@ class Inputs:
     changes: pd.DataFrame | None = None
 
     @classmethod
-    def of(cls, scope) -> Inputs:
+    def of(cls, scope: Scope) -> Inputs:
         """The inputs of a `Scope`: its dataset, its counting date, its territory and background."""
         data = scope.data
         return cls(
