@@ -320,9 +320,9 @@ _PUBLISHED = "chiffres publiés (Assurance Maladie, presse)"
 _INSTITUTE = f"{SOURCE_SURVEY} (tableaux de l'institut)"
 _PROJECTION = f"{SOURCE_CONTRACTS} ; projection (tendance des 12 derniers mois)"
 
-# Every measure a table, a CSV download or a key figure prints, by variable name (the column's key, or a name of its
-# own where one key holds two concepts: `total` of a territory, of a year). Identifiers and labels (codes, names,
-# categories) are classifications, not measures: their header names the classification of the table.
+# Every column a table or a CSV download prints, by variable name (the column's key, or a name of its own where one
+# key holds two concepts: `total` of a territory, of a year; `nom` of a region, of a département): the measures, then
+# the classifications and labels (codes, names, categories, files), whose unit says what they are.
 VARIABLES = {
     # --- territories (France, regions, départements)
     "signes": Variable("Contrats signés (cumul)", 0, "contrats",
@@ -437,5 +437,63 @@ VARIABLES = {
     "changements": Variable("Changements", 0, "valeurs", "Valeurs modifiées par une extraction plus récente.",
                             _MANIFEST),
     "contrats": Variable("Contrats", 0, "contrats", "Contrats dont une valeur a changé.", _MANIFEST),
+    # --- classifications and labels
+    "code_region": Variable("Code région", 0, "code", "Code officiel géographique (Insee) de la région.",
+                            SOURCE_POPULATION),
+    "code_departement": Variable("Code département", 0, "code", "Code officiel géographique (Insee) du département.",
+                                 SOURCE_POPULATION),
+    "code_territoire": Variable("Code", 0, "code", "Code officiel géographique de la région, du département, ou FR.",
+                                SOURCE_POPULATION),
+    "nom_region": Variable("Région", 0, "libellé", "Nom de la région.", SOURCE_POPULATION),
+    "nom_departement": Variable("Département", 0, "libellé", "Nom du département.", SOURCE_POPULATION),
+    "nom_territoire": Variable("Territoire", 0, "libellé", "France entière, une région ou un département.",
+                               SOURCE_POPULATION),
+    "profil_libelle": Variable("Profil d'origine", 0, "catégorie",
+                               "Métier ou formation de l'assistant avant le contrat, tel que la CPAM le renseigne."),
+    "periode": Variable("Année de signature", 0, "année", "Année civile de signature du contrat."),
+    "annee": Variable("Année", 0, "année", "Année civile."),
+    "objectif_fixe_par": Variable("Objectif (fixé par)", 0, "libellé", "Objectif officiel et qui l'a fixé.",
+                                  _PUBLISHED),
+    "objectif": Variable("Objectif", 0, "libellé", "Objectif officiel.", _PUBLISHED),
+    "echeances": Variable("Échéances (fixées par)", 0, "libellé", "Échéances de l'objectif et qui les a fixées.",
+                          _PUBLISHED),
+    "statut_libelle": Variable("Statut", 0, "catégorie", "Objectif atteint, en avance, en retard ou non atteint."),
+    "raison": Variable("Remarque", 0, "texte", "Pourquoi une date projetée n'est pas calculable.", _PROJECTION),
+    "indicateur_libelle": Variable("Indicateur", 0, "libellé", "Indicateur du chiffre publié.", _PUBLISHED),
+    "qualificatif_libelle": Variable("Précision", 0, "libellé", "« plus de », « environ »… tel que publié.",
+                                     _PUBLISHED),
+    "source_chiffre": Variable("Source du chiffre publié", 0, "référence", "Publication d'où vient le chiffre.",
+                               _PUBLISHED),
+    "precision": Variable("Précision", 0, "libellé", "Précision du chiffre de référence tel que publié.",
+                          _PUBLISHED),
+    "source_reference": Variable("Source", 0, "référence", "Publication d'où vient le chiffre de référence.",
+                                 _PUBLISHED),
+    "note_reference": Variable("Remarque", 0, "texte", "Remarque sur le chiffre de référence.", _PUBLISHED),
+    "mission": Variable("Mission", 0, "catégorie", "Mission que le médecin peut confier à l'assistant.",
+                        SOURCE_SURVEY),
+    "groupe_libelle": Variable("Répondants", 0, "catégorie", "Groupe de répondants : ensemble, médecins, assistants.",
+                               SOURCE_SURVEY),
+    "reponse": Variable("Réponse", 0, "catégorie", "Réponse à la question.", SOURCE_SURVEY),
+    "question": Variable("Question", 0, "libellé", "Question du questionnaire.", _INSTITUTE),
+    "sous_groupe": Variable("Sous-groupe", 0, "catégorie", "Sous-groupe de répondants publié par l'institut.",
+                            _INSTITUTE),
+    "fichier": Variable("Fichier", 0, "nom de fichier", "Fichier d'entrée reçu.", _MANIFEST),
+    "feuille": Variable("Feuille", 0, "nom de feuille", "Feuille du classeur d'entrée.", _MANIFEST),
+    "colonne": Variable("Colonne", 0, "nom de colonne", "Colonne du fichier d'entrée.", _MANIFEST),
+    "motif": Variable("Motif", 0, "catégorie", "Motif de la mise en quarantaine ou de l'avertissement.", _MANIFEST),
+    "exemples": Variable("Exemples de valeurs", 0, "texte", "Quelques valeurs en cause (jamais d'identifiant).",
+                         _MANIFEST),
+    "fichiers_nouvelle_version": Variable("Fichiers de la nouvelle version", 0, "noms de fichiers",
+                                          "Extractions qui ont apporté la nouvelle valeur.", _MANIFEST),
+    "fichiers": Variable("Fichiers", 0, "noms de fichiers", "Fichiers concernés.", _MANIFEST),
+    "sha256": Variable("SHA-256", 0, "empreinte", "Empreinte SHA-256 du fichier d'entrée.", _MANIFEST),
+    "table_reference": Variable("Table", 0, "libellé", "Table de référence livrée avec le logiciel.",
+                                "tables de référence (provenance.toml)"),
+    "producteur": Variable("Producteur", 0, "libellé", "Producteur de la table de référence.",
+                           "tables de référence (provenance.toml)"),
+    "millesime": Variable("Millésime", 0, "année ou date", "Millésime de la table de référence.",
+                          "tables de référence (provenance.toml)"),
+    "licence": Variable("Licence", 0, "libellé", "Licence de la table de référence.",
+                        "tables de référence (provenance.toml)"),
 }
 ACTIVE_RATE = VARIABLES["actifs_pour_100k_hab"]

@@ -1,6 +1,6 @@
 """The registry of published items and the records of published variables: every item the results hold is named
-once in the registry (its indicator, inputs, rule, table), and every measure a table prints has one record whose
-label and decimals the table uses."""
+once in the registry (its indicator, inputs, rule, table), and every column a table prints (so every CSV download)
+has one record whose label and decimals the table uses."""
 
 from __future__ import annotations
 
@@ -69,14 +69,14 @@ def _specs(demo_results) -> list[TableSpec | object]:
     return specs
 
 
-def _printed_measures(spec) -> list[tuple[str, Column]]:
-    return [(spec.title, column) for column in spec.columns if column.kind != "text"]
+def _printed_columns(spec) -> list[tuple[str, Column]]:
+    return [(spec.title, column) for column in spec.columns]
 
 
 def measure_problems(specs) -> list[str]:
-    """Every printed measure without a record, or whose header or decimals are not its record's."""
+    """Every printed column without a record, or whose header or decimals are not its record's."""
     problems = []
-    for title, column in (pair for spec in specs for pair in _printed_measures(spec)):
+    for title, column in (pair for spec in specs for pair in _printed_columns(spec)):
         record = VARIABLES.get(column.variable or "")
         if record is None:
             problems.append(f"{title} : colonne {column.key} sans fiche de variable")
@@ -92,13 +92,13 @@ def measure_problems(specs) -> list[str]:
     return problems
 
 
-def test_every_measure_a_table_prints_has_a_record_whose_label_and_decimals_it_uses(demo_results):
+def test_every_column_a_table_prints_has_a_record_whose_label_and_decimals_it_uses(demo_results):
     problems = measure_problems(_specs(demo_results))
     assert not problems, "\n".join(problems)
 
 
 def test_every_record_is_complete_and_printed_somewhere(demo_results):
-    used = {column.variable for spec in _specs(demo_results) for _, column in _printed_measures(spec)}
+    used = {column.variable for spec in _specs(demo_results) for _, column in _printed_columns(spec)}
     for name, record in VARIABLES.items():
         assert record.label and record.unit and record.definition and record.source, name
     assert set(VARIABLES) - used == set()

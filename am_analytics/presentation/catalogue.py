@@ -1,5 +1,6 @@
 """The catalogue of published tables: for each, its columns, French headers, formats, disclosure rule, notes
-and source line. The PDF, the workbook, the notebooks and the site publish every table from here.
+and source line. The PDF, the workbook, the notebooks and the site publish every table from here. A column's
+header and decimals are its variable's record (`vocabulary.VARIABLES`, through `measure` and `classification`).
 
 Each `publish_*` function takes indicator frames (or frames already published by `presentation.results`) and
 returns a `PublishedTable`; nothing here computes an indicator or draws a chart.
@@ -122,13 +123,18 @@ def measure(key: str, kind: Kind, *, variable: str | None = None, short: bool = 
                   variable=name)
 
 
+def classification(key: str, *, variable: str | None = None, width: float | None = None) -> Column:
+    """A text column (a code, a name, a category, a file): its header is its variable's record, as a measure's."""
+    return measure(key, "text", variable=variable, width=width)
+
+
 # Columns several tables share, declared once so that their headers and formats never disagree.
 ACTIVE = measure("actifs", "count")
 ACTIVE_FTE = measure("etp_actifs", "decimal")
 SHARE = measure("part", "percent")
 CI_LOW = measure("ic_bas", "percent")
 CI_HIGH = measure("ic_haut", "percent")
-BACKGROUND_LABEL = Column("libelle", "Profil d'origine", width=2.4)
+BACKGROUND_LABEL = classification("libelle", variable="profil_libelle", width=2.4)
 # A printed share is the ratio of two printed columns: the overdue share's base (past the deadline, training
 # known) is printed beside it, since « Échéance dépassée » also counts assistants whose training is unknown.
 OVERDUE_COLUMNS = (
@@ -152,10 +158,12 @@ TERRITORY_MEASURES = (
 )
 
 
-def _territory_columns(code_header: str, name_header: str, with_region: bool = False) -> tuple[Column, ...]:
-    columns = [Column("code", code_header, width=0.8), Column("nom", name_header, width=2.0)]
+def _territory_columns(level: str, with_region: bool = False) -> tuple[Column, ...]:
+    """The columns of a territory table; `level` names its code and name variables (`region`, `departement`)."""
+    columns = [classification("code", variable=f"code_{level}", width=0.8),
+               classification("nom", variable=f"nom_{level}", width=2.0)]
     if with_region:
-        columns.append(Column("region_code", "Code région", width=0.7))
+        columns.append(classification("region_code", variable="code_region", width=0.7))
     return (
         *columns,
         measure("signes", "count", width=1.0),
@@ -168,7 +176,7 @@ def _territory_columns(code_header: str, name_header: str, with_region: bool = F
 REGIONS = TableSpec(
     name="Régions",
     title="Contrats par région",
-    columns=_territory_columns("Code région", "Région"),
+    columns=_territory_columns("region"),
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
     notes=TERRITORY_NOTES,
@@ -176,7 +184,7 @@ REGIONS = TableSpec(
 DEPARTEMENTS = TableSpec(
     name="Départements",
     title="Contrats par département",
-    columns=_territory_columns("Code département", "Département", with_region=True),
+    columns=_territory_columns("departement", with_region=True),
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
     notes=TERRITORY_NOTES,
@@ -185,7 +193,7 @@ KEY_FIGURES = TableSpec(
     name="Chiffres clés",
     title="Chiffres clés",
     columns=(
-        Column("nom", "Territoire", width=2.0),
+        classification("nom", variable="nom_territoire", width=2.0),
         measure("signes", "count"),
         ACTIVE,
         ACTIVE_FTE,
@@ -316,11 +324,11 @@ TARGETS = TableSpec(
     name="Objectifs",
     title="Progression vers les objectifs officiels",
     columns=(
-        Column("objectif_libelle", "Objectif (fixé par)", width=3.0),
+        classification("objectif_libelle", variable="objectif_fixe_par", width=3.0),
         measure("echeance", "date", width=1.7),
         measure("valeur_atteinte", "number", width=1.1),
         measure("part_atteinte", "percent", width=0.9),
-        Column("statut_libelle", "Statut", width=1.9),
+        classification("statut_libelle", width=1.9),
         measure("date_atteinte", "date", width=1.7),
         measure("date_projetee", "date", width=1.7),
     ),
@@ -359,12 +367,12 @@ CROSS_CHECK = TableSpec(
     title="Les données face aux chiffres publiés",
     columns=(
         measure("date_reference", "date", width=1.7),
-        Column("indicateur_libelle", "Indicateur", width=1.3),
+        classification("indicateur_libelle", width=1.3),
         measure("valeur_publiee", "number", width=1.1),
-        Column("qualificatif_libelle", "Précision", width=1.1),
+        classification("qualificatif_libelle", width=1.1),
         measure("valeur_donnees", "number", width=1.1),
         measure("ecart_relatif", "percent", width=0.9),
-        Column("source", "Source du chiffre publié", width=3.0),
+        classification("source", variable="source_chiffre", width=3.0),
     ),
     source=f"{SOURCE_PUBLISHED} ; {SOURCE_CONTRACTS}",
     notes=("Chiffres publiés : des chiffres réels, cités avec leur source ; « Données » : les données du rapport.",),
@@ -393,7 +401,7 @@ BACKGROUNDS = TableSpec(
     name="Profils",
     title="Profil d'origine des assistants",
     columns=(
-        Column("nom", "Territoire", width=2.2),
+        classification("nom", variable="nom_territoire", width=2.2),
         BACKGROUND_LABEL,
         measure("effectif", "count"),
         # the base of « Part », printed beside it (a share is the ratio of two printed columns)
@@ -410,7 +418,7 @@ MIX_TREND = TableSpec(
     name="Tendance",
     title="Profil d'origine par année de signature",
     columns=(
-        Column("periode", "Année de signature"),
+        classification("periode"),
         BACKGROUND_LABEL,
         measure("effectif", "count"),
         measure("total", "count", variable="total_annee"),
@@ -458,7 +466,7 @@ FUNDING = TableSpec(
     name="Financement",
     title="Aide attendue par année civile",
     columns=(
-        Column("annee", "Année"),
+        classification("annee"),
         measure("annees_contrat", "count"),
         measure("couverture", "percent"),
         measure("montant_attendu_eur", "millions"),
@@ -480,7 +488,7 @@ TRAINING = TableSpec(
     name="Formation",
     title="Assistants sans certification après l'échéance, par région",
     columns=(
-        Column("nom", "Région", width=2.6),
+        classification("nom", variable="nom_region", width=2.6),
         *OVERDUE_COLUMNS,
     ),
     source=SOURCE_CONTRACTS,
@@ -543,7 +551,7 @@ def missions_table(missions: pd.DataFrame) -> PublishedTable:
         name="Enquête",
         title="Missions confiées à l'assistant (part pondérée des répondants)",
         columns=(
-            Column("mission", "Mission", width=2.5),
+            classification("mission", width=2.5),
             # one weighted share per group of respondents, headed by the group (`part_ponderee` for each)
             *(Column(group, label, "percent", decimals=VARIABLES["part_ponderee"].decimals, variable="part_ponderee")
               for group, label in SURVEY_GROUPS.items() if group in wide.columns),
@@ -558,8 +566,8 @@ SURVEY_SHARES = TableSpec(
     name="Enquête",
     title="Enquête",
     columns=(
-        Column("groupe_libelle", "Répondants"),
-        Column("reponse_libelle", "Réponse", width=2.0),
+        classification("groupe_libelle"),
+        classification("reponse_libelle", variable="reponse", width=2.0),
         measure("repondants", "count"),
         measure("part", "percent", variable="part_ponderee"),
         CI_LOW,
@@ -597,9 +605,9 @@ AGGREGATED = TableSpec(
     name="Tableaux de l'institut",
     title="Résultats publiés par l'institut (tableaux agrégés)",
     columns=(
-        Column("question", "Question", width=2.6),
-        Column("reponse", "Réponse", width=1.6),
-        Column("sous_groupe", "Sous-groupe", width=1.8),
+        classification("question", width=2.6),
+        classification("reponse", width=1.6),
+        classification("sous_groupe", width=1.8),
         measure("base", "count"),
         measure("part", "percent", variable="part_institut"),
         CI_LOW,
@@ -627,7 +635,7 @@ QUALITY = TableSpec(
     name="Qualité",
     title="Lignes lues, conservées, mises à jour, fusionnées et mises en quarantaine, par fichier",
     columns=(
-        Column("fichier", "Fichier", width=3.2),
+        classification("fichier", width=3.2),
         measure("lignes_lues", "count"),
         measure("lignes_conservees", "count"),
         measure("lignes_mises_a_jour", "count"),
@@ -646,12 +654,12 @@ WARNINGS = TableSpec(
     name="Avertissements",
     title="Avertissements : valeurs descriptives non reconnues, contrats conservés",
     columns=(
-        Column("fichier", "Fichier", width=2.4),
-        Column("feuille", "Feuille", width=0.9),
-        Column("libelle", "Motif", width=3.0),
-        Column("colonne", "Colonne", width=1.4),
+        classification("fichier", width=2.4),
+        classification("feuille", width=0.9),
+        classification("libelle", variable="motif", width=3.0),
+        classification("colonne", width=1.4),
         measure("lignes", "count", width=0.7),
-        Column("exemples", "Exemples de valeurs", width=2.4),
+        classification("exemples", width=2.4),
     ),
     source=SOURCE_MANIFEST,
     notes=(
@@ -664,10 +672,10 @@ CHANGES = TableSpec(
     name="Mises à jour",
     title="Journal des modifications : colonnes changées par une extraction plus récente",
     columns=(
-        Column("libelle", "Colonne", width=2.4),
+        classification("libelle", variable="colonne", width=2.4),
         measure("changements", "count"),
         measure("contrats", "count"),
-        Column("fichiers", "Fichiers de la nouvelle version", width=3.4),
+        classification("fichiers", variable="fichiers_nouvelle_version", width=3.4),
     ),
     source=SOURCE_MANIFEST,
     notes=(
@@ -679,9 +687,9 @@ REASONS = TableSpec(
     name="Quarantaine",
     title="Motifs de mise en quarantaine",
     columns=(
-        Column("libelle", "Motif", width=3.0),
+        classification("libelle", variable="motif", width=3.0),
         measure("lignes", "count"),
-        Column("fichiers", "Fichiers", width=3.0),
+        classification("fichiers", width=3.0),
     ),
     source=SOURCE_MANIFEST,
 )
@@ -712,11 +720,11 @@ PUBLISHED_FIGURES = TableSpec(
     title="Chiffres publiés sur le dispositif (réels, avec leur source)",
     columns=(
         measure("reference_date", "date"),
-        Column("indicateur_libelle", "Indicateur", width=2.4),
+        classification("indicateur_libelle", width=2.4),
         measure("value", "number"),
-        Column("precision", "Précision"),
-        Column("source_fr", "Source", width=3.0),
-        Column("note_fr", "Remarque", width=2.4),
+        classification("precision"),
+        classification("source_fr", variable="source_reference", width=3.0),
+        classification("note_fr", variable="note_reference", width=2.4),
     ),
     source="Assurance Maladie (Cnam), ameli.fr, presse médicale ; voir chaque ligne",
     notes=(
@@ -742,7 +750,7 @@ def published_figures_table(region: str | None = None) -> PublishedTable:
 INPUTS = TableSpec(
     name="Fichiers d'entrée",
     title="Fichiers d'entrée et leurs empreintes SHA-256",
-    columns=(Column("fichier", "Fichier", width=2.2), Column("sha256", "SHA-256", width=4.2)),
+    columns=(classification("fichier", width=2.2), classification("sha256", width=4.2)),
     source=SOURCE_MANIFEST,
 )
 
@@ -760,10 +768,10 @@ REFERENCES = TableSpec(
     name="Références",
     title="Tables de référence : producteur, millésime, licence",
     columns=(
-        Column("title", "Table", width=2.4),
-        Column("producer", "Producteur", width=2.0),
-        Column("vintage", "Millésime", width=1.6),
-        Column("licence", "Licence", width=1.8),
+        classification("title", variable="table_reference", width=2.4),
+        classification("producer", variable="producteur", width=2.0),
+        classification("vintage", variable="millesime", width=1.6),
+        classification("licence", width=1.8),
     ),
     source="am_analytics/reference/provenance.toml",
 )
@@ -779,8 +787,8 @@ TERRITORY_COMPARISON = TableSpec(
     name="Territoires",
     title="Contrats par département, total régional et France entière",
     columns=(
-        Column("code", "Code", width=0.8),
-        Column("nom", "Territoire", width=2.0),
+        classification("code", variable="code_territoire", width=0.8),
+        classification("nom", variable="nom_territoire", width=2.0),
         measure("signes", "count"),
         ACTIVE,
         ACTIVE_FTE,
@@ -824,7 +832,7 @@ PROJECTED_SPENDING = TableSpec(
     name="Perspectives 2029",
     title="Aide attendue projetée jusqu'en 2029 (projection)",
     columns=(
-        Column("annee", "Année"),
+        classification("annee"),
         measure("nouveaux_contrats", "count"),
         measure("montant_contrats_signes_meur", "decimal"),
         measure("montant_nouveaux_meur", "decimal"),
@@ -861,13 +869,13 @@ PROJECTED_DATES = TableSpec(
     name="Dates projetées",
     title="Date projetée de chaque objectif non atteint (projection)",
     columns=(
-        Column("objectif_libelle", "Objectif", width=3.0),
-        Column("echeances", "Échéances (fixées par)", width=3.0),
+        classification("objectif_libelle", variable="objectif", width=3.0),
+        classification("echeances", width=3.0),
         measure("part_atteinte", "percent"),
         measure("date_projetee", "date"),
         measure("date_projetee_au_plus_tot", "date"),
         measure("date_projetee_au_plus_tard", "date"),
-        Column("raison", "Remarque", width=2.0),
+        classification("raison", width=2.0),
     ),
     source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS + " ; projection",
     notes=(METHODS["projection"].text,),
