@@ -161,3 +161,18 @@ def test_a_layout_with_one_planted_import_fails_where_the_original_passes():
     assert planted != original
     found = computations(planted, "content.py")
     assert found == ["content.py:16: importe survey depuis am_analytics.indicators"]
+
+
+def test_a_chart_states_the_date_its_caller_passes_not_the_one_its_frame_records(demo_results):
+    """What the AST contract keeps: a chart's caption says the counting date it is given, whatever a frame's
+    attributes say (they stay provenance for analysts)."""
+    import pandas as pd
+
+    from am_analytics.figures import charts
+    from am_analytics.figures.formatting import format_date
+
+    funding = demo_results.funding.copy()
+    funding.attrs = {**funding.attrs, "as_of": "2019-12-31"}
+    texts = " ".join(text.get_text() for text in charts.funding_chart(funding, as_of=demo_results.as_of).texts)
+    assert format_date(demo_results.as_of) in texts
+    assert format_date(pd.Timestamp("2019-12-31")) not in texts
