@@ -122,3 +122,25 @@ def test_a_column_with_its_own_header_or_decimals_is_found():
     assert "actifs titré « Actifs »" in problems[0]
     assert "part à 2 décimales" in problems[1]
     assert "inconnu sans fiche" in problems[2]
+
+
+def test_training_by_background_is_audited_with_france_its_categories_adding_up(demo_scope, demo_results):
+    """The training table by background is linked: its backgrounds add up to France's figures, a relation a reader
+    uses (France's « sans certification » minus the backgrounds shown gives the hidden ones' sum)."""
+    from am_analytics.presentation.audit import audit
+    from am_analytics.presentation.publication import publication_ledger
+
+    ledger, items, _ = publication_ledger(demo_results, [], demo_scope.all_contracts)
+    assert "training_backgrounds" in items
+    day = demo_scope.as_of.date()
+    france = ("en_retard", "FR", day, day, None, None)
+    by_background = [terms for terms in ledger.equations
+                     if terms.get(france) == 1.0 and any(key[4] == "profil_origine" for key in terms)]
+    assert len(by_background) == 1
+    categories = {key[5] for key in by_background[0] if key != france}
+    assert categories == set(demo_results.training_backgrounds["profil_origine"])
+    assert not ledger.skipped
+    # the published table holds hidden counts, and the reader's program recovers none of them
+    assert demo_results.training_backgrounds["en_retard_secret"].notna().any()
+    exposed = [exposure for exposure in audit(ledger) if exposure.key[4] == "profil_origine"]
+    assert not exposed

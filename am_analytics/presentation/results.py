@@ -280,7 +280,8 @@ class NationalResults:
         survey = {
             name: survey_question_published(exact[name], asked.labels) for name, asked in SURVEY_QUESTIONS.items()
         }
-        linked = ("monthly", "nation", "regions", "departements", "shares", "training", "training_france", "funding")
+        linked = ("monthly", "nation", "regions", "departements", "shares", "training", "training_france",
+                  "training_backgrounds", "funding")
         return cls(
             as_of=inputs.as_of,
             synthetic=inputs.synthetic,
