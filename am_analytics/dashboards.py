@@ -94,7 +94,7 @@ class Dashboard:
         scope = self.scope
         parts = [
             f'<p style="font-size:1.15em"><strong>{html.escape(scope.label)}</strong> — données au '
-            f"{html.escape(format_date(scope.day))}</p>"
+            f"{html.escape(format_date(scope.as_of))}</p>"
         ]
         banner = synthetic_banner(scope.synthetic)
         if banner is not None:
@@ -118,7 +118,7 @@ class Dashboard:
 
         if nothing_publishable(mix, "part"):
             return text_html(sentences.unpublished_chart_sentence(title))
-        return charts.mix_by_period_chart(mix, title=title, what=what)
+        return charts.mix_by_period_chart(mix, title=title, what=what, as_of=self.scope.as_of)
 
     def titled(self, fig, text: str):
         """A chart of the scope's own figures titled with its name: « Aide attendue … — Bretagne »."""
@@ -157,7 +157,8 @@ class Dashboard:
         title = f"{maps.RATE_TITLE}, par département"
         if self.scope.region is not None:
             title = self.territory_title(title)
-        return maps.rate_by_departement_map(self.national.departements, region=self.scope.region, title=title)
+        return maps.rate_by_departement_map(self.national.departements, region=self.scope.region, title=title,
+                                            as_of=self.scope.as_of)
 
     def ranked_regions(self):
         """Regions ranked by active contracts per 100 000 inhabitants, the scope's region highlighted."""
@@ -166,7 +167,7 @@ class Dashboard:
         if not self.scope.covers_france:
             return self.not_france("classement des régions")
         fig = charts.regions_ranked_chart(self.national.regions, national=self.national.nation,
-                                          highlight=self.scope.region)
+                                          highlight=self.scope.region, as_of=self.scope.as_of)
         return self.in_context(fig, f"{ACTIVE_RATE.label}, par région")
 
     def training_chart(self):
@@ -175,7 +176,7 @@ class Dashboard:
 
         if not self.scope.covers_france:
             return self.not_france("comparaison des régions")
-        fig = charts.training_overdue_chart(self.national.training, highlight=self.scope.region)
+        fig = charts.training_overdue_chart(self.national.training, highlight=self.scope.region, as_of=self.scope.as_of)
         return self.in_context(fig, "Assistants sans certification après leur échéance, par région")
 
     def backgrounds_table(self) -> PublishedTable:
@@ -196,22 +197,18 @@ class Dashboard:
 
     def background_years_table(self) -> PublishedTable:
         """Backgrounds by signing year in the scope's territory, with their intervals (one background when
-        chosen): the published mix of every background, then the rows kept."""
+        chosen): the published mix of every background, then the rows kept (`catalogue.background_years_table`, as
+        the site keeps them)."""
         from am_analytics.presentation import catalogue as cat
 
-        table = cat.mix_trend_table(self.territory.backgrounds_by_year,
-                                    self.scope.title("Part par année de signature"))
-        keep = (table.frame["categorie"] != "non_renseigne") | (table.frame["effectif"].fillna(1) != 0)
-        if self.scope.profil is not None:
-            keep = table.frame["categorie"] == self.scope.profil
-        return table.rows(keep)
+        return cat.background_years_table(self.territory.backgrounds_by_year,
+                                          self.scope.title("Part par année de signature"), profil=self.scope.profil)
 
     def training_by_background(self) -> PublishedTable:
         """Certification by background (France): published over every background, then the chosen one kept."""
-        from am_analytics.indicators.training import overdue_by_background
         from am_analytics.presentation import catalogue as cat
 
-        table = cat.training_by_background_table(overdue_by_background(self.scope.all_contracts, **self.scope.kw))
+        table = cat.training_by_background_table(self.national.training_backgrounds)
         if self.scope.profil is None:
             return table
         return table.rows(table.frame["profil_origine"] == self.scope.profil)
@@ -319,6 +316,7 @@ def background_map(shares: pd.DataFrame, scope: Scope):
         legend_title="Part des contrats\nsignés",
         kind="percent",
         decimals=2,
+        as_of=scope.as_of,
     )
 
 
@@ -329,20 +327,15 @@ def independence_text(result: pd.DataFrame, what: str) -> Html:
 
 def background_tests(board: Dashboard) -> Html:
     """The tests of change over time (the scope's territory; the background's trend when one is chosen) and of the
-    region against France, each one sentence, then their limits."""
-    from am_analytics.indicators import backgrounds as bg
+    region against France, each one sentence, then their limits: the published test results of the scope."""
     from am_analytics.presentation import sentences
 
-    scope = board.scope
-    contracts, kw = scope.all_contracts, scope.kw
-    lines = [sentences.change_over_time_sentence(bg.background_change_over_time(contracts, region=scope.region,
-                                                                                   **kw))]
-    if scope.profil is not None:
-        lines.append(sentences.trend_sentence(bg.background_trend(contracts, scope.profil, region=scope.region, **kw),
-                                              scope.profil_label))
-    if scope.region is not None and scope.covers_france:  # the rest of France is not in one region's extracts
-        lines.append(sentences.region_against_france_sentence(bg.region_against_france(contracts, scope.region,
-                                                                                        **kw)))
+    scope, territory = board.scope, board.territory
+    lines = [sentences.change_over_time_sentence(territory.change_over_time)]
+    if board.own.trend is not None:
+        lines.append(sentences.trend_sentence(board.own.trend, scope.profil_label))
+    if territory.against_france is not None and scope.covers_france:  # one region's extracts hold no France
+        lines.append(sentences.region_against_france_sentence(territory.against_france))
     parts = [f"<p>{html.escape(line)}</p>" for line in lines]
     parts.append(f"<p><small>{html.escape(sentences.limits_of_tests(scope.synthetic))}</small></p>")
     return Html("\n".join(parts))

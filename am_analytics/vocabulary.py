@@ -291,15 +291,21 @@ def secret_symbol(reason: str, kind: str) -> str:
 # Every output (table header, key figure, chart and map title, map legend, key message) names a published variable by
 # this label, so that a reader meets one name for one figure. Numbers in labels are grouped and spaced as the
 # formatters print them (narrow no-break space in « 100 000 », no-break space before the unit).
-ABBREVIATIONS = {"habitants": "hab."}  # a narrow table column's header; stated in the territory tables' notes
+# a narrow table column's header; stated in the territory tables' notes
+ABBREVIATIONS = {"habitants": "hab.", "Évolution": "Évol.", "(estimation)": "(est.)"}
 
 
 @dataclass(frozen=True)
 class Variable:
-    """A published variable's metadata: its French label and the decimals every output prints it with."""
+    """A published variable's metadata, kept beside it as statistical offices do: its French label (one per
+    concept, every output names it so), the decimals every output prints it with, its unit, its definition and its
+    source. The catalogue's column headers and decimals come from here (`catalogue.measure`)."""
 
     label: str
     decimals: int
+    unit: str = ""
+    definition: str = ""
+    source: str = SOURCE_CONTRACTS
 
     @property
     def short(self) -> str:
@@ -320,8 +326,186 @@ class Variable:
         return textwrap.fill(self.short, width, break_long_words=False, break_on_hyphens=False)
 
 
+_CONTRACTS_POPULATION = f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}"
+_MANIFEST = "manifeste de préparation des données"
+_PUBLISHED = "chiffres publiés (Assurance Maladie, presse)"
+_INSTITUTE = f"{SOURCE_SURVEY} (tableaux de l'institut)"
+_PROJECTION = f"{SOURCE_CONTRACTS} ; projection (tendance des 12 derniers mois)"
+
+# Every column a table or a CSV download prints, by variable name (the column's key, or a name of its own where one
+# key holds two concepts: `total` of a territory, of a year; `nom` of a region, of a département): the measures, then
+# the classifications and labels (codes, names, categories, files), whose unit says what they are.
 VARIABLES = {
-    "actifs_pour_100k_hab": Variable("Contrats actifs pour 100\u202f000\u00a0habitants", 1),
-    "signes_pour_100k_hab": Variable("Contrats signés pour 100\u202f000\u00a0habitants", 1),
+    # --- territories (France, regions, départements)
+    "signes": Variable("Contrats signés (cumul)", 0, "contrats",
+                       "Contrats signés depuis le début du dispositif (septembre 2019) jusqu'à la date d'arrêté."),
+    "actifs": Variable("Contrats actifs", 0, "contrats",
+                       "Contrats signés et non terminés à la date d'arrêté."),
+    "etp_actifs": Variable("ETP actifs", 1, "ETP",
+                           "Équivalents temps plein financés des contrats actifs à la date d'arrêté."),
+    "actifs_pour_100k_hab": Variable("Contrats actifs pour 100\u202f000\u00a0habitants", 1,
+                                     "contrats pour 100 000 hab.",
+                                     "Contrats actifs rapportés à la population légale (Insee).",
+                                     _CONTRACTS_POPULATION),
+    "signes_pour_100k_hab": Variable("Contrats signés pour 100\u202f000\u00a0habitants", 1,
+                                     "contrats pour 100 000 hab.",
+                                     "Contrats signés (cumul) rapportés à la population légale (Insee).",
+                                     _CONTRACTS_POPULATION),
+    "actifs_mg_pour_100_mg_estimes": Variable(
+        "Actifs MG pour 100 MG (estimation)", 1, "contrats pour 100 médecins",
+        "Contrats actifs de médecine générale pour 100 médecins généralistes (nombre estimé : densité × population).",
+        f"{SOURCE_CONTRACTS} ; Drees ; Insee"),
+    "part_nationale_signes": Variable("Part des contrats signés en France", 1, "%",
+                                      "Contrats signés du territoire rapportés à ceux de la France entière."),
+    "croissance_actifs_12m": Variable("Évolution des actifs sur 12 mois", 1, "%",
+                                      "Évolution relative des contrats actifs depuis la même date un an plus tôt."),
+    # --- series
+    "fin_de_mois": Variable("Fin de mois", 0, "date", "Dernier jour du mois (ou date d'arrêté pour le dernier)."),
+    "fin_de_trimestre": Variable("Fin de trimestre", 0, "date",
+                                 "Dernier jour du trimestre (ou date d'arrêté pour le dernier)."),
+    "fin_d_annee": Variable("Fin d'année (ou date d'arrêté)", 0, "date",
+                            "Dernier jour de l'année (ou date d'arrêté pour la dernière)."),
+    "signes_mois": Variable("Contrats signés dans le mois", 0, "contrats", "Contrats signés pendant le mois."),
+    "signes_trimestre": Variable("Contrats signés dans le trimestre", 0, "contrats",
+                                 "Contrats signés pendant le trimestre."),
+    "signes_annee": Variable("Contrats signés dans l'année", 0, "contrats", "Contrats signés pendant l'année."),
+    "signes_cumul": Variable("Contrats signés (cumul)", 0, "contrats",
+                             "Contrats signés depuis le début du dispositif jusqu'à la fin de la période."),
+    # --- targets and projections
+    "echeance": Variable("Échéance", 0, "date", "Date à laquelle l'objectif doit être atteint.", _PUBLISHED),
+    "valeur_atteinte": Variable("Atteint", 1, "contrats ou ETP",
+                                "Valeur de l'indicateur de l'objectif à la date d'arrêté."),
+    "part_atteinte": Variable("Part atteinte", 1, "%", "Valeur atteinte rapportée à la valeur cible de l'objectif."),
+    "date_atteinte": Variable("Atteint le", 0, "date", "Date à laquelle l'objectif a été atteint dans les données."),
+    "date_projetee": Variable("Date projetée", 0, "date",
+                              "Date à laquelle la tendance des 12 derniers mois atteint l'objectif.", _PROJECTION),
+    "date_projetee_au_plus_tot": Variable("Au plus tôt", 0, "date", "Borne basse (95 %) de la date projetée.",
+                                          _PROJECTION),
+    "date_projetee_au_plus_tard": Variable("Au plus tard", 0, "date", "Borne haute (95 %) de la date projetée.",
+                                           _PROJECTION),
+    "nouveaux_contrats": Variable("Nouveaux contrats projetés", 0, "contrats",
+                                  "Contrats que la tendance projette de signer dans l'année.", _PROJECTION),
+    "montant_contrats_signes_meur": Variable("Aide, contrats déjà signés (M€)", 1, "M€",
+                                             "Aide attendue des contrats déjà signés pour l'année.", _PROJECTION),
+    "montant_nouveaux_meur": Variable("Aide, nouveaux contrats (M€)", 1, "M€",
+                                      "Aide attendue des contrats projetés pour l'année.", _PROJECTION),
+    "montant_total_meur": Variable("Aide totale projetée (M€)", 1, "M€",
+                                   "Aide attendue de l'année : contrats signés et projetés.", _PROJECTION),
+    "montant_total_bas_meur": Variable("Bas de la fourchette (M€)", 1, "M€",
+                                       "Borne basse (95 %) de l'aide totale projetée.", _PROJECTION),
+    "montant_total_haut_meur": Variable("Haut de la fourchette (M€)", 1, "M€",
+                                        "Borne haute (95 %) de l'aide totale projetée.", _PROJECTION),
+    # --- published figures beside the data
+    "date_reference": Variable("Date", 0, "date", "Date à laquelle le chiffre publié se rapporte.", _PUBLISHED),
+    "valeur_publiee": Variable("Chiffre publié", 1, "contrats ou ETP", "Chiffre publié, cité avec sa source.",
+                               _PUBLISHED),
+    "valeur_donnees": Variable("Données", 1, "contrats ou ETP", "Le même indicateur calculé sur les données."),
+    "ecart_relatif": Variable("Écart", 1, "%", "Écart relatif des données au chiffre publié."),
+    "reference_date": Variable("Date", 0, "date", "Date à laquelle le chiffre de référence se rapporte.", _PUBLISHED),
+    "value": Variable("Valeur", 1, "selon l'indicateur", "Chiffre publié de référence.", _PUBLISHED),
+    # --- backgrounds and mixes (shares of contracts signed)
+    "effectif": Variable("Contrats", 0, "contrats", "Contrats signés de la catégorie (cumul ou année)."),
+    "total_territoire": Variable("Contrats du territoire", 0, "contrats",
+                                 "Contrats signés du territoire : la base de la part."),
+    "total_annee": Variable("Contrats de l'année", 0, "contrats",
+                            "Contrats signés dans l'année : la base de la part."),
+    "part": Variable("Part", 1, "%", "Contrats de la catégorie rapportés à la base imprimée à côté."),
+    "ic_bas": Variable("IC 95 % bas", 1, "%", "Borne basse de l'intervalle de confiance à 95 % de la part."),
+    "ic_haut": Variable("IC 95 % haut", 1, "%", "Borne haute de l'intervalle de confiance à 95 % de la part."),
+    # --- funding
+    "annees_contrat": Variable("Années de contrat", 0, "années de contrat",
+                               "Années de contrat commencées dans l'année civile."),
+    "couverture": Variable("Barème connu", 1, "%",
+                           "Part des années de contrat dont le barème publié donne le montant."),
+    "montant_attendu_eur": Variable("Aide attendue", 1, "M€",
+                                    "Aide de l'Assurance Maladie attendue d'après les barèmes publiés (plancher)."),
+    "etp_annees_financees": Variable("ETP-années", 1, "ETP × années", "Équivalents temps plein financés sur l'année."),
+    "aide_par_etp_eur": Variable("Aide par ETP", 0, "€", "Aide attendue rapportée aux ETP-années financés."),
+    # --- training
+    "echeance_depassee": Variable("Échéance dépassée", 0, "contrats",
+                                  "Contrats actifs dont l'échéance de certification est passée."),
+    "echeance_depassee_formation_connue": Variable(
+        "Dont formation connue (base de la part)", 0, "contrats",
+        "Contrats actifs dont l'échéance est passée et la formation renseignée : la base de la part."),
+    "en_retard": Variable("Sans certification", 0, "contrats",
+                          "Contrats actifs sans certification après l'échéance."),
+    "part_en_retard": Variable("Part", 1, "%", "Contrats sans certification rapportés à la base imprimée à côté."),
+    # --- survey
+    "repondants": Variable("Répondants (nombre)", 0, "répondants", "Répondants à la question (non pondéré).",
+                           SOURCE_SURVEY),
+    "part_ponderee": Variable("Part pondérée", 1, "%", "Part pondérée des répondants à la question.", SOURCE_SURVEY),
+    "base": Variable("Base", 0, "répondants", "Base non pondérée publiée par l'institut.", _INSTITUTE),
+    "part_institut": Variable("Part", 1, "%", "Part publiée par l'institut.", _INSTITUTE),
+    # --- data quality (file lines, not people)
+    "lignes_lues": Variable("Lues", 0, "lignes", "Lignes lues dans le fichier.", _MANIFEST),
+    "lignes_conservees": Variable("Conservées", 0, "lignes", "Lignes gardées dans les tables préparées.", _MANIFEST),
+    "lignes_mises_a_jour": Variable("Remplacées par une version plus récente", 0, "lignes",
+                                    "Lignes remplacées par la ligne d'une extraction plus récente.", _MANIFEST),
+    "doublons_fusionnes": Variable("Doublons fusionnés", 0, "lignes", "Lignes en double fusionnées.", _MANIFEST),
+    "lignes_en_quarantaine": Variable("En quarantaine", 0, "lignes", "Lignes écartées, avec leur motif.", _MANIFEST),
+    "lignes_avec_avertissement": Variable("Avec avertissement", 0, "lignes",
+                                          "Lignes gardées avec une valeur non reconnue.", _MANIFEST),
+    "lignes": Variable("Lignes", 0, "lignes", "Lignes concernées.", _MANIFEST),
+    "changements": Variable("Changements", 0, "valeurs", "Valeurs modifiées par une extraction plus récente.",
+                            _MANIFEST),
+    "contrats": Variable("Contrats", 0, "contrats", "Contrats dont une valeur a changé.", _MANIFEST),
+    # --- classifications and labels
+    "code_region": Variable("Code région", 0, "code", "Code officiel géographique (Insee) de la région.",
+                            SOURCE_POPULATION),
+    "code_departement": Variable("Code département", 0, "code", "Code officiel géographique (Insee) du département.",
+                                 SOURCE_POPULATION),
+    "code_territoire": Variable("Code", 0, "code", "Code officiel géographique de la région, du département, ou FR.",
+                                SOURCE_POPULATION),
+    "nom_region": Variable("Région", 0, "libellé", "Nom de la région.", SOURCE_POPULATION),
+    "nom_departement": Variable("Département", 0, "libellé", "Nom du département.", SOURCE_POPULATION),
+    "nom_territoire": Variable("Territoire", 0, "libellé", "France entière, une région ou un département.",
+                               SOURCE_POPULATION),
+    "profil_libelle": Variable("Profil d'origine", 0, "catégorie",
+                               "Métier ou formation de l'assistant avant le contrat, tel que la CPAM le renseigne."),
+    "periode": Variable("Année de signature", 0, "année", "Année civile de signature du contrat."),
+    "annee": Variable("Année", 0, "année", "Année civile."),
+    "objectif_fixe_par": Variable("Objectif (fixé par)", 0, "libellé", "Objectif officiel et qui l'a fixé.",
+                                  _PUBLISHED),
+    "objectif": Variable("Objectif", 0, "libellé", "Objectif officiel.", _PUBLISHED),
+    "echeances": Variable("Échéances (fixées par)", 0, "libellé", "Échéances de l'objectif et qui les a fixées.",
+                          _PUBLISHED),
+    "statut_libelle": Variable("Statut", 0, "catégorie", "Objectif atteint, en avance, en retard ou non atteint."),
+    "raison": Variable("Remarque", 0, "texte", "Pourquoi une date projetée n'est pas calculable.", _PROJECTION),
+    "indicateur_libelle": Variable("Indicateur", 0, "libellé", "Indicateur du chiffre publié.", _PUBLISHED),
+    "qualificatif_libelle": Variable("Précision", 0, "libellé", "« plus de », « environ »… tel que publié.",
+                                     _PUBLISHED),
+    "source_chiffre": Variable("Source du chiffre publié", 0, "référence", "Publication d'où vient le chiffre.",
+                               _PUBLISHED),
+    "precision": Variable("Précision", 0, "libellé", "Précision du chiffre de référence tel que publié.",
+                          _PUBLISHED),
+    "source_reference": Variable("Source", 0, "référence", "Publication d'où vient le chiffre de référence.",
+                                 _PUBLISHED),
+    "note_reference": Variable("Remarque", 0, "texte", "Remarque sur le chiffre de référence.", _PUBLISHED),
+    "mission": Variable("Mission", 0, "catégorie", "Mission que le médecin peut confier à l'assistant.",
+                        SOURCE_SURVEY),
+    "groupe_libelle": Variable("Répondants", 0, "catégorie", "Groupe de répondants : ensemble, médecins, assistants.",
+                               SOURCE_SURVEY),
+    "reponse": Variable("Réponse", 0, "catégorie", "Réponse à la question.", SOURCE_SURVEY),
+    "question": Variable("Question", 0, "libellé", "Question du questionnaire.", _INSTITUTE),
+    "sous_groupe": Variable("Sous-groupe", 0, "catégorie", "Sous-groupe de répondants publié par l'institut.",
+                            _INSTITUTE),
+    "fichier": Variable("Fichier", 0, "nom de fichier", "Fichier d'entrée reçu.", _MANIFEST),
+    "feuille": Variable("Feuille", 0, "nom de feuille", "Feuille du classeur d'entrée.", _MANIFEST),
+    "colonne": Variable("Colonne", 0, "nom de colonne", "Colonne du fichier d'entrée.", _MANIFEST),
+    "motif": Variable("Motif", 0, "catégorie", "Motif de la mise en quarantaine ou de l'avertissement.", _MANIFEST),
+    "exemples": Variable("Exemples de valeurs", 0, "texte", "Quelques valeurs en cause (jamais d'identifiant).",
+                         _MANIFEST),
+    "fichiers_nouvelle_version": Variable("Fichiers de la nouvelle version", 0, "noms de fichiers",
+                                          "Extractions qui ont apporté la nouvelle valeur.", _MANIFEST),
+    "fichiers": Variable("Fichiers", 0, "noms de fichiers", "Fichiers concernés.", _MANIFEST),
+    "sha256": Variable("SHA-256", 0, "empreinte", "Empreinte SHA-256 du fichier d'entrée.", _MANIFEST),
+    "table_reference": Variable("Table", 0, "libellé", "Table de référence livrée avec le logiciel.",
+                                "tables de référence (provenance.toml)"),
+    "producteur": Variable("Producteur", 0, "libellé", "Producteur de la table de référence.",
+                           "tables de référence (provenance.toml)"),
+    "millesime": Variable("Millésime", 0, "année ou date", "Millésime de la table de référence.",
+                          "tables de référence (provenance.toml)"),
+    "licence": Variable("Licence", 0, "libellé", "Licence de la table de référence.",
+                        "tables de référence (provenance.toml)"),
 }
 ACTIVE_RATE = VARIABLES["actifs_pour_100k_hab"]

@@ -33,7 +33,7 @@ def main() -> None:
     ledger, _, _ = publication_ledger(national, pairs, scope.all_contracts)
     built = time.perf_counter() - started
     hidden = ledger.hidden_cells()
-    print(f"publication : France + régions {', '.join(args.regions)} au {scope.day}")
+    print(f"publication : France + régions {', '.join(args.regions)} au {scope.as_of:%Y-%m-%d}")
     print(
         f"cellules : {len(ledger.value)} ({len(hidden)} masquées, {len(ledger.latent)} latentes) ; "
         f"relations : {len(ledger.equations)} égalités, {len(ledger.inequalities)} inégalités ; "

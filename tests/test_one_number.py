@@ -313,7 +313,7 @@ def test_the_active_rate_has_one_label_in_every_output(demo_scope, demo_results,
     assert header(cat.key_figures_table(demo_results.nation, demo_results.regions, "53")) == ACTIVE_RATE.label
     assert ACTIVE_RATE.short == ACTIVE_RATE.label.replace("habitants", "hab.")
     titles = [
-        maps.rate_by_region_map(demo_results.regions).get_suptitle(),
+        maps.rate_by_region_map(demo_results.regions, as_of=demo_results.as_of).get_suptitle(),
         charts.regions_ranked_chart(demo_results.regions, national=demo_results.nation).get_suptitle(),
     ]
     assert all(" ".join(title.split()).startswith(" ".join(ACTIVE_RATE.label.split())) for title in titles), titles

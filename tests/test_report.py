@@ -73,7 +73,7 @@ def test_workbook_has_the_expected_sheets_and_columns(national):
     for header in (
         "Code région",
         "Région",
-        "Contrats signés",
+        VARIABLES["signes"].label,  # one label per concept: the cumulative count, as the key figures say
         "Contrats actifs",
         "ETP actifs",
         VARIABLES["signes_pour_100k_hab"].short,

@@ -60,7 +60,8 @@ def test_every_key_message_is_printed_as_computed_with_its_indicator(reports, co
 
 def test_the_national_messages_state_what_the_indicators_compute(reports, demo_scope):
     messages = {message.rule: message for message in reports[""].messages}
-    contracts, kw = demo_scope.all_contracts, demo_scope.kw
+    contracts = demo_scope.all_contracts
+    kw = {"as_of": demo_scope.as_of, "synthetic": demo_scope.synthetic}  # the counting date, passed explicitly
     progress = ind.target_progress(contracts, **kw).set_index("objectif")
     key = f"{format_number(10_000)} contrats"
     assert messages["objectifs"].values[key] == pytest.approx(progress.loc["cnam_2024_10000", "part_atteinte"])

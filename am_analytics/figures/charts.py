@@ -81,7 +81,11 @@ def _synthetic(*frames: pd.DataFrame | None) -> bool:
     return any(is_synthetic(frame) for frame in frames if frame is not None)
 
 
-def _as_of(*frames: pd.DataFrame | None) -> str | None:
+def _as_of(as_of: object, *frames: pd.DataFrame | None) -> object:
+    """The counting date a chart's caption states: the one its caller passes (every output of the package passes
+    its scope's `as_of`); for an analyst who draws an indicator frame without it, the date the frame records."""
+    if as_of is not None:
+        return as_of
     for frame in frames:
         if frame is not None and frame.attrs.get("as_of"):
             return frame.attrs["as_of"]
@@ -140,6 +144,7 @@ def rollout_chart(
     published: pd.DataFrame | None = None,
     *,
     title: str = "Déploiement national des assistants médicaux",
+    as_of: object = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Cumulative contracts signed and active contracts by month, the contract targets as reference lines
@@ -189,7 +194,7 @@ def rollout_chart(
         title=title,
         # a region's chart has neither targets nor published figures: its source says only what it shows
         source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS}" if len(posts) or published is not None else SOURCE_CONTRACTS,
-        as_of=_as_of(monthly),
+        as_of=_as_of(as_of, monthly),
         synthetic=_synthetic(monthly, projections),
         xlabel="Date (fin de mois)",
         ylabel="Contrats (nombre)",
@@ -304,6 +309,7 @@ def fte_chart(
     targets: pd.DataFrame | None = None,
     published: pd.DataFrame | None = None,
     *,
+    as_of: object = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Active FTE and cumulative FTE signed by month, against the 2 000 FTE target of « Ma santé 2022 »."""
@@ -343,7 +349,7 @@ def fte_chart(
         source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS}"
         if len(_target_rows(targets, "etp_assistants")) or published is not None
         else SOURCE_CONTRACTS,
-        as_of=_as_of(monthly),
+        as_of=_as_of(as_of, monthly),
         synthetic=_synthetic(monthly),
         xlabel="Date (fin de mois)",
         ylabel="Équivalents temps plein (ETP)",
@@ -359,6 +365,7 @@ def regions_ranked_chart(
     label: str = ACTIVE_RATE.label,
     national: pd.DataFrame | None = None,
     highlight: str | None = None,
+    as_of: object = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Regions ranked by a rate; a region without denominator is listed with « n.d. », never drawn as 0, and
@@ -399,7 +406,7 @@ def regions_ranked_chart(
         fig,
         title=f"{label}, par région",
         source=f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}",
-        as_of=_as_of(regions),
+        as_of=_as_of(as_of, regions),
         synthetic=_synthetic(regions),
         xlabel=f"{label} (nombre)",
         ylabel="Région",
@@ -553,7 +560,7 @@ def _unique_legend(ax: Axes, **placement) -> None:
 
 @styled
 def background_by_region_chart(
-    shares: pd.DataFrame, *, highlight: str | None = None, ax: Axes | None = None
+    shares: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
     """Assistants' backgrounds: stacked shares per region (and France), from `background_shares_by_region`;
     `highlight` (a region code) sets that region's name in bold and the highlight colour."""
@@ -567,7 +574,7 @@ def background_by_region_chart(
         fig,
         title="Profil d'origine des assistants médicaux, par région",
         source=SOURCE_CONTRACTS,
-        as_of=_as_of(shares),
+        as_of=_as_of(as_of, shares),
         synthetic=_synthetic(shares),
         xlabel="Part des contrats signés (%)",
         ylabel="Région",
@@ -577,7 +584,7 @@ def background_by_region_chart(
 
 @styled
 def background_heatmap_chart(
-    shares: pd.DataFrame, *, highlight: str | None = None, ax: Axes | None = None
+    shares: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
     """Assistants' backgrounds as a heatmap, one row per region (France last), one column per background,
     each cell the share of the region's contracts (from `background_shares_by_region`), written in it.
@@ -636,7 +643,7 @@ def background_heatmap_chart(
         fig,
         title="Profil d'origine des assistants médicaux, par région (part des contrats signés)",
         source=SOURCE_CONTRACTS,
-        as_of=_as_of(shares),
+        as_of=_as_of(as_of, shares),
         synthetic=_synthetic(shares),
         xlabel="Profil d'origine",
         ylabel="Région",
@@ -651,7 +658,9 @@ def _cell_patch(corner: tuple[float, float], state: str) -> Rectangle:
 
 
 @styled
-def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes | None = None) -> Figure:
+def mix_by_period_chart(
+    shares: pd.DataFrame, *, title: str, what: str, as_of: object = None, ax: Axes | None = None
+) -> Figure:
     """Any category mix by signing year (from `category_shares(..., period="annee")`): stacked shares."""
     fig, ax = _axes(ax, height_cm=8)
     mix = _wide_shares(shares, "periode", "libelle")
@@ -663,7 +672,7 @@ def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes
         fig,
         title=title,
         source=SOURCE_CONTRACTS,
-        as_of=_as_of(shares),
+        as_of=_as_of(as_of, shares),
         synthetic=_synthetic(shares),
         xlabel="Année de signature",
         ylabel="Part des contrats signés (%)",
@@ -675,7 +684,7 @@ FUNDING_CHART_TITLE = "Aide attendue de l'Assurance Maladie, par année civile"
 
 
 @styled
-def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
     fig, ax = _axes(ax, height_cm=9)
     years = funding["annee"].astype(int).to_numpy()
@@ -706,7 +715,7 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
         fig,
         title=FUNDING_CHART_TITLE,
         source=f"{SOURCE_CONTRACTS} ; barèmes de l'avenant 7 et de la convention 2024",
-        as_of=_as_of(funding),
+        as_of=_as_of(as_of, funding),
         synthetic=_synthetic(funding),
         xlabel="Année civile (début de l'année de contrat)",
         ylabel="Aide attendue (millions d'euros)",
@@ -720,7 +729,7 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
 
 @styled
 def training_overdue_chart(
-    overdue: pd.DataFrame, *, highlight: str | None = None, ax: Axes | None = None
+    overdue: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
     """Share of active assistants past their certification deadline without the CQP, by region, with 95 % CI.
 
@@ -764,7 +773,7 @@ def training_overdue_chart(
         fig,
         title="Assistants sans certification après leur échéance, par région",
         source=SOURCE_CONTRACTS,
-        as_of=_as_of(overdue),
+        as_of=_as_of(as_of, overdue),
         synthetic=_synthetic(overdue),
         xlabel="Part des assistants en poste dont l'échéance est dépassée (%)",
         ylabel="Région",
@@ -876,6 +885,7 @@ def perspectives_chart(
     targets: pd.DataFrame | None = None,
     *,
     title: str = "Contrats signés : observés et projetés jusqu'en 2029",
+    as_of: object = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Cumulative contracts signed (observed, a published monthly series), then the projection to December 2029
@@ -914,7 +924,7 @@ def perspectives_chart(
         fig,
         title=title,
         source=f"{SOURCE_CONTRACTS} ; {SOURCE_TARGETS} ; projection",
-        as_of=_as_of(monthly, projected),
+        as_of=_as_of(as_of, monthly, projected),
         synthetic=_synthetic(monthly, projected),
         xlabel="Date (fin de mois)",
         ylabel="Contrats signés depuis 2019 (nombre)",
@@ -931,6 +941,7 @@ def projected_spending_chart(
     funding: pd.DataFrame | None = None,
     *,
     title: str = "Aide attendue de l'Assurance Maladie : observée et projetée jusqu'en 2029",
+    as_of: object = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Expected CPAM aid by calendar year: the years before the counting date's from `funding` (a published
@@ -967,7 +978,7 @@ def projected_spending_chart(
         fig,
         title=title,
         source=f"{SOURCE_CONTRACTS} ; barèmes de l'avenant 7 et de la convention 2024 ; projection",
-        as_of=_as_of(spending, funding),
+        as_of=_as_of(as_of, spending, funding),
         synthetic=_synthetic(spending, funding),
         xlabel="Année civile (début de l'année de contrat)",
         ylabel="Aide attendue (millions d'euros)",

@@ -1,5 +1,6 @@
 """The catalogue of published tables: for each, its columns, French headers, formats, disclosure rule, notes
-and source line. The PDF, the workbook, the notebooks and the site publish every table from here.
+and source line. The PDF, the workbook, the notebooks and the site publish every table from here. A column's
+header and decimals are its variable's record (`vocabulary.VARIABLES`, through `measure` and `classification`).
 
 Each `publish_*` function takes indicator frames (or frames already published by `presentation.results`) and
 returns a `PublishedTable`; nothing here computes an indicator or draws a chart.
@@ -14,10 +15,10 @@ import pandas as pd
 from am_analytics import reference
 from am_analytics.figures.formatting import format_number
 from am_analytics.indicators.methods import METHODS
+from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.presentation.disclosure import Counted, Disclosure
-from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
+from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
-    ACTIVE_RATE,
     CALIBRATION_NOTE,
     PUBLISHED_INDICATORS,
     SOURCE_CONTRACTS,
@@ -111,21 +112,37 @@ SURVEY_RULE = Disclosure(
     bases={"part": "base", "ic_bas": "base", "ic_haut": "base"},
 )
 
+def measure(key: str, kind: Kind, *, variable: str | None = None, short: bool = False, width: float | None = None
+            ) -> Column:
+    """A table column of a published variable: its header and decimals are the variable's record
+    (`vocabulary.VARIABLES`, by `variable` or the column's `key`); `short` takes the abbreviated label for a narrow
+    column."""
+    name = variable or key
+    record = VARIABLES[name]
+    return Column(key, record.short if short else record.label, kind, width=width, decimals=record.decimals,
+                  variable=name)
+
+
+def classification(key: str, *, variable: str | None = None, width: float | None = None) -> Column:
+    """A text column (a code, a name, a category, a file): its header is its variable's record, as a measure's."""
+    return measure(key, "text", variable=variable, width=width)
+
+
 # Columns several tables share, declared once so that their headers and formats never disagree.
-ACTIVE = Column("actifs", "Contrats actifs", "count")
-ACTIVE_FTE = Column("etp_actifs", "ETP actifs", "decimal")
-SHARE = Column("part", "Part", "percent")
-CI_LOW = Column("ic_bas", "IC 95 % bas", "percent")
-CI_HIGH = Column("ic_haut", "IC 95 % haut", "percent")
-BACKGROUND_LABEL = Column("libelle", "Profil d'origine", width=2.4)
+ACTIVE = measure("actifs", "count")
+ACTIVE_FTE = measure("etp_actifs", "decimal")
+SHARE = measure("part", "percent")
+CI_LOW = measure("ic_bas", "percent")
+CI_HIGH = measure("ic_haut", "percent")
+BACKGROUND_LABEL = classification("libelle", variable="profil_libelle", width=2.4)
 # A printed share is the ratio of two printed columns: the overdue share's base (past the deadline, training
 # known) is printed beside it, since « Échéance dépassée » also counts assistants whose training is unknown.
 OVERDUE_COLUMNS = (
     ACTIVE,
-    Column("echeance_depassee", "Échéance dépassée", "count"),
-    Column("echeance_depassee_formation_connue", "Dont formation connue (base de la part)", "count"),
-    Column("en_retard", "Sans certification", "count"),
-    Column("part_en_retard", "Part", "percent"),
+    measure("echeance_depassee", "count"),
+    measure("echeance_depassee_formation_connue", "count"),
+    measure("en_retard", "count"),
+    measure("part_en_retard", "percent"),
     CI_LOW,  # the interval a sentence quotes beside the share is printed too
     CI_HIGH,
 )
@@ -134,22 +151,24 @@ OVERDUE_COLUMNS = (
 
 
 TERRITORY_MEASURES = (
-    Column("signes_pour_100k_hab", VARIABLES["signes_pour_100k_hab"].short, "decimal", width=1.25),
-    Column("actifs_pour_100k_hab", ACTIVE_RATE.short, "decimal", width=1.25),
-    Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (est.)", "decimal", width=1.25),
-    Column("croissance_actifs_12m", "Évol. des actifs sur 12 mois", "percent", width=1.25),
+    measure("signes_pour_100k_hab", "decimal", short=True, width=1.25),
+    measure("actifs_pour_100k_hab", "decimal", short=True, width=1.25),
+    measure("actifs_mg_pour_100_mg_estimes", "decimal", short=True, width=1.25),
+    measure("croissance_actifs_12m", "percent", short=True, width=1.25),
 )
 
 
-def _territory_columns(code_header: str, name_header: str, with_region: bool = False) -> tuple[Column, ...]:
-    columns = [Column("code", code_header, width=0.8), Column("nom", name_header, width=2.0)]
+def _territory_columns(level: str, with_region: bool = False) -> tuple[Column, ...]:
+    """The columns of a territory table; `level` names its code and name variables (`region`, `departement`)."""
+    columns = [classification("code", variable=f"code_{level}", width=0.8),
+               classification("nom", variable=f"nom_{level}", width=2.0)]
     if with_region:
-        columns.append(Column("region_code", "Code région", width=0.7))
+        columns.append(classification("region_code", variable="code_region", width=0.7))
     return (
         *columns,
-        Column("signes", "Contrats signés", "count", width=1.0),
-        Column("actifs", "Contrats actifs", "count", width=1.0),
-        Column("etp_actifs", "ETP actifs", "decimal", width=1.0),
+        measure("signes", "count", width=1.0),
+        measure("actifs", "count", width=1.0),
+        measure("etp_actifs", "decimal", width=1.0),
         *TERRITORY_MEASURES,
     )
 
@@ -157,7 +176,7 @@ def _territory_columns(code_header: str, name_header: str, with_region: bool = F
 REGIONS = TableSpec(
     name="Régions",
     title="Contrats par région",
-    columns=_territory_columns("Code région", "Région"),
+    columns=_territory_columns("region"),
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
     notes=TERRITORY_NOTES,
@@ -165,7 +184,7 @@ REGIONS = TableSpec(
 DEPARTEMENTS = TableSpec(
     name="Départements",
     title="Contrats par département",
-    columns=_territory_columns("Code département", "Département", with_region=True),
+    columns=_territory_columns("departement", with_region=True),
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
     notes=TERRITORY_NOTES,
@@ -174,14 +193,14 @@ KEY_FIGURES = TableSpec(
     name="Chiffres clés",
     title="Chiffres clés",
     columns=(
-        Column("nom", "Territoire", width=2.0),
-        Column("signes", "Contrats signés (cumul)", "count"),
+        classification("nom", variable="nom_territoire", width=2.0),
+        measure("signes", "count"),
         ACTIVE,
         ACTIVE_FTE,
-        Column("actifs_pour_100k_hab", ACTIVE_RATE.label, "decimal"),
-        Column("actifs_mg_pour_100_mg_estimes", "Actifs MG pour 100 MG (estimation)", "decimal"),
-        Column("part_nationale_signes", "Part des contrats signés en France", "percent"),
-        Column("croissance_actifs_12m", "Évolution des actifs sur 12 mois", "percent"),
+        measure("actifs_pour_100k_hab", "decimal"),
+        measure("actifs_mg_pour_100_mg_estimes", "decimal"),
+        measure("part_nationale_signes", "percent"),
+        measure("croissance_actifs_12m", "percent"),
     ),
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
@@ -216,22 +235,22 @@ def key_figures_table(nation: pd.DataFrame, regions: pd.DataFrame, region: str |
 # --- Rollout -------------------------------------------------------------------------------------------------
 
 # A series is published by month, or by quarter or year for a small territory (`results.series_step`): its table
-# says which, in its title, its headers and a note.
+# says which, in its title, its headers (the variables of its end date and of its signatures) and a note.
 SERIES_WORDING = {
-    "mois": ("Série mensuelle", "Mensuel", "Fin de mois", "Contrats signés dans le mois", None),
+    "mois": ("Série mensuelle", "Mensuel", "fin_de_mois", "signes_mois", None),
     "trimestre": (
         "Série trimestrielle",
         "Trimestriel",
-        "Fin de trimestre",
-        "Contrats signés dans le trimestre",
+        "fin_de_trimestre",
+        "signes_trimestre",
         "Série publiée par trimestre : les signatures mensuelles de ce territoire sont trop peu nombreuses pour être "
         "publiées mois par mois sans être masquées.",
     ),
     "annee": (
         "Série annuelle",
         "Annuel",
-        "Fin d'année (ou date d'arrêté)",
-        "Contrats signés dans l'année",
+        "fin_d_annee",
+        "signes_annee",
         "Série publiée par année : les signatures mensuelles et trimestrielles de ce territoire sont trop peu "
         "nombreuses pour être publiées sans être masquées.",
     ),
@@ -246,9 +265,9 @@ def series_spec(step: str = "mois") -> TableSpec:
         name=title,
         title=title,
         columns=(
-            Column("fin_de_periode", end, "date"),
-            Column("signes_mois", signed, "count"),
-            Column("signes_cumul", "Contrats signés (cumul)", "count"),
+            measure("fin_de_periode", "date", variable=end),
+            measure("signes_mois", "count", variable=signed),
+            measure("signes_cumul", "count"),
             ACTIVE,
             ACTIVE_FTE,
         ),
@@ -257,6 +276,30 @@ def series_spec(step: str = "mois") -> TableSpec:
         keys=("mois",),
     )
 
+
+# the columns each published frame keeps (`presentation.results`)
+BACKGROUND_KEEP = ("code", "nom", "profil_origine", "libelle", "effectif", "total", "part", "ic_bas", "ic_haut")
+MIX_KEEP = (
+    "variable",
+    "periode",
+    "debut_periode",
+    "categorie",
+    "libelle",
+    "effectif",
+    "total",
+    "part",
+    "ic_bas",
+    "ic_haut",
+    "part_parmi_renseignes",
+)
+FUNDING_KEEP = (
+    "annee",
+    "annees_contrat",
+    "couverture",
+    "montant_attendu_eur",
+    "etp_annees_financees",
+    "aide_par_etp_eur",
+)
 # what a monthly series publishes besides its table: the charts draw the same frame
 MONTHLY_KEEP = (
     "mois",
@@ -284,13 +327,13 @@ TARGETS = TableSpec(
     name="Objectifs",
     title="Progression vers les objectifs officiels",
     columns=(
-        Column("objectif_libelle", "Objectif (fixé par)", width=3.0),
-        Column("echeance", "Échéance", "date", width=1.7),
-        Column("valeur_atteinte", "Atteint", "number", width=1.1),
-        Column("part_atteinte", "Part", "percent", width=0.9),
-        Column("statut_libelle", "Statut", width=1.9),
-        Column("date_atteinte", "Atteint le", "date", width=1.7),
-        Column("date_projetee", "Date projetée", "date", width=1.7),
+        classification("objectif_libelle", variable="objectif_fixe_par", width=3.0),
+        measure("echeance", "date", width=1.7),
+        measure("valeur_atteinte", "number", width=1.1),
+        measure("part_atteinte", "percent", width=0.9),
+        classification("statut_libelle", width=1.9),
+        measure("date_atteinte", "date", width=1.7),
+        measure("date_projetee", "date", width=1.7),
     ),
     source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS,
     notes=(METHODS["projection"].text,),
@@ -326,13 +369,13 @@ CROSS_CHECK = TableSpec(
     name="Comparaison publiée",
     title="Les données face aux chiffres publiés",
     columns=(
-        Column("date_reference", "Date", "date", width=1.7),
-        Column("indicateur_libelle", "Indicateur", width=1.3),
-        Column("valeur_publiee", "Chiffre publié", "number", width=1.1),
-        Column("qualificatif_libelle", "Précision", width=1.1),
-        Column("valeur_donnees", "Données", "number", width=1.1),
-        Column("ecart_relatif", "Écart", "percent", width=0.9),
-        Column("source", "Source du chiffre publié", width=3.0),
+        measure("date_reference", "date", width=1.7),
+        classification("indicateur_libelle", width=1.3),
+        measure("valeur_publiee", "number", width=1.1),
+        classification("qualificatif_libelle", width=1.1),
+        measure("valeur_donnees", "number", width=1.1),
+        measure("ecart_relatif", "percent", width=0.9),
+        classification("source", variable="source_chiffre", width=3.0),
     ),
     source=f"{SOURCE_PUBLISHED} ; {SOURCE_CONTRACTS}",
     notes=("Chiffres publiés : des chiffres réels, cités avec leur source ; « Données » : les données du rapport.",),
@@ -361,11 +404,11 @@ BACKGROUNDS = TableSpec(
     name="Profils",
     title="Profil d'origine des assistants",
     columns=(
-        Column("nom", "Territoire", width=2.2),
+        classification("nom", variable="nom_territoire", width=2.2),
         BACKGROUND_LABEL,
-        Column("effectif", "Contrats", "count"),
+        measure("effectif", "count"),
         # the base of « Part », printed beside it (a share is the ratio of two printed columns)
-        Column("total", "Contrats du territoire", "count"),
+        measure("total", "count", variable="total_territoire"),
         SHARE,
         CI_LOW,
         CI_HIGH,
@@ -378,10 +421,10 @@ MIX_TREND = TableSpec(
     name="Tendance",
     title="Profil d'origine par année de signature",
     columns=(
-        Column("periode", "Année de signature"),
+        classification("periode"),
         BACKGROUND_LABEL,
-        Column("effectif", "Contrats", "count"),
-        Column("total", "Contrats de l'année", "count"),
+        measure("effectif", "count"),
+        measure("total", "count", variable="total_annee"),
         SHARE,
         CI_LOW,
         CI_HIGH,
@@ -404,18 +447,34 @@ def mix_trend_table(mix: pd.DataFrame, title: str | None = None) -> PublishedTab
     return MIX_TREND.from_published(mix, title=title)
 
 
+def background_years_table(mix: pd.DataFrame, title: str | None = None, profil: str | None = None) -> PublishedTable:
+    """Backgrounds by signing year (`ScopeResults.backgrounds_by_year`), as every output shows them; `profil`
+    keeps one background's rows. The mix lists « non renseigné » twice (the background `inconnu`, and the missing
+    values the preparation already turned into it): the second line is left out when it is all zeros and none of
+    its cells is hidden (leaving out a hidden cell would change what the audit protected)."""
+    table = mix_trend_table(mix, title)
+    frame = table.frame
+    if profil is not None:
+        return table.rows(frame["categorie"] == profil)
+    extra = (frame["categorie"] == NOT_GIVEN).to_numpy()
+    hidden = frame["effectif_secret"].notna().to_numpy() if "effectif_secret" in frame.columns else False
+    if extra.any() and not (extra & hidden).any() and (frame.loc[extra, "effectif"] == 0).all():
+        return table.rows(~extra)
+    return table
+
+
 # --- Funding and training --------------------------------------------------------------------------------------
 
 FUNDING = TableSpec(
     name="Financement",
     title="Aide attendue par année civile",
     columns=(
-        Column("annee", "Année"),
-        Column("annees_contrat", "Années de contrat", "count"),
-        Column("couverture", "Barème connu", "percent"),
-        Column("montant_attendu_eur", "Aide attendue", "millions"),
-        Column("etp_annees_financees", "ETP-années", "decimal"),
-        Column("aide_par_etp_eur", "Aide par ETP", "euros"),
+        classification("annee"),
+        measure("annees_contrat", "count"),
+        measure("couverture", "percent"),
+        measure("montant_attendu_eur", "millions"),
+        measure("etp_annees_financees", "decimal"),
+        measure("aide_par_etp_eur", "euros"),
     ),
     source=SOURCE_CONTRACTS + " ; barèmes (avenant 7, convention 2024)",
     disclosure=FUNDING_RULE,
@@ -432,7 +491,7 @@ TRAINING = TableSpec(
     name="Formation",
     title="Assistants sans certification après l'échéance, par région",
     columns=(
-        Column("nom", "Région", width=2.6),
+        classification("nom", variable="nom_region", width=2.6),
         *OVERDUE_COLUMNS,
     ),
     source=SOURCE_CONTRACTS,
@@ -470,7 +529,14 @@ def training_table(overdue: pd.DataFrame, title: str | None = None) -> Published
 
 
 def training_by_background_table(overdue: pd.DataFrame) -> PublishedTable:
-    return TRAINING_BY_BACKGROUND.publish(with_known_deadline_base(overdue))
+    """Training by background, from the published frame (`NationalResults.training_backgrounds`)."""
+    return TRAINING_BY_BACKGROUND.from_published(overdue)
+
+
+# the columns a published training frame keeps: the table's, and the base of its share
+TRAINING_KEEP = (*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue")
+TRAINING_BACKGROUND_KEEP = (*TRAINING_BY_BACKGROUND.keys, *(column.key for column in TRAINING_BY_BACKGROUND.columns),
+                            "echeance_depassee_formation_connue")
 
 
 # --- Survey ------------------------------------------------------------------------------------------------------
@@ -488,8 +554,10 @@ def missions_table(missions: pd.DataFrame) -> PublishedTable:
         name="Enquête",
         title="Missions confiées à l'assistant (part pondérée des répondants)",
         columns=(
-            Column("mission", "Mission", width=2.5),
-            *(Column(group, label, "percent") for group, label in SURVEY_GROUPS.items() if group in wide.columns),
+            classification("mission", width=2.5),
+            # one weighted share per group of respondents, headed by the group (`part_ponderee` for each)
+            *(Column(group, label, "percent", decimals=VARIABLES["part_ponderee"].decimals, variable="part_ponderee")
+              for group, label in SURVEY_GROUPS.items() if group in wide.columns),
         ),
         source=SOURCE_SURVEY,
         notes=(METHODS["enquete"].text,),
@@ -501,10 +569,10 @@ SURVEY_SHARES = TableSpec(
     name="Enquête",
     title="Enquête",
     columns=(
-        Column("groupe_libelle", "Répondants"),
-        Column("reponse_libelle", "Réponse", width=2.0),
-        Column("repondants", "Répondants (nombre)", "count"),
-        Column("part", "Part pondérée", "percent"),
+        classification("groupe_libelle"),
+        classification("reponse_libelle", variable="reponse", width=2.0),
+        measure("repondants", "count"),
+        measure("part", "percent", variable="part_ponderee"),
         CI_LOW,
         CI_HIGH,
     ),
@@ -515,10 +583,10 @@ SURVEY_SHARES = TableSpec(
 )
 
 
-def survey_shares_table(shares: pd.DataFrame, title: str, answers: dict | None = None) -> PublishedTable:
-    """Weighted shares of one question by group (`weighted_shares`), answers in French. Groups nobody in which
-    was asked the question (assistants, for the time the doctor saved) are left out rather than shown as rows
-    of « n.d. »."""
+def survey_shares_frame(shares: pd.DataFrame, answers: dict | None = None) -> pd.DataFrame:
+    """Weighted shares of one question by group (`weighted_shares`) with their base and their answers in French,
+    ready to publish (`results`). Groups nobody in which was asked the question (assistants, for the time the
+    doctor saved) are left out rather than shown as rows of « n.d. »."""
     labels = answers or {}
     asked = shares[shares["repondants"] > 0]
     base = asked.groupby("groupe")["repondants"].transform("sum")
@@ -528,18 +596,23 @@ def survey_shares_table(shares: pd.DataFrame, title: str, answers: dict | None =
         base=base,
     )
     frame.attrs = dict(shares.attrs)
-    return SURVEY_SHARES.publish(frame, title=title)
+    return frame
+
+
+def survey_shares_table(shares: pd.DataFrame, title: str) -> PublishedTable:
+    """One question's published shares (`NationalResults.time_saved`, `recommends`, `continues`)."""
+    return SURVEY_SHARES.from_published(shares, title=title)
 
 
 AGGREGATED = TableSpec(
     name="Tableaux de l'institut",
     title="Résultats publiés par l'institut (tableaux agrégés)",
     columns=(
-        Column("question", "Question", width=2.6),
-        Column("reponse", "Réponse", width=1.6),
-        Column("sous_groupe", "Sous-groupe", width=1.8),
-        Column("base", "Base", "count"),
-        SHARE,
+        classification("question", width=2.6),
+        classification("reponse", width=1.6),
+        classification("sous_groupe", width=1.8),
+        measure("base", "count"),
+        measure("part", "percent", variable="part_institut"),
         CI_LOW,
         CI_HIGH,
     ),
@@ -555,7 +628,8 @@ AGGREGATED = TableSpec(
 
 
 def aggregated_table(aggregated: pd.DataFrame) -> PublishedTable:
-    return AGGREGATED.publish(aggregated)
+    """The institute's tables, from the published frame (`NationalResults.institute`)."""
+    return AGGREGATED.from_published(aggregated)
 
 
 # --- Data quality and sources ---------------------------------------------------------------------------------
@@ -564,13 +638,13 @@ QUALITY = TableSpec(
     name="Qualité",
     title="Lignes lues, conservées, mises à jour, fusionnées et mises en quarantaine, par fichier",
     columns=(
-        Column("fichier", "Fichier", width=3.2),
-        Column("lignes_lues", "Lues", "count"),
-        Column("lignes_conservees", "Conservées", "count"),
-        Column("lignes_mises_a_jour", "Remplacées par une version plus récente", "count"),
-        Column("doublons_fusionnes", "Doublons fusionnés", "count"),
-        Column("lignes_en_quarantaine", "En quarantaine", "count"),
-        Column("lignes_avec_avertissement", "Avec avertissement", "count"),
+        classification("fichier", width=3.2),
+        measure("lignes_lues", "count"),
+        measure("lignes_conservees", "count"),
+        measure("lignes_mises_a_jour", "count"),
+        measure("doublons_fusionnes", "count"),
+        measure("lignes_en_quarantaine", "count"),
+        measure("lignes_avec_avertissement", "count"),
     ),
     source=SOURCE_MANIFEST,
     notes=(
@@ -583,12 +657,12 @@ WARNINGS = TableSpec(
     name="Avertissements",
     title="Avertissements : valeurs descriptives non reconnues, contrats conservés",
     columns=(
-        Column("fichier", "Fichier", width=2.4),
-        Column("feuille", "Feuille", width=0.9),
-        Column("libelle", "Motif", width=3.0),
-        Column("colonne", "Colonne", width=1.4),
-        Column("lignes", "Lignes", "count", width=0.7),
-        Column("exemples", "Exemples de valeurs", width=2.4),
+        classification("fichier", width=2.4),
+        classification("feuille", width=0.9),
+        classification("libelle", variable="motif", width=3.0),
+        classification("colonne", width=1.4),
+        measure("lignes", "count", width=0.7),
+        classification("exemples", width=2.4),
     ),
     source=SOURCE_MANIFEST,
     notes=(
@@ -601,10 +675,10 @@ CHANGES = TableSpec(
     name="Mises à jour",
     title="Journal des modifications : colonnes changées par une extraction plus récente",
     columns=(
-        Column("libelle", "Colonne", width=2.4),
-        Column("changements", "Changements", "count"),
-        Column("contrats", "Contrats", "count"),
-        Column("fichiers", "Fichiers de la nouvelle version", width=3.4),
+        classification("libelle", variable="colonne", width=2.4),
+        measure("changements", "count"),
+        measure("contrats", "count"),
+        classification("fichiers", variable="fichiers_nouvelle_version", width=3.4),
     ),
     source=SOURCE_MANIFEST,
     notes=(
@@ -616,9 +690,9 @@ REASONS = TableSpec(
     name="Quarantaine",
     title="Motifs de mise en quarantaine",
     columns=(
-        Column("libelle", "Motif", width=3.0),
-        Column("lignes", "Lignes", "count"),
-        Column("fichiers", "Fichiers", width=3.0),
+        classification("libelle", variable="motif", width=3.0),
+        measure("lignes", "count"),
+        classification("fichiers", width=3.0),
     ),
     source=SOURCE_MANIFEST,
 )
@@ -648,12 +722,12 @@ PUBLISHED_FIGURES = TableSpec(
     name="Chiffres publiés",
     title="Chiffres publiés sur le dispositif (réels, avec leur source)",
     columns=(
-        Column("reference_date", "Date", "date"),
-        Column("indicateur_libelle", "Indicateur", width=2.4),
-        Column("value", "Valeur", "number"),
-        Column("precision", "Précision"),
-        Column("source_fr", "Source", width=3.0),
-        Column("note_fr", "Remarque", width=2.4),
+        measure("reference_date", "date"),
+        classification("indicateur_libelle", width=2.4),
+        measure("value", "number"),
+        classification("precision"),
+        classification("source_fr", variable="source_reference", width=3.0),
+        classification("note_fr", variable="note_reference", width=2.4),
     ),
     source="Assurance Maladie (Cnam), ameli.fr, presse médicale ; voir chaque ligne",
     notes=(
@@ -679,7 +753,7 @@ def published_figures_table(region: str | None = None) -> PublishedTable:
 INPUTS = TableSpec(
     name="Fichiers d'entrée",
     title="Fichiers d'entrée et leurs empreintes SHA-256",
-    columns=(Column("fichier", "Fichier", width=2.2), Column("sha256", "SHA-256", width=4.2)),
+    columns=(classification("fichier", width=2.2), classification("sha256", width=4.2)),
     source=SOURCE_MANIFEST,
 )
 
@@ -697,10 +771,10 @@ REFERENCES = TableSpec(
     name="Références",
     title="Tables de référence : producteur, millésime, licence",
     columns=(
-        Column("title", "Table", width=2.4),
-        Column("producer", "Producteur", width=2.0),
-        Column("vintage", "Millésime", width=1.6),
-        Column("licence", "Licence", width=1.8),
+        classification("title", variable="table_reference", width=2.4),
+        classification("producer", variable="producteur", width=2.0),
+        classification("vintage", variable="millesime", width=1.6),
+        classification("licence", width=1.8),
     ),
     source="am_analytics/reference/provenance.toml",
 )
@@ -716,9 +790,9 @@ TERRITORY_COMPARISON = TableSpec(
     name="Territoires",
     title="Contrats par département, total régional et France entière",
     columns=(
-        Column("code", "Code", width=0.8),
-        Column("nom", "Territoire", width=2.0),
-        Column("signes", "Contrats signés", "count"),
+        classification("code", variable="code_territoire", width=0.8),
+        classification("nom", variable="nom_territoire", width=2.0),
+        measure("signes", "count"),
         ACTIVE,
         ACTIVE_FTE,
         *TERRITORY_MEASURES,
@@ -761,14 +835,14 @@ PROJECTED_SPENDING = TableSpec(
     name="Perspectives 2029",
     title="Aide attendue projetée jusqu'en 2029 (projection)",
     columns=(
-        Column("annee", "Année"),
-        Column("nouveaux_contrats", "Nouveaux contrats projetés", "count"),
-        Column("montant_contrats_signes_meur", "Aide, contrats déjà signés (M€)", "decimal"),
-        Column("montant_nouveaux_meur", "Aide, nouveaux contrats (M€)", "decimal"),
-        Column("montant_total_meur", "Aide totale projetée (M€)", "decimal"),
-        Column("montant_total_bas_meur", "Bas de la fourchette (M€)", "decimal"),
-        Column("montant_total_haut_meur", "Haut de la fourchette (M€)", "decimal"),
-        Column("couverture", "Barème connu", "percent"),
+        classification("annee"),
+        measure("nouveaux_contrats", "count"),
+        measure("montant_contrats_signes_meur", "decimal"),
+        measure("montant_nouveaux_meur", "decimal"),
+        measure("montant_total_meur", "decimal"),
+        measure("montant_total_bas_meur", "decimal"),
+        measure("montant_total_haut_meur", "decimal"),
+        measure("couverture", "percent"),
     ),
     source=SOURCE_CONTRACTS + " ; barèmes de la convention 2024 ; projection",
     keys=("statut",),
@@ -798,13 +872,13 @@ PROJECTED_DATES = TableSpec(
     name="Dates projetées",
     title="Date projetée de chaque objectif non atteint (projection)",
     columns=(
-        Column("objectif_libelle", "Objectif", width=3.0),
-        Column("echeances", "Échéances (fixées par)", width=3.0),
-        Column("part_atteinte", "Atteint", "percent"),
-        Column("date_projetee", "Date projetée", "date"),
-        Column("date_projetee_au_plus_tot", "Au plus tôt", "date"),
-        Column("date_projetee_au_plus_tard", "Au plus tard", "date"),
-        Column("raison", "Remarque", width=2.0),
+        classification("objectif_libelle", variable="objectif", width=3.0),
+        classification("echeances", width=3.0),
+        measure("part_atteinte", "percent"),
+        measure("date_projetee", "date"),
+        measure("date_projetee_au_plus_tot", "date"),
+        measure("date_projetee_au_plus_tard", "date"),
+        classification("raison", width=2.0),
     ),
     source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS + " ; projection",
     notes=(METHODS["projection"].text,),

@@ -12,7 +12,8 @@ Relations, each checked on the true values before it is used:
 - active contracts on a day are those of the previous published day plus the signatures in between minus the
   contracts that ended (a latent count, at least 0);
 - France is the sum of its regions and a region the sum of its départements, for every count they share;
-- counts within one row of a table are ordered (active ≥ past the deadline ≥ … ; GP ≤ all).
+- counts within one row of a table are ordered (active ≥ past the deadline ≥ … ; GP ≤ all);
+- the categories of a training table (by background) add up to France's training figures.
 
 Where a relation needs a quantity no table prints (the signatures before the first published day, say), its true
 value comes from the contracts themselves (`SignatureCounts`).
@@ -182,13 +183,20 @@ def breakdown_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str,
     return cells
 
 
-def training_cells(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Cell]:
+TRAINING_COUNTS = ("actifs", "echeance_depassee", "echeance_depassee_formation_connue", "en_retard")
+
+
+def training_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str | None = None) -> list[Cell]:
+    """Training counts by territory (one row per `code`), or for France by the categories of `dimension` (training
+    by background: its categories add up to France's figures, see `LedgerBuilder._categories`)."""
     now, cells = day(as_of), []
-    for row, code in enumerate(frame["code"]):
-        territory = region_territory(str(code))
-        for column in ("actifs", "echeance_depassee", "echeance_depassee_formation_connue", "en_retard"):
+    rows = frame["code"] if dimension is None else frame[dimension]
+    for row, value in enumerate(rows):
+        territory = region_territory(str(value)) if dimension is None else NATIONAL
+        category = None if dimension is None else str(value)
+        for column in TRAINING_COUNTS:
             measure = ACTIVE if column == "actifs" else column
-            cells.append(Cell(row, column, (measure, territory, now, now, None, None)))
+            cells.append(Cell(row, column, (measure, territory, now, now, dimension, category)))
     return cells
 
 
@@ -244,6 +252,7 @@ class LedgerBuilder:
         self._periods()
         self._hierarchy()
         self._row_orders()
+        self._categories()
         return self.ledger
 
     # signatures: every period = the sum of its pieces
@@ -325,7 +334,7 @@ class LedgerBuilder:
             (ACTIVE, "echeance_depassee", "echeance_depassee_formation_connue", "en_retard"),
         )
         for key in list(self.ledger.value):
-            if key[0] != ACTIVE or key[4] is not None:
+            if key[0] != ACTIVE:  # a territory's row, or a category's (training by background)
                 continue
             for chain in chains:
                 linked = [(measure, *key[1:]) for measure in chain]
@@ -343,6 +352,21 @@ class LedgerBuilder:
             # contract-years started in a year: at least the year's signatures, at most every contract signed by then
             self.ledger.relate({key: 1.0, during: -1.0}, inequality=True, name=f"années de contrat ≥ {key}")
             self.ledger.relate({until: 1.0, key: -1.0}, inequality=True, name=f"années de contrat ≤ {key}")
+
+
+    # the categories of a training table add up to the territory's figure (training by background and France's): only
+    # for the training counts, published for every category (signatures by category are protected by their tables'
+    # own totals, see `results.publish_breakdown`)
+    def _categories(self) -> None:
+        groups: dict[tuple, list[tuple]] = defaultdict(list)
+        for key in self.ledger.value:
+            if key[4] is not None and key[0] in (ACTIVE, *TRAINING_COUNTS[1:]):
+                groups[(key[0], key[1], key[2], key[3], key[4])].append(key)
+        for (measure, territory, first, last, _dimension), parts in groups.items():
+            total = (measure, territory, first, last, None, None)
+            if total in self.ledger.value:
+                self.ledger.relate({total: 1.0, **{part: -1.0 for part in parts}},
+                                   name=f"catégories {measure} {territory}")
 
 
 # --- Back to the frames -------------------------------------------------------------------------------------------

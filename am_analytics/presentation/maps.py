@@ -19,17 +19,21 @@ MAYOTTE_NOTE = "Mayotte : population non disponible (absente des populations lé
 _OPTIONS = {"legend_title": RATE_LEGEND, "source": RATE_SOURCE, "decimals": ACTIVE_RATE.decimals}
 
 
-def rate_by_region_map(regions: pd.DataFrame, *, highlight: str | None = None, title: str | None = None) -> Figure:
-    """Every region (published `regions` frame), `highlight` (a region code) outlined."""
+def rate_by_region_map(
+    regions: pd.DataFrame, *, as_of: pd.Timestamp, highlight: str | None = None, title: str | None = None
+) -> Figure:
+    """Every region (published `regions` frame) at the counting date `as_of`, `highlight` (a region code)
+    outlined."""
     return region_map(regions, RATE_COLUMN, title=title or f"{RATE_TITLE}, par région", note=MAYOTTE_NOTE,
-                      highlight=highlight, **_OPTIONS)
+                      highlight=highlight, as_of=as_of, **_OPTIONS)
 
 
 def rate_by_departement_map(
-    departements: pd.DataFrame, *, region: str | None = None, title: str | None = None
+    departements: pd.DataFrame, *, as_of: pd.Timestamp, region: str | None = None, title: str | None = None
 ) -> Figure:
-    """Every département (published `departements` frame), or only `region`'s, zoomed and labelled."""
+    """Every département (published `departements` frame) at the counting date `as_of`, or only `region`'s,
+    zoomed and labelled."""
     title = title or f"{RATE_TITLE}, par département"
     if region is None:
-        return departement_map(departements, RATE_COLUMN, title=title, **_OPTIONS)
-    return region_departements_map(departements, RATE_COLUMN, region, title=title, **_OPTIONS)
+        return departement_map(departements, RATE_COLUMN, title=title, as_of=as_of, **_OPTIONS)
+    return region_departements_map(departements, RATE_COLUMN, region, title=title, as_of=as_of, **_OPTIONS)

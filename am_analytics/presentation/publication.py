@@ -107,6 +107,9 @@ def _national_items(national: NationalResults, quoted: Collection[str]) -> dict[
         "training": ("Formation par région", training_cells(national.training, as_of), training, {}),
         "training_france": ("Formation — France entière", training_cells(national.training_france, as_of),
                             training, {"fixed": True}),
+        "training_backgrounds": ("Formation par profil — France entière",
+                                 training_cells(national.training_backgrounds, as_of, dimension="profil_origine"),
+                                 training, {}),
         "funding": ("Aide attendue — France entière", funding_cells(national.funding, NATIONAL_CODE),
                     dependants_of(FUNDING_RULE), {"fixed": True}),
     }

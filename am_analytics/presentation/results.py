@@ -2,8 +2,10 @@
 (built once per build and passed explicitly to every scope, never cached behind the caller's back) and the
 results of one scope (a region, a background) beside them.
 
-Every frame here is a *published frame* (see `disclosure`): the tables, charts, maps and downloads of every
-output read these and nothing else, so a hidden figure is hidden everywhere.
+Every item is named in `registry` (its indicator, inputs, disclosure rule, table): the exact frames come from
+there, computed with the counting date passed explicitly; the steps here publish them. Every frame here is a
+*published frame* (see `disclosure`): the tables, charts, maps and downloads of every output read these and
+nothing else, so a hidden figure is hidden everywhere, and no layout calls an indicator.
 """
 
 from __future__ import annotations
@@ -13,16 +15,23 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from am_analytics import indicators as ind
-from am_analytics.indicators.quality import file_quality
+from am_analytics.presentation import registry
 from am_analytics.presentation.catalogue import (
+    AGGREGATED,
+    BACKGROUND_KEEP,
+    FUNDING_KEEP,
+    FUNDING_RULE,
+    MIX_KEEP,
     MONTHLY_KEEP,
     SERIES_STEP_ATTR,
     SHARE_FOLLOWERS,
+    SURVEY_SHARES,
     TERRITORY_COLUMNS,
     TERRITORY_RULE,
-    TRAINING,
+    TRAINING_BACKGROUND_KEEP,
+    TRAINING_KEEP,
     TRAINING_RULE,
+    survey_shares_frame,
     with_known_deadline_base,
 )
 from am_analytics.presentation.disclosure import (
@@ -35,6 +44,7 @@ from am_analytics.presentation.disclosure import (
     published_attrs,
     status_of,
 )
+from am_analytics.presentation.registry import NATIONAL, SCOPE, SURVEY_QUESTIONS, Inputs
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
 from am_analytics.vocabulary import SATISFACTION
 
@@ -155,22 +165,6 @@ def publish_breakdown(
     return published
 
 
-BACKGROUND_KEEP = ("code", "nom", "profil_origine", "libelle", "effectif", "total", "part", "ic_bas", "ic_haut")
-MIX_KEEP = (
-    "variable",
-    "periode",
-    "debut_periode",
-    "categorie",
-    "libelle",
-    "effectif",
-    "total",
-    "part",
-    "ic_bas",
-    "ic_haut",
-    "part_parmi_renseignes",
-)
-
-
 def publish_mix(mix: pd.DataFrame) -> pd.DataFrame:
     """A category mix by period (`specialty_mix`, `background_mix_by_year`…), published: each period's
     categories add up to its total, each category's periods to the category's total."""
@@ -197,22 +191,25 @@ def survey_published(frame: pd.DataFrame, shares: Sequence[str], base: str = "re
     return publish_frame(frame, rule, list(frame.columns))
 
 
-FUNDING_KEEP = (
-    "annee",
-    "annees_contrat",
-    "couverture",
-    "montant_attendu_eur",
-    "etp_annees_financees",
-    "aide_par_etp_eur",
-)
-
-
 def publish_funding(funding: pd.DataFrame) -> pd.DataFrame:
     """Expected aid by calendar year (`expected_aid_by_year`), years as text, published."""
-    from am_analytics.presentation.catalogue import FUNDING_RULE
-
     funding = funding.assign(annee=funding["annee"].astype(int).astype(str)).pipe(_same_attrs, funding)
     return publish_frame(funding, FUNDING_RULE, list(FUNDING_KEEP))
+
+
+def published_by(frame: pd.DataFrame | None, rule: Disclosure | None, columns: Sequence[str]) -> pd.DataFrame | None:
+    """A frame published by its table's rule, keeping `columns` (None stays None: an item that does not apply)."""
+    if frame is None:
+        return None
+    return publish_frame(frame, rule, [name for name in columns if name in frame.columns])
+
+
+def survey_question_published(shares: pd.DataFrame | None, labels: Mapping) -> pd.DataFrame | None:
+    """One survey question's weighted shares by group, published as its table shows them."""
+    if shares is None:
+        return None
+    return published_by(survey_shares_frame(shares, dict(labels)), SURVEY_SHARES.disclosure,
+                        SURVEY_SHARES.published_columns)
 
 
 def territory_status(published: pd.DataFrame, column: str) -> pd.Series:
@@ -222,8 +219,8 @@ def territory_status(published: pd.DataFrame, column: str) -> pd.Series:
 
 @dataclass(frozen=True)
 class NationalResults:
-    """Every national indicator at a counting date, published: computed once per build and passed to each
-    scope's build (a regional report compares its region with these)."""
+    """Every national item of the registry at a counting date, published: computed once per build and passed to
+    each scope's build (a regional report compares its region with these)."""
 
     as_of: pd.Timestamp
     synthetic: bool
@@ -245,100 +242,87 @@ class NationalResults:
     funding: pd.DataFrame | None = None  # published expected aid by year, France
     projected_signatures: pd.DataFrame | None = None  # projection (national figures: no small count)
     projected_spending: pd.DataFrame | None = None
+    # --- what the site, the dashboards and the notebooks used to compute themselves (issue 20)
+    training_backgrounds: pd.DataFrame | None = None  # published training by background, France
+    satisfaction_test: pd.DataFrame | None = None  # satisfaction × type of respondent (a test: nothing to mask)
+    time_saved: pd.DataFrame | None = None  # published weighted shares of three questions (`registry.SURVEY_QUESTIONS`)
+    recommends: pd.DataFrame | None = None
+    continues: pd.DataFrame | None = None
+    institute: pd.DataFrame | None = None  # the institute's own tables, published (small bases hidden)
+    quarantine: pd.DataFrame | None = None  # quarantine reasons, warnings, changes by column (file lines)
+    warnings: pd.DataFrame | None = None
+    changes: pd.DataFrame | None = None
     # the exact frames behind the published ones, kept only until the publication is audited (`audited`)
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def compute(
-        cls,
-        contracts: pd.DataFrame,
-        *,
-        as_of: pd.Timestamp,
-        synthetic: bool,
-        survey: pd.DataFrame | None = None,
-        manifest: dict | None = None,
-    ) -> NationalResults:
-        kw = {"as_of": as_of.date(), "synthetic": synthetic}
-        has_survey = survey is not None and not survey.empty
-        keep = TERRITORY_COLUMNS
-        exact_nation = with_signed_rate(ind.national_totals(contracts, **kw))
-        exact_regions = with_signed_rate(ind.by_region(contracts, **kw))
-        exact_departements = with_signed_rate(ind.by_departement(contracts, **kw))
+    def compute(cls, inputs: Inputs) -> NationalResults:
+        """Compute every national item of the registry from `inputs` (at `inputs.as_of`), then publish each."""
+        exact = {item.name: item.compute(inputs) for item in registry.items(NATIONAL)}
+        exact["nation"] = with_signed_rate(exact["nation"])
+        exact["regions"] = with_signed_rate(exact["regions"])
+        exact["departements"] = with_signed_rate(exact["departements"])
+        for name in ("training", "training_france", "training_backgrounds"):
+            exact[name] = with_known_deadline_base(exact[name])
         nation, regions, departements = publish_territories(
-            exact_nation, exact_regions, exact_departements, TERRITORY_RULE, keep
+            exact["nation"], exact["regions"], exact["departements"], TERRITORY_RULE, TERRITORY_COLUMNS
         )
         signed = pd.concat([territory_status(nation, "signes"), territory_status(regions, "signes")])
         active = territory_status(regions, "actifs")
-        shares = ind.background_shares_by_region(contracts, **kw)
-        overdue = with_known_deadline_base(ind.overdue_by_region(contracts, **kw))
+        overdue = exact["training"]
         training = publish_frame(
             overdue,
             TRAINING_RULE,
-            [*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue"],
+            list(TRAINING_KEEP),
             seeds={"actifs": overdue["code"].map(active)},
             fixed={"actifs": overdue["code"].isin(active.index)},
         )
-        training_france = with_known_deadline_base(ind.overdue_national(contracts, **kw))
-        monthly = ind.monthly_series(contracts, **kw)
-        funding = ind.expected_aid_by_year(contracts, **kw)
-        exact = {
-            "monthly": monthly,
-            "nation": exact_nation,
-            "regions": exact_regions,
-            "departements": exact_departements,
-            "shares": shares,
-            "training": overdue,
-            "training_france": training_france,
-            "funding": funding,
+        survey = {
+            name: survey_question_published(exact[name], asked.labels) for name, asked in SURVEY_QUESTIONS.items()
         }
+        linked = ("monthly", "nation", "regions", "departements", "shares", "training", "training_france",
+                  "training_backgrounds", "funding")
         return cls(
-            as_of=as_of,
-            synthetic=synthetic,
-            monthly=publish_monthly(monthly),
-            progress=national_figures(ind.target_progress(contracts, **kw)),
-            projections=national_figures(ind.target_projections(contracts, **kw)),
-            cross=national_figures(ind.published_cross_check(contracts, **kw)),
+            as_of=inputs.as_of,
+            synthetic=inputs.synthetic,
+            monthly=publish_monthly(exact["monthly"]),
+            progress=national_figures(exact["progress"]),
+            projections=national_figures(exact["projections"]),
+            cross=national_figures(exact["cross"]),
             nation=nation,
             regions=regions,
             departements=departements,
             shares=publish_breakdown(
-                shares, row="code", column="profil_origine", total_seeds=signed, keep=BACKGROUND_KEEP
+                exact["shares"], row="code", column="profil_origine", total_seeds=signed, keep=BACKGROUND_KEEP
             ),
-            independence=ind.region_background_independence(contracts, **kw),
+            independence=exact["independence"],
             training=training,
-            satisfaction=survey_published(
-                ind.satisfaction_distribution(survey, synthetic=synthetic), [*SATISFACTION.values(), "satisfaits"]
-            )
-            if has_survey
+            satisfaction=survey_published(exact["satisfaction"], [*SATISFACTION.values(), "satisfaits"])
+            if exact["satisfaction"] is not None
             else None,
-            missions=survey_published(
-                ind.missions_delegated(survey, synthetic=synthetic), ["part", "ic_bas", "ic_haut"]
-            )
-            if has_survey
+            missions=survey_published(exact["missions"], ["part", "ic_bas", "ic_haut"])
+            if exact["missions"] is not None
             else None,
-            quality=national_figures(file_quality(manifest or {})),
-            training_france=publish_frame(
-                training_france,
-                TRAINING_RULE,
-                [*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue"],
-            ),
-            funding=publish_funding(funding),
-            projected_signatures=national_figures(ind.projected_signatures(contracts, **kw)),
-            projected_spending=national_figures(ind.projected_spending(contracts, **kw)),
-            exact=exact,
+            quality=national_figures(exact["quality"]),
+            training_france=publish_frame(exact["training_france"], TRAINING_RULE, list(TRAINING_KEEP)),
+            funding=publish_funding(exact["funding"]),
+            projected_signatures=national_figures(exact["projected_signatures"]),
+            projected_spending=national_figures(exact["projected_spending"]),
+            training_backgrounds=publish_frame(exact["training_backgrounds"], TRAINING_RULE,
+                                               list(TRAINING_BACKGROUND_KEEP)),
+            satisfaction_test=exact["satisfaction_test"],
+            **survey,
+            institute=published_by(exact["institute"], AGGREGATED.disclosure, AGGREGATED.published_columns),
+            quarantine=national_figures(exact["quarantine"]),
+            warnings=national_figures(exact["warnings"]),
+            changes=national_figures(exact["changes"]),
+            exact={name: exact[name] for name in linked},
         )
 
     @classmethod
     def of(cls, scope: Scope) -> NationalResults:
         """The national results of a scope's dataset at the scope's counting date."""
-        data = scope.data
-        return cls.compute(
-            scope.all_contracts,
-            as_of=scope.as_of,
-            synthetic=scope.synthetic,
-            survey=data.survey,
-            manifest=data.manifest,
-        )
+        return cls.compute(Inputs.of(scope.national()))
 
     def territory_row(self, code: str) -> pd.Series:
         """The published figures of France (`FR`) or one region."""
@@ -355,7 +339,7 @@ class NationalResults:
 @dataclass(frozen=True)
 class ScopeResults:
     """A scope's own published results: its monthly series, mixes by year and funding (for France, the national
-    series itself)."""
+    series itself), and the tests on its backgrounds."""
 
     monthly: pd.DataFrame
     backgrounds_by_year: pd.DataFrame
@@ -363,24 +347,27 @@ class ScopeResults:
     zones: pd.DataFrame
     etp_options: pd.DataFrame
     funding: pd.DataFrame
+    # tests (nothing to mask): the territory's mix over the years, a region against the rest of France, and the
+    # trend of the scope's background (None where the scope has no region, no background)
+    change_over_time: pd.DataFrame | None = None
+    against_france: pd.DataFrame | None = None
+    trend: pd.DataFrame | None = None
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def compute(cls, scope: Scope, national: NationalResults) -> ScopeResults:
-        contracts, kw = scope.contracts, scope.kw
+        inputs = Inputs.of(scope)
+        if inputs.as_of != national.as_of:
+            raise ValueError("résultats nationaux calculés à une autre date d'arrêté que celle du périmètre")
+        own_series = not (scope.is_national and scope.profil is None)  # France's series is the national one
         exact = {
-            "backgrounds_by_year": ind.background_mix_by_year(contracts, **kw),
-            "specialties": ind.specialty_mix(contracts, period="annee", **kw),
-            "zones": ind.zone_mix(contracts, period="annee", **kw),
-            "etp_options": ind.etp_option_mix(contracts, period="annee", **kw),
-            "funding": ind.expected_aid_by_year(contracts, **kw),
+            item.name: item.compute(inputs)
+            for item in registry.items(SCOPE)
+            if own_series or item.name != "monthly"
         }
-        if scope.is_national and scope.profil is None:
-            monthly = national.monthly
-            exact["monthly"] = national.exact.get("monthly")
-        else:
+        if own_series:
             code = scope.territory_code
-            series = ind.monthly_series(contracts, **kw)
+            series = exact["monthly"]
             step = series_step(series)
             exact["monthly"] = series_by(series, step)
             monthly = publish_monthly(
@@ -389,6 +376,9 @@ class ScopeResults:
                 last_active_hidden=scope.profil is None and national.is_hidden(code, "actifs"),
                 step=step,
             )
+        else:
+            monthly = national.monthly
+            exact["monthly"] = national.exact.get("monthly")
         return cls(
             monthly=monthly,
             backgrounds_by_year=publish_mix(exact["backgrounds_by_year"]),
@@ -396,5 +386,17 @@ class ScopeResults:
             zones=publish_mix(exact["zones"]),
             etp_options=publish_mix(exact["etp_options"]),
             funding=publish_funding(exact["funding"]),
-            exact=exact,
+            change_over_time=exact["change_over_time"],
+            against_france=exact["against_france"],
+            trend=exact["trend"],
+            exact={name: exact[name] for name in ("monthly", *MIXES_AND_FUNDING)},
         )
+
+
+MIXES_AND_FUNDING = ("backgrounds_by_year", "specialties", "zones", "etp_options", "funding")
+
+
+def background_trend(scope: Scope) -> pd.DataFrame:
+    """The trend test of the scope's background in its territory (`registry` item `trend`), for a layout that shows
+    it without the rest of the background's results (the site's page of one background)."""
+    return registry.compute(SCOPE, "trend", Inputs.of(scope))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +59,9 @@ class Scope:
     """What one output presents: which contracts (France, a region, a background), at which counting date."""
 
     data: Processed
-    as_of: pd.Timestamp  # the counting date: contracts signed and active up to the end of that day
+    # the counting date: contracts signed and active up to the end of that day. One name and one type from the
+    # command line to the indicators (a Timestamp normalised to the day), passed to each as an argument.
+    as_of: pd.Timestamp
     region: str | None = None
     profil: str | None = None
     raw_dir: Path | None = None
@@ -108,7 +110,7 @@ class Scope:
             )
         return cls(
             data=data,
-            as_of=resolved("as_of", resolve_as_of, as_of, data.contracts),
+            as_of=pd.Timestamp(resolved("as_of", resolve_as_of, as_of, data.contracts)).normalize(),
             region=resolved("region", region_within, region_code, data.coverage),
             profil=profil_code,
             raw_dir=raw,
@@ -153,10 +155,6 @@ class Scope:
     def covers_france(self) -> bool:
         """False when the extracts cover one region or a few: nothing computed from them is then France."""
         return self.coverage.is_france
-
-    @property
-    def day(self) -> date:
-        return self.as_of.date()
 
     @property
     def is_national(self) -> bool:
@@ -212,8 +210,3 @@ class Scope:
         if self.profil is not None:
             contracts = contracts[contracts["profil_origine"] == self.profil]
         return contracts
-
-    @property
-    def kw(self) -> dict[str, object]:
-        """The keywords every contract indicator takes: the counting date and the synthetic flag."""
-        return {"as_of": self.day, "synthetic": self.synthetic}

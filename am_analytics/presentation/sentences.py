@@ -542,23 +542,23 @@ def message_lines(messages: Sequence[KeyMessage], rules: Sequence[str]) -> list[
     return [by_rule[rule] for rule in rules if rule in by_rule]
 
 
-def _complete_years(funding: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the calendar years over at the frame's counting date (2024 included on 31 December 2024); all
-    rows when none is over yet."""
-    as_of = funding.attrs.get("as_of")
+def _complete_years(funding: pd.DataFrame, as_of: object = None) -> pd.DataFrame:
+    """The rows of the calendar years over at the counting date (2024 included on 31 December 2024); all rows when
+    none is over yet. The date is the caller's (`as_of`), or for an analyst's frame, the one it records."""
+    as_of = as_of if as_of is not None else funding.attrs.get("as_of")
     if as_of is None:  # a frame without its date: its last year is taken as the one under way
         return funding.iloc[:-1] if len(funding) > 1 else funding
     over = funding[funding["annee"].astype(int) < first_open_year(pd.Timestamp(as_of))]
     return over if len(over) else funding
 
 
-def funding_sentences(funding: pd.DataFrame, label: str) -> list[str]:
-    """Two sentences on the expected aid (published), amounts as the funding table prints them: the last complete
-    calendar year and its rule coverage, and the total from the first year through that same year (the current,
-    incomplete year is not in it) only when no year of it is hidden."""
+def funding_sentences(funding: pd.DataFrame, label: str, as_of: object = None) -> list[str]:
+    """Two sentences on the expected aid (published) at the counting date `as_of`, amounts as the funding table
+    prints them: the last complete calendar year and its rule coverage, and the total from the first year through
+    that same year (the current, incomplete year is not in it) only when no year of it is hidden."""
     if funding.empty:
         return [f"{label} : aucune aide attendue à cette date."]
-    through = _complete_years(funding)
+    through = _complete_years(funding, as_of)
     complete = through.iloc[-1]
     year = complete["annee"]
     amount = _value(complete, "montant_attendu_eur")

@@ -52,6 +52,8 @@ class Column:
     header: str
     kind: Kind = "text"
     width: float | None = None  # relative width in the PDF (None: even share)
+    decimals: int | None = None  # the variable's decimals (None: the kind's, see `KIND_DECIMALS`)
+    variable: str | None = None  # the published variable's record (`vocabulary.VARIABLES`); None for a label
 
 
 @dataclass
@@ -81,7 +83,7 @@ class PublishedTable:
         reason = self.secret(row, column.key)
         if reason is not None:
             return secret_symbol(reason, column.kind)
-        return format_value(self.frame[column.key].iloc[row], column.kind)
+        return format_value(self.frame[column.key].iloc[row], column.kind, column.decimals)
 
     def formatted_rows(self) -> list[list[str]]:
         """Every cell as French text; hidden cells as their symbol (« < 5 », « s », « n.s. »)."""
@@ -116,21 +118,26 @@ class PublishedTable:
         return replace(self, title=title)
 
 
-def format_value(value: object, kind: Kind) -> str:
-    """A value as French text for a table cell; missing values read « n.d. »."""
+# the decimals each kind prints by default, as its Excel format shows them (`EXCEL_FORMATS`); a variable's record
+# says the same (`tests/test_registry.py`), so the PDF, the site and the workbook agree
+KIND_DECIMALS: dict[Kind, int] = {"count": 0, "decimal": 1, "number": 1, "percent": 1, "euros": 0, "millions": 1}
+
+
+def format_value(value: object, kind: Kind, decimals: int | None = None) -> str:
+    """A value as French text for a table cell, with `decimals` (default: the kind's); missing values read
+    « n.d. »."""
     if kind == "text":
         return MISSING if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    if kind == "count":
-        return format_number(value, 0)
-    if kind == "decimal":
-        return format_number(value, 1)
-    if kind == "number":  # whole numbers without decimals (contracts), others with one (FTE)
+    places = KIND_DECIMALS.get(kind, 0) if decimals is None else decimals
+    if kind in ("count", "decimal"):
+        return format_number(value, places)
+    if kind == "number":  # whole numbers without decimals (contracts), others with the variable's (FTE)
         whole = value is not None and not pd.isna(value) and float(value).is_integer()
-        return format_number(value, 0 if whole else 1)
+        return format_number(value, 0 if whole else places)
     if kind == "percent":
-        return format_percent(value, 1)
+        return format_percent(value, places)
     if kind == "euros":
-        return format_euros(value, 0)
+        return format_euros(value, places)
     if kind == "millions":
         return format_millions(value)
     if kind == "date":

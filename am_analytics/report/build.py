@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -22,8 +21,6 @@ from am_analytics.figures.charts import FUNDING_CHART_TITLE
 from am_analytics.figures.contract import printed_text_pt
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.figures.published import nothing_publishable
-from am_analytics.indicators import quality as quality_indicators
-from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.france_reference import (
@@ -32,13 +29,14 @@ from am_analytics.presentation.france_reference import (
     france_references_table,
     latest_france_reference,
 )
+from am_analytics.presentation.keyfigures import KeyFigure
 from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import KeyMessage, independence_sentence
 from am_analytics.presentation.tables import PublishedTable, published_text
 from am_analytics.report.alt import describe_values, series_text
-from am_analytics.report.document import KeyFigure, ReportDocument
+from am_analytics.report.document import ReportDocument
 from am_analytics.report.svg import figure_svg
 from am_analytics.report.workbook import build_workbook
 from am_analytics.vocabulary import (
@@ -134,7 +132,7 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
         raise ValueError("national results computed at another counting date than the scope's")
     # the report and its workbook are one publication: France's results and the scope's, audited together
     national, (own,) = audited(national, [(scope, ScopeResults.compute(scope, national))], scope.all_contracts)
-    region, day, synthetic = scope.region, scope.day, scope.synthetic
+    region, day, synthetic = scope.region, scope.as_of, scope.synthetic
     row = national.territory_row(scope.territory_code)
     # extracts of one region (or a few) say nothing of France: France is then a published reference
     france = None if scope.covers_france else latest_france_reference(scope.data.territory_year, scope.as_of,
@@ -143,7 +141,7 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     label = scope.label
     messages = sentences.key_messages(national, own, region, covers_france=scope.covers_france, france=france)
 
-    created = datetime.combine(day, datetime.min.time())
+    created = day.to_pydatetime()
     subtitle = f"{label} — données au {format_date(day)}"
     document = ReportDocument(title=REPORT_TITLE, subtitle=subtitle, synthetic=synthetic, creation_date=created)
     layout = _Layout(document)
@@ -165,7 +163,7 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
         document.paragraph(preamble, size=8.5, style="B", color=(190, 40, 30))
     document.paragraph(f"{label}, au {format_date(day)} : ce que disent les indicateurs, règle par règle.", size=9)
     document.key_messages([(message.text, _indicator_line(message, synthetic)) for message in messages])
-    document.note(f"Règles des messages : voir « {METHODS['messages'].title} » dans Sources et méthode.")
+    document.note(f"Règles des messages : voir « {cat.METHODS['messages'].title} » dans Sources et méthode.")
 
     _rollout(layout, scope, national, own, messages)
     _territories(layout, scope, national, messages)
@@ -216,18 +214,20 @@ def _rollout(layout: _Layout, scope: Scope, national: NationalResults, own: Scop
                                          else ["presence", "rythme"]))
     if region is None:
         layout.figure(
-            charts.rollout_chart(own.monthly, national.progress, national.projections, national.cross),
+            charts.rollout_chart(own.monthly, national.progress, national.projections, national.cross,
+                                 as_of=scope.as_of),
             series_text(own.monthly, {"signes_cumul": "contrats signés (cumul)", "actifs": "contrats actifs"}),
         )
         layout.figure(
-            charts.fte_chart(own.monthly, national.progress, national.cross),
+            charts.fte_chart(own.monthly, national.progress, national.cross, as_of=scope.as_of),
             series_text(own.monthly, {"etp_signes_cumul": "ETP signés (cumul)", "etp_actifs": "ETP actifs"}, 1),
         )
         layout.table(cat.targets_table(national.progress, national.projections))
         layout.table(cat.cross_check_table(national.cross, synthetic=scope.synthetic))
     else:
         layout.figure(
-            charts.rollout_chart(own.monthly, title=scope.title("Déploiement des assistants médicaux")),
+            charts.rollout_chart(own.monthly, title=scope.title("Déploiement des assistants médicaux"),
+                                 as_of=scope.as_of),
             series_text(own.monthly, {"signes_cumul": "contrats signés (cumul)", "actifs": "contrats actifs"}),
         )
         document.note("Les objectifs officiels sont nationaux : ils figurent dans le rapport France entière ; la "
@@ -246,7 +246,7 @@ def _territories(layout: _Layout, scope: Scope, national: NationalResults, messa
     if region is not None:
         layout.figure(
             maps.rate_by_departement_map(national.departements, region=region,
-                                         title=scope.title(f"{maps.RATE_TITLE}, par département")),
+                                         title=scope.title(f"{maps.RATE_TITLE}, par département"), as_of=scope.as_of),
             describe_values(national.departements[national.departements["region_code"] == region],
                             maps.RATE_COLUMN, 1),
         )
@@ -255,11 +255,12 @@ def _territories(layout: _Layout, scope: Scope, national: NationalResults, messa
         layout.table(table.retitled(f"Contrats par département — {scope.label} et total régional"),
                      emphasised=(len(table.frame) - 1,))
         return
-    layout.figure(maps.rate_by_region_map(national.regions, highlight=region), rates)
-    layout.figure(charts.regions_ranked_chart(national.regions, national=national.nation, highlight=region), rates)
+    layout.figure(maps.rate_by_region_map(national.regions, highlight=region, as_of=scope.as_of), rates)
+    layout.figure(charts.regions_ranked_chart(national.regions, national=national.nation, highlight=region,
+                                              as_of=scope.as_of), rates)
     if region is None:
         layout.table(cat.regions_table(national.regions))
-        layout.figure(maps.rate_by_departement_map(national.departements),
+        layout.figure(maps.rate_by_departement_map(national.departements, as_of=scope.as_of),
                       describe_values(national.departements, maps.RATE_COLUMN, 1))
         layout.table(cat.departements_table(national.departements, scope.title("Contrats par département")))
     else:
@@ -277,8 +278,10 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
         prefix="part des anciennes secrétaires médicales : ",
     )
     if scope.covers_france:  # the regions side by side, France among them: only when the extracts cover France
-        layout.figure(charts.background_by_region_chart(national.shares, highlight=region), shares_text)
-        layout.figure(charts.background_heatmap_chart(national.shares, highlight=region), shares_text)
+        layout.figure(charts.background_by_region_chart(national.shares, highlight=region, as_of=scope.as_of),
+                      shares_text)
+        layout.figure(charts.background_heatmap_chart(national.shares, highlight=region, as_of=scope.as_of),
+                      shares_text)
     trend = own.backgrounds_by_year[own.backgrounds_by_year["categorie"] == "secretaire_medicale"]
     title = scope.title("Profil d'origine par année de signature")
     table = cat.backgrounds_table(national.shares, scope.comparison_codes)
@@ -286,7 +289,8 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
         own.backgrounds_by_year,
         "part",
         title,
-        lambda: charts.mix_by_period_chart(own.backgrounds_by_year, title=title, what="profil d'origine"),
+        lambda: charts.mix_by_period_chart(own.backgrounds_by_year, title=title, what="profil d'origine",
+                                           as_of=scope.as_of),
         describe_values(trend, "part", 1, kind="percent", name="periode",
                         prefix="part des anciennes secrétaires médicales par année : "),
         coarser=f"le tableau « {table.title} »" if scope.profil is None else None,
@@ -314,7 +318,8 @@ def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
             mix,
             "part",
             title,
-            lambda mix=mix, title=title, what=what: charts.mix_by_period_chart(mix, title=title, what=what),
+            lambda mix=mix, title=title, what=what: charts.mix_by_period_chart(mix, title=title, what=what,
+                                                                               as_of=scope.as_of),
             describe_values(latest, "part", 1, kind="percent", name="libelle",
                             prefix=f"parts en {latest['periode'].iloc[0] if len(latest) else ''} : "),
         )
@@ -323,11 +328,11 @@ def _mixes(layout: _Layout, scope: Scope, own: ScopeResults) -> None:
 def _funding(layout: _Layout, scope: Scope, national: NationalResults, own: ScopeResults) -> None:
     document, region = layout.document, scope.region
     document.section("Financement", new_page=True)
-    layout.intro(sentences.funding_sentences(own.funding, scope.label))
+    layout.intro(sentences.funding_sentences(own.funding, scope.label, scope.as_of))
     if region is not None and national.funding is not None and scope.covers_france:
-        layout.intro(sentences.funding_sentences(national.funding, NATIONAL_LABEL)[:1])
+        layout.intro(sentences.funding_sentences(national.funding, NATIONAL_LABEL, scope.as_of)[:1])
     layout.published_figure(own.funding, "montant_attendu_eur", FUNDING_CHART_TITLE,
-                            lambda: charts.funding_chart(own.funding),
+                            lambda: charts.funding_chart(own.funding, as_of=scope.as_of),
                             describe_values(own.funding, "montant_attendu_eur", kind="millions", name="annee"))
     layout.table(cat.funding_table(own.funding, title=scope.title("Aide attendue par année civile")))
     if region is not None and national.funding is not None and scope.covers_france:
@@ -357,13 +362,14 @@ def _perspectives(layout: _Layout, scope: Scope, national: NationalResults, mess
         )
     layout.figure(
         charts.perspectives_chart(national.monthly, projected, national.progress,
-                                  title=f"Contrats signés : observés et projetés jusqu'en 2029 — {NATIONAL_LABEL}"),
+                                  title=f"Contrats signés : observés et projetés jusqu'en 2029 — {NATIONAL_LABEL}",
+                                  as_of=scope.as_of),
         projected_values,
     )
     layout.table(cat.projected_dates_table(national.progress, national.projections))
     if spending is not None:
         layout.figure(
-            charts.projected_spending_chart(spending, national.funding),
+            charts.projected_spending_chart(spending, national.funding, as_of=scope.as_of),
             describe_values(spending, "montant_total_eur", kind="millions", name="annee",
                             prefix="total projeté : ") if "montant_total_eur" in spending.columns else "",
         )
@@ -399,7 +405,7 @@ def _training(layout: _Layout, scope: Scope, national: NationalResults, messages
         table = cat.training_comparison_table(national.training, national.training_france, region)
         layout.table(table.retitled(f"Assistants sans certification après l'échéance — {scope.label}"))
         return
-    layout.figure(charts.training_overdue_chart(national.training, highlight=region),
+    layout.figure(charts.training_overdue_chart(national.training, highlight=region, as_of=scope.as_of),
                   describe_values(national.training, "part_en_retard", 1, kind="percent"))
     if region is None:
         layout.table(cat.training_comparison_table(national.training, national.training_france, None),
@@ -429,22 +435,21 @@ def _survey(layout: _Layout, scope: Scope, national: NationalResults) -> None:
 def _quality(layout: _Layout, scope: Scope, national: NationalResults) -> None:
     document = layout.document
     document.section("Qualité des données", new_page=True)
-    manifest = scope.data.manifest
     quality = national.quality
     layout.intro(sentences.quality_sentences(quality, None if scope.covers_france else scope.coverage.label))
-    layout.figure(charts.quality_chart(quality, as_of=scope.day),
+    layout.figure(charts.quality_chart(quality, as_of=scope.as_of),
                   describe_values(quality[quality["fichier"] != "Total"].assign(nom=quality["fichier"]),
                                   "lignes_en_quarantaine", 0, prefix="lignes en quarantaine : "))
     layout.table(cat.quality_table(quality))
-    layout.table(cat.reasons_table(quality_indicators.quarantine_reasons(manifest)))
-    layout.table(cat.warnings_table(quality_indicators.warning_reasons(scope.data.warnings)))
-    layout.table(cat.changes_table(quality_indicators.changes_by_column(scope.data.changes)))
+    layout.table(cat.reasons_table(national.quarantine))
+    layout.table(cat.warnings_table(national.warnings))
+    layout.table(cat.changes_table(national.changes))
 
 
 def _sources(layout: _Layout, scope: Scope) -> None:
     document = layout.document
     document.section("Sources et méthode", new_page=True)
-    for method in METHODS.values():
+    for method in cat.METHODS.values():
         document.section(method.title, level=1)
         document.paragraph(method.text, size=8.5)
     layout.table(cat.published_figures_table(scope.region))
@@ -521,7 +526,7 @@ def _key_figures(row: pd.Series, nation: pd.Series | None, national: NationalRes
 def _sources_lines(scope: Scope) -> list[tuple[str, str]]:
     manifest = scope.data.manifest
     lines = [
-        ("Date d'arrêté", format_date(scope.day)),
+        ("Date d'arrêté", format_date(scope.as_of)),
         (
             "Données",
             f"{SYNTHETIC_MENTION} — ne pas utiliser comme données réelles"
@@ -540,6 +545,6 @@ def _sources_lines(scope: Scope) -> list[tuple[str, str]]:
                 f"{record.source} ({record.vintage}) — {record.licence} — {record.source_url}",
             )
         )
-    for method in METHODS.values():
+    for method in cat.METHODS.values():
         lines.append((f"Méthode : {method.title}", method.text))
     return lines

@@ -22,6 +22,7 @@ from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace, TextStyle
 
 from am_analytics.figures.formatting import french_spaces
+from am_analytics.presentation.keyfigures import KeyFigure
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 FONT = "DejaVu Sans"  # the family name matplotlib writes in SVG text, so embedded charts find it
@@ -34,15 +35,6 @@ ACCENT = (0, 90, 140)
 WARNING = (190, 40, 30)
 RULE = (200, 200, 200)
 HEADER_FILL = (232, 238, 244)
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    """One figure of the cover: its label, the formatted value and a short note (source, target...)."""
-
-    label: str
-    value: str
-    note: str = ""
 
 
 class ReportDocument(FPDF):
@@ -174,7 +166,7 @@ class ReportDocument(FPDF):
             self.set_xy(x + 3, y + 20.5)
             self.set_font(FONT, "", 7.5)
             self.set_text_color(*MUTED)
-            self.multi_cell(width - 6, 3.4, french_spaces(figure.note), max_line_height=3.4, align=Align.L)
+            self.multi_cell(width - 6, 3.4, french_spaces(figure.detail), max_line_height=3.4, align=Align.L)
             self.set_text_color(*INK)
             self.set_xy(self.l_margin, y)
         if key_figures:

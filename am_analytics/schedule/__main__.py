@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     regions = covered_regions(regions, scope.coverage, every=args.regions.strip().lower() == "all")
     specs = covered_notebooks(specs, scope.coverage)
     data_dir, processed_dir = scope.raw_dir.resolve(), scope.processed_dir.resolve()
-    as_of = scope.day.isoformat()
+    as_of = scope.as_of.date().isoformat()
     out_dir = (args.out or paths.project_root() / "runs").resolve() / as_of
     workers = args.workers or os.cpu_count() or 1
     started = datetime.now().astimezone()

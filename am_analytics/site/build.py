@@ -100,7 +100,7 @@ def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None, *,
 
 def site_info(scope: Scope, pages: Sequence[PageSpec], generated: str) -> SiteInfo:
     """What every page of a run says of it: counting date, synthetic flag, when it was produced, navigation."""
-    return SiteInfo(as_of=scope.day, synthetic=scope.synthetic, generated=generated, nav=navigation(pages))
+    return SiteInfo(as_of=scope.as_of, synthetic=scope.synthetic, generated=generated, nav=navigation(pages))
 
 
 def navigation(pages: Sequence[PageSpec]) -> Navigation:
@@ -173,7 +173,8 @@ class SiteBuilder:
         self.root = root
         self.pages = plan_pages(regions, profils, covers_france=scope.covers_france)
         self.info = info or site_info(scope, self.pages, generated)
-        self.ctx = content.SiteContext.compute(scope, national, regions)
+        self.ctx = content.SiteContext.compute(scope, national, regions,
+                                               [spec.key for spec in self.pages if spec.kind == "profil"])
         self.built: dict[int, tuple[PageOutcome, Page | None]] = {}
         root.mkdir(parents=True, exist_ok=True)
         for name, data in render.static_files().items():
@@ -256,7 +257,7 @@ def build_site(
             builder.collect(builder.submit_pages(pool), on_done)
     outcomes = builder.finish(notebooks)
     # the index links the run's record; the scheduler writes a fuller one (with the notebooks) over it
-    atomic.write_json(root / "summary.json", {"as_of": scope.day.isoformat(), "synthetic": scope.synthetic,
+    atomic.write_json(root / "summary.json", {"as_of": scope.as_of.date().isoformat(), "synthetic": scope.synthetic,
                                               "pages": [outcome.to_json() for outcome in outcomes]})
     return outcomes
 

@@ -1,6 +1,6 @@
 """What each page of the site shows: the published results of a scope laid out as sections of figures, tables and
-sentences. Every number comes from a published frame (`presentation.results`) or a catalogue table; nothing here
-computes an indicator beyond the tests of `indicators.backgrounds`, and nothing writes HTML (see `render`)."""
+sentences. Every number comes from a published item (`presentation.results`, named in `presentation.registry`)
+through a catalogue table; nothing here computes an indicator, and nothing writes HTML (see `render`)."""
 
 from __future__ import annotations
 
@@ -12,46 +12,42 @@ import pandas as pd
 from am_analytics.figures import charts, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.figures.published import nothing_publishable
-from am_analytics.indicators import backgrounds as bg
-from am_analytics.indicators import quality as quality_indicators
-from am_analytics.indicators import survey as survey_indicators
-from am_analytics.indicators.methods import METHODS
-from am_analytics.indicators.mix import NOT_GIVEN
-from am_analytics.indicators.training import overdue_by_background
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.html import retitled
 from am_analytics.presentation.publication import audited
-from am_analytics.presentation.results import NationalResults, ScopeResults
+from am_analytics.presentation.registry import SURVEY_QUESTIONS
+from am_analytics.presentation.results import NationalResults, ScopeResults, background_trend
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
 from am_analytics.presentation.tables import published_text
 from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
-    POURSUIVRE,
     PROFILS,
     SURVEY_FIELDWORK,
     SURVEY_GROUPS,
     TARGET_SETTERS,
     TARGET_STATUS_LABELS,
-    TEMPS_GAGNE,
 )
 
 
 @dataclass(frozen=True)
 class SiteContext:
     """What every page of one run shares: the national scope, France's results and every published region's,
-    computed once and audited together (the site is one publication: `presentation.publication.audited`)."""
+    computed once and audited together (the site is one publication: `presentation.publication.audited`), and the
+    trend test of each background's page (France)."""
 
     scope: Scope
     national: NationalResults
     france: ScopeResults | None  # None when the extracts do not cover France (`Scope.covers_france`)
     regional: Mapping[str, ScopeResults] = field(default_factory=dict)
+    trends: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @classmethod
     def compute(
-        cls, scope: Scope, national: NationalResults | None = None, regions: Sequence[str] = ()
+        cls, scope: Scope, national: NationalResults | None = None, regions: Sequence[str] = (),
+        profils: Sequence[str] = (),
     ) -> SiteContext:
         national = national or NationalResults.of(scope)
         # France is published only when the extracts cover it: a region's contracts are never France's
@@ -61,8 +57,9 @@ class SiteContext:
         national, published = audited(national, pairs, scope.all_contracts)
         regional = {each.region: results for each, results in zip(scopes[len(france):], published[len(france):],
                                                                    strict=True)}
+        trends = {profil: background_trend(scope.national().with_profil(profil)) for profil in profils}
         return cls(scope=scope.national(), national=national, france=published[0] if france else None,
-                   regional=regional)
+                   regional=regional, trends=trends)
 
 
 # --- Key figures ---------------------------------------------------------------------------------------------
@@ -125,7 +122,7 @@ def target_key_figures(national: NationalResults) -> list[KeyFigure]:
 
 
 def france_page(ctx: SiteContext, w: PageWriter) -> Page:
-    national, day = ctx.national, ctx.scope.day
+    national, day = ctx.national, ctx.scope.as_of
     page = Page(
         title="Déploiement national",
         lead=f"Les contrats d'assistants médicaux signés et actifs en France entière au {format_date(day)}, "
@@ -135,9 +132,10 @@ def france_page(ctx: SiteContext, w: PageWriter) -> Page:
     with w.step("déploiement"):
         section = page.section("Contrats signés et actifs face aux objectifs")
         section.items.append(w.figure("deploiement", charts.rollout_chart(
-            national.monthly, national.progress, national.projections, national.cross)))
+            national.monthly, national.progress, national.projections, national.cross, as_of=day)))
         section.items.append(w.table("objectifs", cat.targets_table(national.progress, national.projections)))
-        section.items.append(w.figure("etp", charts.fte_chart(national.monthly, national.progress, national.cross)))
+        section.items.append(w.figure("etp", charts.fte_chart(national.monthly, national.progress, national.cross,
+                                                               as_of=day)))
     with w.step("chiffres publiés"):
         section = page.section("Les données face aux chiffres publiés")
         section.items.append(TextItem("Les chiffres publiés sont réels et cités avec leur source ; la colonne "
@@ -145,11 +143,12 @@ def france_page(ctx: SiteContext, w: PageWriter) -> Page:
         section.items.append(w.table("chiffres-publies", cat.cross_check_table(national.cross)))
     with w.step("territoires"):
         section = page.section("Par région et par département")
-        section.items.append(w.figure("carte-regions", maps.rate_by_region_map(national.regions)))
+        section.items.append(w.figure("carte-regions", maps.rate_by_region_map(national.regions, as_of=day)))
         section.items.append(w.figure("regions-classees", charts.regions_ranked_chart(
-            national.regions, national=national.nation)))
+            national.regions, national=national.nation, as_of=day)))
         section.items.append(w.table("regions", cat.regions_table(national.regions)))
-        section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(national.departements)))
+        section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(national.departements,
+                                                                                         as_of=day)))
         section.items.append(w.table("departements", cat.departements_table(national.departements)))
     with w.step("série mensuelle"):
         section = page.section("Série mensuelle")
@@ -166,29 +165,34 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
     )
     with w.step("profils par région"):
         section = page.section("Les profils par région")
-        section.items.append(w.figure("profils-regions", charts.background_by_region_chart(national.shares)))
-        section.items.append(w.figure("profils-carte-chaleur", charts.background_heatmap_chart(national.shares)))
+        section.items.append(w.figure("profils-regions", charts.background_by_region_chart(national.shares,
+                                                                                           as_of=scope.as_of)))
+        section.items.append(w.figure("profils-carte-chaleur", charts.background_heatmap_chart(national.shares,
+                                                                                               as_of=scope.as_of)))
         section.items.append(TextItem(sentences.independence_sentence(national.independence, "région × profil")))
         section.items.append(w.table("profils", cat.backgrounds_table(national.shares)))
     with w.step("évolution des profils"):
         section = page.section("Évolution par année de signature")
         mix = ctx.france.backgrounds_by_year
         section.items.append(mix_figure(w, "profils-annees", mix,
-                                        scope.title("Profil d'origine par année de signature"), "profil d'origine"))
-        section.items.append(w.table("profils-annees", background_years_table(
+                                        scope.title("Profil d'origine par année de signature"), "profil d'origine",
+                                        as_of=scope.as_of))
+        section.items.append(w.table("profils-annees", cat.background_years_table(
             mix, scope.title("Profil d'origine par année de signature"))))
-        _tests(section, scope, region=None)
+        _tests(section, scope, ctx.france)
     with w.step("certification par profil"):
         section = page.section("Formation et certification")
-        overdue = overdue_by_background(scope.all_contracts, **scope.kw)
-        section.items.append(w.table("formation-profils", cat.training_by_background_table(overdue)))
+        section.items.append(w.table("formation-profils", cat.training_by_background_table(
+            national.training_backgrounds)))
     return page
 
 
-def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: str, coarser: str | None = None):
-    """A mix's chart by signing year, or the sentence that replaces it (see `published_figure`)."""
+def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: str, *, as_of: pd.Timestamp,
+               coarser: str | None = None):
+    """A mix's chart by signing year at the counting date `as_of`, or the sentence that replaces it (see
+    `published_figure`)."""
     return published_figure(w, name, mix, "part", title,
-                            lambda: charts.mix_by_period_chart(mix, title=title, what=what), coarser)
+                            lambda: charts.mix_by_period_chart(mix, title=title, what=what, as_of=as_of), coarser)
 
 
 def published_figure(w: PageWriter, name: str, frame: pd.DataFrame, column: str, title: str, draw,
@@ -201,94 +205,67 @@ def published_figure(w: PageWriter, name: str, frame: pd.DataFrame, column: str,
     return w.figure(name, draw())
 
 
-def background_years_table(mix: pd.DataFrame, title: str):
-    """Backgrounds by signing year. The mix lists « non renseigné » twice (the background `inconnu`, and the
-    missing values the preparation already turned into it): the second line is left out when it is all zeros."""
-    table = cat.mix_trend_table(mix, title)
-    frame = table.frame
-    extra = (frame["categorie"] == NOT_GIVEN).to_numpy()
-    hidden = frame["effectif_secret"].notna().to_numpy() if "effectif_secret" in frame.columns else False
-    if extra.any() and not (extra & hidden).any() and (frame.loc[extra, "effectif"] == 0).all():
-        return table.rows(~extra)
-    return table
-
-
-def _tests(section, scope: Scope, region: str | None) -> None:
-    contracts, kw = scope.all_contracts, scope.kw
-    section.items.append(TextItem(sentences.change_over_time_sentence(
-        bg.background_change_over_time(contracts, region=region, **kw))))
-    if region is not None and scope.covers_france:  # the rest of France is not in extracts of one region
-        section.items.append(TextItem(sentences.region_against_france_sentence(
-            bg.region_against_france(contracts, region, **kw))))
+def _tests(section, scope: Scope, results: ScopeResults) -> None:
+    """The territory's tests (`ScopeResults.change_over_time`, `against_france`), one sentence each, then their
+    limits."""
+    section.items.append(TextItem(sentences.change_over_time_sentence(results.change_over_time)))
+    if results.against_france is not None and scope.covers_france:  # one region's extracts hold no France
+        section.items.append(TextItem(sentences.region_against_france_sentence(results.against_france)))
     section.items.append(TextItem(sentences.limits_of_tests(scope.synthetic), note=True))
 
 
 def survey_page(ctx: SiteContext, w: PageWriter) -> Page:
-    scope = ctx.scope
-    survey, synthetic = scope.data.survey, scope.synthetic
+    national = ctx.national
     page = Page(
         title="Enquête de satisfaction",
         lead="Ce que disent les médecins employeurs et les assistants médicaux du dispositif : satisfaction, "
         "missions confiées, temps gagné, recommandation et intention de poursuivre (parts pondérées, intervalles "
         "de confiance à 95 %).",
     )
-    if survey is None or survey.empty:
+    if national.satisfaction is None:
         page.section("Enquête").items.append(TextItem("Aucune donnée d'enquête dans les fichiers reçus."))
         return page
     with w.step("satisfaction"):
         section = page.section("Satisfaction")
         section.items.append(w.figure("satisfaction", charts.likert_chart(
-            survey_indicators.satisfaction_distribution(survey, synthetic=synthetic),
-            as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS)))
+            national.satisfaction, as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS)))
         section.items.append(TextItem(sentences.independence_sentence(
-            survey_indicators.compare_groups(survey, "satisfaction", "type_repondant", synthetic=synthetic),
-            "satisfaction × type de répondant")))
+            national.satisfaction_test, "satisfaction × type de répondant")))
     with w.step("missions"):
         section = page.section("Missions confiées à l'assistant")
-        section.items.append(w.table("missions", cat.missions_table(
-            survey_indicators.missions_delegated(survey, synthetic=synthetic))))
+        section.items.append(w.table("missions", cat.missions_table(national.missions)))
     with w.step("temps gagné, recommandation, intention de poursuivre"):
         section = page.section("Temps gagné, recommandation, intention de poursuivre")
-        for name, question, title, answers in (
-            ("temps-gagne", "temps_gagne", "Temps gagné par le médecin", TEMPS_GAGNE),
-            ("recommande", "recommande", "Recommanderait le dispositif", {"True": "Oui", "False": "Non"}),
-            ("poursuivre", "poursuivre", "Intention de poursuivre", POURSUIVRE),
-        ):
-            shares = survey_indicators.weighted_shares(
-                survey, question, answers=answers if question != "recommande" else None, by="type_repondant",
-                synthetic=synthetic)
-            section.items.append(w.table(name, cat.survey_shares_table(shares, title, answers)))
+        for item, name in (("time_saved", "temps-gagne"), ("recommends", "recommande"), ("continues", "poursuivre")):
+            section.items.append(w.table(name, cat.survey_shares_table(getattr(national, item),
+                                                                       SURVEY_QUESTIONS[item].title)))
     with w.step("tableaux de l'institut"):
-        if scope.data.survey_tables is not None and not scope.data.survey_tables.empty:
+        if national.institute is not None:
             section = page.section("Résultats publiés par l'institut")
-            section.items.append(w.table("institut", cat.aggregated_table(
-                survey_indicators.aggregated_shares(scope.data.survey_tables, synthetic=synthetic))))
+            section.items.append(w.table("institut", cat.aggregated_table(national.institute)))
     return page
 
 
 def quality_page(ctx: SiteContext, w: PageWriter) -> Page:
-    scope = ctx.scope
-    data, manifest = scope.data, scope.data.manifest
+    scope, national = ctx.scope, ctx.national
+    manifest = scope.data.manifest
     page = Page(
         title="Qualité des données",
         lead="Ce qui a été lu, conservé, mis à jour et mis en quarantaine, fichier par fichier, et pourquoi. Les "
         "lignes en quarantaine elles-mêmes ne sont pas publiées : elles contiennent des identifiants.",
     )
     with w.step("bilan par fichier"):
-        quality = quality_indicators.file_quality(manifest)
         section = page.section("Lignes lues, conservées et mises en quarantaine")
-        section.items.append(w.figure("qualite", charts.quality_chart(quality, as_of=scope.day)))
-        section.items.append(w.table("qualite", cat.quality_table(quality)))
+        section.items.append(w.figure("qualite", charts.quality_chart(national.quality, as_of=scope.as_of)))
+        section.items.append(w.table("qualite", cat.quality_table(national.quality)))
     with w.step("quarantaine et avertissements"):
         section = page.section("Quarantaine, avertissements et mises à jour")
-        section.items.append(w.table("quarantaine", cat.reasons_table(quality_indicators.quarantine_reasons(manifest))))
-        section.items.append(w.table("avertissements", cat.warnings_table(
-            quality_indicators.warning_reasons(data.warnings))))
-        section.items.append(w.table("mises-a-jour", cat.changes_table(
-            quality_indicators.changes_by_column(data.changes))))
+        section.items.append(w.table("quarantaine", cat.reasons_table(national.quarantine)))
+        section.items.append(w.table("avertissements", cat.warnings_table(national.warnings)))
+        section.items.append(w.table("mises-a-jour", cat.changes_table(national.changes)))
     with w.step("sources"):
         section = page.section("Sources et méthode")
-        for method in METHODS.values():
+        for method in cat.METHODS.values():
             section.items.append(TextItem(f"{method.title} : {method.text}"))
         section.items.append(w.table("chiffres-publies", cat.published_figures_table()))
         section.items.append(w.table("references", cat.reference_table()))
@@ -306,7 +283,7 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
     france = scope.covers_france  # extracts of one region or a few: nothing is compared with France here
     page = Page(
         title=name,
-        lead=f"Le déploiement des assistants médicaux en {name} au {format_date(scope.day)}"
+        lead=f"Le déploiement des assistants médicaux en {name} au {format_date(scope.as_of)}"
         + (", comparé à la France entière" if france else "")
         + " : chiffres clés, départements, profils d'origine, aide attendue et certification."
         + ("" if france else f" Les extractions reçues ne couvrent que {scope.coverage.label} : aucun chiffre "
@@ -325,7 +302,7 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
                                       "extractions ne couvrent pas la France : aucune progression n'en est tirée.",
                                       note=True))
         section.items.append(w.figure("deploiement", charts.rollout_chart(
-            own.monthly, title=scope.title("Déploiement des assistants médicaux"))))
+            own.monthly, title=scope.title("Déploiement des assistants médicaux"), as_of=scope.as_of)))
         section.items.append(w.table("serie-mensuelle", cat.monthly_table(own.monthly, scope.label)))
     with w.step("départements"):
         section = page.section(f"Départements — {name}")
@@ -333,10 +310,11 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         section.items.append(w.table("departements", cat.departements_table(
             departements, scope.title("Contrats par département"))))
         section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(
-            national.departements, region=region, title=f"{maps.RATE_TITLE}, par département — {name}")))
+            national.departements, region=region, title=f"{maps.RATE_TITLE}, par département — {name}",
+            as_of=scope.as_of)))
         if france:  # a rank among regions the extracts do not hold would mean nothing
             section.items.append(w.figure("regions-classees", retitled(charts.regions_ranked_chart(
-                national.regions, national=national.nation, highlight=region),
+                national.regions, national=national.nation, highlight=region, as_of=scope.as_of),
                 f"{maps.RATE_TITLE}, par région : {name} en évidence")))
     with w.step("profils d'origine"):
         section = page.section(f"Profils d'origine des assistants — {name}")
@@ -345,17 +323,18 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         section.items.append(w.table("profils", shares))
         section.items.append(mix_figure(w, "profils-annees", own.backgrounds_by_year,
                                         scope.title("Profil d'origine par année de signature"), "profil d'origine",
-                                        coarser=f"le tableau « {shares.title} »"))
-        section.items.append(w.table("profils-annees", background_years_table(
+                                        as_of=scope.as_of, coarser=f"le tableau « {shares.title} »"))
+        section.items.append(w.table("profils-annees", cat.background_years_table(
             own.backgrounds_by_year, scope.title("Profil d'origine par année de signature"))))
-        _tests(section, scope, region=region)
+        _tests(section, scope, own)
     with w.step("financement"):
         section = page.section(f"Financement — {name}")
         section.items.append(TextItem("Aide attendue d'après les barèmes publiés (barème de patientèle « standard » "
                                       "supposé : un plancher).", note=True))
         title = scope.title(charts.FUNDING_CHART_TITLE)
         section.items.append(published_figure(w, "financement", own.funding, "montant_attendu_eur", title,
-                                              lambda: retitled(charts.funding_chart(own.funding), title)))
+                                              lambda: retitled(charts.funding_chart(own.funding, as_of=scope.as_of),
+                                                               title)))
         section.items.append(w.table("financement", cat.funding_table(own.funding, scope.title("Aide attendue "
                                                                                               "par année civile"))))
     with w.step("formation"):
@@ -365,7 +344,7 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
             "Assistants sans certification après l'échéance"))))
         if france:
             section.items.append(w.figure("formation-regions", retitled(
-                charts.training_overdue_chart(national.training, highlight=region),
+                charts.training_overdue_chart(national.training, highlight=region, as_of=scope.as_of),
                 f"Assistants sans certification après l'échéance, par région : {name} en évidence")))
     return page
 
@@ -379,7 +358,7 @@ def background_page(ctx: SiteContext, w: PageWriter, profil: str) -> Page:
     label = PROFILS[profil]
     page = Page(
         title=f"Profil d'origine : {label}",
-        lead=f"Les assistants médicaux venus du profil « {label} » au {format_date(scope.day)} : où ils sont, "
+        lead=f"Les assistants médicaux venus du profil « {label} » au {format_date(scope.as_of)} : où ils sont, "
         "comment leur part évolue d'une année de signature à l'autre et où en est leur certification.",
     )
     shares = national.shares[national.shares["profil_origine"] == profil]
@@ -395,21 +374,20 @@ def background_page(ctx: SiteContext, w: PageWriter, profil: str) -> Page:
         section = page.section(f"Où sont les assistants « {label} »")
         section.items.append(w.figure("carte", region_map(
             shares, "part", title=f"Part des contrats signés avec un profil « {label} », par région",
-            legend_title="Part des contrats\nsignés", kind="percent", decimals=1)))
+            legend_title="Part des contrats\nsignés", kind="percent", decimals=1, as_of=scope.as_of)))
         table = cat.backgrounds_table(national.shares)
         section.items.append(w.table("regions", table.rows(table.frame["profil_origine"] == profil).retitled(
             f"Part du profil « {label} » par région (contrats signés)")))
     with w.step("évolution"):
         section = page.section(f"Évolution de la part « {label} »")
         mix = ctx.france.backgrounds_by_year
-        trend = cat.mix_trend_table(mix, f"Part du profil « {label} » par année de signature — France entière")
-        section.items.append(w.table("annees", trend.rows(trend.frame["categorie"] == profil)))
-        section.items.append(TextItem(sentences.trend_sentence(
-            bg.background_trend(scope.all_contracts, profil, **scope.kw), label)))
+        section.items.append(w.table("annees", cat.background_years_table(
+            mix, f"Part du profil « {label} » par année de signature — France entière", profil=profil)))
+        section.items.append(TextItem(sentences.trend_sentence(ctx.trends[profil], label)))
         section.items.append(TextItem(sentences.limits_of_tests(scope.synthetic), note=True))
     with w.step("certification"):
         section = page.section("Formation et certification")
         # published on every background at once, then one row kept: the masking is the full table's
-        table = cat.training_by_background_table(overdue_by_background(scope.all_contracts, **scope.kw))
+        table = cat.training_by_background_table(national.training_backgrounds)
         section.items.append(w.table("formation", table.rows(table.frame["profil_origine"] == profil)))
     return page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from am_analytics.presentation.keyfigures import KeyFigure
 from am_analytics.presentation.tables import PublishedTable
 
 
@@ -38,15 +39,6 @@ class LinkItem:
 
     href: str
     label: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    """One key figure as the page's header shows it: a label, the published value (or its secret symbol), detail."""
-
-    label: str
-    value: str
     detail: str = ""
 
 
