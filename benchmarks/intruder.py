@@ -148,6 +148,7 @@ class Model:
     upper: list[float] = field(default_factory=list)
     rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
     hidden: list[tuple[str, dict[int, float], bool]] = field(default_factory=list)
+    largest: float = 0.0  # the largest published count: no unknown exceeds it (France's total is published)
 
     def __post_init__(self):
         self.months = list(pd.period_range(FIRST_MONTH, pd.Period(self.as_of, "M"), freq="M"))
@@ -243,6 +244,8 @@ class Model:
     def published(self, where: str, terms: dict[int, float], cell: Cell | None) -> None:
         if cell is None or not terms:
             return
+        if not cell.hidden:
+            self.largest = max(self.largest, abs(cell.value))
         if cell.hidden:
             low, high = SMALL if cell.small else (0, math.inf)
             self.relation(terms, low, high)
@@ -595,6 +598,9 @@ def quiet_highs() -> highspy.Highs:
         os.dup2(saved, 1)
         os.close(saved)
     highs.setOptionValue("output_flag", False)
+    # each program differs from the last by its objective only: the last basis stays feasible, so the primal simplex
+    # goes on from it where the dual simplex would start over
+    highs.setOptionValue("simplex_strategy", 4)
     return highs
 
 
@@ -612,7 +618,8 @@ def solve(model: Model, progress: bool = False) -> list[Finding]:
     lp.col_cost_ = np.zeros(n)
     inf = highspy.kHighsInf
     lp.col_lower_ = np.array(model.lower, dtype=float)
-    lp.col_upper_ = np.array([inf if math.isinf(u) else u for u in model.upper], dtype=float)
+    ceiling = 2 * model.largest + 10  # bounded programs re-solve from the last basis, with small numbers
+    lp.col_upper_ = np.minimum(np.array(model.upper, dtype=float), ceiling)
     lp.row_lower_ = np.array([-inf if math.isinf(low) else low for _, low, _ in model.rows], dtype=float)
     lp.row_upper_ = np.array([inf if math.isinf(high) else high for _, _, high in model.rows], dtype=float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
