@@ -17,10 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import matplotlib as mpl
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from am_analytics.figures.contract import finish_figure, plot_published
 from am_analytics.figures.formatting import (
@@ -127,6 +130,16 @@ def _highlight_names(frame: pd.DataFrame, highlight: str | None) -> list[str]:
     return list(dict.fromkeys(frame.loc[frame["code"] == highlight, "nom"].astype(str)))
 
 
+DEADLINE_LABEL = "Échéance d'un objectif"
+
+
+def _deadline_marks(ax: Axes, deadlines: Sequence[pd.Timestamp], value: float) -> None:
+    """A triangle on a target's line at each of its deadlines, named once in the legend."""
+    named = any(line.get_label() == DEADLINE_LABEL for line in ax.lines)
+    ax.plot(deadlines, [value] * len(deadlines), linestyle="none", marker="v", color=TARGET_COLOUR,
+            label="_nolegend_" if named else DEADLINE_LABEL)
+
+
 def _target_label(value: float, deadlines: Sequence[pd.Timestamp]) -> str:
     years = sorted({f"fin {d.year}" if (d.month, d.day) == (12, 31) else format_date(d) for d in deadlines})
     return f"Objectif {format_number(value)} ({', '.join(years)})"
@@ -159,7 +172,7 @@ def rollout_chart(
         ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         in_view = [deadline for deadline in deadlines if deadline <= right]
         if in_view:
-            ax.plot(in_view, [value] * len(in_view), linestyle="none", marker="v", color=TARGET_COLOUR)
+            _deadline_marks(ax, in_view, value)
         ax.annotate(
             _target_label(value, deadlines),
             (left, value),
@@ -236,9 +249,20 @@ def _beyond_note(beyond: pd.DataFrame) -> str | None:
     return "Hors du graphique : " + " ; ".join(name[0].lower() + name[1:] for name in names) + "."
 
 
-def _legend_below(ax: Axes, ncols: int = 4, offset: float = -0.16) -> None:
+def _legend_below(ax: Axes, ncols: int = 4) -> None:
     """The legend under the plot and its axis label, clear of every line, target and label drawn in it."""
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncols=ncols, frameon=False)
+    ax.legend(ncols=ncols, frameon=False, **_below_axis(ax))
+
+
+def _below_axis(ax: Axes) -> dict[str, object]:
+    """Where a legend goes under a plot: below its tick labels and its axis label whatever the plot's height (a
+    fraction of the axes' height put it on the axis label of a short plot and far below a tall one)."""
+    rc = mpl.rcParams
+    ticks = FontProperties(size=rc["xtick.labelsize"]).get_size_in_points()
+    label = FontProperties(size=rc["axes.labelsize"]).get_size_in_points()
+    depth = rc["xtick.major.size"] + rc["xtick.major.pad"] + 1.25 * ticks + rc["axes.labelpad"] + 1.25 * label + 2
+    return {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0),
+            "bbox_transform": offset_copy(ax.transAxes, fig=ax.figure, y=-depth, units="points")}
 
 
 def _target_rows(targets: pd.DataFrame | None, indicator: str) -> pd.DataFrame:
@@ -284,9 +308,11 @@ def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame)
     ax.annotate(
         f"projection : {format_date(end)}",
         (end, target["valeur_cible"]),
-        xytext=(-4, -12),
+        # above the target line and ending at the projected date: the dotted line comes from below, never through it
+        xytext=(0, 5),
         textcoords="offset points",
         ha="right",
+        va="bottom",
         fontsize="small",
         color=SIGNED_COLOUR,
     )
@@ -316,7 +342,7 @@ def fte_chart(
     for _, target in _target_rows(targets, "etp_assistants").iterrows():
         ax.axhline(target["valeur_cible"], color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         deadline = pd.Timestamp(target["echeance"])
-        ax.plot([deadline], [target["valeur_cible"]], marker="v", linestyle="none", color=TARGET_COLOUR)
+        _deadline_marks(ax, [deadline], target["valeur_cible"])
         ax.annotate(
             _target_label(target["valeur_cible"], [deadline]) + " ETP",
             (left, target["valeur_cible"]),
@@ -346,7 +372,7 @@ def fte_chart(
         as_of=_as_of(monthly),
         synthetic=_synthetic(monthly),
         xlabel="Date (fin de mois)",
-        ylabel="Équivalents temps plein (ETP)",
+        ylabel="ETP (nombre)",
         note=SECRET_NOTE if hides_any(monthly, ["etp_signes_cumul", "etp_actifs"]) else None,
     )
 
@@ -379,6 +405,9 @@ def regions_ranked_chart(
             textcoords="offset points",
             va="center",
             fontsize="small",
+            # on a white ground drawn above the France line, which would otherwise run through a value near it
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            zorder=4,
         )
     rate = np.nan if national is None or national.empty else shown_values(national, measure)[0]
     if not np.isnan(rate):
@@ -548,7 +577,7 @@ def _unique_legend(ax: Axes, **placement) -> None:
     """The legend with each entry once (every secret or empty bar adds an entry of its own)."""
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), frameon=False, fontsize="small", **placement)
+    ax.legend(unique.values(), unique.keys(), frameon=False, **placement)
 
 
 @styled
@@ -562,7 +591,7 @@ def background_by_region_chart(
     _stacked_shares(ax, mix.wide.iloc[::-1], mix.labels, horizontal=True, states=mix.states.iloc[::-1],
                     remainder=mix.remainder.iloc[::-1])
     _highlight_ticks(ax.get_yticklabels(), _highlight_names(shares, highlight))
-    _unique_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3)
+    _unique_legend(ax, ncols=3, **_below_axis(ax))
     return finish_figure(
         fig,
         title="Profil d'origine des assistants médicaux, par région",
@@ -811,7 +840,7 @@ def likert_chart(
     ax.set_xlim(-1, 1)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["100 %", "50 %", "0 %", "50 %", "100 %"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=4, frameon=False, fontsize="small")
+    ax.legend(ncols=4, frameon=False, **_below_axis(ax))
     return finish_figure(
         fig,
         title="Satisfaction à l'égard du dispositif",
@@ -857,7 +886,7 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
     ax.set_xlim(0, max(float(files["lignes_lues"].max()) if len(files) else 0.0, 1.0) * 1.75)
     if files.empty:
         _say_in_plot(ax, "Aucun fichier reçu")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, frameon=False, fontsize="small")
+    ax.legend(ncols=3, frameon=False, **_below_axis(ax))
     return finish_figure(
         fig,
         title="Qualité des données : lignes lues, conservées et mises en quarantaine",
@@ -897,7 +926,7 @@ def perspectives_chart(
         deadlines = [d for d in pd.to_datetime(group["echeance"]) if left <= d <= right]
         ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         if deadlines:
-            ax.plot(deadlines, [value] * len(deadlines), linestyle="none", marker="v", color=TARGET_COLOUR)
+            _deadline_marks(ax, deadlines, value)
         ax.annotate(_target_label(value, list(pd.to_datetime(group["echeance"]))), (left, value), xytext=(2, 3),
                     textcoords="offset points", fontsize="small", color=TARGET_COLOUR)
     if nothing_to_show(monthly, "signes_cumul"):
@@ -956,13 +985,13 @@ def projected_spending_chart(
             ax.errorbar(years, total, yerr=[total - low, high - total], fmt="none", ecolor=TEXT_COLOUR_DARK,
                         elinewidth=0.9, capsize=3, label="Bande à 95 % du total")
             for year, value, top in zip(years, spending["montant_total_eur"], high, strict=True):
-                ax.annotate(format_millions(value), (year, top), xytext=(0, 3),
+                ax.annotate(format_millions(value), (year, top), xytext=(0, 5),
                             textcoords="offset points", fontsize="small", ha="center")
             ax.set_ylim(0, float(high.max()) * 1.12)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y")
-    _legend_below(ax, ncols=2, offset=-0.2)
+    _legend_below(ax, ncols=2)
     return finish_figure(
         fig,
         title=title,
