@@ -34,6 +34,7 @@ from am_analytics.figures.formatting import (
     french_date_axis,
     number_formatter,
     percent_formatter,
+    year_label,
 )
 from am_analytics.figures.published import (
     NO_CONTRACT_TEXT,
@@ -682,9 +683,12 @@ def _cell_patch(corner: tuple[float, float], state: str) -> Rectangle:
 @styled
 def mix_by_period_chart(shares: pd.DataFrame, *, title: str, what: str, ax: Axes | None = None) -> Figure:
     """Any category mix by signing year (from `category_shares(..., period="annee")`): stacked shares."""
-    fig, ax = _axes(ax, height_cm=8)
+    fig, ax = _axes(ax, height_cm=9)  # a region's title takes two lines: the axis label needs the plot's height
     mix = _wide_shares(shares, "periode", "libelle")
     _stacked_shares(ax, mix.wide, mix.labels, horizontal=False, states=mix.states, remainder=mix.remainder)
+    # the counting date's year is partial: said under its bar, on two lines to stay within the bar's width
+    ax.set_xticks(np.arange(len(mix.wide)), [year_label(period, _as_of(shares), separator="\n")
+                                             for period in mix.wide.index])
     _unique_legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5))
     if (mix.states == "vide").all():
         _say_in_plot(ax, NO_CONTRACT_TEXT)
@@ -722,7 +726,7 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
                 text += f"\n(barème connu :\n{format_percent(coverage, 1)})"
         ax.annotate(text, (year, np.nan_to_num(amount) / 1e6), xytext=(0, 3), textcoords="offset points", ha="center",
                     fontsize="small")
-    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xticks(years, [year_label(year, _as_of(funding), separator="\n") for year in years])
     highest = np.nanmax(millions, initial=0)
     # room above the tallest bar for its two-line label (amount and rule coverage)
     ax.set_ylim(0, max(highest * 1.35, 1))
@@ -756,7 +760,7 @@ def training_overdue_chart(
     A region where nobody has reached the deadline yet reads « sans objet » (no share to compute), a hidden
     share « secret »; neither gets a bar nor an error bar. `highlight` (a region code) draws that region's bar
     in the highlight colour and its name in bold."""
-    fig, ax = _axes(ax, height_cm=10)
+    fig, ax = _axes(ax, height_cm=11.5)  # 18 regions, and the legend of the interval below
     frame = overdue.assign(
         _share=shown_values(overdue, "part_en_retard"),
         _low=shown_values(overdue, "ic_bas"),
@@ -775,7 +779,8 @@ def training_overdue_chart(
         below = np.maximum(share - low, 0.0)[with_interval]
         above = np.maximum(high - share, 0.0)[with_interval]
         ax.errorbar(share[with_interval], positions[with_interval], xerr=[below, above], fmt="none",
-                    ecolor=TARGET_COLOUR, elinewidth=0.8, capsize=2)
+                    ecolor=TARGET_COLOUR, elinewidth=0.8, capsize=2, label="Intervalle de confiance à 95 %")
+        ax.legend(frameon=False, **_below_axis(ax))  # every mark in a legend: the interval's bars too
     nobody = np.isnan(share).all() and not ordered["_hidden"].any()
     for y, value, hidden in zip(positions, share, ordered["_hidden"], strict=True):
         if (hidden or np.isnan(value)) and not nobody:

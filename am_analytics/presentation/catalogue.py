@@ -12,13 +12,14 @@ from dataclasses import replace
 import pandas as pd
 
 from am_analytics import reference
-from am_analytics.figures.formatting import format_number
+from am_analytics.figures.formatting import NOT_APPLICABLE, format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
     CALIBRATION_NOTE,
+    CHANGED_COLUMN_LABELS,
     PUBLISHED_INDICATORS,
     SOURCE_CONTRACTS,
     SOURCE_SURVEY,
@@ -286,11 +287,13 @@ TARGETS = TableSpec(
         Column("valeur_atteinte", "Atteint", "number", width=1.1),
         Column("part_atteinte", "Part", "percent", width=0.9),
         Column("statut_libelle", "Statut", width=1.9),
-        Column("date_atteinte", "Atteint le", "date", width=1.7),
-        Column("date_projetee", "Date projetée", "date", width=1.7),
+        # empty only for a target not reached (no date can exist) and for a reached one (nothing to project)
+        Column("date_atteinte", "Atteint le", "date", width=1.7, missing=NOT_APPLICABLE),
+        Column("date_projetee", "Date projetée", "date", width=1.7, missing=NOT_APPLICABLE),
     ),
     source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS,
-    notes=(METHODS["projection"].text,),
+    notes=("Un objectif en postes est suivi par le nombre de contrats signés : un contrat signé finance un poste "
+           f"(voir « {METHODS['definitions'].title} » dans Sources et méthode).", METHODS["projection"].text),
     keys=("objectif", "valeur_cible", "unite"),
 )
 
@@ -581,7 +584,7 @@ WARNINGS = TableSpec(
     title="Avertissements : valeurs descriptives non reconnues, contrats conservés",
     columns=(
         Column("fichier", "Fichier", width=2.4),
-        Column("feuille", "Feuille", width=0.9),
+        Column("feuille", "Feuille", width=0.9, missing=NOT_APPLICABLE),  # a CSV file has no sheet
         Column("libelle", "Motif", width=3.0),
         Column("colonne", "Colonne", width=1.4),
         Column("lignes", "Lignes", "count", width=0.7),
@@ -591,7 +594,7 @@ WARNINGS = TableSpec(
     notes=(
         "Une valeur descriptive non reconnue (spécialité, zone, profil, formation, date de prise de fonction, "
         "montant) ne fait pas rejeter le contrat : il est conservé avec une catégorie « inconnue » et signalé ici. "
-        "Le détail ligne par ligne est dans warnings.parquet.",
+        "Le détail, ligne par ligne, figure parmi les avertissements enregistrés avec les données préparées.",
     ),
 )
 CHANGES = TableSpec(
@@ -606,7 +609,7 @@ CHANGES = TableSpec(
     source=SOURCE_MANIFEST,
     notes=(
         "Les extractions sont cumulatives et renvoyées : la version la plus récente d'un contrat l'emporte et "
-        "chaque changement est journalisé (changes.parquet).",
+        "chaque changement est consigné dans le journal des modifications des données préparées.",
     ),
 )
 REASONS = TableSpec(
@@ -632,8 +635,12 @@ def reasons_table(reasons: pd.DataFrame) -> PublishedTable:
 
 
 def warnings_table(warnings: pd.DataFrame) -> PublishedTable:
-    """Warnings by file and reason (`indicators.quality.warning_reasons`)."""
-    return WARNINGS.publish(warnings)
+    """Warnings by file and reason (`indicators.quality.warning_reasons`); a column the file names by the package's
+    own code (`profil_origine`) reads as its French name, as in the change log."""
+    named = warnings.assign(colonne=warnings["colonne"].map(
+        lambda column: CHANGED_COLUMN_LABELS.get(column, column) if isinstance(column, str) else column))
+    named.attrs = dict(warnings.attrs)
+    return WARNINGS.publish(named)
 
 
 def changes_table(changes: pd.DataFrame) -> PublishedTable:
@@ -699,7 +706,7 @@ REFERENCES = TableSpec(
         Column("vintage", "Millésime", width=1.6),
         Column("licence", "Licence", width=1.8),
     ),
-    source="am_analytics/reference/provenance.toml",
+    source="tables de référence livrées avec le logiciel, avec leur producteur, leur millésime et leur licence",
 )
 
 

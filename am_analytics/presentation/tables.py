@@ -13,6 +13,7 @@ import pandas as pd
 from am_analytics.figures.formatting import (
     MISSING,
     format_date,
+    is_missing,
     format_euros,
     format_millions,
     format_number,
@@ -52,6 +53,9 @@ class Column:
     header: str
     kind: Kind = "text"
     width: float | None = None  # relative width in the PDF (None: even share)
+    # what an empty cell reads: « n.d. » (exists, not known), or « sans objet » for a column whose value is empty
+    # only where it cannot exist (`formatting.NOT_APPLICABLE`)
+    missing: str = MISSING
 
 
 @dataclass
@@ -81,7 +85,8 @@ class PublishedTable:
         reason = self.secret(row, column.key)
         if reason is not None:
             return secret_symbol(reason, column.kind)
-        return format_value(self.frame[column.key].iloc[row], column.kind)
+        value = self.frame[column.key].iloc[row]
+        return column.missing if is_missing(value) else format_value(value, column.kind)
 
     def formatted_rows(self) -> list[list[str]]:
         """Every cell as French text; hidden cells as their symbol (« < 5 », « s », « n.s. »)."""
