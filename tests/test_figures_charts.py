@@ -117,7 +117,7 @@ def test_a_region_without_population_reads_not_available_not_zero():
 
 def test_funding_is_labelled_in_french_units():
     fig = all_charts(True)["funding"]
-    assert fig.axes[0].get_ylabel() == "Aide attendue (millions d'euros)"
+    assert fig.axes[0].get_ylabel() == "Aide attendue (M€)"
     assert "M€" in _texts(fig)
 
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import matplotlib as mpl
 from matplotlib.axes import Axes
-from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
@@ -390,7 +390,7 @@ def regions_ranked_chart(
 ) -> Figure:
     """Regions ranked by a rate; a region without denominator is listed with « n.d. », never drawn as 0, and
     a hidden rate (published frame) with « secret », never drawn at all."""
-    fig, ax = _axes(ax, height_cm=10)
+    fig, ax = _axes(ax, height_cm=11.5)  # 18 regions: one name per line, with room between them
     decimals = VARIABLES[measure].decimals if measure in VARIABLES else 1  # as the tables print the rate
     frame = regions.assign(_value=shown_values(regions, measure), _hidden=hidden_mask(regions, measure))
     ordered = frame.sort_values("_value", ascending=True, na_position="first", kind="stable")
@@ -742,7 +742,7 @@ def funding_chart(funding: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
         as_of=_as_of(funding),
         synthetic=_synthetic(funding),
         xlabel="Année civile (début de l'année de contrat)",
-        ylabel="Aide attendue (millions d'euros)",
+        ylabel="Aide attendue (M€)",
         note=_notes(
             "Barème « standard » de patientèle supposé : un plancher. "
             "Options « deuxième assistant » sans montant publié, non chiffrées.",
@@ -951,7 +951,7 @@ def perspectives_chart(
         as_of=_as_of(monthly, projected),
         synthetic=_synthetic(monthly, projected),
         xlabel="Date (fin de mois)",
-        ylabel="Contrats signés depuis 2019 (nombre)",
+        ylabel="Contrats (nombre)",  # the title says which: a longer label ran past the plot into the title
         note=_notes(
             "Projection : tendance linéaire des 12 derniers mois complets, sans fin de série ; pas une prévision.",
             f"Projection non calculable : {reason}." if reason else None,
@@ -1004,7 +1004,7 @@ def projected_spending_chart(
         as_of=_as_of(spending, funding),
         synthetic=_synthetic(spending, funding),
         xlabel="Année civile (début de l'année de contrat)",
-        ylabel="Aide attendue (millions d'euros)",
+        ylabel="Aide attendue (M€)",
         note="Projection aux règles actuelles : barème « standard » (un plancher), aucune fin de contrat supposée, "
         "options « deuxième assistant » non chiffrées.",
     )

@@ -397,7 +397,8 @@ def text_collisions(fig: Figure, *, tolerance_pt: float = 0.5) -> list[str]:
                 continue
             path = line.get_transform().transform_path(line.get_path())
             drawn = line.get_linestyle() not in ("None", "none", "", " ")
-            radius = line.get_markersize() * fig.dpi / 72 / 2 if line.get_marker() not in (None, "None", "none", "") else 0
+            marked = line.get_marker() not in (None, "None", "none", "")
+            radius = line.get_markersize() * fig.dpi / 72 / 2 if marked else 0
             for text, box in inside:
                 if _hides_lines_beneath(text, line):
                     continue

@@ -13,11 +13,11 @@ import pandas as pd
 from am_analytics.figures.formatting import (
     MISSING,
     format_date,
-    is_missing,
     format_euros,
     format_millions,
     format_number,
     format_percent,
+    is_missing,
 )
 from am_analytics.presentation.disclosure import (
     COMPLEMENTARY,
