@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -16,11 +17,13 @@ from matplotlib.container import ErrorbarContainer
 from matplotlib.lines import Line2D
 from pypdf import PdfReader
 
-from am_analytics.figures.contract import text_collisions
+from am_analytics.figures.contract import finish_figure, text_collisions
 from am_analytics.figures.formatting import MISSING, NOT_APPLICABLE, year_label
-from am_analytics.figures.style import MIN_PRINT_TEXT_PT
+from am_analytics.figures.style import MIN_PRINT_TEXT_PT, PRINT_WIDTH_CM, new_figure
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.sentences import french_sentence, independence_sentence
+from am_analytics.report.document import ReportDocument
+from am_analytics.report.svg import figure_svg, svg_width_mm
 from tests.pdf_print import glyphs, overlapping_text
 
 # the same worker as test_report_publication, which builds the same session reports
@@ -53,6 +56,19 @@ def test_charts_print_at_the_size_they_are_drawn(demo_reports):
         assert record.printed_text_pt == pytest.approx(min(t.get_fontsize() for t in record.figure.findobj(
             lambda artist: hasattr(artist, "get_fontsize") and artist.get_visible()
             and bool(getattr(artist, "get_text", lambda: "")().strip()))), rel=1e-6), record.title
+
+
+def test_a_chart_is_embedded_at_its_drawn_width_with_its_font_sizes_in_points():
+    fig, ax = new_figure("full")
+    ax.plot([0, 1], [0, 1])
+    finish_figure(fig, title="Titre", source="essai", as_of="2025-06-30", synthetic=False, xlabel="x", ylabel="y")
+    svg = figure_svg(fig)
+    sizes = re.findall(rb"font-size: ?([0-9.]+)(\w+)", svg)
+    assert sizes and {unit for _, unit in sizes} == {b"pt"}, "fpdf2 reads a px as 0,75 pt"
+    assert min(float(size) for size, _ in sizes) >= MIN_PRINT_TEXT_PT
+    assert svg_width_mm(svg) == pytest.approx(PRINT_WIDTH_CM * 10)
+    document = ReportDocument(title="t", subtitle="s", synthetic=False, creation_date=datetime(2025, 6, 30))
+    assert document.epw == pytest.approx(PRINT_WIDTH_CM * 10, abs=0.01), "charts are drawn for the page's frame"
 
 
 # --- 2. No text over text, no line through a label -----------------------------------------------------------------
