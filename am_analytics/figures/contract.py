@@ -310,7 +310,8 @@ def smallest_text_pt(fig: Figure) -> float:
 def printed_text_pt(fig: Figure, printed_width_mm: float) -> float:
     """The smallest text of `fig` in points once the figure is printed `printed_width_mm` wide: a figure
     scaled down on the page has smaller text than it was drawn with."""
-    return smallest_text_pt(fig) * printed_width_mm / (fig.get_figwidth() * 25.4)
+    # to the thousandth of a point: a chart printed at its drawn width keeps its 7 pt exactly, not 6.9999999
+    return round(smallest_text_pt(fig) * printed_width_mm / (fig.get_figwidth() * 25.4), 3)
 
 
 def _label(text: Text) -> str:
