@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from am_analytics.errors import UsageError
 from am_analytics.figures.formatting import format_date
 from am_analytics.presentation.html import (
     Html,
@@ -162,6 +163,8 @@ class Dashboard:
         """Regions ranked by active contracts per 100 000 inhabitants, the scope's region highlighted."""
         from am_analytics.figures import charts
 
+        if not self.scope.covers_france:
+            return self.not_france("classement des régions")
         fig = charts.regions_ranked_chart(self.national.regions, national=self.national.nation,
                                           highlight=self.scope.region)
         return self.in_context(fig, f"{ACTIVE_RATE.label}, par région")
@@ -170,6 +173,8 @@ class Dashboard:
         """Assistants without certification past their deadline by region, the scope's region highlighted."""
         from am_analytics.figures import charts
 
+        if not self.scope.covers_france:
+            return self.not_france("comparaison des régions")
         fig = charts.training_overdue_chart(self.national.training, highlight=self.scope.region)
         return self.in_context(fig, "Assistants sans certification après leur échéance, par région")
 
@@ -181,7 +186,13 @@ class Dashboard:
         if self.scope.profil is not None:
             table = table.rows(table.frame["profil_origine"] == self.scope.profil)
         return table.retitled(self.scope.title("Profil d'origine des assistants, comparé à la France entière"
-                                               if self.scope.region else "Profil d'origine des assistants"))
+                                               if self.scope.region and self.scope.covers_france
+                                               else "Profil d'origine des assistants"))
+
+    def not_france(self, what: str) -> Html:
+        """What replaces a view of France or of every region when the extracts cover one region or a few."""
+        return text_html(f"Pas de {what} : les extractions reçues ne couvrent que {self.scope.coverage.label} ; aucun "
+                         "chiffre « France » n'en est tiré.")
 
     def background_years_table(self) -> PublishedTable:
         """Backgrounds by signing year in the scope's territory, with their intervals (one background when
@@ -255,8 +266,10 @@ class Dashboard:
         controls = []
         if region:
             regions = reference.regions()[["region_code", "region_name"]].itertuples(index=False)
-            options = [(NATIONAL_LABEL, None)] + sorted(((name, code) for code, name in regions),
-                                                        key=lambda option: fold(option[0]))
+            coverage = self.scope.coverage  # only the regions the extracts cover, and France only when they do
+            options = [(NATIONAL_LABEL, None)] * coverage.is_france + sorted(
+                ((name, code) for code, name in regions if coverage.covers_region(code)),
+                key=lambda option: fold(option[0]))
             choice = widgets.Dropdown(options=options, value=self.scope.region, description="Région")
             choice.observe(lambda change: self.switch(region=change["new"]), names="value")
             controls.append(choice)
@@ -275,12 +288,18 @@ def open_dashboard(
     as_of: object = None,
     region: object = None,
     profil_origine: object = None,
+    france: bool = False,
 ) -> Dashboard:
     """Resolve a notebook's parameters into a scope (loading the data, prepared first when missing or stale)
-    and make figures display in the notebook. Raises `UsageError` with a French message on a bad parameter."""
+    and make figures display in the notebook. Raises `UsageError` with a French message on a bad parameter.
+    `france`: the dashboard presents France as a whole (national notebook), refused for extracts that cover one
+    region or a few (its figures would be those regions' presented as France)."""
     scope = Scope.open(
         data_dir=data_dir, processed_dir=processed_dir, as_of=as_of, region=region, profil=profil_origine
-    )
+    ).presented()
+    if france and not scope.covers_france:
+        raise UsageError(f"les extractions reçues ne couvrent que {scope.coverage.label}, pas la France entière : "
+                         "ouvrir le tableau de bord régional (02_tableau_de_bord_regional)")
     enable_figure_display()
     return Dashboard(scope)
 
@@ -321,7 +340,7 @@ def background_tests(board: Dashboard) -> Html:
     if scope.profil is not None:
         lines.append(sentences.trend_sentence(bg.background_trend(contracts, scope.profil, region=scope.region, **kw),
                                               scope.profil_label))
-    if scope.region is not None:
+    if scope.region is not None and scope.covers_france:  # the rest of France is not in one region's extracts
         lines.append(sentences.region_against_france_sentence(bg.region_against_france(contracts, scope.region,
                                                                                         **kw)))
     parts = [f"<p>{html.escape(line)}</p>" for line in lines]

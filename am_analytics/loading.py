@@ -13,8 +13,9 @@ import pandas as pd
 import pyarrow as pa
 
 from am_analytics import paths
+from am_analytics.coverage import Coverage, found_coverage
 from am_analytics.errors import DataError, Location
-from am_analytics.indicators.common import stamp_data
+from am_analytics.indicators.common import ACTS_ATTR, ContractHistories, stamp_data
 from am_analytics.prepare.pipeline import (
     CHANGES_FILE,
     OUTPUT_FILES,
@@ -35,8 +36,10 @@ class Processed:
     """The processed tables of one raw folder, with the manifest that describes how they were made.
 
     `warnings` lists values of descriptive fields that were not recognised (their rows kept) and sheets not
-    read; `changes` is the change log of contracts a later extract updated. Every frame carries
-    `attrs["synthetic"]`, the manifest's flag."""
+    read; `changes` is the change log of contracts a later extract updated, and of each avenant of a contract
+    written with its history; `contract_acts` the acts of those contracts (None when no extract writes acts),
+    also carried by `contracts.attrs["contract_acts"]` so that FTE counted at a date take the act then in force
+    (`indicators.common.etp_at`). Every frame carries `attrs["synthetic"]`, the manifest's flag."""
 
     contracts: pd.DataFrame | None
     territory_year: pd.DataFrame | None
@@ -46,11 +49,19 @@ class Processed:
     manifest: dict[str, Any]
     warnings: pd.DataFrame
     changes: pd.DataFrame
+    contract_acts: pd.DataFrame | None = None
 
     @property
     def synthetic(self) -> bool:
         """True when any input is synthetic demo data: every output must then say so."""
         return bool(self.manifest.get("synthetic"))
+
+    @property
+    def coverage(self) -> Coverage:
+        """The territory the contracts cover (`coverage`): the manifest's record, or found from the contracts
+        for a manifest written before it was recorded."""
+        record = self.manifest.get("territoire")
+        return Coverage.from_record(record) if record else found_coverage(self.contracts)
 
 
 def load(
@@ -142,8 +153,11 @@ def _read_processed(out_dir: Path, manifest: dict[str, Any]) -> Processed:
         assert frame is not None
         return stamp_data(frame, synthetic=synthetic)
 
+    contracts, acts = read(OUTPUT_FILES["contracts"]), read(OUTPUT_FILES["contract_acts"])
+    if contracts is not None and acts is not None:
+        contracts.attrs[ACTS_ATTR] = ContractHistories(acts)
     return Processed(
-        contracts=read(OUTPUT_FILES["contracts"]),
+        contracts=contracts,
         territory_year=read(OUTPUT_FILES["territory_year"]),
         survey=read(OUTPUT_FILES["survey"]),
         survey_tables=read(OUTPUT_FILES["survey_tables"]),
@@ -151,4 +165,5 @@ def _read_processed(out_dir: Path, manifest: dict[str, Any]) -> Processed:
         manifest=manifest,
         warnings=required(WARNINGS_FILE, empty_warnings()),
         changes=required(CHANGES_FILE, empty_changes()),
+        contract_acts=acts,
     )

@@ -108,8 +108,11 @@ def _end_not_before_signature(frame: pd.DataFrame) -> pd.Series:
 
 
 def _option_open_on_signature_date(frame: pd.DataFrame) -> pd.Series:
-    """1/3 closed to new contracts on 1 May 2023; second-assistant options opened on 22 June 2024."""
+    """1/3 closed to new contracts on 1 May 2023; second-assistant options opened on 22 June 2024. An avenant's
+    option is judged on the date it takes effect (`date_effet`, when the row is an act of a history)."""
     signed = frame["date_signature"]
+    if "date_effet" in frame:
+        signed = frame["date_effet"].fillna(signed)
     one_third_too_late = (frame["etp_option"] == "1/3") & (signed >= _timestamp(ONE_THIRD_CLOSED))
     second_too_early = frame["etp_option"].isin(SECOND_ASSISTANT_OPTIONS) & (signed < _timestamp(CONVENTION_2024))
     return ~(one_third_too_late | second_too_early).fillna(False)

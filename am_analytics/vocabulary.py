@@ -153,6 +153,18 @@ REASONS = {
     "poids_invalide": "poids de redressement nul, négatif ou illisible",
     "doublon_conflictuel": "même identifiant (contrat, territoire et année, répondant) avec des valeurs différentes",
     "feuille_non_reconnue": "feuille qui ressemble à des données mais dont les en-têtes ne correspondent à aucun jeu",
+    # Contract histories (one row per act): what keeps an act out of its contract's history.
+    "type_acte_inconnu": "type d'acte non reconnu : écrire « Contrat initial » ou « Avenant » (« Avenant n°2 »)",
+    "numero_avenant_illisible": "numéro d'avenant illisible : écrire un nombre entier (1, 2…)",
+    "date_effet_illisible": "date d'effet de l'acte illisible : l'acte ne peut pas être placé dans l'historique du "
+    "contrat ; écrire la date (JJ/MM/AAAA)",
+    "date_effet_manquante": "avenant sans date d'effet : il ne peut pas être placé dans l'historique du contrat ; "
+    "écrire sa date d'effet",
+    "avenant_avant_contrat": "avenant qui prend effet avant le contrat initial : date d'effet à corriger",
+    "avenant_conflictuel": "deux versions différentes d'un même acte (même numéro d'avenant) à la même date "
+    "d'extraction : aucune n'est retenue",
+    "ligne_hors_historique": "ligne sans type d'acte pour un contrat décrit acte par acte, et qui ne répète aucun de "
+    "ses actes : elle ne peut pas être placée dans l'historique ; indiquer son type d'acte",
 }
 
 # --- Warnings: values of descriptive fields kept with an explicit unknown category ------------------------

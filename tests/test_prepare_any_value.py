@@ -26,6 +26,10 @@ CONTRACT_HEADER = ["N° contrat", "RPPS", "Date de signature", "Date de fin", "D
 CONTRACT_VALID = [["C1", "C2", "C3"], ["99100000001", "99100000002"], ["15/03/2021", "2023-06-01"],
                   ["", "31/12/2024"], ["35", "59"], ["Médecine générale"], ["ZIP"], ["1/2", "1"], ["IDE"],
                   ["CQP obtenu"], ["01/04/2021"], ["12000"], ["", "30/06/2024"]]
+# A history written one row per act: the act columns take their plausible values or anything at all.
+HISTORY_HEADER = [*CONTRACT_HEADER, "Type d'acte", "N° d'avenant", "Date d'effet"]
+HISTORY_VALID = [*CONTRACT_VALID, ["Contrat initial", "Avenant", "AVENANT N°2", ""], ["", "1", "2"],
+                 ["", "01/09/2022", "15/03/2021", "01/01/2020"]]
 SURVEY_HEADER = ["Identifiant répondant", "Type de répondant", "Région", "Profil d'origine", "Poids",
                  "Satisfaction globale", "Temps médical gagné", "Recommanderait le dispositif"]
 SURVEY_VALID = [["R1", "R2", "R3"], ["médecin", "assistant"], ["53"], ["IDE"], ["1", "1,5"], ["4"], ["2"], ["oui"]]
@@ -98,6 +102,8 @@ def _prepare_without_traceback(file_format: str, header: list[str], rows: list[l
         kept = sum(a.rows_kept for a in result.accounts if a.dataset == "contracts")
         if "contracts" in result.tables:
             assert len(result.tables["contracts"]) == kept
+        if "contract_acts" in result.tables:  # every act belongs to a kept contract
+            assert set(result.tables["contract_acts"]["cle_contrat"]) <= set(result.tables["contracts"]["cle_contrat"])
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -112,3 +118,9 @@ def test_any_value_in_any_contract_column_is_read_or_named_and_every_row_is_acco
 @given(st.sampled_from(["csv", "xlsx"]), st.lists(_cells(SURVEY_VALID), min_size=1, max_size=6))
 def test_any_value_in_any_survey_column_is_read_or_named_and_every_row_is_accounted_for(file_format, rows):
     _prepare_without_traceback(file_format, SURVEY_HEADER, rows)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.sampled_from(["csv", "xlsx"]), st.lists(_cells(HISTORY_VALID), min_size=1, max_size=8))
+def test_any_value_in_a_history_written_act_by_act_is_read_or_named_and_every_row_is_accounted_for(file_format, rows):
+    _prepare_without_traceback(file_format, HISTORY_HEADER, rows)

@@ -209,3 +209,15 @@ def test_a_file_not_read_is_named_in_the_summary_and_its_last_line(case, tmp_pat
     for file, word in case["extra"]["unread"].items():
         assert file in last
         assert any(file in line for line in summary.splitlines()[:-1]) and word in summary
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "acts" in c.get("extra", {})], ids=_case_id)
+def test_a_contract_written_act_by_act_keeps_its_history_in_order(case, tmp_path):
+    result = _run(case, tmp_path)
+    acts = result.tables["contract_acts"]
+    for key, expected in case["extra"]["acts"].items():
+        mine = acts[acts["cle_contrat"] == key]
+        actual = [[day.date().isoformat(), round(float(fte), 6)] for day, fte in zip(mine["date_effet"], mine["etp"],
+                                                                                     strict=True)]
+        assert actual == [[day, round(fte, 6)] for day, fte in expected], f"{case['name']} / {key}: {actual}"
+    assert set(acts["cle_contrat"]) <= set(result.tables["contracts"]["cle_contrat"]), "an act without its contract"

@@ -2,8 +2,10 @@
 dates, territory codes.
 
 What travels with the data. `am.load()` stamps every table it returns with `frame.attrs["synthetic"]`
-(bool) and the contracts with `frame.attrs["latest_date"]` (ISO text, the latest date they speak of);
-pandas keeps both through the filtering an analyst does (`contracts[contracts["region"] == "84"]`). So
+(bool) and the contracts with `frame.attrs["latest_date"]` (ISO text, the latest date they speak of) and,
+when extracts wrote contract histories, `frame.attrs["contract_acts"]` (the acts: `in_force_at` and `etp_at`
+give the option and FTE in force at a date); pandas keeps them through the filtering an analyst does
+(`contracts[contracts["region"] == "84"]`). So
 every indicator takes `synthetic` and `as_of` as optional keywords:
 
 - `synthetic=None` reads `attrs["synthetic"]`; when neither is known a French `IndicatorArgumentError`
@@ -54,6 +56,7 @@ NATIONAL_NAME = "France entière"
 
 SYNTHETIC_ATTR = "synthetic"
 LATEST_DATE_ATTR = "latest_date"
+ACTS_ATTR = "contract_acts"
 
 
 class IndicatorArgumentError(UsageError, ValueError):
@@ -220,8 +223,143 @@ def active_mask(contracts: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
 
 
 def etp_array(contracts: pd.DataFrame) -> np.ndarray:
-    """FTE per contract as floats; a missing FTE counts 0 (the validated data has none)."""
+    """FTE per contract as floats (each contract's latest act: see `etp_at` for the FTE in force at a date); a
+    missing FTE counts 0 (the validated data has none)."""
     return contracts["etp"].astype("Float64").to_numpy(dtype=float, na_value=0.0)
+
+
+# --- Contract histories -------------------------------------------------------------------------------------
+
+
+class ContractHistories(dict):
+    """The acts of the contracts written with a history (`contract_acts.parquet`), as they travel in
+    `contracts.attrs["contract_acts"]`: pandas copies `attrs` on every filtering, so this wrapper is never
+    copied (the table is read-only), and two frames holding the same one compare equal (so `pd.concat` keeps
+    it). An empty dict to JSON: a frame written to Parquet by an analyst stores `{}` for it (its acts are in
+    `contract_acts.parquet`), rather than failing."""
+
+    __slots__ = ("acts",)
+
+    def __init__(self, acts: pd.DataFrame):
+        super().__init__()
+        self.acts = acts
+
+    def __deepcopy__(self, memo: dict) -> ContractHistories:
+        return self
+
+    def __copy__(self) -> ContractHistories:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"ContractHistories({len(self.acts)} actes)"
+
+
+def contract_acts(contracts: pd.DataFrame, acts: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """The acts of a contracts frame: `acts` when given, else those `am.load()` attached to it; None when the
+    frame has no contract written act by act (or no `cle_contrat` to match acts by)."""
+    if acts is None:
+        carried = contracts.attrs.get(ACTS_ATTR)
+        acts = carried.acts if isinstance(carried, ContractHistories) else None
+    if acts is None or acts.empty or "cle_contrat" not in contracts:
+        return None
+    return acts
+
+
+def _acts_by_contract(contracts: pd.DataFrame, acts: pd.DataFrame) -> pd.DataFrame:
+    """The acts of the contracts present, with `position` (the contract's row position), sorted by contract then
+    date of effect."""
+    positions = pd.Series(np.arange(len(contracts)), index=contracts["cle_contrat"].astype("string").to_numpy())
+    positions = positions[~positions.index.duplicated()]
+    keys = acts["cle_contrat"].astype("string")
+    present = keys.isin(positions.index).to_numpy(dtype=bool)
+    found = pd.DataFrame(
+        {
+            "position": positions.reindex(keys[present].to_numpy()).to_numpy(dtype=np.int64),
+            "date_effet": acts["date_effet"].to_numpy(dtype="datetime64[ns]")[present],
+            "etp": acts["etp"].astype("Float64").to_numpy(dtype=float, na_value=0.0)[present],
+            "etp_option": acts["etp_option"].astype("string").to_numpy(dtype=object)[present],
+        }
+    )
+    return found.sort_values(["position", "date_effet"], kind="stable").reset_index(drop=True)
+
+
+def in_force_at(
+    contracts: pd.DataFrame, as_of: AsOf, column: str = "etp", acts: pd.DataFrame | None = None
+) -> np.ndarray:
+    """`column` (`etp` or `etp_option`) per contract as in force at the end of `as_of` (see `in_force_on`)."""
+    day = np.datetime64(as_of_timestamp(as_of).date(), "D")
+    return in_force_on(contracts, np.arange(len(contracts)), np.full(len(contracts), day), column, acts)
+
+
+# (contract position, day) packed in one sortable integer: days since 1970 from 1900 to 2100 fit in ±2**18.
+_DAY_BITS, _DAY_SHIFT = 20, 2**18
+
+
+def in_force_on(
+    contracts: pd.DataFrame, rows: np.ndarray, days: np.ndarray, column: str = "etp", acts: pd.DataFrame | None = None
+) -> np.ndarray:
+    """`column` (`etp` or `etp_option`) of the contract at position `rows[i]` as in force on `days[i]`: for a
+    contract written with a history, its latest act taking effect on or before that day (its first act before it
+    took effect); for any other, its own value. `acts` defaults to the history `am.load()` attached to the
+    frame (`contract_acts`)."""
+    own = etp_array(contracts) if column == "etp" else contracts[column].to_numpy(dtype=object)
+    values = own[rows]  # a copy: fancy indexing
+    acts = contract_acts(contracts, acts)
+    if acts is None or not len(rows):
+        return values
+    found = _acts_by_contract(contracts, acts)
+    position = found["position"].to_numpy(dtype=np.int64)
+    keys = (position << _DAY_BITS) + found["date_effet"].to_numpy(dtype="datetime64[D]").astype(np.int64) + _DAY_SHIFT
+    wanted = np.asarray(days, dtype="datetime64[D]")
+    dated = ~np.isnat(wanted)
+    rows = np.asarray(rows, dtype=np.int64)
+    asked = (rows << _DAY_BITS) + np.where(dated, wanted.astype(np.int64), 0) + _DAY_SHIFT
+    latest = np.searchsorted(keys, asked, side="right") - 1
+    first = np.searchsorted(keys, rows << _DAY_BITS, side="left")
+    # the latest act by then when the contract has one in force, else its first act
+    at = np.where((latest >= 0) & (position[np.maximum(latest, 0)] == rows), latest, first)
+    has = dated & (at < len(position)) & (position[np.minimum(at, len(position) - 1)] == rows)
+    values[has] = found[column].to_numpy()[at[has]]
+    return values
+
+
+def etp_at(contracts: pd.DataFrame, as_of: AsOf, acts: pd.DataFrame | None = None) -> np.ndarray:
+    """FTE per contract in force at the end of `as_of` (see `in_force_at`): what active FTE count."""
+    return in_force_at(contracts, as_of, "etp", acts)
+
+
+def etp_changes(
+    contracts: pd.DataFrame, acts: pd.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What the FTE of each contract is when signed, and how its avenants change it while it runs: (FTE at
+    signature per contract; then per change: the contract's position, the date it takes effect, the change of
+    FTE). A change before the signature or from the end on changes nothing counted and is left out. Without a
+    history, the FTE at signature is each contract's FTE and there is no change."""
+    at_signature = etp_array(contracts)
+    acts = contract_acts(contracts, acts)
+    if acts is None:
+        return at_signature, np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[ns]"), np.zeros(0)
+    found = _acts_by_contract(contracts, acts)
+    position = found["position"].to_numpy()
+    signature = day_array(contracts["date_signature"])[position]
+    end = day_array(contracts["date_fin"])[position]
+    effective = found["date_effet"].to_numpy(dtype="datetime64[ns]")
+    # in force at signature: the latest act taking effect by then, else the first one
+    for chosen in (found.drop_duplicates("position"), found[effective <= signature].drop_duplicates(
+            "position", keep="last")):
+        at_signature[chosen["position"].to_numpy()] = chosen["etp"].to_numpy()
+    later = np.r_[False, position[1:] == position[:-1]]
+    step = np.diff(found["etp"].to_numpy(), prepend=0.0)
+    running = later & (effective > signature) & ~(effective >= end)
+    return at_signature, position[running], effective[running], step[running]
 
 
 def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -14,11 +14,13 @@ from am_analytics.indicators.common import (
     anniversary_days,
     category_codes,
     civil_from_days,
+    contract_acts,
     contract_inputs,
     count_by,
     data_source,
     day_array,
     etp_array,
+    in_force_on,
     labelled,
     region_index,
     region_table,
@@ -110,6 +112,12 @@ def _contract_year_arrays(
     fraction[last_row] = (end_day - start[last_row]) / (following - start[last_row])
     regime = np.searchsorted(grid.starts.astype(np.int64), start, side="right") - 1
     option = category_codes(contracts["etp_option"], list(ETP_OPTIONS))[row]
+    etp = etp_array(contracts)[row]
+    if contract_acts(contracts) is not None:
+        # a contract written with its history: each contract-year at the option in force when it starts
+        days = start.astype("datetime64[D]")
+        option = category_codes(pd.Series(in_force_on(contracts, row, days, "etp_option")), list(ETP_OPTIONS))
+        etp = in_force_on(contracts, row, days, "etp")
     tranche = np.minimum(k, len(TRANCHES) - 1)
     known_keys = (regime >= 0) & (option >= 0)
     annual = np.full(len(row), np.nan)
@@ -124,9 +132,10 @@ def _contract_year_arrays(
         "annual": annual,
         "expected": annual * fraction,
         "known": ~np.isnan(annual),
-        "etp": etp_array(contracts)[row],
+        "etp": etp,
     }
     if detail:
+        arrays["option"] = in_force_on(contracts, row, start.astype("datetime64[D]"), "etp_option")
         arrays["next_start"] = anniversary_days(year[row], month[row], day[row], k + 1)
         arrays["regime"] = np.array(grid.regimes + [None], dtype=object)[regime]
     return arrays
@@ -155,7 +164,7 @@ def contract_years(
             "fraction_annee": years["fraction"],
             "regime": years["regime"],
             "tranche": np.array(TRANCHES)[years["tranche"]],
-            "etp_option": contracts["etp_option"].to_numpy()[row],
+            "etp_option": years["option"],
             "etp": years["etp"],
             "montant_annuel_eur": pd.array(years["annual"], dtype="Float64"),
             "montant_attendu_eur": pd.array(years["expected"], dtype="Float64"),

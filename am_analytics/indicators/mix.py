@@ -14,9 +14,12 @@ from am_analytics.indicators.common import (
     active_mask,
     category_codes,
     civil_from_days,
+    contract_acts,
     contract_inputs,
+    counting_date,
     data_source,
     day_array,
+    in_force_at,
     labelled,
     signed_mask,
 )
@@ -142,5 +145,10 @@ def zone_mix(
 def etp_option_mix(
     contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, period: Period | None = None
 ) -> pd.DataFrame:
-    """Shares of FTE options (1/3, 1/2, 1, and the 2024 second-assistant options) among contracts signed."""
+    """Shares of FTE options (1/3, 1/2, 1, and the 2024 second-assistant options) among contracts signed, each
+    contract at the option in force on the counting date (the act then in force, for a contract written with its
+    history: a 2024 option never shows in a count at an earlier date)."""
+    if contract_acts(contracts) is not None:
+        options = pd.array(in_force_at(contracts, counting_date(contracts, as_of), "etp_option"), dtype="string")
+        contracts = contracts.assign(etp_option=options)
     return category_shares(contracts, "etp_option", ETP_LABELS, as_of=as_of, synthetic=synthetic, period=period)

@@ -134,8 +134,11 @@ def warning_details(warnings: pd.DataFrame) -> pd.DataFrame:
 
 def changes_by_column(changes: pd.DataFrame) -> pd.DataFrame:
     """One row per column that later extracts changed, most changed first: column code, French label,
-    changes and distinct contracts concerned, and the files the changes came from."""
+    changes and distinct contracts concerned, and the files the changes came from. An avenant's own lines (a
+    change in force from a date, not a correction of an earlier extract) are not counted here."""
     columns = ["colonne", "libelle", "changements", "contrats", "fichiers"]
+    if "effective_date" in changes:
+        changes = changes[changes["effective_date"].isna().to_numpy(dtype=bool)]
     if changes.empty:
         frame = pd.DataFrame({c: pd.Series(dtype="Int64" if c in ("changements", "contrats") else "string")
                               for c in columns})
@@ -158,11 +161,12 @@ def changes_by_column(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def change_log(changes: pd.DataFrame) -> pd.DataFrame:
-    """The change log in French: contract, column label, old and new value, both files and extract dates."""
+    """The change log in French: contract, column label, old and new value, both files and extract dates, and for
+    a contract written with its history the act and the date an avenant takes effect."""
     renamed = {
         "contract_key": "contrat", "column": "colonne", "old_value": "ancienne_valeur", "new_value": "nouvelle_valeur",
         "old_file": "ancien_fichier", "new_file": "nouveau_fichier", "old_extract_date": "ancienne_extraction",
-        "new_extract_date": "nouvelle_extraction",
+        "new_extract_date": "nouvelle_extraction", "act": "acte", "effective_date": "date_effet",
     }
     frame = changes.reindex(columns=list(renamed)).rename(columns=renamed).reset_index(drop=True)
     frame["colonne"] = frame["colonne"].map(lambda c: CHANGED_COLUMN_LABELS.get(c, c) if isinstance(c, str) else c)

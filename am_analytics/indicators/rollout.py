@@ -15,7 +15,7 @@ from am_analytics.indicators.common import (
     contract_inputs,
     data_source,
     day_array,
-    etp_array,
+    etp_changes,
     labelled,
     months_between,
     synthetic_flag,
@@ -46,31 +46,41 @@ _REACH_TOLERANCE = 1e-7
 
 @dataclass(frozen=True)
 class _Timeline:
-    """Signature and end dates sorted once, with running FTE sums, so counts at any date are two searchsorted."""
+    """Signature, avenant and end dates sorted once, with running FTE sums, so counts at any date are a few
+    searchsorted. A contract counts its FTE at signature when signed, each avenant's change of FTE from the day it
+    takes effect (`common.etp_changes`), and its FTE then in force leaves the active stock when it ends."""
 
     signed: np.ndarray
     signed_etp: np.ndarray  # running sum, with a leading 0
     ended: np.ndarray
     ended_etp: np.ndarray
+    changed: np.ndarray  # dates avenants change the FTE of a running contract
+    changed_etp: np.ndarray  # running sum of those changes, with a leading 0
 
     @classmethod
     def of(cls, contracts: pd.DataFrame) -> _Timeline:
         signature = day_array(contracts["date_signature"])
         end = day_array(contracts["date_fin"])
-        etp = etp_array(contracts)
+        etp, change_of, change_on, change_by = etp_changes(contracts)
+        etp_at_end = etp + np.bincount(change_of, weights=change_by, minlength=len(etp))
         known = ~np.isnat(signature)
-        signature, end, etp = signature[known], end[known], etp[known]
+        counted = known[change_of]
+        change_on, change_by = change_on[counted], change_by[counted]
+        signature, end, etp, etp_at_end = signature[known], end[known], etp[known], etp_at_end[known]
         order = np.argsort(signature, kind="stable")
         has_end = ~np.isnat(end)
         # An end before the signature would be quarantined upstream; clipping keeps "active = signed − ended"
         # true even if one slipped through (an ended contract must have been signed first).
         end_clipped = np.maximum(end[has_end], signature[has_end])
         end_order = np.argsort(end_clipped, kind="stable")
+        change_order = np.argsort(change_on, kind="stable")
         return cls(
             signed=signature[order],
             signed_etp=np.concatenate([[0.0], np.cumsum(etp[order])]),
             ended=end_clipped[end_order],
-            ended_etp=np.concatenate([[0.0], np.cumsum(etp[has_end][end_order])]),
+            ended_etp=np.concatenate([[0.0], np.cumsum(etp_at_end[has_end][end_order])]),
+            changed=change_on[change_order],
+            changed_etp=np.concatenate([[0.0], np.cumsum(change_by[change_order])]),
         )
 
     def at(self, days: np.ndarray) -> dict[str, np.ndarray]:
@@ -78,20 +88,24 @@ class _Timeline:
         ends = days.astype("datetime64[ns]") + np.timedelta64(1, "D")
         n_signed = np.searchsorted(self.signed, ends, side="left")
         n_ended = np.searchsorted(self.ended, ends, side="left")
+        n_changed = np.searchsorted(self.changed, ends, side="left")
         # Differences of running sums carry float noise (1e-13); FTE are multiples of 1/6, so 6 decimals is exact.
         etp_signed = np.round(self.signed_etp[n_signed], 6)
+        active_etp = self.signed_etp[n_signed] + self.changed_etp[n_changed] - self.ended_etp[n_ended]
         return {
             "signes_cumul": n_signed.astype(np.int64),
             "etp_signes_cumul": etp_signed,
             "actifs": (n_signed - n_ended).astype(np.int64),
-            "etp_actifs": np.round(self.signed_etp[n_signed] - self.ended_etp[n_ended], 6),
+            "etp_actifs": np.round(active_etp, 6),
         }
 
 
 def counts_at(contracts: pd.DataFrame, dates, *, synthetic: bool | None = None) -> pd.DataFrame:
     """Cumulative signed contracts and FTE, active contracts and FTE, as of the end of each given date.
 
-    Active follows `common.active_mask`: signed on or before the date and not ended on or before it.
+    Active follows `common.active_mask`: signed on or before the date and not ended on or before it. Signed FTE
+    count each contract at its FTE when signed; active FTE at the FTE in force at the date (a contract written
+    with a history: the act in force then, see `common.etp_at`).
     """
     synthetic = synthetic_flag(contracts, synthetic)
     days = pd.DatetimeIndex(pd.to_datetime(dates)).normalize()
@@ -110,7 +124,8 @@ def monthly_series(
 
     Columns: `mois` (first day), `fin_de_periode` (last day of the month, or as_of for the current month),
     `mois_complet` (the month ended on or before as_of), `signes_mois`, `signes_cumul`, `etp_signes_mois`,
-    `etp_signes_cumul`, `actifs` and `etp_actifs` (as of `fin_de_periode`).
+    `etp_signes_cumul`, `actifs` and `etp_actifs` (as of `fin_de_periode`; signed FTE at signature, active FTE
+    as in force at that date: see `counts_at`).
     """
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     timeline = _Timeline.of(contracts)

@@ -20,7 +20,7 @@ from am_analytics.indicators.common import (
     departement_index,
     departement_table,
     end_of_day,
-    etp_array,
+    etp_at,
     labelled,
     ratio,
     region_table,
@@ -51,7 +51,7 @@ def _counts_by_departement(contracts: pd.DataFrame, as_of: pd.Timestamp) -> dict
     """Every count column, one value per département of `departement_table()` (0 where no contract)."""
     signature = day_array(contracts["date_signature"])
     end = day_array(contracts["date_fin"])
-    etp = etp_array(contracts)
+    etp = etp_at(contracts, as_of)  # the act in force at the counting date, for a contract with a history
     general_practice = contracts["specialite"].eq("medecine_generale").fillna(False).to_numpy(dtype=bool)
     now = end_of_day(as_of)
     year_ago = end_of_day(as_of - pd.DateOffset(months=GROWTH_MONTHS))

@@ -84,6 +84,14 @@ CONTRACTS = DatasetSpec(
             "Aide versée (€)", "aide_versee", "Montant aide", "Aide versée", "Montant versé", "Montant de l'aide",
             "Aide (€)", "Montant aide versée", "Total aide versée",
         ),
+        # A history written one row per act (the initial contract, then each avenant): which act the row is,
+        # its number and the date it takes effect (see prepare.acts).
+        "type_acte": ("Type d'acte", "Type acte", "Nature de l'acte", "Nature acte", "Acte", "Type de l'acte",
+                      "Type d'avenant"),
+        "numero_avenant": ("N° d'avenant", "Numéro d'avenant", "N° avenant", "Num avenant", "Numéro avenant",
+                           "Avenant n°", "Rang de l'avenant"),
+        "date_effet": ("Date d'effet", "Date effet", "Date d'effet de l'acte", "Date d'effet de l'avenant",
+                       "Date de prise d'effet", "Effet au", "Date d'effet avenant"),
         # When the extract was made: decides which of two versions of a contract is the later one.
         "date_extraction": (
             "Date d'extraction", "Date extraction", "Extrait le", "Date de l'extraction", "Date export",

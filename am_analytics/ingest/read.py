@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from am_analytics.errors import DataError, Location
+from am_analytics.ingest.error_cells import locate_error_cells, with_error_cells
 from am_analytics.text import fold
 
 log = logging.getLogger(__name__)
@@ -753,8 +754,11 @@ def _excel_with_calamine(data: bytes, sheet: str | None, *, every: bool = False)
         ranges = book.get_sheet_by_name(title).merged_cell_ranges or []
         return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
 
+    # calamine reads an .xls or .ods error cell as a blank (or the number stored beside it): they are put back
+    errors = locate_error_cells(data)
+
     def grid(title: str) -> list[list[object]]:
-        return book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        return with_error_cells(book.get_sheet_by_name(title).to_python(skip_empty_area=False), errors.get(title, {}))
 
     if every:
         return [Sheet(m.name, grid(m.name), merged(m.name), shown[m.name]) for m in worksheets]

@@ -1,5 +1,5 @@
 """Command line: `python -m am_analytics.prepare [--data-dir DIR] [--out DIR] [--cutoff DATE] [--caisse-column HEADER]
-[--strict]`."""
+[--territoire REGION] [--strict]`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from am_analytics import paths
 from am_analytics.cli import FrenchArgumentParser, iso_date, run
+from am_analytics.coverage import Coverage, declared_regions
 from am_analytics.errors import UsageError
 from am_analytics.prepare.pipeline import prepare_locked
 from am_analytics.prepare.summary import render_summary
@@ -43,6 +44,11 @@ def build_parser() -> FrenchArgumentParser:
         "--caisse-column", dest="caisse_columns", action="append", default=[], metavar="EN-TÊTE",
         help="en-tête d'une colonne à lire comme codes ou noms de caisse (CPAM, CGSS) ; répétable",
     )
+    parser.add_argument(
+        "--territoire", dest="territory", default=None, metavar="RÉGION",
+        help="territoire couvert par les extractions : code ou nom de région (plusieurs séparés par des virgules) "
+        "ou France ; vérifié sur les contrats (défaut : déduit des contrats)",
+    )
     parser.add_argument("--strict", action="store_true", help="code de sortie 3 si une ligne est mise en quarantaine")
     parser.add_argument("-q", "--quiet", action="store_true", help="pas de résumé")
     return parser
@@ -59,10 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = args.data_dir or paths.raw_dir()
     if not data_dir.is_dir():
         raise UsageError(f"dossier de données introuvable : {data_dir} (indiquer --data-dir)")
+    if args.territory is not None:
+        declared_regions(args.territory)  # an unknown region stops here, before anything is read
     out_dir = args.out or paths.processed_dir_for(data_dir)
-    result = prepare_locked(data_dir, out_dir, cutoff=cutoff, strict=args.strict, caisse_columns=args.caisse_columns)
+    result = prepare_locked(data_dir, out_dir, cutoff=cutoff, strict=args.strict, caisse_columns=args.caisse_columns,
+                            territory=args.territory)
     if not args.quiet and result is not None:
         print(render_summary(result.accounts, str(out_dir)))
+        print(Coverage.from_record(result.manifest["territoire"]).sentence())
     return 0
 
 

@@ -4,7 +4,9 @@
 Only what identifies and counts a contract can reject it: contract number, doctor, geography (département
 or caisse), signature date, FTE, and an end date that is written but unreadable or impossible. Specialty,
 zone, background, training, take-up date and aid are descriptive: an unrecognised value keeps the contract,
-takes an explicit unknown category (or stays empty) and is listed in the warnings.
+takes an explicit unknown category (or stays empty) and is listed in the warnings. A row of a history written
+act by act also says which act it is (type, avenant number, date of effect: `prepare.acts`); an act that cannot
+be placed in its history rejects the row.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from am_analytics.geography import (
 )
 from am_analytics.ingest import RawTable
 from am_analytics.ingest import values as v
+from am_analytics.prepare import acts
 from am_analytics.prepare.steps import (
     StepResult,
     exact_and_conflicting_duplicates,
@@ -54,7 +57,8 @@ COLUMNS = [
     "aide_versee_eur",
 ]
 # Read from the file but not part of a contract's content: two versions differing only here are one version.
-METADATA = ["date_extraction"]
+# The act columns say which act of a contract's history a row is (`prepare.acts`); absent, they are empty.
+METADATA = ["date_extraction", *acts.ACT_COLUMNS]
 
 # Required fields: a value that cannot be read rejects the row.
 _REQUIRED = {
@@ -98,7 +102,14 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         problems.append(problems_from_reasons(reasons.mask(as_empty), column, messages))
         warnings.append(_warnings_from_reasons(reasons.where(as_empty), column, messages))
 
-    etp = v.normalise_etp(cells("etp"), required=True, header=header_of.get("etp"), signed=columns["date_signature"])
+    act = acts.normalise_acts(cells("type_acte"), cells("numero_avenant"), cells("date_effet"))
+    for column in acts.ACT_COLUMNS:
+        columns[column] = act[column]
+        problems.append(problems_from_reasons(act["reason"].where(act["column"] == column), column))
+
+    # An option is open from a date: an avenant's is judged at its date of effect, not at the signature.
+    in_force = act["date_effet"].astype("datetime64[ns]").fillna(columns["date_signature"].astype("datetime64[ns]"))
+    etp = v.normalise_etp(cells("etp"), required=True, header=header_of.get("etp"), signed=in_force)
     columns["etp_option"] = etp["value"]
     problems.append(problems_from_reasons(etp["reason"], "etp"))
 
@@ -124,12 +135,11 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
     columns["aide_versee_eur"] = aid["value"]
     warnings.append(_warnings_from_reasons(aid["reason"], "aide_versee_eur"))
 
-
     problems, warnings = _spreadsheet_errors(raw, header_of, columns, problems, warnings)
     frame = pd.DataFrame(columns, index=index)
     frame["region"] = region_of_departements(frame["departement"])
     frame["etp"] = frame["etp_option"].map(_ETP_VALUES).astype("Float64")
-    for column in ("date_signature", "date_fin", "date_prise_fonction", "date_extraction"):
+    for column in ("date_signature", "date_fin", "date_prise_fonction", "date_extraction", "date_effet"):
         frame[column] = frame[column].astype("datetime64[ns]")
     return StepResult(frame=frame[COLUMNS + METADATA], problems=problems, warnings=warnings)
 
@@ -200,7 +210,7 @@ def _spreadsheet_errors(
     and warned (`steps.spreadsheet_errors`)."""
     # the geography column that decides is required; a caisse written beside a département is descriptive
     geography = ("departement",) if "departement" in header_of else ("caisse", "libelle_caisse")
-    required = {"contrat_id", "medecin_id", "date_signature", "date_fin", "etp", *geography}
+    required = {"contrat_id", "medecin_id", "date_signature", "date_fin", "etp", *geography, *acts.ACT_COLUMNS}
     problem_table, warning_table, erroneous = spreadsheet_errors(
         raw, header_of, required, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True),
         _warnings_from_reasons,

@@ -26,9 +26,10 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from am_analytics import __version__, atomic, privacy
+from am_analytics.coverage import coverage_of
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.ingest.archives import FORMATS_READ, gather_inputs
-from am_analytics.prepare import contracts, survey, territory
+from am_analytics.prepare import acts, contracts, survey, territory
 from am_analytics.prepare.manifest import MANIFEST_NAME, FileAccount, build_manifest, input_fingerprint
 from am_analytics.prepare.quarantine import empty_located, empty_quarantine, quarantine_rows, reason_counts
 from am_analytics.prepare.reading import (
@@ -40,7 +41,7 @@ from am_analytics.prepare.reading import (
     unread_file,
 )
 from am_analytics.prepare.steps import DatasetStep, StepResult
-from am_analytics.prepare.versions import PART_STRIDE, choose_key, name_sequences, resolve_versions
+from am_analytics.prepare.versions import PART_STRIDE, changed_columns, choose_key, name_sequences, resolve_versions
 from am_analytics.prepare.warnings import (
     column_warnings,
     empty_warnings,
@@ -62,13 +63,14 @@ WARNINGS_FILE = "warnings.parquet"
 CHANGES_FILE = "changes.parquet"
 OUTPUT_FILES = {
     "contracts": "contracts.parquet",
+    "contract_acts": "contract_acts.parquet",
     "territory_year": "territory_year.parquet",
     "survey": "survey.parquet",
     "survey_tables": "survey_tables.parquet",
 }
 CHANGE_COLUMNS = [
     "contract_key", "column", "old_value", "new_value", "old_file", "new_file", "old_line", "new_line",
-    "old_extract_date", "new_extract_date",
+    "old_extract_date", "new_extract_date", "act", "effective_date",
 ]
 
 # Each dataset's step module: normalise one file, settle duplicates, validate (see steps.DatasetStep).
@@ -100,12 +102,15 @@ def prepare(
     key: bytes | None = None,
     strict: bool = False,
     caisse_columns: Iterable[str] = (),
+    territory: str | None = None,
 ) -> Prepared:
     """Read every file of `data_dir`, write the processed tables into `out_dir`, return what was done.
 
     `cutoff` is the acceptance cut-off: a contract signed after it is quarantined (default: today).
     `caisse_columns` names headers to read as caisse codes or names (a département column that holds
     caisses). With `strict`, any quarantined row is an error (exit code 3) and nothing is written.
+    `territory` declares what the contracts cover (`coverage`: a region's code or name, several, or France);
+    it is checked against the kept contracts, and the manifest records the coverage either way (`territoire`).
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not data_dir.is_dir():
@@ -155,7 +160,11 @@ def prepare(
     for dataset, parts in by_dataset.items():
         step_module = STEPS[dataset]
         if getattr(step_module, "VERSIONED", False):
-            kept, quarantined, located_warnings, changes = _combine_versions(step_module, parts, check_date, key)
+            kept, quarantined, located_warnings, changes, histories = _combine_versions(
+                step_module, parts, check_date, key
+            )
+            if histories is not None:
+                tables["contract_acts"] = histories
         else:
             kept, quarantined, located_warnings = _combine(step_module, parts, check_date)
         tables[dataset] = step_module.finish(kept)
@@ -189,6 +198,7 @@ def prepare(
             for name, payload in payloads.items()
         },
     )
+    manifest["territoire"] = coverage_of(tables.get("contracts"), territory).record()
     _save(out_dir, payloads, manifest)
     return Prepared(
         out_dir=out_dir, manifest=manifest, tables=tables, quarantine=quarantine, accounts=accounts,
@@ -265,6 +275,7 @@ def prepare_locked(
     strict: bool = False,
     only_if_stale: bool = False,
     caisse_columns: Iterable[str] = (),
+    territory: str | None = None,
 ) -> Prepared | None:
     """`prepare` under a lock on the output folder, so two runs never interleave their outputs.
 
@@ -294,7 +305,8 @@ def prepare_locked(
     try:
         if only_if_stale and is_current(data_dir, out_dir, cutoff=cutoff, caisse_columns=caisse_columns):
             return None
-        return prepare(data_dir, out_dir, cutoff=cutoff, strict=strict, caisse_columns=caisse_columns)
+        return prepare(data_dir, out_dir, cutoff=cutoff, strict=strict, caisse_columns=caisse_columns,
+                       territory=territory)
     finally:
         lock.release()
 
@@ -353,13 +365,15 @@ def _combine(
 
 def _combine_versions(
     step_module: DatasetStep, parts: list[tuple[Part, StepResult]], check_date: date, key: bytes
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Like `_combine`, for a dataset whose rows are versions of one record across cumulative extracts.
 
     Rows a required field rejects are out first; the rules are checked on the rest; among valid rows, the
     versions of each key are settled (`versions.resolve_versions`): the latest is kept, older ones are
     updated (with a change log), exact copies merged, and two different versions of the same extract date
-    quarantined as a conflict naming both files and the columns that differ.
+    quarantined as a conflict naming both files and the columns that differ. A contract written act by act is
+    settled act by act, then assembled into one contract with its history (`prepare.acts`), returned last
+    (None when no extract writes acts).
     """
     combined, offsets, value_problems, warnings = _stack(parts)
     # Identifiers are pseudonymised before versions are compared, so the change log never holds one in clear.
@@ -375,11 +389,21 @@ def _combine_versions(
     when = valid["date_extraction"].fillna(pd.Series(part_dates.to_numpy()[part_of], index=valid.index))
     ranks, evidence = _ranks_by_evidence([p for p, _ in parts])
     order = pd.Series(ranks[part_of] * PART_STRIDE + valid["_row"].to_numpy(), index=valid.index)
-    versions = resolve_versions(valid, key_values, step_module.COLUMNS, when, order, evidence[part_of])
+    written_acts = valid["type_acte"].notna().to_numpy(dtype=bool)  # rows that say which act of a history they are
+    in_history = np.zeros(len(valid), dtype=bool)
+    version_key = key_values
+    if written_acts.any():
+        act_of = acts.act_identity(valid)
+        in_history = key_values.isin(key_values[written_acts].unique()).to_numpy(dtype=bool)
+        # Each act of a history is a record of its own across extracts; a row without act beside a history is
+        # settled after (`_loose_rows`), out of the versions (a missing key keeps it apart).
+        version_key = key_values.where(~in_history, key_values + " | " + act_of).mask(in_history & ~written_acts)
+    content = [*step_module.COLUMNS, *(["date_effet"] if written_acts.any() else [])]
+    versions = resolve_versions(valid, version_key, content, when, order, evidence[part_of])
     labels = [p.label for p, _ in parts]
     lines = pd.concat([p.raw.line_numbers.reset_index(drop=True) for p, _ in parts], ignore_index=True).to_numpy()
-    conflict_problems = _conflict_problems(valid, key_values, versions.conflicts, labels, lines)
-    problems = pd.concat([value_problems, rule_problems, conflict_problems], ignore_index=True)
+    act_names = _act_names(valid, written_acts)
+    conflict_problems = _conflict_problems(valid, key_values, versions.conflicts, labels, lines, act_names)
 
     outcome = pd.Series("quarantined", index=combined.index)
     positions = valid.index
@@ -387,12 +411,163 @@ def _combine_versions(
     outcome[positions[versions.merged]] = "merged"
     outcome[positions[versions.updated]] = "updated"
     outcome[positions[versions.conflict]] = "quarantined"
+    changes = _change_log(valid, key_values, versions.changes, labels, lines, when, act_names)
+    history_problems, histories = [], None
+    if written_acts.any():
+        history = _assemble_histories(valid, key_values, versions.kept & in_history & written_acts)
+        outcome[positions[history.superseded]] = "updated"
+        outcome[positions[history.early]] = "quarantined"
+        combined.loc[positions[history.current], "date_signature"] = history.signature
+        merged, superseded, lost = _loose_rows(valid, key_values, content, in_history & ~written_acts, written_acts,
+                                               when)
+        outcome[positions[merged]] = "merged"
+        outcome[positions[superseded]] = "updated"
+        history_problems = [
+            _early_problems(valid, key_values, history, act_names),
+            _problems_at(positions[lost], "type_acte", "ligne_hors_historique"),
+        ]
+        amendments = _change_log(valid, key_values, history.amendments, labels, lines, when, act_names,
+                                 effective=valid["date_effet"])
+        changes = pd.concat([changes, amendments], ignore_index=True).sort_values(
+            ["contract_key", "effective_date", "new_extract_date", "column"], kind="stable", na_position="first"
+        ).reset_index(drop=True)
+        histories = _act_table(valid, key_values, history.acts, labels, lines)
+    problems = pd.concat([value_problems, rule_problems, conflict_problems, *history_problems], ignore_index=True)
     for part, _ in parts:
         part.account.contract_key = choice.as_record()
     combined["cle_contrat"] = key_values.reindex(combined.index).astype("string")
     kept, quarantine, located = _finish_combined(parts, combined, offsets, problems, warnings, outcome)
-    changes = _change_log(valid, key_values, versions.changes, labels, lines, when)
-    return kept, quarantine, located, changes
+    return kept, quarantine, located, changes, histories
+
+
+def _act_names(valid: pd.DataFrame, written: np.ndarray) -> pd.Series:
+    """« avenant n°2 », « contrat initial » for rows that are acts of a history; NA elsewhere."""
+    names = pd.Series(pd.NA, index=valid.index, dtype="string")
+    if written.any():
+        rows = valid[written]
+        names[written] = [
+            acts.act_label(kind, number, effective)
+            for kind, number, effective in zip(rows["type_acte"], rows["numero_avenant"], rows["date_effet"],
+                                               strict=True)
+        ]
+    return names
+
+
+@dataclass
+class _Histories:
+    """Contracts written act by act, assembled (positions in the valid rows): `current` the row of each
+    contract's latest act (kept, its `signature` the initial act's), `superseded` its earlier acts, `early` the
+    avenants taking effect before the initial contract (with `early_start`, that contract's start), `acts` every
+    act kept in the history in order, `amendments` each avenant beside the act before it (old_row, new_row,
+    column: the change log's pairs)."""
+
+    current: np.ndarray
+    signature: np.ndarray
+    superseded: np.ndarray
+    early: np.ndarray
+    early_start: np.ndarray
+    acts: pd.DataFrame
+    amendments: pd.DataFrame
+
+
+def _assemble_histories(valid: pd.DataFrame, key: pd.Series, settled: np.ndarray) -> _Histories:
+    order = acts.history_order(valid, np.flatnonzero(settled), key)
+    starts = acts.contract_starts(order)
+    early_at = acts.early_avenants(order, starts)
+    early = order.iloc[early_at]
+    order = order.drop(index=order.index[early_at]).reset_index(drop=True)
+    keys, rows = order["key"].to_numpy(), order["row"].to_numpy()
+    last = np.r_[keys[1:] != keys[:-1], True][: len(keys)]  # each contract's latest act
+    # The contract was signed when its initial act was; without one, when its earliest act says.
+    signed_at = order.drop_duplicates("key").set_index("key")["row"]
+    signed_at.update(order[order["initial"]].drop_duplicates("key").set_index("key")["row"])
+    signature = valid["date_signature"].to_numpy()[signed_at.reindex(keys[last]).to_numpy(dtype=np.int64)]
+    pairs = np.flatnonzero(np.r_[False, keys[1:] == keys[:-1]])  # each act after its contract's first
+    amendments = _amendment_pairs(valid, rows[pairs - 1], rows[pairs], acts.amended_columns(list(valid.columns)))
+    return _Histories(
+        current=rows[last],
+        signature=signature,
+        superseded=rows[~last],
+        early=early["row"].to_numpy(),
+        early_start=early["key"].map(starts).to_numpy(dtype="datetime64[ns]"),
+        acts=order,
+        amendments=amendments,
+    )
+
+
+def _amendment_pairs(valid: pd.DataFrame, old: np.ndarray, new: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """(old_row, new_row, column) for each column an avenant changes from the act before it; an avenant that
+    changes none of them still has its line (column NA): the change log records every act."""
+    columns = [c for c in columns if c not in ("_part", "_row", "cle_contrat")]
+    found = changed_columns(valid, columns, old, new)
+    unchanged = ~np.isin(new, found["new_row"].to_numpy())
+    silent = pd.DataFrame({"old_row": old[unchanged], "new_row": new[unchanged],
+                           "column": pd.array([None] * int(unchanged.sum()), dtype="string")})
+    return pd.concat([found, silent], ignore_index=True)
+
+
+def _early_problems(valid: pd.DataFrame, key: pd.Series, history: _Histories, act_names: pd.Series) -> pd.DataFrame:
+    """A problem per avenant taking effect before its contract's initial act, naming both dates."""
+    rows = history.early
+    problems = _problems_at(valid.index[rows], "date_effet", "avenant_avant_contrat")
+    if not len(rows):
+        return problems
+    messages = [
+        f"contrat « {key.iat[row]} », {act_names.iat[row]} : prend effet le {pd.Timestamp(effective):%d/%m/%Y}, "
+        f"avant le contrat initial ({pd.Timestamp(start):%d/%m/%Y}) ; corriger la date d'effet"
+        for row, effective, start in zip(rows, valid["date_effet"].to_numpy()[rows], history.early_start,
+                                         strict=True)
+    ]
+    return problems.assign(message=pd.array(messages, dtype="string"))
+
+
+def _loose_rows(
+    valid: pd.DataFrame,
+    key: pd.Series,
+    content: list[str],
+    loose: np.ndarray,
+    written: np.ndarray,
+    when: pd.Series,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows without act information of a contract written act by act (positions in the valid rows): merged when
+    they repeat one of its acts (every content column alike); superseded (*updated*) when their extract is dated
+    before the latest extract writing the history (an older snapshot of the contract, which the history
+    replaces); else quarantined: nothing says where they sit in the history."""
+    at = np.flatnonzero(loose)
+    if not len(at):
+        return at, at, at
+    compared = [c for c in content if c != "date_effet"]
+    hashes = pd.util.hash_pandas_object(valid[compared], index=False).to_numpy()
+    keys = key.to_numpy()
+    known = set(zip(keys[written], hashes[written], strict=True))
+    repeats = np.array([(k, h) in known for k, h in zip(keys[at], hashes[at], strict=True)], dtype=bool)
+    history_date = when[written].groupby(keys[written]).max()
+    dated = when.to_numpy(dtype="datetime64[ns]")[at]
+    latest = history_date.reindex(keys[at]).to_numpy(dtype="datetime64[ns]")
+    older = ~repeats & (dated < latest)  # NaT on either side compares False: undated rows are not ranked
+    return at[repeats], at[older], at[~repeats & ~older]
+
+
+def _act_table(
+    valid: pd.DataFrame, key: pd.Series, order: pd.DataFrame, labels: list[str], lines: np.ndarray
+) -> pd.DataFrame:
+    """`contract_acts.parquet`: every act of each contract written with a history, in order of effect."""
+    rows = order["row"].to_numpy()
+    picked = valid.iloc[rows]
+    table = pd.DataFrame(
+        {
+            "cle_contrat": pd.array(key.to_numpy()[rows], dtype="string"),
+            "contrat_id": picked["contrat_id"].astype("string").to_numpy(),
+            "date_effet": order["in_force"].to_numpy(dtype="datetime64[ns]"),
+            "type_acte": picked["type_acte"].astype("string").to_numpy(),
+            "numero_avenant": picked["numero_avenant"].astype("Int64").to_numpy(),
+            "etp_option": picked["etp_option"].astype("string").to_numpy(),
+            "etp": picked["etp"].astype("Float64").to_numpy(),
+            "source_file": pd.array([labels[p] for p in picked["_part"].to_numpy()], dtype="string"),
+            "source_line": pd.array(lines[valid.index.to_numpy()[rows]], dtype="Int64"),
+        }
+    )
+    return table[acts.ACT_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def _ranks_by_evidence(parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
@@ -486,15 +661,21 @@ def _add_counts(before: dict[str, int], more: dict[str, int]) -> dict[str, int]:
 
 
 def _conflict_problems(
-    valid: pd.DataFrame, key: pd.Series, conflicts: pd.DataFrame, labels: list[str], lines: np.ndarray
+    valid: pd.DataFrame,
+    key: pd.Series,
+    conflicts: pd.DataFrame,
+    labels: list[str],
+    lines: np.ndarray,
+    act_names: pd.Series | None = None,
 ) -> pd.DataFrame:
     """A problem per row of a contract with two different versions at its latest extract date, naming both
-    files (and lines) and the columns that differ."""
+    files (and lines) and the columns that differ; for an act of a contract's history (`act_names`), the act."""
     if conflicts.empty:
         return _problems_at(pd.Index([], dtype="int64"), "contrat_id", "doublon_conflictuel")
     index = valid.index.to_numpy()
     parts = valid["_part"].to_numpy()
-    messages = []
+    names = act_names if act_names is not None else pd.Series(pd.NA, index=valid.index, dtype="string")
+    messages, reasons = [], []
     for row, first, second, columns, undated in conflicts[["row", "first", "second", "columns", "undated"]].itertuples(
         index=False
     ):
@@ -507,19 +688,31 @@ def _conflict_problems(
         hint = (
             " ; dater les extractions (colonne « Date d'extraction » ou date dans le nom du fichier)" if undated else ""
         )
+        act = names.iat[row]
+        which = f"contrat « {key.iat[row]} »" + ("" if pd.isna(act) else f", {act}")
+        reasons.append("doublon_conflictuel" if pd.isna(act) else "avenant_conflictuel")
         messages.append(
-            f"contrat « {key.iat[row]} » : {why} — "
+            f"{which} : {why} — "
             f"{labels[parts[first]]} ligne {lines[a]} et {labels[parts[second]]} ligne {lines[b]} ; "
             f"colonnes qui diffèrent : {columns} ; aucune version n'est retenue{hint}"
         )
     problems = _problems_at(pd.Index(index[conflicts["row"].to_numpy()]), "contrat_id", "doublon_conflictuel")
-    return problems.assign(message=pd.array(messages, dtype="string"))
+    return problems.assign(message=pd.array(messages, dtype="string"), reason=pd.array(reasons, dtype="string"))
 
 
 def _change_log(
-    valid: pd.DataFrame, key: pd.Series, pairs: pd.DataFrame, labels: list[str], lines: np.ndarray, when: pd.Series
+    valid: pd.DataFrame,
+    key: pd.Series,
+    pairs: pd.DataFrame,
+    labels: list[str],
+    lines: np.ndarray,
+    when: pd.Series,
+    act_names: pd.Series | None = None,
+    effective: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """The change log: contract key, column, old and new value (as text), both files, lines and extract dates."""
+    """The change log: contract key, column, old and new value (as text), both files, lines and extract dates;
+    for an act of a contract's history, the act (`act_names`), and for an avenant's own line (`effective`
+    given) the date from which it changes the contract."""
     if pairs.empty:
         return empty_changes()
     old, new = pairs["old_row"].to_numpy(), pairs["new_row"].to_numpy()
@@ -527,7 +720,8 @@ def _change_log(
     index = valid.index.to_numpy()
 
     def text(rows: np.ndarray, columns: pd.Series) -> list[str | None]:
-        return [_as_text(valid[c].iat[r]) for r, c in zip(rows, columns, strict=True)]
+        # an avenant that changes nothing has its line without a column
+        return [None if pd.isna(c) else _as_text(valid[c].iat[r]) for r, c in zip(rows, columns, strict=True)]
 
     dates = when.to_numpy(dtype="datetime64[D]")
     frame = pd.DataFrame(
@@ -542,6 +736,11 @@ def _change_log(
             "new_line": pd.array(lines[index[new]], dtype="Int64"),
             "old_extract_date": [None if np.isnat(d) else str(d) for d in dates[old]],
             "new_extract_date": [None if np.isnat(d) else str(d) for d in dates[new]],
+            "act": act_names.iloc[new].to_numpy() if act_names is not None else None,
+            "effective_date": (
+                [None if np.isnat(d) else str(d) for d in effective.to_numpy(dtype="datetime64[D]")[new]]
+                if effective is not None else None
+            ),
         }
     )
     types = {c: ("Int64" if c.endswith("_line") else "string") for c in CHANGE_COLUMNS}

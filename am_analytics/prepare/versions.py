@@ -256,7 +256,7 @@ def resolve_versions(
     new_version = np.r_[False, (group[1:] == group[:-1]) & (hashes[1:] != hashes[:-1])]
     settled = ~in_conflict
     pairs_at = np.flatnonzero(new_version & settled)
-    changes = _changed_columns(frame, content, rows[pairs_at - 1], rows[pairs_at]) if len(pairs_at) else empty_changes
+    changes = changed_columns(frame, content, rows[pairs_at - 1], rows[pairs_at]) if len(pairs_at) else empty_changes
 
     conflicts = empty_conflicts
     if in_conflict.any():
@@ -306,7 +306,7 @@ def _same(x: object, y: object) -> bool:
     return bool(x == y)
 
 
-def _changed_columns(frame: pd.DataFrame, content: list[str], old: np.ndarray, new: np.ndarray) -> pd.DataFrame:
+def changed_columns(frame: pd.DataFrame, content: list[str], old: np.ndarray, new: np.ndarray) -> pd.DataFrame:
     """(old_row, new_row, column) for every column whose value differs between two versions (vectorised)."""
     records = []
     for column in content:

@@ -207,6 +207,9 @@ def key_figures_table(nation: pd.DataFrame, regions: pd.DataFrame, region: str |
         rows.insert(0, regions[regions["code"] == region])
     frame = pd.concat(rows, ignore_index=True)
     frame.attrs = dict(nation.attrs)
+    if nation.empty:  # extracts that do not cover France (`publication.covered_only`): nothing said of France
+        table = KEY_FIGURES.from_published(frame)
+        return replace(table, columns=[column for column in table.columns if column.key != "part_nationale_signes"])
     title = KEY_FIGURES.title + ("" if region is None else " — comparaison avec la France entière")
     return KEY_FIGURES.from_published(frame, title=title)
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from am_analytics.coverage import Coverage
 from am_analytics.presentation.audit import DisclosureRisk, Ledger, audit, protect
 from am_analytics.presentation.catalogue import FUNDING_RULE, SHARE_FOLLOWERS, TERRITORY_RULE, TRAINING_RULE
 from am_analytics.presentation.linked import (
@@ -47,9 +48,39 @@ MIXES = {
     "etp_options": "Options de quotité par année",
 }
 
+# What the national results say of France as a whole, and the frames by territory: when the extracts do not cover
+# France (`coverage`), the first are not published at all and the second keep the covered regions only.
+FRANCE_ITEMS = ("monthly", "nation", "training_france", "funding", "progress", "projections", "cross",
+                "projected_signatures", "projected_spending", "independence")
+TERRITORY_ITEMS = {"regions": "code", "departements": "region_code", "shares": "code", "training": "code"}
+
 HEADLINE = ("signes", "actifs")  # a region's signed and active contracts: the figures everything else is read against
 
 Results = TypeVar("Results", NationalResults, ScopeResults)
+
+
+def _kept(frame: pd.DataFrame | None, name: str, regions: Collection[str]) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    kept = frame.iloc[0:0] if name in FRANCE_ITEMS else frame[frame[TERRITORY_ITEMS[name]].isin(regions)]
+    kept = kept.reset_index(drop=True)
+    kept.attrs = dict(frame.attrs)
+    return kept
+
+
+def covered_only(national: NationalResults, coverage: Coverage) -> NationalResults:
+    """The national results as extracts that do not cover France may publish them: no France figure (series,
+    totals, targets, projections, funding, the test over regions: computed from one region or a few, they would
+    present those as France), and only the covered regions and their départements (a region outside the extracts
+    has no contract in them, which says nothing of it). Published and exact frames alike, so the audit links no
+    France cell (France = Σ regions would hold for the covered regions only)."""
+    if coverage.is_france:
+        return national
+    names = [*FRANCE_ITEMS, *TERRITORY_ITEMS]
+    exact = {name: _kept(frame, name, coverage.regions) if name in names else frame
+             for name, frame in national.exact.items()}
+    return replace(national, **{name: _kept(getattr(national, name), name, coverage.regions) for name in names},
+                   exact=exact)
 
 
 def _item(results: NationalResults | ScopeResults, name: str, place: str, cells, dependants, **kw) -> LinkedItem:
@@ -79,9 +110,11 @@ def _national_items(national: NationalResults, quoted: Collection[str]) -> dict[
         "funding": ("Aide attendue — France entière", funding_cells(national.funding, NATIONAL_CODE),
                     dependants_of(FUNDING_RULE), {"fixed": True}),
     }
+    france = not national.nation.empty  # empty when the extracts do not cover France (`covered_only`)
     return {
         name: _item(national, name, place, cells, dependants, **kw)
         for name, (place, cells, dependants, kw) in specs.items()
+        if france or name not in FRANCE_ITEMS
     }
 
 
@@ -138,6 +171,8 @@ def audited(
     `audit.DisclosureRisk` when a cell cannot be protected (nothing may be written then)."""
     if not national.exact:
         raise ValueError("résultats nationaux déjà publiés : l'audit part des résultats calculés (NationalResults.of)")
+    if scopes:  # every scope of a run reads the same extracts
+        national = covered_only(national, scopes[0][0].coverage)
     ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
     protect(ledger)
     masked_national = _masked(national, national_items, ledger)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from am_analytics import paths
+from am_analytics.coverage import Coverage
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.geography import region_name
 from am_analytics.loading import Processed
@@ -36,6 +37,21 @@ def resolve_folders(data_dir: object = None, processed_dir: object = None) -> tu
         raise UsageError(f"dossier de données introuvable : {raw}")
     processed = paths.processed_dir_for(raw) if _blank(processed_dir) else Path(str(processed_dir)).expanduser()
     return raw, processed
+
+
+def _covered(coverage: Coverage) -> str:
+    return ", ".join(f"{region_name(code)} ({code})" for code in coverage.regions)
+
+
+def region_within(region: str | None, coverage: Coverage) -> str | None:
+    """The region a scope presents, given what the extracts cover: France's default becomes the covered region
+    when the extracts cover one region only (nothing computed from one region is presented as France); a region
+    outside extracts that do not cover France is refused. Over several regions, no region stays None: the data of a
+    run (the site's pages), which no output may present as France (`Scope.presented`)."""
+    if coverage.is_france or region is None or coverage.covers_region(region):
+        return coverage.region if region is None and coverage.region is not None else region
+    raise UsageError(f"aucun contrat de la région {region_name(region)} ({region}) dans ces extractions, qui "
+                     f"couvrent {_covered(coverage)} : choisir une région couverte")
 
 
 @dataclass(frozen=True)
@@ -93,15 +109,25 @@ class Scope:
         return cls(
             data=data,
             as_of=resolved("as_of", resolve_as_of, as_of, data.contracts),
-            region=region_code,
+            region=resolved("region", region_within, region_code, data.coverage),
             profil=profil_code,
             raw_dir=raw,
             processed_dir=processed,
         )
 
     def with_region(self, region: object) -> Scope:
-        """The same data and date for another region (`None`: France)."""
-        return replace(self, region=resolve_region(region))
+        """The same data and date for another region (`None`: France, or the covered region when the extracts
+        cover one region only); a region outside extracts that do not cover France is refused (`region_within`)."""
+        return replace(self, region=region_within(resolve_region(region), self.coverage))
+
+    def presented(self, option: str = PARAMETER_NAMES["region"]) -> Scope:
+        """This scope as an output presents it: refused (`UsageError`, naming the caller's `option`) when it is
+        France over extracts of several regions but not France, whose sum is no France."""
+        if self.region is None and not self.covers_france:
+            raise UsageError(f"{option} : ces extractions ne couvrent pas la France entière mais "
+                             f"{len(self.coverage.regions)} régions ({_covered(self.coverage)}) : choisir l'une "
+                             "d'elles")
+        return self
 
     def with_profil(self, profil: object) -> Scope:
         """The same data, date and territory for another background (`None`: every background)."""
@@ -117,6 +143,16 @@ class Scope:
     def synthetic(self) -> bool:
         """True when any input is synthetic demo data: every output must then say so."""
         return self.data.synthetic
+
+    @property
+    def coverage(self) -> Coverage:
+        """The territory the extracts cover (`am_analytics.coverage`), as the preparation recorded it."""
+        return self.data.coverage
+
+    @property
+    def covers_france(self) -> bool:
+        """False when the extracts cover one region or a few: nothing computed from them is then France."""
+        return self.coverage.is_france
 
     @property
     def day(self) -> date:

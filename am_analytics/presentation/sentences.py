@@ -459,10 +459,17 @@ def spending_message(spending: pd.DataFrame | None) -> KeyMessage | None:
 # --- the page and the section openers -----------------------------------------------------------------------------
 
 
-def key_messages(national, own=None, region: str | None = None) -> list[KeyMessage]:
+def key_messages(national, own=None, region: str | None = None, *, covers_france: bool = True,
+                 france=None) -> list[KeyMessage]:
     """Four to six key messages for France (`region` None) or a region, from the published results
-    (`NationalResults`, and the scope's `ScopeResults` for the background trend)."""
+    (`NationalResults`, and the scope's `ScopeResults` for the background trend).
+
+    When the extracts do not cover France (`covers_france` False) a region's messages compare nothing with France
+    computed from them: no national share, no rank, its own background trend, and the targets read against the
+    published national count `france` (`france_reference.FranceReference`)."""
     as_of = national.as_of
+    if region is not None and not covers_france:
+        return _messages_without_france(national, own, region, france)
     if region is None:
         france = national.nation.iloc[0]
         messages = [
@@ -490,7 +497,25 @@ def key_messages(national, own=None, region: str | None = None) -> list[KeyMessa
     return [message for message in messages if message is not None]
 
 
-def presence_message(row: pd.Series, name: str, as_of: pd.Timestamp) -> KeyMessage:
+def _messages_without_france(national, own, region: str, france) -> list[KeyMessage]:
+    """A region's messages when the extracts cover that region (or a few) and not France."""
+    from am_analytics.presentation.france_reference import target_sentence
+
+    row = national.regions.set_index("code").loc[region]
+    name = str(row["nom"])
+    targets = target_sentence(france, national.as_of)
+    messages = [
+        presence_message(row, name, national.as_of, national_share=False),
+        rhythm_message(row, name),
+        backgrounds_message(own.backgrounds_by_year, name) if own is not None else None,
+        training_message(national.training.set_index("code").loc[region], name),
+        KeyMessage("objectifs", targets, "objectifs officiels rapportés au nombre national publié",
+                   {"france": france.value}) if targets else None,
+    ]
+    return [message for message in messages if message is not None]
+
+
+def presence_message(row: pd.Series, name: str, as_of: pd.Timestamp, *, national_share: bool = True) -> KeyMessage:
     """A region's contracts signed and active, and its share of the national total (published figures)."""
     def shown(column: str, kind: str = "count") -> str:
         return published_text(row, column, kind, 1 if kind == "percent" else 0)
@@ -499,9 +524,10 @@ def presence_message(row: pd.Series, name: str, as_of: pd.Timestamp) -> KeyMessa
         text = f"{name} : au {format_date(as_of)}, le nombre de contrats signés est {SECRET_PHRASE}."
     else:
         text = (f"{name} : au {format_date(as_of)}, {shown('signes')} contrats signés depuis 2019, dont "
-                f"{shown('actifs')} actifs, soit {shown('part_nationale_signes', 'percent')} des contrats signés "
-                "en France.")
-    return KeyMessage("presence", text, "contrats signés et actifs de la région, part nationale",
+                f"{shown('actifs')} actifs" + (f", soit {shown('part_nationale_signes', 'percent')} des contrats "
+                                                "signés en France." if national_share else "."))
+    return KeyMessage("presence", text, "contrats signés et actifs de la région"
+                      + (", part nationale" if national_share else ""),
                       {"signes": _value(row, "signes"), "actifs": _value(row, "actifs")})
 
 
@@ -570,8 +596,9 @@ def funding_sentences(funding: pd.DataFrame, label: str) -> list[str]:
     return lines
 
 
-def quality_sentences(quality: pd.DataFrame) -> list[str]:
-    """Rows read and quarantined over every file received."""
+def quality_sentences(quality: pd.DataFrame, covered: str | None = None) -> list[str]:
+    """Rows read and quarantined over every file received; `covered` names the territory the extracts cover when
+    it is not France (« Bretagne »)."""
     total = quality[quality["fichier"] == "Total"]
     row = total.iloc[0] if len(total) else quality.sum(numeric_only=True)
     read, kept, quarantined = (float(row[c]) for c in ("lignes_lues", "lignes_conservees", "lignes_en_quarantaine"))
@@ -581,7 +608,8 @@ def quality_sentences(quality: pd.DataFrame) -> list[str]:
         f"{format_number(read)} lignes lues dans les fichiers reçus : {format_number(kept)} conservées, "
         f"{format_number(merged)} remplacées par une version plus récente ou fusionnées (copies exactes), "
         f"{format_number(quarantined)} mises en quarantaine ({format_percent(share, 1)}), chacune avec son motif.",
-        "Les fichiers couvrent la France entière : la qualité des données se lit sur l'ensemble des extractions.",
+        f"Les fichiers couvrent {covered or 'la France entière'} : la qualité des données se lit sur l'ensemble "
+        "des extractions.",
     ]
 
 

@@ -45,7 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from am_analytics.presentation.scope import Scope
     from am_analytics.report.build import build
 
-    scope = Scope.open(data_dir=args.data_dir, as_of=args.as_of, region=args.region, names=OPTION_NAMES)
+    scope = Scope.open(data_dir=args.data_dir, as_of=args.as_of, region=args.region, names=OPTION_NAMES).presented(
+        OPTION_NAMES["region"])
+    if args.region is None and scope.region is not None:  # extracts of one region: its edition, never « France »
+        print(f"Édition régionale {scope.territory_label} ({scope.region}) : les extractions ne couvrent que cette "
+              "région (voir « territoire » dans le manifeste) ; la France n'est citée que d'après les chiffres "
+              "publiés.")
     output = args.output or default_output(scope)
     workbook_path = args.xlsx or output.with_suffix(".xlsx")
     report = build(scope)

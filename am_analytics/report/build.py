@@ -26,6 +26,12 @@ from am_analytics.indicators import quality as quality_indicators
 from am_analytics.indicators.methods import METHODS
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
+from am_analytics.presentation.france_reference import (
+    PUBLISHED,
+    FranceReference,
+    france_references_table,
+    latest_france_reference,
+)
 from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
@@ -132,9 +138,12 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     national, (own,) = audited(national, [(scope, ScopeResults.compute(scope, national))], scope.all_contracts)
     region, day, synthetic = scope.region, scope.day, scope.synthetic
     row = national.territory_row(scope.territory_code)
-    nation = national.territory_row("FR")
+    # extracts of one region (or a few) say nothing of France: France is then a published reference
+    france = None if scope.covers_france else latest_france_reference(scope.data.territory_year, scope.as_of,
+                                                                      synthetic)
+    nation = national.territory_row("FR") if scope.covers_france else None
     label = scope.label
-    messages = sentences.key_messages(national, own, region)
+    messages = sentences.key_messages(national, own, region, covers_france=scope.covers_france, france=france)
 
     created = datetime.combine(day, datetime.min.time())
     subtitle = f"{label} — données au {format_date(day)}"
@@ -145,9 +154,10 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
         f"entre chaque médecin et sa CPAM ({label}), au {format_date(day)}.",
         "Les chiffres publiés cités (objectifs, bilans de l'Assurance Maladie) sont réels et sourcés ; "
         "la méthode et les sources sont en fin de rapport.",
+        *coverage_lines(scope),
     ]
-    main = sentences.message_lines(messages, ["projection"] if region is None else ["rang"])
-    document.cover(_key_figures(row, nation, national, region), main[0] if main else "", context)
+    main = sentences.message_lines(messages, ["projection"] if region is None else ["rang", "presence"])
+    document.cover(_key_figures(row, nation, national, region, france), main[0] if main else "", context)
     document.table_of_contents()
 
     # 0. Key messages
@@ -164,7 +174,10 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
     _backgrounds(layout, scope, national, own, messages)
     _mixes(layout, scope, own)
     _funding(layout, scope, national, own)
-    _perspectives(layout, scope, national, messages)
+    if scope.covers_france:
+        _perspectives(layout, scope, national, messages)
+    else:
+        _published_france(layout, scope, messages)
     _training(layout, scope, national, messages)
     _survey(layout, scope, national)
     _quality(layout, scope, national)
@@ -220,7 +233,9 @@ def _rollout(layout: _Layout, scope: Scope, national: NationalResults, own: Scop
             series_text(own.monthly, {"signes_cumul": "contrats signés (cumul)", "actifs": "contrats actifs"}),
         )
         document.note("Les objectifs officiels sont nationaux : ils figurent dans le rapport France entière ; la "
-                      "section Perspectives rappelle où en est la France.")
+                      "section Perspectives rappelle où en est la France." if scope.covers_france else
+                      "Les objectifs officiels sont nationaux ; ces extractions ne couvrent pas la France : la section "
+                      "« La France, d'après les chiffres publiés » les rapporte au nombre national publié.")
     # the region's own series: its title and its sheet say whose it is
     layout.table(cat.monthly_table(own.monthly, scope.label if region is not None else None), in_pdf=False)
 
@@ -237,6 +252,11 @@ def _territories(layout: _Layout, scope: Scope, national: NationalResults, messa
             describe_values(national.departements[national.departements["region_code"] == region],
                             maps.RATE_COLUMN, 1),
         )
+    if not scope.covers_france:  # one region or a few: no map or rank among regions the extracts do not hold
+        table = cat.territory_comparison_table(national.departements, national.regions, national.nation, region)
+        layout.table(table.retitled(f"Contrats par département — {scope.label} et total régional"),
+                     emphasised=(len(table.frame) - 1,))
+        return
     layout.figure(maps.rate_by_region_map(national.regions, highlight=region), rates)
     layout.figure(charts.regions_ranked_chart(national.regions, national=national.nation, highlight=region), rates)
     if region is None:
@@ -258,8 +278,9 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
         national.shares[national.shares["profil_origine"] == "secretaire_medicale"], "part", 1, kind="percent",
         prefix="part des anciennes secrétaires médicales : ",
     )
-    layout.figure(charts.background_by_region_chart(national.shares, highlight=region), shares_text)
-    layout.figure(charts.background_heatmap_chart(national.shares, highlight=region), shares_text)
+    if scope.covers_france:  # the regions side by side, France among them: only when the extracts cover France
+        layout.figure(charts.background_by_region_chart(national.shares, highlight=region), shares_text)
+        layout.figure(charts.background_heatmap_chart(national.shares, highlight=region), shares_text)
     trend = own.backgrounds_by_year[own.backgrounds_by_year["categorie"] == "secretaire_medicale"]
     title = scope.title("Profil d'origine par année de signature")
     table = cat.backgrounds_table(national.shares, scope.comparison_codes)
@@ -272,7 +293,8 @@ def _backgrounds(layout: _Layout, scope: Scope, national: NationalResults, own: 
                         prefix="part des anciennes secrétaires médicales par année : "),
         coarser=f"le tableau « {table.title} »" if scope.profil is None else None,
     )
-    document.paragraph(independence_sentence(national.independence, "région × profil"))
+    if scope.covers_france:
+        document.paragraph(independence_sentence(national.independence, "région × profil"))
     layout.table(table)
 
 
@@ -304,13 +326,13 @@ def _funding(layout: _Layout, scope: Scope, national: NationalResults, own: Scop
     document, region = layout.document, scope.region
     document.section("Financement", new_page=True)
     layout.intro(sentences.funding_sentences(own.funding, scope.label))
-    if region is not None and national.funding is not None:
+    if region is not None and national.funding is not None and scope.covers_france:
         layout.intro(sentences.funding_sentences(national.funding, NATIONAL_LABEL)[:1])
     layout.published_figure(own.funding, "montant_attendu_eur", FUNDING_CHART_TITLE,
                             lambda: charts.funding_chart(own.funding),
                             describe_values(own.funding, "montant_attendu_eur", kind="millions", name="annee"))
     layout.table(cat.funding_table(own.funding, title=scope.title("Aide attendue par année civile")))
-    if region is not None and national.funding is not None:
+    if region is not None and national.funding is not None and scope.covers_france:
         layout.table(cat.funding_table(national.funding, title=f"Aide attendue par année civile — {NATIONAL_LABEL}"))
 
 
@@ -350,10 +372,35 @@ def _perspectives(layout: _Layout, scope: Scope, national: NationalResults, mess
         layout.table(cat.projected_spending_table(spending))
 
 
+def coverage_lines(scope: Scope) -> list[str]:
+    """What the cover says when the extracts do not cover France: what they cover, and where France comes from."""
+    if scope.covers_france:
+        return []
+    return [f"Les extractions reçues ne couvrent que {scope.coverage.label} : aucun chiffre « France » n'en est tiré ; "
+            "la France n'est citée que d'après les chiffres publiés, avec leur source."]
+
+
+def _published_france(layout: _Layout, scope: Scope, messages) -> None:
+    """In place of the national perspectives, for extracts that do not cover France: the published national counts
+    and the targets read against them (a projection of France from one region's contracts would mean nothing)."""
+    layout.document.section("La France, d'après les chiffres publiés", new_page=True)
+    layout.intro([
+        f"Les extractions reçues couvrent {scope.coverage.label}, pas la France entière : le total national, la part "
+        "de la région, son rang parmi les régions et la progression vers les objectifs nationaux ne peuvent pas en "
+        "être calculés. Les chiffres nationaux ci-dessous sont publiés, chacun avec sa source.",
+        *sentences.message_lines(messages, ["objectifs"]),
+    ])
+    layout.table(france_references_table(scope.data.territory_year, scope.as_of, scope.synthetic))
+
+
 def _training(layout: _Layout, scope: Scope, national: NationalResults, messages) -> None:
     document, region = layout.document, scope.region
     document.section("Formation et certification", new_page=True)
     layout.intro(sentences.message_lines(messages, ["formation"]))
+    if not scope.covers_france:
+        table = cat.training_comparison_table(national.training, national.training_france, region)
+        layout.table(table.retitled(f"Assistants sans certification après l'échéance — {scope.label}"))
+        return
     layout.figure(charts.training_overdue_chart(national.training, highlight=region),
                   describe_values(national.training, "part_en_retard", 1, kind="percent"))
     if region is None:
@@ -386,7 +433,7 @@ def _quality(layout: _Layout, scope: Scope, national: NationalResults) -> None:
     document.section("Qualité des données", new_page=True)
     manifest = scope.data.manifest
     quality = national.quality
-    layout.intro(sentences.quality_sentences(quality))
+    layout.intro(sentences.quality_sentences(quality, None if scope.covers_france else scope.coverage.label))
     layout.figure(charts.quality_chart(quality, as_of=scope.day),
                   describe_values(quality[quality["fichier"] != "Total"].assign(nom=quality["fichier"]),
                                   "lignes_en_quarantaine", 0, prefix="lignes en quarantaine : "))
@@ -417,14 +464,24 @@ def _published_value(row: pd.Series, key: str) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _key_figures(row: pd.Series, nation: pd.Series, national: NationalResults, region: str | None) -> list[KeyFigure]:
+def _key_figures(row: pd.Series, nation: pd.Series | None, national: NationalResults, region: str | None,
+                 france: FranceReference | None = None) -> list[KeyFigure]:
     """Four figures: contracts signed and active, then for France the next open target and its projected date,
-    for a region its rate per 100 000 inhabitants (beside France's) and its share of the national total."""
+    for a region its rate per 100 000 inhabitants (beside France's) and its share of the national total; when the
+    extracts do not cover France (`nation` None), its rate alone and the published national count (`france`)."""
     figures = [
         KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
         KeyFigure("Contrats actifs", published_text(row, "actifs", "count"),
                   f"signés et non terminés ; {published_text(row, 'etp_actifs', 'decimal', 1)} ETP actifs"),
     ]
+    if region is not None and nation is None:
+        figures.append(KeyFigure(ACTIVE_RATE.label,
+                                 published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
+                                 "contrats actifs de la région"))
+        if france is not None:
+            figures.append(KeyFigure(f"Contrats signés, France ({PUBLISHED})", format_number(france.value),
+                                     f"au {format_date(france.day)} ; source : {france.source}"))
+        return figures
     if region is not None:
         figures += [
             KeyFigure(ACTIVE_RATE.label,

@@ -79,6 +79,33 @@ def resolve_regions(text: str) -> list[str]:
     return codes
 
 
+def covered_regions(regions: list[str], coverage, *, every: bool) -> list[str]:
+    """The regions a run publishes, within what the extracts cover (`am_analytics.coverage`): `all` is every covered
+    region; a region asked for outside the extracts is a usage error (it has no contract in them)."""
+    from am_analytics.presentation.scope import region_within
+
+    if every:
+        return [code for code in regions if coverage.covers_region(code)]
+    for code in regions:
+        try:
+            region_within(code, coverage)
+        except UsageError as error:
+            raise UsageError(f"--regions : {error}") from None
+    return regions
+
+
+def covered_notebooks(specs: list, coverage) -> list:
+    """The notebooks a run executes: those that present France as a whole are left out (with a line saying so)
+    when the extracts do not cover France."""
+    if coverage.is_france:
+        return specs
+    for spec in specs:
+        if spec.presents_france:
+            print(f"notebook {spec.name} non exécuté : il présente la France entière, et les extractions ne couvrent "
+                  f"que {coverage.label}", flush=True)
+    return [spec for spec in specs if not spec.presents_france]
+
+
 def _seconds(value: float) -> str:
     from am_analytics.figures.formatting import format_number
 
@@ -149,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
+    regions = covered_regions(regions, scope.coverage, every=args.regions.strip().lower() == "all")
+    specs = covered_notebooks(specs, scope.coverage)
     data_dir, processed_dir = scope.raw_dir.resolve(), scope.processed_dir.resolve()
     as_of = scope.day.isoformat()
     out_dir = (args.out or paths.project_root() / "runs").resolve() / as_of
@@ -157,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     generated = started.strftime("%d/%m/%Y à %H:%M")
     from am_analytics.site.build import plan_pages, site_info
 
-    info = site_info(scope, plan_pages(regions), generated)
+    info = site_info(scope, plan_pages(regions, covers_france=scope.covers_france), generated)
 
     # 3. The notebooks and the site's pages, in one pool of worker processes that each hold the run's context
     # (data, national results: computed once here) and keep one warm kernel; one failure never stops the others.

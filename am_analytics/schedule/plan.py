@@ -73,6 +73,9 @@ class NotebookSpec:
     name: str
     path: Path
     parameters: Mapping[str, object] = field(hash=False)
+    # presents France as a whole (metadata `am_analytics.presente_la_france`): not run on extracts that do not cover
+    # France, whose figures it would present as France's
+    presents_france: bool = False
 
     @property
     def regional(self) -> bool:
@@ -82,7 +85,9 @@ class NotebookSpec:
     @classmethod
     def read(cls, path: Path) -> NotebookSpec:
         notebook = nbformat.read(path, as_version=4)
-        return cls(name=path.stem, path=path.resolve(), parameters=notebook_parameters(notebook, path.name))
+        presents_france = bool(notebook.metadata.get("am_analytics", {}).get("presente_la_france"))
+        return cls(name=path.stem, path=path.resolve(), parameters=notebook_parameters(notebook, path.name),
+                   presents_france=presents_france)
 
 
 def discover_notebooks(folder: Path) -> list[NotebookSpec]:

@@ -82,13 +82,20 @@ def _sorted_by_name(specs: list[PageSpec]) -> list[PageSpec]:
     return sorted(specs, key=lambda spec: fold(spec.label))
 
 
-def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None) -> list[PageSpec]:
+# the pages about France as a whole: built only when the extracts cover France (`Scope.covers_france`)
+FRANCE_PAGES = ("france", "profils", "profil")
+
+
+def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None, *,
+               covers_france: bool = True) -> list[PageSpec]:
     """The national pages, one page per region (by name) and one per background (every one of `PROFILS` by
-    default), in the order the index lists them."""
+    default), in the order the index lists them. Extracts that do not cover France get no page about France (its
+    figures, its backgrounds by region, a background across France): their regions' pages, the survey and the
+    data quality."""
     pages = [PageSpec(kind, None, kind, label) for kind, label in NATIONAL_PAGES]
     pages += _sorted_by_name([PageSpec("region", code, f"region_{code}", region_name(code)) for code in regions])
     pages += [PageSpec("profil", code, f"profil_{code}", PROFILS[code]) for code in (profils or list(PROFILS))]
-    return pages
+    return [page for page in pages if covers_france or page.kind not in FRANCE_PAGES]
 
 
 def site_info(scope: Scope, pages: Sequence[PageSpec], generated: str) -> SiteInfo:
@@ -164,7 +171,7 @@ class SiteBuilder:
     def __init__(self, scope: Scope, root: Path, *, regions: Sequence[str], profils: Sequence[str] | None = None,
                  national: NationalResults | None = None, generated: str = "", info: SiteInfo | None = None):
         self.root = root
-        self.pages = plan_pages(regions, profils)
+        self.pages = plan_pages(regions, profils, covers_france=scope.covers_france)
         self.info = info or site_info(scope, self.pages, generated)
         self.ctx = content.SiteContext.compute(scope, national, regions)
         self.built: dict[int, tuple[PageOutcome, Page | None]] = {}
@@ -277,12 +284,15 @@ def index_page(outcomes: Sequence[PageOutcome], pages: Sequence[PageSpec], ctx: 
                  for run in failed_runs]
     key_figures = []
     try:
-        key_figures = content.territory_key_figures(ctx.national, NATIONAL_CODE)
+        if ctx.scope.covers_france:  # no « France » figure from extracts of one region or a few
+            key_figures = content.territory_key_figures(ctx.national, NATIONAL_CODE)
     except Exception:  # the index stays readable; the France page says what failed
         key_figures = []
     runs = [{**asdict(run)} for run in notebooks]
     return render.render_index(
         info, verdict=verdict + ".", failed=bool(failed_pages or failed_runs), key_figures=key_figures,
+        covered=None if ctx.scope.covers_france else f"{ctx.scope.coverage.label} (les extractions reçues ne couvrent "
+        "pas la France entière : aucun chiffre « France » n'en est tiré)",
         national=entries(lambda kind: kind in BUILDERS), regions=entries(lambda kind: kind == "region"),
         backgrounds=entries(lambda kind: kind == "profil"), notebooks=runs, failures=failures)
 

@@ -46,7 +46,7 @@ class SiteContext:
 
     scope: Scope
     national: NationalResults
-    france: ScopeResults
+    france: ScopeResults | None  # None when the extracts do not cover France (`Scope.covers_france`)
     regional: Mapping[str, ScopeResults] = field(default_factory=dict)
 
     @classmethod
@@ -54,18 +54,27 @@ class SiteContext:
         cls, scope: Scope, national: NationalResults | None = None, regions: Sequence[str] = ()
     ) -> SiteContext:
         national = national or NationalResults.of(scope)
-        scopes = [scope.national(), *(scope.with_region(code) for code in regions)]
+        # France is published only when the extracts cover it: a region's contracts are never France's
+        france = [scope.national()] if scope.covers_france else []
+        scopes = [*france, *(scope.with_region(code) for code in regions)]
         pairs = [(each, ScopeResults.compute(each, national)) for each in scopes]
         national, published = audited(national, pairs, scope.all_contracts)
-        regional = {each.region: results for each, results in zip(scopes[1:], published[1:], strict=True)}
-        return cls(scope=scope.national(), national=national, france=published[0], regional=regional)
+        regional = {each.region: results for each, results in zip(scopes[len(france):], published[len(france):],
+                                                                   strict=True)}
+        return cls(scope=scope.national(), national=national, france=published[0] if france else None,
+                   regional=regional)
 
 
 # --- Key figures ---------------------------------------------------------------------------------------------
 
 
 def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigure]:
-    row, nation = national.territory_row(code), national.territory_row(NATIONAL_CODE)
+    """A territory's key figures, beside France's when the extracts cover France (`national.nation` empty when
+    they do not: then nothing is said of France)."""
+    row = national.territory_row(code)
+    if national.nation.empty:
+        return region_key_figures(row)
+    nation = national.territory_row(NATIONAL_CODE)
     figures = [
         KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
         KeyFigure("Contrats actifs", published_text(row, "actifs", "count"), "signés et non terminés"),
@@ -83,6 +92,17 @@ def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigur
                       "de l'ensemble des contrats")
         )
     return figures
+
+
+def region_key_figures(row: pd.Series) -> list[KeyFigure]:
+    """A region's key figures when the extracts cover it and not France: no share of France, no France beside."""
+    return [
+        KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
+        KeyFigure("Contrats actifs", published_text(row, "actifs", "count"), "signés et non terminés"),
+        KeyFigure("ETP actifs", published_text(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
+        KeyFigure(ACTIVE_RATE.label, published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
+                  "contrats actifs de la région"),
+    ]
 
 
 def target_key_figures(national: NationalResults) -> list[KeyFigure]:
@@ -197,7 +217,7 @@ def _tests(section, scope: Scope, region: str | None) -> None:
     contracts, kw = scope.all_contracts, scope.kw
     section.items.append(TextItem(sentences.change_over_time_sentence(
         bg.background_change_over_time(contracts, region=region, **kw))))
-    if region is not None:
+    if region is not None and scope.covers_france:  # the rest of France is not in extracts of one region
         section.items.append(TextItem(sentences.region_against_france_sentence(
             bg.region_against_france(contracts, region, **kw))))
     section.items.append(TextItem(sentences.limits_of_tests(scope.synthetic), note=True))
@@ -283,21 +303,27 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
     national = ctx.national
     scope = ctx.scope.with_region(region)
     name = scope.label
+    france = scope.covers_france  # extracts of one region or a few: nothing is compared with France here
     page = Page(
         title=name,
-        lead=f"Le déploiement des assistants médicaux en {name} au {format_date(scope.day)}, comparé à la France "
-        "entière : chiffres clés, départements, profils d'origine, aide attendue et certification.",
+        lead=f"Le déploiement des assistants médicaux en {name} au {format_date(scope.day)}"
+        + (", comparé à la France entière" if france else "")
+        + " : chiffres clés, départements, profils d'origine, aide attendue et certification."
+        + ("" if france else f" Les extractions reçues ne couvrent que {scope.coverage.label} : aucun chiffre "
+           "« France » n'en est tiré."),
     )
     with w.step("résultats de la région"):
         own = ctx.regional[scope.region]
         page.key_figures = territory_key_figures(national, region)
     with w.step("chiffres clés"):
-        section = page.section(f"Chiffres clés — {name} et France entière")
+        section = page.section(f"Chiffres clés — {name}" + (" et France entière" if france else ""))
         section.items.append(w.table("chiffres-cles", cat.key_figures_table(national.nation, national.regions, region)))
     with w.step("déploiement"):
         section = page.section(f"Déploiement — {name}")
         section.items.append(TextItem("Les objectifs officiels sont nationaux : ils figurent sur la page France "
-                                      "entière.", note=True))
+                                      "entière." if france else "Les objectifs officiels sont nationaux ; ces "
+                                      "extractions ne couvrent pas la France : aucune progression n'en est tirée.",
+                                      note=True))
         section.items.append(w.figure("deploiement", charts.rollout_chart(
             own.monthly, title=scope.title("Déploiement des assistants médicaux"))))
         section.items.append(w.table("serie-mensuelle", cat.monthly_table(own.monthly, scope.label)))
@@ -308,13 +334,14 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
             departements, scope.title("Contrats par département"))))
         section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(
             national.departements, region=region, title=f"{maps.RATE_TITLE}, par département — {name}")))
-        section.items.append(w.figure("regions-classees", retitled(charts.regions_ranked_chart(
-            national.regions, national=national.nation, highlight=region),
-            f"{maps.RATE_TITLE}, par région : {name} en évidence")))
+        if france:  # a rank among regions the extracts do not hold would mean nothing
+            section.items.append(w.figure("regions-classees", retitled(charts.regions_ranked_chart(
+                national.regions, national=national.nation, highlight=region),
+                f"{maps.RATE_TITLE}, par région : {name} en évidence")))
     with w.step("profils d'origine"):
         section = page.section(f"Profils d'origine des assistants — {name}")
         shares = cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
-            scope.title("Profil d'origine des assistants, comparé à la France entière"))
+            scope.title("Profil d'origine des assistants" + (", comparé à la France entière" if france else "")))
         section.items.append(w.table("profils", shares))
         section.items.append(mix_figure(w, "profils-annees", own.backgrounds_by_year,
                                         scope.title("Profil d'origine par année de signature"), "profil d'origine",
@@ -336,9 +363,10 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         training = national.training[national.training["code"] == region]
         section.items.append(w.table("formation", cat.training_table(training, scope.title(
             "Assistants sans certification après l'échéance"))))
-        section.items.append(w.figure("formation-regions", retitled(
-            charts.training_overdue_chart(national.training, highlight=region),
-            f"Assistants sans certification après l'échéance, par région : {name} en évidence")))
+        if france:
+            section.items.append(w.figure("formation-regions", retitled(
+                charts.training_overdue_chart(national.training, highlight=region),
+                f"Assistants sans certification après l'échéance, par région : {name} en évidence")))
     return page
 
 

@@ -76,13 +76,30 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+class CellError(str):
+    """An error cell as LibreOffice writes one: the text it shows, the value type « error » (calcext), and what it
+    stores beside: an empty string (`#N/A`), the number 0 (`#DIV/0!`, `stored="0"`) or no value type at all
+    (`Err:502`, `stored=None`)."""
+
+    def __new__(cls, shown: str, stored: str | None = ""):
+        made = super().__new__(cls, shown)
+        made.stored = stored
+        return made
+
+
 def ods(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
-    """A LibreOffice Calc workbook (.ods) written as LibreOffice writes its cells: text, float and date cells."""
+    """A LibreOffice Calc workbook (.ods) written as LibreOffice writes its cells: text, float, date and error
+    cells."""
     from xml.sax.saxutils import escape, quoteattr
 
     def cell(value: object) -> str:
         if value is None:
             return "<table:table-cell/>"
+        if isinstance(value, CellError):
+            stored = {"": 'office:value-type="string" office:string-value="" ', None: ""}.get(
+                value.stored, f'office:value-type="float" office:value="{value.stored}" ')
+            return (f'<table:table-cell table:formula="of:=RECHERCHEV()" {stored}calcext:value-type="error">'
+                    f"<text:p>{escape(str(value))}</text:p></table:table-cell>")
         if isinstance(value, dt.date):
             return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
                     f"<text:p>{value.strftime('%d/%m/%Y')}</text:p></table:table-cell>")
@@ -101,7 +118,8 @@ def ods(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2">'
         f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
     )
     manifest = (
@@ -777,6 +795,97 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
          warnings=[{"line": 4, "column": "Temps médical gagné", "value": "9", "reason": "reponse_hors_echelle"}],
          extra={"survey": {"CB1": 1, "CB2": 4, "CB3": 2},
                 "sheets_skipped": {"Codebook": "dictionnaire"}})
+
+
+    # 42. A contract written as several rows, one per act (the initial contract, then its avenants), as extracts
+    # of contract management write a history: one contract with its history, the option in force at each date.
+    act_header = [*HEADER, "Type d'acte", "N° d'avenant", "Date d'effet"]
+    rows = [
+        [*row("HA", rpps(1), etp="1/2"), "Contrat initial", "", "15/03/2021"],
+        [*row("HA", rpps(1), etp="1"), "Avenant n°1", "", "01/09/2022"],
+        [*row("HB", rpps(2), signature="10/05/2021", etp="1/3"), "CONTRAT INITIAL", "", ""],
+        [*row("HB", rpps(2), signature="10/05/2021", etp="1/2"), "avenant", "2", "01/01/2021"],
+        [*row("HC", rpps(3), etp="1/2"), "", "", ""],
+        [*row("HC", rpps(3), etp="1"), "", "", ""],
+        [*row("HD", rpps(4), etp="1/2"), "Initial", "", ""],
+        [*row("HD", rpps(4), etp="1"), "Avenant", "1", "31/02/2023"],
+        [*row("HE", rpps(5), etp="1/2"), "Contrat initial", "", ""],
+        [*row("HE", rpps(5), etp="1"), "Avenant", "1", "01/06/2022"],
+        [*row("HE", rpps(5), etp="1/3"), "Avenant", "1", "01/06/2022"],
+        [*row("HF", rpps(6), etp="1/2"), "Contrat initial", "", ""],
+        [*row("HF", rpps(6), etp="1"), "Avenant n°1", "", ""],
+    ]
+    case("contract_history_one_row_per_act", {"historique_contrats.csv": csv_bytes(act_header, rows)},
+         "one row per act: a contract is one contract with its history (option in force from each date of effect); "
+         "rows without act that disagree stay a conflict; an avenant before the contract, two different avenants "
+         "n°1, an unreadable or missing date of effect are quarantined with their reason",
+         accounts={"historique_contrats.csv": account(13, 5, updated=1, quarantined=7)},
+         kept={"HA": {"etp_option": "1", "date_signature": "2021-03-15", "numero_avenant": 1,
+                      "date_effet": "2022-09-01"},
+               "HB": {"etp_option": "1/3"}, "HD": {"etp_option": "1/2"}, "HE": {"etp_option": "1/2"},
+               "HF": {"etp_option": "1/2"}},
+         quarantine=[{"line": 5, "column": "Date d'effet", "value": "01/01/2021", "reason": "avenant_avant_contrat",
+                      "message_words": ["HB", "avenant n°2", "10/05/2021"]},
+                     {"line": 6, "column": "N° contrat", "reason": "doublon_conflictuel",
+                      "message_words": ["ligne 6", "ligne 7", "etp_option"]},
+                     {"line": 7, "column": "N° contrat", "reason": "doublon_conflictuel"},
+                     {"line": 9, "column": "Date d'effet", "value": "31/02/2023", "reason": "date_effet_illisible"},
+                     {"line": 11, "column": "N° contrat", "reason": "avenant_conflictuel",
+                      "message_words": ["avenant n°1", "ligne 11", "ligne 12"]},
+                     {"line": 12, "column": "N° contrat", "reason": "avenant_conflictuel"},
+                     {"line": 14, "column": "Date d'effet", "reason": "date_effet_manquante"}],
+         changes=[{"contract_key": "HA", "column": "etp_option", "old_value": "1/2", "new_value": "1",
+                   "act": "avenant n°1", "effective_date": "2022-09-01"}],
+         extra={"change_count": 1, "acts": {"HA": [["2021-03-15", 0.5], ["2022-09-01", 1.0]]}})
+
+    # 43. A history re-sent: the later extract repeats the acts and adds an avenant (the second assistant's option).
+    first = [[*row("HR", rpps(1), etp="1/2"), "Contrat initial", "", ""],
+             [*row("HR", rpps(1), etp="1"), "Avenant", "1", "01/09/2022"]]
+    later = [*first, [*row("HR", rpps(1), etp="1 + 1/2"), "Avenant", "2", "01/09/2024"]]
+    case("contract_history_resent",
+         {"historique_2023-12-31.csv": csv_bytes(act_header, first),
+          "historique_2024-12-31.csv": csv_bytes(act_header, later)},
+         "a later extract repeating a history with one more avenant: the repeated acts merged, the contract kept with "
+         "its three acts and the option of the latest",
+         accounts={"historique_2023-12-31.csv": account(2, 0, merged=2),
+                   "historique_2024-12-31.csv": account(3, 1, updated=2)},
+         kept={"HR": {"etp_option": "1+1/2", "numero_avenant": 2, "date_signature": "2021-03-15"}},
+         quarantine=[],
+         changes=[{"contract_key": "HR", "column": "etp_option", "old_value": "1", "new_value": "1+1/2",
+                   "act": "avenant n°2", "effective_date": "2024-09-01"}],
+         extra={"change_count": 2,
+                "acts": {"HR": [["2021-03-15", 0.5], ["2022-09-01", 1.0], ["2024-09-01", 1.5]]}})
+
+    # 44. Error cells in the workbooks calamine reads besides .xlsx, which it reads as blanks (or as the 0 that
+    # LibreOffice stores beside #DIV/0!): found in the file itself, handled as in an .xlsx.
+    # (`sources/contrats_recherchev.xls` was written once with xlwt 1.3, its error cells as BOOLERR records:
+    # `sheet.row(r).set_cell_error(c, 0x2A)` for #N/A, 0x17 #REF!, 0x07 #DIV/0!, 0x0F #VALUE!; XE1 has #N/A as its
+    # RPPS, XE2 #REF! as specialty and #VALUE! as take-up date, XE3 #DIV/0! as FTE.)
+    data = [HEADER, row("OE1", CellError("#N/A")), row("OE2", rpps(2), specialite=CellError("Err:502", None)),
+            row("OE3", rpps(3), etp=CellError("#DIV/0!", "0")), row("OE4", rpps(4), zone=CellError("#N/A"))]
+    case("error_cells_in_xls_and_ods",
+         {"contrats_recherchev.xls": (HERE / "sources" / "contrats_recherchev.xls").read_bytes(),
+          "contrats_calc.ods": ods([("Contrats", data)])},
+         "an error cell of an .xls or .ods is not read as a blank (or as 0): a field that counts quarantines the row "
+         "« cellule en erreur », a descriptive one is warned, as in an .xlsx",
+         accounts={"contrats_recherchev.xls": account(4, 2, quarantined=2, warned=1),
+                   "contrats_calc.ods": account(4, 2, quarantined=2, warned=2)},
+         kept={"XE2": {"specialite": "inconnue", "date_prise_fonction": None}, "XE4": {},
+               "OE2": {"specialite": "inconnue"}, "OE4": {"zone": "inconnue"}},
+         quarantine=[{"file": "contrats_recherchev.xls", "line": 2, "column": "RPPS", "reason": "cellule_en_erreur"},
+                     {"file": "contrats_recherchev.xls", "line": 4, "column": "Quotité", "value": "#DIV/0!",
+                      "reason": "cellule_en_erreur"},
+                     {"file": "contrats_calc.ods", "line": 2, "column": "RPPS", "reason": "cellule_en_erreur"},
+                     {"file": "contrats_calc.ods", "line": 4, "column": "Quotité", "value": "#DIV/0!",
+                      "reason": "cellule_en_erreur"}],
+         warnings=[{"file": "contrats_recherchev.xls", "line": 3, "column": "Spécialité", "value": "#REF!",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_recherchev.xls", "line": 3, "column": "Date de prise de fonction",
+                    "value": "#VALUE!", "reason": "cellule_en_erreur"},
+                   {"file": "contrats_calc.ods", "line": 3, "column": "Spécialité", "value": "Err:502",
+                    "reason": "cellule_en_erreur"},
+                   {"file": "contrats_calc.ods", "line": 5, "column": "Zone", "value": "#N/A",
+                    "reason": "cellule_en_erreur"}])
 
 
 def main() -> None:
