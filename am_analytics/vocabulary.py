@@ -239,6 +239,7 @@ TARGET_STATUS_LABELS = {
     "atteint_a_temps": "atteint avant l'échéance",
     "atteint_en_retard": "atteint après l'échéance",
     "non_atteint_echeance_depassee": "non atteint, échéance dépassée",
+    "echeance_ce_jour": "non atteint, échéance ce jour",  # the counting date is the deadline itself
     "en_cours": "non atteint, échéance à venir",
 }
 # How the reference table (unaccented, as collected) names who set each target, written for a reader

@@ -75,6 +75,19 @@ def demo_results(demo_scope):
     return NationalResults.of(demo_scope)
 
 
+REPORT_REGIONS = ("01", "53")  # Guadeloupe (overseas) and Bretagne
+
+
+@pytest.fixture(scope="session")
+def demo_reports(demo_scope, demo_results):
+    """The national report and two regional editions (`REPORT_REGIONS`) of the demo data, keyed by region code (""
+    for France), built once per worker for the tests of the publication and of the print standard: their modules
+    share the xdist group « publication », so one worker builds them for both."""
+    from am_analytics.report.build import build
+
+    return {code: build(demo_scope.with_region(code or None), demo_results) for code in ("", *REPORT_REGIONS)}
+
+
 @pytest.fixture(scope="session")
 def demo_processed(tmp_path_factory) -> Path:
     """The shipped demo data prepared once per test session (with the schedule's key), shared by every worker,

@@ -89,7 +89,7 @@ def test_unknown_regions_and_backgrounds_are_refused_in_french(contracts, call):
 
 def test_sentences_say_the_result_its_caveat_and_the_limits():
     row = pd.DataFrame({"code": ["06"], "nom": ["Mayotte"], "chi2": [8.9], "p_valeur": [0.0004], "v_de_cramer": [0.03],
-                        "note": ["approximation du chi-deux peu fiable"], "premiere_annee": [2021],
+                        "note": ["approximation du khi-deux peu fiable"], "premiere_annee": [2021],
                         "derniere_annee": [2025]})
     text = sentences.change_over_time_sentence(row)
     assert "Mayotte, 2021–2025" in text and "p < 0,001" in text and "décelable au seuil de 5 %" in text

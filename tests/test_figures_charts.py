@@ -8,7 +8,7 @@ import pytest
 
 import am_analytics.indicators as ind
 from am_analytics.figures import charts
-from am_analytics.figures.contract import SYNTHETIC_MENTION, check_figure
+from am_analytics.figures.contract import SYNTHETIC_MENTION, check_figure, text_collisions
 from am_analytics.indicators.survey import satisfaction_distribution
 from tests.indicator_helpers import make_contracts
 
@@ -117,7 +117,7 @@ def test_a_region_without_population_reads_not_available_not_zero():
 
 def test_funding_is_labelled_in_french_units():
     fig = all_charts(True)["funding"]
-    assert fig.axes[0].get_ylabel() == "Aide attendue (millions d'euros)"
+    assert fig.axes[0].get_ylabel() == "Aide attendue (M€)"
     assert "M€" in _texts(fig)
 
 
@@ -153,3 +153,8 @@ def test_a_scope_whose_counts_are_hidden_is_not_said_to_have_no_contract():
     for draw in (charts.rollout_chart, lambda m: charts.fte_chart(m)):
         assert not says_no_contract(draw(hidden))
         assert says_no_contract(draw(empty))
+
+
+def test_no_chart_label_overlaps_another_or_is_crossed_by_a_line():
+    found = {name: collisions for name, fig in all_charts(True).items() if (collisions := text_collisions(fig))}
+    assert not found, found

@@ -271,3 +271,27 @@ def test_a_long_title_wraps_instead_of_running_off_the_figure():
     finish_figure(fig, title=title, source="test", as_of="2025-06-30", synthetic=False, xlabel="x (u)", ylabel="y (u)")
     check_figure(fig, synthetic=False)
     assert "\n" in fig.get_suptitle() and fig.get_suptitle().replace("\n", " ") == title
+
+
+def test_text_collisions_finds_text_on_text_and_a_line_through_a_label():
+    fig, ax = style.new_figure("full")
+    ax.plot([0, 1], [0, 1], label="série")
+    ax.text(0.5, 0.5, "traversé", ha="center", va="center")  # on the diagonal
+    ax.text(0.1, 0.9, "premier", ha="left", va="center")
+    ax.text(0.12, 0.9, "second", ha="left", va="center")  # over the first
+    found = contract.text_collisions(fig)
+    assert any("« traversé » traversé par « série »" in problem for problem in found), found
+    assert any("« premier » chevauche « second »" in problem for problem in found), found
+
+
+def test_a_label_on_a_white_ground_above_a_line_hides_it():
+    fig, ax = style.new_figure("full")
+    fig.set_layout_engine("none")  # texts placed by hand: no layout to make room for them
+    ax.plot([0, 1], [0.5, 0.5])
+    ax.text(0.5, 0.5, "lisible", ha="center", va="center", zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none"})
+    # two labels turned 35°, side by side as a heatmap's: their upright boxes overlap, the turned texts do not
+    turned = [ax.text(x, 0.8, word, rotation=35) for x, word in ((0.2, "penchées"), (0.25, "voisines"))]
+    assert contract.text_collisions(fig) == []
+    first, second = (text.get_window_extent() for text in turned)
+    assert first.overlaps(second), "the test needs upright boxes that overlap"

@@ -49,7 +49,8 @@ def test_the_font_is_dejavu_sans_shipped_with_matplotlib():
 def test_sizes_fit_an_a4_page():
     full_width, _ = style.figure_size("full")
     half_width, _ = style.figure_size("half")
-    assert full_width == pytest.approx(17 / 2.54)
+    assert full_width == pytest.approx(style.PRINT_WIDTH_CM / 2.54)
+    assert style.PRINT_WIDTH_CM <= 21 - 2 * 1.5, "the frame leaves A4 margins of at least 1,5 cm"
     assert 2 * half_width < full_width
     assert style.figure_size("full", height_cm=5)[1] == pytest.approx(5 / 2.54)
     with pytest.raises(ValueError, match="unknown size"):

@@ -15,6 +15,7 @@ from am_analytics.indicators.rollout import (
     target_progress,
     target_projections,
 )
+from am_analytics.vocabulary import TARGET_STATUS_LABELS
 from tests.indicator_helpers import make_contracts, monthly_signatures
 
 
@@ -103,6 +104,10 @@ def test_target_progress_by_hand():
     assert missed["statut"] == "non_atteint_echeance_depassee"
     assert missed["mois_retard"] == pytest.approx(round(90 / 30.4375, 1))  # late so far: 31 Dec → 31 Mar
     assert progress.loc["future", "statut"] == "en_cours" and pd.isna(progress.loc["future", "mois_retard"])
+    # due on the counting date itself: neither « à venir » nor « dépassée »
+    due = target_progress(contracts, as_of="2022-12-31", synthetic=True, targets=targets).set_index("objectif")
+    assert due.loc["future", "statut"] == "echeance_ce_jour" and due.loc["future", "mois_retard"] == 0
+    assert TARGET_STATUS_LABELS["echeance_ce_jour"] == "non atteint, échéance ce jour"
     # two 1/2-FTE contracts make the first FTE
     assert progress.loc["fte", "date_atteinte"] == pd.Timestamp("2020-03-05")
     assert progress.loc["fte", "valeur_atteinte"] == 1.5

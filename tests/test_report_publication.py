@@ -21,19 +21,18 @@ from am_analytics.presentation import sentences
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.reference.display import INDICATORS, NOTES, SOURCES, published_figures_fr
-from am_analytics.report.build import build
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 # one worker builds this module's reports once, for all its tests (module fixtures are per worker)
 pytestmark = pytest.mark.xdist_group("publication")
 
 AS_OF = pd.Timestamp("2025-06-30")
-REGIONS = ("01", "53")
+REGIONS = ("01", "53")  # the regional editions `demo_reports` builds
 
 
 @pytest.fixture(scope="module")
-def reports(demo_scope, demo_results):
-    return {code: build(demo_scope.with_region(code or None), demo_results) for code in ("", *REGIONS)}
+def reports(demo_reports):
+    return demo_reports
 
 
 def flat(text: str) -> str:

@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from am_analytics.figures.contract import finish_figure, plot_published
 from am_analytics.figures.formatting import (
@@ -31,6 +34,7 @@ from am_analytics.figures.formatting import (
     french_date_axis,
     number_formatter,
     percent_formatter,
+    year_label,
 )
 from am_analytics.figures.published import (
     NO_CONTRACT_TEXT,
@@ -131,6 +135,16 @@ def _highlight_names(frame: pd.DataFrame, highlight: str | None) -> list[str]:
     return list(dict.fromkeys(frame.loc[frame["code"] == highlight, "nom"].astype(str)))
 
 
+DEADLINE_LABEL = "Échéance d'un objectif"
+
+
+def _deadline_marks(ax: Axes, deadlines: Sequence[pd.Timestamp], value: float) -> None:
+    """A triangle on a target's line at each of its deadlines, named once in the legend."""
+    named = any(line.get_label() == DEADLINE_LABEL for line in ax.lines)
+    ax.plot(deadlines, [value] * len(deadlines), linestyle="none", marker="v", color=TARGET_COLOUR,
+            label="_nolegend_" if named else DEADLINE_LABEL)
+
+
 def _target_label(value: float, deadlines: Sequence[pd.Timestamp]) -> str:
     years = sorted({f"fin {d.year}" if (d.month, d.day) == (12, 31) else format_date(d) for d in deadlines})
     return f"Objectif {format_number(value)} ({', '.join(years)})"
@@ -164,7 +178,7 @@ def rollout_chart(
         ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         in_view = [deadline for deadline in deadlines if deadline <= right]
         if in_view:
-            ax.plot(in_view, [value] * len(in_view), linestyle="none", marker="v", color=TARGET_COLOUR)
+            _deadline_marks(ax, in_view, value)
         ax.annotate(
             _target_label(value, deadlines),
             (left, value),
@@ -241,9 +255,20 @@ def _beyond_note(beyond: pd.DataFrame) -> str | None:
     return "Hors du graphique : " + " ; ".join(name[0].lower() + name[1:] for name in names) + "."
 
 
-def _legend_below(ax: Axes, ncols: int = 4, offset: float = -0.16) -> None:
+def _legend_below(ax: Axes, ncols: int = 4) -> None:
     """The legend under the plot and its axis label, clear of every line, target and label drawn in it."""
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncols=ncols, frameon=False)
+    ax.legend(ncols=ncols, frameon=False, **_below_axis(ax))
+
+
+def _below_axis(ax: Axes) -> dict[str, object]:
+    """Where a legend goes under a plot: below its tick labels and its axis label whatever the plot's height (a
+    fraction of the axes' height put it on the axis label of a short plot and far below a tall one)."""
+    rc = mpl.rcParams
+    ticks = FontProperties(size=rc["xtick.labelsize"]).get_size_in_points()
+    label = FontProperties(size=rc["axes.labelsize"]).get_size_in_points()
+    depth = rc["xtick.major.size"] + rc["xtick.major.pad"] + 1.25 * ticks + rc["axes.labelpad"] + 1.25 * label + 2
+    return {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0),
+            "bbox_transform": offset_copy(ax.transAxes, fig=ax.figure, y=-depth, units="points")}
 
 
 def _target_rows(targets: pd.DataFrame | None, indicator: str) -> pd.DataFrame:
@@ -289,9 +314,11 @@ def _draw_projection(ax: Axes, monthly: pd.DataFrame, projections: pd.DataFrame)
     ax.annotate(
         f"projection : {format_date(end)}",
         (end, target["valeur_cible"]),
-        xytext=(-4, -12),
+        # above the target line and ending at the projected date: the dotted line comes from below, never through it
+        xytext=(0, 5),
         textcoords="offset points",
         ha="right",
+        va="bottom",
         fontsize="small",
         color=SIGNED_COLOUR,
     )
@@ -322,7 +349,7 @@ def fte_chart(
     for _, target in _target_rows(targets, "etp_assistants").iterrows():
         ax.axhline(target["valeur_cible"], color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         deadline = pd.Timestamp(target["echeance"])
-        ax.plot([deadline], [target["valeur_cible"]], marker="v", linestyle="none", color=TARGET_COLOUR)
+        _deadline_marks(ax, [deadline], target["valeur_cible"])
         ax.annotate(
             _target_label(target["valeur_cible"], [deadline]) + " ETP",
             (left, target["valeur_cible"]),
@@ -352,7 +379,7 @@ def fte_chart(
         as_of=_as_of(as_of, monthly),
         synthetic=_synthetic(monthly),
         xlabel="Date (fin de mois)",
-        ylabel="Équivalents temps plein (ETP)",
+        ylabel="ETP (nombre)",
         note=SECRET_NOTE if hides_any(monthly, ["etp_signes_cumul", "etp_actifs"]) else None,
     )
 
@@ -370,7 +397,7 @@ def regions_ranked_chart(
 ) -> Figure:
     """Regions ranked by a rate; a region without denominator is listed with « n.d. », never drawn as 0, and
     a hidden rate (published frame) with « secret », never drawn at all."""
-    fig, ax = _axes(ax, height_cm=10)
+    fig, ax = _axes(ax, height_cm=11.5)  # 18 regions: one name per line, with room between them
     decimals = VARIABLES[measure].decimals if measure in VARIABLES else 1  # as the tables print the rate
     frame = regions.assign(_value=shown_values(regions, measure), _hidden=hidden_mask(regions, measure))
     ordered = frame.sort_values("_value", ascending=True, na_position="first", kind="stable")
@@ -386,6 +413,9 @@ def regions_ranked_chart(
             textcoords="offset points",
             va="center",
             fontsize="small",
+            # on a white ground drawn above the France line, which would otherwise run through a value near it
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            zorder=4,
         )
     rate = np.nan if national is None or national.empty else shown_values(national, measure)[0]
     if not np.isnan(rate):
@@ -555,7 +585,7 @@ def _unique_legend(ax: Axes, **placement) -> None:
     """The legend with each entry once (every secret or empty bar adds an entry of its own)."""
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), frameon=False, fontsize="small", **placement)
+    ax.legend(unique.values(), unique.keys(), frameon=False, **placement)
 
 
 @styled
@@ -569,7 +599,7 @@ def background_by_region_chart(
     _stacked_shares(ax, mix.wide.iloc[::-1], mix.labels, horizontal=True, states=mix.states.iloc[::-1],
                     remainder=mix.remainder.iloc[::-1])
     _highlight_ticks(ax.get_yticklabels(), _highlight_names(shares, highlight))
-    _unique_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3)
+    _unique_legend(ax, ncols=3, **_below_axis(ax))
     return finish_figure(
         fig,
         title="Profil d'origine des assistants médicaux, par région",
@@ -662,9 +692,12 @@ def mix_by_period_chart(
     shares: pd.DataFrame, *, title: str, what: str, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
     """Any category mix by signing year (from `category_shares(..., period="annee")`): stacked shares."""
-    fig, ax = _axes(ax, height_cm=8)
+    fig, ax = _axes(ax, height_cm=9)  # a region's title takes two lines: the axis label needs the plot's height
     mix = _wide_shares(shares, "periode", "libelle")
     _stacked_shares(ax, mix.wide, mix.labels, horizontal=False, states=mix.states, remainder=mix.remainder)
+    # the counting date's year is partial: said under its bar, on two lines to stay within the bar's width
+    ax.set_xticks(np.arange(len(mix.wide)), [year_label(period, _as_of(shares), separator="\n")
+                                             for period in mix.wide.index])
     _unique_legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5))
     if (mix.states == "vide").all():
         _say_in_plot(ax, NO_CONTRACT_TEXT)
@@ -702,7 +735,7 @@ def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | Non
                 text += f"\n(barème connu :\n{format_percent(coverage, 1)})"
         ax.annotate(text, (year, np.nan_to_num(amount) / 1e6), xytext=(0, 3), textcoords="offset points", ha="center",
                     fontsize="small")
-    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xticks(years, [year_label(year, _as_of(funding), separator="\n") for year in years])
     highest = np.nanmax(millions, initial=0)
     # room above the tallest bar for its two-line label (amount and rule coverage)
     ax.set_ylim(0, max(highest * 1.35, 1))
@@ -718,7 +751,7 @@ def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | Non
         as_of=_as_of(as_of, funding),
         synthetic=_synthetic(funding),
         xlabel="Année civile (début de l'année de contrat)",
-        ylabel="Aide attendue (millions d'euros)",
+        ylabel="Aide attendue (M€)",
         note=_notes(
             "Barème « standard » de patientèle supposé : un plancher. "
             "Options « deuxième assistant » sans montant publié, non chiffrées.",
@@ -736,7 +769,7 @@ def training_overdue_chart(
     A region where nobody has reached the deadline yet reads « sans objet » (no share to compute), a hidden
     share « secret »; neither gets a bar nor an error bar. `highlight` (a region code) draws that region's bar
     in the highlight colour and its name in bold."""
-    fig, ax = _axes(ax, height_cm=10)
+    fig, ax = _axes(ax, height_cm=11.5)  # 18 regions, and the legend of the interval below
     frame = overdue.assign(
         _share=shown_values(overdue, "part_en_retard"),
         _low=shown_values(overdue, "ic_bas"),
@@ -755,7 +788,8 @@ def training_overdue_chart(
         below = np.maximum(share - low, 0.0)[with_interval]
         above = np.maximum(high - share, 0.0)[with_interval]
         ax.errorbar(share[with_interval], positions[with_interval], xerr=[below, above], fmt="none",
-                    ecolor=TARGET_COLOUR, elinewidth=0.8, capsize=2)
+                    ecolor=TARGET_COLOUR, elinewidth=0.8, capsize=2, label="Intervalle de confiance à 95 %")
+        ax.legend(frameon=False, **_below_axis(ax))  # every mark in a legend: the interval's bars too
     nobody = np.isnan(share).all() and not ordered["_hidden"].any()
     for y, value, hidden in zip(positions, share, ordered["_hidden"], strict=True):
         if (hidden or np.isnan(value)) and not nobody:
@@ -820,7 +854,7 @@ def likert_chart(
     ax.set_xlim(-1, 1)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["100 %", "50 %", "0 %", "50 %", "100 %"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=4, frameon=False, fontsize="small")
+    ax.legend(ncols=4, frameon=False, **_below_axis(ax))
     return finish_figure(
         fig,
         title="Satisfaction à l'égard du dispositif",
@@ -866,7 +900,7 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
     ax.set_xlim(0, max(float(files["lignes_lues"].max()) if len(files) else 0.0, 1.0) * 1.75)
     if files.empty:
         _say_in_plot(ax, "Aucun fichier reçu")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, frameon=False, fontsize="small")
+    ax.legend(ncols=3, frameon=False, **_below_axis(ax))
     return finish_figure(
         fig,
         title="Qualité des données : lignes lues, conservées et mises en quarantaine",
@@ -907,7 +941,7 @@ def perspectives_chart(
         deadlines = [d for d in pd.to_datetime(group["echeance"]) if left <= d <= right]
         ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=0.9)
         if deadlines:
-            ax.plot(deadlines, [value] * len(deadlines), linestyle="none", marker="v", color=TARGET_COLOUR)
+            _deadline_marks(ax, deadlines, value)
         ax.annotate(_target_label(value, list(pd.to_datetime(group["echeance"]))), (left, value), xytext=(2, 3),
                     textcoords="offset points", fontsize="small", color=TARGET_COLOUR)
     if nothing_to_show(monthly, "signes_cumul"):
@@ -927,7 +961,7 @@ def perspectives_chart(
         as_of=_as_of(as_of, monthly, projected),
         synthetic=_synthetic(monthly, projected),
         xlabel="Date (fin de mois)",
-        ylabel="Contrats signés depuis 2019 (nombre)",
+        ylabel="Contrats (nombre)",  # the title says which: a longer label ran past the plot into the title
         note=_notes(
             "Projection : tendance linéaire des 12 derniers mois complets, sans fin de série ; pas une prévision.",
             f"Projection non calculable : {reason}." if reason else None,
@@ -967,13 +1001,13 @@ def projected_spending_chart(
             ax.errorbar(years, total, yerr=[total - low, high - total], fmt="none", ecolor=TEXT_COLOUR_DARK,
                         elinewidth=0.9, capsize=3, label="Bande à 95 % du total")
             for year, value, top in zip(years, spending["montant_total_eur"], high, strict=True):
-                ax.annotate(format_millions(value), (year, top), xytext=(0, 3),
+                ax.annotate(format_millions(value), (year, top), xytext=(0, 5),
                             textcoords="offset points", fontsize="small", ha="center")
             ax.set_ylim(0, float(high.max()) * 1.12)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y")
-    _legend_below(ax, ncols=2, offset=-0.2)
+    _legend_below(ax, ncols=2)
     return finish_figure(
         fig,
         title=title,
@@ -981,7 +1015,7 @@ def projected_spending_chart(
         as_of=_as_of(as_of, spending, funding),
         synthetic=_synthetic(spending, funding),
         xlabel="Année civile (début de l'année de contrat)",
-        ylabel="Aide attendue (millions d'euros)",
+        ylabel="Aide attendue (M€)",
         note="Projection aux règles actuelles : barème « standard » (un plancher), aucune fin de contrat supposée, "
         "options « deuxième assistant » non chiffrées.",
     )

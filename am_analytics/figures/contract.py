@@ -310,7 +310,106 @@ def smallest_text_pt(fig: Figure) -> float:
 def printed_text_pt(fig: Figure, printed_width_mm: float) -> float:
     """The smallest text of `fig` in points once the figure is printed `printed_width_mm` wide: a figure
     scaled down on the page has smaller text than it was drawn with."""
-    return smallest_text_pt(fig) * printed_width_mm / (fig.get_figwidth() * 25.4)
+    # to the thousandth of a point: a chart printed at its drawn width keeps its 7 pt exactly, not 6.9999999
+    return round(smallest_text_pt(fig) * printed_width_mm / (fig.get_figwidth() * 25.4), 3)
+
+
+def _label(text: Text) -> str:
+    return " ".join(text.get_text().split())[:60]
+
+
+def _shrunk(box: Bbox, by_px: float) -> Bbox:
+    return Bbox.from_extents(box.x0 + by_px, box.y0 + by_px, box.x1 - by_px, box.y1 - by_px)
+
+
+def _outline(text: Text, box: Bbox) -> np.ndarray:
+    """The four corners of a text's own rectangle (turned with the text), from its upright box: two labels turned
+    35° side by side have overlapping upright boxes but do not touch."""
+    angle = np.deg2rad(text.get_rotation() % 180)
+    cos, sin = abs(np.cos(angle)), abs(np.sin(angle))
+    if abs(cos - sin) < 1e-3 or min(cos, sin) < 1e-6:  # upright, a quarter turn, or 45° (not solvable): the box
+        return np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]])
+    # the upright box of a w × h rectangle turned by `angle` is (w cos + h sin) × (w sin + h cos)
+    width, height = np.linalg.solve([[cos, sin], [sin, cos]], [box.width, box.height])
+    along, across = np.array([np.cos(angle), np.sin(angle)]), np.array([-np.sin(angle), np.cos(angle)])
+    centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+    return np.array([centre + sx * width / 2 * along + sy * height / 2 * across
+                     for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))])
+
+
+def _outlines_overlap(first: np.ndarray, second: np.ndarray) -> bool:
+    """Whether two convex outlines overlap (separating axis test on their edges' normals)."""
+    for outline in (first, second):
+        for start, end in zip(outline, np.roll(outline, -1, axis=0), strict=True):
+            normal = np.array([start[1] - end[1], end[0] - start[0]])
+            a, b = first @ normal, second @ normal
+            if a.max() <= b.min() or b.max() <= a.min():
+                return False
+    return True
+
+
+def _undrawn_tick_labels(fig: Figure) -> set[int]:
+    """The tick labels an axis keeps but does not draw (ticks beyond its limits): still « visible » texts."""
+    undrawn = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            shown = ax.axison and ax.get_visible() and axis.get_visible()  # a map's axes draw no tick at all
+            drawn = {id(tick) for tick in axis._update_ticks()} if shown else set()  # noqa: SLF001
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if id(tick) not in drawn:
+                    undrawn.update({id(tick.label1), id(tick.label2)})
+    return undrawn
+
+
+def _hides_lines_beneath(text: Text, line: Line2D) -> bool:
+    """A label on an opaque background drawn above a line hides the line: the reader sees no crossing."""
+    patch = text.get_bbox_patch()
+    if patch is None or text.get_zorder() <= line.get_zorder():
+        return False
+    face = patch.get_facecolor()
+    return patch.get_fill() and face[3] >= 0.99
+
+
+def text_collisions(fig: Figure, *, tolerance_pt: float = 0.5) -> list[str]:
+    """Where a reader sees text on text or a line through text, in French: every pair of visible texts whose boxes
+    overlap, and every text crossed by a plotted line or covered by a marker of its own axes (the chart's lines,
+    target lines and markers; not the grid). Empty when the figure is clean. Measured on the figure as drawn, so
+    on what the PDF prints: the report embeds charts at the size they are drawn (`style.PRINT_WIDTH_CM`).
+
+    Boxes are shrunk by `tolerance_pt` so that texts which only touch are not counted."""
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()  # noqa: SLF001
+    by_px = tolerance_pt * fig.dpi / 72
+    hidden = _undrawn_tick_labels(fig)
+    boxes = [(text, _shrunk(text.get_window_extent(renderer), by_px)) for text in _all_texts(fig)
+             if id(text) not in hidden]
+    boxes = [(text, box) for text, box in boxes if box.width > 0 and box.height > 0]
+    found = []
+    outlines = [_outline(text, box) for text, box in boxes]
+    for index, (text, box) in enumerate(boxes):
+        for (other, other_box), outline in zip(boxes[index + 1:], outlines[index + 1:], strict=True):
+            if box.overlaps(other_box) and _outlines_overlap(outlines[index], outline):
+                found.append(f"« {_label(text)} » chevauche « {_label(other)} »")
+    for ax in fig.axes:
+        area = ax.get_window_extent(renderer)
+        inside = [(text, box) for text, box in boxes if box.overlaps(area)]
+        for line in ax.lines:
+            if not line.get_visible():
+                continue
+            path = line.get_transform().transform_path(line.get_path())
+            drawn = line.get_linestyle() not in ("None", "none", "", " ")
+            marked = line.get_marker() not in (None, "None", "none", "")
+            radius = line.get_markersize() * fig.dpi / 72 / 2 if marked else 0
+            for text, box in inside:
+                if _hides_lines_beneath(text, line):
+                    continue
+                crossed = drawn and path.intersects_bbox(box, filled=False)
+                covered = radius and any(box.overlaps(Bbox.from_extents(x - radius, y - radius, x + radius, y + radius))
+                                         for x, y in path.vertices)
+                if crossed or covered:
+                    what = line.get_label() if not line.get_label().startswith("_") else "une ligne du graphique"
+                    found.append(f"« {_label(text)} » {'traversé' if crossed else 'couvert'} par « {what} »")
+    return found
 
 
 # --- Saving -----------------------------------------------------------------------------------------------
@@ -426,4 +525,5 @@ __all__ = [
     "printed_text_pt",
     "save_figure",
     "smallest_text_pt",
+    "text_collisions",
 ]

@@ -34,8 +34,11 @@ from matplotlib.ticker import FuncFormatter
 LOCALE = "fr_FR"
 NARROW_NBSP = "\u202f"  # thousands separator (Babel, fr)
 NBSP = "\u00a0"  # before a unit: %, €, ETP
-MISSING = "n.d."  # non disponible
+MISSING = "n.d."  # non disponible: the figure exists but is not known (a population the Insee does not publish)
 MISSING_LONG = "non disponible"
+# « sans objet »: the figure cannot exist (the date a target was reached while it is not, a test that cannot be run,
+# the sheet of a CSV file, a rate with no base) — never « n.d. », which says it exists but is unknown
+NOT_APPLICABLE = "sans objet"
 
 _LOCALE = Locale.parse(LOCALE)
 _DIGITS = re.compile(r"#,##0(?:\.[0#]+)?")
@@ -177,6 +180,25 @@ def format_month(value: object) -> str:
     if is_missing(value):
         return MISSING
     return babel_dates.format_date(_as_date(value), "MMM y", locale=LOCALE)
+
+
+def year_label(year: object, as_of: object, *, separator: str = " ") -> str:
+    """A calendar year as a reader must read it: `2025` when the year is over at `as_of`, `2025 (janv.–juin)` for
+    the year of the counting date when it is not (a half-year drawn like a full year reads as a fall)."""
+    if is_missing(year):
+        return MISSING
+    try:
+        text = str(int(float(str(year))))
+    except ValueError:  # not a year (a period named otherwise): as it is
+        return str(year)
+    if is_missing(as_of):
+        return text
+    day = _as_date(as_of)
+    if day.year != int(text) or (day.month, day.day) == (12, 31):
+        return text
+    last = babel_dates.format_date(day, "MMM", locale=LOCALE)
+    months = "janv." if day.month == 1 else f"janv.–{last}"
+    return f"{text}{separator}({months})"
 
 
 def format_year(value: object) -> str:

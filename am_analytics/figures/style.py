@@ -117,11 +117,14 @@ CM = 1 / 2.54  # inches per centimetre
 Medium = Literal["print", "screen"]
 Size = Literal["full", "half", "map", "screen", "screen_map"]
 
-# A4 with 2 cm margins leaves 17 cm; a half-width figure sits in one of two columns with a 0,6 cm gutter.
+# The report's text frame: A4 (21 cm) with 1,8 cm side margins. Print figures are drawn at the width they are
+# printed, so a point of text in matplotlib is a point on paper (never shrunk when placed on the page); a
+# half-width figure sits in one of two columns with a 0,6 cm gutter.
+PRINT_WIDTH_CM = 17.4
 SIZES: Mapping[str, tuple[float, float]] = {
-    "full": (17 * CM, 10 * CM),
-    "half": (8.2 * CM, 6.5 * CM),
-    "map": (17 * CM, 13.5 * CM),
+    "full": (PRINT_WIDTH_CM * CM, 10 * CM),
+    "half": ((PRINT_WIDTH_CM - 0.6) / 2 * CM, 6.5 * CM),
+    "map": (PRINT_WIDTH_CM * CM, 13.5 * CM),
     "screen": (10.0, 6.0),
     "screen_map": (10.0, 7.8),
 }

@@ -16,6 +16,16 @@ class Method:
 
 
 METHODS: dict[str, Method] = {
+    # what is counted, said once: every page counts contracts; the official targets speak of posts
+    "definitions": Method(
+        "Définitions : contrat, poste, ETP",
+        "Contrat : le contrat d'aide à l'emploi d'un assistant médical qu'un médecin signe avec sa CPAM ; c'est "
+        "l'unité que compte ce rapport (contrats signés, contrats actifs). Poste : l'unité des objectifs officiels "
+        "(« 4 000 postes », « 10 000 postes ») ; un contrat signé finance un poste d'assistant, et les objectifs "
+        "en postes sont suivis par le nombre de contrats signés, comme le fait l'Assurance Maladie. ETP "
+        "(équivalent temps plein) : la quotité d'un contrat (1/3, 1/2 ou 1, davantage avec un deuxième "
+        "assistant) ; deux contrats à mi-temps font un ETP.",
+    ),
     "sources": Method(
         "Sources des indicateurs",
         "Chaque tableau indique d'où viennent ses données : données de démonstration synthétiques "

@@ -176,7 +176,8 @@ def target_progress(
     the target, the gap (value − target, negative while short), the date the data first reached the
     target, a status (`TARGET_STATUS`) and `mois_retard`: months from the deadline to the reaching
     date (negative = ahead), or, for an unmet target past its deadline, months from the deadline to
-    as_of (late so far); missing for an unmet target whose deadline is still ahead.
+    as_of (late so far); 0 for an unmet target due on as_of itself (« échéance ce jour »); missing for an
+    unmet target whose deadline is still ahead.
     """
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     targets = reference.targets() if targets is None else targets
@@ -197,6 +198,8 @@ def target_progress(
             late = months_between(deadline, reached_on)
         elif as_of > deadline:
             status, late = "non_atteint_echeance_depassee", months_between(deadline, as_of)
+        elif as_of == deadline:  # due this very day: neither missed nor still ahead
+            status, late = "echeance_ce_jour", 0.0
         else:
             status, late = "en_cours", np.nan
         rows.append(

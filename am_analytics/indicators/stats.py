@@ -138,7 +138,7 @@ def independence_test(table: pd.DataFrame | np.ndarray) -> IndependenceTest:
     if not reliable:
         minimum = f"{min_expected:.1f}".replace(".", ",")
         note = (
-            f"approximation du chi-deux peu fiable : {_french_percent(share_small)} des cellules ont un effectif "
+            f"approximation du khi-deux peu fiable : {_french_percent(share_small)} des cellules ont un effectif "
             f"attendu inférieur à 5 (minimum {minimum}) ; regrouper des catégories ou interpréter avec prudence"
         )
     return IndependenceTest(

@@ -13,13 +13,14 @@ from dataclasses import replace
 import pandas as pd
 
 from am_analytics import reference
-from am_analytics.figures.formatting import format_number
+from am_analytics.figures.formatting import NOT_APPLICABLE, format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
     CALIBRATION_NOTE,
+    CHANGED_COLUMN_LABELS,
     PUBLISHED_INDICATORS,
     SOURCE_CONTRACTS,
     SOURCE_SURVEY,
@@ -112,20 +113,22 @@ SURVEY_RULE = Disclosure(
     bases={"part": "base", "ic_bas": "base", "ic_haut": "base"},
 )
 
-def measure(key: str, kind: Kind, *, variable: str | None = None, short: bool = False, width: float | None = None
-            ) -> Column:
+def measure(key: str, kind: Kind, *, variable: str | None = None, short: bool = False, width: float | None = None,
+            missing: str | None = None) -> Column:
     """A table column of a published variable: its header and decimals are the variable's record
     (`vocabulary.VARIABLES`, by `variable` or the column's `key`); `short` takes the abbreviated label for a narrow
     column."""
     name = variable or key
     record = VARIABLES[name]
-    return Column(key, record.short if short else record.label, kind, width=width, decimals=record.decimals,
-                  variable=name)
+    column = Column(key, record.short if short else record.label, kind, width=width, decimals=record.decimals,
+                    variable=name)
+    return column if missing is None else replace(column, missing=missing)
 
 
-def classification(key: str, *, variable: str | None = None, width: float | None = None) -> Column:
+def classification(key: str, *, variable: str | None = None, width: float | None = None,
+                   missing: str | None = None) -> Column:
     """A text column (a code, a name, a category, a file): its header is its variable's record, as a measure's."""
-    return measure(key, "text", variable=variable, width=width)
+    return measure(key, "text", variable=variable, width=width, missing=missing)
 
 
 # Columns several tables share, declared once so that their headers and formats never disagree.
@@ -332,11 +335,13 @@ TARGETS = TableSpec(
         measure("valeur_atteinte", "number", width=1.1),
         measure("part_atteinte", "percent", width=0.9),
         classification("statut_libelle", width=1.9),
-        measure("date_atteinte", "date", width=1.7),
-        measure("date_projetee", "date", width=1.7),
+        # empty only for a target not reached (no date can exist) and for a reached one (nothing to project)
+        measure("date_atteinte", "date", width=1.7, missing=NOT_APPLICABLE),
+        measure("date_projetee", "date", width=1.7, missing=NOT_APPLICABLE),
     ),
     source="objectifs officiels (voir Sources) ; " + SOURCE_CONTRACTS,
-    notes=(METHODS["projection"].text,),
+    notes=("Un objectif en postes est suivi par le nombre de contrats signés : un contrat signé finance un poste "
+           f"(voir « {METHODS['definitions'].title} » dans Sources et méthode).", METHODS["projection"].text),
     keys=("objectif", "valeur_cible", "unite"),
 )
 
@@ -658,7 +663,7 @@ WARNINGS = TableSpec(
     title="Avertissements : valeurs descriptives non reconnues, contrats conservés",
     columns=(
         classification("fichier", width=2.4),
-        classification("feuille", width=0.9),
+        classification("feuille", width=0.9, missing=NOT_APPLICABLE),  # a CSV file has no sheet
         classification("libelle", variable="motif", width=3.0),
         classification("colonne", width=1.4),
         measure("lignes", "count", width=0.7),
@@ -668,7 +673,7 @@ WARNINGS = TableSpec(
     notes=(
         "Une valeur descriptive non reconnue (spécialité, zone, profil, formation, date de prise de fonction, "
         "montant) ne fait pas rejeter le contrat : il est conservé avec une catégorie « inconnue » et signalé ici. "
-        "Le détail ligne par ligne est dans warnings.parquet.",
+        "Le détail, ligne par ligne, figure parmi les avertissements enregistrés avec les données préparées.",
     ),
 )
 CHANGES = TableSpec(
@@ -683,7 +688,7 @@ CHANGES = TableSpec(
     source=SOURCE_MANIFEST,
     notes=(
         "Les extractions sont cumulatives et renvoyées : la version la plus récente d'un contrat l'emporte et "
-        "chaque changement est journalisé (changes.parquet).",
+        "chaque changement est consigné dans le journal des modifications des données préparées.",
     ),
 )
 REASONS = TableSpec(
@@ -709,8 +714,12 @@ def reasons_table(reasons: pd.DataFrame) -> PublishedTable:
 
 
 def warnings_table(warnings: pd.DataFrame) -> PublishedTable:
-    """Warnings by file and reason (`indicators.quality.warning_reasons`)."""
-    return WARNINGS.publish(warnings)
+    """Warnings by file and reason (`indicators.quality.warning_reasons`); a column the file names by the package's
+    own code (`profil_origine`) reads as its French name, as in the change log."""
+    named = warnings.assign(colonne=warnings["colonne"].map(
+        lambda column: CHANGED_COLUMN_LABELS.get(column, column) if isinstance(column, str) else column))
+    named.attrs = dict(warnings.attrs)
+    return WARNINGS.publish(named)
 
 
 def changes_table(changes: pd.DataFrame) -> PublishedTable:
@@ -776,7 +785,7 @@ REFERENCES = TableSpec(
         classification("vintage", variable="millesime", width=1.6),
         classification("licence", width=1.8),
     ),
-    source="am_analytics/reference/provenance.toml",
+    source="tables de référence livrées avec le logiciel, avec leur producteur, leur millésime et leur licence",
 )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from am_analytics.figures.formatting import format_date, format_millions, format_number, format_percent
+from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_millions, format_number, format_percent
 from am_analytics.indicators.common import months_between
 from am_analytics.indicators.perspectives import first_open_year
 from am_analytics.presentation.tables import format_value, published_text
@@ -52,14 +52,26 @@ class KeyMessage:
 def independence_sentence(result: pd.DataFrame, what: str) -> str:
     """One sentence on a chi-square test (a row of `independence_test`, `compare_groups`), with its caveat."""
     row = result.iloc[0]
+    note = row.get("note")
+    note = note if isinstance(note, str) and note else ""
+    if pd.isna(row["p_valeur"]):  # a test that cannot be run has no p-value nor V: « sans objet », not « n.d. »
+        return french_sentence(f"Test d'indépendance {what} (khi-deux) : {NOT_APPLICABLE}"
+                               + (f" ({note})" if note else ""))
     text = (
         f"Test d'indépendance {what} (khi-deux) : p = {format_number(row['p_valeur'], 3)}, "
         f"V de Cramér = {format_number(row['v_de_cramer'], 3)}."
     )
-    note = row.get("note")
-    if isinstance(note, str) and note:
-        text += f" {note}"
-    return text
+    return f"{text} {french_sentence(note)}" if note else text
+
+
+def french_sentence(text: str) -> str:
+    """A sentence as French prints it: a capital first letter and one full stop at the end (an abbreviation's
+    point ends it too: never « n.d.. »)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 # --- Tests of change over time and of a region against France (site and notebooks, issue 16) ---------------
@@ -237,10 +249,13 @@ def targets_message(progress: pd.DataFrame, as_of: pd.Timestamp) -> KeyMessage:
         else:
             missing = float(first["valeur_cible"]) - float(first["valeur_atteinte"])
             unit = _unit(str(first["unite"]), missing)
-            passed = group[pd.to_datetime(group["echeance"]) < as_of]
+            deadlines = pd.to_datetime(group["echeance"])
+            passed = group[deadlines < as_of]
             state = ""
             if len(passed):
                 state = f" ; échéance de {deadline_text(passed['echeance'].max())} dépassée"
+            if (deadlines == as_of).any():  # due this very day: not yet « dépassée », no longer « à venir »
+                state += " ; échéance ce jour"
             open_.append(
                 f"{name} : {format_percent(first['part_atteinte'], 1)} atteints "
                 f"(il manque {format_number(missing, 0 if unit != 'ETP' else 1)} {unit}{state})"

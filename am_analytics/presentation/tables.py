@@ -17,6 +17,7 @@ from am_analytics.figures.formatting import (
     format_millions,
     format_number,
     format_percent,
+    is_missing,
 )
 from am_analytics.presentation.disclosure import (
     COMPLEMENTARY,
@@ -54,6 +55,9 @@ class Column:
     width: float | None = None  # relative width in the PDF (None: even share)
     decimals: int | None = None  # the variable's decimals (None: the kind's, see `KIND_DECIMALS`)
     variable: str | None = None  # the published variable's record (`vocabulary.VARIABLES`); None for a label
+    # what an empty cell reads: « n.d. » (exists, not known), or « sans objet » for a column whose value is empty
+    # only where it cannot exist (`formatting.NOT_APPLICABLE`)
+    missing: str = MISSING
 
 
 @dataclass
@@ -83,7 +87,8 @@ class PublishedTable:
         reason = self.secret(row, column.key)
         if reason is not None:
             return secret_symbol(reason, column.kind)
-        return format_value(self.frame[column.key].iloc[row], column.kind, column.decimals)
+        value = self.frame[column.key].iloc[row]
+        return column.missing if is_missing(value) else format_value(value, column.kind, column.decimals)
 
     def formatted_rows(self) -> list[list[str]]:
         """Every cell as French text; hidden cells as their symbol (« < 5 », « s », « n.s. »)."""

@@ -52,11 +52,13 @@ REPORT_TITLE = "Les assistants médicaux"
 
 @dataclass(frozen=True)
 class FigureRecord:
-    """A figure as the PDF prints it: its title, alternative text, and smallest text in points once printed."""
+    """A figure as the PDF prints it: its title, alternative text, smallest text in points once printed, and the
+    drawn figure itself (for the checks of print quality: texts that collide, lines through labels)."""
 
     title: str
     alt_text: str
     printed_text_pt: float
+    figure: Figure | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class _Layout:
         title = " ".join(fig.get_suptitle().split())
         alt = f"{title}. {values}".strip()
         width = self.document.figure(figure_svg(fig), alt_text=alt)
-        self.figures.append(FigureRecord(title, alt, printed_text_pt(fig, width)))
+        self.figures.append(FigureRecord(title, alt, printed_text_pt(fig, width), fig))
 
     def published_figure(self, frame: pd.DataFrame, column: str, title: str, draw: Callable[[], Figure], values: str,
                          coarser: str | None = None) -> None:

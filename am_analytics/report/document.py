@@ -23,6 +23,8 @@ from fpdf.fonts import FontFace, TextStyle
 
 from am_analytics.figures.formatting import french_spaces
 from am_analytics.presentation.keyfigures import KeyFigure
+from am_analytics.figures.style import PRINT_WIDTH_CM
+from am_analytics.report.svg import svg_width_mm
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 FONT = "DejaVu Sans"  # the family name matplotlib writes in SVG text, so embedded charts find it
@@ -53,7 +55,8 @@ class ReportDocument(FPDF):
         self.set_lang("fr-FR")
         for style, file in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"), ("I", "DejaVuSans-Oblique.ttf")):
             self.add_font(FONT, style=style, fname=str(_FONT_DIR / file))
-        self.set_margins(18, 20, 18)
+        side = (PORTRAIT_WIDTH - PRINT_WIDTH_CM * 10) / 2  # the frame charts are drawn for (18 mm)
+        self.set_margins(side, 20, side)
         self.set_auto_page_break(auto=True, margin=20)
         self.alias_nb_pages("{nb}")
         self.set_section_title_styles(
@@ -319,10 +322,13 @@ class ReportDocument(FPDF):
     # --- figures -----------------------------------------------------------------------------------
 
     def figure(self, svg: bytes, *, alt_text: str, width: float | None = None) -> float:
-        """Embed a chart as vector graphics at the text width (on a new page if it does not fit), with its
-        alternative text (title and values) for screen readers. Returns the printed width in mm."""
+        """Embed a chart as vector graphics (on a new page if it does not fit), with its alternative text (title
+        and values) for screen readers. Returns the printed width in mm.
+
+        A chart prints at the width it was drawn at, so 1 pt of its text is 1 pt on paper: charts are drawn at
+        the frame's width (`style.PRINT_WIDTH_CM`); one drawn wider is shrunk to the frame, never enlarged."""
         self._portrait()
-        width = width or self.epw
+        width = min(width or svg_width_mm(svg), self.epw)
         self.image(io.BytesIO(svg), w=width, x=self.l_margin, alt_text=alt_text)
         self.ln(2)
         return width
