@@ -39,7 +39,9 @@ class Processed:
     read; `changes` is the change log of contracts a later extract updated, and of each avenant of a contract
     written with its history; `contract_acts` the acts of those contracts (None when no extract writes acts),
     also carried by `contracts.attrs["contract_acts"]` so that FTE counted at a date take the act then in force
-    (`indicators.common.etp_at`). Every frame carries `attrs["synthetic"]`, the manifest's flag."""
+    (`indicators.common.etp_at`); `activity` the doctors' activity by year or half-year (None without an activity
+    table; its `medecin_id` is the contracts' pseudonym). Every frame carries `attrs["synthetic"]`, the manifest's
+    flag."""
 
     contracts: pd.DataFrame | None
     territory_year: pd.DataFrame | None
@@ -50,6 +52,7 @@ class Processed:
     warnings: pd.DataFrame
     changes: pd.DataFrame
     contract_acts: pd.DataFrame | None = None
+    activity: pd.DataFrame | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -166,4 +169,5 @@ def _read_processed(out_dir: Path, manifest: dict[str, Any]) -> Processed:
         warnings=required(WARNINGS_FILE, empty_warnings()),
         changes=required(CHANGES_FILE, empty_changes()),
         contract_acts=acts,
+        activity=read(OUTPUT_FILES["activity"]),
     )

@@ -151,7 +151,8 @@ REASONS = {
     "type_repondant_inconnu": "type de répondant ni médecin ni assistant",
     "reponse_hors_echelle": "réponse hors de l'échelle proposée",
     "poids_invalide": "poids de redressement nul, négatif ou illisible",
-    "doublon_conflictuel": "même identifiant (contrat, territoire et année, répondant) avec des valeurs différentes",
+    "doublon_conflictuel": "même identifiant (contrat, territoire et année, répondant, médecin et période) avec des "
+    "valeurs différentes",
     "feuille_non_reconnue": "feuille qui ressemble à des données mais dont les en-têtes ne correspondent à aucun jeu",
     # Contract histories (one row per act): what keeps an act out of its contract's history.
     "type_acte_inconnu": "type d'acte non reconnu : écrire « Contrat initial » ou « Avenant » (« Avenant n°2 »)",
@@ -163,6 +164,20 @@ REASONS = {
     "avenant_avant_contrat": "avenant qui prend effet avant le contrat initial : date d'effet à corriger",
     "avenant_conflictuel": "deux versions différentes d'un même acte (même numéro d'avenant) à la même date "
     "d'extraction : aucune n'est retenue",
+    # Doctors' activity by period (the commitment's counterpart): what keeps a doctor's period out of the counts.
+    "periode_invalide": "période illisible : écrire l'année (2023) ou le semestre (2023-S1, S2 2023, "
+    "1er semestre 2023)",
+    "periode_invraisemblable": "année de la période invraisemblable (avant 2000 ou après 2099) : faute de frappe "
+    "probable ; corriger la période dans la source",
+    "periode_future": "période qui commence après la date d'arrêté : activité pas encore observable",
+    "nombre_non_entier": "effectif de patients ou d'actes non entier : un nombre de patients ou d'actes se compte en "
+    "unités ; corriger la source",
+    "nombre_invraisemblable": "effectif invraisemblable pour un médecin (au-delà de la plage plausible) : faute de "
+    "frappe ou total de plusieurs médecins ? Corriger la source",
+    "jours_invraisemblables": "jours travaillés au-delà des jours de la période (366 pour une année, 184 pour un "
+    "semestre) : corriger la source",
+    "activite_vide": "ligne d'activité sans aucune mesure (patientèle MT, file active, actes, jours travaillés) : "
+    "rien à compter ; la compléter ou la retirer",
     "ligne_hors_historique": "ligne sans type d'acte pour un contrat décrit acte par acte, et qui ne répète aucun de "
     "ses actes : elle ne peut pas être placée dans l'historique ; indiquer son type d'acte",
 }
@@ -194,6 +209,9 @@ WARNING_REASONS = {
     "réponse manquante",
     "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : contrat gardé sans cette "
     "valeur ; corriger la formule de la source",
+    "engagement_illisible": "patientèle initiale ou objectif du contrat illisible, négatif ou invraisemblable : "
+    "ligne d'activité gardée sans cette valeur",
+    "valeur_non_significative": "valeur « NS » (non significative) : ligne gardée, cette mesure manquante",
 }
 # Lines below a table's header that are no row of data: counted apart, neither kept nor quarantined.
 NON_DATA_LINES = {

@@ -56,7 +56,7 @@ def _csv_lines(path: Path, encoding: str) -> list[str]:
 
 def test_every_data_file_has_a_sidecar_saying_it_is_synthetic(folder):
     files = _data_files(folder)
-    assert len(files) == 11
+    assert len(files) == 12
     for path in files:
         record = _sidecar(path)
         assert record["synthetic"] is True, path.name

@@ -30,7 +30,9 @@ def test_every_raw_row_is_accounted_for(prepared):
     for account in prepared.accounts:
         assert account.rows_read > 0, account.file
         assert account.balanced(), account.file
-    assert {a.dataset for a in prepared.accounts} == {"contracts", "territory_year", "survey", "survey_tables"}
+    assert {a.dataset for a in prepared.accounts} == {
+        "contracts", "territory_year", "survey", "survey_tables", "activity",
+    }
 
 
 def _where(records) -> set[tuple]:

@@ -221,3 +221,26 @@ def test_a_contract_written_act_by_act_keeps_its_history_in_order(case, tmp_path
                                                                                      strict=True)]
         assert actual == [[day, round(fte, 6)] for day, fte in expected], f"{case['name']} / {key}: {actual}"
     assert set(acts["cle_contrat"]) <= set(result.tables["contracts"]["cle_contrat"]), "an act without its contract"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "activity" in c.get("extra", {})], ids=_case_id)
+def test_doctors_activity_holds_the_expected_values_under_the_contracts_pseudonym(case, tmp_path):
+    from am_analytics import privacy
+    from am_analytics.indicators.commitments import activity_with_contracts
+
+    result = _run(case, tmp_path)
+    activity = result.tables["activity"].set_index(["medecin_id", "periode"])
+
+    def pseudonym(rpps: str) -> str:
+        return privacy.pseudonymise(pd.Series([rpps]), KEY).iloc[0]
+
+    for rpps, periods in case["extra"]["activity"].items():
+        for period, values in periods.items():
+            assert (pseudonym(rpps), period) in activity.index, f"{case['name']}: {period} of a doctor not kept"
+            for column, expected in values.items():
+                actual = activity.at[(pseudonym(rpps), period), column]
+                assert _same(actual, expected), f"{case['name']} / {period} / {column}: {actual!r} != {expected!r}"
+    joined = activity_with_contracts(result.tables["activity"], result.tables["contracts"], synthetic=False)
+    first = joined.drop_duplicates("medecin_id").set_index("medecin_id")["contrat_id"]
+    for rpps, contract in case["extra"]["signatories"].items():
+        assert _same(first[pseudonym(rpps)], contract), f"{case['name']}: doctor of contract {contract} not joined"

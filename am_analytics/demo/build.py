@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics import atomic
-from am_analytics.demo import contracts, opendata, provenance, survey, xlsx
+from am_analytics.demo import activity, contracts, opendata, provenance, survey, xlsx
 from am_analytics.demo.randomness import stream
 from am_analytics.demo.truth import build_truth
 
@@ -66,6 +66,7 @@ def generate(
                                                   seed, n_contracts, advance, assumptions))
     written.append(write_opendata(out_dir, truth, seed, n_contracts))
     written.extend(write_survey(out_dir, truth, seed, n_contracts))
+    written.append(write_activity(out_dir, truth, seed, n_contracts))
     listing = [(path.name, description) for path, description in written]
     atomic.write_text(out_dir / "README.md", provenance.readme_text(listing, seed, n_contracts))
     return [path for path, _ in written]
@@ -258,6 +259,39 @@ def expected_counts(defects: list[dict]) -> dict:
     for record in defects:
         counts[record["defect"]] = counts.get(record["defect"], 0) + 1
     return dict(sorted(counts.items()))
+
+
+def write_activity(out_dir: Path, truth: pd.DataFrame, seed: int, n_contracts: int) -> tuple[Path, str]:
+    """The doctors' yearly activity (signatory GPs and a pool of non-signatories) and its sidecar, with the
+    published design's results on it beside the published figures."""
+    path = out_dir / activity.FILE_NAME
+    table = activity.activity_table(truth, seed)
+    atomic.write_text(path, activity.to_csv_text(table), encoding="utf-8")
+    description = (
+        f"Suivi annuel de l'activité des médecins généralistes ({activity.YEARS[0]}–{activity.YEARS[-1]}) : "
+        "signataires et non-signataires, patientèle médecin traitant, file active, actes, jours travaillés"
+    )
+    record = provenance.sidecar(
+        path,
+        seed=seed,
+        n_contracts=n_contracts,
+        description=description,
+        rows=len(table),
+        file_format={"type": "csv", "encoding": "utf-8", "bom": False, "line_ending": "LF", "delimiter": ";",
+                     "header_rows": 1, "columns": {v: k for k, v in activity.HEADERS.items()}},
+        assumptions=activity.assumptions(),
+        extra={
+            "calibration": {
+                "design": "Cnam, Points de repère du 3 décembre 2024 : généralistes signataires du 01/09/2019 au "
+                "31/08/2020 contre non-signataires, de l'année précédant la signature à quatre ans plus tard",
+                "tolerance_points": activity.TOLERANCE_POINTS,
+                "published": activity.published_effects(),
+                "reproduced": activity.published_design(table, truth),
+            },
+        },
+    )
+    provenance.write_sidecar(path, record)
+    return path, record["description"]
 
 
 def write_opendata(out_dir: Path, truth: pd.DataFrame, seed: int, n_contracts: int) -> tuple[Path, str]:

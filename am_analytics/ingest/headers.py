@@ -142,7 +142,58 @@ SURVEY = DatasetSpec(
     required=("repondant_id", "type_repondant"),
 )
 
-DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (CONTRACTS, TERRITORY_YEAR, SURVEY)}
+# A doctor's activity by year or half-year, as CPAM follow-up tables of the commitment write it (the counterpart of
+# the aid: the adult « médecin traitant » list, the active list, acts and working days). The doctor is the RPPS,
+# read like the contracts' and pseudonymised the same way, so that the activity joins the contracts.
+ACTIVITY = DatasetSpec(
+    name="activity",
+    aliases={
+        "medecin_id": (
+            *CONTRACTS.aliases["medecin_id"], "Identifiant médecin", "Identifiant du médecin", "Id médecin",
+            "PS RPPS", "RPPS PS", "Numéro RPPS du médecin",
+        ),
+        "periode": (
+            "Période", "Période d'observation", "Période de suivi", "Période d'activité", "Année-semestre",
+            "Semestre d'observation", "Période de référence",
+        ),
+        "annee": ("Année", "Année d'observation", "Année civile", "Exercice", "Année d'activité"),
+        "semestre": ("Semestre", "N° semestre", "Semestre civil"),
+        "patients_mt": (
+            "Nb patients MT adultes", "Nombre de patients MT adultes", "Patientèle médecin traitant",
+            "Patientèle médecin traitant adulte", "Patientèle MT", "Patientèle MT adulte", "Patientèle MT adultes",
+            "Patients MT adultes", "Nb patients MT", "Nombre de patients médecin traitant",
+            "Nb patients médecin traitant", "Patientèle MT 16 ans et plus",
+        ),
+        "file_active": (
+            "File active", "File active (patients)", "Nb patients file active", "Patientèle file active",
+            "Nombre de patients vus", "Patients vus dans l'année", "Taille de la file active",
+        ),
+        "actes": ("Nombre d'actes", "Nb actes", "Actes", "Total actes", "Nombre total d'actes", "Actes réalisés"),
+        "jours_travailles": (
+            "Jours travaillés", "Nb jours travaillés", "Nombre de jours travaillés", "Jours d'activité",
+            "Nombre de jours d'activité", "Jours ouvrés travaillés",
+        ),
+        # What the contract fixed at signature (optional): the initial list and the objective, in patients or in %.
+        "patientele_initiale": (
+            "Patientèle initiale", "Patientèle MT initiale", "Patientèle de référence", "Patientèle MT de référence",
+            "Patientèle à la signature", "Référence patientèle MT",
+        ),
+        # A bare « Objectif » says neither patients nor % (headers lose their « (%) » when matched): not read, and
+        # reported as a column resembling one the file lacks.
+        "objectif_patients": (
+            "Objectif patientèle", "Objectif patientèle MT", "Objectif de patientèle", "Objectif (patients)",
+            "Objectif en patients", "Patientèle cible", "Patientèle MT cible",
+        ),
+        "objectif_pct": (
+            "Objectif en %", "Objectif d'évolution", "Objectif d'évolution (%)", "Taux d'évolution cible",
+            "Objectif de progression", "Progression attendue", "Objectif de hausse",
+        ),
+    },
+    required=("medecin_id", "periode"),
+    alternatives={"periode": ("annee", "semestre")},
+)
+
+DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (CONTRACTS, TERRITORY_YEAR, SURVEY, ACTIVITY)}
 
 # A file is routed to a dataset only if at least this many of its headers are that dataset's columns:
 # one or two shared headers ("Région", "Département") say nothing about what a file holds.

@@ -31,8 +31,8 @@ __all__ = [  # `fold` is re-exported: callers compare free text the way the norm
     "ACCEPTED_DATES", "AVENANT7_OPTIONS", "DATE_FORMATS", "PLAUSIBLE_AID_EUR", "SPREADSHEET_ERRORS",
     "accepted_spellings", "error_cells", "etp_column_reading", "excel_integer", "fold", "is_scientific",
     "normalise_amounts", "normalise_contrat_ids",
-    "normalise_dates", "normalise_etp", "normalise_formations", "normalise_numbers", "normalise_profils",
-    "normalise_rpps", "normalise_specialites", "normalise_zones", "specialty_code", "visible",
+    "normalise_dates", "normalise_etp", "normalise_formations", "normalise_numbers", "normalise_periods",
+    "normalise_profils", "normalise_rpps", "normalise_specialites", "normalise_zones", "specialty_code", "visible",
 ]
 
 Parsed = tuple[object, str | None]  # (canonical value or None, reason code or None)
@@ -794,3 +794,48 @@ def normalise_contrat_ids(values: pd.Series) -> pd.DataFrame:
     # Most numbers are neither re-saved by Excel ("12.0") nor in scientific notation: they skip `parse`.
     special = f"{_EXCEL_INTEGER.pattern.strip('^$')}|{_SCIENTIFIC.pattern.strip('^$')}"
     return _by_unique(values, parse, dtype="string", empty=(None, "contrat_id_manquant"), special=special)
+
+
+# --- Observation periods of activity tables -----------------------------------------------------------------
+# CPAM follow-up tables count a doctor's activity by calendar year or half-year, written in many ways: « 2023 »,
+# « 2023-S1 », « S2 2023 », « 2023 S2 », « 2023-H1 », « 1er semestre 2023 », « second semestre 2023 ».
+PLAUSIBLE_PERIOD_YEARS = (2000, 2099)  # activity before the scheme is the baseline of a before/after comparison
+ACCEPTED_PERIODS = "année (2023) ou semestre (2023-S1, S2 2023, 1er semestre 2023)"
+_YEAR = r"(?P<year>\d{4})"
+_HALF_WORDS = {"1": 1, "1er": 1, "premier": 1, "1e": 1, "2": 2, "2e": 2, "2eme": 2, "second": 2, "deuxieme": 2}
+_PERIOD_PATTERNS = (
+    re.compile(rf"^{_YEAR}(?:\.0+)?$"),
+    re.compile(rf"^{_YEAR} ?[-_/ ]? ?[sh] ?(?P<half>[12])$"),
+    re.compile(rf"^[sh] ?(?P<half>[12]) ?[-_/ ]? ?{_YEAR}$"),
+    re.compile(rf"^(?P<word>1er|premier|1e|2e|2eme|second|deuxieme) semestre {_YEAR}$"),
+    re.compile(rf"^{_YEAR} ?[-_/ ]? ?semestre (?P<word>[12])$"),
+    re.compile(rf"^semestre (?P<word>[12]) ?[-_/ ]? ?{_YEAR}$"),
+)
+
+
+def period_label(year: int, half: int | None) -> str:
+    """The canonical label of a period: « 2023 » for a year, « 2023-S1 » for a half-year."""
+    return f"{year}" if half is None else f"{year}-S{half}"
+
+
+def normalise_periods(values: pd.Series, *, required: bool = True) -> pd.DataFrame:
+    """Observation periods as canonical labels (« 2023 », « 2023-S1 »); anything else → `periode_invalide`,
+    a year outside `PLAUSIBLE_PERIOD_YEARS` → `periode_invraisemblable`; empty → `valeur_manquante` when
+    required."""
+
+    def parse(text: str) -> Parsed:
+        # folded, separators become spaces (« 2023-S1 » → « 2023 s1 »); as written, an Excel « 2023.0 » stays one
+        spellings = (re.sub(r"\s+", " ", fold(text, " ")).strip(), text.strip().lower())
+        for pattern in _PERIOD_PATTERNS:
+            found = pattern.match(spellings[0]) or pattern.match(spellings[1])
+            if found is None:
+                continue
+            year = int(found["year"])
+            groups = found.groupdict()
+            half = groups.get("half") or groups.get("word")
+            if not PLAUSIBLE_PERIOD_YEARS[0] <= year <= PLAUSIBLE_PERIOD_YEARS[1]:
+                return None, "periode_invraisemblable"
+            return period_label(year, None if half is None else _HALF_WORDS[half]), None
+        return None, "periode_invalide"
+
+    return _by_unique(values, parse, dtype="string", empty=_empty(required))

@@ -29,7 +29,7 @@ from am_analytics import __version__, atomic, privacy
 from am_analytics.coverage import coverage_of
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.ingest.archives import FORMATS_READ, gather_inputs
-from am_analytics.prepare import acts, contracts, survey, territory
+from am_analytics.prepare import activity, acts, contracts, survey, territory
 from am_analytics.prepare.manifest import MANIFEST_NAME, FileAccount, build_manifest, input_fingerprint
 from am_analytics.prepare.quarantine import empty_located, empty_quarantine, quarantine_rows, reason_counts
 from am_analytics.prepare.reading import (
@@ -67,6 +67,7 @@ OUTPUT_FILES = {
     "territory_year": "territory_year.parquet",
     "survey": "survey.parquet",
     "survey_tables": "survey_tables.parquet",
+    "activity": "activity.parquet",
 }
 CHANGE_COLUMNS = [
     "contract_key", "column", "old_value", "new_value", "old_file", "new_file", "old_line", "new_line",
@@ -74,7 +75,11 @@ CHANGE_COLUMNS = [
 ]
 
 # Each dataset's step module: normalise one file, settle duplicates, validate (see steps.DatasetStep).
-STEPS: dict[str, DatasetStep] = {"contracts": contracts, "territory_year": territory, "survey": survey}
+STEPS: dict[str, DatasetStep] = {
+    "contracts": contracts, "territory_year": territory, "survey": survey, "activity": activity,
+}
+# Datasets that name doctors by their RPPS: the same keyed pseudonym replaces it in their tables and quarantine.
+_DOCTOR_DATASETS = ("contracts", "activity")
 
 
 @dataclass
@@ -167,13 +172,16 @@ def prepare(
                 tables["contract_acts"] = histories
         else:
             kept, quarantined, located_warnings = _combine(step_module, parts, check_date)
+            if dataset in _DOCTOR_DATASETS:  # the versioned contracts are pseudonymised before versions are compared
+                kept = step_module.pseudonymise(kept, key)
         tables[dataset] = step_module.finish(kept)
         quarantines.append(quarantined)
         warnings.append(located_warnings)
     if survey_tables:
         tables["survey_tables"] = pd.concat(survey_tables, ignore_index=True)
     quarantine = pd.concat([q for q in quarantines if not q.empty] or [empty_quarantine()], ignore_index=True)
-    quarantine = _pseudonymise_quarantine(quarantine, _rpps_headers(by_dataset.get("contracts", [])), key)
+    doctor_parts = [part for name in _DOCTOR_DATASETS for part in by_dataset.get(name, [])]
+    quarantine = _pseudonymise_quarantine(quarantine, _rpps_headers(doctor_parts), key)
     warning_table = pd.concat([w for w in warnings if not w.empty] or [empty_warnings()], ignore_index=True)
     _count_warnings(accounts, warning_table)
     _check_accounting(accounts)

@@ -290,7 +290,8 @@ def no_dataset_error(data_dir: Path, reads: list[FileRead]) -> DataError:
 
     ignored = "; ".join(f"{read.account.file} ({seen(read)})" for read in reads)
     return DataError(
-        f"aucun fichier reconnu : ni contrats, ni données ouvertes par territoire, ni enquête. Lus : {ignored}",
+        f"aucun fichier reconnu : ni contrats, ni données ouvertes par territoire, ni enquête, ni activité des "
+        f"médecins. Lus : {ignored}",
         where=Location(file=str(data_dir)),
         hint="vérifier les en-têtes des fichiers (voir la table des alias dans la documentation)",
     )

@@ -1,5 +1,5 @@
 """Reference tables shipped with the package (geography, population, doctors, targets, published figures,
-funding rules), each returned as a typed frame with its provenance record.
+funding rules, the doctors' commitments), each returned as a typed frame with its provenance record.
 
 Every table is read from the package's own `data/` folder, so it is available after `pip install`
 without the repository. Codes are text (`01`, `2A`, `971`), dates are `datetime64`, counts are nullable
@@ -93,6 +93,15 @@ _SPECS: dict[str, _Spec] = {
     "caisses": _Spec("caisses.csv"),
     "specialites_assurance_maladie": _Spec("specialites_assurance_maladie.csv"),
     "qualifications_rpps": _Spec("qualifications_rpps.csv"),
+    "commitment_objectives": _Spec(
+        "commitment_objectives.csv",
+        integers=("percentile_from", "percentile_to"),
+        decimals=("growth_pct", "option_growth_min_pct", "option_growth_max_pct"),
+    ),
+    "commitment_rules": _Spec("commitment_rules.csv", decimals=("value",), dates=("valid_from", "valid_to")),
+    "commitment_effects": _Spec(
+        "commitment_effects.csv", integers=("horizon_months",), decimals=("value",), dates=("published_on",)
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(_SPECS)
@@ -272,3 +281,31 @@ def specialty_codes() -> pd.DataFrame:
 def rpps_qualifications() -> pd.DataFrame:
     """Doctors' ordinal specialties of the RPPS (TRE_R38, codes SM..): code, label, specialty group."""
     return table("qualifications_rpps")
+
+
+# --- The doctors' commitments: objectives, rules, published effects ---------------------------------------
+
+
+def commitment_objectives() -> pd.DataFrame:
+    """The objective grid of avenant 7: growth of the adult « médecin traitant » patient list required by
+    percentile band (`percentile_from` to `percentile_to`, P30 to P100) and FTE option.
+
+    Only the one-third option's grid is public band by band; for the half-time and full-time options only the
+    option's range is (`option_growth_min_pct`, `option_growth_max_pct`), so their `growth_pct` is `<NA>`,
+    never interpolated. `rule` says hausse, maintien (above P95, one-third option) or non_publiee."""
+    return table("commitment_objectives")
+
+
+def commitment_rules() -> pd.DataFrame:
+    """The thresholds and calendar of the commitment (P30 = more than 640 adult MT patients, P50 within three
+    years for a newly installed doctor, five-year contract, six-monthly review, aid tied to the objective from
+    year 3, one objective of two since May 2023...), one row per rule with its regime, dates and source; a
+    value that is not public (the P50 in patients) is `<NA>`."""
+    return table("commitment_rules")
+
+
+def commitment_effects() -> pd.DataFrame:
+    """Published effect figures of the scheme on doctors' activity (Cnam *Points de repère* of 3 December
+    2024 at 48 months, Cnam review to the CPN of June 2022 at 30 months): study, group, indicator, horizon in
+    months, value, unit, confidence and source on every row."""
+    return table("commitment_effects")

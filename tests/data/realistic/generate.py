@@ -887,6 +887,60 @@ def build() -> None:  # noqa: PLR0915 - one block per case reads best
                    {"file": "contrats_calc.ods", "line": 5, "column": "Zone", "value": "#N/A",
                     "reason": "cellule_en_erreur"}])
 
+    # 45. Doctors' activity as CPAM follow-up tables of the commitment write it: a workbook with a title, the year and
+    # half-year in two columns, the doctor's name beside the RPPS; a yearly CSV re-sent with a copy and a conflict.
+    # The doctor is pseudonymised like the contracts' RPPS (the activity joins them), the name never read.
+    follow_up = [
+        ["Suivi semestriel des engagements — médecins signataires (CPAM)"],
+        [],
+        ["Identifiant médecin", "Nom du médecin", "Année", "Semestre", "Patientèle médecin traitant", "File active",
+         "Nombre d'actes", "Jours travaillés", "Objectif patientèle MT"],
+        [rpps(201), "MARTIN", 2022, "S1", 1318, 2900, 2700, 104, 1430],
+        [rpps(201), "MARTIN", 2022, "S2", 1360, 2950, 2800, 103.5, 1430],
+        [rpps(202), "BERNARD", 2022, "1er semestre", "1 005", 2100, 2600, 100, "NC"],
+        [rpps(203), "PETIT", 2022, "S1", -12, 2100, 2600, 100, 700],
+        ["1,00012E+10", "DURAND", 2022, "S1", 800, 2100, 2600, 100, 900],
+    ]
+    yearly = [
+        [rpps(201), "2021", "1290", "2850", "5300", "208"],
+        [rpps(204), "2021", "900", "1900", "4100", "200"],
+        [rpps(204), "2021", "900", "1900", "4100", "200"],
+        [rpps(205), "2021", "700", "1500", "3000", "190"],
+        [rpps(205), "2021", "710", "1500", "3000", "190"],
+        [rpps(206), "2022-S3", "700", "1500", "3000", "190"],
+    ]
+    case("doctor_activity_follow_up",
+         {"contrats.csv": csv_bytes(HEADER, [row("A1", rpps(201), signature="15/03/2022"),
+                                             row("A2", rpps(202), signature="01/10/2022")]),
+          "suivi_engagements_2022.xlsx": workbook([("Suivi 2022", follow_up)]),
+          "activite_annuelle.csv": csv_bytes(["RPPS", "Période", "Nb patients MT adultes", "File active",
+                                              "Nombre d'actes", "Jours travaillés"], yearly, encoding="cp1252")},
+         "doctors' activity by half-year and year: read, pseudonymised like the contracts, bad values quarantined",
+         accounts={"contrats.csv": account(2, 2),
+                   "suivi_engagements_2022.xlsx": account(5, 3, quarantined=2, warned=1),
+                   "activite_annuelle.csv": account(6, 2, merged=1, quarantined=3)},
+         quarantine=[{"file": "suivi_engagements_2022.xlsx", "line": 7, "column": "Patientèle médecin traitant",
+                      "value": "-12", "reason": "nombre_negatif"},
+                     {"file": "suivi_engagements_2022.xlsx", "line": 8, "column": "Identifiant médecin",
+                      "reason": "identifiant_scientifique"},
+                     {"file": "activite_annuelle.csv", "line": 5, "column": "Période", "value": "2021",
+                      "reason": "doublon_conflictuel", "message_words": ["médecin et période"]},
+                     {"file": "activite_annuelle.csv", "line": 6, "column": "Période", "value": "2021",
+                      "reason": "doublon_conflictuel"},
+                     {"file": "activite_annuelle.csv", "line": 7, "column": "Période", "value": "2022-S3",
+                      "reason": "periode_invalide"}],
+         warnings=[{"file": "suivi_engagements_2022.xlsx", "line": 6, "column": "Objectif patientèle MT",
+                    "value": "NC", "reason": "engagement_illisible"}],
+         extra={"planted": ["MARTIN", "BERNARD", "PETIT", "DURAND", rpps(201), rpps(202), rpps(203), rpps(204),
+                            rpps(205), rpps(206)],
+                "activity": {rpps(201): {"2021": {"patients_mt": 1290, "actes": 5300},
+                                         "2022-S1": {"patients_mt": 1318, "objectif_patients": 1430,
+                                                     "jours_travailles": 104.0},
+                                         "2022-S2": {"jours_travailles": 103.5}},
+                             rpps(202): {"2022-S1": {"patients_mt": 1005, "objectif_patients": None}},
+                             rpps(204): {"2021": {"file_active": 1900}}},
+                "signatories": {rpps(201): "A1", rpps(202): "A2", rpps(204): None}})
+
 
 def main() -> None:
     if CASES_DIR.exists():
