@@ -696,7 +696,7 @@ def mix_by_period_chart(
     mix = _wide_shares(shares, "periode", "libelle")
     _stacked_shares(ax, mix.wide, mix.labels, horizontal=False, states=mix.states, remainder=mix.remainder)
     # the counting date's year is partial: said under its bar, on two lines to stay within the bar's width
-    ax.set_xticks(np.arange(len(mix.wide)), [year_label(period, _as_of(shares), separator="\n")
+    ax.set_xticks(np.arange(len(mix.wide)), [year_label(period, _as_of(as_of, shares), separator="\n")
                                              for period in mix.wide.index])
     _unique_legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5))
     if (mix.states == "vide").all():
@@ -735,7 +735,7 @@ def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | Non
                 text += f"\n(barème connu :\n{format_percent(coverage, 1)})"
         ax.annotate(text, (year, np.nan_to_num(amount) / 1e6), xytext=(0, 3), textcoords="offset points", ha="center",
                     fontsize="small")
-    ax.set_xticks(years, [year_label(year, _as_of(funding), separator="\n") for year in years])
+    ax.set_xticks(years, [year_label(year, _as_of(as_of, funding), separator="\n") for year in years])
     highest = np.nanmax(millions, initial=0)
     # room above the tallest bar for its two-line label (amount and rule coverage)
     ax.set_ylim(0, max(highest * 1.35, 1))
