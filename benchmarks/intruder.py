@@ -19,7 +19,8 @@ recovered exactly and the small ones narrowed to fewer than three values (the ru
 
     python benchmarks/intruder.py OUTPUT_FOLDER_OR_FILE [...] [--as-of AAAA-MM-JJ]
 
-Exit status 1 when a hidden count is recovered exactly or a small one is narrowed below the rule, 0 otherwise.
+Exit status 1 when a hidden count is recovered exactly or a small one is narrowed below the rule, 0 otherwise. A
+hidden zero a reader finds is listed apart: it discloses no one, it was only hidden for nothing.
 """
 
 from __future__ import annotations
@@ -692,12 +693,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--progress", action="store_true", help="dire l'avancement sur la sortie d'erreur")
     args = parser.parse_args(argv)
     findings = audit(args.paths, args.as_of, args.progress)
-    exact = [f for f in findings if f.exact]
+    exact = [f for f in findings if f.exact and f.least > 0]
+    zeros = [f for f in findings if f.exact and f.least == 0]
     narrow = [f for f in findings if f.small and not f.exact and f.values < RULE_VALUES]
     print(f"effectifs masqués lus : {len(findings)}")
     print(f"retrouvés exactement : {len(exact)}")
     print(f"petits effectifs cernés à moins de {RULE_VALUES} valeurs : {len(narrow)}")
-    for finding in exact + narrow:
+    # a hidden zero a reader finds is no one's count: masked for nothing (a loss for the reader, not a disclosure)
+    print(f"zéros masqués qu'un lecteur retrouve (masqués pour rien) : {len(zeros)}")
+    for finding in exact + narrow + zeros:
         print(f"  {finding.where} : entre {finding.least:.0f} et {finding.most:.0f}")
     return 1 if exact or narrow else 0
 

@@ -434,11 +434,12 @@ def protect(ledger: Ledger, *, limit: int = 10_000) -> list[Key]:
             if key in ledger.primary:  # closed by what its own « < 5 » tells: saying less costs no number
                 ledger.relabel(key)
                 remaining = _still_exposed(ledger, key, index)
-            elif candidates:
+            elif candidates and not (primaries and all(cell in ledger.fixed for cell in candidates)):
                 chosen, remaining = _helpful_hide(ledger, key, remaining, candidates, index)
                 added.append(chosen)
                 queue.append(chosen)  # a newly hidden cell must not be recoverable itself
-            else:  # the interval is closed by what « < 5 » tells (at least 1): say less of the nearest one
+            else:  # closed by what « < 5 » tells (at least 1), or only headline figures left to hide: say less of the
+                # nearest « < 5 » rather than hide a headline figure
                 ledger.relabel(primaries[0])
                 remaining = _still_exposed(ledger, key, index)
     return added
@@ -453,6 +454,8 @@ def _helpful_hide(
     """Hide the cheapest candidate that widens the exposed cell's interval (a cell linked to it only through
     relations that pin it anyway helps nothing), or the cheapest when none of the first few does."""
     ranked = sorted(candidates, key=lambda cell: _cost(ledger, cell, index))
+    # a headline figure is never tried while another cell is left: hiding it would help, and cost most
+    ranked = [cell for cell in ranked if cell not in ledger.fixed] or ranked
     width = exposure.high - exposure.low
     for cell in ranked[:TRIALS]:
         was_revealed = cell in ledger.revealed

@@ -29,8 +29,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from am_analytics.presentation.audit import Ledger
+from am_analytics.presentation.audit import TOLERANCE, Ledger
 from am_analytics.presentation.disclosure import COMPLEMENTARY, PRIMARY, Disclosure, secret_column
+from am_analytics.vocabulary import SCHEME_START
 
 BEGINNING = date(1900, 1, 1)  # « since the beginning »: a cumulative count's first day
 NATIONAL = "FR"
@@ -279,8 +280,11 @@ class LedgerBuilder:
                 if shorter:
                     terms[(SIGNED, territory, first, max(shorter), dimension, category)] = -1.0
                 for piece in inside:
+                    count = self.signatures.count(territory, *piece, dimension, category)
+                    if piece[1] < SCHEME_START and not count:
+                        continue  # before the scheme began nothing was signed, as every reader knows
                     key = (SIGNED, territory, piece[0], piece[1], dimension, category)
-                    self.ledger.add_latent(key, self.signatures.count(territory, *piece, dimension, category))
+                    self.ledger.add_latent(key, count)
                     terms[key] = terms.get(key, 0.0) - 1.0
                 self.ledger.relate(terms, name=f"période {territory} {first}–{last} {category or ''}")
 
@@ -360,13 +364,19 @@ class LedgerBuilder:
     def _categories(self) -> None:
         groups: dict[tuple, list[tuple]] = defaultdict(list)
         for key in self.ledger.value:
-            if key[4] is not None and key[0] in (ACTIVE, *TRAINING_COUNTS[1:]):
+            if key[4] is not None:
                 groups[(key[0], key[1], key[2], key[3], key[4])].append(key)
+        value = self.ledger.value
         for (measure, territory, first, last, _dimension), parts in groups.items():
             total = (measure, territory, first, last, None, None)
-            if total in self.ledger.value:
-                self.ledger.relate({total: 1.0, **{part: -1.0 for part in parts}},
-                                   name=f"catégories {measure} {territory}")
+            if total not in value:
+                continue
+            terms = {total: 1.0, **{part: -1.0 for part in parts}}
+            # a table that lists every category adds up to its total, and a reader adds it up (Bretagne at the end
+            # of 2019: ten contracts, seven secretaries, three « < 5 » and one « s »: each « < 5 » is 1); one that
+            # lists some categories still cannot exceed it
+            exhaustive = abs(sum(coef * value[key] for key, coef in terms.items())) <= TOLERANCE
+            self.ledger.relate(terms, inequality=not exhaustive, name=f"catégories {measure} {territory}")
 
 
 # --- Back to the frames -------------------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace, TextStyle
 
 from am_analytics.figures.formatting import french_spaces
-from am_analytics.presentation.keyfigures import KeyFigure
 from am_analytics.figures.style import PRINT_WIDTH_CM
+from am_analytics.presentation.keyfigures import KeyFigure
 from am_analytics.report.svg import svg_width_mm
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
