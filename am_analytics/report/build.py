@@ -29,7 +29,7 @@ from am_analytics.presentation.france_reference import (
     france_references_table,
     latest_france_reference,
 )
-from am_analytics.presentation.keyfigures import KeyFigure
+from am_analytics.presentation.keyfigures import KeyFigure, measured, measured_text
 from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
@@ -40,7 +40,6 @@ from am_analytics.report.document import ReportDocument
 from am_analytics.report.svg import figure_svg
 from am_analytics.report.workbook import build_workbook
 from am_analytics.vocabulary import (
-    ACTIVE_RATE,
     NATIONAL_LABEL,
     SURVEY_FIELDWORK,
     SURVEY_GROUPS,
@@ -475,27 +474,19 @@ def _key_figures(row: pd.Series, nation: pd.Series | None, national: NationalRes
     for a region its rate per 100 000 inhabitants (beside France's) and its share of the national total; when the
     extracts do not cover France (`nation` None), its rate alone and the published national count (`france`)."""
     figures = [
-        KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
-        KeyFigure("Contrats actifs", published_text(row, "actifs", "count"),
-                  f"signés et non terminés ; {published_text(row, 'etp_actifs', 'decimal', 1)} ETP actifs"),
+        measured(row, "signes", "depuis septembre 2019"),
+        measured(row, "actifs", f"signés et non terminés ; {measured_text(row, 'etp_actifs')} ETP actifs"),
     ]
     if region is not None and nation is None:
-        figures.append(KeyFigure(ACTIVE_RATE.label,
-                                 published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
-                                 "contrats actifs de la région"))
+        figures.append(measured(row, "actifs_pour_100k_hab", "contrats actifs de la région"))
         if france is not None:
             figures.append(KeyFigure(f"Contrats signés, France ({PUBLISHED})", format_number(france.value),
                                      f"au {format_date(france.day)} ; source : {france.source}"))
         return figures
     if region is not None:
         figures += [
-            KeyFigure(ACTIVE_RATE.label,
-                      published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
-                      "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal",
-                                                            ACTIVE_RATE.decimals)),
-            KeyFigure("Part des contrats signés en France",
-                      published_text(row, "part_nationale_signes", "percent", 1),
-                      "de l'ensemble des contrats signés"),
+            measured(row, "actifs_pour_100k_hab", "France entière : " + measured_text(nation, "actifs_pour_100k_hab")),
+            measured(row, "part_nationale_signes", "de l'ensemble des contrats signés"),
         ]
         return figures
     open_groups = [g for g in sentences.target_groups(national.progress) if g["date_atteinte"].isna().all()]

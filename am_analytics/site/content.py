@@ -15,6 +15,7 @@ from am_analytics.figures.published import nothing_publishable
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
 from am_analytics.presentation.html import retitled
+from am_analytics.presentation.keyfigures import measured, measured_text
 from am_analytics.presentation.publication import audited
 from am_analytics.presentation.registry import SURVEY_QUESTIONS
 from am_analytics.presentation.results import NationalResults, ScopeResults, background_trend
@@ -23,7 +24,6 @@ from am_analytics.presentation.tables import published_text
 from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
-    ACTIVE_RATE,
     PROFILS,
     SURVEY_FIELDWORK,
     SURVEY_GROUPS,
@@ -73,33 +73,27 @@ def territory_key_figures(national: NationalResults, code: str) -> list[KeyFigur
         return region_key_figures(row)
     nation = national.territory_row(NATIONAL_CODE)
     figures = [
-        KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
-        KeyFigure("Contrats actifs", published_text(row, "actifs", "count"), "signés et non terminés"),
-        KeyFigure("ETP actifs", published_text(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
-        KeyFigure(
-            ACTIVE_RATE.label,
-            published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
-            "" if code == NATIONAL_CODE
-            else "France entière : " + published_text(nation, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
-        ),
+        *_stock_figures(row),
+        measured(row, "actifs_pour_100k_hab",
+                 "" if code == NATIONAL_CODE else "France entière : " + measured_text(nation, "actifs_pour_100k_hab")),
     ]
     if code != NATIONAL_CODE:
-        figures.append(
-            KeyFigure("Part des contrats signés en France", published_text(row, "part_nationale_signes", "percent", 1),
-                      "de l'ensemble des contrats")
-        )
+        figures.append(measured(row, "part_nationale_signes", "de l'ensemble des contrats"))
     return figures
+
+
+def _stock_figures(row: pd.Series) -> list[KeyFigure]:
+    """Contracts signed and active, and their FTE: labels and decimals from the variables' records."""
+    return [
+        measured(row, "signes", "depuis septembre 2019"),
+        measured(row, "actifs", "signés et non terminés"),
+        measured(row, "etp_actifs", "équivalents temps plein financés"),
+    ]
 
 
 def region_key_figures(row: pd.Series) -> list[KeyFigure]:
     """A region's key figures when the extracts cover it and not France: no share of France, no France beside."""
-    return [
-        KeyFigure("Contrats signés (cumul)", published_text(row, "signes", "count"), "depuis septembre 2019"),
-        KeyFigure("Contrats actifs", published_text(row, "actifs", "count"), "signés et non terminés"),
-        KeyFigure("ETP actifs", published_text(row, "etp_actifs", "decimal", 1), "équivalents temps plein financés"),
-        KeyFigure(ACTIVE_RATE.label, published_text(row, "actifs_pour_100k_hab", "decimal", ACTIVE_RATE.decimals),
-                  "contrats actifs de la région"),
-    ]
+    return [*_stock_figures(row), measured(row, "actifs_pour_100k_hab", "contrats actifs de la région")]
 
 
 def target_key_figures(national: NationalResults) -> list[KeyFigure]:
