@@ -27,10 +27,11 @@ from typing import Any
 import pandas as pd
 
 from am_analytics.errors import DataError, Location, UsageError
+from am_analytics.text import fold
 
 FRANCE, REGIONS, REGION = "france", "regions", "region"
 MOST_REGIONS = 10  # a majority of the 18 regions (2016): fewer is a set of regions, not France
-FRANCE_NAMES = {"france", "fr", "france entiere", "france entière", "national", "nationale"}
+FRANCE_NAMES = {"france", "fr", "france entiere", "national", "nationale"}  # as `text.fold` writes them
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def declared_regions(value: str) -> tuple[str, ...] | None:
     error naming the value (exit 2)."""
     from am_analytics.parameters import resolve_region
 
-    if value.strip().casefold() in FRANCE_NAMES:
+    if fold(value) in FRANCE_NAMES:  # « France entière », « FRANCE », « France-entière »
         return None
     parts = [part.strip() for part in value.split(",") if part.strip()]
     if not parts:

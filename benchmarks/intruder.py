@@ -61,6 +61,8 @@ FRENCH_MONTHS = {
 
 
 def fold(text: object) -> str:
+    """Accents and spacing folded, punctuation kept (« < 5 », « Fin d'année »): `text.fold` would drop them. The
+    intruder keeps its own small helpers (this one, its HiGHS set-up) so that it shares no code with the ledger."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", plain.replace("\u202f", " ").replace("\xa0", " ")).strip().lower()
