@@ -58,7 +58,9 @@ from am_analytics.indicators.training import (
     overdue_by_background,
     overdue_by_region,
     overdue_national,
+    training_sites_in_use,
     training_status,
+    training_supply_by_region,
 )
 
 __all__ = [
@@ -110,7 +112,9 @@ __all__ = [
     "stamp_data",
     "target_progress",
     "target_projections",
+    "training_sites_in_use",
     "training_status",
+    "training_supply_by_region",
     "wilson_interval",
     "zone_mix",
 ]
