@@ -21,7 +21,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "figures", "indicators", "load"]
+__all__ = ["__version__", "export_internal", "figures", "indicators", "load"]
 
 _LAZY_MODULES = ("figures", "indicators")
 
@@ -47,3 +47,11 @@ def load(*args, **kwargs):
     from am_analytics.loading import load as _load
 
     return _load(*args, **kwargs)
+
+
+def export_internal(*args, **kwargs):
+    """Indicator frames to an Excel workbook for colleagues, unmasked and marked « usage interne — ne pas
+    diffuser » on every sheet (see `am_analytics.internal_export`)."""
+    from am_analytics.internal_export import export_internal as _export
+
+    return _export(*args, **kwargs)

@@ -33,6 +33,7 @@ from am_analytics.figures.contract import (
     save_figure,
     smallest_text_pt,
 )
+from am_analytics.figures.followup import monthly_signings_chart, open_data_gap_chart
 from am_analytics.figures.formatting import (
     MISSING,
     format_date,
@@ -53,6 +54,8 @@ from am_analytics.figures.maps import (
 from am_analytics.figures.style import figure_size, figure_style, new_figure, styled
 
 __all__ = [
+    "monthly_signings_chart",
+    "open_data_gap_chart",
     "background_by_region_chart",
     "background_heatmap_chart",
     "fte_chart",

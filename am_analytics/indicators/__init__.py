@@ -25,6 +25,13 @@ from am_analytics.indicators.common import (
     sources_of,
     stamp_data,
 )
+from am_analytics.indicators.followup import (
+    change_counts,
+    changes_between_runs,
+    month_against_previous,
+    open_data_comparison,
+    signings_by_month,
+)
 from am_analytics.indicators.funding import contract_years, expected_aid_by_region, expected_aid_by_year
 from am_analytics.indicators.methods import METHODS, methods_markdown
 from am_analytics.indicators.mix import PERIODS, category_shares, etp_option_mix, specialty_mix, zone_mix
@@ -58,10 +65,17 @@ from am_analytics.indicators.training import (
     overdue_by_background,
     overdue_by_region,
     overdue_national,
+    training_sites_in_use,
     training_status,
+    training_supply_by_region,
 )
 
 __all__ = [
+    "change_counts",
+    "changes_between_runs",
+    "month_against_previous",
+    "open_data_comparison",
+    "signings_by_month",
     "overdue_national",
     "projected_signatures",
     "projected_spending",
@@ -110,7 +124,9 @@ __all__ = [
     "stamp_data",
     "target_progress",
     "target_projections",
+    "training_sites_in_use",
     "training_status",
+    "training_supply_by_region",
     "wilson_interval",
     "zone_mix",
 ]

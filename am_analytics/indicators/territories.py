@@ -36,6 +36,15 @@ NOTES = (
     "signatures des 12 derniers mois rapportées aux 12 mois précédents, moins 1",
 )
 
+# Where each territory's GP count comes from (`generalistes_source`): the shipped estimate, or the analyst's own
+# counts (`reference.own.read_generalist_counts`), which rename the two GP columns so that no supplied count is
+# called an estimate.
+ESTIMATE_SOURCE = ("estimation : densité de généralistes au 1er janvier 2025 (Insee TCRD_068) × population "
+                   "municipale 2023")
+SUPPLIED_COLUMNS = {"generalistes_estimes": "generalistes", "actifs_mg_pour_100_mg_estimes": "actifs_mg_pour_100_mg"}
+SUPPLIED_NOTE = ("généralistes : effectifs fournis par l'analyste là où « generalistes_source » le dit, estimation "
+                 "ailleurs ; une région n'utilise les effectifs fournis que si tous ses départements en ont")
+
 COUNT_COLUMNS = [
     "signes",
     "actifs",
@@ -96,6 +105,42 @@ def _denominators(level: str) -> pd.DataFrame:
     return population.merge(gps, on="code", how="outer", validate="one_to_one").set_index("code")
 
 
+def _supplied_generalists(own: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The analyst's GP counts at a level (`generalistes`, `generalistes_source` by territory code). A region
+    takes its départements' sum only when every one of them has a count: a sum of supplied and estimated
+    counts would be neither."""
+    own = own.dropna(subset=["departement", "generalistes"])
+    label = own["source"].astype("string") + " (" + own["annee"].astype("string") + "), fourni par l'analyste"
+    by_departement = pd.DataFrame(
+        {"generalistes": own["generalistes"].astype("Int64").to_numpy(), "generalistes_source": label.to_numpy()},
+        index=pd.Index(own["departement"].astype("string"), name="code"),
+    )
+    if level == "departement":
+        return by_departement
+    departements = departement_table().set_index("code")["region_code"]
+    covered = departements.index.isin(by_departement.index)
+    whole = pd.Series(covered, index=departements.index).groupby(departements).all()
+    rows = {}
+    for region in whole[whole].index:
+        members = by_departement.loc[departements.index[departements == region]]
+        rows[region] = {"generalistes": int(members["generalistes"].sum()),
+                        "generalistes_source": " ; ".join(dict.fromkeys(members["generalistes_source"]))}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["generalistes", "generalistes_source"])
+
+
+def _generalists(level: str, own: pd.DataFrame | None) -> pd.DataFrame:
+    """GP count and its source per territory code: the estimate, replaced where the analyst supplied counts."""
+    frame = _denominators(level)[["generalistes_estimes"]].rename(columns={"generalistes_estimes": "generalistes"})
+    frame["generalistes_source"] = pd.array([ESTIMATE_SOURCE] * len(frame), dtype="string")
+    frame.loc[frame["generalistes"].isna(), "generalistes_source"] = pd.NA
+    if own is not None and len(own):
+        supplied = _supplied_generalists(own, level)
+        supplied = supplied[supplied.index.isin(frame.index)]
+        frame.loc[supplied.index, "generalistes"] = supplied["generalistes"].astype("Int64")
+        frame.loc[supplied.index, "generalistes_source"] = supplied["generalistes_source"].astype("string")
+    return frame
+
+
 def _with_rates(frame: pd.DataFrame, national_active: int, national_signed: int) -> pd.DataFrame:
     frame["actifs_pour_100k_hab"] = ratio(frame["actifs"], frame["population"], 100_000).to_numpy()
     frame["etp_actifs_pour_100k_hab"] = ratio(frame["etp_actifs"], frame["population"], 100_000).to_numpy()
@@ -107,7 +152,7 @@ def _with_rates(frame: pd.DataFrame, national_active: int, national_signed: int)
     )
     frame["croissance_actifs_12m"] = ratio(frame["actifs"], frame["actifs_il_y_a_12_mois"]).to_numpy() - 1
     leading = ["code", "nom"] + (["region_code"] if "region_code" in frame else [])
-    return frame[leading + _COLUMNS[2:]]
+    return frame[leading + _COLUMNS[2:] + ["generalistes_source"]]
 
 
 _COLUMNS = [
@@ -132,21 +177,32 @@ _COLUMNS = [
 ]
 
 
-def _territory_frame(names: pd.DataFrame, counts: dict[str, np.ndarray], level: str) -> pd.DataFrame:
+def _territory_frame(
+    names: pd.DataFrame, counts: dict[str, np.ndarray], level: str, generalists: pd.DataFrame | None
+) -> pd.DataFrame:
     frame = names.rename(columns={"name": "nom"}).reset_index(drop=True)
     for name, values in counts.items():
         frame[name] = pd.array(values, dtype="Float64" if name.startswith("etp") else "Int64")
     denominators = _denominators(level).reindex(frame["code"])
+    gps = _generalists(level, generalists).reindex(frame["code"])
     frame["population"] = denominators["population_municipale"].astype("Int64").to_numpy()
-    frame["generalistes_estimes"] = denominators["generalistes_estimes"].astype("Int64").to_numpy()
+    frame["generalistes_estimes"] = gps["generalistes"].astype("Int64").to_numpy()
+    frame["generalistes_source"] = pd.array(gps["generalistes_source"].to_numpy(), dtype="string")
     return _with_rates(frame, int(counts["actifs"].sum()), int(counts["signes"].sum()))
 
 
-def _finish(frame: pd.DataFrame, contracts: pd.DataFrame, as_of: pd.Timestamp, synthetic: bool) -> pd.DataFrame:
+def _finish(
+    frame: pd.DataFrame, contracts: pd.DataFrame, as_of: pd.Timestamp, synthetic: bool,
+    generalists: pd.DataFrame | None,
+) -> pd.DataFrame:
     notes = list(NOTES)
     unplaced = int((departement_index(contracts) < 0).sum())
     if unplaced:
         notes.append(f"{unplaced} contrat(s) sans département reconnu, hors de ces tableaux")
+    if generalists is not None:
+        # supplied counts are no estimates: the columns say so by their names, the notes by their first line
+        frame = frame.rename(columns=SUPPLIED_COLUMNS)
+        notes[0] = SUPPLIED_NOTE
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic), REFERENCE], notes=notes)
 
 
@@ -155,6 +211,7 @@ def by_departement(
     *,
     as_of: AsOf | None = None,
     synthetic: bool | None = None,
+    generalists: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per département (all 101, 0 where no contract): signed, active, active FTE, active GP
     contracts; per 100 000 inhabitants, per 100 estimated GPs; national shares; 12-month growth.
@@ -162,20 +219,31 @@ def by_departement(
     Rates whose denominator is missing (Mayotte's population) are missing, never 0; a growth whose
     base is 0 is missing too. Columns ending in `_mg_estimes` use the GP estimate of
     `reference.estimated_generalists` and are labelled as such in `attrs["notes"]`.
+
+    `generalists`, the analyst's own GP counts (`reference.own.read_generalist_counts(path).rows`), replaces the
+    estimate where it has a count: the two GP columns are then named `generalistes` and
+    `actifs_mg_pour_100_mg`, and `generalistes_source` says, row by row, which count each rate used.
     """
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     counts = _counts_by_departement(contracts, as_of)
-    frame = _territory_frame(departement_table(), counts, "departement")
-    return _finish(frame, contracts, as_of, synthetic)
+    frame = _territory_frame(departement_table(), counts, "departement", generalists)
+    return _finish(frame, contracts, as_of, synthetic, generalists)
 
 
-def by_region(contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None) -> pd.DataFrame:
+def by_region(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    generalists: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per 2016 region (all 18): the same columns as `by_departement`, counts being the sums of
-    the region's départements (a contract's region is taken from its département)."""
+    the region's départements (a contract's region is taken from its département). With `generalists`, a
+    region uses the supplied counts only when all its départements have one (the sum of them)."""
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
     counts = _sum_to_regions(_counts_by_departement(contracts, as_of))
-    frame = _territory_frame(region_table(), counts, "region")
-    return _finish(frame, contracts, as_of, synthetic)
+    frame = _territory_frame(region_table(), counts, "region", generalists)
+    return _finish(frame, contracts, as_of, synthetic, generalists)
 
 
 def national_totals(
@@ -183,11 +251,14 @@ def national_totals(
     *,
     as_of: AsOf | None = None,
     synthetic: bool | None = None,
+    generalists: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row (code `FR`) with the same columns: counts are the sums of the regions; rates are computed
     over the territories that have a denominator, numerator and denominator alike (so Mayotte's contracts
-    do not inflate a rate whose population excludes Mayotte)."""
-    regions = by_region(contracts, as_of=as_of, synthetic=synthetic)
+    do not inflate a rate whose population excludes Mayotte). With `generalists`, the GP count is the sum of
+    the regions' (supplied where a region is wholly covered, estimated elsewhere) and its source says so."""
+    regions = by_region(contracts, as_of=as_of, synthetic=synthetic, generalists=generalists).rename(
+        columns={v: k for k, v in SUPPLIED_COLUMNS.items()})
     row: dict[str, object] = {"code": NATIONAL_CODE, "nom": NATIONAL_NAME}
     for name in COUNT_COLUMNS:
         row[name] = regions[name].sum()
@@ -195,7 +266,10 @@ def national_totals(
     with_gps = regions["generalistes_estimes"].notna()
     row["population"] = regions.loc[with_population, "population"].sum()
     row["generalistes_estimes"] = regions.loc[with_gps, "generalistes_estimes"].sum()
+    sources = regions.loc[with_gps, "generalistes_source"].dropna().unique()
+    row["generalistes_source"] = sources[0] if len(sources) == 1 else "mixte : " + " ; ".join(sources)
     frame = pd.DataFrame([row])
+    frame["generalistes_source"] = frame["generalistes_source"].astype("string")
     for name in COUNT_COLUMNS + ["population", "generalistes_estimes"]:
         frame[name] = frame[name].astype("Float64" if name.startswith("etp") else "Int64")
     frame = _with_rates(frame, int(row["actifs"]), int(row["signes"]))
@@ -209,5 +283,7 @@ def national_totals(
     frame["actifs_mg_pour_100_mg_estimes"] = ratio(
         [regions.loc[with_gps, "actifs_mg"].sum()], frame["generalistes_estimes"], 100
     ).to_numpy()
+    if generalists is not None:
+        frame = frame.rename(columns=SUPPLIED_COLUMNS)
     frame.attrs = dict(regions.attrs)
     return frame

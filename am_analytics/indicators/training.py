@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from am_analytics import reference
+from am_analytics.geography import simplify
 from am_analytics.indicators.common import (
+    REFERENCE,
     AsOf,
     active_mask,
     add_years,
@@ -155,3 +158,91 @@ def overdue_national(
     table = _overdue_table(_status_arrays(contracts, as_of), np.zeros(len(contracts), dtype=np.int64), 1)
     frame = pd.DataFrame({"code": ["FR"], "nom": [NATIONAL_LABEL], **table})
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
+
+
+# --- Training supply: assistants who need a training place, beside the sites known in their region ---------
+
+SUPPLY_HORIZON_MONTHS = 12
+# What a region's rows say of its supply: a published or supplied list is the region's whole supply; a site
+# known from its organisation only says the region has at least that site.
+_COMPLETE_LISTS = ("liste_regionale", "liste_analyste")
+SUPPLY_KNOWLEDGE = {
+    "liste_complete": "liste des sites de la région (publiée ou fournie)",
+    "sites_partiels": "quelques sites connus, liste de la région non publiée : au moins ce nombre",
+}
+SUPPLY_NOTES = (
+    "besoin de formation : contrats actifs dont l'assistant n'est pas certifié (formation connue) et dont "
+    f"l'échéance est dépassée ou tombe dans les {SUPPLY_HORIZON_MONTHS} mois qui suivent la date d'arrêté",
+    "sites de formation : couples organisme × commune distincts ; une région sans liste connue reste sans "
+    "valeur (jamais zéro) ; une liste fournie par l'analyste remplace la liste livrée pour les régions qu'elle "
+    "nomme",
+)
+
+
+def training_sites_in_use(own_sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The training sites a supply table reads: the shipped list (`reference.training_sites()`), where the
+    analyst's own rows (`reference.own.read_training_sites(path).rows`) replace every shipped row of the regions
+    they name."""
+    shipped = reference.training_sites()
+    if own_sites is None or own_sites.empty:
+        return shipped
+    kept = shipped[~shipped["region"].isin(own_sites["region"].dropna().unique())]
+    return pd.concat([kept, own_sites[[c for c in own_sites.columns if c in set(shipped.columns) | {"annee"}]]],
+                     ignore_index=True)
+
+
+def training_supply_by_region(
+    contracts: pd.DataFrame,
+    *,
+    as_of: AsOf | None = None,
+    synthetic: bool | None = None,
+    own_sites: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per region (all 18): active assistants not certified whose deadline is past (`en_retard`) or falls within
+    the next twelve months (`echeance_12_mois`), their sum (`besoin_formation`), beside the training sites known
+    in the region: `sites_formation` (distinct organisation × commune; `<NA>` where no site is known, never 0),
+    `connaissance` (liste_complete or sites_partiels, see `SUPPLY_KNOWLEDGE`), `communes` and `source`."""
+    as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
+    regions = region_table()
+    status = _status_arrays(contracts, as_of)
+    horizon = np.datetime64(as_of + pd.DateOffset(months=SUPPLY_HORIZON_MONTHS), "ns")
+    waiting = status["active"] & status["known"] & ~status["certified"]
+    soon = waiting & ~status["past"] & (status["deadline"] < horizon)
+    group = region_index(contracts)
+    late = count_by(group, len(regions), status["active"] & status["late"])
+    due = count_by(group, len(regions), soon)
+    supply = _supply_by_region(training_sites_in_use(own_sites), regions["code"])
+    frame = pd.DataFrame({
+        "code": regions["code"],
+        "nom": regions["name"],
+        "en_retard": late,
+        "echeance_12_mois": due,
+        "besoin_formation": late + due,
+    })
+    frame = frame.merge(supply, left_on="code", right_index=True, how="left")
+    frame["sites_formation"] = frame["sites_formation"].astype("Int64")
+    sources = [data_source(synthetic), REFERENCE]
+    return labelled(frame, as_of=as_of, sources=sources, notes=(*NOTES[:2], *SUPPLY_NOTES))
+
+
+def _supply_by_region(sites: pd.DataFrame, codes: pd.Series) -> pd.DataFrame:
+    """Per region with at least one known site: distinct sites, how much is known, the communes and the sources."""
+    sites = sites.assign(
+        _site=sites["organisation"].map(simplify) + "|" + sites["commune"].map(simplify),
+        _complete=sites["liste"].isin(_COMPLETE_LISTS),
+    )
+    rows = {}
+    for region, group in sites[sites["region"].isin(list(codes))].groupby("region", sort=True):
+        complete = bool(group["_complete"].any())
+        # a complete list is the region's supply: the sites known otherwise are in it or are not counted
+        counted = group[group["_complete"]] if complete else group
+        distinct = counted.drop_duplicates("_site")
+        rows[region] = {
+            "sites_formation": len(distinct),
+            "connaissance": "liste_complete" if complete else "sites_partiels",
+            "communes": ", ".join(sorted(distinct["commune"].unique())),
+            "source": " ; ".join(dict.fromkeys(counted["source"])),
+        }
+    columns = ["sites_formation", "connaissance", "communes", "source"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).astype(
+        {"connaissance": "string", "communes": "string", "source": "string"})

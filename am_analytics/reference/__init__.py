@@ -102,6 +102,10 @@ _SPECS: dict[str, _Spec] = {
     "commitment_effects": _Spec(
         "commitment_effects.csv", integers=("horizon_months",), decimals=("value",), dates=("published_on",)
     ),
+    "training_sites": _Spec("training_sites.csv", dates=("valid_on",)),
+    "training_organisation_counts": _Spec(
+        "training_organisation_counts.csv", integers=("value",), dates=("reference_date",)
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(_SPECS)
@@ -309,3 +313,20 @@ def commitment_effects() -> pd.DataFrame:
     2024 at 48 months, Cnam review to the CPN of June 2022 at 30 months): study, group, indicator, horizon in
     months, value, unit, confidence and source on every row."""
     return table("commitment_effects")
+
+
+# --- Training supply: where the CQP is taught -------------------------------------------------------------
+
+
+def training_sites() -> pd.DataFrame:
+    """Known training sites of the CQP assistant médical: organisation, commune, département, region, whether
+    the row belongs to a region's published list (`liste` = liste_regionale: that region's supply is known) or
+    is one site known from its organisation (`site_connu`: at least that site), with date, confidence and
+    source on every row. Regions without a row have no known supply: missing, never zero."""
+    return table("training_sites")
+
+
+def training_organisation_counts() -> pd.DataFrame:
+    """National counts of organisations approved by the branch's commission (CPNEFP) to teach the CQP
+    (12 at its opening, 31 in 2025), each with its date and source."""
+    return table("training_organisation_counts")
