@@ -46,6 +46,7 @@ from am_analytics.figures.published import (
     shown_values,
 )
 from am_analytics.figures.style import (
+    HIGHLIGHT_TEXT_COLOUR,
     MUTED_COLOUR,
     NO_DATA_COLOUR,
     NO_DATA_HATCH,
@@ -122,11 +123,11 @@ def _axes(ax: Axes | None, size: str = "full", height_cm: float | None = None) -
 
 
 def _highlight_ticks(labels, names: Sequence[str]) -> None:
-    """Set the tick labels naming a highlighted territory in bold and the highlight colour."""
+    """Set the tick labels naming a highlighted territory in bold and the highlight's text colour."""
     for label in labels:
         if label.get_text() in names:
             label.set_fontweight("bold")
-            label.set_color(HIGHLIGHT_COLOUR)
+            label.set_color(HIGHLIGHT_TEXT_COLOUR)
 
 
 def _highlight_names(frame: pd.DataFrame, highlight: str | None) -> list[str]:
