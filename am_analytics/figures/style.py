@@ -26,7 +26,7 @@ from typing import Any, Literal
 import matplotlib as mpl
 import numpy as np
 from cycler import cycler
-from matplotlib.colors import ListedColormap, to_hex
+from matplotlib.colors import ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 
 # --- Colours ---------------------------------------------------------------------------------------
@@ -92,6 +92,23 @@ HIGHLIGHT_TEXT_COLOUR = "#8A5A00"
 
 MAP_EDGE_COLOUR = "#FFFFFF"
 REGION_EDGE_COLOUR = "#333333"
+
+
+def relative_luminance(colour: Any) -> float:
+    """WCAG 2 relative luminance of a colour (any matplotlib colour: name, hex, RGB or RGBA tuple)."""
+    channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(first: Any, second: Any) -> float:
+    """WCAG 2 contrast ratio of two colours, from 1 (same) to 21 (black on white); text needs 4,5."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour_on(fill: Any) -> str:
+    """Black or white, whichever reads better on `fill`: one of them is always at least 4,58:1."""
+    return "#000000" if contrast_ratio(fill, "#000000") >= contrast_ratio(fill, "#FFFFFF") else "#FFFFFF"
 
 
 def category_colours(n: int) -> list[str]:
