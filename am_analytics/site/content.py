@@ -303,19 +303,19 @@ def technical_page(ctx: SiteContext, w: PageWriter) -> Page:
     """The run's technical summary, apart from the readers' pages: the files received with their fingerprints,
     the reference tables with their provenance, the warnings by file; the pages' and notebooks' timings are added
     when the run is laid out (`build.SiteBuilder.finish`)."""
-    scope, national = ctx.scope, ctx.national
-    page = Page(
-        title="Résumé technique de l'exécution",
-        lead="Pour l'équipe qui produit ces tableaux de bord : ce que l'exécution a lu, avec quelles tables de "
-        "référence, combien de temps chaque page a pris, et l'état de chaque page et de chaque notebook.",
+    page = Page(title="Résumé technique de l'exécution",
+                lead="Pour l'équipe qui produit ces tableaux de bord : ce que l'exécution a lu, avec quelles tables "
+                "de référence, combien de temps chaque page a pris, et l'état de chaque page et de chaque notebook.")
+    # (step, section, [(subject, table)]): each table made inside its step, so a failure names it
+    parts = (
+        ("fichiers reçus", "Fichiers reçus et empreintes", (
+            ("fichiers-recus-et-empreintes", lambda: cat.inputs_table(ctx.scope.data.manifest)),
+            ("avertissements-par-fichier", lambda: cat.warnings_table(ctx.national.warnings)))),
+        ("références", "Tables de référence", (("tables-de-reference", cat.reference_table),)),
     )
-    with w.step("fichiers reçus"):
-        section = page.section("Fichiers reçus et empreintes")
-        section.items.append(w.table("fichiers-recus-et-empreintes", cat.inputs_table(scope.data.manifest)))
-        section.items.append(w.table("avertissements-par-fichier", cat.warnings_table(national.warnings)))
-    with w.step("références"):
-        section = page.section("Tables de référence")
-        section.items.append(w.table("tables-de-reference", cat.reference_table()))
+    for step, title, tables in parts:
+        with w.step(step):
+            page.section(title).items.extend(w.table(subject, make()) for subject, make in tables)
     return page
 
 
