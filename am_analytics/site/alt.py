@@ -18,8 +18,9 @@ from am_analytics.presentation.disclosure import secret_column
 from am_analytics.presentation.tables import published_text
 from am_analytics.vocabulary import VARIABLES
 
-ALL_HIDDEN = "aucune valeur publiable (secret statistique ou donnée non disponible)"
-NOT_SHOWN = "non publié (secret statistique ou donnée non disponible)"
+WHY = "(secret statistique ou donnée non disponible)"
+ALL_HIDDEN = f"aucune valeur publiable {WHY}"
+NOT_SHOWN = f"non publié {WHY}"
 
 
 def shown(row: pd.Series, column: str, kind: str | None = None, decimals: int | None = None) -> str | None:
@@ -71,7 +72,7 @@ def extremes(frame: pd.DataFrame, column: str, *, kind: str | None = None, decim
         return f"{row[name_column]} {NOT_SHOWN if text is None else text}"
 
     visible = frame[[shown(row, column, kind, decimals) is not None for _, row in frame.iterrows()]]
-    parts = []
+    parts = [] if len(visible) else [f"aucun territoire publiable {WHY}"]
     if len(visible):
         ordered = visible.sort_values(column, kind="stable")
         parts.append("le plus élevé : " + named(ordered.iloc[-1]))
