@@ -277,7 +277,7 @@ def test_a_ranking_s_text_alternative_names_the_extremes_and_the_highlighted_ter
                             "actifs_pour_100k_hab": [15.04, None, 13.8, 2.0],
                             "actifs_pour_100k_hab_secret": [None, None, None, "primaire"]})
     said = alt.extremes(regions, "actifs_pour_100k_hab", also=[regions.iloc[1]])
-    assert said == ("le plus élevé : Bretagne 15,0 ; le plus bas : Corse 13,8 ; Mayotte " + alt.NOT_SHOWN + ".")
+    assert said == f"Bretagne 15,0 (le plus élevé) ; Corse 13,8 (le plus bas) ; Mayotte {alt.NOT_SHOWN}."
     assert "2,0" not in said, "a hidden rate is never said"
 
 

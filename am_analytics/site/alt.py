@@ -65,8 +65,8 @@ def fte_values(monthly: pd.DataFrame) -> str:
 
 def extremes(frame: pd.DataFrame, column: str, *, kind: str | None = None, decimals: int | None = None,
              name_column: str = "nom", also: Iterable[pd.Series] = ()) -> str:
-    """The highest and the lowest shown value of a published column (with their territory), then the rows
-    named in `also` (France, the highlighted region)."""
+    """The highest and the lowest shown value of a published column with their territory (« La Réunion 16,7 (le
+    plus élevé) »), then the rows named in `also` (France, the highlighted region)."""
     def named(row: pd.Series) -> str:
         text = shown(row, column, kind, decimals)
         return f"{row[name_column]} {NOT_SHOWN if text is None else text}"
@@ -75,9 +75,9 @@ def extremes(frame: pd.DataFrame, column: str, *, kind: str | None = None, decim
     parts = [] if len(visible) else [f"aucun territoire publiable {WHY}"]
     if len(visible):
         ordered = visible.sort_values(column, kind="stable")
-        parts.append("le plus élevé : " + named(ordered.iloc[-1]))
+        parts.append(named(ordered.iloc[-1]) + " (le plus élevé)")
         if len(visible) > 1:
-            parts.append("le plus bas : " + named(ordered.iloc[0]))
+            parts.append(named(ordered.iloc[0]) + " (le plus bas)")
     parts += [named(row) for row in also]  # a territory the chart highlights is named, even when not shown
     return _sentence(parts)
 
