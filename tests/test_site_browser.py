@@ -2,7 +2,8 @@
 site of a scheduled run for two regions (one overseas) served on 127.0.0.1 and from disk: no console error, every
 link and image resolves, the synthetic banner is on every page, choosing a region opens its page, clicking a
 header sorts a table (French numbers as numbers, hidden cells last), and the downloaded CSV is the table shown.
-Screenshots of the index, a region and a background are left in the run's folder (`captures/`).
+Screenshots of the index, two regions and a background, at 1 280 and 390 px wide, are left in the run's folder
+(`captures/`).
 
 Issue 22's standard, measured in the same browser: chart text at least 12 px on a 390 px phone, the regions table
 within 1 280 px, CSV names and links that say what they hold, text contrast at least 4,5:1 (pages and charts),
@@ -213,10 +214,13 @@ def test_the_downloaded_csv_is_the_table_as_shown(page, server, tmp_path):
 def test_screenshots_of_the_index_a_region_and_a_background(page, server, site):
     folder = site / "captures"
     folder.mkdir(exist_ok=True)
-    for name in ("index", "region_84", "profil_infirmier"):
-        page.goto(urljoin(server, f"{name}.html"))
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-        assert (folder / f"{name}.png").stat().st_size > 20_000
+    for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):  # a desktop, a phone
+        page.set_viewport_size(viewport)
+        for name in ("index", "region_84", "region_01", "profil_infirmier"):
+            path = folder / f"{name}_{viewport['width']}.png"
+            page.goto(urljoin(server, f"{name}.html"))
+            page.screenshot(path=str(path), full_page=True)
+            assert path.stat().st_size > 20_000
     assert page.errors == []
 
 
