@@ -198,7 +198,7 @@ class Model:
         c, last = self.columns, len(self.years) - 1
         chain = [("stock", ("y", region, profil), last), ("training", "depassee", region, profil),
                  ("training", "connue", region, profil), ("training", "sans", region, profil)]
-        for bigger, smaller in zip(chain, chain[1:]):
+        for bigger, smaller in zip(chain, chain[1:], strict=False):
             self.relation({c[bigger]: 1.0, c[smaller]: -1.0}, 0, math.inf)
 
     # --- expressions: a published quantity as a sum of unknowns
@@ -298,13 +298,27 @@ def tables_in(paths: Iterable[Path]) -> Iterator[Table]:
             yield from _workbook_tables(path)
 
 
+def name_slug(text: str) -> str:
+    """A name as the site writes it at the head of a CSV file name (« La Réunion » → `la-reunion`, « Infirmier·ère »
+    → `infirmier-ere`): the reader's way from a file name back to the territory or background it names."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(str(text).replace("·", " "))).strip("-")
+
+
+_FILE_REGIONS = {name_slug(n): c for c, n in zip(reference.regions()["region_code"], reference.regions()["region_name"],
+                                                  strict=True)}
+_FILE_PROFILS = {"profil-" + name_slug(label): label for label in PROFILS.values()}
+
+
 def _scope_of_file(name: str) -> tuple[str, str | None] | None:
-    if name.startswith(("qualite_", "enquete_")):
+    """The scope a CSV download is about, from its name `<territory>_<subject>.csv` (`mayotte_…`,
+    `profil-infirmier-ere_…`, `france_…`); the survey's, the data quality's and the run's own files hold none."""
+    head = name.split("_", 1)[0]
+    if head in ("qualite", "enquete", "technique"):
         return None
-    if match := re.match(r"region_(\w\w)_", name):
-        return match.group(1), None
-    if match := re.match(r"profil_(.+?)_(annees|regions|formation)", name):
-        return FRANCE, PROFILS.get(match.group(1))
+    if head in _FILE_REGIONS:
+        return _FILE_REGIONS[head], None
+    if head in _FILE_PROFILS:
+        return FRANCE, _FILE_PROFILS[head]
     return FRANCE, None
 
 
@@ -346,7 +360,8 @@ def _workbook_tables(path: Path) -> Iterator[Table]:
         yield Table(f"{path.name}:{sheet.title}", title, header, body, territory)
 
 
-_REGION_NAMES = {fold(n): c for c, n in zip(reference.regions()["region_code"], reference.regions()["region_name"])}
+_REGION_NAMES = {fold(n): c for c, n in zip(reference.regions()["region_code"], reference.regions()["region_name"],
+                                             strict=True)}
 
 
 def region_code(name: object) -> str | None:
@@ -383,7 +398,8 @@ def add_table(model: Model, table: Table) -> None:
 
 def add_series(model: Model, table: Table) -> None:
     step = fold(table.header[0])
-    flow, cumul, active = (table.column(n) for n in ("Contrats signés dans", "Contrats signés (cumul)", "Contrats actifs"))
+    flow, cumul, active = (table.column(n)
+                           for n in ("Contrats signés dans", "Contrats signés (cumul)", "Contrats actifs"))
     code, profil = table.territory, table.profil
     for row in table.rows:
         day = read_date(row[0])
@@ -391,7 +407,8 @@ def add_series(model: Model, table: Table) -> None:
             continue
         start = _period_start(day, step)
         where = f"{table.where} · {row[0]}"
-        model.published(f"{where} · signés dans la période", model.signed(code, profil, start, day), read_cell(row[flow]))
+        model.published(f"{where} · signés dans la période", model.signed(code, profil, start, day),
+                        read_cell(row[flow]))
         model.published(f"{where} · cumul", model.signed(code, profil, None, day), read_cell(row[cumul]))
         model.published(f"{where} · actifs", model.active(code, profil, day), read_cell(row[active]))
 
@@ -442,7 +459,7 @@ def add_territories(model: Model, table: Table) -> None:
 
 def _rates(model: Model, row: list, rates: tuple, terms: dict, population: float | None) -> None:
     values = [read_number(row[c]) if c is not None else None for c in rates]
-    for value, column, measure in zip(values, rates, ("signes", "actifs")):
+    for value, column, measure in zip(values, rates, ("signes", "actifs"), strict=False):
         if value is not None and population:
             count = value * population / 100_000
             half = decimals_of(row[column]) * population / 100_000
@@ -466,7 +483,8 @@ def link_departements(model: Model) -> None:
         for d in every:
             columns.append(model.column(("departement", measure, d)))
         columns = sorted(set(columns))
-        total = {"signes": model.signed(region, None, None, model.as_of), "actifs": model.active(region, None, model.as_of),
+        total = {"signes": model.signed(region, None, None, model.as_of),
+                 "actifs": model.active(region, None, model.as_of),
                  "actifs_12": model.active(region, None, year_before)}[measure]
         terms = {c: 1.0 for c in columns}
         for k, v in total.items():
@@ -675,7 +693,8 @@ def solve(model: Model, progress: bool = False) -> list[Finding]:
 def audit(paths: Iterable[Path], as_of: date | None = None, progress: bool = False) -> list[Finding]:
     tables = list(tables_in(paths))
     if as_of is None:
-        dates = [read_date(row[0]) for t in tables if fold(t.header[0]).startswith(("fin de", "fin d'")) for row in t.rows]
+        dates = [read_date(row[0]) for t in tables if fold(t.header[0]).startswith(("fin de", "fin d'"))
+                 for row in t.rows]
         as_of = max(d for d in dates if d is not None)
     regions = sorted(reference.regions()["region_code"])
     model = Model(as_of, regions, list(PROFILS.values()))

@@ -28,7 +28,7 @@ def verdict(folder: Path) -> list[intruder.Finding]:
 
 
 def test_a_masked_year_given_back_by_two_cumulative_counts_is_found(tmp_path):
-    write(tmp_path, "region_94_serie-mensuelle.csv", [
+    write(tmp_path, "corse_contrats-signes-et-actifs-par-annee.csv", [
         SERIES_HEADER,
         "31 décembre 2020;6;6;6",
         "31 décembre 2021;< 5;s;s",
@@ -43,7 +43,7 @@ def test_a_masked_year_given_back_by_two_cumulative_counts_is_found(tmp_path):
 
 
 def test_two_masked_years_that_share_one_difference_stay_hidden(tmp_path):
-    write(tmp_path, "region_94_serie-mensuelle.csv", [
+    write(tmp_path, "corse_contrats-signes-et-actifs-par-annee.csv", [
         SERIES_HEADER,
         "31 décembre 2020;6;6;6",
         "31 décembre 2021;< 5;s;s",
@@ -58,7 +58,7 @@ def test_two_masked_years_that_share_one_difference_stay_hidden(tmp_path):
 
 
 def test_a_row_total_and_its_other_parts_give_back_a_masked_background(tmp_path):
-    write(tmp_path, "region_94_profils.csv", [
+    write(tmp_path, "corse_profils-d-origine-et-france-entiere.csv", [
         "Territoire;Profil d'origine;Contrats;Contrats du territoire;Part;IC 95 % bas;IC 95 % haut",
         "Corse;Secrétaire médicale;8;10;s;s;s",
         "Corse;Infirmier·ère;< 5;10;s;s;s",
@@ -69,7 +69,7 @@ def test_a_row_total_and_its_other_parts_give_back_a_masked_background(tmp_path)
         "Corse;Sans expérience en santé;< 5;10;s;s;s",
         "Corse;Non renseigné;0;10;n.s.;n.s.;n.s.",
     ])
-    write(tmp_path, "region_94_serie-mensuelle.csv", [SERIES_HEADER, "30 juin 2025;10;10;10"])
+    write(tmp_path, "corse_contrats-signes-et-actifs-par-annee.csv", [SERIES_HEADER, "30 juin 2025;10;10;10"])
     findings = verdict(tmp_path)
     assert len(findings) == 2 and all(f.exact and f.least == 1 for f in findings)
 
@@ -78,13 +78,13 @@ def test_a_rate_printed_beside_a_masked_count_gives_it_back(tmp_path):
     # Corse-du-Sud: 0,1 contract per 100 000 inhabitants is about 0,16 contract: the printed rate pins the count
     population = intruder._POPULATION["2A"]
     rate = 3 / population * 100_000
-    write(tmp_path, "region_94_departements.csv", [
+    write(tmp_path, "corse_contrats-par-departement.csv", [
         "Code département;Département;Code région;Contrats signés;Contrats actifs;ETP actifs;"
         "Contrats signés pour 100 000 hab.;Contrats actifs pour 100 000 hab.",
         f"2A;Corse-du-Sud;94;< 5;s;s;{rate:.1f}".replace(".", ",") + ";s",
         "2B;Haute-Corse;94;7;6;4,0;s;s",
     ])
-    write(tmp_path, "region_94_serie-mensuelle.csv", [SERIES_HEADER, "30 juin 2025;s;s;s"])
+    write(tmp_path, "corse_contrats-signes-et-actifs-par-annee.csv", [SERIES_HEADER, "30 juin 2025;s;s;s"])
     exact = [f for f in verdict(tmp_path) if f.exact]
     assert any("Corse-du-Sud · signés" in f.where and f.least == 3 for f in exact), exact
 

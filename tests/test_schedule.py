@@ -223,7 +223,8 @@ def test_the_batch_publishes_the_site_for_its_regions_and_every_background(batch
     region = (folder / "region_84.html").read_text(encoding="utf-8")
     assert 'href="notebooks/99_essai_84.html"' in region and "exécution en échec" in region
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    assert summary["pages_failed"] == 0 and summary["pages_total"] == 14  # 4 national, 2 regions, 8 backgrounds
+    # 4 national pages, 2 regions, 8 backgrounds and the technical summary
+    assert summary["pages_failed"] == 0 and summary["pages_total"] == 15
 
 
 @pytest.mark.slow

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
+import pandas as pd
 import pytest
 
 from am_analytics import load, paths
@@ -57,7 +59,7 @@ def test_every_page_is_built(site):
     root, summary = site
     assert [page["stem"] for page in summary["pages"] if page["status"] != "ok"] == []
     assert {path.stem for path in root.glob("*.html")} == {
-        "index", "france", "profils", "enquete", "qualite", "region_01", "region_84",
+        "index", "france", "profils", "enquete", "qualite", "region_01", "region_84", "technique",
         *(f"profil_{code}" for code in PROFILS)}
 
 
@@ -142,13 +144,13 @@ def test_the_index_lists_regions_by_name_every_background_and_what_failed(site):
     text = _text(root / "index.html")
     assert text.index('href="region_84.html">Auvergne-Rhône-Alpes</a>') < text.index('href="region_01.html">Guadeloupe')
     assert 'href="profil_inconnu.html">Non renseigné</a>' in text
-    assert "14 pages, toutes produites ; 4 notebooks exécutés, dont 1 en échec." in text
+    assert "15 pages, toutes produites ; 4 notebooks exécutés, dont 1 en échec." in text
 
 
 def test_regions_are_planned_by_name_after_the_national_pages():
     pages = plan_pages(["84", "11", "53"], ["infirmier"])
     assert [p.stem for p in pages] == ["france", "profils", "enquete", "qualite", "region_84", "region_53",
-                                       "region_11", "profil_infirmier"]
+                                       "region_11", "profil_infirmier", "technique"]
 
 
 def test_every_text_is_escaped(scope, national):
@@ -195,3 +197,94 @@ def test_a_failed_page_gets_a_french_error_page_and_the_index_says_it_failed(sco
     index = _text(tmp_path / "index.html")
     assert "dont 1 en échec" in index and "Mayotte — <strong>échec</strong>" in index
     assert 'href="region_06.html">Mayotte</a>' not in index, "no plain link to a failed page"
+
+
+# --- Issue 22: CSV names, chart widths and text alternatives (fast: no site built) -------------------------------
+
+
+@pytest.mark.parametrize(("territory", "subject", "name"), [
+    ("Mayotte", "contrats-signes-et-actifs-par-mois", "mayotte_contrats-signes-et-actifs-par-mois.csv"),
+    ("La Réunion", "Contrats par département", "la-reunion_contrats-par-departement.csv"),
+    ("profil Infirmier·ère", "part-par-region", "profil-infirmier-ere_part-par-region.csv"),
+    ("Provence-Alpes-Côte d'Azur", "aide-attendue-par-annee", "provence-alpes-cote-d-azur_aide-attendue-par-annee.csv"),
+])
+def test_a_csv_is_named_after_its_territory_and_subject(territory, subject, name):
+    from am_analytics.site.writer import csv_name
+
+    assert csv_name(territory, subject) == name
+
+
+def test_every_page_names_its_csv_files_after_what_it_is_about():
+    from am_analytics.site.build import csv_territory
+    from am_analytics.site.writer import slug
+
+    heads = {spec.stem: slug(csv_territory(spec)) for spec in plan_pages(["06", "04", "94"], list(PROFILS))}
+    assert heads["region_06"] == "mayotte" and heads["region_04"] == "la-reunion" and heads["region_94"] == "corse"
+    assert heads["profil_inconnu"] == "profil-non-renseigne" and heads["france"] == heads["profils"] == "france"
+    territories = [head for stem, head in heads.items() if stem.startswith(("region_", "profil_"))]
+    assert len(set(territories)) == len(territories), "two pages would write the same files"
+
+
+def test_a_table_is_written_under_its_name_and_its_link_says_its_size(tmp_path, national):
+    from am_analytics.site.writer import PageWriter
+
+    writer = PageWriter(tmp_path, "region_06", "Mayotte")
+    first = writer.table("contrats-par-departement", cat.regions_table(national.regions))
+    second = writer.table("contrats-par-departement", cat.regions_table(national.regions))
+    assert first.csv == "donnees/mayotte_contrats-par-departement.csv"
+    assert second.csv == "donnees/mayotte_contrats-par-departement-2.csv", "unique within the page"
+    size = (tmp_path / first.csv).stat().st_size
+    assert first.size == f"{size / 1000:.1f} Ko".replace(".", ",") and size > 1000
+
+
+@pytest.mark.parametrize(("size", "text"), [(588, "588 octets"), (1749, "1,7 Ko"), (2_450_000, "2,5 Mo")])
+def test_a_download_size_is_written_in_french(size, text):
+    from am_analytics.site.writer import size_text
+
+    assert size_text(size) == text
+
+
+def test_a_chart_keeps_the_width_at_which_its_smallest_text_is_12_px():
+    from am_analytics.site.writer import legible_width
+
+    svg = (b'<svg width="493.2pt" height="283.5pt" viewBox="0 0 493.2 283.5"><text style="font-size: 8px">a</text>'
+           b'<text style="font-size: 7.083px; fill: #222">b</text></svg>')
+    assert legible_width(svg) == 836  # 493,2 × 12 / 7,083, rounded up: at 836 px the smallest text is 12 px
+    assert legible_width(b"<svg viewBox='0 0 10 10'></svg>") == 0  # no text: any width
+
+
+def _series(*rows):
+    frame = pd.DataFrame(rows, columns=["fin_de_periode", "signes_cumul", "actifs", "signes_cumul_secret",
+                                        "actifs_secret"])
+    frame["fin_de_periode"] = pd.to_datetime(frame["fin_de_periode"])
+    return frame
+
+
+def test_a_chart_s_text_alternative_gives_the_latest_shown_values_never_a_hidden_one():
+    from am_analytics.site import alt
+
+    series = _series(("2025-05-31", 450, 400, None, None), ("2025-06-30", 453, None, None, "primaire"))
+    assert alt.series_values(series) == ("453 contrats signés depuis septembre 2019 au 30 juin 2025 ; "
+                                         "400 contrats actifs au 31 mai 2025.")
+    hidden = _series(("2025-06-30", None, None, "primaire", "complementaire"))
+    assert alt.series_values(hidden) == alt.ALL_HIDDEN + "."
+
+
+def test_a_ranking_s_text_alternative_names_the_extremes_and_the_highlighted_territory():
+    from am_analytics.site import alt
+
+    regions = pd.DataFrame({"nom": ["Bretagne", "Mayotte", "Corse", "Guyane"],
+                            "actifs_pour_100k_hab": [15.04, None, 13.8, 2.0],
+                            "actifs_pour_100k_hab_secret": [None, None, None, "primaire"]})
+    said = alt.extremes(regions, "actifs_pour_100k_hab", also=[regions.iloc[1]])
+    assert said == f"Bretagne 15,0 (le plus élevé) ; Corse 13,8 (le plus bas) ; Mayotte {alt.NOT_SHOWN}."
+    assert "2,0" not in said, "a hidden rate is never said"
+
+
+def test_every_figure_of_a_page_states_its_values_in_its_caption(site):
+    root, _ = site
+    text = html.unescape((root / "region_01.html").read_text(encoding="utf-8"))
+    captions = re.findall(r'<figcaption id="([^"]+)">([^<]+)</figcaption>', text)
+    assert len(captions) >= 4
+    for ident, caption in captions:
+        assert f'aria-describedby="{ident}"' in text and " : " in caption and re.search(r"\d", caption), caption

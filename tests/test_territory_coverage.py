@@ -234,7 +234,7 @@ def test_the_site_publishes_the_covered_region_and_nothing_of_france(bretagne_da
         covered_regions(["53", "28"], scope.coverage, every=False)
     outcomes = build_site(scope, tmp_path, regions=["53"], profils=[])
     assert all(outcome.ok for outcome in outcomes)
-    assert sorted(outcome.stem for outcome in outcomes) == ["enquete", "qualite", "region_53"]
+    assert sorted(outcome.stem for outcome in outcomes) == ["enquete", "qualite", "region_53", "technique"]
     page = (tmp_path / "region_53.html").read_text(encoding="utf-8")
     assert "Part des contrats signés en France" not in page and "comparé à la France" not in page
     assert "ne couvrent que Bretagne" in page

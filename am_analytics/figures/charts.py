@@ -46,6 +46,7 @@ from am_analytics.figures.published import (
     shown_values,
 )
 from am_analytics.figures.style import (
+    HIGHLIGHT_TEXT_COLOUR,
     MUTED_COLOUR,
     NO_DATA_COLOUR,
     NO_DATA_HATCH,
@@ -59,6 +60,7 @@ from am_analytics.figures.style import (
     category_colours,
     new_figure,
     styled,
+    text_colour_on,
 )
 from am_analytics.indicators.common import is_synthetic
 from am_analytics.vocabulary import (
@@ -122,11 +124,11 @@ def _axes(ax: Axes | None, size: str = "full", height_cm: float | None = None) -
 
 
 def _highlight_ticks(labels, names: Sequence[str]) -> None:
-    """Set the tick labels naming a highlighted territory in bold and the highlight colour."""
+    """Set the tick labels naming a highlighted territory in bold and the highlight's text colour."""
     for label in labels:
         if label.get_text() in names:
             label.set_fontweight("bold")
-            label.set_color(HIGHLIGHT_COLOUR)
+            label.set_color(HIGHLIGHT_TEXT_COLOUR)
 
 
 def _highlight_names(frame: pd.DataFrame, highlight: str | None) -> list[str]:
@@ -651,6 +653,7 @@ def background_heatmap_chart(
         cbar_kws={"format": percent_formatter(), "label": "Part des contrats signés (%)", "shrink": 0.8},
         ax=ax,
     )
+    _readable_annotations(ax, grid)
     colorbar = ax.collections[0].colorbar if ax.collections else None
     if colorbar is not None and colorbar.solids is not None:
         # a long colour scale is rasterised by default: an embedded image the PDF report cannot place
@@ -679,6 +682,17 @@ def background_heatmap_chart(
         ylabel="Région",
         note=SECRET_NOTE if hidden.to_numpy().any() else None,
     )
+
+
+def _readable_annotations(ax: Axes, grid: pd.DataFrame) -> None:
+    """Each cell's number in black or white, whichever contrasts more with the cell's colour: seaborn's choice (by
+    a luminance threshold) leaves white on mid-scale cells at about 2:1, where text needs 4,5:1 (WCAG 2)."""
+    mesh = ax.collections[0]
+    for text in ax.texts:
+        column, row = (int(coordinate) for coordinate in text.get_position())
+        value = grid.iat[row, column]
+        if not pd.isna(value):
+            text.set_color(text_colour_on(mesh.cmap(mesh.norm(value))))
 
 
 def _cell_patch(corner: tuple[float, float], state: str) -> Rectangle:

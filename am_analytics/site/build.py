@@ -12,11 +12,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from am_analytics import atomic
+from am_analytics.figures.formatting import format_number
 from am_analytics.geography import region_name
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
 from am_analytics.site import content, render
-from am_analytics.site.model import LinkItem, NotebookRun, Page
+from am_analytics.site.model import LinkItem, NotebookRun, Page, RunTable
 from am_analytics.site.render import Navigation, NavLink, SiteInfo
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import PROFILS
@@ -32,7 +33,13 @@ BUILDERS: dict[str, Callable] = {
     "profils": content.backgrounds_page,
     "enquete": content.survey_page,
     "qualite": content.quality_page,
+    "technique": content.technical_page,
 }
+# the run's technical summary: linked from every page's footer, never among the readers' pages
+TECHNICAL = ("technique", "Résumé technique de l'exécution")
+# what a page's CSV files are named after (`writer.csv_name`), when it is not a region or a background
+CSV_TERRITORY = {"france": "france", "profils": "france", "enquete": "enquete", "qualite": "qualite",
+                 "technique": "technique"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,23 @@ def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None, *,
     pages = [PageSpec(kind, None, kind, label) for kind, label in NATIONAL_PAGES]
     pages += _sorted_by_name([PageSpec("region", code, f"region_{code}", region_name(code)) for code in regions])
     pages += [PageSpec("profil", code, f"profil_{code}", PROFILS[code]) for code in (profils or list(PROFILS))]
+    pages.append(PageSpec(TECHNICAL[0], None, *TECHNICAL))
     return [page for page in pages if covers_france or page.kind not in FRANCE_PAGES]
+
+
+def csv_territory(spec: PageSpec) -> str:
+    """What a page's CSV files are named after: the region's name, « profil » and the background's name, or the
+    page's topic (`france`, `enquete`, `qualite`, `technique`)."""
+    if spec.kind == "region":
+        return spec.label
+    if spec.kind == "profil":
+        return f"profil {spec.label}"
+    return CSV_TERRITORY[spec.kind]
+
+
+def reader_page(kind: str) -> bool:
+    """A national page the navigation and the index list (the technical summary is reached from the footer)."""
+    return kind in BUILDERS and kind != TECHNICAL[0]
 
 
 def site_info(scope: Scope, pages: Sequence[PageSpec], generated: str) -> SiteInfo:
@@ -105,7 +128,7 @@ def site_info(scope: Scope, pages: Sequence[PageSpec], generated: str) -> SiteIn
 
 def navigation(pages: Sequence[PageSpec]) -> Navigation:
     return Navigation(
-        national=[NavLink(p.href, p.label) for p in pages if p.kind in BUILDERS],
+        national=[NavLink(p.href, p.label) for p in pages if reader_page(p.kind)],
         regions=[NavLink(p.href, p.label) for p in pages if p.kind == "region"],
         backgrounds=[NavLink(p.href, p.label) for p in pages if p.kind == "profil"],
     )
@@ -131,7 +154,7 @@ def build_page(spec: PageSpec) -> tuple[PageOutcome, Page | None]:
     run's notebooks are known, which a region's page links). A failure returns no page and never raises."""
     ctx: content.SiteContext = _STATE["ctx"]
     started = time.monotonic()
-    writer = PageWriter(_STATE["root"], spec.stem)
+    writer = PageWriter(_STATE["root"], spec.stem, csv_territory(spec))
     outcome = PageOutcome(spec.stem, spec.kind, spec.key, spec.label, "ok", 0.0)
     page = None
     try:
@@ -218,6 +241,8 @@ class SiteBuilder:
                 try:
                     if links.get(spec.stem):
                         page.section("Notebooks exécutés").items.extend(links[spec.stem])
+                    if spec.kind == TECHNICAL[0]:
+                        add_run_tables(page, self.built.values(), notebooks)
                     atomic.write_text(self.root / spec.href, render.render_page(page, self.info, stem=spec.stem))
                 except Exception as exc:
                     outcome.status, outcome.step = "failed", "mise en page"
@@ -294,8 +319,26 @@ def index_page(outcomes: Sequence[PageOutcome], pages: Sequence[PageSpec], ctx: 
         info, verdict=verdict + ".", failed=bool(failed_pages or failed_runs), key_figures=key_figures,
         covered=None if ctx.scope.covers_france else f"{ctx.scope.coverage.label} (les extractions reçues ne couvrent "
         "pas la France entière : aucun chiffre « France » n'en est tiré)",
-        national=entries(lambda kind: kind in BUILDERS), regions=entries(lambda kind: kind == "region"),
+        national=entries(reader_page), regions=entries(lambda kind: kind == "region"),
         backgrounds=entries(lambda kind: kind == "profil"), notebooks=runs, failures=failures)
+
+
+def add_run_tables(page: Page, built, notebooks: Sequence[NotebookRun]) -> None:
+    """The technical page's account of the run: every page and every notebook with its status and duration, and
+    the machine-readable record (`summary.json`)."""
+    section = page.section("Pages et notebooks de cette exécution")
+    outcomes = [outcome for outcome, _ in built]
+    section.items.append(RunTable(
+        "Pages produites : état et durée de construction", ("Page", "État", "Durée (s)"),
+        tuple((o.label, "produite" if o.ok else describe(o), format_number(o.duration_s, 2)) for o in outcomes),
+        (False, False, True)))
+    if notebooks:
+        section.items.append(RunTable(
+            "Notebooks exécutés : état et durée", ("Notebook", "Territoire", "État", "Durée (s)"),
+            tuple((run.title, run.territory, "réussie" if run.ok else f"échec : {run.error}", run.duration)
+                  for run in notebooks), (False, False, False, True)))
+    section.items.append(LinkItem("summary.json", "Relevé complet de l'exécution (JSON)",
+                                  "chaque page et chaque exécution : état, durée, étape ou cellule en échec"))
 
 
 def describe(outcome: PageOutcome) -> str:

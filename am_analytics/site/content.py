@@ -21,6 +21,7 @@ from am_analytics.presentation.registry import SURVEY_QUESTIONS
 from am_analytics.presentation.results import NationalResults, ScopeResults, background_trend
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
 from am_analytics.presentation.tables import published_text
+from am_analytics.site import alt
 from am_analytics.site.model import KeyFigure, Page, TextItem
 from am_analytics.site.writer import PageWriter
 from am_analytics.vocabulary import (
@@ -60,6 +61,25 @@ class SiteContext:
         trends = {profil: background_trend(scope.national().with_profil(profil)) for profil in profils}
         return cls(scope=scope.national(), national=national, france=published[0] if france else None,
                    regional=regional, trends=trends)
+
+
+RATE = "actifs_pour_100k_hab"  # the rate every map and ranking of territories shows
+
+
+def nation_row(national: NationalResults) -> pd.Series:
+    """France's published row, as the rankings name it beside the regions."""
+    return national.territory_row(NATIONAL_CODE)
+
+
+def training_rows(training: pd.DataFrame, region: str) -> list[pd.Series]:
+    """A region's and France's rows of the certification table, as the chart highlights them."""
+    return [row for _, row in training[training["code"].isin([region, NATIONAL_CODE])].iterrows()]
+
+
+def series_subject(monthly: pd.DataFrame) -> str:
+    """A series' CSV subject by the step it is published at: « contrats-signes-et-actifs-par-mois » (or par
+    trimestre, par annee for a small territory, whose months would be hidden)."""
+    return f"contrats-signes-et-actifs-par-{monthly.attrs.get(cat.SERIES_STEP_ATTR, 'mois')}"
 
 
 # --- Key figures ---------------------------------------------------------------------------------------------
@@ -126,27 +146,32 @@ def france_page(ctx: SiteContext, w: PageWriter) -> Page:
     with w.step("déploiement"):
         section = page.section("Contrats signés et actifs face aux objectifs")
         section.items.append(w.figure("deploiement", charts.rollout_chart(
-            national.monthly, national.progress, national.projections, national.cross, as_of=day)))
-        section.items.append(w.table("objectifs", cat.targets_table(national.progress, national.projections)))
+            national.monthly, national.progress, national.projections, national.cross, as_of=day),
+            alt.series_values(national.monthly)))
+        section.items.append(w.table("progression-vers-les-objectifs", cat.targets_table(national.progress,
+                                                                                          national.projections)))
         section.items.append(w.figure("etp", charts.fte_chart(national.monthly, national.progress, national.cross,
-                                                               as_of=day)))
+                                                               as_of=day), alt.fte_values(national.monthly)))
     with w.step("chiffres publiés"):
         section = page.section("Les données face aux chiffres publiés")
         section.items.append(TextItem("Les chiffres publiés sont réels et cités avec leur source ; la colonne "
                                       "« Données » vient des données chargées."))
-        section.items.append(w.table("chiffres-publies", cat.cross_check_table(national.cross)))
+        section.items.append(w.table("donnees-face-aux-chiffres-publies", cat.cross_check_table(national.cross)))
     with w.step("territoires"):
         section = page.section("Par région et par département")
-        section.items.append(w.figure("carte-regions", maps.rate_by_region_map(national.regions, as_of=day)))
+        by_region = alt.extremes(national.regions, RATE, also=[nation_row(national)])
+        section.items.append(w.figure("carte-regions", maps.rate_by_region_map(national.regions, as_of=day),
+                                      by_region))
         section.items.append(w.figure("regions-classees", charts.regions_ranked_chart(
-            national.regions, national=national.nation, as_of=day)))
-        section.items.append(w.table("regions", cat.regions_table(national.regions)))
-        section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(national.departements,
-                                                                                         as_of=day)))
-        section.items.append(w.table("departements", cat.departements_table(national.departements)))
+            national.regions, national=national.nation, as_of=day), by_region))
+        section.items.append(w.table("contrats-par-region", cat.regions_table(national.regions)))
+        section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(
+            national.departements, as_of=day), alt.extremes(national.departements, RATE)))
+        section.items.append(w.table("contrats-par-departement", cat.departements_table(national.departements)))
     with w.step("série mensuelle"):
         section = page.section("Série mensuelle")
-        section.items.append(w.table("serie-mensuelle", cat.monthly_table(national.monthly, ctx.scope.label)))
+        section.items.append(w.table(series_subject(national.monthly), cat.monthly_table(national.monthly,
+                                                                                           ctx.scope.label)))
     return page
 
 
@@ -159,24 +184,26 @@ def backgrounds_page(ctx: SiteContext, w: PageWriter) -> Page:
     )
     with w.step("profils par région"):
         section = page.section("Les profils par région")
-        section.items.append(w.figure("profils-regions", charts.background_by_region_chart(national.shares,
-                                                                                           as_of=scope.as_of)))
-        section.items.append(w.figure("profils-carte-chaleur", charts.background_heatmap_chart(national.shares,
-                                                                                               as_of=scope.as_of)))
+        in_france = "en France entière, " + alt.shares_values(national.shares[national.shares["code"]
+                                                                              == NATIONAL_CODE])
+        section.items.append(w.figure("profils-regions", charts.background_by_region_chart(
+            national.shares, as_of=scope.as_of), in_france))
+        section.items.append(w.figure("profils-carte-chaleur", charts.background_heatmap_chart(
+            national.shares, as_of=scope.as_of), in_france))
         section.items.append(TextItem(sentences.independence_sentence(national.independence, "région × profil")))
-        section.items.append(w.table("profils", cat.backgrounds_table(national.shares)))
+        section.items.append(w.table("profils-d-origine-par-region", cat.backgrounds_table(national.shares)))
     with w.step("évolution des profils"):
         section = page.section("Évolution par année de signature")
         mix = ctx.france.backgrounds_by_year
         section.items.append(mix_figure(w, "profils-annees", mix,
                                         scope.title("Profil d'origine par année de signature"), "profil d'origine",
                                         as_of=scope.as_of))
-        section.items.append(w.table("profils-annees", cat.background_years_table(
+        section.items.append(w.table("profils-d-origine-par-annee-de-signature", cat.background_years_table(
             mix, scope.title("Profil d'origine par année de signature"))))
         _tests(section, scope, ctx.france)
     with w.step("certification par profil"):
         section = page.section("Formation et certification")
-        section.items.append(w.table("formation-profils", cat.training_by_background_table(
+        section.items.append(w.table("certification-par-profil-d-origine", cat.training_by_background_table(
             national.training_backgrounds)))
     return page
 
@@ -186,17 +213,18 @@ def mix_figure(w: PageWriter, name: str, mix: pd.DataFrame, title: str, what: st
     """A mix's chart by signing year at the counting date `as_of`, or the sentence that replaces it (see
     `published_figure`)."""
     return published_figure(w, name, mix, "part", title,
-                            lambda: charts.mix_by_period_chart(mix, title=title, what=what, as_of=as_of), coarser)
+                            lambda: charts.mix_by_period_chart(mix, title=title, what=what, as_of=as_of),
+                            alt.last_period_shares(mix), coarser)
 
 
-def published_figure(w: PageWriter, name: str, frame: pd.DataFrame, column: str, title: str, draw,
+def published_figure(w: PageWriter, name: str, frame: pd.DataFrame, column: str, title: str, draw, values: str,
                      coarser: str | None = None):
-    """A chart of `column` of a published frame, or the sentence that replaces it when none of its values is
-    publishable (as in the report: a chart drawn entirely « secret » tells the reader nothing), naming the
-    `coarser` figures when there are."""
+    """A chart of `column` of a published frame (its text alternative: its title and `values`), or the sentence
+    that replaces it when none of its values is publishable (as in the report: a chart drawn entirely « secret »
+    tells the reader nothing), naming the `coarser` figures when there are."""
     if nothing_publishable(frame, column):
         return TextItem(sentences.unpublished_chart_sentence(title, coarser))
-    return w.figure(name, draw())
+    return w.figure(name, draw(), values)
 
 
 def _tests(section, scope: Scope, results: ScopeResults) -> None:
@@ -222,27 +250,29 @@ def survey_page(ctx: SiteContext, w: PageWriter) -> Page:
     with w.step("satisfaction"):
         section = page.section("Satisfaction")
         section.items.append(w.figure("satisfaction", charts.likert_chart(
-            national.satisfaction, as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS)))
+            national.satisfaction, as_of=SURVEY_FIELDWORK, labels=SURVEY_GROUPS),
+            alt.groups_values(national.satisfaction, SURVEY_GROUPS)))
         section.items.append(TextItem(sentences.independence_sentence(
             national.satisfaction_test, "satisfaction × type de répondant")))
     with w.step("missions"):
         section = page.section("Missions confiées à l'assistant")
-        section.items.append(w.table("missions", cat.missions_table(national.missions)))
+        section.items.append(w.table("missions-confiees", cat.missions_table(national.missions)))
     with w.step("temps gagné, recommandation, intention de poursuivre"):
         section = page.section("Temps gagné, recommandation, intention de poursuivre")
-        for item, name in (("time_saved", "temps-gagne"), ("recommends", "recommande"), ("continues", "poursuivre")):
+        for item, name in (("time_saved", "temps-gagne"), ("recommends", "recommanderait-le-dispositif"),
+                           ("continues", "intention-de-poursuivre")):
             section.items.append(w.table(name, cat.survey_shares_table(getattr(national, item),
                                                                        SURVEY_QUESTIONS[item].title)))
     with w.step("tableaux de l'institut"):
         if national.institute is not None:
             section = page.section("Résultats publiés par l'institut")
-            section.items.append(w.table("institut", cat.aggregated_table(national.institute)))
+            section.items.append(w.table("resultats-publies-par-l-institut", cat.aggregated_table(
+                national.institute)))
     return page
 
 
 def quality_page(ctx: SiteContext, w: PageWriter) -> Page:
     scope, national = ctx.scope, ctx.national
-    manifest = scope.data.manifest
     page = Page(
         title="Qualité des données",
         lead="Ce qui a été lu, conservé, mis à jour et mis en quarantaine, fichier par fichier, et pourquoi. Les "
@@ -250,20 +280,42 @@ def quality_page(ctx: SiteContext, w: PageWriter) -> Page:
     )
     with w.step("bilan par fichier"):
         section = page.section("Lignes lues, conservées et mises en quarantaine")
-        section.items.append(w.figure("qualite", charts.quality_chart(national.quality, as_of=scope.as_of)))
-        section.items.append(w.table("qualite", cat.quality_table(national.quality)))
+        section.items.append(w.figure("qualite", charts.quality_chart(national.quality, as_of=scope.as_of),
+                                      alt.quality_values(national.quality)))
+        section.items.append(w.table("lignes-lues-conservees-et-en-quarantaine", cat.quality_table(
+            national.quality)))
     with w.step("quarantaine et avertissements"):
         section = page.section("Quarantaine, avertissements et mises à jour")
-        section.items.append(w.table("quarantaine", cat.reasons_table(national.quarantine)))
+        section.items.append(w.table("motifs-de-quarantaine", cat.reasons_table(national.quarantine)))
         section.items.append(w.table("avertissements", cat.warnings_table(national.warnings)))
-        section.items.append(w.table("mises-a-jour", cat.changes_table(national.changes)))
+        section.items.append(w.table("mises-a-jour-par-colonne", cat.changes_table(national.changes)))
     with w.step("sources"):
         section = page.section("Sources et méthode")
         for method in cat.METHODS.values():
             section.items.append(TextItem(f"{method.title} : {method.text}"))
         section.items.append(w.table("chiffres-publies", cat.published_figures_table()))
-        section.items.append(w.table("references", cat.reference_table()))
-        section.items.append(w.table("fichiers", cat.inputs_table(manifest)))
+        section.items.append(TextItem("Les fichiers reçus, leurs empreintes et les tables de référence avec leur "
+                                      "provenance sont sur la page « Résumé technique de l'exécution ».", note=True))
+    return page
+
+
+def technical_page(ctx: SiteContext, w: PageWriter) -> Page:
+    """The run's technical summary, apart from the readers' pages: the files received with their fingerprints,
+    the reference tables with their provenance, the warnings by file; the pages' and notebooks' timings are added
+    when the run is laid out (`build.SiteBuilder.finish`)."""
+    page = Page(title="Résumé technique de l'exécution",
+                lead="Pour l'équipe qui produit ces tableaux de bord : ce que l'exécution a lu, avec quelles tables "
+                "de référence, combien de temps chaque page a pris, et l'état de chaque page et de chaque notebook.")
+    # (step, section, [(subject, table)]): each table made inside its step, so a failure names it
+    parts = (
+        ("fichiers reçus", "Fichiers reçus et empreintes", (
+            ("fichiers-recus-et-empreintes", lambda: cat.inputs_table(ctx.scope.data.manifest)),
+            ("avertissements-par-fichier", lambda: cat.warnings_table(ctx.national.warnings)))),
+        ("références", "Tables de référence", (("tables-de-reference", cat.reference_table),)),
+    )
+    for step, title, tables in parts:
+        with w.step(step):
+            page.section(title).items.extend(w.table(subject, make()) for subject, make in tables)
     return page
 
 
@@ -288,7 +340,8 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         page.key_figures = territory_key_figures(national, region)
     with w.step("chiffres clés"):
         section = page.section(f"Chiffres clés — {name}" + (" et France entière" if france else ""))
-        section.items.append(w.table("chiffres-cles", cat.key_figures_table(national.nation, national.regions, region)))
+        section.items.append(w.table("chiffres-cles-et-france-entiere" if france else "chiffres-cles",
+                                     cat.key_figures_table(national.nation, national.regions, region)))
     with w.step("déploiement"):
         section = page.section(f"Déploiement — {name}")
         section.items.append(TextItem("Les objectifs officiels sont nationaux : ils figurent sur la page France "
@@ -296,29 +349,31 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
                                       "extractions ne couvrent pas la France : aucune progression n'en est tirée.",
                                       note=True))
         section.items.append(w.figure("deploiement", charts.rollout_chart(
-            own.monthly, title=scope.title("Déploiement des assistants médicaux"), as_of=scope.as_of)))
-        section.items.append(w.table("serie-mensuelle", cat.monthly_table(own.monthly, scope.label)))
+            own.monthly, title=scope.title("Déploiement des assistants médicaux"), as_of=scope.as_of),
+            alt.series_values(own.monthly)))
+        section.items.append(w.table(series_subject(own.monthly), cat.monthly_table(own.monthly, scope.label)))
     with w.step("départements"):
         section = page.section(f"Départements — {name}")
         departements = national.departements[national.departements["region_code"] == region]
-        section.items.append(w.table("departements", cat.departements_table(
+        section.items.append(w.table("contrats-par-departement", cat.departements_table(
             departements, scope.title("Contrats par département"))))
         section.items.append(w.figure("carte-departements", maps.rate_by_departement_map(
             national.departements, region=region, title=f"{maps.RATE_TITLE}, par département — {name}",
-            as_of=scope.as_of)))
+            as_of=scope.as_of), alt.extremes(departements, RATE)))
         if france:  # a rank among regions the extracts do not hold would mean nothing
             section.items.append(w.figure("regions-classees", retitled(charts.regions_ranked_chart(
                 national.regions, national=national.nation, highlight=region, as_of=scope.as_of),
-                f"{maps.RATE_TITLE}, par région : {name} en évidence")))
+                f"{maps.RATE_TITLE}, par région : {name} en évidence"), alt.extremes(
+                national.regions, RATE, also=[national.territory_row(region), nation_row(national)])))
     with w.step("profils d'origine"):
         section = page.section(f"Profils d'origine des assistants — {name}")
         shares = cat.backgrounds_table(national.shares, scope.comparison_codes).retitled(
             scope.title("Profil d'origine des assistants" + (", comparé à la France entière" if france else "")))
-        section.items.append(w.table("profils", shares))
+        section.items.append(w.table("profils-d-origine" + ("-et-france-entiere" if france else ""), shares))
         section.items.append(mix_figure(w, "profils-annees", own.backgrounds_by_year,
                                         scope.title("Profil d'origine par année de signature"), "profil d'origine",
                                         as_of=scope.as_of, coarser=f"le tableau « {shares.title} »"))
-        section.items.append(w.table("profils-annees", cat.background_years_table(
+        section.items.append(w.table("profils-d-origine-par-annee-de-signature", cat.background_years_table(
             own.backgrounds_by_year, scope.title("Profil d'origine par année de signature"))))
         _tests(section, scope, own)
     with w.step("financement"):
@@ -328,18 +383,20 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
         title = scope.title(charts.FUNDING_CHART_TITLE)
         section.items.append(published_figure(w, "financement", own.funding, "montant_attendu_eur", title,
                                               lambda: retitled(charts.funding_chart(own.funding, as_of=scope.as_of),
-                                                               title)))
-        section.items.append(w.table("financement", cat.funding_table(own.funding, scope.title("Aide attendue "
-                                                                                              "par année civile"))))
+                                                               title), alt.yearly_amounts(own.funding)))
+        section.items.append(w.table("aide-attendue-par-annee", cat.funding_table(
+            own.funding, scope.title("Aide attendue par année civile"))))
     with w.step("formation"):
         section = page.section(f"Formation et certification — {name}")
         training = national.training[national.training["code"] == region]
-        section.items.append(w.table("formation", cat.training_table(training, scope.title(
-            "Assistants sans certification après l'échéance"))))
+        section.items.append(w.table("sans-certification-apres-l-echeance", cat.training_table(
+            training, scope.title("Assistants sans certification après l'échéance"))))
         if france:
             section.items.append(w.figure("formation-regions", retitled(
                 charts.training_overdue_chart(national.training, highlight=region, as_of=scope.as_of),
-                f"Assistants sans certification après l'échéance, par région : {name} en évidence")))
+                f"Assistants sans certification après l'échéance, par région : {name} en évidence"),
+                alt.extremes(national.training, "part_en_retard", also=list(training_rows(national.training,
+                                                                                           region)))))
     return page
 
 
@@ -368,14 +425,16 @@ def background_page(ctx: SiteContext, w: PageWriter, profil: str) -> Page:
         section = page.section(f"Où sont les assistants « {label} »")
         section.items.append(w.figure("carte", region_map(
             shares, "part", title=f"Part des contrats signés avec un profil « {label} », par région",
-            legend_title="Part des contrats\nsignés", kind="percent", decimals=1, as_of=scope.as_of)))
+            legend_title="Part des contrats\nsignés", kind="percent", decimals=1, as_of=scope.as_of),
+            alt.extremes(shares[shares["code"] != NATIONAL_CODE], "part", kind="percent", decimals=1,
+                         also=[france])))
         table = cat.backgrounds_table(national.shares)
-        section.items.append(w.table("regions", table.rows(table.frame["profil_origine"] == profil).retitled(
+        section.items.append(w.table("part-par-region", table.rows(table.frame["profil_origine"] == profil).retitled(
             f"Part du profil « {label} » par région (contrats signés)")))
     with w.step("évolution"):
         section = page.section(f"Évolution de la part « {label} »")
         mix = ctx.france.backgrounds_by_year
-        section.items.append(w.table("annees", cat.background_years_table(
+        section.items.append(w.table("part-par-annee-de-signature", cat.background_years_table(
             mix, f"Part du profil « {label} » par année de signature — France entière", profil=profil)))
         section.items.append(TextItem(sentences.trend_sentence(ctx.trends[profil], label)))
         section.items.append(TextItem(sentences.limits_of_tests(scope.synthetic), note=True))
@@ -383,5 +442,6 @@ def background_page(ctx: SiteContext, w: PageWriter, profil: str) -> Page:
         section = page.section("Formation et certification")
         # published on every background at once, then one row kept: the masking is the full table's
         table = cat.training_by_background_table(national.training_backgrounds)
-        section.items.append(w.table("formation", table.rows(table.frame["profil_origine"] == profil)))
+        section.items.append(w.table("sans-certification-apres-l-echeance", table.rows(
+            table.frame["profil_origine"] == profil)))
     return page

@@ -10,19 +10,25 @@ from am_analytics.presentation.tables import PublishedTable
 
 @dataclass(frozen=True)
 class FigureItem:
-    """A chart or map written as SVG beside the page: `path` relative to the site's root."""
+    """A chart or map written as SVG beside the page: `path` relative to the site's root; `alt` its title, finding
+    and values (the figure's caption, which the image points to); `title` the chart's own title; `legible_px` the
+    width under which its smallest text would fall below 12 px (see `writer`)."""
 
     path: str
     alt: str
+    legible_px: int = 0
+    title: str = ""
 
 
 @dataclass(frozen=True)
 class TableItem:
-    """A published table shown on the page, sortable, with its CSV download (`csv` relative to the root)."""
+    """A published table shown on the page, sortable, with its CSV download (`csv` relative to the root, `size` as
+    the link says it: « 2,4 Ko »)."""
 
     table: PublishedTable
     ident: str
     csv: str
+    size: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,17 @@ class LinkItem:
     href: str
     label: str
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class RunTable:
+    """A table of the run itself (pages and notebooks with their status and duration), for the technical page
+    only: not a published result, so no CSV and no disclosure control. `numeric` marks right-aligned columns."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from am_analytics.figures.formatting import format_date
 from am_analytics.presentation.tables import PublishedTable
-from am_analytics.site.model import FigureItem, LinkItem, Page, TableItem, TextItem
+from am_analytics.site.model import FigureItem, LinkItem, Page, RunTable, TableItem, TextItem
 from am_analytics.vocabulary import SYNTHETIC_MENTION, SYNTHETIC_WARNING
 
 SITE_TITLE = "Assistants médicaux — tableaux de bord"
@@ -69,6 +69,7 @@ def environment() -> Environment:
         is_table=lambda item: isinstance(item, TableItem),
         is_text=lambda item: isinstance(item, TextItem),
         is_link=lambda item: isinstance(item, LinkItem),
+        is_run_table=lambda item: isinstance(item, RunTable),
     )
     env.filters["table"] = lambda item: Markup(table_html(item))
     return env
