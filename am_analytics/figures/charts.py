@@ -61,6 +61,7 @@ from am_analytics.figures.style import (
     styled,
 )
 from am_analytics.indicators.common import is_synthetic
+from am_analytics.indicators.selection import selectable
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
     SATISFACTION,
@@ -151,6 +152,7 @@ def _target_label(value: float, deadlines: Sequence[pd.Timestamp]) -> str:
 
 
 @styled
+@selectable
 def rollout_chart(
     monthly: pd.DataFrame,
     targets: pd.DataFrame | None = None,
@@ -331,6 +333,7 @@ def _timestamp_or(value: object, default: pd.Timestamp) -> pd.Timestamp:
 
 
 @styled
+@selectable
 def fte_chart(
     monthly: pd.DataFrame,
     targets: pd.DataFrame | None = None,
@@ -385,6 +388,7 @@ def fte_chart(
 
 
 @styled
+@selectable
 def regions_ranked_chart(
     regions: pd.DataFrame,
     *,
@@ -589,6 +593,7 @@ def _unique_legend(ax: Axes, **placement) -> None:
 
 
 @styled
+@selectable
 def background_by_region_chart(
     shares: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -613,6 +618,7 @@ def background_by_region_chart(
 
 
 @styled
+@selectable
 def background_heatmap_chart(
     shares: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -688,6 +694,7 @@ def _cell_patch(corner: tuple[float, float], state: str) -> Rectangle:
 
 
 @styled
+@selectable
 def mix_by_period_chart(
     shares: pd.DataFrame, *, title: str, what: str, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -717,6 +724,7 @@ FUNDING_CHART_TITLE = "Aide attendue de l'Assurance Maladie, par année civile"
 
 
 @styled
+@selectable
 def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
     fig, ax = _axes(ax, height_cm=9)
@@ -761,6 +769,7 @@ def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | Non
 
 
 @styled
+@selectable
 def training_overdue_chart(
     overdue: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -820,6 +829,7 @@ def training_overdue_chart(
 
 
 @styled
+@selectable
 def likert_chart(
     distribution: pd.DataFrame, *, as_of: object, labels: dict[str, str] | None = None, ax: Axes | None = None
 ) -> Figure:
@@ -869,6 +879,7 @@ def likert_chart(
 
 
 @styled
+@selectable
 def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = None) -> Figure:
     """Rows read per input file, split into kept, merged duplicates and quarantined (`as_of`: the date of
     the data the files hold)."""
@@ -913,6 +924,7 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
 
 
 @styled
+@selectable
 def perspectives_chart(
     monthly: pd.DataFrame,
     projected: pd.DataFrame,
@@ -970,6 +982,7 @@ def perspectives_chart(
 
 
 @styled
+@selectable
 def projected_spending_chart(
     spending: pd.DataFrame,
     funding: pd.DataFrame | None = None,

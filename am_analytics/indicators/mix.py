@@ -23,6 +23,7 @@ from am_analytics.indicators.common import (
     labelled,
     signed_mask,
 )
+from am_analytics.indicators.selection import selectable
 from am_analytics.indicators.stats import wilson_interval
 from am_analytics.vocabulary import ETP_LABELS, SCHEME_START, SPECIALITES, ZONES
 
@@ -56,6 +57,7 @@ def check_period(period: object) -> None:
         )
 
 
+@selectable
 def category_shares(
     contracts: pd.DataFrame,
     column: str,
@@ -124,6 +126,7 @@ def category_shares(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)])
 
 
+@selectable
 def specialty_mix(
     contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, period: Period | None = None
 ) -> pd.DataFrame:
@@ -131,6 +134,7 @@ def specialty_mix(
     return category_shares(contracts, "specialite", SPECIALITES, as_of=as_of, synthetic=synthetic, period=period)
 
 
+@selectable
 def zone_mix(
     contracts: pd.DataFrame,
     *,
@@ -142,6 +146,7 @@ def zone_mix(
     return category_shares(contracts, "zone", ZONES, as_of=as_of, synthetic=synthetic, period=period)
 
 
+@selectable
 def etp_option_mix(
     contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, period: Period | None = None
 ) -> pd.DataFrame:

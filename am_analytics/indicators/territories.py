@@ -25,6 +25,7 @@ from am_analytics.indicators.common import (
     ratio,
     region_table,
 )
+from am_analytics.indicators.selection import selectable
 
 GROWTH_MONTHS = 12
 NOTES = (
@@ -150,6 +151,7 @@ def _finish(frame: pd.DataFrame, contracts: pd.DataFrame, as_of: pd.Timestamp, s
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic), REFERENCE], notes=notes)
 
 
+@selectable(rows=("region", "departement"))
 def by_departement(
     contracts: pd.DataFrame,
     *,
@@ -169,6 +171,7 @@ def by_departement(
     return _finish(frame, contracts, as_of, synthetic)
 
 
+@selectable(rows=("region", "departement"))
 def by_region(contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None) -> pd.DataFrame:
     """One row per 2016 region (all 18): the same columns as `by_departement`, counts being the sums of
     the region's départements (a contract's region is taken from its département)."""
@@ -178,6 +181,7 @@ def by_region(contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: 
     return _finish(frame, contracts, as_of, synthetic)
 
 
+@selectable
 def national_totals(
     contracts: pd.DataFrame,
     *,

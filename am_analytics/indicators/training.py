@@ -18,6 +18,7 @@ from am_analytics.indicators.common import (
     region_index,
     region_table,
 )
+from am_analytics.indicators.selection import selectable
 from am_analytics.indicators.stats import wilson_interval
 from am_analytics.vocabulary import CONVENTION_2024, NATIONAL_LABEL, PROFILS
 
@@ -35,6 +36,7 @@ NOTES = (
 )
 
 
+@selectable
 def training_status(
     contracts: pd.DataFrame,
     *,
@@ -111,6 +113,7 @@ def _overdue_table(status: dict[str, np.ndarray], group: np.ndarray, size: int) 
     }
 
 
+@selectable(rows=("region", "departement"))
 def overdue_by_region(
     contracts: pd.DataFrame,
     *,
@@ -127,6 +130,7 @@ def overdue_by_region(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
 
 
+@selectable(rows=("background",))
 def overdue_by_background(
     contracts: pd.DataFrame,
     *,
@@ -143,6 +147,7 @@ def overdue_by_background(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
 
 
+@selectable
 def overdue_national(
     contracts: pd.DataFrame,
     *,
