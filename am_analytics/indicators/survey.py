@@ -131,10 +131,10 @@ def satisfied_share(
     satisfait » — overall and by group (`by`: `type_repondant` doctors/assistants, `profil_origine`, `region`,
     `specialite`, or None for the whole sample), among respondents who answered.
 
-    Columns: groupe (the code), libelle (French), repondants (unweighted base), effectif_satisfaits (unweighted count), part
-    (weighted, 0–1), ic_bas, ic_haut (95 % Wilson interval on Kish's effective size, which accounts for the weights),
-    n_effectif, base_insuffisante (True under `minimum_base` respondents, default 30: such a group's share is shown
-    but not interpretable; the note says so and names the groups).
+    Columns: groupe (the code), libelle (French), repondants (unweighted base), effectif_satisfaits (unweighted
+    count), part (weighted, 0–1), ic_bas, ic_haut (95 % Wilson interval on Kish's effective size, which accounts
+    for the weights), n_effectif, base_insuffisante (True under `minimum_base` respondents, default 30: such a
+    group's share is shown but not interpretable; the note says so and names the groups).
     """
     synthetic = synthetic_flag(survey, synthetic)
     answered = survey["satisfaction"].astype("Int64")
