@@ -10,9 +10,10 @@ every indicator takes `synthetic` and `as_of` as optional keywords:
 
 - `synthetic=None` reads `attrs["synthetic"]`; when neither is known a French `IndicatorArgumentError`
   asks for one (never a guess: a synthetic figure must say so);
-- `as_of=None` means the latest date of the data (`parameters.latest_date`, or `attrs["latest_date"]`
-  when the frame carries it, so a region's subset is counted at the date of the whole data, not at its
-  own last signature); a date before the scheme's start, or after the data's latest date when that is
+- `as_of=None` means the default counting date (`default_counting_date`: the last month-end on or before the
+  extract date when it is known, `attrs["extract_date"]`; else the latest date of the data, `attrs["latest_date"]`),
+  recorded on the whole data when it is loaded, so a region's subset is counted at the date of the whole data, not
+  at its own last signature; a date before the scheme's start, or after the data's latest date when that is
   known, is refused in French.
 
 Source labelling (one mechanism, used by every indicator): every frame an indicator returns carries

@@ -48,7 +48,8 @@ def build_parser() -> FrenchArgumentParser:
                         "virgules : 01,02, « all » pour tous, « none » pour le site seul (défaut : le tableau de bord "
                         "régional 02, une exécution par région)")
     parser.add_argument("--as-of", type=iso_date, default=None,
-                        help="date d'arrêté AAAA-MM-JJ (défaut : dernière date des données)")
+                        help="date d'arrêté AAAA-MM-JJ (défaut : dernière fin de mois à la date d'extraction, sinon "
+                        "dernière date des données)")
     parser.add_argument("--data-dir", type=Path, default=None, help="dossier des données brutes (défaut : data/raw)")
     parser.add_argument("--processed-dir", type=Path, default=None,
                         help="dossier des données préparées (défaut : data/processed pour data/raw, sinon un cache)")
