@@ -56,7 +56,7 @@ def parse_date(value: object) -> date | None:
 
 
 def latest_date(contracts: pd.DataFrame) -> pd.Timestamp:
-    """The default as-of date: the latest date the contracts speak of (last signature, end or, for a contract
+    """The latest date the contracts speak of (last signature, end or, for a contract
     written with its history, the date its latest act takes effect)."""
     columns = [c for c in ("date_signature", "date_fin", "date_effet") if c in contracts]
     dates = pd.concat([contracts[c].astype("datetime64[ns]") for c in columns]).dropna()
