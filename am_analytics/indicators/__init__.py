@@ -7,6 +7,10 @@ or an unknown flag is refused in French (`IndicatorArgumentError`, a `ValueError
 carries `attrs["sources"]` (labels among `demo`, `extract`, `reference`), `attrs["as_of"]` and
 `attrs["notes"]` (French caveats). Every interval (`ic_bas`, `ic_haut`) contains its estimate. See
 `common` for the mechanism and `methods.METHODS` for the French definitions the report reuses.
+
+Every function that reads contracts or the survey also takes `region=`, `departement=` and `background=`, written as
+people write them (« Occitanie », « 34 », « Infirmier·ère »), and `select(frame, …, since=…, until=…)` keeps the rows
+of a selection: see `selection`. An unknown value is refused in French with its closest candidates.
 """
 
 from am_analytics.indicators import commitments as _commitments
