@@ -5,8 +5,19 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The Jupyter kernel the notebooks name (metadata kernelspec « am_analytics »), registered in the venv itself
+# (--sys-prefix) by every target that installs it, so that `papermill notebooks/02_….ipynb out.ipynb -p region
+# Occitanie` works right after `make report` or `make test`, without `make lab` first.
+KERNEL_NAME := am_analytics
+KERNEL := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 ARGS   ?=
 CHROMIUM ?= /usr/bin/chromium
+# make lab on a server: HOST (address to listen on; then no browser is opened), PORT, and any other JupyterLab option
+# in LAB_ARGS, e.g. make lab HOST=0.0.0.0 PORT=8888, or make lab LAB_ARGS="--no-browser --ip 0.0.0.0 --port 8888"
+HOST     ?=
+PORT     ?=
+LAB_ARGS ?=
+LAB_USER_ID ?= $(shell id -u)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv browser report test lab demo prepare bench lint clean
@@ -20,9 +31,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,notebooks]'
 	@touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv if missing and install the package with all its extras
+$(KERNEL): $(STAMP)
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (am_analytics)"
 
-report: $(STAMP) ## Write the PDF report from data/raw (options: make report ARGS="--region 84")
+venv: $(STAMP) $(KERNEL) ## Create .venv if missing, install the package with all its extras and its Jupyter kernel
+
+report: $(STAMP) $(KERNEL) ## Write the PDF report from data/raw (options: make report ARGS="--region 84")
 	$(PY) -m am_analytics.report $(ARGS)
 
 # The browser test drives Debian's chromium through Playwright (a browser download by `playwright install` is not
@@ -35,12 +49,18 @@ browser: ## Install headless Chromium (Debian package chromium) for the browser 
 	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium absent : le test dans le navigateur sera ignoré (installer : sudo apt-get install chromium)"; fi
 
-test: $(STAMP) browser ## Run the whole test suite (in parallel, one worker per core), browser test included
+test: $(STAMP) $(KERNEL) browser ## Run the whole test suite (in parallel, one worker per core), browser test included
 	$(PY) -m pytest -n auto --dist loadgroup $(ARGS)
 
-lab: $(STAMP) ## Open JupyterLab with a kernel registered for this environment
-	$(PY) -m ipykernel install --sys-prefix --name am_analytics --display-name "Python (am_analytics)"
-	$(VENV)/bin/jupyter lab notebooks/
+# As root (a container, a CI machine) JupyterLab refuses to start without --allow-root: it is added, with a note.
+lab: $(STAMP) $(KERNEL) ## Open JupyterLab on the notebooks (server: make lab HOST=0.0.0.0 PORT=8888, or LAB_ARGS="...")
+	@options="$(if $(HOST),--ip $(HOST) --no-browser)$(if $(PORT), --port $(PORT))"; \
+	if [ "$(LAB_USER_ID)" = 0 ]; then \
+	  echo "Note : JupyterLab lancé en root, avec --allow-root ; sur une machine partagée, préférer un compte ordinaire."; \
+	  options="$$options --allow-root"; \
+	fi; \
+	echo "$(VENV)/bin/jupyter lab notebooks/ $$options $(LAB_ARGS)"; \
+	$(VENV)/bin/jupyter lab notebooks/ $$options $(LAB_ARGS)
 
 demo: $(STAMP) ## Regenerate the synthetic demo data in data/raw (deterministic)
 	$(PY) -m am_analytics.demo $(ARGS)

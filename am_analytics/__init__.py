@@ -8,6 +8,7 @@ the Excel workbook present them. An analyst needs one import:
     data = am.load()
     regions = am.indicators.by_region(data.contracts)   # latest date, synthetic flag read from the data
     am.figures.regions_ranked_chart(regions)
+    occitanie = am.select(data.contracts, region="Occitanie", background="Infirmier·ère", since="2022-01")
 
 `am.indicators` and `am.figures` are imported on first use, so `import am_analytics` stays cheap for
 commands that never compute or draw.
@@ -21,7 +22,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "export_internal", "figures", "indicators", "load"]
+__all__ = ["__version__", "export_internal", "figures", "indicators", "load", "select"]
 
 _LAZY_MODULES = ("figures", "indicators")
 
@@ -55,3 +56,13 @@ def export_internal(*args, **kwargs):
     from am_analytics.internal_export import export_internal as _export
 
     return _export(*args, **kwargs)
+
+
+def select(frame, *, region=None, departement=None, background=None, since=None, until=None):
+    """The rows of `frame` in a region, a département, a background and a signing period, as people write them:
+    `am.select(data.contracts, region="Occitanie", departement="Hérault", background="Infirmier·ère",
+    since="2022-01", until="2024-12-31")` (see `am_analytics.indicators.selection.select`). An unknown value raises
+    a French `SelectionError` naming the closest candidates, never an empty result. Imported lazily."""
+    from am_analytics.indicators.selection import select as _select
+
+    return _select(frame, region=region, departement=departement, background=background, since=since, until=until)

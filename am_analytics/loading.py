@@ -133,6 +133,14 @@ def _damaged_error(out_dir: Path, damaged: list[str], *, rebuilt: bool) -> DataE
     )
 
 
+def contracts_extract_date(manifest: dict[str, Any]) -> date | None:
+    """The latest extract date of the contract files, as the preparation found it (a file's `Date d'extraction`
+    column or its name: `extract_date` in the manifest); None when no contract file states one."""
+    found = [record.get("extract_date") for record in manifest.get("files", [])
+             if record.get("dataset") == "contracts" and record.get("extract_date")]
+    return max(date.fromisoformat(text) for text in found) if found else None
+
+
 def _read_processed(out_dir: Path, manifest: dict[str, Any]) -> Processed:
     synthetic = bool(manifest.get("synthetic"))
     outputs = manifest.get("outputs", {})
@@ -157,6 +165,8 @@ def _read_processed(out_dir: Path, manifest: dict[str, Any]) -> Processed:
         return stamp_data(frame, synthetic=synthetic)
 
     contracts, acts = read(OUTPUT_FILES["contracts"]), read(OUTPUT_FILES["contract_acts"])
+    if contracts is not None:  # the extract dates the manifest found give the default counting date
+        stamp_data(contracts, synthetic=synthetic, extracted=contracts_extract_date(manifest))
     if contracts is not None and acts is not None:
         contracts.attrs[ACTS_ATTR] = ContractHistories(acts)
     return Processed(

@@ -10,7 +10,7 @@ import pandas as pd
 
 from am_analytics.errors import UsageError
 from am_analytics.geography import normalise_region_code
-from am_analytics.vocabulary import PROFILS, SCHEME_START
+from am_analytics.vocabulary import PROFILS
 
 
 def _blank(value: object) -> bool:
@@ -56,7 +56,7 @@ def parse_date(value: object) -> date | None:
 
 
 def latest_date(contracts: pd.DataFrame) -> pd.Timestamp:
-    """The default as-of date: the latest date the contracts speak of (last signature, end or, for a contract
+    """The latest date the contracts speak of (last signature, end or, for a contract
     written with its history, the date its latest act takes effect)."""
     columns = [c for c in ("date_signature", "date_fin", "date_effet") if c in contracts]
     dates = pd.concat([contracts[c].astype("datetime64[ns]") for c in columns]).dropna()
@@ -64,19 +64,17 @@ def latest_date(contracts: pd.DataFrame) -> pd.Timestamp:
 
 
 def resolve_as_of(value: object, contracts: pd.DataFrame | None) -> pd.Timestamp:
-    """The as-of date asked for, checked against the data's period, or the latest date in the data."""
+    """The as-of date asked for, checked against the data's period, or the default counting date of the data
+    (`indicators.common.default_counting_date`: the same rule as every indicator's)."""
     requested = parse_date(value)
     if contracts is None or contracts.empty:
         if requested is None:
             raise UsageError("aucun contrat dans les données : indiquer une date d'arrêté (as_of)")
         return pd.Timestamp(requested)
-    latest = latest_date(contracts)
-    if requested is None:
-        return latest
-    if requested < SCHEME_START:
-        raise UsageError(f"date d'arrêté {requested:%d/%m/%Y} : avant le début du dispositif (1er septembre 2019)")
-    if pd.Timestamp(requested) > latest:
-        raise UsageError(
-            f"date d'arrêté {requested:%d/%m/%Y} : après la dernière date des données ({latest:%d/%m/%Y})"
-        )
-    return pd.Timestamp(requested)
+    from am_analytics.indicators.common import counting_date, data_latest_date
+
+    latest = data_latest_date(contracts)
+    # checked here too: a frame that carries no `latest_date` (built by hand) is checked by its own rows
+    if requested is not None and latest is not None and pd.Timestamp(requested) > latest:
+        raise UsageError(f"date d'arrêté {requested:%d/%m/%Y} : après la dernière date des données ({latest:%d/%m/%Y})")
+    return counting_date(contracts, requested)

@@ -619,15 +619,17 @@ def schedule_case(sizes: dict, rows_out: list[Row], quick: bool) -> None:
         )
         if prepared.returncode != 0:
             raise RuntimeError(f"préparation pour le scheduler en échec :\n{prepared.stderr[-3000:]}")
-        # The full monthly run: the site (national pages, 18 regions, 8 backgrounds), then the site with every
-        # notebook on warm kernels (02 and 03 once per region: 40 executions). CPU counts every process of the
-        # run (the workers and their kernels), not only the scheduler's.
-        for label, extra in (("le site (pages nationales, 18 régions, 8 profils)", []),
+        # The full monthly run: the site alone (national pages, 18 regions, 8 backgrounds), the default run (the site
+        # and the regional dashboard 02 once per region, on warm kernels), then the site with every notebook (02 and
+        # 03 once per region). CPU counts every process of the run (the workers and their kernels), not only the
+        # scheduler's.
+        for label, extra in (("le site seul (--notebooks none)", ["--notebooks", "none"]),
+                             ("le run par défaut (le site et le notebook 02 par région)", []),
                              ("le site et tous les notebooks", ["--notebooks", "all"])):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             run = run_process(
                 [sys.executable, "-m", "am_analytics.schedule", "--regions", "all", "--workers", "2",
-                 "--processed-dir", str(processed), "--out", str(scratch / f"runs_{len(extra)}"), *extra],
+                 "--processed-dir", str(processed), "--out", str(scratch / f"runs_{len(extra)}_{len(label)}"), *extra],
                 env=env,
             )
             after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -66,9 +66,11 @@ def main() -> None:
                 runs = sum(line.startswith("[") for line in out.splitlines())
                 print(f"avant ({args.before}), {workers} worker(s) : {runs} exécutions de notebooks en {wall:.1f} s "
                       f"(CPU {cpu:.1f} s), code de sortie {code}")
-            for label, extra in (("le site", []), ("le site et tous les notebooks", ["--notebooks", "all"])):
+            for label, extra in (("le site seul", ["--notebooks", "none"]),
+                                 ("le run par défaut (le site et le notebook 02 par région)", []),
+                                 ("le site et tous les notebooks", ["--notebooks", "all"])):
                 wall, cpu, out, code = timed([sys.executable, "-m", "am_analytics.schedule", *common, "--workers",
-                                              str(workers), "--out", str(scratch / f"runs_{workers}_{len(extra)}"),
+                                              str(workers), "--out", str(scratch / f"runs_{workers}_{len(label)}"),
                                               *extra], env)
                 pages = sum(line.lstrip().startswith("page ") for line in out.splitlines())
                 runs = sum(line.startswith("[") for line in out.splitlines())

@@ -123,4 +123,9 @@ def test_every_python_block_of_the_readme_runs(tmp_path):
                             env=env)
     assert result.returncode == 0, result.stderr
     assert "actifs_pour_100k_hab" in result.stdout and "Ille-et-Vilaine" in result.stdout
+    # the regional analyst's questions: Occitanie's départements ranked, its backgrounds against France with their
+    # intervals, the Hérault's signings per month, the satisfied share with its interval and flagged small groups
+    assert "Hérault" in result.stdout and "actifs_mg_pour_100_mg_estimes" in result.stdout
+    assert "France entière" in result.stdout and "ic_haut" in result.stdout and "v_de_cramer" in result.stdout
+    assert "signes_mois" in result.stdout and "base_insuffisante" in result.stdout and "Corse" in result.stdout
     assert (tmp_path / "bretagne.png").read_bytes()[:4] == b"\x89PNG"

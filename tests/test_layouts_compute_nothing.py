@@ -58,7 +58,12 @@ def _dotted(node: ast.AST) -> str:
 def computations(source: str, name: str) -> list[str]:
     """Where a layout imports the indicators or calls an indicator function: « file:line: what »."""
     found = []
-    for node in ast.walk(ast.parse(source, filename=name)):
+    tree = ast.parse(source, filename=name)
+    # a name imported from elsewhere (the presentation layer's `results.background_trend` reads a published item) is
+    # not the indicator of the same name
+    elsewhere = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and node.module and not node.module.startswith(INDICATORS) for alias in node.names}
+    for node in ast.walk(tree):
         where = f"{name}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Import):
             found += [f"{where}: importe {alias.name}" for alias in node.names
@@ -72,7 +77,7 @@ def computations(source: str, name: str) -> list[str]:
             found.append(f"{where}: lit {_dotted(node)}")
         elif isinstance(node, ast.Call):
             called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if called in INDICATOR_FUNCTIONS:
+            if called in INDICATOR_FUNCTIONS and not (isinstance(node.func, ast.Name) and called in elsewhere):
                 found.append(f"{where}: appelle l'indicateur {called}")
     return found
 

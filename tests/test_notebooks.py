@@ -76,7 +76,42 @@ def test_notebook_opens_with_a_french_purpose_paragraph_and_uses_the_kernel_make
     assert first.cell_type == "markdown" and first.source.startswith("# ")
     assert len(first.source.split("\n\n", 1)[-1]) > 100, "un paragraphe qui dit à quoi sert le notebook"
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    assert notebook.metadata.kernelspec.name == "am_analytics" and "--name am_analytics" in makefile
+    assert notebook.metadata.kernelspec.name == "am_analytics" and "KERNEL_NAME := am_analytics" in makefile
+
+
+def test_the_kernel_the_notebooks_name_is_installed_in_this_environment():
+    """`papermill notebooks/02_….ipynb out.ipynb` starts the kernel the notebook names: it must exist in the
+    environment after the README's set-up (`make report`/`make test` register it: `ipykernel install --sys-prefix`)."""
+    import sys
+
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    named = {_read(path).metadata.kernelspec.name for path in NOTEBOOKS}
+    missing = named - set(find_kernel_specs())
+    assert not missing, (f"noyau {', '.join(sorted(missing))} absent de l'environnement {sys.prefix} : `make venv` "
+                         "(ou make test, make report) l'enregistre")
+
+
+@pytest.mark.slow
+def test_papermill_runs_the_regional_dashboard_for_a_region_written_by_name(tmp_path, demo_processed):
+    """The scheduled run as users write it, with the notebook's own kernel: `papermill … -p region Occitanie`."""
+    import os
+    import subprocess
+    import sys
+
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    if "am_analytics" not in find_kernel_specs():  # said once, by the test above, with what to do
+        pytest.skip("noyau am_analytics absent : voir test_the_kernel_the_notebooks_name_is_installed")
+    out = tmp_path / "occitanie.ipynb"
+    env = {**os.environ, "AM_ANALYTICS_KEY": SCHEDULE_KEY, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / "02_tableau_de_bord_regional.ipynb"), str(out),
+         "-p", "region", "Occitanie", "-p", "processed_dir", str(demo_processed), "--no-progress-bar"],
+        capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    outputs = str(nbformat.read(out, as_version=4).cells)
+    assert "Occitanie" in outputs and "Traceback" not in outputs
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -14,7 +14,7 @@ import pytest
 from am_analytics.cli import run as run_command
 from am_analytics.errors import UsageError
 from am_analytics.schedule import NotebookSpec, Run, execute_run, plan_runs, select_notebooks
-from am_analytics.schedule.__main__ import main, resolve_regions
+from am_analytics.schedule.__main__ import build_parser, chosen_notebooks, main, resolve_regions
 
 from .conftest import REPO, write_notebook
 
@@ -76,6 +76,16 @@ def test_notebooks_are_chosen_by_name_or_number(wanted, chosen):
 def test_an_unknown_notebook_is_a_usage_error_listing_the_known_ones():
     with pytest.raises(UsageError, match="01_national, 02_regional"):
         select_notebooks([NATIONAL, REGIONAL], ["07"])
+
+
+def test_by_default_the_regional_dashboard_runs_once_per_region_beside_the_site():
+    default = build_parser().parse_args([]).notebooks
+    specs = chosen_notebooks(default, NOTEBOOKS_DIR)
+    assert [spec.name for spec in specs] == ["02_tableau_de_bord_regional"]
+    runs = plan_runs(specs, resolve_regions("all"), {"as_of": "2025-06-30"})
+    assert len(runs) == 18 and {run.parameters["region"] for run in runs} == set(resolve_regions("all"))
+    assert chosen_notebooks("none", NOTEBOOKS_DIR) == [] and chosen_notebooks("aucun") == []
+    assert len(chosen_notebooks("all", NOTEBOOKS_DIR)) == 5
 
 
 def test_regions_all_means_the_18_regions_and_names_are_accepted():

@@ -63,6 +63,7 @@ from am_analytics.figures.style import (
     text_colour_on,
 )
 from am_analytics.indicators.common import is_synthetic
+from am_analytics.indicators.selection import selectable
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
     SATISFACTION,
@@ -153,6 +154,7 @@ def _target_label(value: float, deadlines: Sequence[pd.Timestamp]) -> str:
 
 
 @styled
+@selectable
 def rollout_chart(
     monthly: pd.DataFrame,
     targets: pd.DataFrame | None = None,
@@ -333,6 +335,7 @@ def _timestamp_or(value: object, default: pd.Timestamp) -> pd.Timestamp:
 
 
 @styled
+@selectable
 def fte_chart(
     monthly: pd.DataFrame,
     targets: pd.DataFrame | None = None,
@@ -387,6 +390,7 @@ def fte_chart(
 
 
 @styled
+@selectable
 def regions_ranked_chart(
     regions: pd.DataFrame,
     *,
@@ -591,6 +595,7 @@ def _unique_legend(ax: Axes, **placement) -> None:
 
 
 @styled
+@selectable
 def background_by_region_chart(
     shares: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -615,6 +620,7 @@ def background_by_region_chart(
 
 
 @styled
+@selectable
 def background_heatmap_chart(
     shares: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -702,6 +708,7 @@ def _cell_patch(corner: tuple[float, float], state: str) -> Rectangle:
 
 
 @styled
+@selectable
 def mix_by_period_chart(
     shares: pd.DataFrame, *, title: str, what: str, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -731,6 +738,7 @@ FUNDING_CHART_TITLE = "Aide attendue de l'Assurance Maladie, par année civile"
 
 
 @styled
+@selectable
 def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | None = None) -> Figure:
     """Expected CPAM aid by calendar year (rules of the period), with the coverage of known rules."""
     fig, ax = _axes(ax, height_cm=9)
@@ -775,6 +783,7 @@ def funding_chart(funding: pd.DataFrame, *, as_of: object = None, ax: Axes | Non
 
 
 @styled
+@selectable
 def training_overdue_chart(
     overdue: pd.DataFrame, *, highlight: str | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -834,6 +843,7 @@ def training_overdue_chart(
 
 
 @styled
+@selectable
 def likert_chart(
     distribution: pd.DataFrame, *, as_of: object, labels: dict[str, str] | None = None, ax: Axes | None = None
 ) -> Figure:
@@ -883,6 +893,7 @@ def likert_chart(
 
 
 @styled
+@selectable
 def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = None) -> Figure:
     """Rows read per input file, split into kept, merged duplicates and quarantined (`as_of`: the date of
     the data the files hold)."""
@@ -927,6 +938,7 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
 
 
 @styled
+@selectable
 def perspectives_chart(
     monthly: pd.DataFrame,
     projected: pd.DataFrame,
@@ -984,6 +996,7 @@ def perspectives_chart(
 
 
 @styled
+@selectable
 def projected_spending_chart(
     spending: pd.DataFrame,
     funding: pd.DataFrame | None = None,

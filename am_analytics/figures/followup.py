@@ -25,12 +25,14 @@ from am_analytics.figures.contract import finish_figure
 from am_analytics.figures.formatting import format_number, french_date_axis, number_formatter
 from am_analytics.figures.style import MUTED_COLOUR, styled
 from am_analytics.geography import simplify
+from am_analytics.indicators.selection import selectable
 from am_analytics.vocabulary import SOURCE_CONTRACTS
 
 OPEN_DATA_SOURCE = "Assurance Maladie, données annuelles par territoire (assistants médicaux)"
 
 
 @styled
+@selectable
 def monthly_signings_chart(
     signings: pd.DataFrame, *, title: str = "Contrats signés chaque mois", as_of: object = None, ax: Axes | None = None
 ) -> Figure:
@@ -65,6 +67,7 @@ def monthly_signings_chart(
 
 
 @styled
+@selectable
 def open_data_gap_chart(
     comparison: pd.DataFrame, *, year: int | None = None, as_of: object = None, ax: Axes | None = None
 ) -> Figure:

@@ -62,6 +62,7 @@ from am_analytics.figures.style import (
     new_figure,
     sequential_colours,
 )
+from am_analytics.indicators.selection import selectable
 
 NATIONAL_CODE = "FR"  # the national row of an indicator frame: not a territory of the map
 PATCH_GID = "departement-{code}"
@@ -575,6 +576,7 @@ def _finish(fig: Figure, ax: Axes, own_figure: bool, title: str, caption: dict[s
     return fig
 
 
+@selectable
 def departement_map(
     values: pd.Series | pd.DataFrame,
     column: str | None = None,
@@ -654,6 +656,7 @@ def _region_borders() -> Path:
     return group_borders(departement_shapes().metropole, _region_of_departement())
 
 
+@selectable
 def region_map(
     values: pd.Series | pd.DataFrame,
     column: str | None = None,
@@ -741,6 +744,7 @@ def _outline_region(ax: Axes, region: str) -> None:
         new.set_gid("legende-carte")
 
 
+@selectable
 def region_departements_map(
     values: pd.DataFrame,
     column: str,

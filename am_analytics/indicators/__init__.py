@@ -7,12 +7,21 @@ or an unknown flag is refused in French (`IndicatorArgumentError`, a `ValueError
 carries `attrs["sources"]` (labels among `demo`, `extract`, `reference`), `attrs["as_of"]` and
 `attrs["notes"]` (French caveats). Every interval (`ic_bas`, `ic_haut`) contains its estimate. See
 `common` for the mechanism and `methods.METHODS` for the French definitions the report reuses.
+
+Every function that reads contracts or the survey also takes `region=`, `departement=` and `background=`, written as
+people write them (« Occitanie », « 34 », « Infirmier·ère »), and `select(frame, …, since=…, until=…)` keeps the rows
+of a selection: see `selection`. An unknown value is refused in French with its closest candidates.
 """
 
+from am_analytics.indicators import commitments as _commitments
 from am_analytics.indicators.backgrounds import (
+    background_change_over_time,
     background_counts_by_region,
+    background_counts_by_year,
     background_mix_by_year,
     background_shares_by_region,
+    background_trend,
+    region_against_france,
     region_background_independence,
 )
 from am_analytics.indicators.common import (
@@ -34,8 +43,13 @@ from am_analytics.indicators.followup import (
 )
 from am_analytics.indicators.funding import contract_years, expected_aid_by_region, expected_aid_by_year
 from am_analytics.indicators.methods import METHODS, methods_markdown
-from am_analytics.indicators.mix import PERIODS, category_shares, etp_option_mix, specialty_mix, zone_mix
-from am_analytics.indicators.perspectives import projected_signatures, projected_spending
+from am_analytics.indicators.mix import PERIODS, category_shares, check_period, etp_option_mix, specialty_mix, zone_mix
+from am_analytics.indicators.perspectives import (
+    first_open_year,
+    projected_signatures,
+    projected_spending,
+    recent_option_mix,
+)
 from am_analytics.indicators.quality import (
     change_log,
     changes_by_column,
@@ -51,13 +65,26 @@ from am_analytics.indicators.rollout import (
     published_cross_check,
     target_progress,
     target_projections,
+    trend_band,
 )
-from am_analytics.indicators.stats import independence_test, share_interval, wilson_interval
+from am_analytics.indicators.selection import (
+    SelectionError,
+    background_code,
+    departement_code,
+    region_code,
+    select,
+    selectable,
+    selection_label,
+)
+from am_analytics.indicators.stats import independence_test, share_interval, trend_test, wilson_interval
 from am_analytics.indicators.survey import (
     aggregated_shares,
     compare_groups,
+    effective_size,
+    group_labels,
     missions_delegated,
     satisfaction_distribution,
+    satisfied_share,
     weighted_shares,
 )
 from am_analytics.indicators.territories import by_departement, by_region, national_totals
@@ -70,12 +97,36 @@ from am_analytics.indicators.training import (
     training_supply_by_region,
 )
 
+# commitments.py reads the activity beside the contracts; its first-contract helper takes the selection keywords here
+activity_with_contracts = _commitments.activity_with_contracts
+first_contracts = selectable(_commitments.first_contracts)
+
 __all__ = [
     "change_counts",
     "changes_between_runs",
     "month_against_previous",
     "open_data_comparison",
     "signings_by_month",
+    "activity_with_contracts",
+    "background_change_over_time",
+    "background_code",
+    "background_counts_by_year",
+    "background_trend",
+    "check_period",
+    "departement_code",
+    "effective_size",
+    "first_contracts",
+    "first_open_year",
+    "group_labels",
+    "recent_option_mix",
+    "region_against_france",
+    "region_code",
+    "select",
+    "selectable",
+    "SelectionError",
+    "selection_label",
+    "trend_band",
+    "trend_test",
     "overdue_national",
     "projected_signatures",
     "projected_spending",
@@ -83,6 +134,7 @@ __all__ = [
     "compare_groups",
     "missions_delegated",
     "satisfaction_distribution",
+    "satisfied_share",
     "weighted_shares",
     "DEMO",
     "EXTRACT",

@@ -22,12 +22,14 @@ from am_analytics.indicators.common import (
     signed_mask,
 )
 from am_analytics.indicators.mix import Period, category_shares
+from am_analytics.indicators.selection import selectable
 from am_analytics.indicators.stats import independence_test, trend_test, wilson_interval
 from am_analytics.vocabulary import PROFILS, SCHEME_START
 
 UNKNOWN = "inconnu"
 
 
+@selectable
 def background_counts_by_region(
     contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, active_only: bool = False
 ) -> pd.DataFrame:
@@ -50,6 +52,7 @@ def background_counts_by_region(
     return labelled(table, as_of=as_of, sources=[data_source(synthetic)])
 
 
+@selectable(rows=("region", "departement", "background"))
 def background_shares_by_region(
     contracts: pd.DataFrame,
     *,
@@ -95,6 +98,7 @@ def background_shares_by_region(
     return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=notes)
 
 
+@selectable
 def region_background_independence(
     contracts: pd.DataFrame,
     *,
@@ -118,6 +122,7 @@ def region_background_independence(
     return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=notes)
 
 
+@selectable
 def background_mix_by_year(
     contracts: pd.DataFrame,
     *,
@@ -142,6 +147,7 @@ def _region_mask(contracts: pd.DataFrame, region: str | None) -> np.ndarray:
     return region_index(contracts) == codes.index(region)
 
 
+@selectable
 def background_counts_by_year(
     contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, region: str | None = None
 ) -> pd.DataFrame:
@@ -178,6 +184,7 @@ def _test_frame(result, table: pd.DataFrame, region: str | None, *, as_of: pd.Ti
     return labelled(frame, as_of=as_of, sources=table.attrs["sources"], notes=[result.note] if result.note else [])
 
 
+@selectable
 def background_change_over_time(
     contracts: pd.DataFrame,
     *,
@@ -197,6 +204,7 @@ def background_change_over_time(
     return _test_frame(independence_test(table.to_numpy()), table, region, as_of=as_of)
 
 
+@selectable
 def background_trend(
     contracts: pd.DataFrame,
     profil: str,
@@ -216,6 +224,7 @@ def background_trend(
     return _test_frame(result, table, region, as_of=as_of, profil_origine=profil)
 
 
+@selectable
 def region_against_france(
     contracts: pd.DataFrame,
     region: str,

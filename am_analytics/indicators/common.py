@@ -10,9 +10,10 @@ every indicator takes `synthetic` and `as_of` as optional keywords:
 
 - `synthetic=None` reads `attrs["synthetic"]`; when neither is known a French `IndicatorArgumentError`
   asks for one (never a guess: a synthetic figure must say so);
-- `as_of=None` means the latest date of the data (`parameters.latest_date`, or `attrs["latest_date"]`
-  when the frame carries it, so a region's subset is counted at the date of the whole data, not at its
-  own last signature); a date before the scheme's start, or after the data's latest date when that is
+- `as_of=None` means the default counting date (`default_counting_date`: the last month-end on or before the
+  extract date when it is known, `attrs["extract_date"]`; else the latest date of the data, `attrs["latest_date"]`),
+  recorded on the whole data when it is loaded, so a region's subset is counted at the date of the whole data, not
+  at its own last signature; a date before the scheme's start, or after the data's latest date when that is
   known, is refused in French.
 
 Source labelling (one mechanism, used by every indicator): every frame an indicator returns carries
@@ -56,6 +57,7 @@ NATIONAL_NAME = "France entière"
 
 SYNTHETIC_ATTR = "synthetic"
 LATEST_DATE_ATTR = "latest_date"
+EXTRACT_DATE_ATTR = "extract_date"
 ACTS_ATTR = "contract_acts"
 
 
@@ -89,8 +91,9 @@ def as_of_timestamp(as_of: AsOf) -> pd.Timestamp:
 
 
 def data_latest_date(frame: pd.DataFrame) -> pd.Timestamp | None:
-    """The latest date of the data a frame comes from: `attrs["latest_date"]` when it carries it (kept
-    through filtering), else the latest signature or end date of the frame itself; None when empty."""
+    """The latest date of the data a frame comes from — the latest date a counting date may take: `attrs["latest_date"]`
+    when it carries it (kept through filtering), else the latest signature, end or act date of the frame itself, or
+    its extract date when later (`extract_date`); None when empty."""
     recorded = frame.attrs.get(LATEST_DATE_ATTR)
     if recorded is not None and not pd.isna(recorded):
         return pd.Timestamp(recorded).normalize()
@@ -99,11 +102,54 @@ def data_latest_date(frame: pd.DataFrame) -> pd.Timestamp | None:
     from am_analytics.parameters import latest_date
 
     latest = latest_date(frame)
-    return None if pd.isna(latest) else latest
+    extracted = extract_date(frame)
+    latest = None if pd.isna(latest) else latest
+    return extracted if extracted is not None and (latest is None or extracted > latest) else latest
+
+
+def month_end_on_or_before(day: pd.Timestamp) -> pd.Timestamp:
+    """The last month-end on or before `day`: 2025-07-15 and 2025-07-01 → 2025-06-30; 2025-06-30 stays."""
+    day = pd.Timestamp(day).normalize()
+    return (day + pd.Timedelta(days=1)).replace(day=1) - pd.Timedelta(days=1)
+
+
+def extract_date(frame: pd.DataFrame, recorded: object = None) -> pd.Timestamp | None:
+    """The date the contracts were extracted on, when it is known and speaks for every contract: `recorded` (the
+    manifest's latest extract date of the contract files, which `am.load()` passes), `attrs["extract_date"]` (kept
+    through filtering), else the latest of the rows' `date_extraction` column. None when unknown, or when a contract
+    was signed after it: a later extract of unknown date is then in the data, and its date is not known."""
+    carried = frame.attrs.get(EXTRACT_DATE_ATTR)
+    if recorded is None and carried is not None:
+        return pd.Timestamp(carried).normalize()  # already checked against the whole data when it was stamped
+    dates = [pd.Timestamp(recorded)] if recorded is not None and not pd.isna(recorded) else []
+    if "date_extraction" in frame and frame["date_extraction"].notna().any():
+        dates.append(pd.Timestamp(pd.to_datetime(frame["date_extraction"]).max()))
+    if not dates:
+        return None
+    extracted = max(dates).normalize()
+    signed = pd.to_datetime(frame["date_signature"]).max() if "date_signature" in frame else pd.NaT
+    return None if not pd.isna(signed) and signed.normalize() > extracted else extracted
+
+
+def default_counting_date(contracts: pd.DataFrame) -> pd.Timestamp | None:
+    """The default counting date, one rule for the indicators, `Scope` (report, site, notebooks) and the schedule:
+
+    - when the extract date is known (`extract_date`: the manifest's, or the rows' `date_extraction`), the last
+      month-end on or before it — an extract taken on 15 July (or « juillet 2025 », read as 1 July) holds a
+      partial July, so counting at 30 June compares whole months with whole months and matches the month-end
+      dates of the published figures; an extract taken on 30 June counts at 30 June;
+    - otherwise the latest date the contracts speak of (signature, end, act), as is: without an extract date
+      nothing says the month after it is incomplete, and a month-end rule would drop a whole month of data.
+    None when the frame holds no contract and no date.
+    """
+    extracted = extract_date(contracts)
+    if extracted is not None:
+        return month_end_on_or_before(extracted)
+    return data_latest_date(contracts)
 
 
 def counting_date(contracts: pd.DataFrame, as_of: AsOf | None) -> pd.Timestamp:
-    """The date indicators count at: `as_of`, checked, or the data's latest date when it is None.
+    """The date indicators count at: `as_of`, checked, or `default_counting_date` when it is None.
 
     Refused, in French: a date before the scheme's start (1 September 2019); a date after the data's
     latest date when the frame carries it (`attrs["latest_date"]`, set by `am.load()`). A frame built by
@@ -111,12 +157,12 @@ def counting_date(contracts: pd.DataFrame, as_of: AsOf | None) -> pd.Timestamp:
     scheme's start on is then accepted.
     """
     if as_of is None:
-        latest = data_latest_date(contracts)
-        if latest is None:
+        default = default_counting_date(contracts)
+        if default is None:
             raise IndicatorArgumentError(
                 "aucun contrat dans ces données : indiquer la date d'arrêté, par exemple as_of=\"2025-06-30\""
             )
-        return latest
+        return default
     stamp = as_of_timestamp(as_of)
     if stamp < pd.Timestamp(SCHEME_START):
         raise IndicatorArgumentError(
@@ -152,13 +198,19 @@ def contract_inputs(contracts: pd.DataFrame, as_of: AsOf | None, synthetic: bool
     return counting_date(contracts, as_of), synthetic_flag(contracts, synthetic)
 
 
-def stamp_data(frame: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
+def stamp_data(frame: pd.DataFrame, *, synthetic: bool, extracted: object = None) -> pd.DataFrame:
     """Record on a loaded table what must travel with it: `attrs["synthetic"]` and, for contracts,
-    `attrs["latest_date"]` (the default counting date). Returns the same frame."""
+    `attrs["latest_date"]` (the latest counting date allowed) and, when known, `attrs["extract_date"]` (the date
+    `default_counting_date` counts from; `extracted`: the manifest's). Returns the same frame."""
     frame.attrs[SYNTHETIC_ATTR] = bool(synthetic)
     if {"date_signature", "date_fin"} <= set(frame.columns):
-        frame.attrs.pop(LATEST_DATE_ATTR, None)  # computed from the frame itself, not an inherited value
-        latest = data_latest_date(frame)
+        # computed from the whole frame itself, not inherited values, so that every subset counts at the same date
+        frame.attrs.pop(LATEST_DATE_ATTR, None)
+        frame.attrs.pop(EXTRACT_DATE_ATTR, None)
+        extracted = extract_date(frame, extracted)
+        if extracted is not None:
+            frame.attrs[EXTRACT_DATE_ATTR] = extracted.date().isoformat()
+        latest = data_latest_date(frame)  # the extract date included, when later than every date of the rows
         if latest is not None:
             frame.attrs[LATEST_DATE_ATTR] = latest.date().isoformat()
     return frame

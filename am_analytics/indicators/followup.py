@@ -26,6 +26,7 @@ from am_analytics.indicators.common import (
     region_table,
 )
 from am_analytics.indicators.rollout import monthly_series
+from am_analytics.indicators.selection import selectable
 
 MONTH_NOTES = (
     "mois de la date d'arrêté : du 1er du mois à la date d'arrêté (mois incomplet si la date d'arrêté n'est pas "
@@ -42,6 +43,7 @@ def _month_start(value: object) -> pd.Timestamp:
         ) from error
 
 
+@selectable
 def signings_by_month(
     contracts: pd.DataFrame,
     *,
@@ -73,6 +75,7 @@ def _signed_between(contracts: pd.DataFrame, start: pd.Timestamp, stop: pd.Times
     return count_by(departement_index(contracts), len(departement_table()), inside)
 
 
+@selectable(rows=("region", "departement"))
 def month_against_previous(
     contracts: pd.DataFrame,
     *,
@@ -179,6 +182,7 @@ OPEN_DATA_NOTES = (
 _SIDES = {1: "extractions au-dessus", -1: "extractions au-dessous", 0: "égal"}
 
 
+@selectable
 def open_data_comparison(
     contracts: pd.DataFrame,
     territory_year: pd.DataFrame,

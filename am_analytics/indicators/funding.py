@@ -25,6 +25,7 @@ from am_analytics.indicators.common import (
     region_index,
     region_table,
 )
+from am_analytics.indicators.selection import selectable
 from am_analytics.vocabulary import ETP_OPTIONS, SCHEME_START
 
 TRANCHES = ("1", "2", "3+")
@@ -141,6 +142,7 @@ def _contract_year_arrays(
     return arrays
 
 
+@selectable
 def contract_years(
     contracts: pd.DataFrame,
     *,
@@ -198,6 +200,7 @@ def _summary(group: np.ndarray, size: int, years: dict) -> dict[str, object]:
     }
 
 
+@selectable
 def expected_aid_by_year(
     contracts: pd.DataFrame,
     *,
@@ -219,6 +222,7 @@ def expected_aid_by_year(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic), REFERENCE], notes=NOTES)
 
 
+@selectable(rows=("region", "departement"))
 def expected_aid_by_region(
     contracts: pd.DataFrame,
     *,

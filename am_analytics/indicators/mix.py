@@ -23,6 +23,7 @@ from am_analytics.indicators.common import (
     labelled,
     signed_mask,
 )
+from am_analytics.indicators.selection import selectable
 from am_analytics.indicators.stats import wilson_interval
 from am_analytics.vocabulary import ETP_LABELS, SCHEME_START, SPECIALITES, ZONES
 
@@ -56,6 +57,7 @@ def check_period(period: object) -> None:
         )
 
 
+@selectable
 def category_shares(
     contracts: pd.DataFrame,
     column: str,
@@ -71,8 +73,9 @@ def category_shares(
 
     Every category appears, with 0 when absent, plus `non_renseigne` for missing (or unrecognised)
     values. `part` is the share among all contracts of the group, with its Wilson 95 % interval
-    (`ic_bas`, `ic_haut`); `part_parmi_renseignes` the share among contracts whose value is known
-    (missing for the `non_renseigne` row). With a period, every period from the scheme's start (or the
+    (`ic_bas`, `ic_haut`); `part_parmi_renseignes` the share among contracts whose value is known,
+    with its own interval (`ic_bas_parmi_renseignes`, `ic_haut_parmi_renseignes`; missing for the `non_renseigne`
+    row). With a period, every period from the scheme's start (or the
     first signature) to as_of appears, empty ones with a total of 0 and missing shares.
     """
     as_of, synthetic = contract_inputs(contracts, as_of, synthetic)
@@ -96,6 +99,9 @@ def category_shares(
     totals = counts.sum(axis=1, keepdims=True)
     known = totals - counts[:, -1:]
     low, high = wilson_interval(counts, np.broadcast_to(totals, counts.shape))
+    # the share among contracts whose value is known has its own interval, on its own base
+    low_known, high_known = wilson_interval(counts, np.broadcast_to(known, counts.shape))
+    low_known[:, -1] = high_known[:, -1] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(totals > 0, counts / totals, np.nan)
         share_known = np.where(known > 0, counts / known, np.nan)
@@ -110,13 +116,16 @@ def category_shares(
             "ic_bas": low.ravel(),
             "ic_haut": high.ravel(),
             "part_parmi_renseignes": share_known.ravel(),
+            "ic_bas_parmi_renseignes": low_known.ravel(),
+            "ic_haut_parmi_renseignes": high_known.ravel(),
         }
     )
     if keys is not None:
         names, starts = _period_labels(keys, period)
         frame.insert(0, "periode", np.repeat(names, size))
         frame.insert(1, "debut_periode", np.repeat(pd.DatetimeIndex(starts), size))
-    for name in ("part", "ic_bas", "ic_haut", "part_parmi_renseignes"):
+    for name in ("part", "ic_bas", "ic_haut", "part_parmi_renseignes", "ic_bas_parmi_renseignes",
+                 "ic_haut_parmi_renseignes"):
         frame[name] = pd.array(frame[name], dtype="Float64")
     for name in ("categorie", "libelle") + (("periode",) if keys is not None else ()):
         frame[name] = frame[name].astype("string")
@@ -124,6 +133,7 @@ def category_shares(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)])
 
 
+@selectable
 def specialty_mix(
     contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, period: Period | None = None
 ) -> pd.DataFrame:
@@ -131,6 +141,7 @@ def specialty_mix(
     return category_shares(contracts, "specialite", SPECIALITES, as_of=as_of, synthetic=synthetic, period=period)
 
 
+@selectable
 def zone_mix(
     contracts: pd.DataFrame,
     *,
@@ -142,6 +153,7 @@ def zone_mix(
     return category_shares(contracts, "zone", ZONES, as_of=as_of, synthetic=synthetic, period=period)
 
 
+@selectable
 def etp_option_mix(
     contracts: pd.DataFrame, *, as_of: AsOf | None = None, synthetic: bool | None = None, period: Period | None = None
 ) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from am_analytics.indicators.rollout import (
     monthly_series,
     trend_band,
 )
+from am_analytics.indicators.selection import selectable
 from am_analytics.vocabulary import ETP_OPTIONS
 
 PERSPECTIVE_END_YEAR = 2029  # the convention médicale 2024-2029 and its 15 000 target
@@ -60,6 +61,7 @@ def _complete_months(contracts: pd.DataFrame, as_of: pd.Timestamp, synthetic: bo
     return months[months["mois_complet"]]
 
 
+@selectable
 def projected_signatures(
     contracts: pd.DataFrame,
     *,
@@ -103,6 +105,7 @@ def projected_signatures(
     return labelled(frame, as_of=as_of, sources=sources, notes=list(NOTES[:1]))
 
 
+@selectable
 def recent_option_mix(
     contracts: pd.DataFrame, as_of: pd.Timestamp, months: int = PROJECTION_WINDOW_MONTHS
 ) -> pd.Series:
@@ -121,6 +124,7 @@ def first_open_year(as_of: pd.Timestamp) -> int:
     return (pd.Timestamp(as_of) + pd.Timedelta(days=1)).year
 
 
+@selectable
 def projected_spending(
     contracts: pd.DataFrame,
     *,

@@ -20,6 +20,7 @@ from am_analytics.indicators.common import (
     months_between,
     synthetic_flag,
 )
+from am_analytics.indicators.selection import selectable
 from am_analytics.vocabulary import PUBLISHED_QUALIFIERS, SCHEME_START, TARGET_STATUS_LABELS
 
 # Which series measures each target indicator. Targets count posts (contracts signed since the start)
@@ -100,6 +101,7 @@ class _Timeline:
         }
 
 
+@selectable
 def counts_at(contracts: pd.DataFrame, dates, *, synthetic: bool | None = None) -> pd.DataFrame:
     """Cumulative signed contracts and FTE, active contracts and FTE, as of the end of each given date.
 
@@ -114,6 +116,7 @@ def counts_at(contracts: pd.DataFrame, dates, *, synthetic: bool | None = None) 
     return labelled(frame, as_of=days.max() if len(days) else None, sources=[data_source(synthetic)])
 
 
+@selectable
 def monthly_series(
     contracts: pd.DataFrame,
     *,
@@ -163,6 +166,7 @@ def _reach_dates(timeline: _Timeline, measure: str, values: np.ndarray) -> list[
     return [pd.Timestamp(timeline.signed[i - 1]) if 0 < i <= len(timeline.signed) else None for i in positions]
 
 
+@selectable
 def target_progress(
     contracts: pd.DataFrame,
     *,
@@ -356,6 +360,7 @@ def project_reach_date(
     )
 
 
+@selectable
 def target_projections(
     contracts: pd.DataFrame,
     *,
@@ -431,6 +436,7 @@ _PROJECTION_COLUMNS = [
 # --- Cross-check with the published figures ---------------------------------------------------------
 
 
+@selectable
 def published_cross_check(
     contracts: pd.DataFrame,
     *,

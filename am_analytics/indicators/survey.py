@@ -9,10 +9,15 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.indicators.common import data_source, labelled, synthetic_flag
+from am_analytics.indicators.selection import selectable
 from am_analytics.indicators.stats import independence_test, share_interval
 from am_analytics.vocabulary import MISSIONS, PROFILS, SATISFACTION, TYPES_REPONDANT
 
 ALL = "ensemble"
+# Below this many respondents a group's share is flagged (`base_insuffisante`): the package's one rule for survey
+# subgroups (see NOTE_COMPARISON), where a 95 % interval is wider than ±18 points at a share of one half.
+MINIMUM_BASE = 30
+SATISFIED = (1, 2)  # the top two answers of the 4-point scale: « Très satisfait », « Plutôt satisfait »
 
 NOTE_DESIGN_EFFECT = (
     "Intervalles de confiance à 95 % (Wilson) calculés sur la taille d'échantillon effective de Kish "
@@ -44,6 +49,7 @@ def _groups(survey: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFram
     return groups
 
 
+@selectable
 def weighted_shares(
     survey: pd.DataFrame,
     question: str,
@@ -89,6 +95,7 @@ def weighted_shares(
     return labelled(frame, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
 
 
+@selectable
 def satisfaction_distribution(
     survey: pd.DataFrame, *, by: str = "type_repondant", synthetic: bool | None = None
 ) -> pd.DataFrame:
@@ -103,10 +110,56 @@ def satisfaction_distribution(
     wide["satisfaits"] = wide[SATISFACTION[1]] + wide[SATISFACTION[2]]
     bases = shares.groupby("groupe")["repondants"].first()
     wide["repondants"] = bases
+    # the satisfied share's interval (Wilson on the effective size, as `satisfied_share`); each level's own
+    # interval is in `weighted_shares(survey, "satisfaction", by=...)`
+    sizes = shares.groupby("groupe")["n_effectif"].first().reindex(wide.index).to_numpy(dtype=float)
+    low, high = share_interval(wide["satisfaits"].to_numpy(dtype=float), sizes)
+    wide["ic_bas"], wide["ic_haut"] = low, high
     wide = wide.reset_index()
     return labelled(wide, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
 
 
+@selectable
+def satisfied_share(
+    survey: pd.DataFrame,
+    *,
+    by: str | None = "type_repondant",
+    minimum_base: int = MINIMUM_BASE,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
+    """The satisfied share — the top two answers of the satisfaction scale, « Très satisfait » and « Plutôt
+    satisfait » — overall and by group (`by`: `type_repondant` doctors/assistants, `profil_origine`, `region`,
+    `specialite`, or None for the whole sample), among respondents who answered.
+
+    Columns: groupe (the code), libelle (French), repondants (unweighted base), effectif_satisfaits (unweighted
+    count), part (weighted, 0–1), ic_bas, ic_haut (95 % Wilson interval on Kish's effective size, which accounts
+    for the weights), n_effectif, base_insuffisante (True under `minimum_base` respondents, default 30: such a
+    group's share is shown but not interpretable; the note says so and names the groups).
+    """
+    synthetic = synthetic_flag(survey, synthetic)
+    answered = survey["satisfaction"].astype("Int64")
+    satisfied = answered.isin(SATISFIED).astype("boolean").mask(answered.isna())
+    shares = weighted_shares(survey.assign(satisfait=satisfied), "satisfait", answers={True: "Satisfait"}, by=by,
+                             synthetic=synthetic)
+    labels = group_labels(by) if by is not None else group_labels("")
+    counted = [(ALL, satisfied)] + ([] if by is None else [
+        (str(key), part) for key, part in satisfied.groupby(survey[by], sort=True, observed=True)])
+    frame = shares.drop(columns=["reponse", "effet_plan"]).assign(
+        libelle=lambda f: f["groupe"].map(lambda code: labels.get(code, code)).astype("string"),
+        effectif_satisfaits=[int(part.fillna(False).sum()) for _, part in counted],
+    )
+    frame["base_insuffisante"] = frame["repondants"] < minimum_base
+    frame = frame[["groupe", "libelle", "repondants", "effectif_satisfaits", "part", "ic_bas", "ic_haut", "n_effectif",
+                   "base_insuffisante"]]
+    notes = [NOTE_DESIGN_EFFECT, f"satisfaits : « {SATISFACTION[1]} » ou « {SATISFACTION[2]} » (les deux premières "
+             "réponses de l'échelle), parmi les répondants à la question"]
+    small = frame.loc[frame["base_insuffisante"], "libelle"].tolist()
+    if small:
+        notes.append(f"moins de {minimum_base} répondants, part non interprétable : {', '.join(small)}")
+    return labelled(frame.reset_index(drop=True), as_of=None, sources=[data_source(synthetic)], notes=notes)
+
+
+@selectable
 def missions_delegated(
     survey: pd.DataFrame, *, by: str | None = "type_repondant", synthetic: bool | None = None
 ) -> pd.DataFrame:
@@ -122,6 +175,7 @@ def missions_delegated(
     return labelled(frame, as_of=None, sources=[data_source(synthetic)], notes=[NOTE_DESIGN_EFFECT])
 
 
+@selectable
 def compare_groups(
     survey: pd.DataFrame, question: str, group: str, *, synthetic: bool | None = None
 ) -> pd.DataFrame:
@@ -140,10 +194,12 @@ def compare_groups(
 
 
 def group_labels(group: str) -> dict[str, str]:
-    """French labels of the groups a survey indicator may be split by."""
-    return {"type_repondant": dict(TYPES_REPONDANT), "profil_origine": dict(PROFILS)}.get(group, {}) | {
-        ALL: "Ensemble"
-    }
+    """French labels of the groups a survey indicator may be split by (a region by its name)."""
+    from am_analytics.indicators.common import region_table
+
+    regions = dict(zip(region_table()["code"], region_table()["name"], strict=True))
+    return {"type_repondant": dict(TYPES_REPONDANT), "profil_origine": dict(PROFILS), "region": regions}.get(
+        group, {}) | {ALL: "Ensemble"}
 
 
 def aggregated_shares(tables: pd.DataFrame, *, synthetic: bool | None = None) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from am_analytics.indicators.common import (
     ratio,
     region_table,
 )
+from am_analytics.indicators.selection import selectable
 
 GROWTH_MONTHS = 12
 NOTES = (
@@ -206,6 +207,7 @@ def _finish(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic), REFERENCE], notes=notes)
 
 
+@selectable(rows=("region", "departement"))
 def by_departement(
     contracts: pd.DataFrame,
     *,
@@ -230,6 +232,7 @@ def by_departement(
     return _finish(frame, contracts, as_of, synthetic, generalists)
 
 
+@selectable(rows=("region", "departement"))
 def by_region(
     contracts: pd.DataFrame,
     *,
@@ -246,6 +249,7 @@ def by_region(
     return _finish(frame, contracts, as_of, synthetic, generalists)
 
 
+@selectable
 def national_totals(
     contracts: pd.DataFrame,
     *,

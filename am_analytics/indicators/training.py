@@ -21,6 +21,7 @@ from am_analytics.indicators.common import (
     region_index,
     region_table,
 )
+from am_analytics.indicators.selection import selectable
 from am_analytics.indicators.stats import wilson_interval
 from am_analytics.vocabulary import CONVENTION_2024, NATIONAL_LABEL, PROFILS
 
@@ -38,6 +39,7 @@ NOTES = (
 )
 
 
+@selectable
 def training_status(
     contracts: pd.DataFrame,
     *,
@@ -114,6 +116,7 @@ def _overdue_table(status: dict[str, np.ndarray], group: np.ndarray, size: int) 
     }
 
 
+@selectable(rows=("region", "departement"))
 def overdue_by_region(
     contracts: pd.DataFrame,
     *,
@@ -130,6 +133,7 @@ def overdue_by_region(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
 
 
+@selectable(rows=("background",))
 def overdue_by_background(
     contracts: pd.DataFrame,
     *,
@@ -146,6 +150,7 @@ def overdue_by_background(
     return labelled(frame, as_of=as_of, sources=[data_source(synthetic)], notes=NOTES)
 
 
+@selectable
 def overdue_national(
     contracts: pd.DataFrame,
     *,
@@ -191,6 +196,7 @@ def training_sites_in_use(own_sites: pd.DataFrame | None = None) -> pd.DataFrame
                      ignore_index=True)
 
 
+@selectable(rows=("region", "departement"))
 def training_supply_by_region(
     contracts: pd.DataFrame,
     *,

@@ -297,7 +297,8 @@ class NationalResults:
             ),
             independence=exact["independence"],
             training=training,
-            satisfaction=survey_published(exact["satisfaction"], [*SATISFACTION.values(), "satisfaits"])
+            satisfaction=survey_published(exact["satisfaction"],
+                                          [*SATISFACTION.values(), "satisfaits", "ic_bas", "ic_haut"])
             if exact["satisfaction"] is not None
             else None,
             missions=survey_published(exact["missions"], ["part", "ic_bas", "ic_haut"])

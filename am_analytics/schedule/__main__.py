@@ -2,9 +2,10 @@
 
 Checks every option first (exit 2 before anything runs), opens the data once in this process (prepared first when
 missing or stale; exit 3 on invalid data) and computes the national results once, then builds the site — national
-pages, one page per region and per background — in a pool of worker processes that receive that context once; with
-`--notebooks`, the same workers also run those notebooks with papermill on warm kernels (regional notebooks once per
-region, national ones once). Writes `<out>/<as_of>/`: `index.html`, the pages, their figures and CSV files, the
+pages, one page per region and per background — in a pool of worker processes that receive that context once; the
+same workers also run the notebooks of `--notebooks` with papermill on warm kernels (regional notebooks once per
+region, national ones once; by default the regional dashboard, once per region, `--notebooks none` for the site
+alone). Writes `<out>/<as_of>/`: `index.html`, the pages, their figures and CSV files, the
 executed notebooks and their pages under `notebooks/`, and `summary.json`. Exit codes: 0 every page and run
 succeeded; 1 at least one failed (each failure is named with its step or cell; the others still complete); 2 bad
 usage; 3 invalid input data.
@@ -27,6 +28,9 @@ from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 DEFAULT_TIMEOUT = 600.0  # seconds per cell: a dashboard cell takes about a second; ten minutes means stuck
 NO_NOTEBOOKS = {"none", "aucun", "aucune", ""}
+# What a scheduled run executes unless told otherwise: the regional dashboard, once per region, as the package's users
+# schedule it with papermill (`--notebooks none`: the site alone).
+DEFAULT_NOTEBOOKS = "02_tableau_de_bord_regional"
 ALL_NOTEBOOKS = {"all", "tous"}
 
 
@@ -39,11 +43,13 @@ def build_parser() -> FrenchArgumentParser:
     )
     parser.add_argument("--regions", default="all",
                         help="« all » (défaut : les 18 régions) ou des codes ou noms, séparés par des virgules : 84,93")
-    parser.add_argument("--notebooks", default="none",
+    parser.add_argument("--notebooks", default=DEFAULT_NOTEBOOKS,
                         help="notebooks à exécuter aussi avec papermill, par nom ou numéro, séparés par des "
-                        "virgules : 01,02, ou « all » (défaut : aucun, le site seul)")
+                        "virgules : 01,02, « all » pour tous, « none » pour le site seul (défaut : le tableau de bord "
+                        "régional 02, une exécution par région)")
     parser.add_argument("--as-of", type=iso_date, default=None,
-                        help="date d'arrêté AAAA-MM-JJ (défaut : dernière date des données)")
+                        help="date d'arrêté AAAA-MM-JJ (défaut : dernière fin de mois à la date d'extraction, sinon "
+                        "dernière date des données)")
     parser.add_argument("--data-dir", type=Path, default=None, help="dossier des données brutes (défaut : data/raw)")
     parser.add_argument("--processed-dir", type=Path, default=None,
                         help="dossier des données préparées (défaut : data/processed pour data/raw, sinon un cache)")
@@ -77,6 +83,18 @@ def resolve_regions(text: str) -> list[str]:
     if not codes:
         raise UsageError("--regions : aucune région indiquée (écrire « all » ou des codes, ex. 84,93)")
     return codes
+
+
+def chosen_notebooks(text: str, folder: Path | None = None) -> list:
+    """The notebooks `--notebooks` names (`none`: none; `all`: every one; else names or numbers) in `folder` (default:
+    the project's notebooks/); the default, `DEFAULT_NOTEBOOKS`, is the regional dashboard."""
+    from am_analytics.schedule.plan import discover_notebooks, select_notebooks
+
+    choice = text.strip().lower()
+    if choice in NO_NOTEBOOKS:
+        return []
+    notebooks_dir = (folder or paths.project_root() / "notebooks").resolve()
+    return select_notebooks(discover_notebooks(notebooks_dir), None if choice in ALL_NOTEBOOKS else text.split(","))
 
 
 def covered_regions(regions: list[str], coverage, *, every: bool) -> list[str]:
@@ -155,7 +173,7 @@ def _notebook_runs(outcomes) -> list:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from am_analytics.schedule.plan import discover_notebooks, plan_runs, select_notebooks
+    from am_analytics.schedule.plan import plan_runs
 
     # 1. Every option checked before anything runs (exit 2).
     if args.workers is not None and args.workers < 1:
@@ -163,12 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.timeout <= 0:
         raise UsageError("--timeout : une durée positive en secondes")
     regions = resolve_regions(args.regions)
-    specs = []
-    choice = args.notebooks.strip().lower()
-    if choice not in NO_NOTEBOOKS:
-        notebooks_dir = (args.notebooks_dir or paths.project_root() / "notebooks").resolve()
-        wanted = None if choice in ALL_NOTEBOOKS else args.notebooks.split(",")
-        specs = select_notebooks(discover_notebooks(notebooks_dir), wanted)
+    specs = chosen_notebooks(args.notebooks, args.notebooks_dir)
     # 2. The scope resolved once (folders, data prepared here before any worker, counting date): the notebooks
     # then only read the processed tables, and the site's pages are built from this process's data.
     from am_analytics.presentation.results import NationalResults
