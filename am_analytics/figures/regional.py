@@ -21,7 +21,7 @@ from am_analytics.figures.charts import (
 )
 from am_analytics.figures.contract import finish_figure
 from am_analytics.figures.formatting import format_number, number_formatter, percent_formatter
-from am_analytics.figures.published import shown_values
+from am_analytics.figures.published import SECRET_TEXT, hidden_mask, shown_values
 from am_analytics.figures.style import MUTED_COLOUR, new_figure, styled
 from am_analytics.vocabulary import SOURCE_CONTRACTS, SOURCE_POPULATION, VARIABLES
 
@@ -34,11 +34,17 @@ def _row_height_cm(rows: int) -> float:
     return 4.2 + 0.75 * rows
 
 
-def _write_missing(ax, positions, values) -> None:
-    for y, value in zip(positions, values, strict=True):
+def _write_missing(ax, positions, values, hidden=None, *, at_right: bool = False) -> None:
+    """« secret » where a value is hidden, « non disponible » where it is missing: written, never drawn as 0 (at
+    the right end of the row when the row's other marks start at 0)."""
+    hidden = np.zeros(len(values), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
+    for y, value, secret in zip(positions, values, hidden, strict=True):
         if np.isnan(value):
-            ax.annotate(MISSING_TEXT, (0, y), xytext=(3, 0), textcoords="offset points", va="center",
-                        fontsize="small", color=MUTED_COLOUR)
+            where = (1, y) if at_right else (0, y)
+            ax.annotate(SECRET_TEXT if secret else MISSING_TEXT, where, xytext=(-3 if at_right else 3, 0),
+                        textcoords="offset points", va="center", ha="right" if at_right else "left",
+                        fontsize="small", color=MUTED_COLOUR,
+                        xycoords=ax.get_yaxis_transform() if at_right else "data")
 
 
 def _france_line(ax, value: float, decimals: int, *, percent: bool = False) -> None:
@@ -62,7 +68,7 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
     rate_ax.errorbar(rate[known], positions[known], xerr=[rate[known] - low[known], high[known] - rate[known]],
                      fmt="o", color=SIGNED_COLOUR, ecolor=SIGNED_COLOUR, elinewidth=1, capsize=3,
                      label=f"Taux et {INTERVAL_LABEL.lower()}")
-    _write_missing(rate_ax, positions, rate)
+    _write_missing(rate_ax, positions, rate, np.isnan(ordered["actifs"].to_numpy(dtype=float)))
     _france_line(rate_ax, float(france.get("actifs_pour_100k_hab", np.nan)), 1)
     rate_ax.set_xlim(0, max(np.nanmax(np.append(high, 1.0)), float(france.get("actifs_pour_100k_hab", 0))) * 1.1)
     rate_ax.set_xlabel(VARIABLES["actifs_pour_100k_hab"].short)
@@ -76,6 +82,7 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
         ax.grid(axis="x")
         ax.legend(frameon=False, ncols=1, **_below_axis(ax))
     rate_ax.set_yticks(positions, ordered["nom"])
+    fig.supylabel("Département", fontsize=rate_ax.yaxis.label.get_fontsize())
     return finish_figure(fig, title=title, source=f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}", as_of=as_of,
                          synthetic=synthetic,
                          note="MG : médecins généralistes, nombre estimé. Intervalle exact de la loi de Poisson.")
@@ -94,7 +101,8 @@ def index_on_france_chart(index: pd.DataFrame, *, title: str, as_of: object, syn
         if not np.isnan(value):
             ax.annotate(format_number(value, 0), (value, y), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize="small", bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
-    _write_missing(ax, positions, values)
+    _write_missing(ax, positions, values, ordered["region_secret"].notna().to_numpy()
+                   if "region_secret" in ordered.columns else None)
     ax.axvline(100, color=TARGET_COLOUR, linestyle="--", linewidth=0.9, label="France entière = 100")
     ax.set_xlim(0, max(np.nanmax(np.append(values, 100.0)) * 1.18, 130))
     ax.set_yticks(positions, ordered["libelle"])
@@ -102,7 +110,7 @@ def index_on_france_chart(index: pd.DataFrame, *, title: str, as_of: object, syn
     ax.grid(axis="x")
     ax.legend(frameon=False, **_below_axis(ax))
     return finish_figure(fig, title=title, source=f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}", as_of=as_of,
-                         synthetic=synthetic, xlabel="Indice (France entière = 100)")
+                         synthetic=synthetic, xlabel="Indice (France entière = 100)", ylabel="Indicateur")
 
 
 @styled
@@ -123,13 +131,13 @@ def backgrounds_against_france_chart(shares: pd.DataFrame, region: str, region_n
         ax.errorbar(value[known], positions[known] + offset, xerr=errors,
                     fmt="o", color=colour, ecolor=colour, elinewidth=1, capsize=2.5, label=label)
         if frame is own:
-            _write_missing(ax, positions + offset, value)
+            _write_missing(ax, positions + offset, value, hidden_mask(frame.loc[order], "part"), at_right=True)
     ax.set_yticks(positions, own.loc[order, "libelle"])
     ax.set_xlim(0, 1.0)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.grid(axis="x")
     ax.legend(frameon=False, ncols=2, **_below_axis(ax))
     return finish_figure(fig, title=title, source=SOURCE_CONTRACTS, as_of=as_of, synthetic=_synthetic(shares),
-                         xlabel="Part des contrats signés (%)",
+                         xlabel="Part des contrats signés (%)", ylabel="Profil d'origine",
                          note="Points : part ; barres : intervalle de confiance de Wilson à 95 %.")
 

@@ -75,19 +75,34 @@ INDEXED = (
 )
 
 
-def _value_of(frame: pd.DataFrame | None, code: str, column: str) -> float:
+def _rows_of(frame: pd.DataFrame | None, code: str, column: str) -> pd.DataFrame:
     if frame is None or frame.empty or column not in frame.columns:
-        return np.nan
+        return pd.DataFrame(columns=[column])
     rows = frame[frame["code"].astype(str) == code]
     if "profil_origine" in rows.columns:
         rows = rows[rows["profil_origine"] == SECRETARIES]
+    return rows
+
+
+def _value_of(frame: pd.DataFrame | None, code: str, column: str) -> float:
+    rows = _rows_of(frame, code, column)
     return float(_shown(rows, column).iloc[0]) if len(rows) else np.nan
+
+
+def _secret_of(frame: pd.DataFrame | None, code: str, column: str) -> object:
+    """The reason a value is hidden in a published frame (None when it is shown or missing)."""
+    rows = _rows_of(frame, code, column)
+    status = f"{column}_secret"
+    if not len(rows) or status not in rows.columns or pd.isna(rows[status].iloc[0]):
+        return None
+    return str(rows[status].iloc[0])
 
 
 def index_on_france(regions: pd.DataFrame, nation: pd.DataFrame, shares: pd.DataFrame, training: pd.DataFrame,
                     training_france: pd.DataFrame | None, region: str) -> pd.DataFrame:
     """The region's indicators beside France's and indexed on France (France = 100), one row per indicator
-    (`INDEXED`); the index is missing where either value is (hidden, not applicable, France not covered)."""
+    (`INDEXED`); the index is missing where either value is (hidden, not applicable, France not covered), and
+    `region_secret` says why when the region's value is hidden."""
     sources = {"regions": regions, "shares": shares, "training": training}
     france_sources = {"regions": nation, "shares": shares, "training": training_france}
     rows = []
@@ -96,8 +111,8 @@ def index_on_france(regions: pd.DataFrame, nation: pd.DataFrame, shares: pd.Data
         france = _value_of(france_sources[item], NATIONAL_CODE, variable)
         index = np.nan if np.isnan(own) or np.isnan(france) or france == 0 else own / france * 100
         rows.append({"indicateur": variable, "libelle": label, "region": own, "france": france,
-                     "indice_france_100": index})
-    return pd.DataFrame(rows)
+                     "indice_france_100": index, "region_secret": _secret_of(sources[item], region, variable)})
+    return pd.DataFrame(rows).astype({"region_secret": "string"})
 
 
 def rank_among_regions(regions: pd.DataFrame, region: str, column: str = "actifs_pour_100k_hab") -> pd.DataFrame:

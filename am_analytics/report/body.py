@@ -6,13 +6,14 @@ edition, each a function of the layout and the edition, listed in the order they
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from am_analytics.figures import charts
 from am_analytics.figures import regional as regional_charts
 from am_analytics.figures.charts import FUNDING_CHART_TITLE
 from am_analytics.figures.formatting import format_date
-from am_analytics.figures.published import nothing_publishable
+from am_analytics.figures.published import nothing_publishable, shown_values
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import findings, sentences
 from am_analytics.presentation.france_reference import france_references_table
@@ -54,6 +55,14 @@ def _field(ed: Edition, *, with_france: bool = False) -> str:
     return f"contrats d'aide à l'emploi d'un assistant médical signés depuis septembre 2019 ; {where}."
 
 
+MIN_POINTS = 3  # a curve of fewer published points than this shows no trend: a sentence says why instead
+
+
+def _publishable_points(frame: pd.DataFrame, column: str) -> int:
+    """How many points of a published series a chart may draw."""
+    return int(np.isfinite(shown_values(frame, column)).sum())
+
+
 def _last_complete_year(funding: pd.DataFrame, as_of: pd.Timestamp) -> str | None:
     """The last calendar year over at the counting date, as the funding frame writes it."""
     year = first_open_year(as_of) - 1
@@ -71,6 +80,13 @@ def cover(layout: _Layout, ed: Edition) -> None:
         fig = charts.rollout_chart(own.monthly, national.progress, national.projections, national.cross,
                                    as_of=scope.as_of)
         source = _source(ed, SOURCE_TARGETS)
+    elif _publishable_points(own.monthly, "signes_cumul") < MIN_POINTS:
+        layout.paragraph(
+            f"{scope.label} : la série des contrats signés n'a que {_publishable_points(own.monthly, 'signes_cumul')} "
+            "valeur(s) publiable(s), les autres étant sous le secret statistique (effectifs inférieurs à 5, ou "
+            "masqués pour qu'un tel effectif ne puisse être retrouvé) : aucune courbe n'est tracée ; les chiffres "
+            "clés ci-dessus sont ceux de la région.", size=9.5)
+        return
     else:
         fig = charts.rollout_chart(own.monthly, title=scope.title("Déploiement des assistants médicaux"),
                                    as_of=scope.as_of)
@@ -128,10 +144,9 @@ def _survey_figure(layout: _Layout, ed: Edition) -> None:
 
 def survey(layout: _Layout, ed: Edition) -> None:
     """The national survey, titled as national in every edition (a region's sample is too small to publish)."""
-    layout.section(f"Enquête nationale de satisfaction — {NATIONAL_LABEL}")
-    if ed.scope.region is not None:
-        layout.note(f"Résultats nationaux ({NATIONAL_LABEL}) : l'échantillon d'une région est trop petit "
-                             "pour être publié.")
+    layout.section(f"Enquête nationale de satisfaction — {NATIONAL_LABEL}", [
+        f"Résultats nationaux ({NATIONAL_LABEL}) : l'échantillon d'une région est trop petit pour être publié."
+    ] if ed.scope.region is not None else [])
     _survey_figure(layout, ed)
 
 
@@ -262,7 +277,8 @@ def region_against_france(layout: _Layout, ed: Edition) -> None:
     """The region indexed on France (France = 100) and its rank; from the published national figures when the
     extracts do not cover France."""
     scope, against = ed.scope, ed.against
-    layout.section(f"{scope.label} face à la France entière")
+    layout.section(f"{scope.label} face à la France entière" if scope.covers_france else
+                   "La France, d'après les chiffres publiés")
     layout.intro(sentences.message_lines(ed.messages, ["presence", "rang"]))
     if not scope.covers_france:
         layout.paragraph(
