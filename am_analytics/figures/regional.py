@@ -65,9 +65,10 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
     rate = ordered["actifs_pour_100k_hab"].to_numpy(dtype=float)
     low, high = ordered["ic_bas"].to_numpy(dtype=float), ordered["ic_haut"].to_numpy(dtype=float)
     known = ~(np.isnan(rate) | np.isnan(low) | np.isnan(high))
+    # the point and its interval as two legend entries: every mark of the chart is named
     rate_ax.errorbar(rate[known], positions[known], xerr=[rate[known] - low[known], high[known] - rate[known]],
-                     fmt="o", color=SIGNED_COLOUR, ecolor=SIGNED_COLOUR, elinewidth=1, capsize=3,
-                     label=f"Taux et {INTERVAL_LABEL.lower()}")
+                     fmt="none", ecolor=SIGNED_COLOUR, elinewidth=1, capsize=3, label=INTERVAL_LABEL)
+    rate_ax.plot(rate[known], positions[known], "o", color=SIGNED_COLOUR, label="Taux du département")
     _write_missing(rate_ax, positions, rate, np.isnan(ordered["actifs"].to_numpy(dtype=float)))
     _france_line(rate_ax, float(france.get("actifs_pour_100k_hab", np.nan)), 1)
     rate_ax.set_xlim(0, max(np.nanmax(np.append(high, 1.0)), float(france.get("actifs_pour_100k_hab", 0))) * 1.1)
@@ -128,8 +129,9 @@ def backgrounds_against_france_chart(shares: pd.DataFrame, region: str, region_n
         value, low, high = (shown_values(frame.loc[order], column) for column in ("part", "ic_bas", "ic_haut"))
         known = ~(np.isnan(value) | np.isnan(low) | np.isnan(high))
         errors = [value[known] - low[known], high[known] - value[known]]
-        ax.errorbar(value[known], positions[known] + offset, xerr=errors,
-                    fmt="o", color=colour, ecolor=colour, elinewidth=1, capsize=2.5, label=label)
+        ax.errorbar(value[known], positions[known] + offset, xerr=errors, fmt="none", ecolor=colour, elinewidth=1,
+                    capsize=2.5, label=f"{label} : intervalle à 95 %")
+        ax.plot(value[known], positions[known] + offset, "o", color=colour, label=f"{label} : part")
         if frame is own:
             _write_missing(ax, positions + offset, value, hidden_mask(frame.loc[order], "part"), at_right=True)
     ax.set_yticks(positions, own.loc[order, "libelle"])
