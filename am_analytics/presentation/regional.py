@@ -54,7 +54,7 @@ def departements_compared(departements: pd.DataFrame, region: str) -> pd.DataFra
     own = departements[departements["region_code"] == region].reset_index(drop=True)
     actifs = _shown(own, "actifs")
     interval = poisson_rate_interval(actifs, own["population"].astype(float))
-    return pd.DataFrame({
+    return _with_attrs(departements, pd.DataFrame({
         "code": own["code"].astype(str),
         "nom": own["nom"].astype(str),
         "actifs": actifs,
@@ -63,7 +63,13 @@ def departements_compared(departements: pd.DataFrame, region: str) -> pd.DataFra
         "ic_bas": interval["ic_bas"],
         "ic_haut": interval["ic_haut"],
         "actifs_mg_pour_100_mg_estimes": _shown(own, "actifs_mg_pour_100_mg_estimes"),
-    })
+    }))
+
+
+def _with_attrs(published: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
+    """A derived frame keeps the attributes of the published frame it comes from (its date, its sources)."""
+    derived.attrs = dict(published.attrs)
+    return derived
 
 
 # what a region is indexed on France by: (variable, the item that holds it, its French label)
@@ -112,7 +118,7 @@ def index_on_france(regions: pd.DataFrame, nation: pd.DataFrame, shares: pd.Data
         index = np.nan if np.isnan(own) or np.isnan(france) or france == 0 else own / france * 100
         rows.append({"indicateur": variable, "libelle": label, "region": own, "france": france,
                      "indice_france_100": index, "region_secret": _secret_of(sources[item], region, variable)})
-    return pd.DataFrame(rows).astype({"region_secret": "string"})
+    return _with_attrs(regions, pd.DataFrame(rows).astype({"region_secret": "string"}))
 
 
 def rank_among_regions(regions: pd.DataFrame, region: str, column: str = "actifs_pour_100k_hab") -> pd.DataFrame:
@@ -120,4 +126,5 @@ def rank_among_regions(regions: pd.DataFrame, region: str, column: str = "actifs
     ranked; missing when its own value is not published."""
     values = pd.Series(_shown(regions, column).to_numpy(), index=regions["code"].astype(str).to_numpy()).dropna()
     rank = int((values > values[region]).sum() + 1) if region in values.index else np.nan
-    return pd.DataFrame({"code": [region], "indicateur": [column], "rang": [rank], "regions_classees": [len(values)]})
+    return _with_attrs(regions, pd.DataFrame({"code": [region], "indicateur": [column], "rang": [rank],
+                                              "regions_classees": [len(values)]}))

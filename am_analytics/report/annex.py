@@ -40,6 +40,9 @@ def detailed_tables(layout: _Layout, ed: Edition) -> None:
         else:
             layout.table(table.retitled(f"Contrats par département — {scope.label} et total régional"),
                          emphasised=(count - 1,))
+        layout.table(cat.departements_compared_table(ed.against.departements_compared, scope.label))
+        if scope.covers_france:
+            layout.table(cat.index_on_france_table(ed.against.index_on_france, ed.against.rank, scope.label))
     layout.table(cat.backgrounds_table(national.shares, scope.comparison_codes))
     if region is None:
         layout.table(cat.training_comparison_table(national.training, national.training_france, None),
