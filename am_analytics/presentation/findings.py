@@ -15,7 +15,7 @@ from am_analytics.figures.formatting import format_date, format_number
 from am_analytics.presentation.keyfigures import measured_text
 from am_analytics.presentation.sentences import SECRET_PHRASE, _ranked, _value
 from am_analytics.presentation.tables import published_text
-from am_analytics.vocabulary import NATIONAL_LABEL, VARIABLES
+from am_analytics.vocabulary import ACTIVE_RATE, NATIONAL_LABEL, VARIABLES
 
 SECRETARIES = "secretaire_medicale"
 
@@ -54,8 +54,8 @@ def regions_ranked(regions: pd.DataFrame, nation: pd.DataFrame, as_of: pd.Timest
     rows = regions.set_index("code")
     return Finding(
         f"{top['nom']} compte le plus de contrats actifs par habitant, {bottom['nom']} le moins",
-        f"au {format_date(as_of)}, {top['nom']} compte {measured_text(rows.loc[top['code']], column)} contrats "
-        f"actifs pour 100 000 habitants, {bottom['nom']} {measured_text(rows.loc[bottom['code']], column)}, "
+        f"au {format_date(as_of)}, {top['nom']} compte {measured_text(rows.loc[top['code']], column)} "
+        f"{ACTIVE_RATE.in_sentence}, {bottom['nom']} {measured_text(rows.loc[bottom['code']], column)}, "
         f"la France entière {france}.",
     )
 
@@ -177,10 +177,10 @@ def departements_side_by_side(compared: pd.DataFrame, france: pd.Series | None, 
     against = f" ; France entière : {measured_text(france, 'actifs_pour_100k_hab')}" if france is not None else ""
     return Finding(
         f"De {format_number(low['actifs_pour_100k_hab'], rate)} ({low['nom']}) à "
-        f"{format_number(high['actifs_pour_100k_hab'], rate)} ({high['nom']}) contrats actifs pour 100 000 "
-        "habitants selon le département",
+        f"{format_number(high['actifs_pour_100k_hab'], rate)} ({high['nom']}) {ACTIVE_RATE.in_sentence} selon le "
+        "département",
         f"au {format_date(as_of)}, {first['nom']} compte {format_number(first['actifs_pour_100k_hab'], rate)} "
-        f"contrats actifs pour 100 000 habitants (intervalle à 95 % : {format_number(first['ic_bas'], rate)} – "
+        f"{ACTIVE_RATE.in_sentence} (intervalle à 95 % : {format_number(first['ic_bas'], rate)} – "
         f"{format_number(first['ic_haut'], rate)}) et {gp} contrats actifs de médecine générale pour 100 "
         f"généralistes{against}.",
     )

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy.stats import chi2
 
 from am_analytics.presentation.scope import NATIONAL_CODE
+from am_analytics.vocabulary import VARIABLES
 
 CONFIDENCE = 0.95
 PER_INHABITANTS = 100_000
@@ -74,7 +75,7 @@ def _with_attrs(published: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
 
 # what a region is indexed on France by: (variable, the item that holds it, its French label)
 INDEXED = (
-    ("actifs_pour_100k_hab", "regions", "Contrats actifs pour 100 000 habitants"),
+    ("actifs_pour_100k_hab", "regions", VARIABLES["actifs_pour_100k_hab"].label),
     ("actifs_mg_pour_100_mg_estimes", "regions", "Contrats actifs pour 100 médecins généralistes (est.)"),
     ("part", "shares", "Part des anciennes secrétaires médicales"),
     ("part_en_retard", "training", "Part des assistants sans certification à l'échéance"),
