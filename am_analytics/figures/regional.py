@@ -30,8 +30,10 @@ FRANCE_CODE = "FR"
 INTERVAL_LABEL = "Intervalle de confiance à 95 %"
 
 
-def _row_height_cm(rows: int) -> float:
-    return 4.2 + 0.75 * rows
+def _row_height_cm(rows: int, legend_lines: int = 1) -> float:
+    """A chart's height for `rows` lines of labels: room for the axis, the caption and the legend below, and at
+    least 0,75 cm per line (two names of a small region otherwise print over each other)."""
+    return 4.2 + 0.45 * legend_lines + 0.75 * max(rows, 3)
 
 
 def _write_missing(ax, positions, values, hidden=None, *, at_right: bool = False) -> None:
@@ -60,7 +62,8 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
     """Two panels, one line per département: its active contracts per 100 000 inhabitants with the 95 % interval,
     and its active contracts of general practice per 100 general practitioners; France as a dashed line."""
     ordered = compared.iloc[::-1].reset_index(drop=True)
-    fig, (rate_ax, gp_ax) = new_figure("full", height_cm=_row_height_cm(len(ordered)), ncols=2, sharey=True)
+    fig, (rate_ax, gp_ax) = new_figure("full", height_cm=_row_height_cm(len(ordered), legend_lines=3), ncols=2,
+                                       sharey=True)
     positions = np.arange(len(ordered))
     rate = ordered["actifs_pour_100k_hab"].to_numpy(dtype=float)
     low, high = ordered["ic_bas"].to_numpy(dtype=float), ordered["ic_haut"].to_numpy(dtype=float)
