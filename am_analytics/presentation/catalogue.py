@@ -926,8 +926,7 @@ DEPARTEMENTS_COMPARED = TableSpec(
     name="Départements comparés",
     title="Départements de la région : taux et intervalle à 95 %",
     columns=(
-        classification("code", variable="code_departement", width=0.8),
-        classification("nom", variable="nom_departement", width=2.0),
+        *_territory_columns("departement")[:2],  # its code and name, as every table of départements
         measure("actifs", "count"),
         measure("actifs_pour_100k_hab", "decimal", short=True),
         measure("ic_bas", "decimal", variable="ic_bas_taux"),

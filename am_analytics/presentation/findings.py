@@ -68,13 +68,11 @@ def first_background(shares: pd.DataFrame, code: str, label: str) -> Finding:
         return Finding(f"{label} : parts des profils d'origine {SECRET_PHRASE}",
                        f"les parts des profils d'origine ({label}) sont {SECRET_PHRASE}.")
     first = rows.loc[max(known)[1]]
-    name = str(first["libelle"]).lower()
-    return Finding(
-        f"{label} : « {name} », premier profil d'origine des assistants ({_share(first)} des contrats)",
-        f"{_share(first)} des contrats signés depuis septembre 2019 ({label}) l'ont été avec un assistant au profil "
-        f"d'origine « {name} » (intervalle de confiance à 95 % : {_share(first, 'ic_bas')} – "
-        f"{_share(first, 'ic_haut')}).",
-    )
+    name, share = str(first["libelle"]).lower(), _share(first)
+    interval = f"{_share(first, 'ic_bas')} – {_share(first, 'ic_haut')}"
+    title = f"{label} : « {name} », premier profil d'origine des assistants ({share} des contrats)"
+    return Finding(title, f"{share} des contrats signés depuis septembre 2019 ({label}) l'ont été avec un assistant "
+                          f"au profil d'origine « {name} » (intervalle de confiance à 95 % : {interval}).")
 
 
 def backgrounds_against_france(shares: pd.DataFrame, region: str, name: str) -> Finding:
