@@ -63,6 +63,13 @@ def _publishable_points(frame: pd.DataFrame, column: str) -> int:
     return int(np.isfinite(shown_values(frame, column)).sum())
 
 
+def _too_sparse(frame: pd.DataFrame, column: str) -> bool:
+    """A series whose published points are too few (under `MIN_POINTS`, or under half its periods) to read as a
+    curve: scattered dots between secrets, which a sentence says better."""
+    shown = _publishable_points(frame, column)
+    return shown < MIN_POINTS or shown < len(frame) / 2
+
+
 def _last_complete_year(funding: pd.DataFrame, as_of: pd.Timestamp) -> str | None:
     """The last calendar year over at the counting date, as the funding frame writes it."""
     year = first_open_year(as_of) - 1
@@ -80,7 +87,7 @@ def cover(layout: _Layout, ed: Edition) -> None:
         fig = charts.rollout_chart(own.monthly, national.progress, national.projections, national.cross,
                                    as_of=scope.as_of)
         source = _source(ed, SOURCE_TARGETS)
-    elif _publishable_points(own.monthly, "signes_cumul") < MIN_POINTS:
+    elif _too_sparse(own.monthly, "signes_cumul"):
         layout.paragraph(
             f"{scope.label} : la série des contrats signés n'a que {_publishable_points(own.monthly, 'signes_cumul')} "
             "valeur(s) publiable(s), les autres étant sous le secret statistique (effectifs inférieurs à 5, ou "

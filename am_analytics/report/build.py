@@ -119,16 +119,17 @@ class _Layout:
         dates = [i for i, column in enumerate(table.columns) if column.kind == "date"]
         rows = [[text.replace(" ", "\u00a0") if i in dates else text for i, text in enumerate(row)]
                 for row in table.formatted_rows()]
+        notes = [*table.notes, f"{table.source_line}."]
         document.table(
             [column.header for column in table.columns],
             rows,
             right_aligned=table.right_aligned(),
             title=table.title,
             emphasised=emphasised,
+            keep_with=sum(document.text_height(note, 7.5) + 1.5 for note in notes),
         )
-        for note in table.notes:
+        for note in notes:
             document.note(note)
-        document.note(f"{table.source_line}.")
 
     def figure(self, fig: Figure, values: str) -> None:
         """Embed a figure with its alternative text: its title and the values it shows."""

@@ -10,6 +10,7 @@ fpdf2 derives the file identifier from the content, so the same inputs give the 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -255,6 +256,7 @@ class ReportDocument(FPDF):
         font_size: float = 8,
         title: str | None = None,
         emphasised: Sequence[int] = (),
+        keep_with: float = 0.0,
     ) -> TableLayout:
         """A table of already-formatted text; numbers right-aligned; headers repeated on each new page.
 
@@ -277,6 +279,11 @@ class ReportDocument(FPDF):
                 widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
         else:
             self._portrait()
+            # a table that fits a page starts a page rather than ends one with the `keep_with` mm of notes under
+            # it: a page never opens with the previous table's notes
+            height = self._table_height(header, rows, widths, font_size) + 12 + keep_with
+            if height < self.page_break_trigger - self.t_margin:
+                self.keep_room(height)
         if title is not None:
             self.section(title, level=1) if not landscape else self._landscape_heading(title)
         self.set_font(FONT, "", font_size)
@@ -302,6 +309,18 @@ class ReportDocument(FPDF):
         layout = TableLayout(title or "", list(header), widths, minimum, font_size, landscape)
         self.tables_laid_out.append(layout)
         return layout
+
+    def _table_height(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
+                      font_size: float) -> float:
+        """The height (mm) a table's header and rows take at these column widths, each row as tall as its most
+        wrapped cell (estimated from the text's width)."""
+        def lines(cells: Sequence[str], style: str) -> int:
+            self.set_font(FONT, style, font_size)
+            return max((math.ceil(self.get_string_width(text) / max(width - 2 * CELL_PADDING, 1.0)) or 1
+                        for text, width in zip(cells, widths, strict=True)), default=1)
+
+        line = font_size * 0.55
+        return sum(lines(cells, "") * line + 1.6 for cells in rows) + lines(header, "B") * line + 1.6
 
     def _landscape_heading(self, title: str) -> None:
         self.start_section(title, level=1)
