@@ -186,7 +186,7 @@ def test_wide_tables_take_a_landscape_page(reports):
 def test_every_figure_has_alternative_text_with_its_title_and_values(reports, code):
     report = reports[code]
     raw = (report.pdf + report.annex).decode("latin-1")
-    assert raw.count("/Alt") >= len(report.figures) > 5
+    assert raw.count("/Alt") >= len(report.figures) > 3  # a small region: fewer charts, sentences instead
     for figure in report.figures:
         assert figure.alt_text.startswith(figure.title) and ":" in figure.alt_text[len(figure.title):], figure.title
 
