@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from am_analytics.figures import charts
+from am_analytics.figures import regional as regional_charts
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps
 from am_analytics.presentation.disclosure import is_published, status_of
@@ -74,8 +76,9 @@ def built(request, data):
     national = NationalResults.of(scope)
     inputs = ChartInputs()
     with pytest.MonkeyPatch.context() as patch:
-        for name in [n for n in dir(report_build.charts) if n.endswith("_chart")]:
-            patch.setattr(report_build.charts, name, inputs.wrap(name, getattr(report_build.charts, name)))
+        for module in (charts, regional_charts):  # the body and the annex draw through these modules
+            for name in [n for n in dir(module) if n.endswith("_chart") and n in vars(module)]:
+                patch.setattr(module, name, inputs.wrap(name, getattr(module, name)))
         for name in ("region_map", "departement_map", "region_departements_map"):
             patch.setattr(maps, name, inputs.wrap(name, getattr(maps, name)))
         codes = dict.fromkeys((None, region))
