@@ -103,10 +103,14 @@ def test_a_region_is_indexed_on_france_and_ranked(demo_reports):
     assert re.search(r"Bretagne est la \d+e région sur \d+", text)
 
 
-def test_a_curve_with_too_few_published_points_is_replaced_by_a_sentence(demo_reports):
+def test_a_chart_mostly_secret_is_replaced_by_a_sentence(demo_reports):
     mayotte = demo_reports["06"]
-    assert not any(figure.title.startswith("Déploiement") for figure in mayotte.figures if figure.heading)
-    assert "aucune courbe n'est tracée" in " ".join(pages(mayotte.pdf))
+    numbered = [figure.title for figure in mayotte.figures if figure.heading]
+    assert not any(title.startswith(("Déploiement", "Aide attendue")) for title in numbered), numbered
+    text = " ".join(pages(mayotte.pdf))
+    assert "aucune courbe n'est tracée" in text and "aucun graphique n'est tracé" in text
+    assert any(title.startswith("Aide attendue") for title in (f.title for f in demo_reports["53"].figures
+                                                                 if f.heading)), "Bretagne's funding is drawn"
 
 
 @pytest.mark.parametrize("code", ["", "53"])

@@ -165,6 +165,12 @@ def funding(layout: _Layout, ed: Edition) -> None:
     if nothing_publishable(own.funding, "montant_attendu_eur"):
         layout.paragraph(sentences.unpublished_chart_sentence(scope.title(FUNDING_CHART_TITLE)), size=9)
         return
+    if _too_sparse(own.funding, "montant_attendu_eur"):  # bars mostly « secret »: the sentences above say it all
+        layout.paragraph(f"{scope.label} : l'aide attendue n'est publiable que pour "
+                         f"{_publishable_points(own.funding, 'montant_attendu_eur')} année(s) sur {len(own.funding)} "
+                         "(secret statistique) : aucun graphique n'est tracé ; le tableau des annexes la donne par "
+                         "année.", size=9)
+        return
     layout.numbered_figure(
         charts.funding_chart(own.funding, as_of=scope.as_of),
         findings.funding(own.funding, scope.label, _last_complete_year(own.funding, scope.as_of)),
