@@ -449,6 +449,15 @@ VARIABLES = {
     "en_retard": Variable("Sans certification", 0, "contrats",
                           "Contrats actifs sans certification après l'échéance."),
     "part_en_retard": Variable("Part", 1, "%", "Contrats sans certification rapportés à la base imprimée à côté."),
+    # --- a region against France (`presentation.regional`)
+    "ic_bas_taux": Variable("Borne basse à 95 %", 1, "contrats pour 100 000 hab.",
+                            "Borne basse de l'intervalle de confiance exact (loi de Poisson) du taux."),
+    "ic_haut_taux": Variable("Borne haute à 95 %", 1, "contrats pour 100 000 hab.",
+                             "Borne haute de l'intervalle de confiance exact (loi de Poisson) du taux."),
+    "indice_france_100": Variable("Indice (France = 100)", 0, "indice",
+                                  "Valeur de la région rapportée à celle de la France entière, multipliée par 100."),
+    "rang": Variable("Rang parmi les régions", 0, "rang",
+                     "Rang de la région parmi les régions dont le taux est publié (1 = le plus élevé)."),
     # --- survey
     "repondants": Variable("Répondants (nombre)", 0, "répondants", "Répondants à la question (non pondéré).",
                            SOURCE_SURVEY),

@@ -75,12 +75,12 @@ def demo_results(demo_scope):
     return NationalResults.of(demo_scope)
 
 
-REPORT_REGIONS = ("01", "53")  # Guadeloupe (overseas) and Bretagne
+REPORT_REGIONS = ("01", "53", "06")  # Guadeloupe (overseas), Bretagne, and Mayotte (one département, small counts)
 
 
 @pytest.fixture(scope="session")
 def demo_reports(demo_scope, demo_results):
-    """The national report and two regional editions (`REPORT_REGIONS`) of the demo data, keyed by region code (""
+    """The national report and three regional editions (`REPORT_REGIONS`) of the demo data, keyed by region code (""
     for France), built once per worker for the tests of the publication and of the print standard: their modules
     share the xdist group « publication », so one worker builds them for both."""
     from am_analytics.report.build import build

@@ -270,7 +270,8 @@ def test_a_chart_with_nothing_publishable_is_replaced_by_one_sentence(demo_scope
     assert nothing_publishable(own.zones, "part") and not nothing_publishable(demo_results.shares, "part")
     report = build(mayotte, demo_results)
     titles = [figure.title for figure in report.figures]
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    text = " ".join(page.extract_text() for pdf in (report.pdf, report.annex)
+                    for page in PdfReader(io.BytesIO(pdf)).pages)
     text = re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
     for heading in ("Zonage par année de signature", "Spécialité des médecins par année de signature",
                     "Option de temps de travail par année de signature", "Profil d'origine par année de signature"):

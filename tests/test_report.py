@@ -48,21 +48,27 @@ def test_pdf_shows_the_key_figures_as_the_indicators_compute_them(national):
     for value in (summary["signes"], summary["actifs"]):
         assert format_number(value).replace("\u202f", " ") in text
     assert format_number(summary["etp_actifs"], 1).replace("\u202f", " ") in text
+
+
+def test_the_annex_has_a_table_of_contents_and_the_method(built):
+    text = " ".join(pdf_text(built.annex))
     assert "Sommaire" in text and "Sources et méthode" in text
 
 
-def test_every_page_says_the_data_is_synthetic_and_is_numbered(national):
-    pages = pdf_text(national[0])
-    assert len(pages) > 10
+@pytest.mark.parametrize("part", ["pdf", "annex"])
+def test_every_page_says_the_data_is_synthetic_and_is_numbered(built, part):
+    pages = pdf_text(getattr(built, part))
+    assert len(pages) >= 6
     for number, text in enumerate(pages, start=1):
         assert SYNTHETIC_MENTION in text, f"page {number} lacks the synthetic mention"
         assert f"page {number} / {len(pages)}" in text
 
 
-def test_rebuilding_gives_identical_bytes(demo_scope, national):
+def test_rebuilding_gives_identical_bytes(demo_scope, built):
     report = build(demo_scope)
-    assert report.pdf == national[0]
-    assert report.workbook == national[1]
+    assert report.pdf == built.pdf
+    assert report.annex == built.annex
+    assert report.workbook == built.workbook
 
 
 def test_workbook_has_the_expected_sheets_and_columns(national):
@@ -99,7 +105,7 @@ def test_small_counts_are_masked_in_the_workbook(national):
 def test_regional_report_details_its_departements(demo_data, demo_scope, demo_results, region):
     report = build(demo_scope.with_region(region), demo_results)
     pdf, workbook, summary = report.pdf, report.workbook, report.summary
-    text = " ".join(pdf_text(pdf))
+    text = " ".join(pdf_text(pdf) + pdf_text(report.annex))
     name = {"84": "Auvergne-Rhône-Alpes", "06": "Mayotte"}[region]
     assert name in text
     sheet = load_workbook(io.BytesIO(workbook))["Territoires"]
@@ -147,12 +153,16 @@ def test_invalid_data_exits_3_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_separate_process_builds_the_same_bytes(national, tmp_path):
+def test_a_separate_process_builds_the_same_bytes_and_prints_where_they_are(built, tmp_path):
     # layouts, SVG ids and fonts must not depend on the process: the command line rebuilds identical files
     result = _cli("--output", str(tmp_path / "r.pdf"), "--as-of", "2025-06-30")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "r.pdf").read_bytes() == national[0]
-    assert (tmp_path / "r.xlsx").read_bytes() == national[1]
+    assert (tmp_path / "r.pdf").read_bytes() == built.pdf
+    assert (tmp_path / "r_annexes.pdf").read_bytes() == built.annex, "the annex PDF is written beside the report"
+    assert (tmp_path / "r.xlsx").read_bytes() == built.workbook
+    for line in (f"Rapport PDF : {tmp_path / 'r.pdf'}", f"Annexes PDF : {tmp_path / 'r_annexes.pdf'}",
+                 f"Classeur Excel : {tmp_path / 'r.xlsx'}"):
+        assert line in result.stdout, line
 
 
 @pytest.mark.slow

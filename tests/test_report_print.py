@@ -40,10 +40,11 @@ def _name(code: str) -> str:
 # --- 1. No glyph under 7 pt -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("part", ["pdf", "annex"])
 @pytest.mark.parametrize("code", MEASURED, ids=_name)
-def test_no_glyph_is_under_7_points_once_printed(demo_reports, code):
-    printed = glyphs(demo_reports[code].pdf)
-    assert len(printed) > 10_000, "the report's text could not be read"
+def test_no_glyph_is_under_7_points_once_printed(demo_reports, code, part):
+    printed = glyphs(getattr(demo_reports[code], part))
+    assert len(printed) > 5_000, "the report's text could not be read"
     small = sorted({(glyph.page, round(glyph.size_pt, 2), glyph.line) for glyph in printed
                     if glyph.size_pt < MIN_PRINT_TEXT_PT - 0.01})
     assert not small, f"{len(small)} lignes sous {MIN_PRINT_TEXT_PT} pt (page, taille, texte) : {small[:15]}"
@@ -81,9 +82,10 @@ def test_no_chart_label_overlaps_another_or_is_crossed_by_a_line(demo_reports, c
     assert not found, found
 
 
+@pytest.mark.parametrize("part", ["pdf", "annex"])
 @pytest.mark.parametrize("code", MEASURED, ids=_name)
-def test_no_text_is_printed_over_other_text(demo_reports, code):
-    found = overlapping_text(demo_reports[code].pdf)
+def test_no_text_is_printed_over_other_text(demo_reports, code, part):
+    found = overlapping_text(getattr(demo_reports[code], part))
     assert not found, found[:10]
 
 
@@ -172,6 +174,11 @@ def _texts(pdf: bytes) -> list[str]:
             for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def _report_texts(report) -> list[str]:
+    """The pages of the report, then those of its annex PDF."""
+    return _texts(report.pdf) + _texts(report.annex)
+
+
 # abbreviations a lower-case word may follow
 ABBREVIATIONS = ("n.d.", "n.s.", "janv.", "févr.", "avr.", "juil.", "sept.", "oct.", "nov.", "déc.", "hab.", "est.",
                  "évol.", "Évol.", "env.", "p.", "cf.", "ex.", "etc.", "éd.")
@@ -179,7 +186,7 @@ ABBREVIATIONS = ("n.d.", "n.s.", "janv.", "févr.", "avr.", "juil.", "sept.", "o
 
 @pytest.mark.parametrize("code", MEASURED, ids=_name)
 def test_french_punctuation_and_one_term_for_the_chi_square(demo_reports, code):
-    text = " ".join(_texts(demo_reports[code].pdf))
+    text = " ".join(_report_texts(demo_reports[code]))
     assert not re.search(r"\w\.\.(?!\.)", text), re.search(r".{40}\w\.\.(?!\.).{20}", text)
     lower = [match for match in re.finditer(r"(\S+) (?=[a-zà-ÿ])", text)
              if match[1].endswith(".") and not match[1].endswith(ABBREVIATIONS) and not re.search(r"\d\.$", match[1])]
@@ -199,7 +206,7 @@ def test_no_code_file_name_or_english_in_the_pages(demo_reports, demo_scope, cod
     received = set(demo_scope.data.manifest.get("inputs", {}))
     received |= {name.rsplit(".", 1)[0] for name in received}
     offenders = []
-    for number, page in enumerate(_texts(demo_reports[code].pdf), start=1):
+    for number, page in enumerate(_report_texts(demo_reports[code]), start=1):
         for pattern in (SNAKE_CASE, FILE_NAME, ENGLISH):
             for match in pattern.finditer(page):
                 word = match[0]

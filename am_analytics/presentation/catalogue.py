@@ -918,3 +918,47 @@ def projected_dates_table(progress: pd.DataFrame, projections: pd.DataFrame) -> 
     frame = pd.DataFrame(rows, columns=[column.key for column in PROJECTED_DATES.columns])
     frame.attrs = dict(progress.attrs)
     return PROJECTED_DATES.publish(frame)
+
+
+# --- a region against France (`presentation.regional`, derived from the published frames after the audit) -----------
+
+DEPARTEMENTS_COMPARED = TableSpec(
+    name="Départements comparés",
+    title="Départements de la région : taux et intervalle à 95 %",
+    columns=(
+        *_territory_columns("departement")[:2],  # its code and name, as every table of départements
+        measure("actifs", "count"),
+        measure("actifs_pour_100k_hab", "decimal", short=True),
+        measure("ic_bas", "decimal", variable="ic_bas_taux"),
+        measure("ic_haut", "decimal", variable="ic_haut_taux"),
+        measure("actifs_mg_pour_100_mg_estimes", "decimal", short=True),
+    ),
+    source=SOURCE_TERRITORIES,
+    notes=("Intervalle de confiance exact (loi de Poisson) du nombre de contrats actifs, rapporté à la population.",
+           *TERRITORY_NOTES),
+)
+INDEX_ON_FRANCE = TableSpec(
+    name="Indice France = 100",
+    title="La région indexée sur la France entière (France = 100)",
+    columns=(
+        classification("libelle", variable="indicateur_libelle", width=3.0),
+        measure("indice_france_100", "count"),  # an index prints without decimals, as a count
+        measure("rang", "count", missing=NOT_APPLICABLE),
+    ),
+    source=SOURCE_TERRITORIES,
+    notes=("Indice : valeur de la région rapportée à celle de la France entière, × 100. Rang : parmi les régions "
+           "dont le taux est publié (1 = le plus élevé).",),
+)
+
+
+def departements_compared_table(compared: pd.DataFrame, label: str) -> PublishedTable:
+    """A region's départements side by side (`regional.departements_compared`)."""
+    return DEPARTEMENTS_COMPARED.from_published(compared, title=f"{DEPARTEMENTS_COMPARED.title} — {label}")
+
+
+def index_on_france_table(index: pd.DataFrame, rank: pd.DataFrame, label: str) -> PublishedTable:
+    """The region's indicators indexed on France, its rank beside the rate it ranks on."""
+    ranked = dict(zip(rank["indicateur"], rank["rang"], strict=True))
+    frame = index.assign(rang=index["indicateur"].map(ranked).astype("Float64"))
+    frame.attrs = dict(index.attrs)
+    return INDEX_ON_FRANCE.from_published(frame, title=f"{INDEX_ON_FRANCE.title} — {label}")

@@ -26,6 +26,7 @@ import pandas as pd
 from am_analytics import indicators as ind
 from am_analytics.indicators import backgrounds as bg
 from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation import regional
 from am_analytics.presentation.disclosure import Disclosure
 from am_analytics.vocabulary import POURSUIVRE, TEMPS_GAGNE
 
@@ -272,3 +273,25 @@ def compute(level: Level, name: str, inputs: Inputs) -> pd.DataFrame | None:
 def items(level: Level) -> tuple[Item, ...]:
     """The items computed once per run (`national`) or once per scope (`scope`)."""
     return tuple(item for item in ITEMS if item.level == level)
+
+
+@dataclass(frozen=True)
+class DerivedItem:
+    """An item derived, after the audit, from published items only (`reads`: their names in `NationalResults`):
+    a region against France. Nothing hidden there can be read here (see `presentation.regional`)."""
+
+    name: str
+    reads: tuple[str, ...]
+    derive: Callable[..., pd.DataFrame]
+    variables: tuple[str, ...]
+    description: str
+
+
+DERIVED: tuple[DerivedItem, ...] = (
+    DerivedItem("departements_compared", ("departements",), regional.departements_compared,
+                ("actifs", "actifs_pour_100k_hab", "ic_bas_taux", "ic_haut_taux", "actifs_mg_pour_100_mg_estimes"),
+                "Départements de la région : taux et intervalle, contrats pour 100 médecins généralistes"),
+    DerivedItem("index_on_france", ("regions", "nation", "shares", "training", "training_france"),
+                regional.index_on_france, ("indice_france_100",), "La région indexée sur la France (France = 100)"),
+    DerivedItem("rank", ("regions",), regional.rank_among_regions, ("rang",), "Rang de la région parmi les régions"),
+)

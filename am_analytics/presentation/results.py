@@ -401,3 +401,19 @@ def background_trend(scope: Scope) -> pd.DataFrame:
     """The trend test of the scope's background in its territory (`registry` item `trend`), for a layout that shows
     it without the rest of the background's results (the site's page of one background)."""
     return registry.compute(SCOPE, "trend", Inputs.of(scope))
+
+
+@dataclass(frozen=True)
+class RegionAgainstFrance:
+    """A region read against France, derived after the audit from the published national items
+    (`registry.DERIVED`): its départements side by side, the region indexed on France, its rank among regions."""
+
+    departements_compared: pd.DataFrame
+    index_on_france: pd.DataFrame
+    rank: pd.DataFrame
+
+    @classmethod
+    def of(cls, national: NationalResults, region: str) -> RegionAgainstFrance:
+        derived = {item.name: item.derive(*(getattr(national, name) for name in item.reads), region)
+                   for item in registry.DERIVED}
+        return cls(**derived)

@@ -1,8 +1,8 @@
 """Command line of the PDF report: `python -m am_analytics.report [options]`.
 
-Prepares the data when needed, computes the indicators as of a date, writes the PDF and its Excel
-workbook (atomically), and prints where they are. Exit codes: 0 done, 2 bad usage, 3 invalid data
-(nothing written), 1 unexpected failure.
+Prepares the data when needed, computes the indicators as of a date, writes the PDF report, its annex PDF
+(`…_annexes.pdf`, beside it) and its Excel workbook (atomically), and prints where they are. Exit codes: 0 done,
+2 bad usage, 3 invalid data (nothing written), 1 unexpected failure.
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ def build_parser() -> FrenchArgumentParser:
 OPTION_NAMES = {"region": "--region", "as_of": "--as-of", "data_dir": "--data-dir"}
 
 
+def annex_path(report: Path) -> Path:
+    """The annex PDF beside the report: « rapport_….pdf » → « rapport_…_annexes.pdf »."""
+    return report.with_name(f"{report.stem}_annexes.pdf")
+
+
 def default_output(scope) -> Path:
     return paths.reports_dir() / f"rapport_assistants_medicaux_{scope.stem}_{scope.as_of:%Y-%m-%d}.pdf"
 
@@ -54,9 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = args.output or default_output(scope)
     workbook_path = args.xlsx or output.with_suffix(".xlsx")
     report = build(scope)
+    annexes = annex_path(output)
     atomic.write_bytes(output, report.pdf)
+    atomic.write_bytes(annexes, report.annex)
     atomic.write_bytes(workbook_path, report.workbook)
     print(f"Rapport PDF : {output}")
+    print(f"Annexes PDF : {annexes}")
     print(f"Classeur Excel : {workbook_path}")
     if scope.synthetic:
         print(f"{SYNTHETIC_MENTION} : ne pas diffuser comme des chiffres réels.")

@@ -10,6 +10,7 @@ fpdf2 derives the file identifier from the content, so the same inputs give the 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from fpdf.fonts import FontFace, TextStyle
 from am_analytics.figures.formatting import french_spaces
 from am_analytics.figures.style import PRINT_WIDTH_CM
 from am_analytics.presentation.keyfigures import KeyFigure
-from am_analytics.report.svg import svg_width_mm
+from am_analytics.report.svg import svg_height_mm, svg_width_mm
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 
 FONT = "DejaVu Sans"  # the family name matplotlib writes in SVG text, so embedded charts find it
@@ -104,12 +105,12 @@ class ReportDocument(FPDF):
 
     # --- building blocks -----------------------------------------------------------------------------
 
-    def cover(self, key_figures: Sequence[KeyFigure], message: str = "", lines: Sequence[str] = ()) -> None:
-        """First page: title, scope and date, the synthetic warning, four key figures as large numbers, the
-        main message, and a few lines of context."""
+    def cover(self, key_figures: Sequence[KeyFigure]) -> None:
+        """First page: title, scope and date, the synthetic warning and four key figures in a row; the caller then
+        lays out the headline figure on the same page."""
         self._in_cover = True
         self.add_page()
-        self.set_y(30)
+        self.set_y(22)
         self.set_font(FONT, "B", 22)
         self.set_text_color(*ACCENT)
         self.multi_cell(0, 10, self.report_title, new_x="LMARGIN", new_y="NEXT")
@@ -117,12 +118,12 @@ class ReportDocument(FPDF):
         self.set_text_color(*INK)
         self.multi_cell(0, 7, french_spaces(self.report_subtitle), new_x="LMARGIN", new_y="NEXT")
         if self.synthetic:
-            self.ln(3)
-            self.set_font(FONT, "B", 11)
+            self.ln(2)
+            self.set_font(FONT, "B", 9.5)
             self.set_text_color(*WARNING)
             self.multi_cell(
                 0,
-                6,
+                5,
                 f"{SYNTHETIC_MENTION} : ce rapport est construit sur des données générées par le logiciel, "
                 "calibrées sur les chiffres nationaux publiés. Ses chiffres ne sont pas des chiffres réels.",
                 new_x="LMARGIN",
@@ -130,26 +131,14 @@ class ReportDocument(FPDF):
                 align=Align.L,
             )
             self.set_text_color(*INK)
-        self.ln(8)
-        self._key_figure_grid(key_figures, columns=2)
-        if message:
-            self.ln(4)
-            self.set_font(FONT, "B", 9)
-            self.set_text_color(*ACCENT)
-            self.cell(0, 5, "Message principal", new_x="LMARGIN", new_y="NEXT")
-            self.set_font(FONT, "", 11)
-            self.set_text_color(*INK)
-            self.multi_cell(0, 5.6, french_spaces(message), new_x="LMARGIN", new_y="NEXT", align=Align.L)
         self.ln(5)
-        self.set_font(FONT, "", 9)
-        for line in lines:
-            self.multi_cell(0, 5, french_spaces(line), new_x="LMARGIN", new_y="NEXT", align=Align.L)
+        self._key_figure_grid(key_figures, columns=max(len(key_figures), 1))
         self._in_cover = False
 
     def _key_figure_grid(self, key_figures: Sequence[KeyFigure], columns: int = 2) -> None:
-        gap = 6
+        gap = 4
         width = (self.epw - gap * (columns - 1)) / columns
-        height = 30
+        height = 38
         for index, figure in enumerate(key_figures):
             column = index % columns
             if column == 0 and index:
@@ -162,11 +151,11 @@ class ReportDocument(FPDF):
             self.set_font(FONT, "", 8.5)
             self.set_text_color(*MUTED)
             self.multi_cell(width - 6, 3.8, french_spaces(figure.label), max_line_height=3.8, align=Align.L)
-            self.set_xy(x + 3, y + 11)
-            self.set_font(FONT, "B", 18)
+            self.set_xy(x + 3, y + 13)
+            self.set_font(FONT, "B", 16)
             self.set_text_color(*ACCENT)
             self.cell(width - 6, 8, figure.value)
-            self.set_xy(x + 3, y + 20.5)
+            self.set_xy(x + 3, y + 22)
             self.set_font(FONT, "", 7.5)
             self.set_text_color(*MUTED)
             self.multi_cell(width - 6, 3.4, french_spaces(figure.detail), max_line_height=3.4, align=Align.L)
@@ -267,6 +256,7 @@ class ReportDocument(FPDF):
         font_size: float = 8,
         title: str | None = None,
         emphasised: Sequence[int] = (),
+        keep_with: float = 0.0,
     ) -> TableLayout:
         """A table of already-formatted text; numbers right-aligned; headers repeated on each new page.
 
@@ -289,6 +279,11 @@ class ReportDocument(FPDF):
                 widths, minimum = self.column_widths(header, rows, font_size, room, emphasised)
         else:
             self._portrait()
+            # a table that fits a page starts a page rather than ends one with the `keep_with` mm of notes under
+            # it: a page never opens with the previous table's notes
+            height = self._table_height(header, rows, widths, font_size) + 12 + keep_with
+            if height < self.page_break_trigger - self.t_margin:
+                self.keep_room(height)
         if title is not None:
             self.section(title, level=1) if not landscape else self._landscape_heading(title)
         self.set_font(FONT, "", font_size)
@@ -315,6 +310,18 @@ class ReportDocument(FPDF):
         self.tables_laid_out.append(layout)
         return layout
 
+    def _table_height(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
+                      font_size: float) -> float:
+        """The height (mm) a table's header and rows take at these column widths, each row as tall as its most
+        wrapped cell (estimated from the text's width)."""
+        def lines(cells: Sequence[str], style: str) -> int:
+            self.set_font(FONT, style, font_size)
+            return max((math.ceil(self.get_string_width(text) / max(width - 2 * CELL_PADDING, 1.0)) or 1
+                        for text, width in zip(cells, widths, strict=True)), default=1)
+
+        line = font_size * 0.55
+        return sum(lines(cells, "") * line + 1.6 for cells in rows) + lines(header, "B") * line + 1.6
+
     def _landscape_heading(self, title: str) -> None:
         self.start_section(title, level=1)
         self.ln(1.5)
@@ -332,6 +339,73 @@ class ReportDocument(FPDF):
         self.image(io.BytesIO(svg), w=width, x=self.l_margin, alt_text=alt_text)
         self.ln(2)
         return width
+
+    def figure_block(self, heading: str, svg: bytes, *, alt_text: str, lines: Sequence[str]) -> float:
+        """A numbered figure as statistical series print it: its heading (« Figure 3 – the finding »), the chart, then
+        its « Lecture », « Champ » and « Source » lines, kept together on one page. Returns the printed width."""
+        self._portrait()
+        width = min(svg_width_mm(svg), self.epw)
+        if self.get_y() + self.figure_block_height(heading, svg, lines) > self.page_break_trigger:
+            self.add_page()
+        self.set_font(FONT, "B", 10.5)
+        self.set_text_color(*ACCENT)
+        self.multi_cell(0, 5.2, french_spaces(heading), new_x="LMARGIN", new_y="NEXT", align=Align.L)
+        self.set_text_color(*INK)
+        self.ln(1)
+        self.image(io.BytesIO(svg), w=width, x=self.l_margin, alt_text=alt_text)
+        self.ln(1)
+        for line in lines:
+            label, _, text = line.partition(" : ")
+            self.set_font(FONT, "B", 7.5)
+            self.set_text_color(*MUTED)
+            self.write(3.8, french_spaces(f"{label} : "))
+            self.set_font(FONT, "", 7.5)
+            self.multi_cell(0, 3.8, french_spaces(text), new_x="LMARGIN", new_y="NEXT", align=Align.L)
+        self.set_text_color(*INK)
+        self.ln(4)
+        return width
+
+    def figure_block_height(self, heading: str, svg: bytes, lines: Sequence[str]) -> float:
+        """The height (mm) a numbered figure takes: heading, chart at its printed width, and its lines."""
+        width = min(svg_width_mm(svg), self.epw)
+        return (self.text_height(heading, 10.5, 5.2, style="B") + 2 + svg_height_mm(svg) * width / svg_width_mm(svg)
+                + sum(self.text_height(line, 7.5, 3.8) for line in lines) + 4)
+
+    def text_height(self, text: str, size: float, line_height: float | None = None, *, style: str = "") -> float:
+        """The height (mm) a paragraph of `text` takes over the page's width."""
+        self.set_font(FONT, style, size)
+        lines = self.multi_cell(0, line_height or size * 0.5, french_spaces(text), dry_run=True, output="LINES")
+        return len(lines) * (line_height or size * 0.5)
+
+    def keep_room(self, height: float) -> None:
+        """Start a new page unless `height` mm fit below on this one (a heading kept with what follows it)."""
+        self._portrait()
+        if self.get_y() > self.t_margin + 0.5 and self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
+    def boxed(self, title: str, paragraphs: Sequence[str]) -> None:
+        """A framed box (the methods, the definitions): a title and short paragraphs, on a tinted ground."""
+        self._portrait()
+        self.set_font(FONT, "", 8)
+        lines = sum(len(self.multi_cell(self.epw - 8, 4, french_spaces(text), dry_run=True, output="LINES"))
+                    for text in paragraphs)
+        height = 10 + 4 * lines + 2 * len(paragraphs)
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+        top = self.get_y()
+        self.set_fill_color(*HEADER_FILL)
+        self.rect(self.l_margin, top, self.epw, height, style="F")
+        self.set_xy(self.l_margin + 4, top + 3)
+        self.set_font(FONT, "B", 10)
+        self.set_text_color(*ACCENT)
+        self.cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(*INK)
+        self.set_font(FONT, "", 8)
+        for text in paragraphs:
+            self.set_x(self.l_margin + 4)
+            self.multi_cell(self.epw - 8, 4, french_spaces(text), new_x="LMARGIN", new_y="NEXT", align=Align.L)
+            self.ln(2)
+        self.set_y(top + height + 4)
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())

@@ -18,6 +18,7 @@ def figure_svg(fig: Figure) -> bytes:
 
 _FONT_SIZE_PX = re.compile(r"font-size: ?([0-9.]+)px")
 _SVG_WIDTH = re.compile(r'<svg [^>]*?width="([0-9.]+)pt"')
+_SVG_HEIGHT = re.compile(r'<svg [^>]*?height="([0-9.]+)pt"')
 
 
 def font_sizes_in_points(svg: str) -> str:
@@ -34,6 +35,14 @@ def svg_width_mm(svg: bytes) -> float:
     match = _SVG_WIDTH.search(svg[:2000].decode("utf-8", errors="replace"))
     if match is None:
         raise ValueError("SVG without a width in points: not a figure drawn by matplotlib")
+    return float(match[1]) * 25.4 / 72
+
+
+def svg_height_mm(svg: bytes) -> float:
+    """The height a figure was drawn at, in mm (at its drawn width): to keep a figure with its title and notes."""
+    match = _SVG_HEIGHT.search(svg[:2000].decode("utf-8", errors="replace"))
+    if match is None:
+        raise ValueError("SVG without a height in points: not a figure drawn by matplotlib")
     return float(match[1]) * 25.4 / 72
 
 
