@@ -32,8 +32,15 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from am_analytics.indicators.commitments import activity_with_contracts
-from am_analytics.indicators.common import IndicatorArgumentError, labelled
+from am_analytics import reference
+from am_analytics.indicators.commitments import activity_with_contracts, baseline_percentiles, category_labels
+from am_analytics.indicators.common import (
+    REFERENCE,
+    IndicatorArgumentError,
+    data_source,
+    labelled,
+    synthetic_flag,
+)
 
 CONTROLS = 1  # non-signatories matched to each signatory (nearest neighbour, with replacement): more would
 # narrow the intervals little (the pool is reused anyway) and multiply the rows of the stacked panel
@@ -66,14 +73,6 @@ def _period_step(joined: pd.DataFrame) -> str:
     if len(kinds) > 1:
         raise IndicatorArgumentError("table d'activité mêlant années et semestres : choisir un seul pas de temps")
     return kinds.pop() if kinds else "annee"
-
-
-def baseline_percentiles(joined: pd.DataFrame) -> pd.Series:
-    """Each row's rank (0–100) of the adult MT list among the doctors of the same period (and specialty when
-    known): the percentile band of the rules, read on the doctors of the table."""
-    groups = ["periode", "specialite"] if joined.get("specialite") is not None and _strata_known(
-        joined, "specialite") else ["periode"]
-    return joined.groupby(groups, dropna=False)["patients_mt"].rank(pct=True).mul(100).astype("float64")
 
 
 def _strata_known(joined: pd.DataFrame, column: str) -> bool:
@@ -420,6 +419,8 @@ def commitment_effect(
     frame["periode_evenement"] = frame["periode_evenement"].astype("Int64")
     for column in ("mesure", "dimension", "categorie"):
         frame[column] = frame[column].astype("string")
+    frame.insert(1, "mesure_libelle", frame["mesure"].map(MEASURES).astype("string"))
+    frame.insert(4, "categorie_libelle", category_labels(frame["dimension"], frame["categorie"]))
     notes = [*NOTES, f"Strate d'appariement des signataires : {_strata_summary(pairs)}."]
     return labelled(frame, as_of=as_of, sources=joined.attrs["sources"], notes=notes)
 
@@ -443,36 +444,58 @@ GAINS_ASSUMPTIONS = (
 )
 
 
-def gains_by_region(
+def signatory_baselines(
     activity: pd.DataFrame | None, contracts: pd.DataFrame, *, as_of: pd.Timestamp | None = None,
     synthetic: bool | None = None,
 ) -> pd.DataFrame:
-    """France (`FR`) and each region: matched signatories, their MT list before signing, the MT patients and the
-    acts a year that the national average effect implies (with the bounds of its 95 % interval) and those acts
-    as FTE of medical time (`GAINS_ASSUMPTIONS`)."""
+    """France (`FR`) and each region: the signatories observed in the period before their signature, their MT
+    list, their acts and those acts in FTE of a non-signatory's year then (`GAINS_ASSUMPTIONS`): what
+    `attributable` multiplies by the estimated effect."""
     joined = effect_panel(activity, contracts, as_of=as_of, synthetic=synthetic)
-    pairs = match_controls(joined)
-    effects = {m: estimate(stacked_panel(joined, pairs, m)).after for m in ("patients_mt", "actes_par_jour")}
-    before = joined[joined["signataire"] & joined["periode_evenement"].eq(-1).fillna(False)
-                    & joined["medecin_id"].isin(pairs["medecin_id"])]
+    before = joined[joined["signataire"] & joined["periode_evenement"].eq(-1).fillna(False)]
+    if before.empty:
+        raise IndicatorArgumentError("aucun signataire observé dans la période précédant sa signature")
     acts_per_fte = joined[~joined["signataire"]].groupby("periode")["actes"].mean().astype("float64")
     acts = before["actes"].astype("Float64").astype("float64").fillna(0.0)
     base = pd.DataFrame({
         "region": before["region"].astype("string") if "region" in before else pd.NA,
         "patients": before["patients_mt"].astype("Float64").astype("float64").fillna(0.0),
         "acts": acts,
-        "fte": acts / before["periode"].map(acts_per_fte).astype("float64"),
+        "fte": (acts / before["periode"].map(acts_per_fte).astype("float64")).fillna(0.0),
     })
-    rows = []
-    for code, group in [("FR", base), *base.groupby("region", sort=True)]:
-        row = {"code": code, "signataires": len(group), "patientele_mt_avant": float(group["patients"].sum())}
-        for suffix, bound in (("", "coefficient"), ("_bas", "ic_bas"), ("_haut", "ic_haut")):
-            row[f"patients_gagnes{suffix}"] = float(group["patients"].sum() * np.expm1(effects["patients_mt"][bound]))
-            row[f"actes_gagnes{suffix}"] = float(group["acts"].sum() * np.expm1(effects["actes_par_jour"][bound]))
-            row[f"etp_medical{suffix}"] = float(group["fte"].sum() * np.expm1(effects["actes_par_jour"][bound]))
-        rows.append(row)
-    frame = pd.DataFrame(rows).astype({"code": "string"})
+    rows = [{"code": code, "niveau": "france" if code == "FR" else "region", "signataires": len(group),
+             "patientele_mt_avant": float(group["patients"].sum()), "actes_avant": float(group["acts"].sum()),
+             "etp_avant": float(group["fte"].sum())}
+            for code, group in [("FR", base), *base.groupby("region", sort=True)]]
+    frame = pd.DataFrame(rows).astype({"code": "string", "niveau": "string"})
+    frame.insert(1, "nom", category_labels(frame["niveau"], frame["code"]))
     return labelled(frame, as_of=as_of, sources=joined.attrs["sources"], notes=[*NOTES, *GAINS_ASSUMPTIONS])
+
+
+def attributable(baselines: pd.DataFrame, effects: pd.DataFrame) -> pd.DataFrame:
+    """The MT patients and the acts a year the national average effect (`commitment_effect`, with the bounds of
+    its 95 % interval) implies on each row of `signatory_baselines`, and those acts in FTE of medical time."""
+    average = effects[(effects["dimension"] == "ensemble").to_numpy(dtype=bool)
+                      & effects["periode_evenement"].isna().to_numpy(dtype=bool)].set_index("mesure")
+    frame = baselines.copy()
+    for suffix, bound in (("", "effet_pct"), ("_bas", "ic_bas"), ("_haut", "ic_haut")):
+        patients = float(average.loc["patients_mt", bound]) / 100
+        acts = float(average.loc["actes_par_jour", bound]) / 100
+        frame[f"patients_attribuables{suffix}"] = frame["patientele_mt_avant"] * patients
+        frame[f"actes_attribuables{suffix}"] = frame["actes_avant"] * acts
+        frame[f"etp_medical{suffix}"] = frame["etp_avant"] * acts
+    frame.attrs = dict(baselines.attrs)
+    return frame
+
+
+def gains_by_region(
+    activity: pd.DataFrame | None, contracts: pd.DataFrame, *, as_of: pd.Timestamp | None = None,
+    synthetic: bool | None = None,
+) -> pd.DataFrame:
+    """France (`FR`) and each region: the signatories' baselines and what the national effect implies
+    (`signatory_baselines`, `attributable`), for an analyst (the registry combines the two items it publishes)."""
+    return attributable(signatory_baselines(activity, contracts, as_of=as_of, synthetic=synthetic),
+                        commitment_effect(activity, contracts, as_of=as_of, synthetic=synthetic))
 
 
 NOTES = [
@@ -484,3 +507,61 @@ NOTES = [
     "observe (un projet d'agrandissement du cabinet, un nouvel associé restent possibles) ; le test de "
     "pré-tendance ne voit que ce qui différait déjà avant la signature.",
 ]
+
+
+# --- The published figures beside the data's -------------------------------------------------------------------
+TOLERANCE_POINTS = 1.0  # an evolution in % is reproduced within one percentage point (the demo's calibration)
+TOLERANCE_SHARE = 0.05  # a level (the mean list before signing) within 5 %
+_CROSS = (  # (group, published indicator, design result, tolerance kind)
+    ("signataires", "patientele_mt_initiale", "patients_mt_avant", "niveau"),
+    ("signataires", "patientele_mt_evolution_pct", "patients_mt_evolution_pct", "points"),
+    ("non_signataires", "patientele_mt_evolution_pct", "patients_mt_evolution_pct", "points"),
+    ("signataires", "file_active_evolution_pct", "file_active_evolution_pct", "points"),
+    ("non_signataires", "file_active_evolution_pct", "file_active_evolution_pct", "points"),
+    ("signataires", "actes_par_jour_evolution_pct", "actes_par_jour_evolution_pct", "points"),
+    ("non_signataires", "actes_par_jour_evolution_pct", "actes_par_jour_evolution_pct", "points"),
+)
+CROSS_INDICATORS = {
+    "patientele_mt_initiale": "Patientèle médecin traitant avant la signature (moyenne)",
+    "patientele_mt_evolution_pct": "Patientèle médecin traitant à 48 mois (évolution en %)",
+    "file_active_evolution_pct": "File active à 48 mois (évolution en %)",
+    "actes_par_jour_evolution_pct": "Actes par jour travaillé à 48 mois (évolution en %)",
+}
+GROUPS = {"signataires": "signataires", "non_signataires": "non-signataires"}
+PUBLISHED_STUDY = "cnam_points_de_repere_2024"
+
+
+def commitment_cross_check(
+    activity: pd.DataFrame | None, contracts: pd.DataFrame, *, synthetic: bool | None = None
+) -> pd.DataFrame:
+    """The published design of the Cnam (*Points de repère*, 3 December 2024: GPs who signed from 1 September 2019
+    to 31 August 2020 against GPs who did not, from the year before signing to 48 months later) run on the data,
+    beside the published figures: the gap and whether it is within the tolerance (`TOLERANCE_POINTS` for an
+    evolution, `TOLERANCE_SHARE` for a level). On the demo data, calibrated on these figures, agreement proves
+    nothing but the calibration."""
+    from am_analytics.demo.activity import published_design  # the design itself, applied to any activity table
+
+    if activity is None or activity.empty:
+        raise IndicatorArgumentError("aucune table d'activité des médecins : rien à comparer aux chiffres publiés")
+    design = published_design(activity, contracts)
+    published = reference.commitment_effects()
+    published = published[published["study"] == PUBLISHED_STUDY].set_index(["group", "indicator"])
+    rows = []
+    for group, indicator, result, kind in _CROSS:
+        value, data = float(published.loc[(group, indicator), "value"]), design[group][result]
+        gap = data - value
+        tolerance = TOLERANCE_POINTS if kind == "points" else TOLERANCE_SHARE * value
+        rows.append({"groupe": group, "indicateur": indicator, "valeur_publiee": value, "valeur_donnees": data,
+                     "ecart": gap, "tolerance": tolerance, "dans_la_tolerance": "oui" if abs(gap) <= tolerance else "non",
+                     "medecins_donnees": int(design[group]["medecins"]),
+                     "source": str(published.loc[(group, indicator), "source"])})
+    frame = pd.DataFrame(rows).astype({"groupe": "string", "indicateur": "string", "source": "string",
+                                       "dans_la_tolerance": "string"})
+    frame.insert(1, "groupe_libelle", frame["groupe"].map(GROUPS).astype("string"))
+    frame.insert(3, "indicateur_libelle", frame["indicateur"].map(CROSS_INDICATORS).astype("string"))
+    synthetic = synthetic_flag(activity, synthetic)
+    notes = ["Plan de l'étude publiée : généralistes signataires du 1er septembre 2019 au 31 août 2020 face aux "
+             "généralistes sans contrat, de l'année précédant la signature (2018 pour les autres) à 48 mois après ; "
+             "évolution des moyennes.",
+             f"Tolérance : {TOLERANCE_POINTS:g} point pour une évolution, {100 * TOLERANCE_SHARE:g} % pour un niveau."]
+    return labelled(frame, as_of=None, sources=[data_source(synthetic), REFERENCE], notes=notes)

@@ -310,6 +310,7 @@ def commitment_summary(
         frames.append(_count_statuses(latest.assign(dimension=dimension,
                                                     code=latest[dimension].astype("string").fillna("inconnu"))))
     frame = pd.concat(frames, ignore_index=True)
+    frame.insert(2, "libelle", category_labels(frame["dimension"], frame["code"]))
     notes = [f"Statut de chaque contrat à sa dernière revue semestrielle : {_status_definitions()}",
              "Aide conditionnée : aide attendue des années de contrat à partir de la troisième (barèmes), commencées "
              "à la date d'arrêté ; aide en jeu : celle des contrats dont l'objectif est manqué.",
@@ -332,13 +333,13 @@ def _count_statuses(latest: pd.DataFrame) -> pd.DataFrame:
     counts = pd.crosstab([latest["dimension"], latest["code"]], latest["statut"]).reindex(columns=list(STATUSES),
                                                                                         fill_value=0)
     frame = pd.DataFrame({
-        "contrats": grouped.size(),
+        "contrats_revus": grouped.size(),
         **{status: counts[status] for status in STATUSES},
         "patients_gagnes": grouped["patients_gagnes"].sum(min_count=1).astype("Float64"),
         "aide_conditionnee_eur": grouped["aide_conditionnee_eur"].sum(),
         "aide_objectif_manque_eur": grouped["aide_objectif_manque_eur"].sum(),
     }).reset_index()
-    for column in ("contrats", *STATUSES):
+    for column in ("contrats_revus", *STATUSES):
         frame[column] = frame[column].astype("int64")
     return frame.astype({"dimension": "string", "code": "string"})
 
@@ -350,3 +351,25 @@ def _conditional_aid(contracts: pd.DataFrame, as_of: pd.Timestamp, synthetic: bo
     years = contract_years(contracts, as_of=as_of, synthetic=synthetic)
     from_third = years[years["tranche"] == "3+"]
     return from_third.groupby("contrat_id")["montant_attendu_eur"].sum().astype("float64")
+
+
+def category_labels(dimensions: pd.Series, codes: pd.Series) -> pd.Series:
+    """The French label of each (dimension, code): a region's or département's name, an option, a specialty, a
+    background, a zone; « Non renseigné » for an unknown category."""
+    from am_analytics.geography import departement_name, region_name
+    from am_analytics.vocabulary import ETP_LABELS, PROFILS, SPECIALITES, ZONES
+
+    tables = {"etp_option": ETP_LABELS, "specialite": SPECIALITES, "profil_origine": PROFILS, "zone": ZONES}
+    names = {"region": region_name, "departement": departement_name}
+
+    def label(dimension: str, code: str) -> str:
+        if dimension in ("france", "ensemble"):
+            return "France entière" if dimension == "france" else "Ensemble"
+        if code == "inconnu":
+            return "Non renseigné"
+        if dimension in names:
+            return names[dimension](code)
+        return tables.get(dimension, {}).get(code, code)
+
+    return pd.Series([label(d, c) for d, c in zip(dimensions, codes, strict=True)], index=codes.index,
+                     dtype="string")
