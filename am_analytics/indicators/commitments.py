@@ -142,6 +142,9 @@ def contract_objectives(
     (`source_objectif`: « contrat » when the follow-up table gives it, « grille » from the avenant 7 grid for the
     one-third option, « non_public » for the half-time and full-time options and below P30, whose objective the
     rules do not publish: left missing, never guessed)."""
+    if activity is None or activity.empty:
+        raise IndicatorArgumentError("aucune table d'activité des médecins : les engagements ne peuvent pas être "
+                                     "suivis (déposer un suivi d'activité CPAM dans le dossier des données)")
     joined = activity_with_contracts(activity, contracts, synthetic=synthetic)
     as_of = pd.Timestamp(as_of) if as_of is not None else None
     joined["percentile"] = baseline_percentiles(joined)
