@@ -552,7 +552,8 @@ def commitment_cross_check(
         gap = data - value
         tolerance = TOLERANCE_POINTS if kind == "points" else TOLERANCE_SHARE * value
         rows.append({"groupe": group, "indicateur": indicator, "valeur_publiee": value, "valeur_donnees": data,
-                     "ecart": gap, "tolerance": tolerance, "dans_la_tolerance": "oui" if abs(gap) <= tolerance else "non",
+                     "ecart": gap, "tolerance": tolerance,
+                     "dans_la_tolerance": "oui" if abs(gap) <= tolerance else "non",
                      "medecins_donnees": int(design[group]["medecins"]),
                      "source": str(published.loc[(group, indicator), "source"])})
     frame = pd.DataFrame(rows).astype({"groupe": "string", "indicateur": "string", "source": "string",
