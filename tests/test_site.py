@@ -57,7 +57,7 @@ def test_every_page_is_built(site):
     root, summary = site
     assert [page["stem"] for page in summary["pages"] if page["status"] != "ok"] == []
     assert {path.stem for path in root.glob("*.html")} == {
-        "index", "france", "profils", "enquete", "qualite", "region_01", "region_84",
+        "index", "france", "profils", "enquete", "contreparties", "qualite", "region_01", "region_84",
         *(f"profil_{code}" for code in PROFILS)}
 
 
@@ -142,12 +142,13 @@ def test_the_index_lists_regions_by_name_every_background_and_what_failed(site):
     text = _text(root / "index.html")
     assert text.index('href="region_84.html">Auvergne-Rhône-Alpes</a>') < text.index('href="region_01.html">Guadeloupe')
     assert 'href="profil_inconnu.html">Non renseigné</a>' in text
-    assert "14 pages, toutes produites ; 4 notebooks exécutés, dont 1 en échec." in text
+    assert "15 pages, toutes produites ; 4 notebooks exécutés, dont 1 en échec." in text
 
 
 def test_regions_are_planned_by_name_after_the_national_pages():
     pages = plan_pages(["84", "11", "53"], ["infirmier"])
-    assert [p.stem for p in pages] == ["france", "profils", "enquete", "qualite", "region_84", "region_53",
+    assert [p.stem for p in pages] == ["france", "profils", "enquete", "contreparties", "qualite", "region_84",
+                                       "region_53",
                                        "region_11", "profil_infirmier"]
 
 

@@ -419,10 +419,21 @@ def commitment_effect(
     frame["periode_evenement"] = frame["periode_evenement"].astype("Int64")
     for column in ("mesure", "dimension", "categorie"):
         frame[column] = frame[column].astype("string")
-    frame.insert(1, "mesure_libelle", frame["mesure"].map(MEASURES).astype("string"))
+    frame = frame.sort_values(["dimension", "mesure", "periode_evenement"], key=_ensemble_first, kind="stable",
+                              na_position="first").reset_index(drop=True)
+    frame.insert(1, "mesure_libelle", frame["mesure"].map(MEASURES).str.capitalize().astype("string"))
     frame.insert(4, "categorie_libelle", category_labels(frame["dimension"], frame["categorie"]))
     notes = [*NOTES, f"Strate d'appariement des signataires : {_strata_summary(pairs)}."]
     return labelled(frame, as_of=as_of, sources=joined.attrs["sources"], notes=notes)
+
+
+def _ensemble_first(column: pd.Series) -> pd.Series:
+    """Sort keys: the overall rows first, the measures in `MEASURES`' order, event times in order."""
+    if column.name == "dimension":
+        return column.map({"ensemble": 0, **{name: i + 1 for i, name in enumerate(BY)}})
+    if column.name == "mesure":
+        return column.map({name: i for i, name in enumerate(MEASURES)})
+    return column
 
 
 _STRATA = {"departement": "même département", "region": "même région", "france": "France entière"}

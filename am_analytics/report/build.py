@@ -36,6 +36,7 @@ from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import KeyMessage, independence_sentence
 from am_analytics.presentation.tables import PublishedTable, published_text
 from am_analytics.report.alt import describe_values, series_text
+from am_analytics.report.commitments_section import commitments_section
 from am_analytics.report.document import ReportDocument
 from am_analytics.report.svg import figure_svg
 from am_analytics.report.workbook import build_workbook
@@ -177,6 +178,7 @@ def build(scope: Scope, national: NationalResults | None = None) -> BuiltReport:
         _published_france(layout, scope, messages)
     _training(layout, scope, national, messages)
     _survey(layout, scope, national)
+    commitments_section(layout, scope, national)
     _quality(layout, scope, national)
     _sources(layout, scope)
 

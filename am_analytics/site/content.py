@@ -267,6 +267,54 @@ def quality_page(ctx: SiteContext, w: PageWriter) -> Page:
     return page
 
 
+# --- The counterpart: the doctors' commitments and the effect of signing (issue 24) --------------------------------
+
+COMMITMENT_DIMENSIONS = (("region", "par région"), ("etp_option", "par option"), ("specialite", "par spécialité"),
+                         ("profil_origine", "par profil d'origine de l'assistant"), ("zone", "par zonage"))
+
+
+def commitments_page(ctx: SiteContext, w: PageWriter) -> Page:
+    """The doctors' commitments (objectives, reviews, aid at stake), the estimated effect of signing, the patients
+    and medical time it implies, and the Cnam's design beside the published figures: published items only."""
+    national = ctx.national
+    page = Page(
+        title="Contreparties et accès aux soins",
+        lead="L'aide est versée en échange d'un engagement du médecin à suivre plus de patients. Cette page suit "
+        "les objectifs des contrats à chaque revue semestrielle, estime l'effet de la signature en comparant les "
+        "signataires à des non-signataires appariés, et le traduit en patients et en temps médical.",
+    )
+    if national.commitments is None and national.commitment_effect is None:
+        page.section("Données d'activité").items.append(TextItem(
+            "Aucune table d'activité des médecins n'accompagne les contrats, ou elle ne permet pas encore "
+            "d'estimation à la date d'arrêté : rien n'est publié sur les contreparties.", note=True))
+        return page
+    if national.commitments is not None:
+        with w.step("engagements"):
+            section = page.section("Objectifs des contrats à la dernière revue")
+            for dimension, words in COMMITMENT_DIMENSIONS:
+                title = f"{cat.COMMITMENTS.title} — {words}"
+                section.items.append(w.table(f"engagements-{dimension}",
+                                             cat.commitments_table(national.commitments, dimension, title)))
+    if national.commitment_effect is not None:
+        with w.step("effet"):
+            section = page.section("Effet de la signature sur l'activité")
+            section.items.append(w.table("effet", cat.commitment_effect_table(national.commitment_effect)))
+            section.items.append(w.table("etude-evenement", cat.event_study_table(national.commitment_effect)))
+    if national.commitment_gains is not None:
+        with w.step("temps médical"):
+            section = page.section("Patients et temps médical attribuables, par région")
+            section.items.append(w.table("temps-medical", cat.commitment_gains_table(national.commitment_gains)))
+    if national.commitment_cross is not None:
+        with w.step("chiffres publiés"):
+            section = page.section("Les données face aux chiffres publiés (Cnam, 3 décembre 2024)")
+            section.items.append(w.table("contreparties-publiees", cat.commitment_cross_table(
+                national.commitment_cross, synthetic=ctx.scope.synthetic)))
+    section = page.section("Méthode et limites")
+    for key in ("engagements", "effet_engagements", "temps_medical"):
+        section.items.append(TextItem(f"{cat.METHODS[key].title} : {cat.METHODS[key].text}", note=True))
+    return page
+
+
 # --- A region ----------------------------------------------------------------------------------------------------
 
 

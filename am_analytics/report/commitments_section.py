@@ -1,0 +1,77 @@
+"""The report's section « Contreparties et accès aux soins »: the doctors' commitments (objectives and statuses at
+the latest review), the estimated effect of signing, the patients and medical time it implies, and the Cnam's
+design beside the published figures. A layout: it lays out published items (`NationalResults.commitments`,
+`commitment_effect`, `commitment_gains`, `commitment_cross`) and computes nothing.
+
+Written apart from `build.py` (restructured elsewhere at the same time); `build.build` calls `commitments_section`
+with the same layout object as its other sections."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from am_analytics.figures.formatting import format_number
+from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation.results import NationalResults
+from am_analytics.presentation.scope import Scope
+
+SECTION_TITLE = "Contreparties et accès aux soins"
+# The tables of the statuses the PDF prints; every dimension goes to the workbook (départements: workbook only).
+IN_PDF = (("region", "par région"), ("etp_option", "par option"), ("profil_origine", "par profil d'origine"))
+WORKBOOK_ONLY = (("departement", "par département"), ("specialite", "par spécialité"), ("zone", "par zonage"))
+
+
+def commitments_section(layout, scope: Scope, national: NationalResults) -> None:
+    """Lay out the section on `layout` (the report's `_Layout`: its document, tables and figures)."""
+    document = layout.document
+    document.section(SECTION_TITLE, new_page=True)
+    if national.commitments is None and national.commitment_effect is None:
+        document.paragraph("Aucune table d'activité des médecins dans les fichiers reçus, ou pas encore assez de "
+                           "recul à la date d'arrêté : rien n'est publié sur les contreparties.")
+        return
+    layout.intro(_intro_lines(national))
+    if scope.region is not None:
+        document.note("Résultats nationaux : l'estimation demande les signataires de toute la France.")
+    if national.commitments is not None:
+        document.section("Objectifs à la dernière revue semestrielle", level=1)
+        for dimension, words in (*IN_PDF, *WORKBOOK_ONLY):
+            table = cat.commitments_table(national.commitments, dimension, f"{cat.COMMITMENTS.title} — {words}")
+            layout.table(table, in_pdf=(dimension, words) in IN_PDF, emphasised=(0,))
+    if national.commitment_effect is not None:
+        document.section("Effet de la signature", level=1)
+        layout.table(cat.commitment_effect_table(national.commitment_effect))
+        layout.table(cat.event_study_table(national.commitment_effect))
+    if national.commitment_gains is not None:
+        document.section("Patients et temps médical attribuables", level=1)
+        layout.table(cat.commitment_gains_table(national.commitment_gains), emphasised=(0,))
+    if national.commitment_cross is not None:
+        document.section("Le plan de l'étude Cnam face aux chiffres publiés", level=1)
+        layout.table(cat.commitment_cross_table(national.commitment_cross, synthetic=scope.synthetic))
+    document.note(f"Méthode et limites : voir « {cat.METHODS['effet_engagements'].title} » dans Sources et "
+                  "méthode.")
+
+
+def _intro_lines(national: NationalResults) -> list[str]:
+    """What the section says first, read from the published items (a hidden figure is never quoted)."""
+    lines = ["L'aide est versée en échange d'un engagement du médecin à suivre plus de patients : un objectif de "
+             "patientèle revu tous les six mois avec la CPAM, dont dépend l'aide à partir de la troisième année."]
+    effect = national.commitment_effect
+    if effect is not None:
+        overall = effect[(effect["dimension"] == "ensemble").to_numpy(dtype=bool)
+                         & effect["periode_evenement"].isna().to_numpy(dtype=bool)].set_index("mesure")
+        if "patients_mt" in overall.index and pd.notna(overall.loc["patients_mt", "effet_pct"]):
+            row = overall.loc["patients_mt"]
+            lines.append(
+                f"Après la période de signature, la patientèle médecin traitant des signataires a progressé de "
+                f"{format_number(row['effet_pct'], 1)} % de plus que celle de non-signataires comparables "
+                f"(intervalle à 95 % : {format_number(row['ic_bas'], 1)} à {format_number(row['ic_haut'], 1)} %), "
+                f"sur {format_number(row['signataires'], 0)} signataires appariés.")
+    gains = national.commitment_gains
+    if gains is not None and (gains["code"] == "FR").any():
+        france = gains[gains["code"] == "FR"].iloc[0]
+        if pd.notna(france["patients_attribuables"]) and pd.notna(france["etp_medical"]):
+            lines.append(
+                f"Soit environ {format_number(round(france['patients_attribuables'], -2), 0)} patients médecin "
+                f"traitant et {format_number(france['etp_medical'], 0)} ETP de temps médical attribuables au "
+                "dispositif (hypothèses dans la méthode).")
+    return lines
