@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from am_analytics.figures import charts, region_map
+from am_analytics.figures import charts, commitments, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.figures.published import nothing_publishable
 from am_analytics.presentation import catalogue as cat
@@ -298,8 +298,10 @@ def commitments_page(ctx: SiteContext, w: PageWriter) -> Page:
     if national.commitment_effect is not None:
         with w.step("effet"):
             section = page.section("Effet de la signature sur l'activité")
+            section.items.append(w.figure("etude-evenement", commitments.event_study_chart(
+                national.commitment_effect, as_of=ctx.scope.as_of)))
             section.items.append(w.table("effet", cat.commitment_effect_table(national.commitment_effect)))
-            section.items.append(w.table("etude-evenement", cat.event_study_table(national.commitment_effect)))
+            section.items.append(w.table("coefficients", cat.event_study_table(national.commitment_effect)))
     if national.commitment_gains is not None:
         with w.step("temps médical"):
             section = page.section("Patients et temps médical attribuables, par région")
