@@ -1034,11 +1034,22 @@ COMMITMENT_CROSS = TableSpec(
 EFFECT_KEEP = tuple(dict.fromkeys([*EFFECT.published_columns, *EVENT_STUDY.published_columns]))
 
 
-def commitments_table(commitments: pd.DataFrame, dimension: str = "region", title: str | None = None
-                      ) -> PublishedTable:
-    """The statuses at the latest review for France and each category of one dimension (`region`, `departement`,
-    `etp_option`, `specialite`, `profil_origine`, `zone`), from the published frame."""
+# how a table of the statuses names its dimension, in the order the layouts show them
+COMMITMENT_DIMENSIONS = {
+    "region": "par région",
+    "etp_option": "par option",
+    "profil_origine": "par profil d'origine de l'assistant",
+    "specialite": "par spécialité",
+    "zone": "par zonage",
+    "departement": "par département",
+}
+
+
+def commitments_table(commitments: pd.DataFrame, dimension: str = "region") -> PublishedTable:
+    """The statuses at the latest review for France and each category of one dimension (`COMMITMENT_DIMENSIONS`),
+    from the published frame."""
     rows = commitments[commitments["dimension"].isin(["france", dimension]).to_numpy(dtype=bool)]
+    title = f"{COMMITMENTS.title} — {COMMITMENT_DIMENSIONS[dimension]}"
     return COMMITMENTS.from_published(_with_attrs(rows, commitments), title=title)
 
 

@@ -17,8 +17,7 @@ from am_analytics.presentation.scope import Scope
 
 SECTION_TITLE = "Contreparties et accès aux soins"
 # The tables of the statuses the PDF prints; every dimension goes to the workbook (départements: workbook only).
-IN_PDF = (("region", "par région"), ("etp_option", "par option"), ("profil_origine", "par profil d'origine"))
-WORKBOOK_ONLY = (("departement", "par département"), ("specialite", "par spécialité"), ("zone", "par zonage"))
+IN_PDF = ("region", "etp_option", "profil_origine")
 
 
 def commitments_section(layout, scope: Scope, national: NationalResults) -> None:
@@ -34,9 +33,9 @@ def commitments_section(layout, scope: Scope, national: NationalResults) -> None
         document.note("Résultats nationaux : l'estimation demande les signataires de toute la France.")
     if national.commitments is not None:
         document.section("Objectifs à la dernière revue semestrielle", level=1)
-        for dimension, words in (*IN_PDF, *WORKBOOK_ONLY):
-            table = cat.commitments_table(national.commitments, dimension, f"{cat.COMMITMENTS.title} — {words}")
-            layout.table(table, in_pdf=(dimension, words) in IN_PDF, emphasised=(0,))
+        for dimension in cat.COMMITMENT_DIMENSIONS:
+            layout.table(cat.commitments_table(national.commitments, dimension), in_pdf=dimension in IN_PDF,
+                         emphasised=(0,))
     if national.commitment_effect is not None:
         document.section("Effet de la signature", level=1)
         layout.table(cat.commitment_effect_table(national.commitment_effect))

@@ -269,10 +269,6 @@ def quality_page(ctx: SiteContext, w: PageWriter) -> Page:
 
 # --- The counterpart: the doctors' commitments and the effect of signing (issue 24) --------------------------------
 
-COMMITMENT_DIMENSIONS = (("region", "par région"), ("etp_option", "par option"), ("specialite", "par spécialité"),
-                         ("profil_origine", "par profil d'origine de l'assistant"), ("zone", "par zonage"))
-
-
 def commitments_page(ctx: SiteContext, w: PageWriter) -> Page:
     """The doctors' commitments (objectives, reviews, aid at stake), the estimated effect of signing, the patients
     and medical time it implies, and the Cnam's design beside the published figures: published items only."""
@@ -291,10 +287,9 @@ def commitments_page(ctx: SiteContext, w: PageWriter) -> Page:
     if national.commitments is not None:
         with w.step("engagements"):
             section = page.section("Objectifs des contrats à la dernière revue")
-            for dimension, words in COMMITMENT_DIMENSIONS:
-                title = f"{cat.COMMITMENTS.title} — {words}"
+            for dimension in cat.COMMITMENT_DIMENSIONS:
                 section.items.append(w.table(f"engagements-{dimension}",
-                                             cat.commitments_table(national.commitments, dimension, title)))
+                                             cat.commitments_table(national.commitments, dimension)))
     if national.commitment_effect is not None:
         with w.step("effet"):
             section = page.section("Effet de la signature sur l'activité")
