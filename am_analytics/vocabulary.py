@@ -350,6 +350,15 @@ _MANIFEST = "manifeste de préparation des données"
 _PUBLISHED = "chiffres publiés (Assurance Maladie, presse)"
 _INSTITUTE = f"{SOURCE_SURVEY} (tableaux de l'institut)"
 _ACTIVITY = f"{SOURCE_CONTRACTS} ; suivi d'activité des médecins (CPAM)"
+
+
+def _bounds(name: str, label: str, decimals: int, unit: str) -> dict[str, Variable]:
+    """The records of the two bounds of an estimate's 95 % interval (`<name>_bas`, `<name>_haut`): `label` holds
+    a `{}` for « bas » or « haut »."""
+    sides = {"bas": "Borne basse", "haut": "Borne haute"}
+    return {f"{name}_{side}": Variable(label.format(side), decimals, unit, f"{bound} de l'intervalle à 95 % de "
+                                       "l'effet estimé, robuste par médecin.", _ACTIVITY)
+            for side, bound in sides.items()}
 _PROJECTION = f"{SOURCE_CONTRACTS} ; projection (tendance des 12 derniers mois)"
 
 # Every column a table or a CSV download prints, by variable name (the column's key, or a name of its own where one
@@ -553,10 +562,6 @@ VARIABLES = {
     "temoins": Variable("Témoins", 0, "médecins", "Médecins non signataires appariés (distincts).", _ACTIVITY),
     "effet_pct": Variable("Effet estimé (%)", 1, "%", "Effet de la signature en % de la mesure (différence de "
                           "différences ou coefficient d'une période).", _ACTIVITY),
-    "effet_ic_bas": Variable("IC 95 % bas (%)", 1, "%", "Borne basse de l'intervalle à 95 % de l'effet, robuste "
-                             "par médecin.", _ACTIVITY),
-    "effet_ic_haut": Variable("IC 95 % haut (%)", 1, "%", "Borne haute de l'intervalle à 95 % de l'effet, robuste "
-                              "par médecin.", _ACTIVITY),
     "pretendance_p": Variable("Pré-tendance (p-valeur)", 1, "%", "p-valeur du test joint de nullité des "
                               "coefficients avant la période précédant la signature.", _ACTIVITY),
     "periode_evenement": Variable("Période depuis la signature", 0, "périodes", "Périodes (années ou semestres) "
@@ -566,18 +571,13 @@ VARIABLES = {
                                     _ACTIVITY),
     "patients_attribuables": Variable("Patients MT attribuables", 0, "patients", "Patients médecin traitant que "
                                       "l'effet estimé attribue au dispositif.", _ACTIVITY),
-    "patients_attribuables_bas": Variable("Patients attribuables, bas", 0, "patients", "Borne basse (intervalle à "
-                                          "95 % de l'effet).", _ACTIVITY),
-    "patients_attribuables_haut": Variable("Patients attribuables, haut", 0, "patients", "Borne haute (intervalle "
-                                           "à 95 % de l'effet).", _ACTIVITY),
+    **_bounds("patients_attribuables", "Patients attribuables, {}", 0, "patients"),
+    **_bounds("etp_medical", "Temps médical, {} (ETP)", 1, "ETP de médecin"),
+    **_bounds("effet_ic", "IC 95 % {} (%)", 1, "%"),
     "actes_attribuables": Variable("Actes par an attribuables", 0, "actes", "Actes supplémentaires par an que "
                                    "l'effet estimé attribue au dispositif.", _ACTIVITY),
     "etp_medical": Variable("Temps médical (ETP)", 1, "ETP de médecin", "Actes attribuables rapportés à "
                             "l'activité annuelle moyenne d'un médecin non signataire.", _ACTIVITY),
-    "etp_medical_bas": Variable("Temps médical, bas (ETP)", 1, "ETP de médecin", "Borne basse (intervalle à 95 % "
-                                "de l'effet).", _ACTIVITY),
-    "etp_medical_haut": Variable("Temps médical, haut (ETP)", 1, "ETP de médecin", "Borne haute (intervalle à "
-                                 "95 % de l'effet).", _ACTIVITY),
     "valeur_publiee_activite": Variable("Chiffre publié", 1, "% ou patients", "Chiffre publié par la Cnam, cité "
                                         "avec sa source.", _PUBLISHED),
     "valeur_donnees_activite": Variable("Données", 1, "% ou patients", "Le même plan d'étude appliqué aux "

@@ -951,17 +951,19 @@ EFFECT_RULE = Disclosure(
     follows={"effet_pct": "signataires", "ic_bas": "signataires", "ic_haut": "signataires",
              "pretendance_p": "signataires"},
 )
+MEASURE_LABEL = classification("mesure_libelle", variable="mesure_activite", width=1.8)
+# an estimate and its interval, in %
+EFFECT_AND_INTERVAL = (measure("effet_pct", "decimal"), measure("ic_bas", "decimal", variable="effet_ic_bas"),
+                       measure("ic_haut", "decimal", variable="effet_ic_haut"))
 EFFECT = TableSpec(
     name="Effet estimé",
     title="Effet de la signature sur l'activité des médecins (différence de différences)",
     columns=(
-        classification("mesure_libelle", variable="mesure_activite", width=1.8),
+        MEASURE_LABEL,
         classification("categorie_libelle", variable="categorie_effet", width=1.8),
         measure("signataires", "count"),
         measure("temoins", "count"),
-        measure("effet_pct", "decimal"),
-        measure("ic_bas", "decimal", variable="effet_ic_bas"),
-        measure("ic_haut", "decimal", variable="effet_ic_haut"),
+        *EFFECT_AND_INTERVAL,
         measure("pretendance_p", "percent"),
     ),
     source=SOURCE_ACTIVITY,
@@ -969,20 +971,12 @@ EFFECT = TableSpec(
     notes=(METHODS["effet_engagements"].text,),
     keys=("mesure", "dimension", "categorie", "periode_evenement"),
 )
-EVENT_STUDY = TableSpec(
+EVENT_STUDY = replace(
+    EFFECT,
     name="Étude d'événement",
     title="Effet de la signature période par période (étude d'événement, référence : période précédant la "
           "signature)",
-    columns=(
-        classification("mesure_libelle", variable="mesure_activite", width=1.8),
-        measure("periode_evenement", "count"),
-        measure("effet_pct", "decimal"),
-        measure("ic_bas", "decimal", variable="effet_ic_bas"),
-        measure("ic_haut", "decimal", variable="effet_ic_haut"),
-    ),
-    source=SOURCE_ACTIVITY,
-    disclosure=EFFECT_RULE,
-    notes=(METHODS["effet_engagements"].text,),
+    columns=(MEASURE_LABEL, measure("periode_evenement", "count"), *EFFECT_AND_INTERVAL),
     keys=("mesure", "dimension", "categorie"),
 )
 GAINS_RULE = Disclosure(
@@ -998,13 +992,9 @@ GAINS = TableSpec(
         classification("nom", variable="nom_territoire", width=2.0),
         measure("signataires", "count"),
         measure("patientele_mt_avant", "count"),
-        measure("patients_attribuables", "count"),
-        measure("patients_attribuables_bas", "count"),
-        measure("patients_attribuables_haut", "count"),
+        *(measure(f"patients_attribuables{bound}", "count") for bound in ("", "_bas", "_haut")),
         measure("actes_attribuables", "count"),
-        measure("etp_medical", "decimal"),
-        measure("etp_medical_bas", "decimal"),
-        measure("etp_medical_haut", "decimal"),
+        *(measure(f"etp_medical{bound}", "decimal") for bound in ("", "_bas", "_haut")),
     ),
     source=SOURCE_ACTIVITY,
     disclosure=GAINS_RULE,
