@@ -4,6 +4,8 @@ on the demo data, the Cnam's design and the estimated effect beside the publishe
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -169,3 +171,13 @@ def test_the_attributable_gains_add_up_over_the_regions(demo_results):
     assert regions["signataires"].sum() == france["signataires"]
     assert np.isclose(regions["patients_attribuables"].sum(), france["patients_attribuables"])
     assert france["patients_attribuables_bas"] < france["patients_attribuables"] < france["patients_attribuables_haut"]
+
+
+def test_without_activity_or_before_there_is_anything_to_say_the_items_do_not_apply(demo_scope):
+    inputs = registry.Inputs.of(demo_scope.national())
+    without = dataclasses.replace(inputs, activity=None)
+    early = dataclasses.replace(inputs, as_of=pd.Timestamp("2019-10-31"))
+    for name in ("commitments", "commitment_effect", "commitment_gains", "commitment_cross"):
+        assert registry.compute(registry.NATIONAL, name, without) is None, name
+    assert registry.compute(registry.NATIONAL, "commitments", early) is None  # no review held yet
+    assert registry.compute(registry.NATIONAL, "commitment_cross", early) is None  # no 48 months observed yet

@@ -543,17 +543,26 @@ PUBLISHED_STUDY = "cnam_points_de_repere_2024"
 
 
 def commitment_cross_check(
-    activity: pd.DataFrame | None, contracts: pd.DataFrame, *, synthetic: bool | None = None
+    activity: pd.DataFrame | None, contracts: pd.DataFrame, *, as_of: pd.Timestamp | None = None,
+    synthetic: bool | None = None,
 ) -> pd.DataFrame:
     """The published design of the Cnam (*Points de repère*, 3 December 2024: GPs who signed from 1 September 2019
     to 31 August 2020 against GPs who did not, from the year before signing to 48 months later) run on the data,
     beside the published figures: the gap and whether it is within the tolerance (`TOLERANCE_POINTS` for an
     evolution, `TOLERANCE_SHARE` for a level). On the demo data, calibrated on these figures, agreement proves
     nothing but the calibration."""
-    from am_analytics.demo.activity import published_design  # the design itself, applied to any activity table
+    # the design itself (cohort, horizon), applied to any activity table
+    from am_analytics.demo.activity import COHORT, HORIZON_YEARS, published_design
 
     if activity is None or activity.empty:
         raise IndicatorArgumentError("aucune table d'activité des médecins : rien à comparer aux chiffres publiés")
+    if as_of is not None:  # only the periods closed and the contracts signed by the counting date
+        activity = _kept_attrs(activity, activity["fin_periode"] <= as_of)
+        contracts = _kept_attrs(contracts, contracts["date_signature"] <= as_of)
+    last_needed = COHORT[0].year - 1 + HORIZON_YEARS  # the first signatories' year before signing, 4 years on
+    if activity.empty or activity["annee"].max() < last_needed:
+        raise IndicatorArgumentError("pas encore 48 mois d'activité observés après les signatures de 2019–2020 : le "
+                                     "plan de l'étude Cnam ne peut pas être appliqué à cette date")
     design = published_design(activity, contracts)
     published = reference.commitment_effects()
     published = published[published["study"] == PUBLISHED_STUDY].set_index(["group", "indicator"])
@@ -576,4 +585,4 @@ def commitment_cross_check(
              "généralistes sans contrat, de l'année précédant la signature (2018 pour les autres) à 48 mois après ; "
              "évolution des moyennes.",
              f"Tolérance : {TOLERANCE_POINTS:g} point pour une évolution, {100 * TOLERANCE_SHARE:g} % pour un niveau."]
-    return labelled(frame, as_of=None, sources=[data_source(synthetic), REFERENCE], notes=notes)
+    return labelled(frame, as_of=as_of, sources=[data_source(synthetic), REFERENCE], notes=notes)

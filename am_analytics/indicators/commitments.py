@@ -304,6 +304,8 @@ def commitment_summary(
     (which depends on the objective, `funding.contract_years`) started by `as_of`, and that aid for the contracts
     whose objective is missed (the amount at stake)."""
     reviews = commitment_reviews(activity, contracts, as_of=as_of, synthetic=synthetic)
+    if reviews.empty:
+        raise IndicatorArgumentError("aucun contrat suivi n'a encore passé de revue semestrielle à cette date")
     latest = reviews.sort_values(["contrat_id", "mois_contrat"]).drop_duplicates("contrat_id", keep="last")
     aid = _conditional_aid(contracts, pd.Timestamp(reviews.attrs["as_of"]), synthetic)
     latest = latest.assign(aide_conditionnee_eur=latest["contrat_id"].map(aid).fillna(0.0).astype("float64"))

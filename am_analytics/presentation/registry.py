@@ -139,17 +139,16 @@ def _on_survey(indicator: Callable[..., pd.DataFrame], *args, **options) -> Call
     return compute
 
 
-def _on_activity(indicator: Callable[..., pd.DataFrame], *, dated: bool = True) -> Callable:
-    """Call an activity indicator on the activity and every contract (at the counting date when `dated`): None
-    without an activity table, or when the activity cannot say it at that date (too few signatories observed
-    around their signature, no non-signatory: the indicator's French message says which)."""
+def _on_activity(indicator: Callable[..., pd.DataFrame]) -> Callable:
+    """Call an activity indicator on the activity and every contract at the counting date: None without an activity
+    table, or when the activity cannot say it at that date (too few signatories observed around their signature, no
+    non-signatory, no review yet: the indicator's French message says which)."""
 
     def compute(inputs: Inputs) -> pd.DataFrame | None:
         if inputs.activity is None or inputs.activity.empty:
             return None
-        dates = {"as_of": inputs.as_of} if dated else {}
         try:
-            return indicator(inputs.activity, inputs.contracts, synthetic=inputs.synthetic, **dates)
+            return indicator(inputs.activity, inputs.contracts, synthetic=inputs.synthetic, as_of=inputs.as_of)
         except IndicatorArgumentError:
             return None
 
@@ -266,7 +265,7 @@ ITEMS: tuple[Item, ...] = (
          _on_activity(effect.signatory_baselines), cat.GAINS_RULE, "commitment_gains_table",
          cat.GAINS.published_columns, "Patients et temps médical attribuables, par région"),
     Item("commitment_cross", NATIONAL, effect.commitment_cross_check, (ACTIVITY, *_R),
-         _on_activity(effect.commitment_cross_check, dated=False), cat.COMMITMENT_CROSS_RULE,
+         _on_activity(effect.commitment_cross_check), cat.COMMITMENT_CROSS_RULE,
          "commitment_cross_table", cat.COMMITMENT_CROSS.published_columns, "Plan Cnam face aux chiffres publiés"),
     # --- national: the preparation's manifest, warnings and change log (file lines, not people: nothing to mask)
     Item("quality", NATIONAL, ind.file_quality, (MANIFEST,), lambda inputs: ind.file_quality(inputs.manifest),
