@@ -181,3 +181,19 @@ def test_without_activity_or_before_there_is_anything_to_say_the_items_do_not_ap
         assert registry.compute(registry.NATIONAL, name, without) is None, name
     assert registry.compute(registry.NATIONAL, "commitments", early) is None  # no review held yet
     assert registry.compute(registry.NATIONAL, "commitment_cross", early) is None  # no 48 months observed yet
+
+
+def test_the_estimate_does_not_depend_on_the_pseudonymisation_key(demo_data):
+    """Another key names the same doctors otherwise (and sorts them otherwise): ties in matching distance and the
+    order of the regression's sums must not follow the names, or a report rebuilt elsewhere would differ."""
+    activity, contracts = demo_data.activity, demo_data.contracts
+    renamed = {name: f"x{name[::-1]}" for name in pd.unique(pd.concat([activity["medecin_id"],
+                                                                       contracts["medecin_id"]]).dropna())}
+
+    def rekeyed(frame: pd.DataFrame) -> pd.DataFrame:
+        result = frame.assign(medecin_id=frame["medecin_id"].map(renamed)).sort_values("medecin_id")
+        result.attrs = dict(frame.attrs)
+        return result
+
+    pd.testing.assert_frame_equal(ce.commitment_effect(activity, contracts),
+                                  ce.commitment_effect(rekeyed(activity), rekeyed(contracts)))

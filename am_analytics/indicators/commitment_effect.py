@@ -86,7 +86,9 @@ def match_controls(joined: pd.DataFrame, *, controls: int = CONTROLS) -> pd.Data
 
     `joined` is `activity_with_contracts` with `percentile` (`baseline_percentiles`) and `periode_evenement`."""
     signatories = joined[joined["signataire"] & joined["periode_evenement"].eq(-1).fillna(False)]
-    pool = joined[~joined["signataire"]]
+    # candidates in an order of their own figures, not of their pseudonyms: a tie in distance then goes the same
+    # way whatever the pseudonymisation key (the results must not depend on it)
+    pool = _in_content_order(joined[~joined["signataire"]])
     if pool.empty:
         raise IndicatorArgumentError("aucun médecin non signataire dans la table d'activité : pas de témoins "
                                      "auxquels comparer les signataires")
@@ -112,6 +114,14 @@ def match_controls(joined: pd.DataFrame, *, controls: int = CONTROLS) -> pd.Data
     if not pairs:
         raise IndicatorArgumentError("aucun non-signataire observé aux mêmes périodes que les signataires")
     return pd.concat(pairs, ignore_index=True)
+
+
+_CONTENT = ("periode", "percentile", *MEASURES, "actes", "jours_travailles")
+
+
+def _in_content_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows sorted by their figures (never by the pseudonymised identifier)."""
+    return frame.sort_values([c for c in _CONTENT if c in frame], kind="stable")
 
 
 def _key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -206,7 +216,9 @@ def pair_differences(panel: pd.DataFrame) -> pd.DataFrame:
     pairs = change_c.merge(change_t, on=keys, suffixes=("_c", "_t"))
     pairs["d"] = pairs["change_t"] - pairs["change_c"]
     kept = pairs["periode_evenement"] != -1
-    return pairs.loc[kept, ["pile", "temoin", "periode_evenement", "d"]].reset_index(drop=True)
+    # in an order of the figures, not of the pseudonyms: the sums of the regression then do not depend on the key
+    pairs = pairs.loc[kept, ["pile", "temoin", "periode_evenement", "d"]]
+    return pairs.sort_values(["periode_evenement", "d"], kind="stable").reset_index(drop=True)
 
 
 def _change_from_reference(rows: pd.DataFrame, unit: list[str]) -> pd.DataFrame:
@@ -474,6 +486,7 @@ def signatory_baselines(
         "acts": acts,
         "fte": (acts / before["periode"].map(acts_per_fte).astype("float64")).fillna(0.0),
     })
+    base = base.sort_values(["region", "patients", "acts"], kind="stable")  # sums in an order of the figures
     rows = [{"code": code, "niveau": "france" if code == "FR" else "region", "signataires": len(group),
              "patientele_mt_avant": float(group["patients"].sum()), "actes_avant": float(group["acts"].sum()),
              "etp_avant": float(group["fte"].sum())}
@@ -563,7 +576,9 @@ def commitment_cross_check(
     if activity.empty or activity["annee"].max() < last_needed:
         raise IndicatorArgumentError("pas encore 48 mois d'activité observés après les signatures de 2019–2020 : le "
                                      "plan de l'étude Cnam ne peut pas être appliqué à cette date")
-    design = published_design(activity, contracts)
+    # rows in an order of their figures: the means' float sums then do not depend on the pseudonymisation key
+    content = [c for c in ("annee", *MEASURES, "actes", "jours_travailles") if c in activity]
+    design = published_design(activity.sort_values(content, kind="stable"), contracts)
     published = reference.commitment_effects()
     published = published[published["study"] == PUBLISHED_STUDY].set_index(["group", "indicator"])
     rows = []
