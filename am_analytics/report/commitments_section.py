@@ -70,7 +70,7 @@ def _intro_lines(national: NationalResults) -> list[str]:
         france = gains[gains["code"] == "FR"].iloc[0]
         if pd.notna(france["patients_attribuables"]) and pd.notna(france["etp_medical"]):
             lines.append(
-                f"Soit environ {format_number(round(france['patients_attribuables'], -2), 0)} patients médecin "
-                f"traitant et {format_number(france['etp_medical'], 0)} ETP de temps médical attribuables au "
-                "dispositif (hypothèses dans la méthode).")
+                f"Soit {format_number(france['patients_attribuables'], 0)} patients médecin traitant et "
+                f"{format_number(france['etp_medical'], 1)} ETP de temps médical attribuables au dispositif, "
+                "France entière (hypothèses dans la méthode ; valeurs du tableau par région).")
     return lines
