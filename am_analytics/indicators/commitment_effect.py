@@ -216,9 +216,10 @@ def pair_differences(panel: pd.DataFrame) -> pd.DataFrame:
     pairs = change_c.merge(change_t, on=keys, suffixes=("_c", "_t"))
     pairs["d"] = pairs["change_t"] - pairs["change_c"]
     kept = pairs["periode_evenement"] != -1
-    # in an order of the figures, not of the pseudonyms: the sums of the regression then do not depend on the key
+    # in the doctors' order (`effect_panel` numbers them by their figures): the regression's sums do not depend on
+    # the pseudonymisation key
     pairs = pairs.loc[kept, ["pile", "temoin", "periode_evenement", "d"]]
-    return pairs.sort_values(["periode_evenement", "d"], kind="stable").reset_index(drop=True)
+    return pairs.sort_values(["periode_evenement", "pile", "temoin"], kind="stable").reset_index(drop=True)
 
 
 def _change_from_reference(rows: pd.DataFrame, unit: list[str]) -> pd.DataFrame:
@@ -363,8 +364,13 @@ def effect_panel(
     joined = activity_with_contracts(activity, contracts, synthetic=synthetic)
     attrs = dict(joined.attrs)
     # only what the design reads, the doctor as an integer code: the panels copy and compare these many times
-    kept = [c for c in (*_PANEL_COLUMNS, *MEASURES, "actes", *_STRATA_COLUMNS, *BY) if c in joined]
-    joined = joined[kept].assign(medecin_id=pd.factorize(joined["medecin_id"])[0])
+    kept = [c for c in (*_PANEL_COLUMNS, *MEASURES, "actes", "jours_travailles", *_STRATA_COLUMNS, *BY)
+            if c in joined]
+    # numbered in an order of their figures, not of their pseudonyms: every later order and sum is then the same
+    # whatever the pseudonymisation key (a report rebuilt with another key is byte-identical)
+    codes = pd.factorize(_in_content_order(joined)["medecin_id"])
+    joined = joined[kept].assign(medecin_id=joined["medecin_id"].map(pd.Series(range(len(codes[1])),
+                                                                                 index=codes[1])))
     joined = joined.assign(periode_evenement=event_periods(joined))
     joined["percentile"] = baseline_percentiles(joined)
     joined.attrs = attrs
@@ -486,7 +492,7 @@ def signatory_baselines(
         "acts": acts,
         "fte": (acts / before["periode"].map(acts_per_fte).astype("float64")).fillna(0.0),
     })
-    base = base.sort_values(["region", "patients", "acts"], kind="stable")  # sums in an order of the figures
+    base = base.sort_values(["region", "patients", "acts", "fte"], kind="stable")  # sums in an order of the figures
     rows = [{"code": code, "niveau": "france" if code == "FR" else "region", "signataires": len(group),
              "patientele_mt_avant": float(group["patients"].sum()), "actes_avant": float(group["acts"].sum()),
              "etp_avant": float(group["fte"].sum())}
