@@ -1063,7 +1063,10 @@ def commitment_gains_table(gains: pd.DataFrame) -> PublishedTable:
 def commitment_cross_table(cross: pd.DataFrame, *, synthetic: bool | None = None) -> PublishedTable:
     """The Cnam's design run on the data, beside the published figures; on synthetic data the calibration
     caveat comes first."""
-    table = COMMITMENT_CROSS.from_published(cross, synthetic=synthetic)
+    from am_analytics.reference.display import SOURCES
+
+    frame = cross.assign(source=cross["source"].map(lambda value: SOURCES.get(str(value), value)).astype("string"))
+    table = COMMITMENT_CROSS.from_published(_with_attrs(frame, cross), synthetic=synthetic)
     if table.synthetic:
         table.notes.insert(0, CALIBRATION_NOTE)
     return table
