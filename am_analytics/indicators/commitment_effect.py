@@ -3,21 +3,21 @@ signature and a difference-in-differences with intervals clustered by doctor (st
 
 Design (stacked, one « stack » per signatory):
 1. Each signatory's baseline is the last period before the one in which the contract was signed (event time −1).
-2. Its controls are the `CONTROLS` non-signatories nearest to it on the percentile of the adult « médecin
-   traitant » list in that same period (and on the years installed when the activity table holds
-   `annee_installation`), drawn exactly within its specialty and département when the activity table holds them,
+2. Its control is the non-signatory nearest to it (`CONTROLS`) on the percentile of the adult « médecin traitant »
+   list in that same period (and on the years installed when the activity table holds `annee_installation`),
+   drawn exactly within its specialty and département when the activity table holds them for non-signatories,
    within its region when the département has fewer than `MIN_CANDIDATES` candidates, in the whole pool otherwise
-   (`strate` says which). Matching is with replacement: a control may serve several signatories, and the
-   intervals, clustered by doctor, account for it.
-3. Each control takes its signatory's signature date, so every doctor of a stack has an event time (periods from
-   the signature period). The outcome is the logarithm of the measure, so a coefficient is a relative change.
-4. Event study: y = doctor-in-stack effect + calendar period effect + Σ_k β_k · signatory × 1[event time = k],
-   k ≠ −1 (the reference period). Difference-in-differences: the same with signatory × signature period and
-   signatory × after (event time ≥ 1): the second coefficient is the average effect after the signature period,
-   which is partly treated and kept apart. The doctor effects are removed by demeaning (Frisch–Waugh–Lovell),
-   the regression is statsmodels OLS with `cov_type="cluster"` by doctor.
-5. Pre-trend check: joint Wald test that every β_k before −1 is zero (needs at least two periods before the
-   signature period).
+   (`strate` says which). Matching is with replacement: a control may serve several signatories.
+3. The control takes its signatory's signature date, so both doctors of a stack have an event time (periods from
+   the signature period) over the same calendar periods. The outcome is the logarithm of the measure.
+4. For each pair and event time k ≠ −1: d = (signatory's y_k − y_−1) − (control's y_k − y_−1), which removes both
+   doctors' levels and the stack's calendar periods, as doctor-in-stack and stack-period fixed effects would.
+   Event study: statsmodels OLS of d on one indicator per k (each coefficient the mean difference at k), the
+   covariance clustered two ways, by signatory and by control (`cov_type="cluster"` with two groups).
+   Difference-in-differences: the pair-weighted mean of the coefficients after the signature period (k ≥ 1; the
+   signature period, partly treated, apart), a linear contrast with its clustered interval.
+5. Pre-trend check: joint Wald test that every coefficient before −1 is zero (needs at least two periods before
+   the signature period).
 
 What matching cannot remove: anything that made a doctor sign and also moves the list (a planned expansion of the
 practice, a new partner, a move to a health centre) and is not in the table; the matching only balances what is
@@ -45,7 +45,7 @@ from am_analytics.indicators.common import (
 CONTROLS = 1  # non-signatories matched to each signatory (nearest neighbour, with replacement): more would
 # narrow the intervals little (the pool is reused anyway) and multiply the rows of the stacked panel
 MIN_CANDIDATES = 10  # fewer candidates in the département: matched within the region, then nationally
-MIN_CLUSTERS = 20  # fewer signatories: no interval is computed (cluster-robust variances need many clusters)
+MIN_CLUSTERS = 20  # fewer signatories: refused (cluster-robust variances need many clusters)
 LEVEL = 0.95
 WINDOW = (-4, 5)  # event times kept (periods from the signature period)
 MEASURES = {
