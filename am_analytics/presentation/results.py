@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from am_analytics.indicators.commitment_effect import attributable
 from am_analytics.presentation import registry
 from am_analytics.presentation.catalogue import (
     AGGREGATED,
@@ -100,6 +101,13 @@ def series_step(monthly: pd.DataFrame, threshold: int = THRESHOLD) -> str:
         if not len(signed) or (signed < threshold).mean() <= MAX_SMALL_PERIODS:
             return step
     return "annee"
+
+
+def with_attributable_gains(baselines: pd.DataFrame | None, effects: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The signatories' baselines by region with what the estimated effect implies (None without either)."""
+    if baselines is None or effects is None:
+        return None
+    return attributable(baselines, effects)
 
 
 def publish_monthly(
@@ -252,6 +260,11 @@ class NationalResults:
     quarantine: pd.DataFrame | None = None  # quarantine reasons, warnings, changes by column (file lines)
     warnings: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    # --- the doctors' commitments and the effect of signing (issue 24); None without an activity table
+    commitments: pd.DataFrame | None = None  # statuses at the latest review by dimension, masked
+    commitment_effect: pd.DataFrame | None = None  # estimates (doctor counts ≥ 20 by construction), masked
+    commitment_gains: pd.DataFrame | None = None  # patients and medical time by region, masked
+    commitment_cross: pd.DataFrame | None = None  # the Cnam's design on the data beside the published figures
     # the exact frames behind the published ones, kept only until the publication is audited (`audited`)
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
@@ -264,6 +277,7 @@ class NationalResults:
         exact["departements"] = with_signed_rate(exact["departements"])
         for name in ("training", "training_france", "training_backgrounds"):
             exact[name] = with_known_deadline_base(exact[name])
+        exact["commitment_gains"] = with_attributable_gains(exact["commitment_gains"], exact["commitment_effect"])
         nation, regions, departements = publish_territories(
             exact["nation"], exact["regions"], exact["departements"], TERRITORY_RULE, TERRITORY_COLUMNS
         )
@@ -317,6 +331,8 @@ class NationalResults:
             quarantine=national_figures(exact["quarantine"]),
             warnings=national_figures(exact["warnings"]),
             changes=national_figures(exact["changes"]),
+            **{name: published_by(exact[name], registry.REGISTRY[NATIONAL, name].rule,
+                                  registry.REGISTRY[NATIONAL, name].variables) for name in COMMITMENT_ITEMS},
             exact={name: exact[name] for name in linked},
         )
 
@@ -394,6 +410,7 @@ class ScopeResults:
         )
 
 
+COMMITMENT_ITEMS = ("commitments", "commitment_effect", "commitment_gains", "commitment_cross")
 MIXES_AND_FUNDING = ("backgrounds_by_year", "specialties", "zones", "etp_options", "funding")
 
 
