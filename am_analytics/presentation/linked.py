@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.presentation.audit import TOLERANCE, Ledger
+from am_analytics.presentation.coarsening import fold_members, period_bounds
 from am_analytics.presentation.disclosure import COMPLEMENTARY, PRIMARY, Disclosure, secret_column
 from am_analytics.vocabulary import SCHEME_START
 
@@ -79,6 +80,22 @@ class LinkedItem:
     fixed_columns: tuple[str, ...] = ()
 
 
+FOLD_SEPARATOR = "|"  # option codes hold « + » (« 1+1/2 »)
+
+
+def folded_category(frame: pd.DataFrame, category: str) -> str:
+    """A category's key: its code, or for « Autres » the codes it holds (`autres:aide_soignant|assistant_dentaire`),
+    so that two folds of different categories are two quantities."""
+    members = fold_members(frame, category)
+    return category if members is None else f"{category}:{FOLD_SEPARATOR.join(members)}"
+
+
+def categories_of(category: str) -> list[str]:
+    """The categories a category key counts (one, or the members of a fold)."""
+    _, _, members = category.partition(":")
+    return members.split(FOLD_SEPARATOR) if members else [category]
+
+
 def dependants_of(rule: Disclosure) -> dict[str, list[str]]:
     """For each count of a rule, the columns hidden with it (values computed from it, shares on it as a base)."""
     found: dict[str, list[str]] = defaultdict(list)
@@ -109,7 +126,8 @@ class SignatureCounts:
             elif territory.startswith("D"):
                 mask &= self.frame["departement"].eq(territory[1:]).fillna(False).to_numpy(bool)
             if dimension is not None:
-                mask &= self.frame[dimension].astype("string").eq(category).fillna(False).to_numpy(bool)
+                values = self.frame[dimension].astype("string")
+                mask &= values.isin(categories_of(category)).fillna(False).to_numpy(bool)
             self._sorted[key] = np.sort(self.days[mask])
         return self._sorted[key]
 
@@ -168,7 +186,8 @@ READ_THROUGH = {"actifs_mg": "actifs_mg_pour_100_mg_estimes", "actifs_il_y_a_12_
 
 def breakdown_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str, territory=None) -> list[Cell]:
     """A two-way table of signatures: territory × category (`territory` None: one row per territory code) or
-    period × category for one territory (`periode` a year)."""
+    period × category for one territory (`periode` a year, or « 2019–2025 » for a mix over all years: its total is
+    the territory's signed contracts). « Autres » is keyed by the categories it holds (`coarsening.fold`)."""
     now, cells = day(as_of), []
     for row, record in enumerate(frame.itertuples(index=False)):
         record = record._asdict()
@@ -176,9 +195,10 @@ def breakdown_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str,
             where, first, last = region_territory(str(record["code"])), BEGINNING, now
             category = str(record["profil_origine"])
         else:
-            year = int(str(record["periode"])[:4])
-            where, first, last = territory, max(date(year, 1, 1), BEGINNING), min(date(year, 12, 31), now)
-            category = str(record["categorie"])
+            first_year, last_year = period_bounds(record["periode"])
+            first = BEGINNING if first_year != last_year else date(first_year, 1, 1)
+            where, last = territory, min(date(last_year, 12, 31), now)
+            category = folded_category(frame, str(record["categorie"]))
         cells.append(Cell(row, "effectif", (SIGNED, where, first, last, dimension, category)))
         cells.append(Cell(row, "total", (SIGNED, where, first, last, None, None)))
     return cells
@@ -368,6 +388,7 @@ class LedgerBuilder:
                 groups[(key[0], key[1], key[2], key[3], key[4])].append(key)
         value = self.ledger.value
         for (measure, territory, first, last, _dimension), parts in groups.items():
+            parts = self._folds(parts)
             total = (measure, territory, first, last, None, None)
             if total not in value:
                 continue
@@ -377,6 +398,24 @@ class LedgerBuilder:
             # lists some categories still cannot exceed it
             exhaustive = abs(sum(coef * value[key] for key, coef in terms.items())) <= TOLERANCE
             self.ledger.relate(terms, inequality=not exhaustive, name=f"catégories {measure} {territory}")
+
+    def _folds(self, parts: list[tuple]) -> list[tuple]:
+        """The parts of a breakdown once its folds are accounted for: « Autres » is the sum of its categories where
+        another table prints them all (then it leaves the sum, which its categories make), else it stands for
+        them (those of its categories printed elsewhere leave the sum)."""
+        present = {key[5]: key for key in parts}
+        kept = list(parts)
+        for key in parts:
+            members = categories_of(key[5])
+            if ":" not in key[5]:
+                continue
+            found = [present[member] for member in members if member in present]
+            if len(found) == len(members):
+                self.ledger.relate({key: 1.0, **{part: -1.0 for part in found}}, name=f"regroupement {key}")
+                kept.remove(key)
+            else:
+                kept = [part for part in kept if part not in found]
+        return kept
 
 
 # --- Back to the frames -------------------------------------------------------------------------------------------
