@@ -61,6 +61,7 @@ from am_analytics.figures.style import (
     styled,
 )
 from am_analytics.indicators.common import is_synthetic
+from am_analytics.presentation.coarsening import coarsening_notes
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
     SATISFACTION,
@@ -709,7 +710,7 @@ def mix_by_period_chart(
         synthetic=_synthetic(shares),
         xlabel="Année de signature",
         ylabel="Part des contrats signés (%)",
-        note=_notes(f"Répartition par {what}.", mix.note()),
+        note=_notes(f"Répartition par {what}.", *coarsening_notes(shares), mix.note()),
     )
 
 

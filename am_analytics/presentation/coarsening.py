@@ -107,9 +107,9 @@ def over_all_years(mix: pd.DataFrame) -> pd.DataFrame:
     territory's, over all years."""
     years = mix["periode"].astype(str).str[:4].astype(int)
     label = f"{years.min()}{ALL_YEARS_DASH}{years.max()}"
-    columns = list(mix.columns)
+    columns, summed = list(mix.columns), ("categorie", "effectif", "total", "debut_periode")
     grouped = mix.groupby("categorie", sort=False).agg(
-        **{name: (name, "first") for name in columns if name not in ("categorie", "effectif", "total", "debut_periode")},
+        **{name: (name, "first") for name in columns if name not in summed},
         effectif=("effectif", "sum"),
         total=("total", "sum"),
         debut_periode=("debut_periode", "min"),
@@ -156,8 +156,15 @@ def fold_note(mix: pd.DataFrame) -> str | None:
     folded: Mapping[str, str] = mix.attrs.get(FOLD_ATTR) or {}
     if not folded:
         return None
-    return (f"« {OTHERS_LABEL} » regroupe : {', '.join(folded.values())} (catégories de moins de {THRESHOLD} "
-            "contrats la plupart des périodes, regroupées plutôt que masquées).")
+    when = "" if mix.attrs.get(PERIODS_ATTR) == ALL_YEARS else " la plupart des années"
+    return (f"« {OTHERS_LABEL} » regroupe : {', '.join(folded.values())} (chacune compte moins de {THRESHOLD} "
+            f"contrats{when} : regroupées plutôt que masquées).")
+
+
+def period_phrase(period: object) -> str:
+    """A mix's period in a sentence: « en 2024 », « de 2019 à 2025 »."""
+    first, last = period_bounds(str(period))
+    return f"en {period}" if first == last else f"de {first} à {last}"
 
 
 def periods_note(mix: pd.DataFrame) -> str | None:
