@@ -141,14 +141,17 @@ class SignatureCounts:
 # --- Cells of each kind of published frame ------------------------------------------------------------------------
 
 
-def series_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
-    """A monthly series (`results.publish_monthly`): the month's signatures, the cumulative count, the stock."""
+def series_cells(
+    frame: pd.DataFrame, territory: str, dimension: str | None = None, category: str | None = None
+) -> list[Cell]:
+    """A monthly series (`results.publish_monthly`): the month's signatures, the cumulative count, the stock; of one
+    category (a background's series: `dimension` « profil_origine ») or of every contract."""
     cells = []
     for row, (start, stop) in enumerate(zip(frame["mois"], frame["fin_de_periode"], strict=True)):
         first, last = day(start), day(stop)
-        cells.append(Cell(row, "signes_mois", (SIGNED, territory, first, last, None, None)))
-        cells.append(Cell(row, "signes_cumul", (SIGNED, territory, BEGINNING, last, None, None)))
-        cells.append(Cell(row, "actifs", (ACTIVE, territory, last, last, None, None)))
+        cells.append(Cell(row, "signes_mois", (SIGNED, territory, first, last, dimension, category)))
+        cells.append(Cell(row, "signes_cumul", (SIGNED, territory, BEGINNING, last, dimension, category)))
+        cells.append(Cell(row, "actifs", (ACTIVE, territory, last, last, dimension, category)))
     return cells
 
 
@@ -310,33 +313,37 @@ class LedgerBuilder:
 
     # stocks: active(t) = active(previous t) + signatures between − ended (latent, ≥ 0)
     def _stocks(self) -> None:
-        days: dict[str, set[date]] = defaultdict(set)
+        days: dict[tuple, set[date]] = defaultdict(set)
         for key in list(self.ledger.value):
-            if key[0] == ACTIVE and key[4] is None:
-                days[key[1]].add(key[2])
-        for territory, stock_days in days.items():
+            if key[0] == ACTIVE and (key[4] is None or self._is_series_category(key)):
+                days[(key[1], key[4], key[5])].add(key[2])
+        for (territory, dimension, category), stock_days in days.items():
             previous = None
             for today in sorted(stock_days):
                 first = BEGINNING if previous is None else previous + timedelta(days=1)
-                signed = (SIGNED, territory, first, today, None, None)
-                self.ledger.add_latent(signed, self.signatures.count(territory, first, today, None, None))
-                stock = (ACTIVE, territory, today, today, None, None)
-                before = (
-                    0.0 if previous is None else self.ledger.value[(ACTIVE, territory, previous, previous, None, None)]
-                )
-                ended = ("fins", territory, first, today, None, None)
+                signed = (SIGNED, territory, first, today, dimension, category)
+                self.ledger.add_latent(signed, self.signatures.count(territory, first, today, dimension, category))
+                stock = (ACTIVE, territory, today, today, dimension, category)
+                before = 0.0 if previous is None else self.ledger.value[(ACTIVE, territory, previous, previous,
+                                                                         dimension, category)]
+                ended = ("fins", territory, first, today, dimension, category)
                 self.ledger.add_latent(ended, before + self.ledger.value[signed] - self.ledger.value[stock])
                 # not protected: contracts ended in France (thousands of doctors, nobody singled out), and contracts
                 # ended before a territory's first published stock, the difference of the two headline counts of a
                 # territory table (signed, active): published by design, as offices publish stocks and cumulative
                 # flows side by side. Contracts ended between two published days are protected.
-                if territory == NATIONAL or previous is None:
+                if (territory == NATIONAL and category is None) or previous is None:
                     self.ledger.exempt.add(ended)
                 terms = {stock: 1.0, signed: -1.0, ended: 1.0}
                 if previous is not None:
-                    terms[(ACTIVE, territory, previous, previous, None, None)] = -1.0
-                self.ledger.relate(terms, name=f"stock {territory} {today}")
+                    terms[(ACTIVE, territory, previous, previous, dimension, category)] = -1.0
+                self.ledger.relate(terms, name=f"stock {territory} {today} {category or ''}")
                 previous = today
+
+    def _is_series_category(self, key: tuple) -> bool:
+        """An active count of one background (a background's series, the training table by background): a stock of
+        its own, linked from one published day to the next like a territory's."""
+        return key[4] == "profil_origine" and key[5] is not None
 
     # France = Σ regions, region = Σ départements, for every key they share
     def _hierarchy(self) -> None:
