@@ -6,7 +6,8 @@ fewer of its counts are small, rather than hidden cell after cell.
   one category would only rename it: nothing is folded then).
 - A territory whose mixes (backgrounds, specialties, zones, FTE options by signing year) would still have more
   than 30 % of their non-zero cells small after the fold publishes them over all years: one row per category,
-  the period « 2019–2025 », the total being the territory's signed contracts (its headline figure).
+  the period « 2019–2025 », the total being the territory's signed contracts (its headline figure). Its backgrounds
+  are then those of the table of backgrounds by region: they are not folded (one number, one value).
 - A small territory's series is published by quarter or by year (`results.series_step`).
 
 Complementary masking (`disclosure`, then the audit's `protect`) only deals with what coarsening leaves.
@@ -122,12 +123,16 @@ def over_all_years(mix: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def coarsened(mix: pd.DataFrame, *, all_years: bool, threshold: int = THRESHOLD) -> pd.DataFrame:
-    """A mix as a scope publishes it: over all years when `all_years`, its small categories folded."""
+def coarsened(
+    mix: pd.DataFrame, *, all_years: bool, threshold: int = THRESHOLD, foldable: bool = True
+) -> pd.DataFrame:
+    """A mix as a scope publishes it: over all years when `all_years`, its small categories folded unless not
+    `foldable` (its categories are printed one by one in another table: « Autres » would be one more cell, their
+    sum, that the other table does not protect)."""
     if mix.empty:
         return mix
     base = over_all_years(mix) if all_years else mix.assign().pipe(_attrs, mix, BY_YEAR)
-    folded = fold(base, categories_to_fold(base, threshold))
+    folded = fold(base, categories_to_fold(base, threshold) if foldable else [])
     folded.attrs = {**base.attrs, **folded.attrs}
     return folded
 

@@ -160,7 +160,8 @@ def publication_ledger(
 ) -> tuple[Ledger, dict[str, LinkedItem], list[dict[str, LinkedItem]]]:
     """The ledger of a run's publication, with the linked items of the national results and of each scope (in
     the order given; of a background's own results, its series is linked: see `_background_items`)."""
-    national_items = _national_items(national, {NATIONAL_CODE, *(scope.territory_code for scope, _ in scopes)})
+    # every region's 12-month signatures, quoted or not: each run then settles France's tables alike (`audited`)
+    national_items = _national_items(national, {NATIONAL_CODE, *national.regions["code"].astype(str)})
     scope_items = [
         _scope_items(scope, results, national.as_of) if scope.profil is None else _background_items(scope, results)
         for scope, results in scopes
@@ -188,6 +189,11 @@ def audited(
     if scopes:  # every scope of a run reads the same extracts
         national = covered_only(national, scopes[0][0].coverage)
     ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
+    # France's tables are protected on their own first, then frozen: every run of a date (a region's report, the
+    # site, a dashboard) prints the same national tables, so two runs read together give nothing back either
+    alone, _, _ = publication_ledger(national, [], contracts)
+    protect(alone)
+    ledger.settle(alone)
     protect(ledger)
     masked_national = _masked(national, national_items, ledger)
     masked_scopes = []

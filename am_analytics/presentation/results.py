@@ -186,7 +186,12 @@ def coarsened_mixes(exact: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame
     """A scope's mixes as it publishes them: by year or, for a small territory, over all years (all four alike),
     their small categories folded into « Autres » (see `coarsening`)."""
     all_years = publishes_over_all_years(exact[name] for name in MIXES)
-    return {name: coarsened(exact[name], all_years=all_years) for name in MIXES}
+    # over all years, the backgrounds are a row of the table of backgrounds by region, which prints each one
+    return {name: coarsened(exact[name], all_years=all_years, foldable=not (all_years and name == BY_REGION_TOO))
+            for name in MIXES}
+
+
+BY_REGION_TOO = "backgrounds_by_year"
 
 
 def _same_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
