@@ -238,17 +238,17 @@ def funding_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
 # --- The ledger -------------------------------------------------------------------------------------------------
 
 
-def _value(frame: pd.DataFrame, row: int, column: str) -> float | None:
-    value = frame[column].iloc[row]
-    return None if pd.isna(value) else float(value)
+def _values(frame: pd.DataFrame, column: str) -> list[float | None]:
+    """A count column as plain floats (None where missing), read once per item rather than cell by cell."""
+    return [None if pd.isna(value) else float(value) for value in frame[column].tolist()]
 
 
-def _status(frame: pd.DataFrame, row: int, column: str) -> str | None:
+def _statuses(frame: pd.DataFrame, column: str) -> list[str | None]:
+    """The reasons a published column's cells are hidden (None where shown or never hidden)."""
     secret = secret_column(column)
     if secret not in frame.columns:
-        return None
-    status = frame[secret].iloc[row]
-    return None if pd.isna(status) else str(status)
+        return [None] * len(frame)
+    return [None if pd.isna(status) else str(status) for status in frame[secret].tolist()]
 
 
 class LedgerBuilder:
@@ -261,13 +261,20 @@ class LedgerBuilder:
 
     def build(self) -> Ledger:
         for item in self.items:
+            values: dict[str, list] = {}
+            statuses: dict[str, list] = {}
             for cell in item.cells:
-                value = _value(item.exact, cell.row, cell.column)
+                if cell.column not in values:
+                    values[cell.column] = _values(item.exact, cell.column)
+                value = values[cell.column][cell.row]
                 if value is None:  # a cell with no value (a rate without a population) counts nothing
                     continue
                 if cell.shown_as is not None and cell.shown_as not in item.published.columns:
                     continue
-                status = _status(item.published, cell.row, cell.shown_as or cell.column)
+                printed = cell.shown_as or cell.column
+                if printed not in statuses:
+                    statuses[printed] = _statuses(item.published, printed)
+                status = statuses[printed][cell.row]
                 if cell.shown_as is not None and status is not None:
                     continue  # the rate is hidden: the count cannot be rebuilt, the reader has nothing
                 fixed = item.fixed or cell.column in item.fixed_columns

@@ -188,13 +188,15 @@ def audited(
         raise ValueError("résultats nationaux déjà publiés : l'audit part des résultats calculés (NationalResults.of)")
     if scopes:  # every scope of a run reads the same extracts
         national = covered_only(national, scopes[0][0].coverage)
-    ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
     # France's tables are protected on their own first, then frozen: every run of a date (a region's report, the
     # site, a dashboard) prints the same national tables, so two runs read together give nothing back either
-    alone, _, _ = publication_ledger(national, [], contracts)
-    protect(alone)
-    ledger.settle(alone)
+    ledger, national_items, scope_items = publication_ledger(national, [], contracts)
     protect(ledger)
+    if scopes:
+        alone = ledger
+        ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
+        ledger.settle(alone)
+        protect(ledger)
     masked_national = _masked(national, national_items, ledger)
     masked_scopes = []
     for (scope, results), found in zip(scopes, scope_items, strict=True):
