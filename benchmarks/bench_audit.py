@@ -15,7 +15,7 @@ import time
 from collections import Counter
 
 from am_analytics.presentation.audit import audit, protect
-from am_analytics.presentation.publication import publication_ledger
+from am_analytics.presentation.publication import audited, publication_ledger
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 
@@ -57,13 +57,19 @@ def main() -> None:
     for place, count in places.most_common(12):
         print(f"  {count:5d}  {place}")
     if args.protect:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         added = protect(ledger)
         elapsed = time.perf_counter() - started
+        print(f"  (protection : {time.process_time() - cpu:.1f} s de calcul)")
         print(
             f"protection : {len(added)} cellules masquées en plus, {len(ledger.relabelled)} « < 5 » dits « s » ; "
             f"{elapsed:.1f} s ; exposées ensuite : {len(audit(ledger))}"
         )
+        # what a run does: France's tables protected alone and frozen, then the whole publication, then checked
+        started, cpu = time.perf_counter(), time.process_time()
+        audited(national, pairs, scope.all_contracts)
+        print(f"publication.audited (France seule, puis l'ensemble, puis la vérification) : "
+              f"{time.perf_counter() - started:.1f} s ({time.process_time() - cpu:.1f} s de calcul)")
 
 
 if __name__ == "__main__":
