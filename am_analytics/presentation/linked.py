@@ -339,7 +339,10 @@ class LedgerBuilder:
                 # ended before a territory's first published stock, the difference of the two headline counts of a
                 # territory table (signed, active): published by design, as offices publish stocks and cumulative
                 # flows side by side. Contracts ended between two published days are protected.
-                if (territory == NATIONAL and category is None) or previous is None:
+                # nothing signed before `first` (a series starting with zeros): the same count as since the beginning
+                if (territory == NATIONAL and category is None) or previous is None or not self.signatures.count(
+                    territory, BEGINNING, previous, dimension, category
+                ):
                     self.ledger.exempt.add(ended)
                 terms = {stock: 1.0, signed: -1.0, ended: 1.0}
                 if previous is not None:
