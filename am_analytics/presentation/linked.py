@@ -325,7 +325,7 @@ class LedgerBuilder:
             if key[0] == ACTIVE and (key[4] is None or self._is_series_category(key)):
                 days[(key[1], key[4], key[5])].add(key[2])
         for (territory, dimension, category), stock_days in days.items():
-            previous, before_shown = None, True
+            previous = None
             for today in sorted(stock_days):
                 first = BEGINNING if previous is None else previous + timedelta(days=1)
                 signed = (SIGNED, territory, first, today, dimension, category)
@@ -336,16 +336,14 @@ class LedgerBuilder:
                 ended = ("fins", territory, first, today, dimension, category)
                 self.ledger.add_latent(ended, before + self.ledger.value[signed] - self.ledger.value[stock])
                 # not protected: contracts ended in France (thousands of doctors, nobody singled out), and contracts
-                # ended before a territory's first shown stock, the difference of two counts printed side by side
-                # (signed and active, as offices publish stocks and cumulative flows): published by design, and so is
-                # each piece of it that hidden stocks cut (a piece is between 0 and that difference). Nothing signed
-                # before `first` (a series starting with zeros) is the same count as since the beginning. Contracts
-                # ended between two shown stocks are protected.
-                if (territory == NATIONAL and category is None) or before_shown or not self.signatures.count(
+                # ended before a territory's first published stock, the difference of the two headline counts of a
+                # territory table (signed, active): published by design, as offices publish stocks and cumulative
+                # flows side by side. Contracts ended between two published days are protected.
+                # nothing signed before `first` (a series starting with zeros): the same count as since the beginning
+                if (territory == NATIONAL and category is None) or previous is None or not self.signatures.count(
                     territory, BEGINNING, previous, dimension, category
                 ):
                     self.ledger.exempt.add(ended)
-                before_shown = before_shown and not self.ledger.shown[stock]
                 terms = {stock: 1.0, signed: -1.0, ended: 1.0}
                 if previous is not None:
                     terms[(ACTIVE, territory, previous, previous, dimension, category)] = -1.0
