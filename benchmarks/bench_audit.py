@@ -65,10 +65,10 @@ def main() -> None:
             f"protection : {len(added)} cellules masquées en plus, {len(ledger.relabelled)} « < 5 » dits « s » ; "
             f"{elapsed:.1f} s ; exposées ensuite : {len(audit(ledger))}"
         )
-        # what a run does: France's tables protected alone and frozen, then the whole publication, then checked
+        # what a run does: the whole publication protected, then the frames as masked checked once more
         started, cpu = time.perf_counter(), time.process_time()
         audited(national, pairs, scope.all_contracts)
-        print(f"publication.audited (France seule, puis l'ensemble, puis la vérification) : "
+        print(f"publication.audited (protection, puis la vérification des tableaux masqués) : "
               f"{time.perf_counter() - started:.1f} s ({time.process_time() - cpu:.1f} s de calcul)")
 
 

@@ -108,9 +108,6 @@ class Ledger:
     revealed: set[Key] = field(default_factory=set)
     # latent cells of national totals (contracts ended in France in a month): they single out nobody
     exempt: set[Key] = field(default_factory=set)
-    # cells whose status every publication of the same date shares (France's tables, settled on their own first:
-    # `settle`): protection never changes them, so a report and the site print the same national tables
-    frozen: set[Key] = field(default_factory=set)
     places: dict[Key, set[str]] = field(default_factory=dict)
     equations: list[dict[Key, float]] = field(default_factory=list)
     inequalities: list[dict[Key, float]] = field(default_factory=list)
@@ -199,21 +196,6 @@ class Ledger:
         if key in self.latent:
             return MIN_VALUES_SMALL if small else 0
         return MIN_VALUES_SMALL if small else MIN_VALUES_HIDDEN
-
-    def settle(self, other: Ledger) -> None:
-        """Take the status `other` (the national tables protected on their own) gave each of its published cells,
-        and freeze it. A cell shown there but hidden here by a scope's own table is shown again with its value
-        (`reveal`): the reader has it from the national tables anyway."""
-        for key, shown in other.shown.items():
-            if key in other.latent or key not in self.value:
-                continue
-            if shown and not self.shown[key]:
-                self.reveal(key)
-            elif not shown and self.shown[key]:
-                self.hide(key)
-            if key in other.relabelled and key in self.primary:
-                self.relabel(key)
-            self.frozen.add(key)
 
     def hidden_cells(self) -> list[Key]:
         return [key for key, shown in self.shown.items() if not shown and key not in self.latent]
@@ -397,8 +379,7 @@ def audit(ledger: Ledger) -> list[Exposure]:
 def _neighbours(ledger: Ledger, key: Key, index: Index) -> tuple[list[Key], list[Key]]:
     """The nearest shown cells that share a relation with `key` or with the unknown cells linked to it, and the
     primary cells linked to it (nearest first, `key` itself first)."""
-    seen, frontier, found = {key}, [key], []
-    primaries = [key] if key in ledger.primary and key not in ledger.frozen else []
+    seen, frontier, found, primaries = {key}, [key], [], [key] if key in ledger.primary else []
     while frontier:
         next_frontier = []
         for cell in frontier:
@@ -408,11 +389,10 @@ def _neighbours(ledger: Ledger, key: Key, index: Index) -> tuple[list[Key], list
                         continue
                     seen.add(other)
                     if ledger.shown[other]:
-                        if other not in ledger.frozen:  # a frozen cell is a known constant: it links nothing
-                            found.append(other)
+                        found.append(other)
                     else:
                         next_frontier.append(other)
-                        if other in ledger.primary and other not in ledger.frozen:
+                        if other in ledger.primary:
                             primaries.append(other)
         if found:
             break
@@ -447,15 +427,14 @@ def protect(ledger: Ledger, *, limit: int = 10_000) -> list[Key]:
     while queue:
         key = queue.pop(0)
         remaining = _still_exposed(ledger, key, index)
-        if remaining is not None and ledger.revealable(remaining) and key not in ledger.frozen:
+        if remaining is not None and ledger.revealable(remaining):
             ledger.reveal(key)
             continue
         while remaining is not None:
             candidates, primaries = _neighbours(ledger, key, index)
             if len(added) >= limit or not (candidates or primaries):
                 raise DisclosureRisk([remaining])
-            if key in ledger.primary and key not in ledger.frozen:  # closed by what its own « < 5 » tells: saying
-                # less costs no number
+            if key in ledger.primary:  # closed by what its own « < 5 » tells: saying less costs no number
                 ledger.relabel(key)
                 remaining = _still_exposed(ledger, key, index)
             elif candidates and not (primaries and all(cell in ledger.fixed for cell in candidates)):

@@ -160,8 +160,7 @@ def publication_ledger(
 ) -> tuple[Ledger, dict[str, LinkedItem], list[dict[str, LinkedItem]]]:
     """The ledger of a run's publication, with the linked items of the national results and of each scope (in
     the order given; of a background's own results, its series is linked: see `_background_items`)."""
-    # every region's 12-month signatures, quoted or not: each run then settles France's tables alike (`audited`)
-    national_items = _national_items(national, {NATIONAL_CODE, *national.regions["code"].astype(str)})
+    national_items = _national_items(national, {NATIONAL_CODE, *(scope.territory_code for scope, _ in scopes)})
     scope_items = [
         _scope_items(scope, results, national.as_of) if scope.profil is None else _background_items(scope, results)
         for scope, results in scopes
@@ -188,21 +187,8 @@ def audited(
         raise ValueError("résultats nationaux déjà publiés : l'audit part des résultats calculés (NationalResults.of)")
     if scopes:  # every scope of a run reads the same extracts
         national = covered_only(national, scopes[0][0].coverage)
-    # France's tables are protected on their own first, then frozen: every run of a date (a region's report, the
-    # site, a dashboard) prints the same national tables, so two runs read together give nothing back either
-    ledger, national_items, scope_items = publication_ledger(national, [], contracts)
+    ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
     protect(ledger)
-    if scopes:
-        alone = ledger
-        ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
-        ledger.settle(alone)
-        try:
-            protect(ledger)
-        except DisclosureRisk:
-            # a scope whose cells the frozen national tables pin (a series that repeats them): protected together,
-            # as before the freeze, at the cost of national tables that may differ from another run's
-            ledger, national_items, scope_items = publication_ledger(national, scopes, contracts)
-            protect(ledger)
     masked_national = _masked(national, national_items, ledger)
     masked_scopes = []
     for (scope, results), found in zip(scopes, scope_items, strict=True):
