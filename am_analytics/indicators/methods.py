@@ -201,16 +201,23 @@ METHODS: dict[str, Method] = {
     "secret_statistique": Method(
         "Secret statistique",
         "Dans les tableaux, cartes et classeurs publiés, les effectifs de 1 à 4 sont masqués et affichés "
-        "« < 5 » ; quand un seul effectif masqué pourrait être retrouvé par différence avec un total publié, "
-        "un second effectif (le plus petit non nul du même total) est masqué aussi et affiché « s ». Les zéros "
-        "sont affichés. La série d'un petit territoire est publiée par trimestre ou par année plutôt que masquée "
-        "mois par mois. Toute la publication d'une exécution (France, régions, séries, profils, formation, aide) "
-        "est ensuite auditée comme un lecteur le ferait : un programme linéaire cherche, à partir de toutes les "
-        "relations publiées (totaux, cumuls, signés et actifs, France et régions), l'intervalle de chaque "
-        "effectif masqué. Règle de protection : aucun effectif masqué ne peut être retrouvé exactement, et aucun "
-        "effectif de 1 à 4, masqué ou déduit (comme les contrats terminés entre deux dates publiées), ne peut être "
-        "cerné à moins de trois valeurs ; d'autres cellules sont masquées jusqu'à ce que la règle tienne. "
-        "Les fichiers internes gardent les valeurs exactes.",
+        "« < 5 » ; les zéros sont affichés. La protection passe d'abord par l'agrégation, puis seulement par le "
+        "masquage. Agrégation : la série d'un petit territoire est publiée par trimestre ou par année plutôt que "
+        "masquée mois par mois ; une catégorie de moins de 5 contrats la plupart des années est regroupée avec les "
+        "autres dans « Autres », dont la note du tableau et du graphique donne la composition ; quand les "
+        "répartitions par année d'un territoire (profils, spécialités, zones, options) resteraient trop souvent "
+        "sous 5 contrats, elles sont publiées sur l'ensemble des années. Masquage : quand un seul effectif masqué "
+        "pourrait être retrouvé par différence avec un total publié, un second effectif (le plus petit non nul du "
+        "même total) est masqué aussi et affiché « s ». Toute la publication d'une exécution (France, régions, "
+        "séries, profils, formation, aide) est ensuite auditée comme un lecteur le ferait : un programme linéaire "
+        "cherche, à partir de toutes les relations publiées (totaux, cumuls, signés et actifs, France et régions, "
+        "catégories et total, « Autres » et ses catégories), l'intervalle de chaque effectif masqué. Règle de "
+        "protection : aucun effectif masqué ne peut être retrouvé exactement, et aucun effectif de 1 à 4, masqué "
+        "ou déduit (comme les contrats terminés entre deux dates publiées), ne peut être cerné à moins de trois "
+        "valeurs ; d'autres cellules sont masquées jusqu'à ce que la règle tienne, jamais les chiffres de tête "
+        "(contrats signés et actifs d'un territoire à la date d'arrêté, chiffres de la France entière) tant qu'une "
+        "autre cellule peut l'être. Une publication qui ne respecte pas la règle n'est pas écrite. Les fichiers "
+        "internes gardent les valeurs exactes.",
     ),
     "qualite": Method(
         "Qualité des données",

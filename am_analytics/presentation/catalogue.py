@@ -16,6 +16,7 @@ from am_analytics import reference
 from am_analytics.figures.formatting import NOT_APPLICABLE, format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
+from am_analytics.presentation.coarsening import coarsening_notes
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
@@ -448,8 +449,9 @@ def backgrounds_table(shares: pd.DataFrame, codes: list[str] | None = None) -> P
 
 
 def mix_trend_table(mix: pd.DataFrame, title: str | None = None) -> PublishedTable:
-    """A category's share by signing year, from a published mix (`results.publish_mix`)."""
-    return MIX_TREND.from_published(mix, title=title)
+    """A category's share by signing year, from a published mix (`results.publish_mix`); its notes say how the mix
+    was coarsened (over all years, small categories folded into « Autres »)."""
+    return MIX_TREND.from_published(mix, title=title, notes=coarsening_notes(mix))
 
 
 def background_years_table(mix: pd.DataFrame, title: str | None = None, profil: str | None = None) -> PublishedTable:

@@ -35,6 +35,7 @@ from am_analytics.presentation.catalogue import (
     survey_shares_frame,
     with_known_deadline_base,
 )
+from am_analytics.presentation.coarsening import ALL_YEARS, PERIODS_ATTR, coarsened, publishes_over_all_years
 from am_analytics.presentation.disclosure import (
     THRESHOLD,
     Counted,
@@ -173,12 +174,32 @@ def publish_breakdown(
     return published
 
 
-def publish_mix(mix: pd.DataFrame) -> pd.DataFrame:
-    """A category mix by period (`specialty_mix`, `background_mix_by_year`…), published: each period's
-    categories add up to its total, each category's periods to the category's total."""
+def publish_mix(mix: pd.DataFrame, *, total_status: str | None = None) -> pd.DataFrame:
+    """A category mix by period (`specialty_mix`, `background_mix_by_year`…, coarsened or not), published: each
+    period's categories add up to its total, each category's periods to the category's total. `total_status`: the
+    status of a mix over all years' total (the territory's signed contracts, published in the territory tables),
+    which the mix follows and never hides on its own."""
     if mix.empty:
         return mix.reindex(columns=list(MIX_KEEP))
-    return publish_breakdown(mix, row="periode", column="categorie", keep=MIX_KEEP)
+    seeds = None
+    if mix.attrs.get(PERIODS_ATTR) == ALL_YEARS:
+        seeds = pd.Series([total_status], index=[mix["periode"].iloc[0]], dtype="string")
+    return publish_breakdown(mix, row="periode", column="categorie", keep=MIX_KEEP, total_seeds=seeds)
+
+
+MIXES = ("backgrounds_by_year", "specialties", "zones", "etp_options")
+
+
+def coarsened_mixes(exact: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A scope's mixes as it publishes them: by year or, for a small territory, over all years (all four alike),
+    their small categories folded into « Autres » (see `coarsening`)."""
+    all_years = publishes_over_all_years(exact[name] for name in MIXES)
+    # over all years, the backgrounds are a row of the table of backgrounds by region, which prints each one
+    return {name: coarsened(exact[name], all_years=all_years, foldable=not (all_years and name == BY_REGION_TOO))
+            for name in MIXES}
+
+
+BY_REGION_TOO = "backgrounds_by_year"
 
 
 def _same_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
@@ -382,8 +403,14 @@ class ScopeResults:
             for item in registry.items(SCOPE)
             if own_series or item.name != "monthly"
         }
+        exact.update(coarsened_mixes(exact))
+        code = scope.territory_code
+        # a territory's total over all years is its headline figure; a background's is not printed elsewhere
+        total_status = None
+        if scope.profil is None and national.is_hidden(code, "signes"):
+            total_status = territory_status(national.nation if scope.is_national else national.regions,
+                                            "signes").loc[code]
         if own_series:
-            code = scope.territory_code
             series = exact["monthly"]
             step = series_step(series)
             exact["monthly"] = series_by(series, step)
@@ -398,10 +425,7 @@ class ScopeResults:
             exact["monthly"] = national.exact.get("monthly")
         return cls(
             monthly=monthly,
-            backgrounds_by_year=publish_mix(exact["backgrounds_by_year"]),
-            specialties=publish_mix(exact["specialties"]),
-            zones=publish_mix(exact["zones"]),
-            etp_options=publish_mix(exact["etp_options"]),
+            **{name: publish_mix(exact[name], total_status=total_status) for name in MIXES},
             funding=publish_funding(exact["funding"]),
             change_over_time=exact["change_over_time"],
             against_france=exact["against_france"],
@@ -411,7 +435,7 @@ class ScopeResults:
 
 
 COMMITMENT_ITEMS = ("commitments", "commitment_effect", "commitment_gains", "commitment_cross")
-MIXES_AND_FUNDING = ("backgrounds_by_year", "specialties", "zones", "etp_options", "funding")
+MIXES_AND_FUNDING = (*MIXES, "funding")
 
 
 def background_trend(scope: Scope) -> pd.DataFrame:
