@@ -449,8 +449,11 @@ def add_territories(model: Model, table: Table) -> None:
                      "actifs": model.active(region, None, model.as_of),
                      "avant": model.active(region, None, year_before)}
             population = _POPULATION.get(f"R{region}")
-        model.published(f"{where} · signés", terms["signes"], read_cell(row[signed]))
-        model.published(f"{where} · actifs", terms["actifs"], read_cell(row[active]))
+        # a table of départements compared (rates and their intervals) prints the active count alone
+        if signed is not None:
+            model.published(f"{where} · signés", terms["signes"], read_cell(row[signed]))
+        if active is not None:
+            model.published(f"{where} · actifs", terms["actifs"], read_cell(row[active]))
         if code != FRANCE:  # France's rates leave out Mayotte (no population): not one base for both counts
             _rates(model, row, rates, terms, population)
         if change is not None and (ratio := read_number(row[change])) is not None:
