@@ -116,4 +116,4 @@ def test_panels_that_cannot_say_anything_are_refused_in_french():
     with pytest.raises(IndicatorArgumentError, match="signataires seulement"):
         ce.estimate(simulated_panel(10, 0.1, seed=1))
     with pytest.raises(IndicatorArgumentError, match="aucune table d'activité"):
-        ce.commitment_effect(None, pd.DataFrame())
+        ce.signing_effect(None, pd.DataFrame())

@@ -196,5 +196,5 @@ def test_the_estimate_does_not_depend_on_the_pseudonymisation_key(demo_data):
         return result
 
     # to the last bit: the workbook stores the exact values
-    pd.testing.assert_frame_equal(ce.commitment_effect(activity, contracts),
-                                  ce.commitment_effect(rekeyed(activity), rekeyed(contracts)), check_exact=True)
+    pd.testing.assert_frame_equal(ce.signing_effect(activity, contracts),
+                                  ce.signing_effect(rekeyed(activity), rekeyed(contracts)), check_exact=True)

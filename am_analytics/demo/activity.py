@@ -174,6 +174,9 @@ def published_design(activity: pd.DataFrame, contracts: pd.DataFrame) -> dict[st
         before = frame[members & (frame["annee"] == start).to_numpy()].set_index("medecin_id")
         after = frame[members & (frame["annee"] == start + HORIZON_YEARS).to_numpy()].set_index("medecin_id")
         both = before.index.intersection(after.index)
+        if both.empty:  # a folder without this group (one region's extracts, an early date): nothing to measure
+            results[group] = {"medecins": 0.0}
+            continue
         results[group] = {
             "medecins": float(len(both)),
             **{f"{m}_avant": float(before.loc[both, m].mean()) for m in ("patients_mt", "actes_par_jour")},

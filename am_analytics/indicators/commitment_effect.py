@@ -412,7 +412,7 @@ def _in_percent(row: pd.Series) -> dict[str, float]:
             "ic_haut": float(as_percent(row["ic_haut"]))}
 
 
-def commitment_effect(
+def signing_effect(
     activity: pd.DataFrame | None, contracts: pd.DataFrame, *, as_of: pd.Timestamp | None = None,
     synthetic: bool | None = None,
 ) -> pd.DataFrame:
@@ -525,7 +525,7 @@ def gains_by_region(
     """France (`FR`) and each region: the signatories' baselines and what the national effect implies
     (`signatory_baselines`, `attributable`), for an analyst (the registry combines the two items it publishes)."""
     return attributable(signatory_baselines(activity, contracts, as_of=as_of, synthetic=synthetic),
-                        commitment_effect(activity, contracts, as_of=as_of, synthetic=synthetic))
+                        signing_effect(activity, contracts, as_of=as_of, synthetic=synthetic))
 
 
 NOTES = [
@@ -585,6 +585,11 @@ def commitment_cross_check(
     # rows in an order of their figures: the means' float sums then do not depend on the pseudonymisation key
     content = [c for c in ("annee", *MEASURES, "actes", "jours_travailles") if c in activity]
     design = published_design(activity.sort_values(content, kind="stable"), contracts)
+    missing = [group.replace("_", "-") for group, figures in design.items() if not figures["medecins"]]
+    if missing:
+        raise IndicatorArgumentError(f"aucun médecin suivi du début à la fin de l'étude parmi les {', '.join(missing)} "
+                                     "(cohorte de septembre 2019 à août 2020) : le plan de l'étude Cnam ne s'applique "
+                                     "pas à ces données")
     published = reference.commitment_effects()
     published = published[published["study"] == PUBLISHED_STUDY].set_index(["group", "indicator"])
     rows = []

@@ -257,8 +257,8 @@ ITEMS: tuple[Item, ...] = (
     Item("commitments", NATIONAL, engagements.commitment_summary, (ACTIVITY, *_R),
          _on_activity(engagements.commitment_summary), cat.COMMITMENT_RULE, "commitments_table",
          cat.COMMITMENTS.published_columns, "Engagements : statut à la dernière revue"),
-    Item("commitment_effect", NATIONAL, effect.commitment_effect, (ACTIVITY, CONTRACTS),
-         _on_activity(effect.commitment_effect), cat.EFFECT_RULE, "commitment_effect_table", cat.EFFECT_KEEP,
+    Item("commitment_effect", NATIONAL, effect.signing_effect, (ACTIVITY, CONTRACTS),
+         _on_activity(effect.signing_effect), cat.EFFECT_RULE, "commitment_effect_table", cat.EFFECT_KEEP,
          "Effet de la signature (étude d'événement, différence de différences)"),
     # the signatories' baselines; `results` applies the effect item's estimate (`effect.attributable`), so the
     # effect is estimated once
