@@ -544,6 +544,79 @@ TRAINING_BACKGROUND_KEEP = (*TRAINING_BY_BACKGROUND.keys, *(column.key for colum
                             "echeance_depassee_formation_connue")
 
 
+# --- The monthly follow-up and the training supply (issue 23) ------------------------------------------------------
+
+# This month, the previous one and the same month a year before, by département of a region: three counts of
+# signatures per row, each a period of the département's signatures (linked to its cumulative count and to the
+# region's series by the audit, `linked.month_cells`); a difference is hidden with either of its counts.
+MONTH_RULE = Disclosure(
+    counts=tuple(Counted(column, totals_by=()) for column in
+                 ("signes_mois", "signes_mois_precedent", "signes_meme_mois_an_passe")),
+    follows={"ecart_mois_precedent": ("signes_mois", "signes_mois_precedent"),
+             "ecart_un_an": ("signes_mois", "signes_meme_mois_an_passe")},
+)
+MONTH_COMPARED = TableSpec(
+    name="Mois par département",
+    title="Contrats signés dans le mois, le mois précédent et un an plus tôt, par département",
+    columns=(
+        classification("nom", variable="nom_departement", width=2.6),
+        measure("signes_mois", "count"),
+        measure("signes_mois_precedent", "count"),
+        measure("ecart_mois_precedent", "count"),
+        measure("signes_meme_mois_an_passe", "count"),
+        measure("ecart_un_an", "count"),
+    ),
+    source=SOURCE_CONTRACTS,
+    disclosure=MONTH_RULE,
+    notes=("Mois de la date d'arrêté : du 1er du mois à la date d'arrêté ; mois précédent et même mois un an plus "
+           "tôt : mois entiers. Écart : mois de la date d'arrêté moins le mois comparé.",),
+    keys=("code", "region_code"),
+)
+MONTH_KEEP = (*MONTH_COMPARED.keys, *(column.key for column in MONTH_COMPARED.columns))
+
+
+def month_compared_table(compared: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """This month against the previous one and a year before, by département (`ScopeResults.month_compared`)."""
+    return MONTH_COMPARED.from_published(compared, title=title)
+
+
+# Training supply: the need counts people (hidden as every count; `en_retard` is the training table's own figure and
+# takes its status from it), the sites count organisations (public lists: nothing to hide). A region with no known
+# list reads « liste non connue », never 0.
+UNKNOWN_LIST = "liste non connue"
+SUPPLY_RULE = Disclosure(
+    counts=(Counted("en_retard", totals_by=()), Counted("echeance_12_mois", totals_by=())),
+    follows={"besoin_formation": ("en_retard", "echeance_12_mois")},
+)
+TRAINING_SUPPLY = TableSpec(
+    name="Offre de formation",
+    title="Besoin de formation et sites de formation connus, par région",
+    columns=(
+        classification("nom", variable="nom_region", width=2.2),
+        measure("en_retard", "count"),
+        measure("echeance_12_mois", "count"),
+        measure("besoin_formation", "count"),
+        measure("sites_formation", "count", missing=UNKNOWN_LIST),
+        classification("communes", width=2.6, missing=UNKNOWN_LIST),
+    ),
+    source=SOURCE_CONTRACTS + " ; listes publiées d'organismes de formation (voir la colonne « source » du CSV)",
+    disclosure=SUPPLY_RULE,
+    notes=(
+        "Besoin de formation : contrats actifs sans certification (formation connue) dont l'échéance est dépassée "
+        "ou tombe dans les 12 mois qui suivent la date d'arrêté.",
+        "Sites de formation : couples organisme × commune distincts connus dans la région ; « liste non connue » : "
+        "aucune liste publiée pour la région (jamais zéro).",
+    ),
+    keys=("code", "connaissance", "source"),
+)
+SUPPLY_KEEP = (*TRAINING_SUPPLY.keys, *(column.key for column in TRAINING_SUPPLY.columns))
+
+
+def training_supply_table(supply: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """The training supply by region (`NationalResults.training_supply`), or one region's row of it."""
+    return TRAINING_SUPPLY.from_published(supply, title=title)
+
+
 # --- Survey ------------------------------------------------------------------------------------------------------
 
 SURVEY_NOTE = (

@@ -161,6 +161,17 @@ def _trend(inputs: Inputs) -> pd.DataFrame | None:
     return background_trend(inputs, inputs.profil)
 
 
+def _month_compared(inputs: Inputs) -> pd.DataFrame | None:
+    """A region's départements this month, the previous one and a year before (a region's own page and edition:
+    France and a background have no such table)."""
+    if inputs.region is None or inputs.profil is not None:
+        return None
+    months = ind.month_against_previous(inputs.contracts, as_of=inputs.as_of, synthetic=inputs.synthetic)
+    kept = months[months["region_code"] == inputs.region].reset_index(drop=True)
+    kept.attrs = dict(months.attrs)
+    return kept
+
+
 def background_trend(inputs: Inputs, profil: str) -> pd.DataFrame:
     """The trend test of one background's share in the inputs' territory (France or its region)."""
     return bg.background_trend(inputs.contracts, profil, as_of=inputs.as_of, synthetic=inputs.synthetic,
@@ -213,6 +224,10 @@ ITEMS: tuple[Item, ...] = (
          "Certification par profil d'origine"),
     Item("funding", NATIONAL, ind.expected_aid_by_year, _C, _on_contracts(ind.expected_aid_by_year),
          cat.FUNDING_RULE, "funding_table", cat.FUNDING_KEEP, "Aide attendue, France entière"),
+    Item("training_supply", NATIONAL, ind.training_supply_by_region, _R,
+         _on_contracts(ind.training_supply_by_region), "results.publish_supply", "training_supply_table",
+         ("en_retard", "echeance_12_mois", "besoin_formation", "sites_formation", "communes"),
+         "Besoin de formation et sites de formation par région"),
     Item("projected_signatures", NATIONAL, ind.projected_signatures, _C, _on_contracts(ind.projected_signatures),
          None, None, description="Signatures projetées à 2029"),
     Item("projected_spending", NATIONAL, ind.projected_spending, _C, _on_contracts(ind.projected_spending), None,
@@ -254,6 +269,10 @@ ITEMS: tuple[Item, ...] = (
          cat.FUNDING_RULE, "funding_table", cat.FUNDING_KEEP, "Aide attendue du périmètre"),
     Item("monthly", SCOPE, ind.monthly_series, _C, _on_contracts(ind.monthly_series, own=True),
          "results.publish_monthly", "monthly_table", cat.MONTHLY_KEEP, "Série du périmètre (pas choisi)"),
+    Item("month_compared", SCOPE, ind.month_against_previous, _C, _month_compared, cat.MONTH_RULE,
+         "month_compared_table", ("signes_mois", "signes_mois_precedent", "signes_meme_mois_an_passe",
+                                  "ecart_mois_precedent", "ecart_un_an"),
+         "Mois de la date d'arrêté face au mois précédent et à l'an passé, par département de la région"),
     Item("change_over_time", SCOPE, bg.background_change_over_time, _C, _change_over_time, None, None,
          description="Test année × profil du territoire"),
     Item("against_france", SCOPE, bg.region_against_france, _C, _against_france, None, None,

@@ -22,15 +22,20 @@ from am_analytics.presentation.catalogue import (
     FUNDING_KEEP,
     FUNDING_RULE,
     MIX_KEEP,
+    MONTH_KEEP,
+    MONTH_RULE,
     MONTHLY_KEEP,
     SERIES_STEP_ATTR,
     SHARE_FOLLOWERS,
+    SUPPLY_KEEP,
+    SUPPLY_RULE,
     SURVEY_SHARES,
     TERRITORY_COLUMNS,
     TERRITORY_RULE,
     TRAINING_BACKGROUND_KEEP,
     TRAINING_KEEP,
     TRAINING_RULE,
+    UNKNOWN_LIST,
     survey_shares_frame,
     with_known_deadline_base,
 )
@@ -197,6 +202,22 @@ def publish_funding(funding: pd.DataFrame) -> pd.DataFrame:
     return publish_frame(funding, FUNDING_RULE, list(FUNDING_KEEP))
 
 
+def publish_supply(supply: pd.DataFrame, training: pd.DataFrame) -> pd.DataFrame:
+    """The training supply by region, published: its overdue count is the training table's own figure (same status,
+    never hidden here alone); a region with no known list says so in `connaissance` and keeps no site count."""
+    status = territory_status(training, "en_retard")
+    published = publish_frame(supply, SUPPLY_RULE, list(SUPPLY_KEEP),
+                              seeds={"en_retard": supply["code"].map(status)},
+                              fixed={"en_retard": supply["code"].isin(status.index)})
+    published["connaissance"] = published["connaissance"].astype("string").fillna(UNKNOWN_LIST)
+    return published
+
+
+def publish_month_compared(compared: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A region's départements this month, the previous one and a year before, published (None for France)."""
+    return published_by(compared, MONTH_RULE, MONTH_KEEP)
+
+
 def published_by(frame: pd.DataFrame | None, rule: Disclosure | None, columns: Sequence[str]) -> pd.DataFrame | None:
     """A frame published by its table's rule, keeping `columns` (None stays None: an item that does not apply)."""
     if frame is None:
@@ -252,6 +273,8 @@ class NationalResults:
     quarantine: pd.DataFrame | None = None  # quarantine reasons, warnings, changes by column (file lines)
     warnings: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    # --- the training supply by region (issue 23): need beside the known training sites
+    training_supply: pd.DataFrame | None = None
     # the exact frames behind the published ones, kept only until the publication is audited (`audited`)
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
@@ -281,7 +304,7 @@ class NationalResults:
             name: survey_question_published(exact[name], asked.labels) for name, asked in SURVEY_QUESTIONS.items()
         }
         linked = ("monthly", "nation", "regions", "departements", "shares", "training", "training_france",
-                  "training_backgrounds", "funding")
+                  "training_backgrounds", "funding", "training_supply")
         return cls(
             as_of=inputs.as_of,
             synthetic=inputs.synthetic,
@@ -317,6 +340,7 @@ class NationalResults:
             quarantine=national_figures(exact["quarantine"]),
             warnings=national_figures(exact["warnings"]),
             changes=national_figures(exact["changes"]),
+            training_supply=publish_supply(exact["training_supply"], training),
             exact={name: exact[name] for name in linked},
         )
 
@@ -353,6 +377,8 @@ class ScopeResults:
     change_over_time: pd.DataFrame | None = None
     against_france: pd.DataFrame | None = None
     trend: pd.DataFrame | None = None
+    # a region's départements this month, the previous one and a year before (None for France, a background)
+    month_compared: pd.DataFrame | None = None
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -390,7 +416,8 @@ class ScopeResults:
             change_over_time=exact["change_over_time"],
             against_france=exact["against_france"],
             trend=exact["trend"],
-            exact={name: exact[name] for name in ("monthly", *MIXES_AND_FUNDING)},
+            month_compared=publish_month_compared(exact["month_compared"]),
+            exact={name: exact[name] for name in ("monthly", "month_compared", *MIXES_AND_FUNDING)},
         )
 
 
