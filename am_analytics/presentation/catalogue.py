@@ -613,8 +613,11 @@ SUPPLY_KEEP = (*TRAINING_SUPPLY.keys, *(column.key for column in TRAINING_SUPPLY
 
 
 def training_supply_table(supply: pd.DataFrame, title: str | None = None) -> PublishedTable:
-    """The training supply by region (`NationalResults.training_supply`), or one region's row of it."""
-    return TRAINING_SUPPLY.from_published(supply, title=title)
+    """The training supply by region (`NationalResults.training_supply`), or one region's row of it; the source of
+    each list shown is a note under the table."""
+    sources = dict.fromkeys(supply["source"].dropna())
+    return TRAINING_SUPPLY.from_published(supply, title=title, notes=[f"Liste des sites : {source}."
+                                                                      for source in sources])
 
 
 # --- Survey ------------------------------------------------------------------------------------------------------
