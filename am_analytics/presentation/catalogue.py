@@ -599,7 +599,7 @@ TRAINING_SUPPLY = TableSpec(
         measure("sites_formation", "count", missing=UNKNOWN_LIST),
         classification("communes", width=2.6, missing=UNKNOWN_LIST),
     ),
-    source=SOURCE_CONTRACTS + " ; listes publiées d'organismes de formation (voir la colonne « source » du CSV)",
+    source=SOURCE_CONTRACTS + " ; listes publiées d'organismes de formation (chaque liste citée en note)",
     disclosure=SUPPLY_RULE,
     notes=(
         "Besoin de formation : contrats actifs sans certification (formation connue) dont l'échéance est dépassée "

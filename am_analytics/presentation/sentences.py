@@ -444,7 +444,9 @@ def training_supply_sentence(row: pd.Series) -> str:
     """A region's training need beside the training sites known in it (`NationalResults.training_supply`): a hidden
     need is said hidden, a region without a known list says so (never « aucun site »)."""
     need = _value(row, "besoin_formation")
-    needs = (f"{format_number(need)} assistants en poste non certifiés ont une échéance de certification dépassée "
+    needs = ("Aucun assistant en poste non certifié n'a d'échéance de certification dépassée ou dans les 12 mois"
+             if need == 0 else
+             f"{format_number(need)} assistants en poste non certifiés ont une échéance de certification dépassée "
              "ou dans les 12 mois" if need is not None else
              f"Le nombre d'assistants en poste non certifiés dont l'échéance est dépassée ou dans les 12 mois est "
              f"{SECRET_PHRASE}")

@@ -328,6 +328,7 @@ def region_rhythm(layout: _Layout, ed: Edition) -> None:
     if step == "mois":
         series = series.tail(RECENT_PERIODS)
     title = scope.title("Contrats signés par période")
+    layout.section(f"Le rythme des signatures — {scope.label}")
     if nothing_publishable(series, "signes_mois"):
         layout.paragraph(sentences.unpublished_chart_sentence(title), size=9)
         return
@@ -384,5 +385,5 @@ def region_training(layout: _Layout, ed: Edition) -> None:
 
 
 NATIONAL_SECTIONS = (cover, essential, outlook, territories, backgrounds, training, funding, survey, methods)
-REGIONAL_SECTIONS = (cover, essential, region_departements, region_against_france, region_rhythm, region_backgrounds,
+REGIONAL_SECTIONS = (cover, essential, region_departements, region_rhythm, region_against_france, region_backgrounds,
                      region_training, funding, survey, methods)
