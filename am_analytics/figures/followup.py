@@ -47,6 +47,15 @@ def _period_step(months: pd.Series) -> str:
     return "annee" if gap >= 12 else "trimestre" if gap >= 3 else "mois"
 
 
+RECENT_MONTHS = 24  # a monthly series as bars: the last two years read better than seventy thin bars
+
+
+def recent_periods(series: pd.DataFrame) -> pd.DataFrame:
+    """The periods a bar chart of a series shows: its last `RECENT_MONTHS` months, or every quarter or year of a
+    series published at a coarser step (a few dozen bars at most)."""
+    return series.tail(RECENT_MONTHS) if _period_step(pd.to_datetime(series["mois"])) == "mois" else series
+
+
 @styled
 @selectable
 def monthly_signings_chart(

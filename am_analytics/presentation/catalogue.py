@@ -13,7 +13,7 @@ from dataclasses import replace
 import pandas as pd
 
 from am_analytics import reference
-from am_analytics.figures.formatting import NOT_APPLICABLE, format_number
+from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.presentation.disclosure import Counted, Disclosure
@@ -578,6 +578,35 @@ MONTH_KEEP = (*MONTH_COMPARED.keys, *(column.key for column in MONTH_COMPARED.co
 def month_compared_table(compared: pd.DataFrame, title: str | None = None) -> PublishedTable:
     """This month against the previous one and a year before, by département (`ScopeResults.month_compared`)."""
     return MONTH_COMPARED.from_published(compared, title=title)
+
+
+# What changed since the previous scheduled run, by département: counts of contracts (masked as every count; no
+# contract id is ever published). No other table prints these counts at this date, so they are protected on their
+# own (the difference of two runs' cumulative counts says as much as the new contracts, run after run, by design).
+RUN_CHANGE_COLUMNS = ("nouveau", "termine", "modifie", "retire")
+RUN_CHANGES_RULE = Disclosure(counts=tuple(Counted(column, totals_by=()) for column in RUN_CHANGE_COLUMNS))
+RUN_CHANGES_KEEP = ("code", "region_code", "nom", *RUN_CHANGE_COLUMNS)
+FIRST_RUN = "première exécution : pas de comparaison"
+RUN_CHANGES = TableSpec(
+    name="Depuis l'exécution précédente",
+    title="Contrats nouveaux, terminés, modifiés et retirés depuis l'exécution précédente, par département",
+    columns=(
+        classification("nom", variable="nom_departement", width=2.6),
+        *(measure(column, "count") for column in RUN_CHANGE_COLUMNS),
+    ),
+    source=SOURCE_CONTRACTS + " ; exécutions programmées successives",
+    disclosure=RUN_CHANGES_RULE,
+    notes=("Nouveau : contrat absent de l'exécution précédente ; terminé : date de fin apparue ou changée ; modifié : "
+           "une autre valeur a changé ; retiré : présent à l'exécution précédente, absent aujourd'hui.",),
+    keys=("code", "region_code"),
+)
+
+
+def run_changes_table(changes: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """What changed since the previous scheduled run, by département (`NationalResults.run_changes`)."""
+    previous = changes.attrs.get("execution_precedente")
+    notes = [f"Exécution précédente : données au {format_date(pd.Timestamp(previous))}."] if previous else []
+    return RUN_CHANGES.from_published(changes, title=title, notes=notes)
 
 
 # Training supply: the need counts people (hidden as every count; `en_retard` is the training table's own figure and

@@ -62,7 +62,7 @@ MIXES = {
 FRANCE_ITEMS = ("monthly", "nation", "training_france", "funding", "progress", "projections", "cross",
                 "projected_signatures", "projected_spending", "independence")
 TERRITORY_ITEMS = {"regions": "code", "departements": "region_code", "shares": "code", "training": "code",
-                   "training_supply": "code"}
+                   "training_supply": "code", "run_changes": "region_code"}
 
 HEADLINE = ("signes", "actifs")  # a region's signed and active contracts: the figures everything else is read against
 

@@ -19,12 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from am_analytics import indicators as ind
+from am_analytics import run_snapshots
 from am_analytics.indicators import backgrounds as bg
+from am_analytics.indicators.followup import CHANGE_KINDS, change_counts_by_departement
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import regional
 from am_analytics.presentation.disclosure import Disclosure
@@ -45,6 +49,7 @@ MANIFEST = "manifest"
 WARNINGS = "warnings"
 CHANGES = "changes"
 REFERENCES = "references"
+PREVIOUS_RUN = "previous_run"  # the previous scheduled run's snapshot (`run_snapshots`)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,12 @@ class Inputs:
     manifest: Mapping[str, Any] = field(default_factory=dict)
     warnings: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    processed_dir: Path | None = None  # where the previous scheduled runs left their snapshots
+
+    @cached_property
+    def previous_run(self) -> pd.DataFrame | None:
+        """The previous scheduled run's snapshot (`run_snapshots`), None on the first run; read once."""
+        return run_snapshots.previous_snapshot(self.processed_dir, self.as_of)
 
     @classmethod
     def of(cls, scope: Scope) -> Inputs:
@@ -82,6 +93,7 @@ class Inputs:
             manifest=data.manifest or {},
             warnings=data.warnings,
             changes=data.changes,
+            processed_dir=scope.processed_dir,
         )
 
     @property
@@ -161,6 +173,18 @@ def _trend(inputs: Inputs) -> pd.DataFrame | None:
     return background_trend(inputs, inputs.profil)
 
 
+def _run_changes(inputs: Inputs) -> pd.DataFrame | None:
+    """Contracts new, ended, updated and removed since the previous scheduled run, counted by département (None
+    on the first run: nothing to compare with)."""
+    previous = inputs.previous_run
+    if previous is None:
+        return None
+    changes = ind.changes_between_runs(previous, run_snapshots.snapshot(inputs.contracts))
+    counts = change_counts_by_departement(changes)
+    counts.attrs.update(as_of=inputs.as_of.date().isoformat(), execution_precedente=previous.attrs.get("as_of"))
+    return counts
+
+
 def _month_compared(inputs: Inputs) -> pd.DataFrame | None:
     """A region's départements this month, the previous one and a year before (a region's own page and edition:
     France and a background have no such table)."""
@@ -228,6 +252,9 @@ ITEMS: tuple[Item, ...] = (
          _on_contracts(ind.training_supply_by_region), "results.publish_supply", "training_supply_table",
          ("en_retard", "echeance_12_mois", "besoin_formation", "sites_formation", "communes"),
          "Besoin de formation et sites de formation par région"),
+    Item("run_changes", NATIONAL, change_counts_by_departement, (CONTRACTS, PREVIOUS_RUN), _run_changes,
+         cat.RUN_CHANGES_RULE, "run_changes_table", tuple(CHANGE_KINDS),
+         "Contrats nouveaux, terminés, modifiés, retirés depuis l'exécution précédente, par département"),
     Item("projected_signatures", NATIONAL, ind.projected_signatures, _C, _on_contracts(ind.projected_signatures),
          None, None, description="Signatures projetées à 2029"),
     Item("projected_spending", NATIONAL, ind.projected_spending, _C, _on_contracts(ind.projected_spending), None,

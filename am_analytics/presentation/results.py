@@ -25,6 +25,8 @@ from am_analytics.presentation.catalogue import (
     MONTH_KEEP,
     MONTH_RULE,
     MONTHLY_KEEP,
+    RUN_CHANGES_KEEP,
+    RUN_CHANGES_RULE,
     SERIES_STEP_ATTR,
     SHARE_FOLLOWERS,
     SUPPLY_KEEP,
@@ -275,6 +277,8 @@ class NationalResults:
     changes: pd.DataFrame | None = None
     # --- the training supply by region (issue 23): need beside the known training sites
     training_supply: pd.DataFrame | None = None
+    # --- what changed since the previous scheduled run, by département (None on the first run)
+    run_changes: pd.DataFrame | None = None
     # the exact frames behind the published ones, kept only until the publication is audited (`audited`)
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
@@ -341,6 +345,7 @@ class NationalResults:
             warnings=national_figures(exact["warnings"]),
             changes=national_figures(exact["changes"]),
             training_supply=publish_supply(exact["training_supply"], training),
+            run_changes=published_by(exact["run_changes"], RUN_CHANGES_RULE, RUN_CHANGES_KEEP),
             exact={name: exact[name] for name in linked},
         )
 

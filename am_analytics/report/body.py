@@ -12,7 +12,7 @@ import pandas as pd
 from am_analytics.figures import charts
 from am_analytics.figures import regional as regional_charts
 from am_analytics.figures.charts import FUNDING_CHART_TITLE
-from am_analytics.figures.followup import monthly_signings_chart
+from am_analytics.figures.followup import monthly_signings_chart, recent_periods
 from am_analytics.figures.formatting import format_date
 from am_analytics.figures.published import nothing_publishable, shown_values
 from am_analytics.presentation import catalogue as cat
@@ -317,16 +317,11 @@ def region_against_france(layout: _Layout, ed: Edition) -> None:
     )
 
 
-RECENT_PERIODS = 24  # the bars of a monthly series: the last two years (the whole series is in the annex table)
-
-
 def region_rhythm(layout: _Layout, ed: Edition) -> None:
     """Contracts signed per period in the region: its published series as bars (by month, quarter or year, as it
     is published), or a sentence when none of its counts is publishable."""
-    scope, series = ed.scope, ed.own.monthly
-    step = series.attrs.get(cat.SERIES_STEP_ATTR, "mois")
-    if step == "mois":
-        series = series.tail(RECENT_PERIODS)
+    scope, series = ed.scope, recent_periods(ed.own.monthly)  # the whole series is in the annex table
+    step = ed.own.monthly.attrs.get(cat.SERIES_STEP_ATTR, "mois")
     title = scope.title("Contrats signés par période")
     layout.section(f"Le rythme des signatures — {scope.label}")
     if nothing_publishable(series, "signes_mois"):

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from am_analytics.figures import charts, region_map
-from am_analytics.figures.followup import monthly_signings_chart
+from am_analytics.figures import charts, followup, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.figures.published import nothing_publishable
 from am_analytics.presentation import catalogue as cat
@@ -354,7 +353,7 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
             alt.series_values(own.monthly)))
         section.items.append(w.table(series_subject(own.monthly), cat.monthly_table(own.monthly, scope.label)))
     with w.step("suivi du mois"):
-        _month_section(page.section(f"Suivi du mois — {name}"), w, scope, own)
+        _month_section(page.section(f"Suivi du mois — {name}"), w, scope, own, national.run_changes)
     with w.step("départements"):
         section = page.section(f"Départements — {name}")
         departements = national.departements[national.departements["region_code"] == region]
@@ -407,21 +406,22 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
     return page
 
 
-RECENT_MONTHS = 24  # the bars of a monthly series: the last two years read better than seventy thin bars
-
-
-def _month_section(section, w: PageWriter, scope: Scope, own: ScopeResults) -> None:
-    """Signings per period (the region's published series, as bars), then this month against the previous one
-    and a year before by département."""
-    series = own.monthly.tail(RECENT_MONTHS) if own.monthly.attrs.get(cat.SERIES_STEP_ATTR) == "mois" \
-        else own.monthly
+def _month_section(section, w: PageWriter, scope: Scope, own: ScopeResults, changes: pd.DataFrame | None) -> None:
+    """Signings per period (the region's published series, as bars), this month against the previous one and a
+    year before by département, then what changed since the previous scheduled run (counts only)."""
+    series = followup.recent_periods(own.monthly)
     title = scope.title("Contrats signés par période")
     section.items.append(published_figure(w, "signatures-par-periode", series, "signes_mois", title,
-                                          lambda: monthly_signings_chart(series, title=title,
+                                          lambda: followup.monthly_signings_chart(series, title=title,
                                                                                 as_of=scope.as_of),
                                           alt.latest_signings(series)))
     section.items.append(w.table("mois-par-departement", cat.month_compared_table(
         own.month_compared, scope.title("Contrats signés dans le mois, par département"))))
+    if changes is None:
+        section.items.append(TextItem(f"Depuis l'exécution précédente : {cat.FIRST_RUN}.", note=True))
+        return
+    section.items.append(w.table("depuis-l-execution-precedente", cat.run_changes_table(
+        changes[changes["region_code"] == scope.region], scope.title("Depuis l'exécution précédente"))))
 
 
 # --- A background --------------------------------------------------------------------------------------------------
