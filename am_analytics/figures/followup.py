@@ -27,6 +27,7 @@ from am_analytics.figures.published import hidden_mask, shown_values
 from am_analytics.figures.style import MUTED_COLOUR, styled
 from am_analytics.geography import simplify
 from am_analytics.indicators.selection import selectable
+from am_analytics.presentation.disclosure import PRIMARY, secret_column
 from am_analytics.vocabulary import SOURCE_CONTRACTS
 
 OPEN_DATA_SOURCE = "Assurance Maladie, données annuelles par territoire (assistants médicaux)"
@@ -45,6 +46,16 @@ def _period_step(months: pd.Series) -> str:
     index = months.dt.year * 12 + months.dt.month
     gap = float(np.median(np.diff(index.to_numpy())))  # the median: a first period may start mid-quarter
     return "annee" if gap >= 12 else "trimestre" if gap >= 3 else "mois"
+
+
+SMALL_SYMBOL = "< 5"  # as the tables print a primary cell; « s » for a complementary one
+
+
+def _hidden_symbols(series: pd.DataFrame) -> np.ndarray:
+    """What a hidden bar says, as its table cell does: « < 5 » for a small count, « s » for a count hidden so that
+    a small one cannot be recovered."""
+    reasons = series.get(secret_column("signes_mois"), pd.Series([pd.NA] * len(series)))
+    return np.where(reasons.astype("string").fillna("").to_numpy() == PRIMARY, SMALL_SYMBOL, "s")
 
 
 RECENT_MONTHS = 24  # a monthly series as bars: the last two years read better than seventy thin bars
@@ -80,8 +91,11 @@ def monthly_signings_chart(
         ax.bar(centres[~complete], np.nan_to_num(counts[~complete]), width=width, color="white",
                edgecolor=SIGNED_COLOUR, hatch="////", label=f"{word} en cours (jusqu'à la date d'arrêté)")
         _legend_below(ax, ncols=2)
-    for centre in centres[hidden]:
-        ax.annotate("s", (centre, 0), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+    symbols = _hidden_symbols(signings)
+    for rank, (centre, symbol) in enumerate(zip(centres[hidden], symbols[hidden], strict=True)):
+        # neighbouring hidden bars say their symbol one line apart: narrow bars would print them over each other
+        ax.annotate(symbol, (centre, 0), xytext=(0, 2 + 9 * (rank % 2)), textcoords="offset points", ha="center",
+                    va="bottom",
                     fontsize="small", color=MUTED_COLOUR)
     if not len(signings) or (not np.nansum(counts) and not hidden.any()):
         _say_in_plot(ax, "Aucun contrat signé sur la période")
@@ -101,7 +115,10 @@ def monthly_signings_chart(
         as_of=_as_of(as_of, signings),
         synthetic=_synthetic(signings),
         xlabel=f"{word} de signature",
-        note="s : valeur masquée (secret statistique)." if hidden.any() else None,
+        note=_notes(f"{SMALL_SYMBOL} : effectif de 1 à 4, masqué (secret statistique)."
+                    if (symbols[hidden] == SMALL_SYMBOL).any() else None,
+                    "s : valeur masquée pour qu'aucun effectif « < 5 » ne puisse être retrouvé."
+                    if (symbols[hidden] == "s").any() else None),
         ylabel="Contrats signés (nombre)",
     )
 

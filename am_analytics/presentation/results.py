@@ -42,6 +42,8 @@ from am_analytics.presentation.catalogue import (
     with_known_deadline_base,
 )
 from am_analytics.presentation.disclosure import (
+    COMPLEMENTARY,
+    PRIMARY,
     THRESHOLD,
     Counted,
     Disclosure,
@@ -49,6 +51,7 @@ from am_analytics.presentation.disclosure import (
     publish_series,
     publish_territories,
     published_attrs,
+    secret_column,
     status_of,
 )
 from am_analytics.presentation.registry import NATIONAL, SCOPE, SURVEY_QUESTIONS, Inputs
@@ -216,8 +219,16 @@ def publish_supply(supply: pd.DataFrame, training: pd.DataFrame) -> pd.DataFrame
 
 
 def publish_month_compared(compared: pd.DataFrame | None) -> pd.DataFrame | None:
-    """A region's départements this month, the previous one and a year before, published (None for France)."""
-    return published_by(compared, MONTH_RULE, MONTH_KEEP)
+    """A region's départements this month, the previous one and a year before, published (None for France). A
+    difference hidden with a small count reads « s » (a value computed on a hidden count), not « < 5 »: the
+    difference itself may be anything."""
+    published = published_by(compared, MONTH_RULE, MONTH_KEEP)
+    if published is None:
+        return None
+    for column in MONTH_RULE.follows:
+        reasons = published[secret_column(column)]
+        published[secret_column(column)] = reasons.mask(reasons == PRIMARY, COMPLEMENTARY)
+    return published
 
 
 def published_by(frame: pd.DataFrame | None, rule: Disclosure | None, columns: Sequence[str]) -> pd.DataFrame | None:
