@@ -549,22 +549,23 @@ TRAINING_BACKGROUND_KEEP = (*TRAINING_BY_BACKGROUND.keys, *(column.key for colum
 # This month, the previous one and the same month a year before, by département of a region: three counts of
 # signatures per row, each a period of the département's signatures (linked to its cumulative count and to the
 # region's series by the audit, `linked.month_cells`); a difference is hidden with either of its counts.
-MONTH_RULE = Disclosure(
-    counts=tuple(Counted(column, totals_by=()) for column in
-                 ("signes_mois", "signes_mois_precedent", "signes_meme_mois_an_passe")),
-    follows={"ecart_mois_precedent": ("signes_mois", "signes_mois_precedent"),
-             "ecart_un_an": ("signes_mois", "signes_meme_mois_an_passe")},
-)
+def counted_alone(*columns: str, follows: dict | None = None) -> Disclosure:
+    """The rule of counts that add up to no total printed in their own table (their links to other tables are the
+    audit's, `presentation.linked`), and of the values computed from them (`follows`)."""
+    return Disclosure(counts=tuple(Counted(column, totals_by=()) for column in columns), follows=follows or {})
+
+
+MONTH_RULE = counted_alone("signes_mois", "signes_mois_precedent", "signes_meme_mois_an_passe",
+                           follows={"ecart_mois_precedent": ("signes_mois", "signes_mois_precedent"),
+                                    "ecart_un_an": ("signes_mois", "signes_meme_mois_an_passe")})
 MONTH_COMPARED = TableSpec(
     name="Mois par département",
     title="Contrats signés dans le mois, le mois précédent et un an plus tôt, par département",
     columns=(
         classification("nom", variable="nom_departement", width=2.6),
-        measure("signes_mois", "count"),
-        measure("signes_mois_precedent", "count"),
-        measure("ecart_mois_precedent", "count"),
-        measure("signes_meme_mois_an_passe", "count"),
-        measure("ecart_un_an", "count"),
+        # each month compared is followed by the difference to it
+        *(measure(key, "count") for key in ("signes_mois", "signes_mois_precedent", "ecart_mois_precedent",
+                                            "signes_meme_mois_an_passe", "ecart_un_an")),
     ),
     source=SOURCE_CONTRACTS,
     disclosure=MONTH_RULE,
@@ -584,7 +585,7 @@ def month_compared_table(compared: pd.DataFrame, title: str | None = None) -> Pu
 # contract id is ever published). No other table prints these counts at this date, so they are protected on their
 # own (the difference of two runs' cumulative counts says as much as the new contracts, run after run, by design).
 RUN_CHANGE_COLUMNS = ("nouveau", "termine", "modifie", "retire")
-RUN_CHANGES_RULE = Disclosure(counts=tuple(Counted(column, totals_by=()) for column in RUN_CHANGE_COLUMNS))
+RUN_CHANGES_RULE = counted_alone(*RUN_CHANGE_COLUMNS)
 RUN_CHANGES_KEEP = ("code", "region_code", "nom", *RUN_CHANGE_COLUMNS)
 FIRST_RUN = "première exécution : pas de comparaison"
 RUN_CHANGES = TableSpec(
@@ -613,18 +614,14 @@ def run_changes_table(changes: pd.DataFrame, title: str | None = None) -> Publis
 # takes its status from it), the sites count organisations (public lists: nothing to hide). A region with no known
 # list reads « liste non connue », never 0.
 UNKNOWN_LIST = "liste non connue"
-SUPPLY_RULE = Disclosure(
-    counts=(Counted("en_retard", totals_by=()), Counted("echeance_12_mois", totals_by=())),
-    follows={"besoin_formation": ("en_retard", "echeance_12_mois")},
-)
+SUPPLY_RULE = counted_alone("en_retard", "echeance_12_mois",
+                            follows={"besoin_formation": ("en_retard", "echeance_12_mois")})
 TRAINING_SUPPLY = TableSpec(
     name="Offre de formation",
     title="Besoin de formation et sites de formation connus, par région",
     columns=(
         classification("nom", variable="nom_region", width=2.2),
-        measure("en_retard", "count"),
-        measure("echeance_12_mois", "count"),
-        measure("besoin_formation", "count"),
+        *(measure(key, "count") for key in ("en_retard", "echeance_12_mois", "besoin_formation")),  # the need
         measure("sites_formation", "count", missing=UNKNOWN_LIST),
         classification("communes", width=2.6, missing=UNKNOWN_LIST),
     ),
