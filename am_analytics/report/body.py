@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.figures import charts
+from am_analytics.figures import followup as followup_charts
 from am_analytics.figures import regional as regional_charts
 from am_analytics.figures.charts import FUNDING_CHART_TITLE
-from am_analytics.figures.followup import monthly_signings_chart, recent_periods
 from am_analytics.figures.formatting import format_date
 from am_analytics.figures.published import nothing_publishable, shown_values
 from am_analytics.presentation import catalogue as cat
@@ -320,7 +320,7 @@ def region_against_france(layout: _Layout, ed: Edition) -> None:
 def region_rhythm(layout: _Layout, ed: Edition) -> None:
     """Contracts signed per period in the region: its published series as bars (by month, quarter or year, as it
     is published), or a sentence when none of its counts is publishable."""
-    scope, series = ed.scope, recent_periods(ed.own.monthly)  # the whole series is in the annex table
+    scope, series = ed.scope, followup_charts.recent_periods(ed.own.monthly)  # the whole series is in the annex table
     step = ed.own.monthly.attrs.get(cat.SERIES_STEP_ATTR, "mois")
     title = scope.title("Contrats signés par période")
     layout.section(f"Le rythme des signatures — {scope.label}")
@@ -328,7 +328,7 @@ def region_rhythm(layout: _Layout, ed: Edition) -> None:
         layout.paragraph(sentences.unpublished_chart_sentence(title), size=9)
         return
     layout.numbered_figure(
-        monthly_signings_chart(series, title=title, as_of=scope.as_of),
+        followup_charts.monthly_signings_chart(series, title=title, as_of=scope.as_of),
         findings.signings_by_period(series, scope.label, step), field=_field(ed), source=_source(ed),
         values=describe_values(series.assign(periode=series["mois"].dt.strftime("%m/%Y")), "signes_mois", 0,
                                name="periode"),
