@@ -115,9 +115,9 @@ def monthly_signings_chart(
         as_of=_as_of(as_of, signings),
         synthetic=_synthetic(signings),
         xlabel=f"{word} de signature",
-        note=_notes(f"{SMALL_SYMBOL} : effectif de 1 à 4, masqué (secret statistique)."
+        note=_notes(f"« {SMALL_SYMBOL} » : effectif de 1 à 4, masqué (secret statistique)."
                     if (symbols[hidden] == SMALL_SYMBOL).any() else None,
-                    "s : valeur masquée pour qu'aucun effectif « < 5 » ne puisse être retrouvé."
+                    "« s » : valeur masquée pour qu'aucun effectif « < 5 » ne puisse être retrouvé."
                     if (symbols[hidden] == "s").any() else None),
         ylabel="Contrats signés (nombre)",
     )
