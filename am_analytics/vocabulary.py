@@ -349,6 +349,16 @@ _CONTRACTS_POPULATION = f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}"
 _MANIFEST = "manifeste de préparation des données"
 _PUBLISHED = "chiffres publiés (Assurance Maladie, presse)"
 _INSTITUTE = f"{SOURCE_SURVEY} (tableaux de l'institut)"
+_ACTIVITY = f"{SOURCE_CONTRACTS} ; suivi d'activité des médecins (CPAM)"
+
+
+def _bounds(name: str, label: str, decimals: int, unit: str) -> dict[str, Variable]:
+    """The records of the two bounds of an estimate's 95 % interval (`<name>_bas`, `<name>_haut`): `label` holds
+    a `{}` for « bas » or « haut »."""
+    sides = {"bas": "Borne basse", "haut": "Borne haute"}
+    return {f"{name}_{side}": Variable(label.format(side), decimals, unit, f"{bound} de l'intervalle à 95 % de "
+                                       "l'effet estimé, robuste par médecin.", _ACTIVITY)
+            for side, bound in sides.items()}
 _PROJECTION = f"{SOURCE_CONTRACTS} ; projection (tendance des 12 derniers mois)"
 
 # Every column a table or a CSV download prints, by variable name (the column's key, or a name of its own where one
@@ -556,5 +566,66 @@ VARIABLES = {
                           "tables de référence (provenance.toml)"),
     "licence": Variable("Licence", 0, "libellé", "Licence de la table de référence.",
                         "tables de référence (provenance.toml)"),
+    # --- commitments: objectives, reviews, the effect of signing (issue 24)
+    "contrats_revus": Variable("Contrats revus", 0, "contrats",
+                               "Contrats de signataires suivis ayant passé au moins une revue semestrielle.",
+                               _ACTIVITY),
+    "atteint": Variable("Objectif atteint", 0, "contrats", "Contrats dont l'objectif est atteint à la dernière "
+                        "revue.", _ACTIVITY),
+    "en_bonne_voie": Variable("En bonne voie", 0, "contrats", "Avant l'échéance, au-dessus de la trajectoire "
+                              "linéaire vers l'objectif.", _ACTIVITY),
+    "trop_tot": Variable("Trop tôt pour conclure", 0, "contrats", "Avant l'échéance, sous la trajectoire ou sans "
+                         "période close depuis la signature.", _ACTIVITY),
+    "manque": Variable("Objectif manqué", 0, "contrats", "Objectif non atteint à partir de l'échéance (fin de la "
+                       "deuxième année).", _ACTIVITY),
+    "objectif_non_public": Variable("Objectif non public", 0, "contrats", "Options 1/2 et temps plein : la grille "
+                                    "par tranche n'est pas publiée, l'objectif n'est pas estimé.", _ACTIVITY),
+    "patients_gagnes": Variable("Patients MT gagnés (bruts)", 0, "patients", "Évolution brute de la patientèle "
+                                "médecin traitant depuis la période de référence (pas l'effet du dispositif).",
+                                _ACTIVITY),
+    "aide_conditionnee_eur": Variable("Aide conditionnée à l'objectif", 1, "M€", "Aide attendue des années de "
+                                      "contrat à partir de la troisième (barèmes).", _ACTIVITY),
+    "aide_objectif_manque_eur": Variable("Aide en jeu (objectif manqué)", 1, "M€", "Aide conditionnée des "
+                                         "contrats dont l'objectif est manqué.", _ACTIVITY),
+    "signataires": Variable("Signataires appariés", 0, "médecins", "Médecins signataires appariés à un témoin.",
+                            _ACTIVITY),
+    "temoins": Variable("Témoins", 0, "médecins", "Médecins non signataires appariés (distincts).", _ACTIVITY),
+    "effet_pct": Variable("Effet estimé (%)", 1, "%", "Effet de la signature en % de la mesure (différence de "
+                          "différences ou coefficient d'une période).", _ACTIVITY),
+    "pretendance_p": Variable("Pré-tendance (p-valeur)", 1, "%", "p-valeur du test joint de nullité des "
+                              "coefficients avant la période précédant la signature.", _ACTIVITY),
+    "periode_evenement": Variable("Période depuis la signature", 0, "périodes", "Périodes (années ou semestres) "
+                                  "depuis celle de la signature (0) ; −1 est la référence.", _ACTIVITY),
+    "patientele_mt_avant": Variable("Patientèle MT avant signature", 0, "patients", "Patientèle médecin traitant "
+                                    "des signataires appariés dans la période précédant leur signature.",
+                                    _ACTIVITY),
+    "patients_attribuables": Variable("Patients MT attribuables", 0, "patients", "Patients médecin traitant que "
+                                      "l'effet estimé attribue au dispositif.", _ACTIVITY),
+    **_bounds("patients_attribuables", "Patients attribuables, {}", 0, "patients"),
+    **_bounds("etp_medical", "Temps médical, {} (ETP)", 1, "ETP de médecin"),
+    **_bounds("effet_ic", "IC 95 % {} (%)", 1, "%"),
+    "actes_attribuables": Variable("Actes par an attribuables", 0, "actes", "Actes supplémentaires par an que "
+                                   "l'effet estimé attribue au dispositif.", _ACTIVITY),
+    "etp_medical": Variable("Temps médical (ETP)", 1, "ETP de médecin", "Actes attribuables rapportés à "
+                            "l'activité annuelle moyenne d'un médecin non signataire.", _ACTIVITY),
+    "valeur_publiee_activite": Variable("Chiffre publié", 1, "% ou patients", "Chiffre publié par la Cnam, cité "
+                                        "avec sa source.", _PUBLISHED),
+    "valeur_donnees_activite": Variable("Données", 1, "% ou patients", "Le même plan d'étude appliqué aux "
+                                        "données.", _ACTIVITY),
+    "ecart_activite": Variable("Écart", 1, "points ou patients", "Données moins chiffre publié.", _ACTIVITY),
+    "tolerance_activite": Variable("Tolérance", 1, "points ou patients", "Écart toléré : 1 point pour une "
+                                   "évolution, 5 % pour un niveau.", _ACTIVITY),
+    "dans_la_tolerance": Variable("Dans la tolérance", 0, "oui ou non", "L'écart est-il dans la tolérance ?",
+                                  _ACTIVITY),
+    "medecins_donnees": Variable("Médecins (données)", 0, "médecins", "Médecins observés dans les données au "
+                                 "début et à 48 mois.", _ACTIVITY),
+    "categorie_engagement": Variable("Catégorie", 0, "libellé", "France, région, département, option, spécialité, "
+                                     "profil ou zonage.", _ACTIVITY),
+    "mesure_activite": Variable("Mesure", 0, "libellé", "Patientèle médecin traitant, file active ou actes par "
+                                "jour travaillé.", _ACTIVITY),
+    "categorie_effet": Variable("Catégorie", 0, "libellé", "Ensemble, ou option, zone ou profil de l'assistant.",
+                                _ACTIVITY),
+    "groupe_etude": Variable("Groupe", 0, "libellé", "Signataires ou non-signataires du plan d'étude Cnam.",
+                             _ACTIVITY),
 }
 ACTIVE_RATE = VARIABLES["actifs_pour_100k_hab"]

@@ -360,8 +360,8 @@ def _workbook_tables(path: Path) -> Iterator[Table]:
         yield Table(f"{path.name}:{sheet.title}", title, header, body, territory)
 
 
-_REGION_NAMES = {fold(n): c for c, n in zip(reference.regions()["region_code"], reference.regions()["region_name"],
-                                             strict=True)}
+_REGIONS = reference.regions()
+_REGION_NAMES = {fold(n): c for c, n in zip(_REGIONS["region_code"], _REGIONS["region_name"], strict=True)}
 
 
 def region_code(name: object) -> str | None:
@@ -398,8 +398,8 @@ def add_table(model: Model, table: Table) -> None:
 
 def add_series(model: Model, table: Table) -> None:
     step = fold(table.header[0])
-    flow, cumul, active = (table.column(n)
-                           for n in ("Contrats signés dans", "Contrats signés (cumul)", "Contrats actifs"))
+    headers = ("Contrats signés dans", "Contrats signés (cumul)", "Contrats actifs")
+    flow, cumul, active = (table.column(n) for n in headers)
     code, profil = table.territory, table.profil
     for row in table.rows:
         day = read_date(row[0])
@@ -407,8 +407,8 @@ def add_series(model: Model, table: Table) -> None:
             continue
         start = _period_start(day, step)
         where = f"{table.where} · {row[0]}"
-        model.published(f"{where} · signés dans la période", model.signed(code, profil, start, day),
-                        read_cell(row[flow]))
+        period = model.signed(code, profil, start, day)
+        model.published(f"{where} · signés dans la période", period, read_cell(row[flow]))
         model.published(f"{where} · cumul", model.signed(code, profil, None, day), read_cell(row[cumul]))
         model.published(f"{where} · actifs", model.active(code, profil, day), read_cell(row[active]))
 
@@ -449,8 +449,11 @@ def add_territories(model: Model, table: Table) -> None:
                      "actifs": model.active(region, None, model.as_of),
                      "avant": model.active(region, None, year_before)}
             population = _POPULATION.get(f"R{region}")
-        model.published(f"{where} · signés", terms["signes"], read_cell(row[signed]))
-        model.published(f"{where} · actifs", terms["actifs"], read_cell(row[active]))
+        # a table of départements compared (rates and their intervals) prints the active count alone
+        if signed is not None:
+            model.published(f"{where} · signés", terms["signes"], read_cell(row[signed]))
+        if active is not None:
+            model.published(f"{where} · actifs", terms["actifs"], read_cell(row[active]))
         if code != FRANCE:  # France's rates leave out Mayotte (no population): not one base for both counts
             _rates(model, row, rates, terms, population)
         if change is not None and (ratio := read_number(row[change])) is not None:
@@ -509,20 +512,48 @@ def add_backgrounds(model: Model, table: Table) -> None:
 
 
 def add_backgrounds_by_year(model: Model, table: Table) -> None:
+    """Backgrounds by signing year, or over all years (« 2019–2025 »); a row « Autres » counts every background its
+    period does not list by name (the categories folded together, the note names them)."""
     count, base, share = table.column("Contrats"), table.column("Contrats de l'année"), table.column("Part")
     code = table.territory
+    listed: dict[str, set[str]] = defaultdict(set)
     for row in table.rows:
-        profil = _PROFIL_LABELS.get(fold(row[1]))
-        year = int(read_number(row[0]) or 0)
-        if profil is None or not year:
+        if (profil := _PROFIL_LABELS.get(fold(row[1]))) is not None:
+            listed[str(row[0])].add(profil)
+    for row in table.rows:
+        years = _years(row[0])
+        if years is None:
             continue
-        first, last = date(year, 1, 1), min(date(year, 12, 31), model.as_of)
-        where = f"{table.where} · {year} · {row[1]}"
-        part_terms, whole_terms = model.signed(code, profil, first, last), model.signed(code, None, first, last)
-        model.published(where, part_terms, read_cell(row[count]))
+        profils = _backgrounds_of(fold(row[1]), listed[str(row[0])])
+        first = date(years[0], 1, 1) if years[0] == years[1] else None
+        last = min(date(years[1], 12, 31), model.as_of)
+        where = f"{table.where} · {row[0]} · {row[1]}"
+        part_terms: dict[int, float] = defaultdict(float)
+        for profil in profils:
+            for column, coef in model.signed(code, profil, first, last).items():
+                part_terms[column] += coef
+        whole_terms = model.signed(code, None, first, last)
+        model.published(where, dict(part_terms), read_cell(row[count]))
         model.published(f"{where} · total", whole_terms, read_cell(row[base]))
-        if (ratio := read_number(row[share])) is not None:
-            model.proportional(part_terms, whole_terms, ratio, decimals_of(row[share]))
+        if (ratio := read_number(row[share])) is not None and part_terms:
+            model.proportional(dict(part_terms), whole_terms, ratio, decimals_of(row[share]))
+
+
+def _years(raw: object) -> tuple[int, int] | None:
+    """The first and last year of a period as printed: « 2021 », or « 2019–2025 » for all years."""
+    match = re.fullmatch(r"(\d{4})(?:\.0)?(?:\s*[–-]\s*(\d{4}))?", str(raw).strip())
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2) or match.group(1))
+
+
+def _backgrounds_of(label: str, listed: set[str]) -> list[str]:
+    """The backgrounds a row counts: its own, or for « Autres » those its period does not list."""
+    if (profil := _PROFIL_LABELS.get(label)) is not None:
+        return [profil]
+    if label.startswith("autres"):
+        return [profil for profil in _PROFIL_LABELS.values() if profil not in listed]
+    return []
 
 
 def add_training(model: Model, table: Table) -> None:
@@ -693,8 +724,8 @@ def solve(model: Model, progress: bool = False) -> list[Finding]:
 def audit(paths: Iterable[Path], as_of: date | None = None, progress: bool = False) -> list[Finding]:
     tables = list(tables_in(paths))
     if as_of is None:
-        dates = [read_date(row[0]) for t in tables if fold(t.header[0]).startswith(("fin de", "fin d'"))
-                 for row in t.rows]
+        series = [t for t in tables if fold(t.header[0]).startswith(("fin de", "fin d'"))]
+        dates = [read_date(row[0]) for t in series for row in t.rows]
         as_of = max(d for d in dates if d is not None)
     regions = sorted(reference.regions()["region_code"])
     model = Model(as_of, regions, list(PROFILS.values()))

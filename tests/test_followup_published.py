@@ -36,6 +36,11 @@ def test_a_region_s_months_by_departement_hide_small_counts_and_their_difference
     assert (published.loc[small, secret_column("signes_mois")] == PRIMARY).all()
     # a difference would give the hidden count back: hidden with it
     assert published.loc[small, "ecart_mois_precedent"].isna().all()
+    assert (published.loc[small, secret_column("ecart_mois_precedent")] == "complementaire").all()  # « s »
+    shown = published[secret_column("signes_mois")].isna() & published[secret_column("signes_mois_precedent")].isna()
+    assert published.loc[shown, secret_column("ecart_mois_precedent")].isna().all()
+    mayotte = ScopeResults.compute(demo_scope.with_region("06"), demo_results).month_compared
+    assert mayotte.filter(like="_secret").isna().all().all()  # nothing to hide: zeros are shown, differences too
     table = cat.month_compared_table(published)
     printed = _cells(table, "code", "signes_mois")
     for code in published.loc[small, "code"]:

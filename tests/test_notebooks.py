@@ -29,6 +29,7 @@ EXPECTED = {
     "03_profils_d_origine": {"data_dir", "processed_dir", "as_of", "region", "profil_origine"},
     "04_enquete_satisfaction": {"data_dir", "processed_dir", "as_of"},
     "05_qualite_des_donnees": {"data_dir", "processed_dir", "as_of"},
+    "06_contreparties": {"data_dir", "processed_dir", "as_of"},
 }
 
 
@@ -241,6 +242,7 @@ RUNS = [
     ("03_profils_d_origine", {}),
     ("04_enquete_satisfaction", {}),
     ("05_qualite_des_donnees", {}),
+    ("06_contreparties", {}),
 ]
 
 

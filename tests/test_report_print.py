@@ -197,7 +197,8 @@ def test_french_punctuation_and_one_term_for_the_chi_square(demo_reports, code):
 # the names of the files the user sent are theirs: the quality annex names them so they can find them
 SNAKE_CASE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w-])")
 FILE_NAME = re.compile(r"(?<![\w/])[\w-]+\.(?:parquet|toml|json|csv|xlsx?|py|md|txt|ipynb|ya?ml)\b", re.IGNORECASE)
-ENGLISH = re.compile(r"\b(?:the|and|since|unchanged|with|from|of|file|missing|not|version \d{8})\b")
+# « file active » (a doctor's active patient list) is the Assurance Maladie's French term, not the English « file »
+ENGLISH = re.compile(r"\b(?:the|and|since|unchanged|with|from|of|file(?!\s+actives?\b)|missing|not|version \d{8})\b")
 SOFTWARE = "am_analytics"  # the name of the software that wrote the report, a proper name
 
 

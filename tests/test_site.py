@@ -59,7 +59,7 @@ def test_every_page_is_built(site):
     root, summary = site
     assert [page["stem"] for page in summary["pages"] if page["status"] != "ok"] == []
     assert {path.stem for path in root.glob("*.html")} == {
-        "index", "france", "profils", "enquete", "qualite", "region_01", "region_84", "technique",
+        "index", "france", "profils", "enquete", "contreparties", "qualite", "region_01", "region_84", "technique",
         *(f"profil_{code}" for code in PROFILS)}
 
 
@@ -162,8 +162,8 @@ def test_the_index_lists_regions_by_name_every_background_and_what_failed(site):
 
 def test_regions_are_planned_by_name_after_the_national_pages():
     pages = plan_pages(["84", "11", "53"], ["infirmier"])
-    assert [p.stem for p in pages] == ["france", "profils", "enquete", "qualite", "region_84", "region_53",
-                                       "region_11", "profil_infirmier", "technique"]
+    assert [p.stem for p in pages] == ["france", "profils", "enquete", "contreparties", "qualite", "region_84",
+                                       "region_53", "region_11", "profil_infirmier", "technique"]
 
 
 def test_every_text_is_escaped(scope, national):

@@ -64,6 +64,7 @@ from am_analytics.figures.style import (
 )
 from am_analytics.indicators.common import is_synthetic
 from am_analytics.indicators.selection import selectable
+from am_analytics.presentation.coarsening import coarsening_notes
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
     SATISFACTION,
@@ -730,7 +731,7 @@ def mix_by_period_chart(
         synthetic=_synthetic(shares),
         xlabel="Année de signature",
         ylabel="Part des contrats signés (%)",
-        note=_notes(f"Répartition par {what}.", mix.note()),
+        note=_notes(f"Répartition par {what}.", *coarsening_notes(shares), mix.note()),
     )
 
 

@@ -147,19 +147,77 @@ METHODS: dict[str, Method] = {
         "bases non pondérées publiées et sont donc probablement trop étroits. Les chiffres réels de "
         "l'enquête BVA de février 2021 ne sont pas publics.",
     ),
+    "engagements": Method(
+        "Engagements des médecins (contreparties)",
+        "Chaque contrat engage le médecin à augmenter sa patientèle. Objectif : grille de l'avenant 7 selon la "
+        "tranche de percentile de la patientèle médecin traitant adulte de la dernière période close avant la "
+        "signature et l'option (1/3 ETP : +20 % de P30 à P50, +15 % de P50 à P70, +7,5 % de P70 à P90, +4 % de "
+        "P90 à P95, maintien au-delà) ; la grille des options 1/2 et temps plein n'est pas publique (seules les "
+        "fourchettes +6 à +25 % et +12,5 à +35 % le sont) : ces contrats sont classés « objectif non public », "
+        "jamais estimés, sauf si le suivi CPAM donne l'objectif du contrat. Le percentile est le rang parmi les "
+        "médecins de la table à la même période (la distribution nationale n'est pas publiée) ; la même "
+        "progression est demandée à la file active (hypothèse). Revue tous les six mois pendant cinq ans ; "
+        "l'objectif est dû à la fin de la deuxième année, l'aide dépendant de son atteinte à partir de la "
+        "troisième. Statut à chaque revue, sur la dernière période close depuis la signature : atteint si la "
+        "patientèle médecin traitant atteint l'objectif (depuis mai 2023, il suffit que la patientèle médecin "
+        "traitant ou la file active atteigne le sien) ; avant l'échéance, en bonne voie au-dessus de la "
+        "trajectoire linéaire de la patientèle de référence à l'objectif, trop tôt pour conclure en dessous ou "
+        "sans période close depuis la signature ; à partir de l'échéance, manqué. Aide conditionnée : aide "
+        "attendue des années de contrat à partir de la troisième (barèmes) ; aide en jeu : celle des contrats "
+        "dont l'objectif est manqué. Patients gagnés : évolution brute, qui n'est pas l'effet du dispositif.",
+    ),
+    "effet_engagements": Method(
+        "Effet de la signature sur l'activité (étude d'événement, différence de différences)",
+        "Chaque signataire est apparié au non-signataire le plus proche sur le percentile de patientèle "
+        "médecin traitant de la période précédant la signature, de la même spécialité et du même département "
+        "(de la même région si le département compte moins de dix candidats, de toute la France ensuite) quand "
+        "la table d'activité les donne, et sur l'année d'installation si elle la donne ; avec remise (un "
+        "non-signataire peut servir plusieurs fois). Pour chaque paire et chaque période, la différence entre "
+        "l'évolution du logarithme de la mesure du signataire depuis la période précédant la signature et "
+        "celle de son témoin sur les mêmes années est régressée sur une indicatrice par période depuis la "
+        "signature (moindres carrés, statsmodels) : chaque coefficient est l'effet à cette période (étude "
+        "d'événement), leur moyenne après la période de signature (pondérée par le nombre de paires) la "
+        "différence de différences, exprimée en % (exp − 1). Intervalles à 95 % robustes, regroupés à la fois "
+        "par signataire et par témoin (Cameron, Gelbach et Miller). Test de pré-tendance : test de Wald joint "
+        "de nullité des coefficients antérieurs à la période précédant la signature. Par option, zone et "
+        "profil de l'assistant, les périodes sont regroupées (avant, signature, après) ; une catégorie de moins "
+        "de 20 signataires n'est pas estimée. La simulation du paquet vérifie que l'intervalle couvre un effet "
+        "connu (nul compris) au taux annoncé et que le test détecte une pré-tendance. Limites : les médecins "
+        "qui signent ne sont pas tirés au hasard ; l'appariement n'équilibre que ce que la table observe, pas un "
+        "projet d'agrandissement, un nouvel associé ou un déménagement en maison de santé qui aurait de toute "
+        "façon accru la patientèle ; le test de pré-tendance ne voit que ce qui différait déjà avant la "
+        "signature. Sur les données de démonstration, l'effet a été construit par le générateur (calibré sur "
+        "les chiffres publiés) : l'estimation le retrouve, elle ne mesure rien de réel.",
+    ),
+    "temps_medical": Method(
+        "Patients et temps médical attribuables",
+        "Patients attribuables : effet moyen estimé après la signature (France entière) appliqué à la "
+        "patientèle médecin traitant de chaque signataire apparié dans la période précédant sa signature, "
+        "sommé par région ; le même effet est supposé dans toutes les régions. Temps médical : actes "
+        "supplémentaires par an = effet estimé sur les actes par jour travaillé × actes du signataire l'année "
+        "précédant la signature ; un ETP de temps médical est l'activité annuelle moyenne (actes) d'un médecin "
+        "non signataire de la table à la même période. Les bornes viennent de l'intervalle à 95 % de l'effet.",
+    ),
     "secret_statistique": Method(
         "Secret statistique",
         "Dans les tableaux, cartes et classeurs publiés, les effectifs de 1 à 4 sont masqués et affichés "
-        "« < 5 » ; quand un seul effectif masqué pourrait être retrouvé par différence avec un total publié, "
-        "un second effectif (le plus petit non nul du même total) est masqué aussi et affiché « s ». Les zéros "
-        "sont affichés. La série d'un petit territoire est publiée par trimestre ou par année plutôt que masquée "
-        "mois par mois. Toute la publication d'une exécution (France, régions, séries, profils, formation, aide) "
-        "est ensuite auditée comme un lecteur le ferait : un programme linéaire cherche, à partir de toutes les "
-        "relations publiées (totaux, cumuls, signés et actifs, France et régions), l'intervalle de chaque "
-        "effectif masqué. Règle de protection : aucun effectif masqué ne peut être retrouvé exactement, et aucun "
-        "effectif de 1 à 4, masqué ou déduit (comme les contrats terminés entre deux dates publiées), ne peut être "
-        "cerné à moins de trois valeurs ; d'autres cellules sont masquées jusqu'à ce que la règle tienne. "
-        "Les fichiers internes gardent les valeurs exactes.",
+        "« < 5 » ; les zéros sont affichés. La protection passe d'abord par l'agrégation, puis seulement par le "
+        "masquage. Agrégation : la série d'un petit territoire est publiée par trimestre ou par année plutôt que "
+        "masquée mois par mois ; une catégorie de moins de 5 contrats la plupart des années est regroupée avec les "
+        "autres dans « Autres », dont la note du tableau et du graphique donne la composition ; quand les "
+        "répartitions par année d'un territoire (profils, spécialités, zones, options) resteraient trop souvent "
+        "sous 5 contrats, elles sont publiées sur l'ensemble des années. Masquage : quand un seul effectif masqué "
+        "pourrait être retrouvé par différence avec un total publié, un second effectif (le plus petit non nul du "
+        "même total) est masqué aussi et affiché « s ». Toute la publication d'une exécution (France, régions, "
+        "séries, profils, formation, aide) est ensuite auditée comme un lecteur le ferait : un programme linéaire "
+        "cherche, à partir de toutes les relations publiées (totaux, cumuls, signés et actifs, France et régions, "
+        "catégories et total, « Autres » et ses catégories), l'intervalle de chaque effectif masqué. Règle de "
+        "protection : aucun effectif masqué ne peut être retrouvé exactement, et aucun effectif de 1 à 4, masqué "
+        "ou déduit (comme les contrats terminés entre deux dates publiées), ne peut être cerné à moins de trois "
+        "valeurs ; d'autres cellules sont masquées jusqu'à ce que la règle tienne, jamais les chiffres de tête "
+        "(contrats signés et actifs d'un territoire à la date d'arrêté, chiffres de la France entière) tant qu'une "
+        "autre cellule peut l'être. Une publication qui ne respecte pas la règle n'est pas écrite. Les fichiers "
+        "internes gardent les valeurs exactes.",
     ),
     "qualite": Method(
         "Qualité des données",

@@ -260,6 +260,9 @@ def _silent_highs() -> highspy.Highs:
             os.close(saved)
         _BANNER_SHOWN = True
     highs.setOptionValue("output_flag", False)
+    # each program differs from the last by its objective only: the last basis stays primal feasible, so the primal
+    # simplex goes on from it where the dual simplex would start over
+    highs.setOptionValue("simplex_strategy", 4)
     return highs
 
 

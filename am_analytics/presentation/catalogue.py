@@ -16,6 +16,7 @@ from am_analytics import reference
 from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
+from am_analytics.presentation.coarsening import coarsening_notes
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
@@ -448,8 +449,9 @@ def backgrounds_table(shares: pd.DataFrame, codes: list[str] | None = None) -> P
 
 
 def mix_trend_table(mix: pd.DataFrame, title: str | None = None) -> PublishedTable:
-    """A category's share by signing year, from a published mix (`results.publish_mix`)."""
-    return MIX_TREND.from_published(mix, title=title)
+    """A category's share by signing year, from a published mix (`results.publish_mix`); its notes say how the mix
+    was coarsened (over all years, small categories folded into « Autres »)."""
+    return MIX_TREND.from_published(mix, title=title, notes=coarsening_notes(mix))
 
 
 def background_years_table(mix: pd.DataFrame, title: str | None = None, profil: str | None = None) -> PublishedTable:
@@ -1064,3 +1066,155 @@ def index_on_france_table(index: pd.DataFrame, rank: pd.DataFrame, label: str) -
     frame = index.assign(rang=index["indicateur"].map(ranked).astype("Float64"))
     frame.attrs = dict(index.attrs)
     return INDEX_ON_FRANCE.from_published(frame, title=f"{INDEX_ON_FRANCE.title} — {label}")
+
+
+# --- Commitments: objectives, reviews, the effect of signing (issue 24) ----------------------------------------
+SOURCE_ACTIVITY = f"{SOURCE_CONTRACTS} ; suivi d'activité des médecins (CPAM)"
+COMMITMENT_STATUSES = ("atteint", "en_bonne_voie", "trop_tot", "manque", "objectif_non_public")
+# Each dimension's categories add up to France's row (its own group), each row's statuses to its contracts.
+COMMITMENT_RULE = Disclosure(
+    counts=tuple(Counted(column, totals_by=(("dimension",),)) for column in ("contrats_revus", *COMMITMENT_STATUSES)),
+    row_total=COMMITMENT_STATUSES,
+    follows={"patients_gagnes": "contrats_revus", "aide_conditionnee_eur": "contrats_revus",
+             "aide_objectif_manque_eur": ("contrats_revus", "manque")},
+)
+COMMITMENTS = TableSpec(
+    name="Engagements",
+    title="Engagements des médecins : statut à la dernière revue semestrielle",
+    columns=(
+        classification("libelle", variable="categorie_engagement", width=2.2),
+        measure("contrats_revus", "count"),
+        *(measure(status, "count") for status in COMMITMENT_STATUSES),
+        measure("patients_gagnes", "count"),
+        measure("aide_conditionnee_eur", "millions"),
+        measure("aide_objectif_manque_eur", "millions"),
+    ),
+    source=f"{SOURCE_ACTIVITY} ; grille et règles de l'avenant 7 ; barèmes",
+    disclosure=COMMITMENT_RULE,
+    notes=(METHODS["engagements"].text,),
+    keys=("dimension", "code"),
+)
+EFFECT_RULE = Disclosure(
+    counts=(Counted("signataires", totals_by=()), Counted("temoins", totals_by=())),
+    follows={"effet_pct": "signataires", "ic_bas": "signataires", "ic_haut": "signataires",
+             "pretendance_p": "signataires"},
+)
+MEASURE_LABEL = classification("mesure_libelle", variable="mesure_activite", width=1.8)
+# an estimate and its interval, in %
+EFFECT_AND_INTERVAL = (measure("effet_pct", "decimal"), measure("ic_bas", "decimal", variable="effet_ic_bas"),
+                       measure("ic_haut", "decimal", variable="effet_ic_haut"))
+EFFECT = TableSpec(
+    name="Effet estimé",
+    title="Effet de la signature sur l'activité des médecins (différence de différences)",
+    columns=(
+        MEASURE_LABEL,
+        classification("categorie_libelle", variable="categorie_effet", width=1.8),
+        measure("signataires", "count"),
+        measure("temoins", "count"),
+        *EFFECT_AND_INTERVAL,
+        measure("pretendance_p", "percent"),
+    ),
+    source=SOURCE_ACTIVITY,
+    disclosure=EFFECT_RULE,
+    notes=(METHODS["effet_engagements"].text,),
+    keys=("mesure", "dimension", "categorie", "periode_evenement"),
+)
+EVENT_STUDY = replace(
+    EFFECT,
+    name="Étude d'événement",
+    title="Effet de la signature période par période (étude d'événement, référence : période précédant la "
+          "signature)",
+    columns=(MEASURE_LABEL, measure("periode_evenement", "count"), *EFFECT_AND_INTERVAL),
+    keys=("mesure", "dimension", "categorie"),
+)
+GAINS_RULE = Disclosure(
+    counts=(Counted("signataires", totals_by=(("niveau",),)),),
+    follows={name: "signataires" for name in (
+        "patientele_mt_avant", "patients_attribuables", "patients_attribuables_bas", "patients_attribuables_haut",
+        "actes_attribuables", "etp_medical", "etp_medical_bas", "etp_medical_haut")},
+)
+GAINS = TableSpec(
+    name="Temps médical",
+    title="Patients et temps médical attribuables au dispositif, par région",
+    columns=(
+        classification("nom", variable="nom_territoire", width=2.0),
+        measure("signataires", "count"),
+        measure("patientele_mt_avant", "count"),
+        *(measure(f"patients_attribuables{bound}", "count") for bound in ("", "_bas", "_haut")),
+        measure("actes_attribuables", "count"),
+        *(measure(f"etp_medical{bound}", "decimal") for bound in ("", "_bas", "_haut")),
+    ),
+    source=SOURCE_ACTIVITY,
+    disclosure=GAINS_RULE,
+    notes=(METHODS["temps_medical"].text,),
+    keys=("code", "niveau"),
+)
+COMMITMENT_CROSS_RULE = Disclosure(counts=(Counted("medecins_donnees", totals_by=()),))
+COMMITMENT_CROSS = TableSpec(
+    name="Contreparties publiées",
+    title="Le plan de l'étude Cnam appliqué aux données, face aux chiffres publiés",
+    columns=(
+        classification("indicateur_libelle", width=2.6),
+        classification("groupe_libelle", variable="groupe_etude", width=1.2),
+        measure("valeur_publiee", "decimal", variable="valeur_publiee_activite"),
+        measure("valeur_donnees", "decimal", variable="valeur_donnees_activite"),
+        measure("ecart", "decimal", variable="ecart_activite"),
+        measure("tolerance", "decimal", variable="tolerance_activite"),
+        classification("dans_la_tolerance", variable="dans_la_tolerance", width=0.9),
+        measure("medecins_donnees", "count"),
+        classification("source", variable="source_chiffre", width=3.0),
+    ),
+    source=f"Cnam, Points de repère (3 décembre 2024) et presse ; {SOURCE_ACTIVITY}",
+    disclosure=COMMITMENT_CROSS_RULE,
+    notes=("Chiffres publiés : des chiffres réels, cités avec leur source ; « Données » : le même plan d'étude "
+           "appliqué aux données du rapport.",),
+)
+EFFECT_KEEP = tuple(dict.fromkeys([*EFFECT.published_columns, *EVENT_STUDY.published_columns]))
+
+
+# how a table of the statuses names its dimension, in the order the layouts show them
+COMMITMENT_DIMENSIONS = {
+    "region": "par région",
+    "etp_option": "par option",
+    "profil_origine": "par profil d'origine de l'assistant",
+    "specialite": "par spécialité",
+    "zone": "par zonage",
+    "departement": "par département",
+}
+
+
+def commitments_table(commitments: pd.DataFrame, dimension: str = "region") -> PublishedTable:
+    """The statuses at the latest review for France and each category of one dimension (`COMMITMENT_DIMENSIONS`),
+    from the published frame."""
+    rows = commitments[commitments["dimension"].isin(["france", dimension]).to_numpy(dtype=bool)]
+    title = f"{COMMITMENTS.title} — {COMMITMENT_DIMENSIONS[dimension]}"
+    return COMMITMENTS.from_published(_with_attrs(rows, commitments), title=title)
+
+
+def commitment_effect_table(effect: pd.DataFrame) -> PublishedTable:
+    """The average effect after the signature period, overall and by option, zone and background."""
+    rows = effect[effect["periode_evenement"].isna().to_numpy(dtype=bool)]
+    return EFFECT.from_published(_with_attrs(rows, effect))
+
+
+def event_study_table(effect: pd.DataFrame) -> PublishedTable:
+    """The event-study coefficients of every measure, period by period."""
+    rows = effect[(effect["periode_evenement"].notna() & (effect["dimension"] == "ensemble")).to_numpy(dtype=bool)]
+    return EVENT_STUDY.from_published(_with_attrs(rows, effect))
+
+
+def commitment_gains_table(gains: pd.DataFrame) -> PublishedTable:
+    """France and each region: patients and medical time the estimated effect implies."""
+    return GAINS.from_published(gains)
+
+
+def commitment_cross_table(cross: pd.DataFrame, *, synthetic: bool | None = None) -> PublishedTable:
+    """The Cnam's design run on the data, beside the published figures; on synthetic data the calibration
+    caveat comes first."""
+    from am_analytics.reference.display import SOURCES
+
+    frame = cross.assign(source=cross["source"].map(lambda value: SOURCES.get(str(value), value)).astype("string"))
+    table = COMMITMENT_CROSS.from_published(_with_attrs(frame, cross), synthetic=synthetic)
+    if table.synthetic:
+        table.notes.insert(0, CALIBRATION_NOTE)
+    return table

@@ -319,29 +319,63 @@ def publish_territories(
     return parts[0], parts[1], parts[2]
 
 
-def cumulative_windows(cumulative: pd.Series, threshold: int = THRESHOLD, hidden_last: bool = False):
+def cumulative_windows(
+    cumulative: pd.Series,
+    threshold: int = THRESHOLD,
+    hidden_last: bool = False,
+    *,
+    anchored: bool = False,
+    from_zero: bool = True,
+):
     """Which points of a cumulative count may be published, and the window each point belongs to.
 
     Two published cumulative counts give the number of events between them by subtraction, so a point is
     published only where the increase since the last published point is zero or at least `threshold`; the
     other points are hidden and their events are carried into the next window. `hidden_last` hides the last
-    point whatever its increase (its value is hidden in another published frame). Returns (shown, window id):
-    the events of one closed window add up to a published difference, which the complementary rule protects.
+    point whatever its increase (its value is hidden in another published frame). `anchored` keeps the last point
+    (the headline figure the territory tables print at the same date) and chooses the earlier points backwards
+    from it, so a small increase hides an earlier point, never the headline; `from_zero` (a count since the
+    beginning) also keeps the first published point at zero or at least `threshold` (an ended-contracts count before
+    the first published stock is published by design: see `linked.LedgerBuilder._stocks`). Returns (shown, window
+    id): the events of one closed window add up to a published difference, which the complementary rule protects.
     """
     values = _numbers(cumulative)
+    shown = None
+    if anchored and not hidden_last:
+        shown = _shown_back_from_last(values, threshold, from_zero)
+    if shown is None:
+        shown = _shown_forward(values, threshold, hidden_last)
+    windows = np.concatenate(([0], np.cumsum(shown)[:-1])).astype(np.int64) if len(values) else shown.astype(np.int64)
+    return shown, windows
+
+
+def _shown_forward(values: np.ndarray, threshold: int, hidden_last: bool) -> np.ndarray:
     shown = np.zeros(len(values), dtype=bool)
-    windows = np.zeros(len(values), dtype=np.int64)
-    last, window = 0.0, 0
+    last = 0.0
     for position, value in enumerate(values):
-        windows[position] = window
         if np.isnan(value) or (hidden_last and position == len(values) - 1):
             continue
         increase = value - last
         if increase == 0 or increase >= threshold:
             shown[position] = True
             last = value
-            window += 1
-    return shown, windows
+    return shown
+
+
+def _shown_back_from_last(values: np.ndarray, threshold: int, from_zero: bool) -> np.ndarray | None:
+    """The points shown when the last known one is kept (None when it cannot be: a small count since zero)."""
+    known = np.flatnonzero(~np.isnan(values))
+    if not len(known) or (from_zero and 1 <= values[known[-1]] < threshold):
+        return None
+    shown = np.zeros(len(values), dtype=bool)
+    shown[known[-1]] = True
+    following = values[known[-1]]
+    for position in known[-2::-1]:
+        gap = following - values[position]
+        if (gap == 0 or gap >= threshold) and not (from_zero and 1 <= values[position] < threshold):
+            shown[position] = True
+            following = values[position]
+    return shown
 
 
 def publish_series(
@@ -367,7 +401,7 @@ def publish_series(
     """
     source = frame.reset_index(drop=True)
     last_hidden = dict(last_hidden or {})
-    shown, windows = cumulative_windows(source[cumulative], threshold, bool(last_hidden.get(cumulative)))
+    shown, windows = cumulative_windows(source[cumulative], threshold, bool(last_hidden.get(cumulative)), anchored=True)
     # the last window is open when no published point closes it: its events add up to no published total
     closed = windows <= (windows[shown].max() if shown.any() else -1)
     with_windows = source.assign(_fenetre=np.where(closed, windows, -1 - np.arange(len(source))))
@@ -391,7 +425,8 @@ def publish_series(
         # the contracts that ended between two shown stocks are their difference less the signatures in between:
         # a stock is shown only where that count since the last shown stock is zero or at least the threshold
         ended = pd.Series(cumulative_values - _numbers(source[stock])).where(shown)
-        ended_shown, _ = cumulative_windows(ended, threshold)
+        ended_shown, _ = cumulative_windows(ended, threshold, bool(last_hidden.get(stock)), anchored=True,
+                                            from_zero=False)
         reason = reason.where(ended_shown | ~shown, COMPLEMENTARY)
         if last_hidden.get(stock):
             reason = reason.where(~last, COMPLEMENTARY)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.presentation.audit import TOLERANCE, Ledger
+from am_analytics.presentation.coarsening import fold_members, period_bounds
 from am_analytics.presentation.disclosure import COMPLEMENTARY, PRIMARY, Disclosure, secret_column
 from am_analytics.vocabulary import SCHEME_START
 
@@ -79,6 +80,22 @@ class LinkedItem:
     fixed_columns: tuple[str, ...] = ()
 
 
+FOLD_SEPARATOR = "|"  # option codes hold « + » (« 1+1/2 »)
+
+
+def folded_category(frame: pd.DataFrame, category: str) -> str:
+    """A category's key: its code, or for « Autres » the codes it holds (`autres:aide_soignant|assistant_dentaire`),
+    so that two folds of different categories are two quantities."""
+    members = fold_members(frame, category)
+    return category if members is None else f"{category}:{FOLD_SEPARATOR.join(members)}"
+
+
+def categories_of(category: str) -> list[str]:
+    """The categories a category key counts (one, or the members of a fold)."""
+    _, _, members = category.partition(":")
+    return members.split(FOLD_SEPARATOR) if members else [category]
+
+
 def dependants_of(rule: Disclosure) -> dict[str, list[str]]:
     """For each count of a rule, the columns hidden with it (values computed from it, shares on it as a base)."""
     found: dict[str, list[str]] = defaultdict(list)
@@ -109,7 +126,8 @@ class SignatureCounts:
             elif territory.startswith("D"):
                 mask &= self.frame["departement"].eq(territory[1:]).fillna(False).to_numpy(bool)
             if dimension is not None:
-                mask &= self.frame[dimension].astype("string").eq(category).fillna(False).to_numpy(bool)
+                values = self.frame[dimension].astype("string")
+                mask &= values.isin(categories_of(category)).fillna(False).to_numpy(bool)
             self._sorted[key] = np.sort(self.days[mask])
         return self._sorted[key]
 
@@ -123,14 +141,17 @@ class SignatureCounts:
 # --- Cells of each kind of published frame ------------------------------------------------------------------------
 
 
-def series_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
-    """A monthly series (`results.publish_monthly`): the month's signatures, the cumulative count, the stock."""
+def series_cells(
+    frame: pd.DataFrame, territory: str, dimension: str | None = None, category: str | None = None
+) -> list[Cell]:
+    """A monthly series (`results.publish_monthly`): the month's signatures, the cumulative count, the stock; of one
+    category (a background's series: `dimension` « profil_origine ») or of every contract."""
     cells = []
     for row, (start, stop) in enumerate(zip(frame["mois"], frame["fin_de_periode"], strict=True)):
         first, last = day(start), day(stop)
-        cells.append(Cell(row, "signes_mois", (SIGNED, territory, first, last, None, None)))
-        cells.append(Cell(row, "signes_cumul", (SIGNED, territory, BEGINNING, last, None, None)))
-        cells.append(Cell(row, "actifs", (ACTIVE, territory, last, last, None, None)))
+        cells.append(Cell(row, "signes_mois", (SIGNED, territory, first, last, dimension, category)))
+        cells.append(Cell(row, "signes_cumul", (SIGNED, territory, BEGINNING, last, dimension, category)))
+        cells.append(Cell(row, "actifs", (ACTIVE, territory, last, last, dimension, category)))
     return cells
 
 
@@ -168,7 +189,8 @@ READ_THROUGH = {"actifs_mg": "actifs_mg_pour_100_mg_estimes", "actifs_il_y_a_12_
 
 def breakdown_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str, territory=None) -> list[Cell]:
     """A two-way table of signatures: territory × category (`territory` None: one row per territory code) or
-    period × category for one territory (`periode` a year)."""
+    period × category for one territory (`periode` a year, or « 2019–2025 » for a mix over all years: its total is
+    the territory's signed contracts). « Autres » is keyed by the categories it holds (`coarsening.fold`)."""
     now, cells = day(as_of), []
     for row, record in enumerate(frame.itertuples(index=False)):
         record = record._asdict()
@@ -176,9 +198,10 @@ def breakdown_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str,
             where, first, last = region_territory(str(record["code"])), BEGINNING, now
             category = str(record["profil_origine"])
         else:
-            year = int(str(record["periode"])[:4])
-            where, first, last = territory, max(date(year, 1, 1), BEGINNING), min(date(year, 12, 31), now)
-            category = str(record["categorie"])
+            first_year, last_year = period_bounds(record["periode"])
+            first = BEGINNING if first_year != last_year else date(first_year, 1, 1)
+            where, last = territory, min(date(last_year, 12, 31), now)
+            category = folded_category(frame, str(record["categorie"]))
         cells.append(Cell(row, "effectif", (SIGNED, where, first, last, dimension, category)))
         cells.append(Cell(row, "total", (SIGNED, where, first, last, None, None)))
     return cells
@@ -237,17 +260,17 @@ def funding_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
 # --- The ledger -------------------------------------------------------------------------------------------------
 
 
-def _value(frame: pd.DataFrame, row: int, column: str) -> float | None:
-    value = frame[column].iloc[row]
-    return None if pd.isna(value) else float(value)
+def _values(frame: pd.DataFrame, column: str) -> list[float | None]:
+    """A count column as plain floats (None where missing), read once per item rather than cell by cell."""
+    return [None if pd.isna(value) else float(value) for value in frame[column].tolist()]
 
 
-def _status(frame: pd.DataFrame, row: int, column: str) -> str | None:
+def _statuses(frame: pd.DataFrame, column: str) -> list[str | None]:
+    """The reasons a published column's cells are hidden (None where shown or never hidden)."""
     secret = secret_column(column)
     if secret not in frame.columns:
-        return None
-    status = frame[secret].iloc[row]
-    return None if pd.isna(status) else str(status)
+        return [None] * len(frame)
+    return [None if pd.isna(status) else str(status) for status in frame[secret].tolist()]
 
 
 class LedgerBuilder:
@@ -260,13 +283,20 @@ class LedgerBuilder:
 
     def build(self) -> Ledger:
         for item in self.items:
+            values: dict[str, list] = {}
+            statuses: dict[str, list] = {}
             for cell in item.cells:
-                value = _value(item.exact, cell.row, cell.column)
+                if cell.column not in values:
+                    values[cell.column] = _values(item.exact, cell.column)
+                value = values[cell.column][cell.row]
                 if value is None:  # a cell with no value (a rate without a population) counts nothing
                     continue
                 if cell.shown_as is not None and cell.shown_as not in item.published.columns:
                     continue
-                status = _status(item.published, cell.row, cell.shown_as or cell.column)
+                printed = cell.shown_as or cell.column
+                if printed not in statuses:
+                    statuses[printed] = _statuses(item.published, printed)
+                status = statuses[printed][cell.row]
                 if cell.shown_as is not None and status is not None:
                     continue  # the rate is hidden: the count cannot be rebuilt, the reader has nothing
                 fixed = item.fixed or cell.column in item.fixed_columns
@@ -312,33 +342,40 @@ class LedgerBuilder:
 
     # stocks: active(t) = active(previous t) + signatures between − ended (latent, ≥ 0)
     def _stocks(self) -> None:
-        days: dict[str, set[date]] = defaultdict(set)
+        days: dict[tuple, set[date]] = defaultdict(set)
         for key in list(self.ledger.value):
-            if key[0] == ACTIVE and key[4] is None:
-                days[key[1]].add(key[2])
-        for territory, stock_days in days.items():
+            if key[0] == ACTIVE and (key[4] is None or self._is_series_category(key)):
+                days[(key[1], key[4], key[5])].add(key[2])
+        for (territory, dimension, category), stock_days in days.items():
             previous = None
             for today in sorted(stock_days):
                 first = BEGINNING if previous is None else previous + timedelta(days=1)
-                signed = (SIGNED, territory, first, today, None, None)
-                self.ledger.add_latent(signed, self.signatures.count(territory, first, today, None, None))
-                stock = (ACTIVE, territory, today, today, None, None)
-                before = (
-                    0.0 if previous is None else self.ledger.value[(ACTIVE, territory, previous, previous, None, None)]
-                )
-                ended = ("fins", territory, first, today, None, None)
+                signed = (SIGNED, territory, first, today, dimension, category)
+                self.ledger.add_latent(signed, self.signatures.count(territory, first, today, dimension, category))
+                stock = (ACTIVE, territory, today, today, dimension, category)
+                before = 0.0 if previous is None else self.ledger.value[(ACTIVE, territory, previous, previous,
+                                                                         dimension, category)]
+                ended = ("fins", territory, first, today, dimension, category)
                 self.ledger.add_latent(ended, before + self.ledger.value[signed] - self.ledger.value[stock])
                 # not protected: contracts ended in France (thousands of doctors, nobody singled out), and contracts
                 # ended before a territory's first published stock, the difference of the two headline counts of a
                 # territory table (signed, active): published by design, as offices publish stocks and cumulative
                 # flows side by side. Contracts ended between two published days are protected.
-                if territory == NATIONAL or previous is None:
+                # nothing signed before `first` (a series starting with zeros): the same count as since the beginning
+                if (territory == NATIONAL and category is None) or previous is None or not self.signatures.count(
+                    territory, BEGINNING, previous, dimension, category
+                ):
                     self.ledger.exempt.add(ended)
                 terms = {stock: 1.0, signed: -1.0, ended: 1.0}
                 if previous is not None:
-                    terms[(ACTIVE, territory, previous, previous, None, None)] = -1.0
-                self.ledger.relate(terms, name=f"stock {territory} {today}")
+                    terms[(ACTIVE, territory, previous, previous, dimension, category)] = -1.0
+                self.ledger.relate(terms, name=f"stock {territory} {today} {category or ''}")
                 previous = today
+
+    def _is_series_category(self, key: tuple) -> bool:
+        """An active count of one background (a background's series, the training table by background): a stock of
+        its own, linked from one published day to the next like a territory's."""
+        return key[4] == "profil_origine" and key[5] is not None
 
     # France = Σ regions, region = Σ départements, for every key they share
     def _hierarchy(self) -> None:
@@ -390,6 +427,7 @@ class LedgerBuilder:
                 groups[(key[0], key[1], key[2], key[3], key[4])].append(key)
         value = self.ledger.value
         for (measure, territory, first, last, _dimension), parts in groups.items():
+            parts = self._folds(parts)
             total = (measure, territory, first, last, None, None)
             if total not in value:
                 continue
@@ -399,6 +437,24 @@ class LedgerBuilder:
             # lists some categories still cannot exceed it
             exhaustive = abs(sum(coef * value[key] for key, coef in terms.items())) <= TOLERANCE
             self.ledger.relate(terms, inequality=not exhaustive, name=f"catégories {measure} {territory}")
+
+    def _folds(self, parts: list[tuple]) -> list[tuple]:
+        """The parts of a breakdown once its folds are accounted for: « Autres » is the sum of its categories where
+        another table prints them all (then it leaves the sum, which its categories make), else it stands for
+        them (those of its categories printed elsewhere leave the sum)."""
+        present = {key[5]: key for key in parts}
+        kept = list(parts)
+        for key in parts:
+            members = categories_of(key[5])
+            if ":" not in key[5]:
+                continue
+            found = [present[member] for member in members if member in present]
+            if len(found) == len(members):
+                self.ledger.relate({key: 1.0, **{part: -1.0 for part in found}}, name=f"regroupement {key}")
+                kept.remove(key)
+            else:
+                kept = [part for part in kept if part not in found]
+        return kept
 
 
 # --- Back to the frames -------------------------------------------------------------------------------------------

@@ -160,14 +160,25 @@ def _scope_items(scope: Scope, results: ScopeResults, as_of: pd.Timestamp) -> di
     return items
 
 
+def _background_items(scope: Scope, results: ScopeResults) -> dict[str, LinkedItem]:
+    """A background's own series (a dashboard publishes it beside its territory's): its signatures and stocks are
+    counts of one category of the territory's, linked to the territory's backgrounds by year and to its training
+    by background. Its mixes (specialties of one background: counts by two categories) and funding are not cells of
+    the ledger: the dashboards publish them as their table rule masks them."""
+    territory = region_territory(scope.territory_code)
+    cells = series_cells(results.monthly, territory, "profil_origine", scope.profil)
+    return {"monthly": _item(results, "monthly", f"Série mensuelle — {scope.label}", cells, MONTHLY_DEPENDANTS)}
+
+
 def publication_ledger(
     national: NationalResults, scopes: Sequence[tuple[Scope, ScopeResults]], contracts: pd.DataFrame
 ) -> tuple[Ledger, dict[str, LinkedItem], list[dict[str, LinkedItem]]]:
     """The ledger of a run's publication, with the linked items of the national results and of each scope (in
-    the order given; a background's own results are published beside its territory's and not linked yet)."""
+    the order given; of a background's own results, its series is linked: see `_background_items`)."""
     national_items = _national_items(national, {NATIONAL_CODE, *(scope.territory_code for scope, _ in scopes)})
     scope_items = [
-        _scope_items(scope, results, national.as_of) if scope.profil is None else {} for scope, results in scopes
+        _scope_items(scope, results, national.as_of) if scope.profil is None else _background_items(scope, results)
+        for scope, results in scopes
     ]
     items = [*national_items.values(), *(item for found in scope_items for item in found.values())]
     children = children_in(national.departements, national.regions["code"])

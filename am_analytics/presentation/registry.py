@@ -28,6 +28,9 @@ import pandas as pd
 from am_analytics import indicators as ind
 from am_analytics import run_snapshots
 from am_analytics.indicators import backgrounds as bg
+from am_analytics.indicators import commitment_effect as effect
+from am_analytics.indicators import commitments as engagements
+from am_analytics.indicators.common import IndicatorArgumentError
 from am_analytics.indicators.followup import CHANGE_KINDS, change_counts_by_departement
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import regional
@@ -49,6 +52,7 @@ MANIFEST = "manifest"
 WARNINGS = "warnings"
 CHANGES = "changes"
 REFERENCES = "references"
+ACTIVITY = "activity"
 PREVIOUS_RUN = "previous_run"  # the previous scheduled run's snapshot (`run_snapshots`)
 
 
@@ -70,6 +74,7 @@ class Inputs:
     manifest: Mapping[str, Any] = field(default_factory=dict)
     warnings: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    activity: pd.DataFrame | None = None  # the doctors' activity by period (the commitments' counterpart)
     processed_dir: Path | None = None  # where the previous scheduled runs left their snapshots
 
     @cached_property
@@ -93,6 +98,7 @@ class Inputs:
             manifest=data.manifest or {},
             warnings=data.warnings,
             changes=data.changes,
+            activity=data.activity,
             processed_dir=scope.processed_dir,
         )
 
@@ -142,6 +148,22 @@ def _on_survey(indicator: Callable[..., pd.DataFrame], *args, **options) -> Call
         if not inputs.has_survey:
             return None
         return indicator(inputs.survey, *args, synthetic=inputs.synthetic, **options)
+
+    return compute
+
+
+def _on_activity(indicator: Callable[..., pd.DataFrame]) -> Callable:
+    """Call an activity indicator on the activity and every contract at the counting date: None without an activity
+    table, or when the activity cannot say it at that date (too few signatories observed around their signature, no
+    non-signatory, no review yet: the indicator's French message says which)."""
+
+    def compute(inputs: Inputs) -> pd.DataFrame | None:
+        if inputs.activity is None or inputs.activity.empty:
+            return None
+        try:
+            return indicator(inputs.activity, inputs.contracts, synthetic=inputs.synthetic, as_of=inputs.as_of)
+        except IndicatorArgumentError:
+            return None
 
     return compute
 
@@ -273,6 +295,21 @@ ITEMS: tuple[Item, ...] = (
       for name, asked in SURVEY_QUESTIONS.items()),
     Item("institute", NATIONAL, ind.aggregated_shares, (SURVEY_TABLES,), _institute, cat.AGGREGATED.disclosure,
          "aggregated_table", description="Tableaux publiés par l'institut"),
+    # --- national: the doctors' commitments and the effect of signing (issue 24)
+    Item("commitments", NATIONAL, engagements.commitment_summary, (ACTIVITY, *_R),
+         _on_activity(engagements.commitment_summary), cat.COMMITMENT_RULE, "commitments_table",
+         cat.COMMITMENTS.published_columns, "Engagements : statut à la dernière revue"),
+    Item("commitment_effect", NATIONAL, effect.commitment_effect, (ACTIVITY, CONTRACTS),
+         _on_activity(effect.commitment_effect), cat.EFFECT_RULE, "commitment_effect_table", cat.EFFECT_KEEP,
+         "Effet de la signature (étude d'événement, différence de différences)"),
+    # the signatories' baselines; `results` applies the effect item's estimate (`effect.attributable`), so the
+    # effect is estimated once
+    Item("commitment_gains", NATIONAL, effect.signatory_baselines, (ACTIVITY, CONTRACTS),
+         _on_activity(effect.signatory_baselines), cat.GAINS_RULE, "commitment_gains_table",
+         cat.GAINS.published_columns, "Patients et temps médical attribuables, par région"),
+    Item("commitment_cross", NATIONAL, effect.commitment_cross_check, (ACTIVITY, *_R),
+         _on_activity(effect.commitment_cross_check), cat.COMMITMENT_CROSS_RULE,
+         "commitment_cross_table", cat.COMMITMENT_CROSS.published_columns, "Plan Cnam face aux chiffres publiés"),
     # --- national: the preparation's manifest, warnings and change log (file lines, not people: nothing to mask)
     Item("quality", NATIONAL, ind.file_quality, (MANIFEST,), lambda inputs: ind.file_quality(inputs.manifest),
          None, "quality_table", description="Lignes lues, conservées, en quarantaine"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from am_analytics.indicators.commitment_effect import attributable
 from am_analytics.presentation import registry
 from am_analytics.presentation.catalogue import (
     AGGREGATED,
@@ -41,6 +42,7 @@ from am_analytics.presentation.catalogue import (
     survey_shares_frame,
     with_known_deadline_base,
 )
+from am_analytics.presentation.coarsening import ALL_YEARS, PERIODS_ATTR, coarsened, publishes_over_all_years
 from am_analytics.presentation.disclosure import (
     COMPLEMENTARY,
     PRIMARY,
@@ -112,6 +114,13 @@ def series_step(monthly: pd.DataFrame, threshold: int = THRESHOLD) -> str:
     return "annee"
 
 
+def with_attributable_gains(baselines: pd.DataFrame | None, effects: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The signatories' baselines by region with what the estimated effect implies (None without either)."""
+    if baselines is None or effects is None:
+        return None
+    return attributable(baselines, effects)
+
+
 def publish_monthly(
     monthly: pd.DataFrame, *, last_signed_hidden: bool = False, last_active_hidden: bool = False, step: str = "mois"
 ):
@@ -175,12 +184,32 @@ def publish_breakdown(
     return published
 
 
-def publish_mix(mix: pd.DataFrame) -> pd.DataFrame:
-    """A category mix by period (`specialty_mix`, `background_mix_by_year`…), published: each period's
-    categories add up to its total, each category's periods to the category's total."""
+def publish_mix(mix: pd.DataFrame, *, total_status: str | None = None) -> pd.DataFrame:
+    """A category mix by period (`specialty_mix`, `background_mix_by_year`…, coarsened or not), published: each
+    period's categories add up to its total, each category's periods to the category's total. `total_status`: the
+    status of a mix over all years' total (the territory's signed contracts, published in the territory tables),
+    which the mix follows and never hides on its own."""
     if mix.empty:
         return mix.reindex(columns=list(MIX_KEEP))
-    return publish_breakdown(mix, row="periode", column="categorie", keep=MIX_KEEP)
+    seeds = None
+    if mix.attrs.get(PERIODS_ATTR) == ALL_YEARS:
+        seeds = pd.Series([total_status], index=[mix["periode"].iloc[0]], dtype="string")
+    return publish_breakdown(mix, row="periode", column="categorie", keep=MIX_KEEP, total_seeds=seeds)
+
+
+MIXES = ("backgrounds_by_year", "specialties", "zones", "etp_options")
+
+
+def coarsened_mixes(exact: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A scope's mixes as it publishes them: by year or, for a small territory, over all years (all four alike),
+    their small categories folded into « Autres » (see `coarsening`)."""
+    all_years = publishes_over_all_years(exact[name] for name in MIXES)
+    # over all years, the backgrounds are a row of the table of backgrounds by region, which prints each one
+    return {name: coarsened(exact[name], all_years=all_years, foldable=not (all_years and name == BY_REGION_TOO))
+            for name in MIXES}
+
+
+BY_REGION_TOO = "backgrounds_by_year"
 
 
 def _same_attrs(frame: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
@@ -227,7 +256,8 @@ def publish_month_compared(compared: pd.DataFrame | None) -> pd.DataFrame | None
         return None
     for column in MONTH_RULE.follows:
         reasons = published[secret_column(column)]
-        published[secret_column(column)] = reasons.mask(reasons == PRIMARY, COMPLEMENTARY)
+        primary = reasons.eq(PRIMARY).fillna(False).to_numpy(dtype=bool)  # a shown cell has no reason (<NA>)
+        published[secret_column(column)] = reasons.mask(primary, COMPLEMENTARY)
     return published
 
 
@@ -286,6 +316,11 @@ class NationalResults:
     quarantine: pd.DataFrame | None = None  # quarantine reasons, warnings, changes by column (file lines)
     warnings: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    # --- the doctors' commitments and the effect of signing (issue 24); None without an activity table
+    commitments: pd.DataFrame | None = None  # statuses at the latest review by dimension, masked
+    commitment_effect: pd.DataFrame | None = None  # estimates (doctor counts ≥ 20 by construction), masked
+    commitment_gains: pd.DataFrame | None = None  # patients and medical time by region, masked
+    commitment_cross: pd.DataFrame | None = None  # the Cnam's design on the data beside the published figures
     # --- the training supply by region (issue 23): need beside the known training sites
     training_supply: pd.DataFrame | None = None
     # --- what changed since the previous scheduled run, by département (None on the first run)
@@ -302,6 +337,7 @@ class NationalResults:
         exact["departements"] = with_signed_rate(exact["departements"])
         for name in ("training", "training_france", "training_backgrounds"):
             exact[name] = with_known_deadline_base(exact[name])
+        exact["commitment_gains"] = with_attributable_gains(exact["commitment_gains"], exact["commitment_effect"])
         nation, regions, departements = publish_territories(
             exact["nation"], exact["regions"], exact["departements"], TERRITORY_RULE, TERRITORY_COLUMNS
         )
@@ -355,6 +391,8 @@ class NationalResults:
             quarantine=national_figures(exact["quarantine"]),
             warnings=national_figures(exact["warnings"]),
             changes=national_figures(exact["changes"]),
+            **{name: published_by(exact[name], registry.REGISTRY[NATIONAL, name].rule,
+                                  registry.REGISTRY[NATIONAL, name].variables) for name in COMMITMENT_ITEMS},
             training_supply=publish_supply(exact["training_supply"], training),
             run_changes=published_by(exact["run_changes"], RUN_CHANGES_RULE, RUN_CHANGES_KEEP),
             exact={name: exact[name] for name in linked},
@@ -408,8 +446,14 @@ class ScopeResults:
             for item in registry.items(SCOPE)
             if own_series or item.name != "monthly"
         }
+        exact.update(coarsened_mixes(exact))
+        code = scope.territory_code
+        # a territory's total over all years is its headline figure; a background's is not printed elsewhere
+        total_status = None
+        if scope.profil is None and national.is_hidden(code, "signes"):
+            total_status = territory_status(national.nation if scope.is_national else national.regions,
+                                            "signes").loc[code]
         if own_series:
-            code = scope.territory_code
             series = exact["monthly"]
             step = series_step(series)
             exact["monthly"] = series_by(series, step)
@@ -424,10 +468,7 @@ class ScopeResults:
             exact["monthly"] = national.exact.get("monthly")
         return cls(
             monthly=monthly,
-            backgrounds_by_year=publish_mix(exact["backgrounds_by_year"]),
-            specialties=publish_mix(exact["specialties"]),
-            zones=publish_mix(exact["zones"]),
-            etp_options=publish_mix(exact["etp_options"]),
+            **{name: publish_mix(exact[name], total_status=total_status) for name in MIXES},
             funding=publish_funding(exact["funding"]),
             change_over_time=exact["change_over_time"],
             against_france=exact["against_france"],
@@ -437,7 +478,8 @@ class ScopeResults:
         )
 
 
-MIXES_AND_FUNDING = ("backgrounds_by_year", "specialties", "zones", "etp_options", "funding")
+COMMITMENT_ITEMS = ("commitments", "commitment_effect", "commitment_gains", "commitment_cross")
+MIXES_AND_FUNDING = (*MIXES, "funding")
 
 
 def background_trend(scope: Scope) -> pd.DataFrame:

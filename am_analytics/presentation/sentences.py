@@ -18,6 +18,7 @@ import pandas as pd
 from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_millions, format_number, format_percent
 from am_analytics.indicators.common import months_between
 from am_analytics.indicators.perspectives import first_open_year
+from am_analytics.presentation.coarsening import period_phrase
 from am_analytics.presentation.tables import format_value, published_text
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
@@ -648,5 +649,5 @@ def mix_sentence(mix: pd.DataFrame, what: str) -> str | None:
         return None
     latest = shown[shown["periode"] == shown["periode"].max()]
     top = latest.sort_values("part", ascending=False, kind="stable").iloc[0]
-    return (f"{what} : en {top['periode']}, « {top['libelle']} » représente {_share(top['part'])} des "
+    return (f"{what} : {period_phrase(top['periode'])}, « {top['libelle']} » représente {_share(top['part'])} des "
             f"contrats signés (intervalle à 95 % : {_share(top['ic_bas'])} – {_share(top['ic_haut'])}).")

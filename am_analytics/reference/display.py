@@ -37,6 +37,18 @@ INDICATORS = {
 }
 
 SOURCES = {
+    # the sources of the published effects on doctors' activity (`commitment_effects.csv`, written without accents)
+    "Cnam, Points de repere « Aide a l'emploi d'un assistant medical : un bilan a 4 ans encourageant », ameli.fr":
+        "Cnam, Points de repère « Aide à l'emploi d'un assistant médical : un bilan à 4 ans encourageant », ameli.fr",
+    "egora.fr, « Les generalistes ayant embauche un assistant medical ont augmente leur patientele au-dela des "
+    "esperances » (decembre 2024)": "egora.fr, « Les généralistes ayant embauché un assistant médical ont augmenté "
+    "leur patientèle au-delà des espérances » (décembre 2024)",
+    "vivamagazine.fr, « Assistants medicaux : un bilan encourageant » (decembre 2024), citant la Cnam":
+        "vivamagazine.fr, « Assistants médicaux : un bilan encourageant » (décembre 2024), citant la Cnam",
+    "ameli.fr ; egora.fr ; lesechos-etudes.fr (decembre 2024), d apres la Cnam":
+        "ameli.fr ; egora.fr ; lesechos-etudes.fr (décembre 2024), d'après la Cnam",
+    "euro.dayfr ; vivamagazine.fr (decembre 2024), citant la Cnam":
+        "euro.dayfr ; vivamagazine.fr (décembre 2024), citant la Cnam",
     "egora.fr (Dec 2019)": "egora.fr (déc. 2019)",
     "jim.fr (17 Jun 2022)": "jim.fr (17 juin 2022)",
     "egora.fr (Jan 2021; CPN figures)": "egora.fr (janv. 2021 ; chiffres de la CPN)",

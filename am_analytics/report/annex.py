@@ -11,6 +11,7 @@ from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps, sentences
 from am_analytics.report.alt import describe_values, series_text
 from am_analytics.report.build import Edition, _Layout
+from am_analytics.report.commitments_section import commitments_section
 from am_analytics.vocabulary import NATIONAL_LABEL
 
 
@@ -148,4 +149,4 @@ def sources(layout: _Layout, ed: Edition) -> None:
     document.paragraph(f"Rapport produit par am_analytics {__version__} (pandas, matplotlib, fpdf2).", size=8)
 
 
-ANNEX_SECTIONS = (contents, detailed_tables, maps_and_charts, quality, sources)
+ANNEX_SECTIONS = (contents, detailed_tables, maps_and_charts, commitments_section, quality, sources)

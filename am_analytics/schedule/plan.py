@@ -21,6 +21,7 @@ NOTEBOOK_TITLES = {
     "03_profils_d_origine": "Profils d'origine",
     "04_enquete_satisfaction": "Enquête de satisfaction",
     "05_qualite_des_donnees": "Qualité des données",
+    "06_contreparties": "Contreparties et accès aux soins",
 }
 
 

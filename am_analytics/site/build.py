@@ -26,12 +26,14 @@ NATIONAL_PAGES = (
     ("france", "France entière"),
     ("profils", "Profils d'origine"),
     ("enquete", "Enquête de satisfaction"),
+    ("contreparties", "Contreparties et accès aux soins"),
     ("qualite", "Qualité des données"),
 )
 BUILDERS: dict[str, Callable] = {
     "france": content.france_page,
     "profils": content.backgrounds_page,
     "enquete": content.survey_page,
+    "contreparties": content.commitments_page,
     "qualite": content.quality_page,
     "technique": content.technical_page,
 }

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from am_analytics.figures import charts, followup, region_map
+from am_analytics.figures import charts, commitments, followup, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.figures.published import nothing_publishable
 from am_analytics.presentation import catalogue as cat
@@ -316,6 +316,51 @@ def technical_page(ctx: SiteContext, w: PageWriter) -> Page:
     for step, title, tables in parts:
         with w.step(step):
             page.section(title).items.extend(w.table(subject, make()) for subject, make in tables)
+    return page
+
+
+# --- The counterpart: the doctors' commitments and the effect of signing (issue 24) --------------------------------
+
+def commitments_page(ctx: SiteContext, w: PageWriter) -> Page:
+    """The doctors' commitments (objectives, reviews, aid at stake), the estimated effect of signing, the patients
+    and medical time it implies, and the Cnam's design beside the published figures: published items only."""
+    national = ctx.national
+    page = Page(
+        title="Contreparties et accès aux soins",
+        lead="L'aide est versée en échange d'un engagement du médecin à suivre plus de patients. Cette page suit "
+        "les objectifs des contrats à chaque revue semestrielle, estime l'effet de la signature en comparant les "
+        "signataires à des non-signataires appariés, et le traduit en patients et en temps médical.",
+    )
+    if national.commitments is None and national.commitment_effect is None:
+        page.section("Données d'activité").items.append(TextItem(
+            "Aucune table d'activité des médecins n'accompagne les contrats, ou elle ne permet pas encore "
+            "d'estimation à la date d'arrêté : rien n'est publié sur les contreparties.", note=True))
+        return page
+    if national.commitments is not None:
+        with w.step("engagements"):
+            section = page.section("Objectifs des contrats à la dernière revue")
+            for dimension in cat.COMMITMENT_DIMENSIONS:
+                section.items.append(w.table(f"engagements-{dimension}",
+                                             cat.commitments_table(national.commitments, dimension)))
+    if national.commitment_effect is not None:
+        with w.step("effet"):
+            section = page.section("Effet de la signature sur l'activité")
+            section.items.append(w.figure("etude-evenement", commitments.event_study_chart(
+                national.commitment_effect, as_of=ctx.scope.as_of)))
+            section.items.append(w.table("effet", cat.commitment_effect_table(national.commitment_effect)))
+            section.items.append(w.table("coefficients", cat.event_study_table(national.commitment_effect)))
+    if national.commitment_gains is not None:
+        with w.step("temps médical"):
+            section = page.section("Patients et temps médical attribuables, par région")
+            section.items.append(w.table("temps-medical", cat.commitment_gains_table(national.commitment_gains)))
+    if national.commitment_cross is not None:
+        with w.step("chiffres publiés"):
+            section = page.section("Les données face aux chiffres publiés (Cnam, 3 décembre 2024)")
+            section.items.append(w.table("contreparties-publiees", cat.commitment_cross_table(
+                national.commitment_cross, synthetic=ctx.scope.synthetic)))
+    section = page.section("Méthode et limites")
+    for key in ("engagements", "effet_engagements", "temps_medical"):
+        section.items.append(TextItem(f"{cat.METHODS[key].title} : {cat.METHODS[key].text}", note=True))
     return page
 
 
