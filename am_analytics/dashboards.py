@@ -213,6 +213,56 @@ class Dashboard:
             return table
         return table.rows(table.frame["profil_origine"] == self.scope.profil)
 
+    # --- the monthly follow-up and the training supply (issue 23) --------------------------------------------------
+
+    def signings_bars(self):
+        """Contracts signed per period in the scope's territory (its published series, as bars), or the sentence
+        that replaces the chart when none of its counts is publishable."""
+        from am_analytics.figures.followup import monthly_signings_chart, recent_periods
+        from am_analytics.figures.published import nothing_publishable
+        from am_analytics.presentation import sentences
+
+        series = recent_periods(self.territory.monthly)
+        title = self.territory_title("Contrats signés par période")
+        if nothing_publishable(series, "signes_mois"):
+            return text_html(sentences.unpublished_chart_sentence(title))
+        return monthly_signings_chart(series, title=title, as_of=self.scope.as_of)
+
+    def month_table(self):
+        """This month against the previous one and a year before, by département of the region."""
+        from am_analytics.presentation import catalogue as cat
+
+        compared = self.territory.month_compared
+        if compared is None:
+            return text_html("Comparaison du mois par département : choisir une région.")
+        return self.show(cat.month_compared_table(compared, self.territory_title(
+            "Contrats signés dans le mois, par département")))
+
+    def run_changes(self):
+        """Contracts new, ended, updated and removed since the previous scheduled run, by département of the
+        scope's region (every département for France); a sentence on the first run."""
+        from am_analytics.presentation import catalogue as cat
+
+        changes = self.national.run_changes
+        if changes is None:
+            return text_html(f"Depuis l'exécution précédente : {cat.FIRST_RUN}.")
+        if self.scope.region is not None:
+            changes = changes[changes["region_code"] == self.scope.region]
+        return self.show(cat.run_changes_table(changes, self.territory_title("Depuis l'exécution précédente")))
+
+    def training_supply(self) -> Html:
+        """The training need of the scope's region beside the training sites known there (every region for
+        France): a sentence and the table."""
+        from am_analytics.presentation import catalogue as cat
+        from am_analytics.presentation import sentences
+
+        supply = self.national.training_supply
+        if self.scope.region is None:
+            return self.show(cat.training_supply_table(supply))
+        supply = supply[supply["code"] == self.scope.region]
+        table = cat.training_supply_table(supply, self.territory_title("Besoin de formation et sites connus"))
+        return Html(text_html(sentences.training_supply_sentence(supply.iloc[0])).html + self.show(table).html)
+
     # --- views and the selector ---------------------------------------------------------------------------------
 
     def view(self, draw: Callable[[Dashboard], object]) -> None:

@@ -19,7 +19,7 @@ from am_analytics.vocabulary import ACTIVE_RATE, SURVEY_GROUPS, VARIABLES
 
 NOT_ITEMS = {"as_of", "synthetic", "exact"}
 INPUTS = {registry.CONTRACTS, registry.SURVEY, registry.SURVEY_TABLES, registry.MANIFEST, registry.WARNINGS,
-          registry.CHANGES, registry.REFERENCES, registry.ACTIVITY}
+          registry.CHANGES, registry.REFERENCES, registry.ACTIVITY, registry.PREVIOUS_RUN}
 
 
 def _items_of(results: type) -> set[str]:

@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from am_analytics.figures import charts
+from am_analytics.figures import followup as followup_charts
 from am_analytics.figures import regional as regional_charts
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import maps
@@ -76,7 +77,7 @@ def built(request, data):
     national = NationalResults.of(scope)
     inputs = ChartInputs()
     with pytest.MonkeyPatch.context() as patch:
-        for module in (charts, regional_charts):  # the body and the annex draw through these modules
+        for module in (charts, regional_charts, followup_charts):  # the body and the annex draw through these
             for name in [n for n in dir(module) if n.endswith("_chart") and n in vars(module)]:
                 patch.setattr(module, name, inputs.wrap(name, getattr(module, name)))
         for name in ("region_map", "departement_map", "region_departements_map"):

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import pytest
 
-from am_analytics import load, paths
+from am_analytics import load, paths, run_snapshots
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import Scope
@@ -137,6 +137,19 @@ def test_a_region_page_names_the_region_and_tests_its_backgrounds(site):
     assert "<h1>Guadeloupe</h1>" in text and "Financement — Guadeloupe" in text
     assert "Évolution des profils d'une année de signature à l'autre (Guadeloupe" in text
     assert "Guadeloupe face au reste de la France" in text and "Limites :" in text
+
+
+def test_a_region_page_follows_the_month_and_the_training_supply_and_says_a_first_run(site, demo_processed):
+    root, _ = site
+    text = _text(root / "region_01.html")
+    assert "Suivi du mois — Guadeloupe" in text
+    assert "Contrats signés dans le mois, par département — Guadeloupe" in text
+    assert f"Depuis l'exécution précédente : {cat.FIRST_RUN}." in text  # the session's first scheduled run
+    assert "Besoin de formation et sites de formation connus — Guadeloupe" in text
+    # the run left its snapshot for the next one beside the prepared data, never in the site it publishes
+    assert run_snapshots.snapshot_path(demo_processed, pd.Timestamp("2025-06-30")).is_file()
+    assert not list(root.rglob("*.parquet"))
+    assert not any("contrat_id" in path.read_text(encoding="utf-8-sig") for path in root.rglob("*.csv"))
 
 
 def test_the_index_lists_regions_by_name_every_background_and_what_failed(site):

@@ -23,12 +23,48 @@ from am_analytics.figures.charts import (
 )
 from am_analytics.figures.contract import finish_figure
 from am_analytics.figures.formatting import format_number, french_date_axis, number_formatter
+from am_analytics.figures.published import hidden_mask, shown_values
 from am_analytics.figures.style import MUTED_COLOUR, styled
 from am_analytics.geography import simplify
 from am_analytics.indicators.selection import selectable
+from am_analytics.presentation.disclosure import PRIMARY, secret_column
 from am_analytics.vocabulary import SOURCE_CONTRACTS
 
 OPEN_DATA_SOURCE = "Assurance Maladie, données annuelles par territoire (assistants médicaux)"
+
+
+# A published series may be coarsened to quarters or years (`results.series_step`): each bar spans its period.
+_PERIOD_DAYS = {"mois": (14, 24), "trimestre": (45, 80), "annee": (182, 320)}  # centre offset, bar width (days)
+_PERIOD_WORDS = {"mois": "Mois", "trimestre": "Trimestre", "annee": "Année"}
+
+
+def _period_step(months: pd.Series) -> str:
+    """The step of a series read from its rows (a published series says it in its attrs, but a chart reads the
+    frame it draws): periods 1 month apart, 3 (quarters) or 12 (years)."""
+    if len(months) < 2:
+        return "mois"
+    index = months.dt.year * 12 + months.dt.month
+    gap = float(np.median(np.diff(index.to_numpy())))  # the median: a first period may start mid-quarter
+    return "annee" if gap >= 12 else "trimestre" if gap >= 3 else "mois"
+
+
+SMALL_SYMBOL = "< 5"  # as the tables print a primary cell; « s » for a complementary one
+
+
+def _hidden_symbols(series: pd.DataFrame) -> np.ndarray:
+    """What a hidden bar says, as its table cell does: « < 5 » for a small count, « s » for a count hidden so that
+    a small one cannot be recovered."""
+    reasons = series.get(secret_column("signes_mois"), pd.Series([pd.NA] * len(series)))
+    return np.where(reasons.astype("string").fillna("").to_numpy() == PRIMARY, SMALL_SYMBOL, "s")
+
+
+RECENT_MONTHS = 24  # a monthly series as bars: the last two years read better than seventy thin bars
+
+
+def recent_periods(series: pd.DataFrame) -> pd.DataFrame:
+    """The periods a bar chart of a series shows: its last `RECENT_MONTHS` months, or every quarter or year of a
+    series published at a coarser step (a few dozen bars at most)."""
+    return series.tail(RECENT_MONTHS) if _period_step(pd.to_datetime(series["mois"])) == "mois" else series
 
 
 @styled
@@ -36,22 +72,39 @@ OPEN_DATA_SOURCE = "Assurance Maladie, données annuelles par territoire (assist
 def monthly_signings_chart(
     signings: pd.DataFrame, *, title: str = "Contrats signés chaque mois", as_of: object = None, ax: Axes | None = None
 ) -> Figure:
-    """Contracts signed each month (`indicators.followup.signings_by_month`), one bar a month on a French date
-    axis; a month not yet ended (as_of before its last day) is drawn hatched and says so."""
+    """Contracts signed each month (`indicators.followup.signings_by_month`, or a published series of
+    `presentation.results`, by month or by the coarser step it was published at), one bar a period on a French date
+    axis; a period not yet ended (as_of before its last day) is drawn hatched and says so; a hidden count (published
+    series) draws no bar and says « s » where the bar would stand."""
     fig, ax = _axes(ax, height_cm=8)
     months = pd.to_datetime(signings["mois"])
-    counts = signings["signes_mois"].astype(float).to_numpy()
+    step = _period_step(months)
+    offset, width = _PERIOD_DAYS[step]
+    word = _PERIOD_WORDS[step]
+    counts = shown_values(signings, "signes_mois")
+    hidden = hidden_mask(signings, "signes_mois")
     complete = signings["mois_complet"].astype(bool).to_numpy()
-    centres = months + pd.Timedelta(days=14)  # a bar in the middle of its month, under its month's tick
-    ax.bar(centres[complete], counts[complete], width=24, color=SIGNED_COLOUR, label="Mois complet")
+    centres = months + pd.Timedelta(days=offset)  # a bar in the middle of its period, under its period's tick
+    ax.bar(centres[complete], np.nan_to_num(counts[complete]), width=width, color=SIGNED_COLOUR,
+           label="Année complète" if step == "annee" else f"{word} complet")
     if (~complete).any():
-        ax.bar(centres[~complete], counts[~complete], width=24, color="white", edgecolor=SIGNED_COLOUR,
-               hatch="////", label="Mois en cours (jusqu'à la date d'arrêté)")
+        ax.bar(centres[~complete], np.nan_to_num(counts[~complete]), width=width, color="white",
+               edgecolor=SIGNED_COLOUR, hatch="////", label=f"{word} en cours (jusqu'à la date d'arrêté)")
         _legend_below(ax, ncols=2)
-    if not len(signings) or not np.nansum(counts):
+    symbols = _hidden_symbols(signings)
+    for rank, (centre, symbol) in enumerate(zip(centres[hidden], symbols[hidden], strict=True)):
+        # neighbouring hidden bars say their symbol one line apart: narrow bars would print them over each other
+        ax.annotate(symbol, (centre, 0), xytext=(0, 2 + 9 * (rank % 2)), textcoords="offset points", ha="center",
+                    va="bottom",
+                    fontsize="small", color=MUTED_COLOUR)
+    if not len(signings) or (not np.nansum(counts) and not hidden.any()):
         _say_in_plot(ax, "Aucun contrat signé sur la période")
-    span = len(signings)
-    french_date_axis(ax.xaxis, "month", interval=1 if span <= 8 else 3 if span <= 18 else 6 if span <= 48 else 12)
+    months_shown = len(signings) * {"mois": 1, "trimestre": 3, "annee": 12}[step]
+    interval = 1 if months_shown <= 8 else 3 if months_shown <= 18 else 6 if months_shown <= 48 else 12
+    if step == "annee":
+        french_date_axis(ax.xaxis, "year", interval=1)
+    else:  # quarters start in January, April, July, October: a tick every 3 months at least
+        french_date_axis(ax.xaxis, "month", interval=interval if step == "mois" else max(interval, 3))
     _count_axis(ax.yaxis, counts)
     ax.yaxis.set_major_formatter(number_formatter())
     ax.grid(axis="y")
@@ -61,7 +114,11 @@ def monthly_signings_chart(
         source=SOURCE_CONTRACTS,
         as_of=_as_of(as_of, signings),
         synthetic=_synthetic(signings),
-        xlabel="Mois de signature",
+        xlabel=f"{word} de signature",
+        note=_notes(f"« {SMALL_SYMBOL} » : effectif de 1 à 4, masqué (secret statistique)."
+                    if (symbols[hidden] == SMALL_SYMBOL).any() else None,
+                    "« s » : valeur masquée pour qu'aucun effectif « < 5 » ne puisse être retrouvé."
+                    if (symbols[hidden] == "s").any() else None),
         ylabel="Contrats signés (nombre)",
     )
 

@@ -119,8 +119,8 @@ CHANGE_KINDS = {
     "retire": "contrat présent à l'exécution précédente, absent aujourd'hui (retiré ou mis en quarantaine)",
 }
 # The columns compared between two runs: what a contract says, not where a row was read.
-_COMPARED = ("date_signature", "date_fin", "departement", "etp_option", "specialite", "zone", "profil_origine",
-             "formation", "date_prise_fonction")
+COMPARED_COLUMNS = _COMPARED = ("date_signature", "date_fin", "departement", "etp_option", "specialite", "zone",
+                                "profil_origine", "formation", "date_prise_fonction")
 
 
 def changes_between_runs(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
@@ -150,6 +150,21 @@ def changes_between_runs(previous: pd.DataFrame, current: pd.DataFrame) -> pd.Da
     synthetic = bool(previous.attrs.get("synthetic", False) or current.attrs.get("synthetic", False))
     return labelled(frame, as_of=None, sources=[data_source(synthetic)],
                     notes=[f"{kind} : {meaning}" for kind, meaning in CHANGE_KINDS.items()])
+
+
+def change_counts_by_departement(changes: pd.DataFrame) -> pd.DataFrame:
+    """Per département (all 101, with `region_code`): the number of contracts of each kind of change between two
+    runs (`changes_between_runs`), one column per kind (`nouveau`, `termine`, `modifie`, `retire`), 0 where none;
+    a change whose département is unknown is counted nowhere here (`change_counts` counts it)."""
+    places = departement_table()
+    index = departement_index(changes)
+    frame = pd.DataFrame({"code": places["code"].to_numpy(), "nom": places["name"].to_numpy(),
+                          "region_code": places["region_code"].to_numpy()})
+    for kind in CHANGE_KINDS:
+        counts = count_by(index, len(places), (changes["changement"] == kind).to_numpy(dtype=bool))
+        frame[kind] = pd.array(counts, dtype="Int64")
+    frame.attrs = dict(changes.attrs)
+    return frame
 
 
 def change_counts(changes: pd.DataFrame) -> pd.DataFrame:

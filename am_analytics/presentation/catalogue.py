@@ -13,7 +13,7 @@ from dataclasses import replace
 import pandas as pd
 
 from am_analytics import reference
-from am_analytics.figures.formatting import NOT_APPLICABLE, format_number
+from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.presentation.coarsening import coarsening_notes
@@ -544,6 +544,108 @@ def training_by_background_table(overdue: pd.DataFrame) -> PublishedTable:
 TRAINING_KEEP = (*TRAINING.keys, *(column.key for column in TRAINING.columns), "echeance_depassee_formation_connue")
 TRAINING_BACKGROUND_KEEP = (*TRAINING_BY_BACKGROUND.keys, *(column.key for column in TRAINING_BY_BACKGROUND.columns),
                             "echeance_depassee_formation_connue")
+
+
+# --- The monthly follow-up and the training supply (issue 23) ------------------------------------------------------
+
+# This month, the previous one and the same month a year before, by département of a region: three counts of
+# signatures per row, each a period of the département's signatures (linked to its cumulative count and to the
+# region's series by the audit, `linked.month_cells`); a difference is hidden with either of its counts.
+def counted_alone(*columns: str, follows: dict | None = None) -> Disclosure:
+    """The rule of counts that add up to no total printed in their own table (their links to other tables are the
+    audit's, `presentation.linked`), and of the values computed from them (`follows`)."""
+    return Disclosure(counts=tuple(Counted(column, totals_by=()) for column in columns), follows=follows or {})
+
+
+MONTH_RULE = counted_alone("signes_mois", "signes_mois_precedent", "signes_meme_mois_an_passe",
+                           follows={"ecart_mois_precedent": ("signes_mois", "signes_mois_precedent"),
+                                    "ecart_un_an": ("signes_mois", "signes_meme_mois_an_passe")})
+MONTH_COMPARED = TableSpec(
+    name="Mois par département",
+    title="Contrats signés dans le mois, le mois précédent et un an plus tôt, par département",
+    columns=(
+        classification("nom", variable="nom_departement", width=2.6),
+        # each month compared is followed by the difference to it
+        *(measure(key, "count") for key in ("signes_mois", "signes_mois_precedent", "ecart_mois_precedent",
+                                            "signes_meme_mois_an_passe", "ecart_un_an")),
+    ),
+    source=SOURCE_CONTRACTS,
+    disclosure=MONTH_RULE,
+    notes=("Mois de la date d'arrêté : du 1er du mois à la date d'arrêté ; mois précédent et même mois un an plus "
+           "tôt : mois entiers. Écart : mois de la date d'arrêté moins le mois comparé.",),
+    keys=("code", "region_code"),
+)
+MONTH_KEEP = (*MONTH_COMPARED.keys, *(column.key for column in MONTH_COMPARED.columns))
+
+
+def month_compared_table(compared: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """This month against the previous one and a year before, by département (`ScopeResults.month_compared`)."""
+    return MONTH_COMPARED.from_published(compared, title=title)
+
+
+# What changed since the previous scheduled run, by département: counts of contracts (masked as every count; no
+# contract id is ever published). No other table prints these counts at this date, so they are protected on their
+# own (the difference of two runs' cumulative counts says as much as the new contracts, run after run, by design).
+RUN_CHANGE_COLUMNS = ("nouveau", "termine", "modifie", "retire")
+RUN_CHANGES_RULE = counted_alone(*RUN_CHANGE_COLUMNS)
+RUN_CHANGES_KEEP = ("code", "region_code", "nom", *RUN_CHANGE_COLUMNS)
+FIRST_RUN = "première exécution : pas de comparaison"
+RUN_CHANGES = TableSpec(
+    name="Depuis l'exécution précédente",
+    title="Contrats nouveaux, terminés, modifiés et retirés depuis l'exécution précédente, par département",
+    columns=(
+        classification("nom", variable="nom_departement", width=2.6),
+        *(measure(column, "count") for column in RUN_CHANGE_COLUMNS),
+    ),
+    source=SOURCE_CONTRACTS + " ; exécutions programmées successives",
+    disclosure=RUN_CHANGES_RULE,
+    notes=("Nouveau : contrat absent de l'exécution précédente ; terminé : date de fin apparue ou changée ; modifié : "
+           "une autre valeur a changé ; retiré : présent à l'exécution précédente, absent aujourd'hui.",),
+    keys=("code", "region_code"),
+)
+
+
+def run_changes_table(changes: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """What changed since the previous scheduled run, by département (`NationalResults.run_changes`)."""
+    previous = changes.attrs.get("execution_precedente")
+    notes = [f"Exécution précédente : données au {format_date(pd.Timestamp(previous))}."] if previous else []
+    return RUN_CHANGES.from_published(changes, title=title, notes=notes)
+
+
+# Training supply: the need counts people (hidden as every count; `en_retard` is the training table's own figure and
+# takes its status from it), the sites count organisations (public lists: nothing to hide). A region with no known
+# list reads « liste non connue », never 0.
+UNKNOWN_LIST = "liste non connue"
+SUPPLY_RULE = counted_alone("en_retard", "echeance_12_mois",
+                            follows={"besoin_formation": ("en_retard", "echeance_12_mois")})
+TRAINING_SUPPLY = TableSpec(
+    name="Offre de formation",
+    title="Besoin de formation et sites de formation connus, par région",
+    columns=(
+        classification("nom", variable="nom_region", width=2.2),
+        *(measure(key, "count") for key in ("en_retard", "echeance_12_mois", "besoin_formation")),  # the need
+        measure("sites_formation", "count", missing=UNKNOWN_LIST),
+        classification("communes", width=2.6, missing=UNKNOWN_LIST),
+    ),
+    source=SOURCE_CONTRACTS + " ; listes publiées d'organismes de formation (chaque liste citée en note)",
+    disclosure=SUPPLY_RULE,
+    notes=(
+        "Besoin de formation : contrats actifs sans certification (formation connue) dont l'échéance est dépassée "
+        "ou tombe dans les 12 mois qui suivent la date d'arrêté.",
+        "Sites de formation : couples organisme × commune distincts connus dans la région ; « liste non connue » : "
+        "aucune liste publiée pour la région (jamais zéro).",
+    ),
+    keys=("code", "connaissance", "source"),
+)
+SUPPLY_KEEP = (*TRAINING_SUPPLY.keys, *(column.key for column in TRAINING_SUPPLY.columns))
+
+
+def training_supply_table(supply: pd.DataFrame, title: str | None = None) -> PublishedTable:
+    """The training supply by region (`NationalResults.training_supply`), or one region's row of it; the source of
+    each list shown is a note under the table."""
+    sources = dict.fromkeys(supply["source"].dropna())
+    return TRAINING_SUPPLY.from_published(supply, title=title, notes=[f"Liste des sites : {source}."
+                                                                      for source in sources])
 
 
 # --- Survey ------------------------------------------------------------------------------------------------------

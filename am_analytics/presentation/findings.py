@@ -121,6 +121,24 @@ def training(row: pd.Series, label: str, as_of: pd.Timestamp) -> Finding:
     )
 
 
+PERIOD_NOUNS = {"mois": "mois", "trimestre": "trimestre", "annee": "année"}
+
+
+def signings_by_period(series: pd.DataFrame, label: str, step: str) -> Finding:
+    """Contracts signed per period (a published series, by its `step`): the last period whose count is shown."""
+    noun = PERIOD_NOUNS[step]
+    shown = series[series["signes_mois_secret"].isna()] if "signes_mois_secret" in series else series
+    if shown.empty:
+        return Finding(f"{label} : contrats signés par {noun}",
+                       f"chaque effectif de la période est {SECRET_PHRASE}.")
+    last = shown.iloc[-1]
+    count = published_text(last, "signes_mois", "count", 0)
+    return Finding(f"{label} : {count} contrats signés dans le dernier {noun} publié"
+                   if step != "annee" else f"{label} : {count} contrats signés dans la dernière année publiée",
+                   f"chaque barre compte les contrats signés pendant un {noun} ; la période close au "
+                   f"{format_date(last['fin_de_periode'])} en compte {count}.")
+
+
 def funding(frame: pd.DataFrame, label: str, year: str | None) -> Finding:
     """Expected aid of the last complete calendar year (`year`, None when there is none)."""
     rows = frame[frame["annee"] == year] if year is not None else frame.iloc[0:0]

@@ -224,6 +224,28 @@ def training_cells(frame: pd.DataFrame, as_of: pd.Timestamp, *, dimension: str |
     return cells
 
 
+def month_cells(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Cell]:
+    """This month (to the counting date), the previous month and the same month a year before, one row per
+    département (`results.publish_month_compared`): periods of the département's signatures, so the audit links
+    them to its cumulative count and, where the region's series is monthly, to the region's months."""
+    month = pd.Timestamp(as_of).to_period("M")
+    periods = {
+        "signes_mois": (month.start_time, as_of),
+        "signes_mois_precedent": ((month - 1).start_time, (month - 1).end_time),
+        "signes_meme_mois_an_passe": ((month - 12).start_time, (month - 12).end_time),
+    }
+    return [Cell(row, column, (SIGNED, departement_territory(str(code)), day(first), day(last), None, None))
+            for row, code in enumerate(frame["code"]) for column, (first, last) in periods.items()]
+
+
+def training_need_cells(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Cell]:
+    """The training supply by region: its overdue count is the training table's cell; the deadlines within 12
+    months a count of its own."""
+    now = day(as_of)
+    return [Cell(row, column, (column, region_territory(str(code)), now, now, None, None))
+            for row, code in enumerate(frame["code"]) for column in ("en_retard", "echeance_12_mois")]
+
+
 def funding_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
     return [
         Cell(

@@ -14,7 +14,14 @@ import pandas as pd
 
 from am_analytics.coverage import Coverage
 from am_analytics.presentation.audit import DisclosureRisk, Ledger, audit, protect
-from am_analytics.presentation.catalogue import FUNDING_RULE, SHARE_FOLLOWERS, TERRITORY_RULE, TRAINING_RULE
+from am_analytics.presentation.catalogue import (
+    FUNDING_RULE,
+    MONTH_RULE,
+    SHARE_FOLLOWERS,
+    SUPPLY_RULE,
+    TERRITORY_RULE,
+    TRAINING_RULE,
+)
 from am_analytics.presentation.linked import (
     LedgerBuilder,
     LinkedItem,
@@ -24,10 +31,12 @@ from am_analytics.presentation.linked import (
     dependants_of,
     funding_cells,
     masked_item,
+    month_cells,
     region_territory,
     series_cells,
     territory_cells,
     training_cells,
+    training_need_cells,
 )
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import NATIONAL_CODE, Scope
@@ -52,7 +61,8 @@ MIXES = {
 # France (`coverage`), the first are not published at all and the second keep the covered regions only.
 FRANCE_ITEMS = ("monthly", "nation", "training_france", "funding", "progress", "projections", "cross",
                 "projected_signatures", "projected_spending", "independence")
-TERRITORY_ITEMS = {"regions": "code", "departements": "region_code", "shares": "code", "training": "code"}
+TERRITORY_ITEMS = {"regions": "code", "departements": "region_code", "shares": "code", "training": "code",
+                   "training_supply": "code", "run_changes": "region_code"}
 
 HEADLINE = ("signes", "actifs")  # a region's signed and active contracts: the figures everything else is read against
 
@@ -112,6 +122,8 @@ def _national_items(national: NationalResults, quoted: Collection[str]) -> dict[
                                  training, {}),
         "funding": ("Aide attendue — France entière", funding_cells(national.funding, NATIONAL_CODE),
                     dependants_of(FUNDING_RULE), {"fixed": True}),
+        "training_supply": ("Besoin de formation par région", training_need_cells(national.training_supply, as_of),
+                            dependants_of(SUPPLY_RULE), {}),
     }
     france = not national.nation.empty  # empty when the extracts do not cover France (`covered_only`)
     return {
@@ -142,6 +154,9 @@ def _scope_items(scope: Scope, results: ScopeResults, as_of: pd.Timestamp) -> di
     if not scope.is_national:  # France's series is the national results' own
         items["monthly"] = _item(results, "monthly", f"Série mensuelle — {label}",
                                  series_cells(results.monthly, territory), MONTHLY_DEPENDANTS)
+    if results.month_compared is not None:
+        items["month_compared"] = _item(results, "month_compared", f"Mois par département — {label}",
+                                        month_cells(results.month_compared, as_of), dependants_of(MONTH_RULE))
     return items
 
 

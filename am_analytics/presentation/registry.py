@@ -19,15 +19,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from am_analytics import indicators as ind
+from am_analytics import run_snapshots
 from am_analytics.indicators import backgrounds as bg
 from am_analytics.indicators import commitment_effect as effect
 from am_analytics.indicators import commitments as engagements
 from am_analytics.indicators.common import IndicatorArgumentError
+from am_analytics.indicators.followup import CHANGE_KINDS, change_counts_by_departement
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import regional
 from am_analytics.presentation.disclosure import Disclosure
@@ -49,6 +53,7 @@ WARNINGS = "warnings"
 CHANGES = "changes"
 REFERENCES = "references"
 ACTIVITY = "activity"
+PREVIOUS_RUN = "previous_run"  # the previous scheduled run's snapshot (`run_snapshots`)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,12 @@ class Inputs:
     warnings: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
     activity: pd.DataFrame | None = None  # the doctors' activity by period (the commitments' counterpart)
+    processed_dir: Path | None = None  # where the previous scheduled runs left their snapshots
+
+    @cached_property
+    def previous_run(self) -> pd.DataFrame | None:
+        """The previous scheduled run's snapshot (`run_snapshots`), None on the first run; read once."""
+        return run_snapshots.previous_snapshot(self.processed_dir, self.as_of)
 
     @classmethod
     def of(cls, scope: Scope) -> Inputs:
@@ -88,6 +99,7 @@ class Inputs:
             warnings=data.warnings,
             changes=data.changes,
             activity=data.activity,
+            processed_dir=scope.processed_dir,
         )
 
     @property
@@ -183,6 +195,29 @@ def _trend(inputs: Inputs) -> pd.DataFrame | None:
     return background_trend(inputs, inputs.profil)
 
 
+def _run_changes(inputs: Inputs) -> pd.DataFrame | None:
+    """Contracts new, ended, updated and removed since the previous scheduled run, counted by département (None
+    on the first run: nothing to compare with)."""
+    previous = inputs.previous_run
+    if previous is None:
+        return None
+    changes = ind.changes_between_runs(previous, run_snapshots.snapshot(inputs.contracts))
+    counts = change_counts_by_departement(changes)
+    counts.attrs.update(as_of=inputs.as_of.date().isoformat(), execution_precedente=previous.attrs.get("as_of"))
+    return counts
+
+
+def _month_compared(inputs: Inputs) -> pd.DataFrame | None:
+    """A region's départements this month, the previous one and a year before (a region's own page and edition:
+    France and a background have no such table)."""
+    if inputs.region is None or inputs.profil is not None:
+        return None
+    months = ind.month_against_previous(inputs.contracts, as_of=inputs.as_of, synthetic=inputs.synthetic)
+    kept = months[months["region_code"] == inputs.region].reset_index(drop=True)
+    kept.attrs = dict(months.attrs)
+    return kept
+
+
 def background_trend(inputs: Inputs, profil: str) -> pd.DataFrame:
     """The trend test of one background's share in the inputs' territory (France or its region)."""
     return bg.background_trend(inputs.contracts, profil, as_of=inputs.as_of, synthetic=inputs.synthetic,
@@ -235,6 +270,13 @@ ITEMS: tuple[Item, ...] = (
          "Certification par profil d'origine"),
     Item("funding", NATIONAL, ind.expected_aid_by_year, _C, _on_contracts(ind.expected_aid_by_year),
          cat.FUNDING_RULE, "funding_table", cat.FUNDING_KEEP, "Aide attendue, France entière"),
+    Item("training_supply", NATIONAL, ind.training_supply_by_region, _R,
+         _on_contracts(ind.training_supply_by_region), "results.publish_supply", "training_supply_table",
+         ("en_retard", "echeance_12_mois", "besoin_formation", "sites_formation", "communes"),
+         "Besoin de formation et sites de formation par région"),
+    Item("run_changes", NATIONAL, change_counts_by_departement, (CONTRACTS, PREVIOUS_RUN), _run_changes,
+         cat.RUN_CHANGES_RULE, "run_changes_table", tuple(CHANGE_KINDS),
+         "Contrats nouveaux, terminés, modifiés, retirés depuis l'exécution précédente, par département"),
     Item("projected_signatures", NATIONAL, ind.projected_signatures, _C, _on_contracts(ind.projected_signatures),
          None, None, description="Signatures projetées à 2029"),
     Item("projected_spending", NATIONAL, ind.projected_spending, _C, _on_contracts(ind.projected_spending), None,
@@ -291,6 +333,10 @@ ITEMS: tuple[Item, ...] = (
          cat.FUNDING_RULE, "funding_table", cat.FUNDING_KEEP, "Aide attendue du périmètre"),
     Item("monthly", SCOPE, ind.monthly_series, _C, _on_contracts(ind.monthly_series, own=True),
          "results.publish_monthly", "monthly_table", cat.MONTHLY_KEEP, "Série du périmètre (pas choisi)"),
+    Item("month_compared", SCOPE, ind.month_against_previous, _C, _month_compared, cat.MONTH_RULE,
+         "month_compared_table", ("signes_mois", "signes_mois_precedent", "signes_meme_mois_an_passe",
+                                  "ecart_mois_precedent", "ecart_un_an"),
+         "Mois de la date d'arrêté face au mois précédent et à l'an passé, par département de la région"),
     Item("change_over_time", SCOPE, bg.background_change_over_time, _C, _change_over_time, None, None,
          description="Test année × profil du territoire"),
     Item("against_france", SCOPE, bg.region_against_france, _C, _against_france, None, None,

@@ -23,20 +23,29 @@ from am_analytics.presentation.catalogue import (
     FUNDING_KEEP,
     FUNDING_RULE,
     MIX_KEEP,
+    MONTH_KEEP,
+    MONTH_RULE,
     MONTHLY_KEEP,
+    RUN_CHANGES_KEEP,
+    RUN_CHANGES_RULE,
     SERIES_STEP_ATTR,
     SHARE_FOLLOWERS,
+    SUPPLY_KEEP,
+    SUPPLY_RULE,
     SURVEY_SHARES,
     TERRITORY_COLUMNS,
     TERRITORY_RULE,
     TRAINING_BACKGROUND_KEEP,
     TRAINING_KEEP,
     TRAINING_RULE,
+    UNKNOWN_LIST,
     survey_shares_frame,
     with_known_deadline_base,
 )
 from am_analytics.presentation.coarsening import ALL_YEARS, PERIODS_ATTR, coarsened, publishes_over_all_years
 from am_analytics.presentation.disclosure import (
+    COMPLEMENTARY,
+    PRIMARY,
     THRESHOLD,
     Counted,
     Disclosure,
@@ -44,6 +53,7 @@ from am_analytics.presentation.disclosure import (
     publish_series,
     publish_territories,
     published_attrs,
+    secret_column,
     status_of,
 )
 from am_analytics.presentation.registry import NATIONAL, SCOPE, SURVEY_QUESTIONS, Inputs
@@ -226,6 +236,31 @@ def publish_funding(funding: pd.DataFrame) -> pd.DataFrame:
     return publish_frame(funding, FUNDING_RULE, list(FUNDING_KEEP))
 
 
+def publish_supply(supply: pd.DataFrame, training: pd.DataFrame) -> pd.DataFrame:
+    """The training supply by region, published: its overdue count is the training table's own figure (same status,
+    never hidden here alone); a region with no known list says so in `connaissance` and keeps no site count."""
+    status = territory_status(training, "en_retard")
+    published = publish_frame(supply, SUPPLY_RULE, list(SUPPLY_KEEP),
+                              seeds={"en_retard": supply["code"].map(status)},
+                              fixed={"en_retard": supply["code"].isin(status.index)})
+    published["connaissance"] = published["connaissance"].astype("string").fillna(UNKNOWN_LIST)
+    return published
+
+
+def publish_month_compared(compared: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A region's départements this month, the previous one and a year before, published (None for France). A
+    difference hidden with a small count reads « s » (a value computed on a hidden count), not « < 5 »: the
+    difference itself may be anything."""
+    published = published_by(compared, MONTH_RULE, MONTH_KEEP)
+    if published is None:
+        return None
+    for column in MONTH_RULE.follows:
+        reasons = published[secret_column(column)]
+        primary = reasons.eq(PRIMARY).fillna(False).to_numpy(dtype=bool)  # a shown cell has no reason (<NA>)
+        published[secret_column(column)] = reasons.mask(primary, COMPLEMENTARY)
+    return published
+
+
 def published_by(frame: pd.DataFrame | None, rule: Disclosure | None, columns: Sequence[str]) -> pd.DataFrame | None:
     """A frame published by its table's rule, keeping `columns` (None stays None: an item that does not apply)."""
     if frame is None:
@@ -286,6 +321,10 @@ class NationalResults:
     commitment_effect: pd.DataFrame | None = None  # estimates (doctor counts ≥ 20 by construction), masked
     commitment_gains: pd.DataFrame | None = None  # patients and medical time by region, masked
     commitment_cross: pd.DataFrame | None = None  # the Cnam's design on the data beside the published figures
+    # --- the training supply by region (issue 23): need beside the known training sites
+    training_supply: pd.DataFrame | None = None
+    # --- what changed since the previous scheduled run, by département (None on the first run)
+    run_changes: pd.DataFrame | None = None
     # the exact frames behind the published ones, kept only until the publication is audited (`audited`)
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
@@ -316,7 +355,7 @@ class NationalResults:
             name: survey_question_published(exact[name], asked.labels) for name, asked in SURVEY_QUESTIONS.items()
         }
         linked = ("monthly", "nation", "regions", "departements", "shares", "training", "training_france",
-                  "training_backgrounds", "funding")
+                  "training_backgrounds", "funding", "training_supply")
         return cls(
             as_of=inputs.as_of,
             synthetic=inputs.synthetic,
@@ -354,6 +393,8 @@ class NationalResults:
             changes=national_figures(exact["changes"]),
             **{name: published_by(exact[name], registry.REGISTRY[NATIONAL, name].rule,
                                   registry.REGISTRY[NATIONAL, name].variables) for name in COMMITMENT_ITEMS},
+            training_supply=publish_supply(exact["training_supply"], training),
+            run_changes=published_by(exact["run_changes"], RUN_CHANGES_RULE, RUN_CHANGES_KEEP),
             exact={name: exact[name] for name in linked},
         )
 
@@ -390,6 +431,8 @@ class ScopeResults:
     change_over_time: pd.DataFrame | None = None
     against_france: pd.DataFrame | None = None
     trend: pd.DataFrame | None = None
+    # a region's départements this month, the previous one and a year before (None for France, a background)
+    month_compared: pd.DataFrame | None = None
     exact: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -430,7 +473,8 @@ class ScopeResults:
             change_over_time=exact["change_over_time"],
             against_france=exact["against_france"],
             trend=exact["trend"],
-            exact={name: exact[name] for name in ("monthly", *MIXES_AND_FUNDING)},
+            month_compared=publish_month_compared(exact["month_compared"]),
+            exact={name: exact[name] for name in ("monthly", "month_compared", *MIXES_AND_FUNDING)},
         )
 
 

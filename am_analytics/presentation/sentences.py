@@ -441,6 +441,25 @@ def training_message(row: pd.Series, label: str, france: pd.Series | None = None
     return KeyMessage("formation", text + ".", indicator, {"part": share, "en_retard": late})
 
 
+def training_supply_sentence(row: pd.Series) -> str:
+    """A region's training need beside the training sites known in it (`NationalResults.training_supply`): a hidden
+    need is said hidden, a region without a known list says so (never « aucun site »)."""
+    need = _value(row, "besoin_formation")
+    needs = ("Aucun assistant en poste non certifié n'a d'échéance de certification dépassée ou dans les 12 mois"
+             if need == 0 else
+             f"{format_number(need)} assistants en poste non certifiés ont une échéance de certification dépassée "
+             "ou dans les 12 mois" if need is not None else
+             f"Le nombre d'assistants en poste non certifiés dont l'échéance est dépassée ou dans les 12 mois est "
+             f"{SECRET_PHRASE}")
+    sites = row.get("sites_formation")
+    if sites is None or pd.isna(sites):
+        return f"{needs} ; liste des sites de formation de la région non connue (aucune liste publiée)."
+    partial = "au moins " if row.get("connaissance") == "sites_partiels" else ""
+    plural = "s" if int(sites) > 1 else ""
+    return (f"{needs} ; {partial}{format_number(sites)} site{plural} de formation connu{plural} dans la région "
+            f"({row['communes']}).")
+
+
 def spending_message(spending: pd.DataFrame | None) -> KeyMessage | None:
     """Projected CPAM aid in the last year of the perspective, with its band (a projection)."""
     if spending is None or spending.empty or "montant_total_eur" not in spending.columns:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.figures import charts
+from am_analytics.figures import followup as followup_charts
 from am_analytics.figures import regional as regional_charts
 from am_analytics.figures.charts import FUNDING_CHART_TITLE
 from am_analytics.figures.formatting import format_date
@@ -316,6 +317,24 @@ def region_against_france(layout: _Layout, ed: Edition) -> None:
     )
 
 
+def region_rhythm(layout: _Layout, ed: Edition) -> None:
+    """Contracts signed per period in the region: its published series as bars (by month, quarter or year, as it
+    is published), or a sentence when none of its counts is publishable."""
+    scope, series = ed.scope, followup_charts.recent_periods(ed.own.monthly)  # the whole series is in the annex table
+    step = ed.own.monthly.attrs.get(cat.SERIES_STEP_ATTR, "mois")
+    title = scope.title("Contrats signés par période")
+    layout.section(f"Le rythme des signatures — {scope.label}")
+    if nothing_publishable(series, "signes_mois"):
+        layout.paragraph(sentences.unpublished_chart_sentence(title), size=9)
+        return
+    layout.numbered_figure(
+        followup_charts.monthly_signings_chart(series, title=title, as_of=scope.as_of),
+        findings.signings_by_period(series, scope.label, step), field=_field(ed), source=_source(ed),
+        values=describe_values(series.assign(periode=series["mois"].dt.strftime("%m/%Y")), "signes_mois", 0,
+                               name="periode"),
+    )
+
+
 def region_backgrounds(layout: _Layout, ed: Edition) -> None:
     """The region's backgrounds beside France's (or over the years when the extracts do not cover France)."""
     scope, national, own = ed.scope, ed.national, ed.own
@@ -354,8 +373,12 @@ def region_training(layout: _Layout, ed: Edition) -> None:
     layout.table(table.retitled(f"Assistants sans certification après l'échéance — {scope.label}"
                                 + (f" et {NATIONAL_LABEL}" if scope.covers_france else "")),
                  emphasised=(1,) if scope.covers_france else ())
+    supply = national.training_supply[national.training_supply["code"] == scope.region]
+    if len(supply):
+        layout.paragraph(sentences.training_supply_sentence(supply.iloc[0]), size=9.5)
+        layout.table(cat.training_supply_table(supply, f"Besoin de formation et sites connus — {scope.label}"))
 
 
 NATIONAL_SECTIONS = (cover, essential, outlook, territories, backgrounds, training, funding, survey, methods)
-REGIONAL_SECTIONS = (cover, essential, region_departements, region_against_france, region_backgrounds,
+REGIONAL_SECTIONS = (cover, essential, region_departements, region_rhythm, region_against_france, region_backgrounds,
                      region_training, funding, survey, methods)

@@ -186,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # then only read the processed tables, and the site's pages are built from this process's data.
     from am_analytics.presentation.results import NationalResults
     from am_analytics.presentation.scope import Scope
+    from am_analytics.run_snapshots import write_snapshot
 
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
@@ -239,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kernel": kernel,
     }
     atomic.write_json(out_dir / "summary.json", summary(outcomes, pages, as_of=as_of, meta=meta))
+    # what the next run compares with (beside the prepared data, never in the site: contract ids are not published)
+    write_snapshot(scope.all_contracts, processed_dir, scope.as_of)
     failed_runs = [o for o in outcomes if not o.ok]
     failed_pages = [p for p in pages if not p.ok]
     print(f"Site : {out_dir / 'index.html'}")

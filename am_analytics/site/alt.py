@@ -57,6 +57,11 @@ def series_values(monthly: pd.DataFrame) -> str:
                       latest(monthly, "actifs", "contrats actifs", "count")])
 
 
+def latest_signings(series: pd.DataFrame) -> str:
+    """Signings per period: the last period whose count is shown."""
+    return _sentence([latest(series, "signes_mois", "contrats signés dans la dernière période publiée", "count")])
+
+
 def fte_values(monthly: pd.DataFrame) -> str:
     """Full-time equivalents signed (cumulative) and active, as the key figures print them."""
     return _sentence([latest(monthly, "etp_signes_cumul", "ETP signés (cumul)", "number", 0),

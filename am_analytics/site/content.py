@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from am_analytics.figures import charts, commitments, region_map
+from am_analytics.figures import charts, commitments, followup, region_map
 from am_analytics.figures.formatting import format_date, format_number, format_percent
 from am_analytics.figures.published import nothing_publishable
 from am_analytics.presentation import catalogue as cat
@@ -397,6 +397,8 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
             own.monthly, title=scope.title("Déploiement des assistants médicaux"), as_of=scope.as_of),
             alt.series_values(own.monthly)))
         section.items.append(w.table(series_subject(own.monthly), cat.monthly_table(own.monthly, scope.label)))
+    with w.step("suivi du mois"):
+        _month_section(page.section(f"Suivi du mois — {name}"), w, scope, own, national.run_changes)
     with w.step("départements"):
         section = page.section(f"Départements — {name}")
         departements = national.departements[national.departements["region_code"] == region]
@@ -442,7 +444,29 @@ def region_page(ctx: SiteContext, w: PageWriter, region: str) -> Page:
                 f"Assistants sans certification après l'échéance, par région : {name} en évidence"),
                 alt.extremes(national.training, "part_en_retard", also=list(training_rows(national.training,
                                                                                            region)))))
+        supply = national.training_supply[national.training_supply["code"] == region]
+        section.items.append(TextItem(sentences.training_supply_sentence(supply.iloc[0])))
+        section.items.append(w.table("besoin-et-sites-de-formation", cat.training_supply_table(
+            supply, scope.title("Besoin de formation et sites de formation connus"))))
     return page
+
+
+def _month_section(section, w: PageWriter, scope: Scope, own: ScopeResults, changes: pd.DataFrame | None) -> None:
+    """Signings per period (the region's published series, as bars), this month against the previous one and a
+    year before by département, then what changed since the previous scheduled run (counts only)."""
+    series = followup.recent_periods(own.monthly)
+    title = scope.title("Contrats signés par période")
+    section.items.append(published_figure(w, "signatures-par-periode", series, "signes_mois", title,
+                                          lambda: followup.monthly_signings_chart(series, title=title,
+                                                                                as_of=scope.as_of),
+                                          alt.latest_signings(series)))
+    section.items.append(w.table("mois-par-departement", cat.month_compared_table(
+        own.month_compared, scope.title("Contrats signés dans le mois, par département"))))
+    if changes is None:
+        section.items.append(TextItem(f"Depuis l'exécution précédente : {cat.FIRST_RUN}.", note=True))
+        return
+    section.items.append(w.table("depuis-l-execution-precedente", cat.run_changes_table(
+        changes[changes["region_code"] == scope.region], scope.title("Depuis l'exécution précédente"))))
 
 
 # --- A background --------------------------------------------------------------------------------------------------
