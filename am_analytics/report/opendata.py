@@ -32,6 +32,7 @@ from am_analytics.report.workbook import build_workbook
 from am_analytics.vocabulary import NATIONAL_LABEL, SYNTHETIC_MENTION
 
 SUBTITLE = "d'après les données ouvertes annuelles de l'Assurance Maladie"
+TITLE = f"{REPORT_TITLE}\nd'après les données ouvertes\nannuelles de l'Assurance Maladie"  # short lines on the cover (the running header then shows the scope)
 NS = "NS"
 NOT_COMPUTED = "non calculée"
 BAR = "#0072B2"
@@ -57,9 +58,13 @@ def _count(key: str, header: str) -> Column:
 
 
 INCREASE = Column("hausse", "Hausse sur l'année", "count", missing=NOT_COMPUTED)
-RATE = Column("taux_recours_pct", "Part des généralistes éligibles ayant recours (%)", "decimal", decimals=1,
-              missing=NS)
-_NOTES = (od.NS_NOTE + ".", f"« {NOT_COMPUTED} » : première année de la série, ou une des deux années est NS.")
+# the producer's rate is missing where it wrote NS, and also where it wrote nothing (Mayotte, whose general
+# practitioners are not counted): one symbol for both, said in the note, rather than « NS » for a blank cell
+RATE = Column("taux_recours_pct", "Part des généralistes éligibles ayant recours (%)", "decimal", decimals=1)
+_RATE_NOTE = ("Part des généralistes éligibles ayant recours : colonne du producteur ; n.d. : non diffusée (NS) ou "
+              "non renseignée (Mayotte).")
+_NOTES = (od.NS_NOTE + ".", f"« {NOT_COMPUTED} » : première année de la série, ou une des deux années est NS.",
+          _RATE_NOTE)
 
 
 def _spec(name: str, title: str, columns: tuple[Column, ...], notes: tuple[str, ...] = _NOTES) -> TableSpec:
@@ -73,7 +78,7 @@ REGIONS = _spec("Régions", "Les régions", (
     _count("contrats", "Contrats signés au 31 décembre"),
     Column("contrats_pour_100k_hab", "Contrats pour 100 000 hab.", "decimal", decimals=1, missing="n.d."), RATE),
     notes=(od.NS_NOTE + ".", "Pour 100 000 habitants : population légale Insee 2023 ; celle de Mayotte n'est pas "
-           "publiée (n.d.). Rang sur le nombre pour 100 000 habitants (1 = le plus élevé)."))
+           "publiée (n.d.). Rang sur le nombre pour 100 000 habitants (1 = le plus élevé).", _RATE_NOTE))
 DEPARTEMENTS = _spec("Départements", "Départements, par année", (
     Column("nom", "Département", "text", width=2.0), Column("annee", "Année", "text"),
     _count("contrats", "Contrats signés au 31 décembre"), INCREASE, RATE))
@@ -82,6 +87,19 @@ DEPARTEMENTS = _spec("Départements", "Départements, par année", (
 def _published(spec: TableSpec, frame: pd.DataFrame, title: str, synthetic: bool) -> PublishedTable:
     frame = frame.assign(annee=frame["annee"].astype(str)) if "annee" in frame else frame
     return spec.publish(frame, synthetic=synthetic, title=title)
+
+
+def departements_by_year_table(departements: pd.DataFrame, label: str, synthetic: bool) -> PublishedTable:
+    """A region's départements, one line each, one column a year (contracts at 31 December, NS kept)."""
+    wide = departements.pivot(index=["code", "nom"], columns="annee", values="contrats").reset_index()
+    years = [int(year) for year in wide.columns[2:]]
+    wide.columns = ["code", "nom", *[f"a{year}" for year in years]]
+    wide.attrs = dict(departements.attrs)
+    spec = _spec("Départements par année", "", (Column("nom", "Département", "text"),
+                                                 *(_count(f"a{year}", str(year)) for year in years)),
+                 notes=(od.NS_NOTE + ".", "Contrats signés au 31 décembre de chaque année."))
+    return spec.publish(wide, synthetic=synthetic,
+                        title=f"Contrats signés au 31 décembre, départements de la région {label}")
 
 
 # --- charts ------------------------------------------------------------------------------------------------------
@@ -93,7 +111,7 @@ def _source(synthetic: bool) -> str:
 @styled
 def yearly_chart(series: pd.DataFrame, title: str, synthetic: bool):
     """Contracts signed at 31 December, one bar per year; an NS year has no bar and says « NS »."""
-    fig, ax = new_figure("full", height_cm=8)
+    fig, ax = new_figure("full", height_cm=7)
     years = series["annee"].astype(int).to_numpy()
     values = series["contrats"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     ax.bar(years, np.nan_to_num(values), color=BAR, width=0.6)
@@ -166,7 +184,8 @@ def _cover_figures(series: pd.DataFrame, regions: pd.DataFrame, label: str, rank
         figures.append(KeyFigure("Rang pour 100 000 habitants", rank, f"parmi les régions, en {year}"))
     else:
         figures.append(KeyFigure(f"Régions publiées en {year}", f"{published} sur {len(regions)}",
-                                 "les autres sont NS (non diffusées)"))
+                                 "aucune région NS" if published == len(regions)
+                                 else "les autres sont NS (non diffusées)"))
     return figures
 
 
@@ -210,7 +229,7 @@ def build_open_data_report(data: Processed, region: str | None = None, as_of: ob
     regions = od.regions_in_year(territory_year, year)
     label = NATIONAL_LABEL if region is None else region_name(region)
     created = datetime(year, 12, 31)
-    document = ReportDocument(title=REPORT_TITLE, subtitle=f"{label} — {SUBTITLE}, au 31 décembre {year}",
+    document = ReportDocument(title=TITLE, subtitle=f"{label} — au 31 décembre {year}",
                               synthetic=synthetic, creation_date=created)
     layout = _Layout(document)
     if region is None:
@@ -235,18 +254,20 @@ def build_open_data_report(data: Processed, region: str | None = None, as_of: ob
     fig = regions_chart(regions, year, synthetic, highlight=region)
     layout.figure(fig, "; ".join(f"{name} : {format_number(rate, 1)}" for name, rate in
                                  zip(regions["nom"], regions["contrats_pour_100k_hab"], strict=True)))
-    layout.table(_published(REGIONS, regions, f"Les régions au 31 décembre {year}", synthetic),
+    layout.table(_published(REGIONS, regions, f"Contrats signés par région au 31 décembre {year}", synthetic),
                  emphasised=tuple(np.flatnonzero(regions["code"].eq(region).fillna(False).to_numpy(dtype=bool))))
     if region is not None:
         departements = od.departements_by_year(territory_year, region)
         layout.section(f"{label} : ses départements, année par année", new_page=True)
+        layout.table(departements_by_year_table(departements, label, synthetic))
+        # the long form (with each year's increase and rate) is for the workbook: in the PDF, one line a département
         layout.table(_published(DEPARTEMENTS, departements, f"Départements de la région {label}, par année",
-                                synthetic))
+                                synthetic), in_pdf=False)
     _methods(layout, synthetic, sorted(set(territory_year["source_file"].dropna().astype(str))))
     sources = [("Données", od.SOURCE), ("Logiciel", f"am_analytics {__version__}")]
     if synthetic:
         sources.insert(0, ("Attention", f"{SYNTHETIC_MENTION} — ne pas utiliser comme données réelles"))
-    workbook, _ = build_workbook(layout.tables, sources, created, title=f"{REPORT_TITLE} — {label} — {SUBTITLE}",
+    workbook, _ = build_workbook(layout.tables, sources, created, title=f"{REPORT_TITLE} {SUBTITLE} — {label}",
                                  synthetic=synthetic, scope_label=label)
     stem = "france" if region is None else f"region_{region}"
     return OpenDataReport(layout.to_bytes(), workbook, stem, year)
