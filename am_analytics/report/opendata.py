@@ -291,7 +291,8 @@ def write_report(data: Processed, *, region: str | None, as_of: object, output: 
     return 0
 
 
-def open_data_alone(data_dir: object, region: object = None) -> tuple[Processed, str | None] | None:
+def open_data_alone(data_dir: object, region: object = None, *,
+                    processed_dir: object = None) -> tuple[Processed, str | None] | None:
     """The prepared data and the region's code when the folder holds the open data and no contract; None otherwise
     (the full report then opens the folder as usual: `load` is cached by the manifest, a second call reads the
     prepared tables only)."""
@@ -300,7 +301,7 @@ def open_data_alone(data_dir: object, region: object = None) -> tuple[Processed,
     from am_analytics.presentation.scope import resolve_folders
 
     try:
-        raw, processed = resolve_folders(data_dir)
+        raw, processed = resolve_folders(data_dir, processed_dir)
         code = resolve_region(region)
     except UsageError as error:
         raise UsageError(f"{'--data-dir' if 'dossier' in str(error) else '--region'} : {error}") from None
