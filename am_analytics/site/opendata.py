@@ -22,17 +22,19 @@ from am_analytics.loading import Processed
 from am_analytics.report import opendata as report
 from am_analytics.site import render
 from am_analytics.site.build import PageOutcome, _failed
-from am_analytics.site.model import Page, TextItem
+from am_analytics.site.model import Page, RunTable, TextItem
 from am_analytics.site.render import Navigation, NavLink, SiteInfo
 from am_analytics.site.writer import PageWriter
 
+DISCLOSURE = ("Les nombres sont ceux du producteur, tels qu'il les diffuse ; NS : valeur qu'il ne diffuse pas, "
+              "laissée manquante.")
 INDEX_TITLE = "Les assistants médicaux d'après les données ouvertes annuelles de l'Assurance Maladie"
 
 
 def _series_section(page: Page, writer: PageWriter, series: pd.DataFrame, label: str, synthetic: bool) -> None:
     section = page.section(f"{label} : contrats signés au 31 décembre, année par année")
     fig = report.yearly_chart(series, f"Contrats d'assistant médical signés au 31 décembre — {label}", synthetic)
-    section.items.append(writer.figure("par-annee", fig, report._series_values(series) + "."))
+    section.items.append(writer.figure("par-annee", fig, _sentence(report._series_values(series))))
     table = report.YEARS.publish(series.assign(annee=series["annee"].astype(str)), synthetic=synthetic,
                                  title=f"Contrats signés au 31 décembre, par année — {label}")
     section.items.append(writer.table("contrats-signes-par-annee", table))
@@ -49,9 +51,9 @@ def index_page(writer: PageWriter, territory_year: pd.DataFrame, year: int, synt
     page.key_figures = report._cover_figures(series, regions, "France", None)
     _series_section(page, writer, series, "France entière", synthetic)
     section = page.section(f"Les régions au 31 décembre {year}")
-    section.items.append(writer.figure("regions", report.regions_chart(regions, year, synthetic), "; ".join(
+    section.items.append(writer.figure("regions", report.regions_chart(regions, year, synthetic), _sentence("; ".join(
         f"{name} : {format_number(rate, 1)}" for name, rate in
-        zip(regions["nom"], regions["contrats_pour_100k_hab"], strict=True)) + "."))
+        zip(regions["nom"], regions["contrats_pour_100k_hab"], strict=True)))))
     section.items.append(writer.table("contrats-par-region", report.REGIONS.publish(
         regions.assign(annee=regions["annee"].astype(str)), synthetic=synthetic,
         title=f"Contrats signés par région au 31 décembre {year}")))
@@ -76,6 +78,25 @@ def region_page(writer: PageWriter, territory_year: pd.DataFrame, code: str, syn
     return page
 
 
+def _sentence(text: str) -> str:
+    """A list of values as a sentence: one full stop, never « n.d.. »."""
+    return text if text.endswith(".") else f"{text}."
+
+
+def technical_page(data: Processed, outcomes: Sequence[PageOutcome]) -> Page:
+    """The run's technical summary (linked from every page's footer): files received with their SHA-256, pages."""
+    page = Page(title="Résumé technique de l'exécution", lead="Fichiers reçus et pages produites (données ouvertes "
+                "seules).")
+    files = sorted(data.manifest.get("inputs", {}).items())
+    page.section("Fichiers reçus").items.append(RunTable("Fichiers reçus et empreintes SHA-256",
+                                                         ("Fichier", "SHA-256"), tuple(files), (False, False)))
+    page.section("Pages de cette exécution").items.append(RunTable(
+        "Pages produites : état et durée de construction", ("Page", "État", "Durée (s)"),
+        tuple((o.label, "produite" if o.ok else f"échec : {o.exception}", format_number(o.duration_s, 2))
+              for o in outcomes), (False, False, True)))
+    return page
+
+
 def _methods(page: Page) -> None:
     section = page.section("Sources et méthode")
     columns = "; ".join(f"« {name} »" for name in report.OPEN_DATA_COLUMNS)
@@ -96,7 +117,8 @@ def publish_open_data_site(data: Processed, root: Path, *, regions: Sequence[str
     codes = sorted((code for code in regions if code in present), key=region_name)
     nav = Navigation(national=[NavLink("index.html", "France entière (données ouvertes)")],
                      regions=[NavLink(f"region_{code}.html", region_name(code)) for code in codes])
-    info = SiteInfo(as_of=pd.Timestamp(f"{year}-12-31"), synthetic=synthetic, generated=generated, nav=nav)
+    info = SiteInfo(as_of=pd.Timestamp(f"{year}-12-31"), synthetic=synthetic, generated=generated, nav=nav,
+                    disclosure=DISCLOSURE)
     for name, content in render.static_files().items():
         atomic.write_bytes(root / render.ASSETS_DIR / name, content)
     outcomes = []
@@ -117,6 +139,8 @@ def publish_open_data_site(data: Processed, root: Path, *, regions: Sequence[str
                 exception=outcome.exception, message=outcome.message))
         outcome.duration_s = round(time.monotonic() - started, 2)
         outcomes.append(outcome)
+    atomic.write_text(root / "technique.html", render.render_page(technical_page(data, outcomes), info,
+                                                                  stem="technique"))
     atomic.write_json(root / "summary.json", {"as_of": f"{year}-12-31", "synthetic": synthetic,
                                               "source": "données ouvertes seules",
                                               "pages": [outcome.to_json() for outcome in outcomes]})
