@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from am_analytics import __version__, atomic, paths
 from am_analytics.errors import UsageError
@@ -32,7 +33,8 @@ from am_analytics.report.workbook import build_workbook
 from am_analytics.vocabulary import NATIONAL_LABEL, SYNTHETIC_MENTION
 
 SUBTITLE = "d'après les données ouvertes annuelles de l'Assurance Maladie"
-TITLE = f"{REPORT_TITLE}\nd'après les données ouvertes\nannuelles de l'Assurance Maladie"  # short lines on the cover (the running header then shows the scope)
+# short lines on the cover, never justified across the page (the running header then shows the scope)
+TITLE = f"{REPORT_TITLE}\nd'après les données ouvertes\nannuelles de l'Assurance Maladie"
 NS = "NS"
 NOT_COMPUTED = "non calculée"
 BAR = "#0072B2"
@@ -121,6 +123,7 @@ def yearly_chart(series: pd.DataFrame, title: str, synthetic: bool):
                     ha="center", va="bottom", color=MUTED if np.isnan(value) else "#333333")
     ax.set_xticks(years, [str(year) for year in years])
     ax.set_ylim(0, max(np.nanmax(values, initial=0.0) * 1.15, 5.0))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: a tick at 2,5 would print as « 3 »
     ax.yaxis.set_major_formatter(lambda value, _: format_number(value))
     return finish_figure(fig, title=title, source=_source(synthetic), as_of=f"{years.max()}-12-31",
                          synthetic=synthetic, ylabel="Contrats signés (nombre)", xlabel="Année (au 31 décembre)",
