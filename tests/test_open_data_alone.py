@@ -167,3 +167,18 @@ def test_regions_of_a_year_are_rated_per_100000_inhabitants_and_ranked():
 def test_a_bad_open_data_file_gets_a_french_message(frame, message):
     with pytest.raises(IndicatorArgumentError, match=message):
         am.indicators.france_by_year(frame)
+
+
+def test_an_open_data_file_without_france_is_invalid_data_with_a_french_message(tmp_path, monkeypatch, capsys):
+    from am_analytics.cli import run
+    from am_analytics.report.__main__ import main as report_main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = (REPO / "data" / "raw" / OPEN_DATA).read_text(encoding="utf-8-sig").splitlines()
+    (raw / OPEN_DATA).write_text("\n".join(line for line in lines if ";FRANCE;" not in line) + "\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("AM_ANALYTICS_KEY", "test-open-data-alone")
+    assert run(report_main, ["--data-dir", str(raw), "--output", str(tmp_path / "r.pdf")]) == 3
+    assert "pas de ligne « France »" in capsys.readouterr().err
+    assert not (tmp_path / "r.pdf").exists()

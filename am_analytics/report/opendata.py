@@ -17,12 +17,13 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from am_analytics import __version__, atomic, paths
-from am_analytics.errors import UsageError
+from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.figures.contract import finish_figure
 from am_analytics.figures.formatting import format_number
 from am_analytics.figures.style import new_figure, styled
 from am_analytics.geography import region_name
 from am_analytics.indicators import opendata as od
+from am_analytics.indicators.common import IndicatorArgumentError
 from am_analytics.indicators.followup import OPEN_DATA_COLUMNS
 from am_analytics.loading import Processed
 from am_analytics.presentation.keyfigures import KeyFigure
@@ -223,9 +224,20 @@ def _year_in(territory_year: pd.DataFrame, as_of: object) -> int | None:
     return eligible[-1]
 
 
+def checked(data: Processed) -> pd.DataFrame:
+    """The folder's open data, or invalid data (exit 3) with the French message of `check_open_data` and the file."""
+    try:
+        return od.check_open_data(data.territory_year)
+    except IndicatorArgumentError as error:
+        frame = data.territory_year if data.territory_year is not None else pd.DataFrame()
+        files = ", ".join(sorted(set(frame.get("source_file", pd.Series(dtype="string")).dropna().astype(str))))
+        raise DataError(str(error), where=Location(file=files or None),
+                        hint="vérifier l'export de données ouvertes de l'Assurance Maladie (complet ?)") from None
+
+
 def build_open_data_report(data: Processed, region: str | None = None, as_of: object = None) -> OpenDataReport:
     """The PDF and workbook from the open data alone, for France or `region` (a code)."""
-    territory_year = od.check_open_data(data.territory_year)
+    territory_year = checked(data)
     synthetic = bool(data.synthetic)
     year = _year_in(territory_year, as_of) or od.latest_year(territory_year)
     territory_year = territory_year[territory_year["annee"] <= year]

@@ -155,7 +155,7 @@ def publish(data: Processed, regions: Sequence[str], out: Path | None, notebooks
     from am_analytics import paths
     from am_analytics.vocabulary import SYNTHETIC_MENTION
 
-    year = od.latest_year(od.check_open_data(data.territory_year))
+    year = od.latest_year(report.checked(data))
     root = (out or paths.project_root() / "runs").resolve() / f"{year}-12-31"
     print("Données ouvertes seules (aucune extraction de contrats) : site annuel d'après les données ouvertes de "
           "l'Assurance Maladie.", flush=True)
