@@ -155,7 +155,7 @@ def regions_chart(regions: pd.DataFrame, year: int, synthetic: bool, highlight: 
                          note="n.d. : population non publiée (Mayotte) ; NS : nombre non diffusé.")
 
 
-def _series_values(series: pd.DataFrame) -> str:
+def series_values(series: pd.DataFrame) -> str:
     return " ; ".join(f"{year} : {NS if pd.isna(value) else format_number(value)}"
                       for year, value in zip(series["annee"], series["contrats"], strict=True))
 
@@ -174,7 +174,7 @@ def _increase_text(value: object) -> str:
     return NOT_COMPUTED if pd.isna(value) else ("+" if value > 0 else "") + format_number(value)
 
 
-def _cover_figures(series: pd.DataFrame, regions: pd.DataFrame, label: str, rank: str | None) -> list[KeyFigure]:
+def cover_figures(series: pd.DataFrame, regions: pd.DataFrame, label: str, rank: str | None) -> list[KeyFigure]:
     last = series.iloc[-1]
     year = int(last["annee"])
     published = int((~regions["contrats_ns"]).sum())
@@ -249,7 +249,7 @@ def build_open_data_report(data: Processed, region: str | None = None, as_of: ob
     layout = _Layout(document)
     if region is None:
         series = od.france_by_year(territory_year)
-        document.cover(_cover_figures(series, regions, "France", None))
+        document.cover(cover_figures(series, regions, "France", None))
     else:
         series = od.region_by_year(territory_year, region)
         if series.empty:
@@ -257,13 +257,13 @@ def build_open_data_report(data: Processed, region: str | None = None, as_of: ob
         row = regions[regions["code"] == region]
         rank = row["rang"].iloc[0] if len(row) else pd.NA
         rank_text = "n.d." if pd.isna(rank) else f"{int(rank)}e sur {int(regions['rang'].notna().sum())}"
-        document.cover(_cover_figures(series, regions, label, rank_text))
+        document.cover(cover_figures(series, regions, label, rank_text))
     layout.paragraph(f"Ce rapport est établi d'après les données ouvertes annuelles de l'Assurance Maladie seules : "
                      f"le dossier ne contient aucune extraction de contrats. Résolution annuelle (au 31 décembre), "
                      f"de {int(series['annee'].min())} à {year}.")
     layout.section(f"{label} : contrats signés, année par année")
     fig = yearly_chart(series, f"Contrats d'assistant médical signés au 31 décembre — {label}", synthetic)
-    layout.figure(fig, _series_values(series))
+    layout.figure(fig, series_values(series))
     layout.table(_published(YEARS, series, f"Contrats signés au 31 décembre, par année — {label}", synthetic))
     layout.section(f"Les régions au 31 décembre {year}", new_page=True)
     fig = regions_chart(regions, year, synthetic, highlight=region)

@@ -34,7 +34,7 @@ INDEX_TITLE = "Les assistants médicaux d'après les données ouvertes annuelles
 def _series_section(page: Page, writer: PageWriter, series: pd.DataFrame, label: str, synthetic: bool) -> None:
     section = page.section(f"{label} : contrats signés au 31 décembre, année par année")
     fig = report.yearly_chart(series, f"Contrats d'assistant médical signés au 31 décembre — {label}", synthetic)
-    section.items.append(writer.figure("par-annee", fig, _sentence(report._series_values(series))))
+    section.items.append(writer.figure("par-annee", fig, _sentence(report.series_values(series))))
     table = report.YEARS.publish(series.assign(annee=series["annee"].astype(str)), synthetic=synthetic,
                                  title=f"Contrats signés au 31 décembre, par année — {label}")
     section.items.append(writer.table("contrats-signes-par-annee", table))
@@ -48,7 +48,7 @@ def index_page(writer: PageWriter, territory_year: pd.DataFrame, year: int, synt
         f"Le dossier ne contient aucune extraction de contrats : ces pages montrent les données ouvertes annuelles de "
         f"l'Assurance Maladie seules, à la résolution de l'année (contrats signés au 31 décembre), de "
         f"{int(series['annee'].min())} à {year}. Choisir une région pour voir ses départements."))
-    page.key_figures = report._cover_figures(series, regions, "France", None)
+    page.key_figures = report.cover_figures(series, regions, "France", None)
     _series_section(page, writer, series, "France entière", synthetic)
     section = page.section(f"Les régions au 31 décembre {year}")
     section.items.append(writer.figure("regions", report.regions_chart(regions, year, synthetic), _sentence("; ".join(
