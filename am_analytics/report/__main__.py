@@ -47,9 +47,10 @@ def default_output(scope) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from am_analytics.presentation.opendata import open_data_alone
     from am_analytics.presentation.scope import Scope
     from am_analytics.report.build import build
-    from am_analytics.report.opendata import open_data_alone, write_report
+    from am_analytics.report.opendata import write_report
 
     alone = open_data_alone(args.data_dir, args.region)  # a folder of the yearly open data and no contract
     if alone is not None:

@@ -1,8 +1,8 @@
 """The site from the yearly open data alone: a folder holding the Assurance Maladie's open data by territory and no
 contract extract publishes an index (France year by year, the regions of the latest year) and one page per region
 (its own line and its départements, year by year), with the site's writer and templates, CSV downloads and the
-synthetic banner. The tables and charts are the open-data report's (`report.opendata`), so the PDF and the site show
-the same numbers; no notebook is run (they read contract extracts).
+synthetic banner. A layout of `presentation.opendata`'s editions, drawn with the open-data report's charts, so the
+PDF and the site show the same numbers; no notebook is run (they read contract extracts).
 """
 
 from __future__ import annotations
@@ -16,10 +16,16 @@ import pandas as pd
 
 from am_analytics import atomic
 from am_analytics.figures.formatting import format_number
-from am_analytics.geography import region_name
-from am_analytics.indicators import opendata as od
 from am_analytics.loading import Processed
-from am_analytics.report import opendata as report
+from am_analytics.presentation.opendata import (
+    NS_NOTE,
+    PRODUCER_COLUMNS,
+    WHAT_NEEDS_EXTRACTS,
+    OpenDataEdition,
+    regions_values,
+    series_values,
+)
+from am_analytics.report.opendata import regions_chart, yearly_chart
 from am_analytics.site import render
 from am_analytics.site.build import PageOutcome, _failed
 from am_analytics.site.model import Page, RunTable, TextItem
@@ -29,58 +35,61 @@ from am_analytics.site.writer import PageWriter
 DISCLOSURE = ("Les nombres sont ceux du producteur, tels qu'il les diffuse ; NS : valeur qu'il ne diffuse pas, "
               "laissée manquante.")
 INDEX_TITLE = "Les assistants médicaux d'après les données ouvertes annuelles de l'Assurance Maladie"
-
-
-def _series_section(page: Page, writer: PageWriter, series: pd.DataFrame, label: str, synthetic: bool) -> None:
-    section = page.section(f"{label} : contrats signés au 31 décembre, année par année")
-    fig = report.yearly_chart(series, f"Contrats d'assistant médical signés au 31 décembre — {label}", synthetic)
-    section.items.append(writer.figure("par-annee", fig, _sentence(report.series_values(series))))
-    table = report.YEARS.publish(series.assign(annee=series["annee"].astype(str)), synthetic=synthetic,
-                                 title=f"Contrats signés au 31 décembre, par année — {label}")
-    section.items.append(writer.table("contrats-signes-par-annee", table))
-
-
-def index_page(writer: PageWriter, territory_year: pd.DataFrame, year: int, synthetic: bool) -> Page:
-    """France year by year and the regions of `year`."""
-    series = od.france_by_year(territory_year)
-    regions = od.regions_in_year(territory_year, year)
-    page = Page(title=INDEX_TITLE, lead=(
-        f"Le dossier ne contient aucune extraction de contrats : ces pages montrent les données ouvertes annuelles de "
-        f"l'Assurance Maladie seules, à la résolution de l'année (contrats signés au 31 décembre), de "
-        f"{int(series['annee'].min())} à {year}. Choisir une région pour voir ses départements."))
-    page.key_figures = report.cover_figures(series, regions, "France", None)
-    _series_section(page, writer, series, "France entière", synthetic)
-    section = page.section(f"Les régions au 31 décembre {year}")
-    section.items.append(writer.figure("regions", report.regions_chart(regions, year, synthetic), _sentence("; ".join(
-        f"{name} : {format_number(rate, 1)}" for name, rate in
-        zip(regions["nom"], regions["contrats_pour_100k_hab"], strict=True)))))
-    section.items.append(writer.table("contrats-par-region", report.REGIONS.publish(
-        regions.assign(annee=regions["annee"].astype(str)), synthetic=synthetic,
-        title=f"Contrats signés par région au 31 décembre {year}")))
-    _methods(page)
-    return page
-
-
-def region_page(writer: PageWriter, territory_year: pd.DataFrame, code: str, synthetic: bool) -> Page:
-    """A region's own line and its départements, year by year."""
-    label = region_name(code)
-    page = Page(title=label, lead=f"{label} d'après les données ouvertes annuelles de l'Assurance Maladie : la "
-                "région (sa propre ligne, jamais la somme de ses départements) et ses départements, année par année.")
-    _series_section(page, writer, od.region_by_year(territory_year, code), label, synthetic)
-    departements = od.departements_by_year(territory_year, code)
-    section = page.section(f"Départements de la région {label}")
-    section.items.append(writer.table("contrats-par-departement-et-par-annee",
-                                      report.departements_by_year_table(departements, label, synthetic)))
-    section.items.append(writer.table("departements-hausse-et-recours", report.DEPARTEMENTS.publish(
-        departements.assign(annee=departements["annee"].astype(str)), synthetic=synthetic,
-        title=f"Départements de la région {label}, par année : hausse et part des généralistes ayant recours")))
-    _methods(page)
-    return page
+INDEX_LABEL = "France entière (données ouvertes)"
 
 
 def _sentence(text: str) -> str:
     """A list of values as a sentence: one full stop, never « n.d.. »."""
     return text if text.endswith(".") else f"{text}."
+
+
+def _series_section(page: Page, writer: PageWriter, edition: OpenDataEdition) -> None:
+    section = page.section(f"{edition.label} : contrats signés au 31 décembre, année par année")
+    series = edition.series.frame
+    fig = yearly_chart(series, f"Contrats d'assistant médical signés au 31 décembre — {edition.label}",
+                       edition.synthetic)
+    section.items.append(writer.figure("par-annee", fig, _sentence(series_values(series))))
+    section.items.append(writer.table("contrats-signes-par-annee", edition.series))
+
+
+def index_page(writer: PageWriter, edition: OpenDataEdition) -> Page:
+    """France year by year and the regions of the edition's year."""
+    page = Page(title=INDEX_TITLE, lead=(
+        "Le dossier ne contient aucune extraction de contrats : ces pages montrent les données ouvertes annuelles de "
+        "l'Assurance Maladie seules, à la résolution de l'année (contrats signés au 31 décembre), de "
+        f"{edition.first_year} à {edition.year}. Choisir une région pour voir ses départements."))
+    page.key_figures = list(edition.key_figures)
+    _series_section(page, writer, edition)
+    section = page.section(f"Les régions au 31 décembre {edition.year}")
+    regions = edition.regions.frame
+    section.items.append(writer.figure("regions", regions_chart(regions, edition.year, edition.synthetic),
+                                       _sentence(regions_values(regions))))
+    section.items.append(writer.table("contrats-par-region", edition.regions))
+    _methods(page)
+    return page
+
+
+def region_page(writer: PageWriter, edition: OpenDataEdition) -> Page:
+    """A region's own line and its départements, year by year."""
+    page = Page(title=edition.label, lead=f"{edition.label} d'après les données ouvertes annuelles de l'Assurance "
+                "Maladie : la région (sa propre ligne, jamais la somme de ses départements) et ses départements, "
+                "année par année.")
+    page.key_figures = list(edition.key_figures)
+    _series_section(page, writer, edition)
+    section = page.section(f"Départements de la région {edition.label}")
+    section.items.append(writer.table("contrats-par-departement-et-par-annee", edition.departements))
+    section.items.append(writer.table("departements-hausse-et-recours", edition.departements_detail))
+    _methods(page)
+    return page
+
+
+def _methods(page: Page) -> None:
+    section = page.section("Sources et méthode")
+    columns = "; ".join(f"« {name} »" for name in PRODUCER_COLUMNS)
+    for text in (f"Colonnes lues, sous les noms du producteur : {columns}.", NS_NOTE + ".",
+                 "Une hausse n'est calculée que si les deux années sont publiées ; une région est lue sur sa "
+                 "propre ligne, jamais comme la somme de ses départements.", WHAT_NEEDS_EXTRACTS):
+        section.items.append(TextItem(text, note=True))
 
 
 def technical_page(data: Processed, outcomes: Sequence[PageOutcome]) -> Page:
@@ -97,40 +106,28 @@ def technical_page(data: Processed, outcomes: Sequence[PageOutcome]) -> Page:
     return page
 
 
-def _methods(page: Page) -> None:
-    section = page.section("Sources et méthode")
-    columns = "; ".join(f"« {name} »" for name in report.OPEN_DATA_COLUMNS)
-    for text in (f"Colonnes lues, sous les noms du producteur : {columns}.", od.NS_NOTE + ".",
-                 "Une hausse n'est calculée que si les deux années sont publiées ; une région est lue sur sa "
-                 "propre ligne, jamais comme la somme de ses départements.", report.WHAT_NEEDS_EXTRACTS):
-        section.items.append(TextItem(text, note=True))
-
-
 def publish_open_data_site(data: Processed, root: Path, *, regions: Sequence[str], generated: str = "",
-                           ) -> list[PageOutcome]:
+                           national: OpenDataEdition | None = None) -> list[PageOutcome]:
     """Write the open-data site under `root`: assets, `index.html`, `region_<code>.html` for each region of
-    `regions` the open data holds, and `summary.json`. A page that fails is reported, the others still written."""
-    territory_year = od.check_open_data(data.territory_year)
-    synthetic = bool(data.synthetic)
-    year = od.latest_year(territory_year)
-    present = set(territory_year.loc[territory_year["niveau"] == "region", "code"].astype(str))
-    codes = sorted((code for code in regions if code in present), key=region_name)
-    nav = Navigation(national=[NavLink("index.html", "France entière (données ouvertes)")],
-                     regions=[NavLink(f"region_{code}.html", region_name(code)) for code in codes])
-    info = SiteInfo(as_of=pd.Timestamp(f"{year}-12-31"), synthetic=synthetic, generated=generated, nav=nav,
-                    disclosure=DISCLOSURE)
+    `regions` the open data holds, `technique.html` and `summary.json`. A page that fails is reported (its French
+    error page in its place), the others still written."""
+    national = national or OpenDataEdition.of(data)
+    codes = [code for code in national.present_regions if code in set(regions)]
+    labels = dict(zip(national.regions.frame["code"], national.regions.frame["nom"], strict=True))
+    codes.sort(key=lambda code: labels[code])
+    nav = Navigation(national=[NavLink("index.html", INDEX_LABEL)],
+                     regions=[NavLink(f"region_{code}.html", labels[code]) for code in codes])
+    info = SiteInfo(as_of=pd.Timestamp(f"{national.year}-12-31"), synthetic=national.synthetic, generated=generated,
+                    nav=nav, disclosure=DISCLOSURE)
     for name, content in render.static_files().items():
         atomic.write_bytes(root / render.ASSETS_DIR / name, content)
     outcomes = []
-    pages = [("index", "index", "France entière (données ouvertes)", None)]
-    pages += [(f"region_{code}", "region", region_name(code), code) for code in codes]
-    for stem, kind, label, code in pages:
+    for stem, label, code in [("index", INDEX_LABEL, None), *((f"region_{c}", labels[c], c) for c in codes)]:
         started = time.monotonic()
         writer = PageWriter(root, stem, "france" if code is None else label)
-        outcome = PageOutcome(stem, kind, code, label, "ok", 0.0)
+        outcome = PageOutcome(stem, "index" if code is None else "region", code, label, "ok", 0.0)
         try:
-            page = (index_page(writer, territory_year, year, synthetic) if code is None
-                    else region_page(writer, territory_year, code, synthetic))
+            page = index_page(writer, national) if code is None else region_page(writer, OpenDataEdition.of(data, code))
             atomic.write_text(root / f"{stem}.html", render.render_page(page, info, stem=stem))
         except Exception as exc:  # one page's failure never stops the others
             _failed(outcome, writer, exc)
@@ -141,7 +138,7 @@ def publish_open_data_site(data: Processed, root: Path, *, regions: Sequence[str
         outcomes.append(outcome)
     atomic.write_text(root / "technique.html", render.render_page(technical_page(data, outcomes), info,
                                                                   stem="technique"))
-    atomic.write_json(root / "summary.json", {"as_of": f"{year}-12-31", "synthetic": synthetic,
+    atomic.write_json(root / "summary.json", {"as_of": f"{national.year}-12-31", "synthetic": national.synthetic,
                                               "source": "données ouvertes seules",
                                               "pages": [outcome.to_json() for outcome in outcomes]})
     return outcomes
@@ -155,14 +152,14 @@ def publish(data: Processed, regions: Sequence[str], out: Path | None, notebooks
     from am_analytics import paths
     from am_analytics.vocabulary import SYNTHETIC_MENTION
 
-    year = od.latest_year(report.checked(data))
-    root = (out or paths.project_root() / "runs").resolve() / f"{year}-12-31"
+    national = OpenDataEdition.of(data)
+    root = (out or paths.project_root() / "runs").resolve() / f"{national.year}-12-31"
     print("Données ouvertes seules (aucune extraction de contrats) : site annuel d'après les données ouvertes de "
           "l'Assurance Maladie.", flush=True)
     if notebooks:
         print(f"notebooks non exécutés ({', '.join(spec.name for spec in notebooks)}) : ils lisent les extractions "
               "de contrats, absentes de ce dossier (données ouvertes seules)", flush=True)
-    outcomes = publish_open_data_site(data, root, regions=regions,
+    outcomes = publish_open_data_site(data, root, regions=regions, national=national,
                                       generated=datetime.now().astimezone().strftime("%d/%m/%Y à %H:%M"))
     print(f"Site : {root / 'index.html'}")
     if data.synthetic:
