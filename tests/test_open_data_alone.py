@@ -155,7 +155,7 @@ def test_regions_of_a_year_are_rated_per_100000_inhabitants_and_ranked():
     regions = am.indicators.regions_in_year(SMALL, 2023)
     row = regions.iloc[0]
     assert row["code"] == "53" and row["rang"] == 1
-    assert row["contrats_pour_100k_hab"] == round(41 * 100_000 / row["population"], 1)
+    assert row["signes_pour_100k_hab"] == round(41 * 100_000 / row["population"], 1)
 
 
 @pytest.mark.parametrize(("frame", "message"), [

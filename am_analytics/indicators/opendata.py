@@ -93,7 +93,7 @@ def france_by_year(territory_year: pd.DataFrame) -> pd.DataFrame:
 
 
 def regions_in_year(territory_year: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
-    """The regions' own rows of one year (default: the latest): `contrats`, `contrats_pour_100k_hab` (Insee legal
+    """The regions' own rows of one year (default: the latest): `contrats`, `signes_pour_100k_hab` (Insee legal
     population 2023; Mayotte's, absent at the source, stays missing), the producer's `taux_recours_pct`, and `rang`
     on contracts per 100 000 inhabitants (1 = highest; none where the rate is missing), ordered by rank."""
     year = latest_year(territory_year) if year is None else int(year)
@@ -105,8 +105,8 @@ def regions_in_year(territory_year: pd.DataFrame, year: int | None = None) -> pd
     rows = rows.merge(population.rename(columns={"population_municipale": "population"}), on="code", how="left")
     rows["population"] = rows["population"].astype("Int64")
     rate = rows["contrats"].astype("Float64") * 100_000 / rows["population"].astype("Float64")
-    rows["contrats_pour_100k_hab"] = rate.round(1)
-    rows["rang"] = rows["contrats_pour_100k_hab"].rank(ascending=False, method="min").astype("Int64")
+    rows["signes_pour_100k_hab"] = rate.round(1)
+    rows["rang"] = rows["signes_pour_100k_hab"].rank(ascending=False, method="min").astype("Int64")
     rows = rows.sort_values(["rang", "nom"], kind="stable", na_position="last")
     return _labelled(rows, territory_year)
 

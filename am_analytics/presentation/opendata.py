@@ -22,9 +22,11 @@ from am_analytics.indicators.followup import OPEN_DATA_COLUMNS
 from am_analytics.loading import Processed
 from am_analytics.presentation.keyfigures import KeyFigure
 from am_analytics.presentation.tables import Column, PublishedTable, TableSpec
-from am_analytics.vocabulary import NATIONAL_LABEL
+from am_analytics.vocabulary import NATIONAL_LABEL, VARIABLES
 
 NS = "NS"
+# contracts signed (at 31 December) per 100 000 inhabitants: the package's one label for that rate
+PER_100K = VARIABLES["signes_pour_100k_hab"]
 NOT_COMPUTED = "non calculée"
 SOURCE = od.SOURCE
 NS_NOTE = od.NS_NOTE
@@ -101,9 +103,9 @@ YEARS = _spec("Par année", "Contrats signés au 31 décembre, par année", (
 REGIONS = _spec("Régions", "Les régions", (
     Column("rang", "Rang", "count", missing="n.d."), Column("nom", "Région", "text", width=2.5),
     _count("contrats", "Contrats signés au 31 décembre"),
-    Column("contrats_pour_100k_hab", "Contrats pour 100 000 hab.", "decimal", decimals=1, missing="n.d."), RATE),
-    notes=(NS_NOTE + ".", "Pour 100 000 habitants : population légale Insee 2023 ; celle de Mayotte n'est pas "
-           "publiée (n.d.). Rang sur le nombre pour 100 000 habitants (1 = le plus élevé).", _RATE_NOTE),
+    Column("signes_pour_100k_hab", PER_100K.short, "decimal", decimals=PER_100K.decimals, missing="n.d."), RATE),
+    notes=(NS_NOTE + ".", f"{PER_100K.label} : population légale Insee 2023 ; celle de Mayotte n'est pas publiée "
+           f"(n.d.). Rang sur les {PER_100K.in_sentence} (1 = le plus élevé).", _RATE_NOTE),
     keys=("code", "contrats_ns"))
 DEPARTEMENTS = _spec("Départements", "Départements, par année", (
     Column("nom", "Département", "text", width=2.0), Column("annee", "Année", "text"),
@@ -139,7 +141,7 @@ def series_values(series: pd.DataFrame) -> str:
 def regions_values(regions: pd.DataFrame) -> str:
     """« La Réunion : 17,6 ; … ; Mayotte : n.d. »: the regions' rates per 100 000 inhabitants."""
     return " ; ".join(f"{name} : {format_number(rate, 1)}"
-                      for name, rate in zip(regions["nom"], regions["contrats_pour_100k_hab"], strict=True))
+                      for name, rate in zip(regions["nom"], regions["signes_pour_100k_hab"], strict=True))
 
 
 def _increase_text(value: object) -> str:
@@ -159,7 +161,7 @@ def key_figures(series: pd.DataFrame, regions: pd.DataFrame, label: str, rank: s
                   f"contrats signés en {year} (fin {year} moins fin {year - 1})"),
     ]
     if rank is not None:
-        figures.append(KeyFigure("Rang pour 100 000 habitants", rank, f"parmi les régions, en {year}"))
+        figures.append(KeyFigure("Rang parmi les régions", rank, f"{PER_100K.in_sentence}, en {year}"))
     else:
         figures.append(KeyFigure(f"Régions publiées en {year}", f"{published} sur {len(regions)}",
                                  "aucune région NS" if published == len(regions)

@@ -23,6 +23,7 @@ from am_analytics.figures.style import new_figure, styled
 from am_analytics.loading import Processed
 from am_analytics.presentation.opendata import (
     NS,
+    PER_100K,
     PRODUCER_COLUMNS,
     SOURCE,
     WHAT_NEEDS_EXTRACTS,
@@ -74,7 +75,7 @@ def regions_chart(regions: pd.DataFrame, year: int, synthetic: bool, highlight: 
     """Contracts per 100 000 inhabitants by region for one year, highest first; a missing rate says why."""
     fig, ax = new_figure("full", height_cm=11)
     rows = regions.iloc[::-1]
-    rates = rows["contrats_pour_100k_hab"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    rates = rows["signes_pour_100k_hab"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     positions = np.arange(len(rows))
     colours = ["#E69F00" if highlight is not None and code == highlight else BAR for code in rows["code"]]
     ax.barh(positions, np.nan_to_num(rates), color=colours, height=0.7)
@@ -86,9 +87,9 @@ def regions_chart(regions: pd.DataFrame, year: int, synthetic: bool, highlight: 
     ax.set_xlim(0, max(np.nanmax(rates, initial=0.0) * 1.12, 1.0))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    return finish_figure(fig, title=f"Contrats signés pour 100 000 habitants, par région, au 31 décembre {year}",
+    return finish_figure(fig, title=f"{PER_100K.label}, par région, au 31 décembre {year}",
                          source=_source(synthetic) + " ; Insee, population légale 2023", as_of=f"{year}-12-31",
-                         synthetic=synthetic, xlabel="Contrats pour 100 000 habitants", ylabel="Région",
+                         synthetic=synthetic, xlabel=PER_100K.label, ylabel="Région",
                          note="n.d. : population non publiée (Mayotte) ; NS : nombre non diffusé.")
 
 
@@ -114,7 +115,7 @@ def _methods(layout: _Layout, edition: OpenDataEdition) -> None:
                      "manquantes, jamais 0 ; aucun chiffre publié ici ne permet de les retrouver : la hausse d'une "
                      "année n'est calculée que si les deux années sont publiées, et une région est lue sur sa propre "
                      "ligne, jamais comme la somme de ses départements.")
-    layout.paragraph("Pour 100 000 habitants : population légale Insee 2023 (celle de Mayotte n'est pas publiée, "
+    layout.paragraph(f"{PER_100K.label} : population légale Insee 2023 (celle de Mayotte n'est pas publiée, "
                      "son taux reste non disponible).")
     layout.paragraph(WHAT_NEEDS_EXTRACTS)
     if edition.synthetic:
