@@ -62,7 +62,7 @@ def yearly_chart(series: pd.DataFrame, title: str, synthetic: bool):
                     ha="center", va="bottom", color=MUTED if np.isnan(value) else "#333333")
     ax.set_xticks(years, [str(year) for year in years])
     ax.set_ylim(0, max(np.nanmax(values, initial=0.0) * 1.15, 5.0))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: a tick at 2,5 would print as « 3 »
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # counts: a tick at 2,5 would print « 3 »
     ax.yaxis.set_major_formatter(lambda value, _: format_number(value))
     return finish_figure(fig, title=title, source=_source(synthetic), as_of=f"{years.max()}-12-31",
                          synthetic=synthetic, ylabel="Contrats signés (nombre)", xlabel="Année (au 31 décembre)",
