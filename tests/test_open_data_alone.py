@@ -3,7 +3,9 @@ recover an NS count, a short PDF report and a site, with the synthetic mention o
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import shutil
 
 import pandas as pd
@@ -36,9 +38,11 @@ def outputs(tmp_path_factory):
         patch.setenv("AM_ANALYTICS_KEY", "test-open-data-alone")
         pdf = root / "rapport.pdf"
         report_code = report_main(["--data-dir", str(raw), "--region", "Île-de-France", "--output", str(pdf)])
-        site_code = schedule_main(["--data-dir", str(raw), "--out", str(root / "runs"), "--regions", "11"])
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            site_code = schedule_main(["--data-dir", str(raw), "--out", str(root / "runs"), "--regions", "11"])
         territory_year = am.load(raw).territory_year
-    return {"raw": raw, "pdf": pdf, "report_code": report_code, "site_code": site_code,
+    return {"raw": raw, "pdf": pdf, "report_code": report_code, "site_code": site_code, "printed": printed.getvalue(),
             "site": root / "runs" / "2024-12-31", "territory_year": territory_year}
 
 
@@ -87,6 +91,7 @@ def test_an_ns_count_prints_ns_never_a_number(outputs):
 def test_the_site_publishes_an_index_and_a_region_page_with_csv_files(outputs):
     site = outputs["site"]
     assert outputs["site_code"] == 0
+    assert "notebooks non exécutés" in outputs["printed"], "the default regional notebook is skipped, and said so"
     for page in ("index.html", "region_11.html", "technique.html"):
         assert (site / page).is_file(), page
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -182,3 +187,13 @@ def test_an_open_data_file_without_france_is_invalid_data_with_a_french_message(
     assert run(report_main, ["--data-dir", str(raw), "--output", str(tmp_path / "r.pdf")]) == 3
     assert "pas de ligne « France »" in capsys.readouterr().err
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_as_of_picks_the_latest_year_whose_31_december_it_reaches():
+    from am_analytics.errors import UsageError
+    from am_analytics.presentation.opendata import year_in
+
+    assert year_in(SMALL, None) == 2023
+    assert year_in(SMALL, "2023-06-30") == 2022
+    with pytest.raises(UsageError, match="commencent au 31 décembre 2021"):
+        year_in(SMALL, "2021-06-30")

@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if alone is not None:
         from am_analytics.site.opendata import publish
 
-        return publish(alone[0], regions, args.out, specs)
+        return publish(alone[0], regions, args.out, specs, args.as_of)
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
     regions = covered_regions(regions, scope.coverage, every=args.regions.strip().lower() == "all")

@@ -107,11 +107,11 @@ def technical_page(data: Processed, outcomes: Sequence[PageOutcome]) -> Page:
 
 
 def publish_open_data_site(data: Processed, root: Path, *, regions: Sequence[str], generated: str = "",
-                           national: OpenDataEdition | None = None) -> list[PageOutcome]:
+                           national: OpenDataEdition | None = None, as_of: object = None) -> list[PageOutcome]:
     """Write the open-data site under `root`: assets, `index.html`, `region_<code>.html` for each region of
     `regions` the open data holds, `technique.html` and `summary.json`. A page that fails is reported (its French
     error page in its place), the others still written."""
-    national = national or OpenDataEdition.of(data)
+    national = national or OpenDataEdition.of(data, as_of=as_of)
     codes = [code for code in national.present_regions if code in set(regions)]
     labels = dict(zip(national.regions.frame["code"], national.regions.frame["nom"], strict=True))
     codes.sort(key=lambda code: labels[code])
@@ -127,7 +127,8 @@ def publish_open_data_site(data: Processed, root: Path, *, regions: Sequence[str
         writer = PageWriter(root, stem, "france" if code is None else label)
         outcome = PageOutcome(stem, "index" if code is None else "region", code, label, "ok", 0.0)
         try:
-            page = index_page(writer, national) if code is None else region_page(writer, OpenDataEdition.of(data, code))
+            page = index_page(writer, national) if code is None else region_page(
+                writer, OpenDataEdition.of(data, code, f"{national.year}-12-31"))
             atomic.write_text(root / f"{stem}.html", render.render_page(page, info, stem=stem))
         except Exception as exc:  # one page's failure never stops the others
             _failed(outcome, writer, exc)
@@ -144,22 +145,24 @@ def publish_open_data_site(data: Processed, root: Path, *, regions: Sequence[str
     return outcomes
 
 
-def publish(data: Processed, regions: Sequence[str], out: Path | None, notebooks: Sequence) -> int:
+def publish(data: Processed, regions: Sequence[str], out: Path | None, notebooks: Sequence,
+            as_of: object = None) -> int:
     """The scheduled run's open-data path: the site under `<out>/<31 December of the latest year>/`, no notebook
-    (they read contract extracts: a line says so), exit 0 when every page was written, 1 otherwise."""
+    (they read contract extracts: a line says so), exit 0 when every page was written, 1 otherwise. `as_of` picks
+    the latest year whose 31 December it reaches."""
     from datetime import datetime
 
     from am_analytics import paths
     from am_analytics.vocabulary import SYNTHETIC_MENTION
 
-    national = OpenDataEdition.of(data)
+    national = OpenDataEdition.of(data, as_of=as_of)
     root = (out or paths.project_root() / "runs").resolve() / f"{national.year}-12-31"
     print("Données ouvertes seules (aucune extraction de contrats) : site annuel d'après les données ouvertes de "
           "l'Assurance Maladie.", flush=True)
     if notebooks:
         print(f"notebooks non exécutés ({', '.join(spec.name for spec in notebooks)}) : ils lisent les extractions "
               "de contrats, absentes de ce dossier (données ouvertes seules)", flush=True)
-    outcomes = publish_open_data_site(data, root, regions=regions, national=national,
+    outcomes = publish_open_data_site(data, root, regions=regions, national=national, as_of=as_of,
                                       generated=datetime.now().astimezone().strftime("%d/%m/%Y à %H:%M"))
     print(f"Site : {root / 'index.html'}")
     if data.synthetic:
