@@ -130,6 +130,7 @@ def build_open_data_report(data: Processed, region: str | None = None, as_of: ob
     created = datetime(year, 12, 31)
     document = ReportDocument(title=TITLE, subtitle=f"{label} — au 31 décembre {year}",
                               synthetic=synthetic, creation_date=created)
+    document.set_title(f"{REPORT_TITLE} {SUBTITLE}")  # the document's properties: one line, not the cover's three
     layout = _Layout(document)
     document.cover(edition.key_figures)
     layout.paragraph(f"Ce rapport est établi d'après les données ouvertes annuelles de l'Assurance Maladie seules : "
@@ -152,6 +153,8 @@ def build_open_data_report(data: Processed, region: str | None = None, as_of: ob
         layout.table(edition.departements_detail, in_pdf=False)
     _methods(layout, edition)
     sources = [("Données", SOURCE), ("Logiciel", f"am_analytics {__version__}")]
+    sources += [(f"Fichier d'entrée : {name}", f"SHA-256 {digest}")
+                for name, digest in sorted(data.manifest.get("inputs", {}).items())]
     if synthetic:
         sources.insert(0, ("Attention", f"{SYNTHETIC_MENTION} — ne pas utiliser comme données réelles"))
     workbook, _ = build_workbook(layout.tables, sources, created, title=f"{REPORT_TITLE} {SUBTITLE} — {label}",
