@@ -69,6 +69,14 @@ from am_analytics.indicators.followup import (
 from am_analytics.indicators.funding import contract_years, expected_aid_by_region, expected_aid_by_year
 from am_analytics.indicators.methods import METHODS, methods_markdown
 from am_analytics.indicators.mix import PERIODS, category_shares, check_period, etp_option_mix, specialty_mix, zone_mix
+from am_analytics.indicators.opendata import (
+    check_open_data,
+    departements_by_year,
+    france_by_year,
+    latest_year,
+    region_by_year,
+    regions_in_year,
+)
 from am_analytics.indicators.perspectives import (
     first_open_year,
     projected_signatures,
@@ -148,6 +156,12 @@ __all__ = [
     "contract_objectives",
     "months_after",
     "review_status",
+    "check_open_data",
+    "departements_by_year",
+    "france_by_year",
+    "latest_year",
+    "region_by_year",
+    "regions_in_year",
     "change_counts",
     "changes_between_runs",
     "month_against_previous",

@@ -47,9 +47,14 @@ def default_output(scope) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from am_analytics.presentation.opendata import open_data_alone
     from am_analytics.presentation.scope import Scope
     from am_analytics.report.build import build
+    from am_analytics.report.opendata import write_report
 
+    alone = open_data_alone(args.data_dir, args.region)  # a folder of the yearly open data and no contract
+    if alone is not None:
+        return write_report(alone[0], region=alone[1], as_of=args.as_of, output=args.output, xlsx=args.xlsx)
     scope = Scope.open(data_dir=args.data_dir, as_of=args.as_of, region=args.region, names=OPTION_NAMES).presented(
         OPTION_NAMES["region"])
     if args.region is None and scope.region is not None:  # extracts of one region: its edition, never « France »

@@ -184,10 +184,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     specs = chosen_notebooks(args.notebooks, args.notebooks_dir)
     # 2. The scope resolved once (folders, data prepared here before any worker, counting date): the notebooks
     # then only read the processed tables, and the site's pages are built from this process's data.
+    from am_analytics.presentation.opendata import open_data_alone
     from am_analytics.presentation.results import NationalResults
     from am_analytics.presentation.scope import Scope
     from am_analytics.run_snapshots import write_snapshot
 
+    alone = open_data_alone(args.data_dir, processed_dir=args.processed_dir)  # the open data and no contract
+    if alone is not None:
+        from am_analytics.site.opendata import publish
+
+        return publish(alone[0], regions, args.out, specs, args.as_of)
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
     regions = covered_regions(regions, scope.coverage, every=args.regions.strip().lower() == "all")

@@ -45,6 +45,8 @@ class SiteInfo:
     synthetic: bool
     generated: str
     nav: Navigation
+    # the footer's word on small counts: the package's masking, or (open data alone) the producer's own NS rule
+    disclosure: str = "Les tableaux masquent les effectifs de 1 à 4 (secret statistique)."
 
     @property
     def day(self) -> str:
