@@ -85,7 +85,7 @@ def test_by_default_the_regional_dashboard_runs_once_per_region_beside_the_site(
     runs = plan_runs(specs, resolve_regions("all"), {"as_of": "2025-06-30"})
     assert len(runs) == 18 and {run.parameters["region"] for run in runs} == set(resolve_regions("all"))
     assert chosen_notebooks("none", NOTEBOOKS_DIR) == [] and chosen_notebooks("aucun") == []
-    assert len(chosen_notebooks("all", NOTEBOOKS_DIR)) == 5
+    assert len(chosen_notebooks("all", NOTEBOOKS_DIR)) == 6
 
 
 def test_regions_all_means_the_18_regions_and_names_are_accepted():
@@ -234,7 +234,7 @@ def test_the_batch_publishes_the_site_for_its_regions_and_every_background(batch
     assert 'href="notebooks/99_essai_84.html"' in region and "exécution en échec" in region
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     # 4 national pages, 2 regions, 8 backgrounds and the technical summary
-    assert summary["pages_failed"] == 0 and summary["pages_total"] == 15
+    assert summary["pages_failed"] == 0 and summary["pages_total"] == 16
 
 
 @pytest.mark.slow

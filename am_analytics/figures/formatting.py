@@ -187,6 +187,11 @@ def year_label(year: object, as_of: object, *, separator: str = " ") -> str:
     the year of the counting date when it is not (a half-year drawn like a full year reads as a fall)."""
     if is_missing(year):
         return MISSING
+    first, dash, last_year = str(year).partition("\u2013")
+    if dash and first.strip().isdigit() and last_year.strip().isdigit():
+        # a period of several years (« 2019–2025 », a small territory's mix over all years): its last year is
+        # marked as one year would be
+        return f"{first.strip()}{dash}{year_label(last_year.strip(), as_of, separator=separator)}"
     try:
         text = str(int(float(str(year))))
     except ValueError:  # not a year (a period named otherwise): as it is

@@ -35,9 +35,11 @@ def _cell_value(value: object, kind: str) -> object:
         return safe_text(str(value))
     if kind == "date":
         return pd.Timestamp(value).to_pydatetime()
-    if kind == "count":
+    if kind in ("count", "euros", "millions"):  # amounts to the euro: what any of their formats shows, and more
         return int(round(float(value)))
-    return float(value)
+    # six decimals: far below what any format shows, and no float tail (« 97650.05239913167 ») whose digits a
+    # reader's scan would take for an identifier
+    return round(float(value), 6)
 
 
 def number_format(value: object, kind: str) -> str:

@@ -121,3 +121,17 @@ def quality_values(quality: pd.DataFrame) -> str:
     return _sentence(f"{row['fichier']} : {shown(row, 'lignes_lues', 'count')} lignes lues, "
                      f"{shown(row, 'lignes_en_quarantaine', 'count')} en quarantaine"
                      for _, row in quality.iterrows())
+
+
+def effect_values(effect: pd.DataFrame) -> str:
+    """The effect of signing, measure by measure over all signatories, as its table prints it (« Patientèle médecin
+    traitant adulte : +10,9 % (de 10,7 à 11,2 %) »)."""
+    overall = effect[(effect["dimension"] == "ensemble").to_numpy(dtype=bool)
+                     & effect["periode_evenement"].isna().to_numpy(dtype=bool)]
+    parts = []
+    for _, row in overall.iterrows():
+        value, low, high = (shown(row, column, "decimal", 1) for column in ("effet_pct", "ic_bas", "ic_haut"))
+        if value is not None:
+            interval = f" (de {low} à {high} %)" if low is not None and high is not None else ""
+            parts.append(f"{row['mesure_libelle']} : {value} %{interval}")
+    return _sentence(parts)

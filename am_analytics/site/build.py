@@ -40,8 +40,8 @@ BUILDERS: dict[str, Callable] = {
 # the run's technical summary: linked from every page's footer, never among the readers' pages
 TECHNICAL = ("technique", "Résumé technique de l'exécution")
 # what a page's CSV files are named after (`writer.csv_name`), when it is not a region or a background
-CSV_TERRITORY = {"france": "france", "profils": "france", "enquete": "enquete", "qualite": "qualite",
-                 "technique": "technique"}
+CSV_TERRITORY = {"france": "france", "profils": "france", "enquete": "enquete", "contreparties": "contreparties",
+                 "qualite": "qualite", "technique": "technique"}
 
 
 @dataclass(frozen=True)

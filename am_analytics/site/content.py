@@ -346,7 +346,7 @@ def commitments_page(ctx: SiteContext, w: PageWriter) -> Page:
         with w.step("effet"):
             section = page.section("Effet de la signature sur l'activité")
             section.items.append(w.figure("etude-evenement", commitments.event_study_chart(
-                national.commitment_effect, as_of=ctx.scope.as_of)))
+                national.commitment_effect, as_of=ctx.scope.as_of), alt.effect_values(national.commitment_effect)))
             section.items.append(w.table("effet", cat.commitment_effect_table(national.commitment_effect)))
             section.items.append(w.table("coefficients", cat.event_study_table(national.commitment_effect)))
     if national.commitment_gains is not None:
