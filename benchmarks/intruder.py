@@ -112,9 +112,13 @@ def read_number(raw: object) -> float | None:
 
 
 def decimals_of(raw: object) -> float:
-    """Half the last printed unit (the rounding a reader must allow), 0 for a workbook's full precision."""
-    if isinstance(raw, (int, float)):
+    """Half the last printed unit (the rounding a reader must allow). A workbook's number is read at the precision
+    it is stored with (the package writes six decimals at most): half its last decimal."""
+    if isinstance(raw, int):
         return 1e-9
+    if isinstance(raw, float):
+        digits = repr(raw).split(".")[1] if "." in repr(raw) and "e" not in repr(raw) else ""
+        return max(0.5 * 10 ** (-len(digits)), 1e-9)
     text = str(raw).replace("%", "").strip()
     places = len(text.split(",")[1]) if "," in text else 0
     half = 0.5 * 10 ** (-places)

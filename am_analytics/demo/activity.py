@@ -161,6 +161,8 @@ def published_design(activity: pd.DataFrame, contracts: pd.DataFrame) -> dict[st
     gps = contracts if "specialite" not in contracts else contracts[contracts["specialite"] == "medecine_generale"]
     first = contracts.groupby("medecin_id")["date_signature"].min()
     first = first[first.index.isin(gps["medecin_id"])]
+    if first.empty:  # no GP signed in these contracts (a small folder, an early date): neither group to follow
+        return {"signataires": {"medecins": 0.0}, "non_signataires": {"medecins": 0.0}}
     frame = activity.assign(actes_par_jour=activity["actes"] / activity["jours_travailles"])
     signature = frame["medecin_id"].map(first)
     start = signature.dt.year - 1

@@ -61,6 +61,7 @@ from am_analytics.indicators.common import (
 )
 from am_analytics.indicators.followup import (
     change_counts,
+    change_counts_by_departement,
     changes_between_runs,
     month_against_previous,
     open_data_comparison,
@@ -163,6 +164,7 @@ __all__ = [
     "region_by_year",
     "regions_in_year",
     "change_counts",
+    "change_counts_by_departement",
     "changes_between_runs",
     "month_against_previous",
     "open_data_comparison",

@@ -25,6 +25,10 @@ def commitments_section(layout, ed) -> None:
     results in every edition: a regional edition titles it « France entière » (the estimate needs every signatory)."""
     scope, national = ed.scope, ed.national
     title = SECTION_TITLE if scope.region is None else f"{SECTION_TITLE} — {NATIONAL_LABEL}"
+    if not scope.covers_france:  # the estimate needs every signatory of France: one region's extracts cannot give it
+        layout.section(title, ["Les extractions reçues ne couvrent pas la France entière : l'effet de la signature, "
+                               "estimé sur tous les signataires, n'est pas publié dans cette édition."], new_page=True)
+        return
     if national.commitments is None and national.commitment_effect is None:
         layout.section(title, ["Aucune table d'activité des médecins dans les fichiers reçus, ou pas encore assez de "
                                "recul à la date d'arrêté : rien n'est publié sur les contreparties."], new_page=True)

@@ -92,7 +92,8 @@ def _sorted_by_name(specs: list[PageSpec]) -> list[PageSpec]:
 
 
 # the pages about France as a whole: built only when the extracts cover France (`Scope.covers_france`)
-FRANCE_PAGES = ("france", "profils", "profil")
+# the commitments page estimates over every signatory of France: extracts of a few regions cannot give it
+FRANCE_PAGES = ("france", "profils", "profil", "contreparties")
 
 
 def plan_pages(regions: Sequence[str], profils: Sequence[str] | None = None, *,
