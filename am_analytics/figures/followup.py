@@ -22,7 +22,7 @@ from am_analytics.figures.charts import (
     _synthetic,
 )
 from am_analytics.figures.contract import finish_figure
-from am_analytics.figures.formatting import format_number, french_date_axis, number_formatter
+from am_analytics.figures.formatting import format_number, french_date_axis, number_formatter, year_label
 from am_analytics.figures.published import hidden_mask, shown_values
 from am_analytics.figures.style import MUTED_COLOUR, styled
 from am_analytics.geography import simplify
@@ -36,6 +36,18 @@ OPEN_DATA_SOURCE = "Assurance Maladie, données annuelles par territoire (assist
 # A published series may be coarsened to quarters or years (`results.series_step`): each bar spans its period.
 _PERIOD_DAYS = {"mois": (14, 24), "trimestre": (45, 80), "annee": (182, 320)}  # centre offset, bar width (days)
 _PERIOD_WORDS = {"mois": "Mois", "trimestre": "Trimestre", "annee": "Année"}
+
+
+_PERIOD_ENDS = {"mois": pd.offsets.MonthEnd(0), "trimestre": pd.offsets.QuarterEnd(0), "annee": pd.offsets.YearEnd(0)}
+
+
+def _complete_periods(signings: pd.DataFrame, months: pd.Series, step: str) -> np.ndarray:
+    """Whether each period had ended by its row's end (`fin_de_periode`, the counting date for the last one): a
+    published series by quarter or year says so only through that date."""
+    if "fin_de_periode" not in signings:
+        return signings["mois_complet"].astype(bool).to_numpy()
+    ends = pd.to_datetime(signings["fin_de_periode"]).dt.normalize()
+    return (ends >= (months + _PERIOD_ENDS[step]).dt.normalize()).to_numpy()
 
 
 def _period_step(months: pd.Series) -> str:
@@ -83,8 +95,11 @@ def monthly_signings_chart(
     word = _PERIOD_WORDS[step]
     counts = shown_values(signings, "signes_mois")
     hidden = hidden_mask(signings, "signes_mois")
-    complete = signings["mois_complet"].astype(bool).to_numpy()
-    centres = months + pd.Timedelta(days=offset)  # a bar in the middle of its period, under its period's tick
+    complete = _complete_periods(signings, months, step)
+    # a bar in the middle of its calendar period, under its period's tick (the first period starts with the scheme,
+    # in September 2019: its bar stands where its year's would)
+    starts = months.dt.to_period({"mois": "M", "trimestre": "Q", "annee": "Y"}[step]).dt.to_timestamp()
+    centres = starts + pd.Timedelta(days=offset)
     ax.bar(centres[complete], np.nan_to_num(counts[complete]), width=width, color=SIGNED_COLOUR,
            label="Année complète" if step == "annee" else f"{word} complet")
     if (~complete).any():
@@ -102,7 +117,9 @@ def monthly_signings_chart(
     months_shown = len(signings) * {"mois": 1, "trimestre": 3, "annee": 12}[step]
     interval = 1 if months_shown <= 8 else 3 if months_shown <= 18 else 6 if months_shown <= 48 else 12
     if step == "annee":
-        french_date_axis(ax.xaxis, "year", interval=1)
+        # one label under each bar, the partial year marked as such (« 2025 (janv.–juin) »), never a bare « 2025 »
+        day = _as_of(as_of, signings)
+        ax.set_xticks(centres, [year_label(month.year, day, separator="\n") for month in months])
     else:  # quarters start in January, April, July, October: a tick every 3 months at least
         french_date_axis(ax.xaxis, "month", interval=interval if step == "mois" else max(interval, 3))
     _count_axis(ax.yaxis, counts)
