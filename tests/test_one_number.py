@@ -157,7 +157,7 @@ def test_the_funding_sentence_quotes_the_funding_table_and_says_through_which_ye
     year = re.search(r"commencées en (20\d\d)", lines[0]).group(1)
     amounts = quoted(lines[0], "M€")
     assert amounts[0] == printed[year], "the year's aid as the table prints it"
-    through = table.frame[table.frame["annee"].astype(int) <= int(year)]
+    through = table.frame[table.frame["annee"].str[:4].astype(int) <= int(year)]  # « 2025 (janv.–juin) » reads 2025
     first = through["annee"].iloc[0]
     assert f"{format_millions(through['montant_attendu_eur'].sum())} au total de {first} à {year}" in lines[0]
     assert str(int(year) + 1) not in lines[0], "the incomplete year after is not in a total about the year before"

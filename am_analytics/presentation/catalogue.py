@@ -13,7 +13,7 @@ from dataclasses import replace
 import pandas as pd
 
 from am_analytics import reference
-from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number
+from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number, year_label
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.presentation.coarsening import coarsening_notes
@@ -490,8 +490,12 @@ FUNDING = TableSpec(
 
 
 def funding_table(funding: pd.DataFrame, title: str | None = None) -> PublishedTable:
-    """Expected aid by calendar year, from a published funding frame (`ScopeResults.funding`)."""
-    return FUNDING.from_published(funding, title=title)
+    """Expected aid by calendar year, from a published funding frame (`ScopeResults.funding`); the year of the
+    counting date, not over, reads as its chart's label does (« 2025 (janv.–juin) »)."""
+    as_of = funding.attrs.get("as_of")
+    frame = funding if as_of is None else funding.assign(annee=[year_label(year, as_of) for year in funding["annee"]])
+    frame.attrs = dict(funding.attrs)
+    return FUNDING.from_published(frame, title=title)
 
 
 TRAINING = TableSpec(
