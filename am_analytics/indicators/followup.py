@@ -26,7 +26,7 @@ from am_analytics.indicators.common import (
     region_table,
 )
 from am_analytics.indicators.rollout import monthly_series
-from am_analytics.indicators.selection import selectable
+from am_analytics.indicators.selection import period_bound, selectable
 
 MONTH_NOTES = (
     "mois de la date d'arrêté : du 1er du mois à la date d'arrêté (mois incomplet si la date d'arrêté n'est pas "
@@ -35,9 +35,11 @@ MONTH_NOTES = (
 
 
 def _month_start(value: object) -> pd.Timestamp:
+    """The first day of the month `since` names, read as `select(since=…)` reads it (« 2023-01 », « 15/01/2023 »:
+    one reader of what people write, never pandas' month-first guess on « 01/02/2023 »)."""
     try:
-        return pd.Timestamp(value).to_period("M").to_timestamp()
-    except (TypeError, ValueError) as error:
+        return period_bound(value, "since").to_period("M").to_timestamp()
+    except IndicatorArgumentError as error:
         raise IndicatorArgumentError(
             f"début de période « {value} » illisible : écrire une date AAAA-MM ou AAAA-MM-JJ (par exemple 2023-01)"
         ) from error

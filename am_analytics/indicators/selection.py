@@ -157,13 +157,13 @@ def _period_mask(frame: pd.DataFrame, since: object, until: object) -> np.ndarra
     signed = pd.to_datetime(frame["date_signature"]).to_numpy(dtype="datetime64[ns]")
     mask = np.ones(len(frame), dtype=bool)
     if since is not None:
-        mask &= signed >= np.datetime64(_period_bound(since, "since"), "ns")
+        mask &= signed >= np.datetime64(period_bound(since, "since"), "ns")
     if until is not None:
-        mask &= signed < np.datetime64(_period_bound(until, "until") + pd.Timedelta(days=1), "ns")
+        mask &= signed < np.datetime64(period_bound(until, "until") + pd.Timedelta(days=1), "ns")
     return mask
 
 
-def _period_bound(value: object, name: str) -> pd.Timestamp:
+def period_bound(value: object, name: str) -> pd.Timestamp:
     """`since`/`until` as a day: a month written « 2022-01 » is its first day for `since`, its last for `until`."""
     text = str(value).strip()
     if len(text) == 7 and text[4] == "-":  # AAAA-MM
