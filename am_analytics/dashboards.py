@@ -35,6 +35,7 @@ from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
 from am_analytics.presentation.scope import Scope
 from am_analytics.presentation.sentences import independence_sentence
+from am_analytics.presentation.shared_run import shared_results
 from am_analytics.presentation.tables import PublishedTable
 from am_analytics.vocabulary import ACTIVE_RATE
 
@@ -61,6 +62,8 @@ class Dashboard:
     def _results(self) -> tuple[NationalResults, ScopeResults, ScopeResults]:
         """France's results, the scope's own and its territory's (over every background), published together: what
         the dashboard shows is one publication, audited as a whole (`presentation.publication.audited`)."""
+        if self._published is None:
+            self._published = shared_results(self.scope)  # the scheduled run's publication, when it holds the scope
         if self._published is None:
             if self._computed is None:
                 self._computed = NationalResults.of(self.scope)

@@ -191,6 +191,34 @@ def test_region_01_reaches_the_notebook_as_the_string_01(batch):
     assert 'region = "01"' in injected.source
 
 
+def _page_text(path: Path) -> str:
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+    return " ".join(html.unescape(text).split())
+
+
+def _csv_rows(path: Path) -> list[str]:
+    """A site CSV's data rows (up to its first blank line), each as the page's text reads it."""
+    lines = path.read_text(encoding="utf-8-sig").split("\n\n")[0].splitlines()[1:]
+    return [" ".join(line.replace(";", " ").split()) for line in lines]
+
+
+@BATCH
+@pytest.mark.slow
+@pytest.mark.parametrize(("code", "name"), [("01", "guadeloupe"), ("84", "auvergne-rhone-alpes")])
+@pytest.mark.parametrize("subject", ["profils-d-origine-et-france-entiere", "aide-attendue-par-annee"])
+def test_a_scheduled_regional_notebook_prints_the_site_s_masked_figures(batch, code, name, subject):
+    # The run shares its audited publication with the kernels: the notebook's tables are the site's CSVs, cell for
+    # cell, « s » where the site hides a count (a reader laying one beside the other would otherwise recover it).
+    _, folder = batch
+    notebook = _page_text(folder / "notebooks" / f"02_tableau_de_bord_regional_{code}.html")
+    rows = _csv_rows(folder / "donnees" / f"{name}_{subject}.csv")
+    assert len(rows) >= 7
+    for row in rows:
+        assert row in notebook, row
+
+
 @BATCH
 @pytest.mark.slow
 def test_html_has_no_code_nor_notebook_instructions_and_the_index_links_every_run_in_french(batch):

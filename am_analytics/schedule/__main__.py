@@ -210,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # 3. The notebooks and the site's pages, in one pool of worker processes that each hold the run's context
     # (data, national results: computed once here) and keep one warm kernel; one failure never stops the others.
+    from am_analytics.presentation.shared_run import shared
     from am_analytics.schedule.execute import execute_run, kernel_for_runs
     from am_analytics.site.build import SiteBuilder
 
@@ -221,7 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     outcomes: list = []
     with tempfile.TemporaryDirectory(prefix="am_schedule_kernel_") as scratch:
         kernel = kernel_for_runs(Path(scratch)) if runs else None
-        with builder.pool(workers) as pool:
+        ctx = builder.ctx  # the notebooks show the site's audited publication rather than computing France again
+        with shared(Path(scratch), ctx.scope, ctx.national, ctx.france, ctx.regional), builder.pool(workers) as pool:
             started_runs = time.monotonic()
             run_futures = {pool.submit(execute_run, one, out_dir, kernel_name=kernel, timeout=args.timeout,
                                        warm=True, info=info): position for position, one in enumerate(runs)}
