@@ -64,6 +64,8 @@ def departements_compared(departements: pd.DataFrame, region: str) -> pd.DataFra
         "ic_bas": interval["ic_bas"],
         "ic_haut": interval["ic_haut"],
         "actifs_mg_pour_100_mg_estimes": _shown(own, "actifs_mg_pour_100_mg_estimes"),
+        # which GP count each rate used (the shipped estimate, or the analyst's): the chart's note names it
+        "generalistes_source": own.get("generalistes_source", pd.Series(pd.NA, index=own.index, dtype="string")),
     }))
 
 
