@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import shutil
 
 import pandas as pd
 import pdfplumber
@@ -18,6 +17,7 @@ from am_analytics.presentation.opendata import SOURCE
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 from tests.conftest import REPO
 from tests.pdf_print import glyphs
+from tests.regional_folders import open_data_only_folder
 
 OPEN_DATA = "acces_soins_assistants_medicaux_territoire.csv"
 
@@ -30,10 +30,7 @@ def outputs(tmp_path_factory):
     from am_analytics.schedule.__main__ import main as schedule_main
 
     root = tmp_path_factory.mktemp("open_data_alone")
-    raw = root / "raw"
-    raw.mkdir()
-    for name in (OPEN_DATA, f"{OPEN_DATA}.provenance.json"):
-        shutil.copy(REPO / "data" / "raw" / name, raw / name)
+    raw = open_data_only_folder(root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(root / "cache"))
         patch.setenv("AM_ANALYTICS_KEY", "test-open-data-alone")

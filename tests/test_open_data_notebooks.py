@@ -6,7 +6,6 @@ the scheduler runs only the notebooks that show the open data. The papermill run
 from __future__ import annotations
 
 import html
-import shutil
 
 import nbformat
 import pytest
@@ -19,8 +18,8 @@ from am_analytics.schedule.plan import NotebookSpec, discover_notebooks
 from am_analytics.site.opendata import open_data_notebooks
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 from tests.conftest import REPO
+from tests.regional_folders import open_data_only_folder
 
-OPEN_DATA = "acces_soins_assistants_medicaux_territoire.csv"
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
@@ -28,10 +27,7 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 def open_data_folder(tmp_path_factory):
     """A raw folder holding the shipped open-data file and its provenance sidecar only, prepared once."""
     root = tmp_path_factory.mktemp("open_data_notebooks")
-    raw = root / "raw"
-    raw.mkdir()
-    for name in (OPEN_DATA, f"{OPEN_DATA}.provenance.json"):
-        shutil.copy(REPO / "data" / "raw" / name, raw / name)
+    raw = open_data_only_folder(root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(root / "cache"))
         patch.setenv("AM_ANALYTICS_KEY", "test-open-data-notebooks")
