@@ -15,6 +15,7 @@ from am_analytics.figures.regional import departements_side_by_side_chart
 from am_analytics.indicators.territories import ESTIMATE_SOURCE, generalists_source_note
 from am_analytics.loading import load
 from am_analytics.presentation import catalogue as cat
+from am_analytics.presentation import sentences
 from am_analytics.presentation.regional import departements_compared
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import Scope
@@ -107,6 +108,12 @@ def test_every_territory_table_names_the_gp_count_its_rates_used(prepared):
     assert any("RPPS ARS Corse" in text and "France entière" in text for text in corse.notes)
     bretagne = cat.departements_table(results.departements[results.departements["region_code"] == "53"])
     assert cat.ESTIMATED_GP_NOTE in bretagne.notes, "a region without supplied counts keeps the estimate's note"
+
+
+def test_the_report_sentence_on_regions_says_which_gp_counts_its_rates_used(prepared):
+    _, results = prepared
+    message = sentences.territories_message(results.regions, results.nation)
+    assert "effectifs fournis par l'analyste" in message.text and "(estimation)" not in message.text
 
 
 def test_the_regional_chart_of_departements_names_the_own_source(prepared):
