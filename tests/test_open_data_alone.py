@@ -123,6 +123,7 @@ def test_the_scheduled_run_executes_the_regional_dashboard_on_the_open_data_and_
     assert [(run["region"], run["ok"]) for run in runs] == [("11", True)], runs
     region_page = (outputs["site"] / "region_11.html").read_text(encoding="utf-8")
     assert runs[0]["html"] in region_page, "the region's page links its executed dashboard"
+    assert region_page.index("<h2>Notebook exécuté") < region_page.index("<h2>Sources et méthode"), "methods last"
     executed = nbformat.read(outputs["site"] / runs[0]["html"].replace(".html", ".ipynb"), as_version=4)
     shown = "".join(output.get("data", {}).get("text/html", "") for cell in executed.cells
                     for output in cell.get("outputs", []))

@@ -160,3 +160,16 @@ def test_a_departement_counted_in_two_lists_is_refused_naming_both_files(tmp_pat
     with pytest.raises(DataError, match=r"département 34 compté dans deux listes .*mg_a\.csv \(ligne 2\) et "
                                         r"mg_b\.csv \(ligne 2\)"):
         load(raw, tmp_path / "processed")
+
+
+def test_a_list_inside_an_archive_is_not_read_and_the_manifest_says_why(tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.setenv("AM_ANALYTICS_KEY", "test-own-lists")
+    raw = _raw_folder(tmp_path)
+    with zipfile.ZipFile(raw / "listes.zip", "w") as archive:
+        archive.writestr("effectifs_mg.csv", GP_LIST.encode("cp1252"))
+    data = load(raw, tmp_path / "processed")
+    record = next(record for record in data.manifest["files"] if record["file"] == "listes.zip:effectifs_mg.csv")
+    assert "hors d'une archive" in record["unread_reason"]
+    assert data.own_generalists is None, "no count is read from it, so every rate keeps the estimate"

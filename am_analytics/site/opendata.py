@@ -95,8 +95,10 @@ def _methods(page: Page) -> None:
 
 
 def _notebooks_section(page: Page, links: Sequence[LinkItem]) -> None:
+    """The page's executed notebooks, before its « Sources et méthode » (its last section)."""
     if links:
         page.section("Notebook exécuté").items.extend(links)
+        page.sections.insert(len(page.sections) - 2, page.sections.pop())
 
 
 def technical_page(data: Processed, outcomes: Sequence[PageOutcome], notebooks: Sequence[NotebookRun] = ()) -> Page:
