@@ -12,11 +12,11 @@ import pytest
 from am_analytics import paths
 from am_analytics.errors import DataError
 from am_analytics.figures.regional import departements_side_by_side_chart
-from am_analytics.indicators.territories import ESTIMATE_SOURCE, generalists_source_note
+from am_analytics.indicators.territories import ESTIMATE_SOURCE, GP_RATE, generalists_source_note
 from am_analytics.loading import load
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import sentences
-from am_analytics.presentation.regional import departements_compared
+from am_analytics.presentation.regional import departements_compared, index_on_france
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import Scope
 
@@ -100,7 +100,7 @@ def test_every_territory_table_names_the_gp_count_its_rates_used(prepared):
     note = next(text for text in occitanie.notes if text.startswith("MG :"))
     assert "RPPS ARS Occitanie (2024)" in note and "estimation livrée" in note and "Aude" in note
     assert cat.ESTIMATED_GP_NOTE not in occitanie.notes
-    header = next(column.header for column in occitanie.columns if column.key == cat.GP_RATE)
+    header = next(column.header for column in occitanie.columns if column.key == GP_RATE)
     assert "fournis" in header
     regions = cat.regions_table(results.regions)
     assert any("RPPS ARS Corse (2024)" in text and "RPPS ARS Guadeloupe (2023)" in text for text in regions.notes)
@@ -114,6 +114,13 @@ def test_the_report_sentence_on_regions_says_which_gp_counts_its_rates_used(prep
     _, results = prepared
     message = sentences.territories_message(results.regions, results.nation)
     assert "effectifs fournis par l'analyste" in message.text and "(estimation)" not in message.text
+
+
+def test_the_index_on_france_says_its_gp_rate_is_not_only_an_estimate(prepared):
+    _, results = prepared
+    index = index_on_france(results.regions, results.nation, results.shares, results.training,
+                            results.training_france, "94").set_index("indicateur")
+    assert "(fournis ou est.)" in index.loc[GP_RATE, "libelle"]
 
 
 def test_the_regional_chart_of_departements_names_the_own_source(prepared):

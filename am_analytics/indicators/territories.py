@@ -47,6 +47,7 @@ SUPPLIED_NOTE = ("généralistes : effectifs fournis par l'analyste là où « g
                  "ailleurs ; une région n'utilise les effectifs fournis que si tous ses départements en ont")
 
 SUPPLIED_MARK = ", fourni par l'analyste"
+GP_RATE = "actifs_mg_pour_100_mg_estimes"  # the published per-100-GP rate: one name, whichever count it used
 MIXED_PREFIX = "mixte : "  # France's GP count when it sums supplied and estimated regions
 _NAMED_AT_MOST = 8  # territories on the estimate named in a note; beyond, their number
 

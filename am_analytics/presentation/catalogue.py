@@ -16,7 +16,7 @@ from am_analytics import reference
 from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number, year_label
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
-from am_analytics.indicators.territories import generalists_source_note
+from am_analytics.indicators.territories import GP_RATE, generalists_source_note
 from am_analytics.presentation.coarsening import coarsening_notes
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
@@ -217,9 +217,6 @@ KEY_FIGURES = TableSpec(
 
 
 ESTIMATED_GP_NOTE = TERRITORY_NOTES[1]
-GP_RATE = "actifs_mg_pour_100_mg_estimes"
-
-
 def with_generalists_source(table: PublishedTable) -> PublishedTable:
     """A territory table that names the GP counts its per-100-GP rates used: the shipped estimate's note kept as it
     is, or replaced by the analyst's source (the column header then no longer says « estimation »)."""
