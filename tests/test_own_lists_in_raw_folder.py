@@ -139,6 +139,8 @@ def test_the_training_supply_includes_the_own_sites_with_their_source(prepared):
     assert "Liste DRAFPIC Bretagne 2024" in supply.loc["53", "source"]
     assert supply.loc["76", "sites_formation"] == 5, "the shipped Occitanie list stays where the analyst named none"
     assert pd.isna(supply.loc["84", "sites_formation"]), "a region without any list stays missing, never 0"
+    bretagne = cat.training_supply_table(results.training_supply[results.training_supply["code"] == "53"])
+    assert "Liste des sites : Liste DRAFPIC Bretagne 2024." in bretagne.notes, "the regional page names the source"
 
 
 def test_without_an_own_count_the_tables_keep_the_estimates_note():
