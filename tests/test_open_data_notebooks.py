@@ -20,6 +20,7 @@ from am_analytics.vocabulary import SYNTHETIC_MENTION
 from tests.conftest import REPO
 from tests.regional_folders import open_data_only_folder
 
+pytestmark = pytest.mark.xdist_group("open_data_notebooks")  # the module's prepared folder is built once, in one worker
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 

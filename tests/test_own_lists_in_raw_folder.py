@@ -20,6 +20,7 @@ from am_analytics.presentation.regional import departements_compared, index_on_f
 from am_analytics.presentation.results import NationalResults
 from am_analytics.presentation.scope import Scope
 
+pytestmark = pytest.mark.xdist_group("own_lists")  # the module's prepared folder is built once, in one worker
 CONTRACT_FILES = ("contrats_2021.csv", "contrats_2022.csv")  # two demo extracts: enough contracts, quick to prepare
 # Occitanie partly counted (and one bad line), Corse and Guadeloupe wholly: a region uses supplied counts only when
 # every one of its départements has one
