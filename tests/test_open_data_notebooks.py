@@ -79,6 +79,30 @@ def test_france_is_the_dashboard_without_a_region(open_data_folder):
     assert len([shown for shown in _drawn(board, board.drawings()) if "<table" in shown]) == 2
 
 
+@pytest.mark.slow
+def test_papermill_runs_the_regional_dashboard_on_the_open_data_alone(open_data_folder, tmp_path):
+    """The command as the README writes it (about 8 s: one kernel start, the notebook's only run on this folder)."""
+    import os
+    import subprocess
+    import sys
+
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    if "am_analytics" not in find_kernel_specs():  # said by test_notebooks, with what to do
+        pytest.skip("noyau am_analytics absent")
+    out = tmp_path / "occitanie.ipynb"
+    result = subprocess.run(
+        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "02_tableau_de_bord_regional.ipynb"), str(out),
+         "-p", "data_dir", str(open_data_folder), "-p", "region", "Occitanie", "--no-progress-bar"],
+        capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"}, timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    outputs = [output for cell in nbformat.read(out, as_version=4).cells for output in cell.get("outputs", [])]
+    shown = "".join(output.get("data", {}).get("text/html", "") for output in outputs)
+    assert "Départements de la région Occitanie" in shown and SOURCE in shown
+    assert sum("image/png" in output.get("data", {}) for output in outputs) == 2
+    assert not [output for output in outputs if output.get("output_type") == "error"]
+
+
 @pytest.mark.parametrize("options", [{}, {"france": True}, {"region": "84"},
                                      {"region": "84", "profil_origine": "infirmier", "open_data": True}],
                          ids=["survey-quality-commitments", "national", "backgrounds", "background-asked"])
