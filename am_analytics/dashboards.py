@@ -23,6 +23,7 @@ import pandas as pd
 
 from am_analytics.errors import UsageError
 from am_analytics.figures.formatting import format_date
+from am_analytics.opendata_dashboard import OpenDataDashboard, open_open_data_dashboard
 from am_analytics.presentation.html import (
     Html,
     enable_figure_display,
@@ -31,18 +32,21 @@ from am_analytics.presentation.html import (
     table_html,
     text_html,
 )
+from am_analytics.presentation.opendata import open_data_alone
 from am_analytics.presentation.publication import audited
 from am_analytics.presentation.results import NationalResults, ScopeResults
-from am_analytics.presentation.scope import Scope
+from am_analytics.presentation.scope import PARAMETER_NAMES, Scope
 from am_analytics.presentation.sentences import independence_sentence
 from am_analytics.presentation.shared_run import shared_results
 from am_analytics.presentation.tables import PublishedTable
 from am_analytics.vocabulary import ACTIVE_RATE
 
-__all__ = ["Dashboard", "Html", "independence_text", "open_dashboard", "table_html", "text_html"]
+__all__ = ["Dashboard", "Html", "OpenDataDashboard", "independence_text", "open_dashboard", "table_html", "text_html"]
 
 SCHEDULED_ENV = "AM_ANALYTICS_SCHEDULED"  # set by the scheduler: no widget in a scheduled run
 EMPTY = Html("")
+NO_EXTRACT = ("ce dossier ne contient que les données ouvertes annuelles de l'Assurance Maladie, sans extraction "
+              "de contrats")
 
 
 class Dashboard:
@@ -266,6 +270,11 @@ class Dashboard:
         table = cat.training_supply_table(supply, self.territory_title("Besoin de formation et sites connus"))
         return Html(text_html(sentences.training_supply_sentence(supply.iloc[0])).html + self.show(table).html)
 
+    def open_data_section(self) -> None:
+        """Nothing: a dashboard of contract extracts shows its own figures (the open data alone is drawn by
+        `OpenDataDashboard.open_data_section`, from the same notebook cell)."""
+        return None
+
     # --- views and the selector ---------------------------------------------------------------------------------
 
     def view(self, draw: Callable[[Dashboard], object]) -> None:
@@ -339,11 +348,24 @@ def open_dashboard(
     region: object = None,
     profil_origine: object = None,
     france: bool = False,
-) -> Dashboard:
+    open_data: bool = False,
+) -> Dashboard | OpenDataDashboard:
     """Resolve a notebook's parameters into a scope (loading the data, prepared first when missing or stale)
     and make figures display in the notebook. Raises `UsageError` with a French message on a bad parameter.
     `france`: the dashboard presents France as a whole (national notebook), refused for extracts that cover one
-    region or a few (its figures would be those regions' presented as France)."""
+    region or a few (its figures would be those regions' presented as France).
+    A folder holding the yearly open data and no contract extract gives an `OpenDataDashboard` when the notebook
+    can show it (`open_data`: the regional dashboard); any other notebook is refused with a French message naming
+    what is missing."""
+    alone = open_data_alone(data_dir, region, processed_dir=processed_dir, names=PARAMETER_NAMES)
+    if alone is not None:
+        data, code = alone
+        if not open_data or profil_origine not in (None, ""):
+            raise UsageError(f"{NO_EXTRACT} : ce tableau de bord lit les extractions de contrats (absentes). Déposer "
+                             "les extractions dans ce dossier, ou ouvrir le tableau de bord régional "
+                             "(02_tableau_de_bord_regional), qui montre les données ouvertes annuelles seules")
+        enable_figure_display()
+        return open_open_data_dashboard(data, code, as_of)
     scope = Scope.open(
         data_dir=data_dir, processed_dir=processed_dir, as_of=as_of, region=region, profil=profil_origine
     ).presented()

@@ -53,6 +53,10 @@ class Processed:
     changes: pd.DataFrame
     contract_acts: pd.DataFrame | None = None
     activity: pd.DataFrame | None = None
+    # the analyst's own reference lists dropped into the raw folder (`prepare.own_lists`), None when absent: GP
+    # counts by département (instead of the shipped estimates) and training sites (beside the shipped ones)
+    own_generalists: pd.DataFrame | None = None
+    own_training_sites: pd.DataFrame | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -180,4 +184,6 @@ def _read_processed(out_dir: Path, manifest: dict[str, Any]) -> Processed:
         changes=required(CHANGES_FILE, empty_changes()),
         contract_acts=acts,
         activity=read(OUTPUT_FILES["activity"]),
+        own_generalists=read(OUTPUT_FILES["own_generalists"]),
+        own_training_sites=read(OUTPUT_FILES["own_training_sites"]),
     )

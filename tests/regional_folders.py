@@ -31,3 +31,12 @@ def one_region_folder(region: str, out: Path) -> Path:
     for name in (OPEN_DATA, OPEN_DATA + ".provenance.json"):
         shutil.copy(paths.raw_dir() / name, out / name)
     return out
+
+
+def open_data_only_folder(root: Path) -> Path:
+    """`root/raw` holding the shipped yearly open data and its provenance sidecar only: no contract extract."""
+    raw = root / "raw"
+    raw.mkdir()
+    for name in (OPEN_DATA, OPEN_DATA + ".provenance.json"):
+        shutil.copy(paths.raw_dir() / name, raw / name)
+    return raw

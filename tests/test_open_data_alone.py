@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import shutil
 
 import pandas as pd
 import pdfplumber
@@ -14,9 +13,11 @@ import pytest
 
 import am_analytics as am
 from am_analytics.indicators import IndicatorArgumentError
+from am_analytics.presentation.opendata import SOURCE
 from am_analytics.vocabulary import SYNTHETIC_MENTION
 from tests.conftest import REPO
 from tests.pdf_print import glyphs
+from tests.regional_folders import open_data_only_folder
 
 OPEN_DATA = "acces_soins_assistants_medicaux_territoire.csv"
 
@@ -29,10 +30,7 @@ def outputs(tmp_path_factory):
     from am_analytics.schedule.__main__ import main as schedule_main
 
     root = tmp_path_factory.mktemp("open_data_alone")
-    raw = root / "raw"
-    raw.mkdir()
-    for name in (OPEN_DATA, f"{OPEN_DATA}.provenance.json"):
-        shutil.copy(REPO / "data" / "raw" / name, raw / name)
+    raw = open_data_only_folder(root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(root / "cache"))
         patch.setenv("AM_ANALYTICS_KEY", "test-open-data-alone")
@@ -91,7 +89,6 @@ def test_an_ns_count_prints_ns_never_a_number(outputs):
 def test_the_site_publishes_an_index_and_a_region_page_with_csv_files(outputs):
     site = outputs["site"]
     assert outputs["site_code"] == 0
-    assert "notebooks non exécutés" in outputs["printed"], "the default regional notebook is skipped, and said so"
     for page in ("index.html", "region_11.html", "technique.html"):
         assert (site / page).is_file(), page
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -114,6 +111,26 @@ def test_an_ns_cell_stays_ns_in_the_csv_and_the_increase_beside_it_is_missing(ou
     assert essonne_2020[header.index("Hausse sur l'année")] == "non calculée"
     essonne_2021 = next(row for row in long if row[:2] == ["Essonne", "2021"])
     assert essonne_2021[header.index("Hausse sur l'année")].isdigit()
+
+
+def test_the_scheduled_run_executes_the_regional_dashboard_on_the_open_data_and_links_it(outputs):
+    import json
+
+    import nbformat
+
+    summary = json.loads((outputs["site"] / "summary.json").read_text(encoding="utf-8"))
+    runs = summary["notebooks"]
+    assert [(run["region"], run["ok"]) for run in runs] == [("11", True)], runs
+    region_page = (outputs["site"] / "region_11.html").read_text(encoding="utf-8")
+    assert runs[0]["html"] in region_page, "the region's page links its executed dashboard"
+    assert region_page.index("<h2>Notebook exécuté") < region_page.index("<h2>Sources et méthode"), "methods last"
+    executed = nbformat.read(outputs["site"] / runs[0]["html"].replace(".html", ".ipynb"), as_version=4)
+    shown = "".join(output.get("data", {}).get("text/html", "") for cell in executed.cells
+                    for output in cell.get("outputs", []))
+    assert "Départements de la région Île-de-France" in shown and "NS" in shown
+    assert SOURCE in shown and SYNTHETIC_MENTION in shown
+    assert not [output for cell in executed.cells for output in cell.get("outputs", [])
+                if output.get("output_type") == "error"]
 
 
 # --- the indicators ------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from am_analytics.figures.contract import finish_figure
 from am_analytics.figures.formatting import format_number, number_formatter, percent_formatter
 from am_analytics.figures.published import SECRET_TEXT, hidden_mask, shown_values
 from am_analytics.figures.style import MUTED_COLOUR, new_figure, styled
+from am_analytics.indicators.territories import generalists_source_note
 from am_analytics.vocabulary import SOURCE_CONTRACTS, SOURCE_POPULATION, VARIABLES
 
 MISSING_TEXT = "non disponible"
@@ -80,7 +81,8 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
     gp_ax.barh(positions, np.nan_to_num(gp), color=ACTIVE_COLOUR, height=0.55, label="Département")
     _write_missing(gp_ax, positions, gp)
     _france_line(gp_ax, float(france.get("actifs_mg_pour_100_mg_estimes", np.nan)), 1)
-    gp_ax.set_xlabel("Contrats actifs (MG) pour 100 MG (est.)")
+    supplied = generalists_source_note(compared)
+    gp_ax.set_xlabel("Contrats actifs (MG) pour 100 MG" + (" (est.)" if supplied is None else ""))
     for ax in (rate_ax, gp_ax):
         ax.xaxis.set_major_formatter(number_formatter())
         ax.grid(axis="x")
@@ -89,7 +91,8 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
     fig.supylabel("Département", fontsize=rate_ax.yaxis.label.get_fontsize())
     return finish_figure(fig, title=title, source=f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}", as_of=as_of,
                          synthetic=synthetic,
-                         note="MG : médecins généralistes, nombre estimé. Intervalle exact de la loi de Poisson.")
+                         note=f"{supplied or 'MG : médecins généralistes, nombre estimé.'} Intervalle exact de la loi "
+                         "de Poisson.")
 
 
 @styled

@@ -46,6 +46,37 @@ SUPPLIED_COLUMNS = {"generalistes_estimes": "generalistes", "actifs_mg_pour_100_
 SUPPLIED_NOTE = ("généralistes : effectifs fournis par l'analyste là où « generalistes_source » le dit, estimation "
                  "ailleurs ; une région n'utilise les effectifs fournis que si tous ses départements en ont")
 
+SUPPLIED_MARK = ", fourni par l'analyste"
+GP_RATE = "actifs_mg_pour_100_mg_estimes"  # the published per-100-GP rate: one name, whichever count it used
+MIXED_PREFIX = "mixte : "  # France's GP count when it sums supplied and estimated regions
+_NAMED_AT_MOST = 8  # territories on the estimate named in a note; beyond, their number
+
+
+def generalists_source_note(frame: pd.DataFrame) -> str | None:
+    """The GP note of territory rows whose per-100-GP rates used the analyst's counts (`generalistes_source`): the
+    analyst's source and year, the rows that kept the shipped estimate (named) and those summing both (France);
+    None when every rate used the estimate (the outputs' estimate note then stands)."""
+    if "generalistes_source" not in frame:
+        return None
+    sources = frame["generalistes_source"].astype("string")
+    uses_supplied = sources.str.contains(SUPPLIED_MARK, regex=False).fillna(False).astype(bool)
+    if not uses_supplied.any():
+        return None
+    parts = sources[uses_supplied].str.removeprefix(MIXED_PREFIX).str.split(" ; ").explode()
+    named = " ; ".join(dict.fromkeys(part.removesuffix(SUPPLIED_MARK) for part in parts
+                                     if part.endswith(SUPPLIED_MARK)))
+    note = f"MG : effectifs de médecins généralistes fournis par l'analyste : {named}"
+    kept = frame.loc[~uses_supplied & sources.notna(), "nom"].astype(str).tolist()
+    if kept:
+        listed = ", ".join(kept[:_NAMED_AT_MOST]) + (f" et {len(kept) - _NAMED_AT_MOST} autres"
+                                                     if len(kept) > _NAMED_AT_MOST else "")
+        note += f" ; estimation livrée (densité × population) là où la liste n'a pas d'effectif : {listed}"
+    mixed = frame.loc[sources.str.startswith(MIXED_PREFIX).fillna(False).astype(bool), "nom"].astype(str).tolist()
+    if mixed:
+        note += f" ; {', '.join(mixed)} : effectifs fournis là où une région est entièrement comptée, estimés ailleurs"
+    return note + "."
+
+
 COUNT_COLUMNS = [
     "signes",
     "actifs",
@@ -111,7 +142,7 @@ def _supplied_generalists(own: pd.DataFrame, level: str) -> pd.DataFrame:
     takes its départements' sum only when every one of them has a count: a sum of supplied and estimated
     counts would be neither."""
     own = own.dropna(subset=["departement", "generalistes"])
-    label = own["source"].astype("string") + " (" + own["annee"].astype("string") + "), fourni par l'analyste"
+    label = own["source"].astype("string") + " (" + own["annee"].astype("string") + ")" + SUPPLIED_MARK
     by_departement = pd.DataFrame(
         {"generalistes": own["generalistes"].astype("Int64").to_numpy(), "generalistes_source": label.to_numpy()},
         index=pd.Index(own["departement"].astype("string"), name="code"),
@@ -271,7 +302,7 @@ def national_totals(
     row["population"] = regions.loc[with_population, "population"].sum()
     row["generalistes_estimes"] = regions.loc[with_gps, "generalistes_estimes"].sum()
     sources = regions.loc[with_gps, "generalistes_source"].dropna().unique()
-    row["generalistes_source"] = sources[0] if len(sources) == 1 else "mixte : " + " ; ".join(sources)
+    row["generalistes_source"] = sources[0] if len(sources) == 1 else MIXED_PREFIX + " ; ".join(sources)
     frame = pd.DataFrame([row])
     frame["generalistes_source"] = frame["generalistes_source"].astype("string")
     for name in COUNT_COLUMNS + ["population", "generalistes_estimes"]:

@@ -193,7 +193,35 @@ ACTIVITY = DatasetSpec(
     alternatives={"periode": ("annee", "semestre")},
 )
 
-DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (CONTRACTS, TERRITORY_YEAR, SURVEY, ACTIVITY)}
+# The analyst's own reference lists, dropped into the raw folder beside the extracts and recognised by their headers
+# like them; `reference.own` reads them (its own rules: a département by code or name, a count, a source, a year).
+OWN_GENERALISTS = DatasetSpec(
+    name="own_generalists",
+    aliases={
+        "departement": ("code departement", "numero departement", "territoire"),
+        "generalistes": ("nombre de generalistes", "medecins generalistes", "effectif generalistes", "effectif mg",
+                         "nombre mg", "nb mg", "mg", "effectif", "omnipraticiens"),
+        "source": ("origine", "reference", "source des effectifs"),
+        "annee": ("annee de reference", "millesime", "annee des effectifs", "date"),
+    },
+    required=("departement", "generalistes", "source", "annee"),
+)
+OWN_TRAINING_SITES = DatasetSpec(
+    name="own_training_sites",
+    aliases={
+        "organisation": ("organisme", "organisme de formation", "nom de l'organisme", "etablissement", "centre"),
+        "commune": ("ville", "localite", "site", "lieu", "commune du site"),
+        "departement": ("code departement", "departement du site", "numero departement"),
+        "source": ("origine", "reference", "source de l'information"),
+        "annee": ("annee de la liste", "millesime", "date"),  # optional
+    },
+    required=("organisation", "commune", "departement", "source"),
+)
+OWN_LISTS = (OWN_GENERALISTS.name, OWN_TRAINING_SITES.name)
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.name: spec for spec in (CONTRACTS, TERRITORY_YEAR, SURVEY, ACTIVITY, OWN_GENERALISTS, OWN_TRAINING_SITES)
+}
 
 # A file is routed to a dataset only if at least this many of its headers are that dataset's columns:
 # one or two shared headers ("Région", "Département") say nothing about what a file holds.

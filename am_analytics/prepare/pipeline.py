@@ -29,8 +29,10 @@ from am_analytics import __version__, atomic, privacy
 from am_analytics.coverage import coverage_of
 from am_analytics.errors import DataError, Location, UsageError
 from am_analytics.ingest.archives import FORMATS_READ, gather_inputs
+from am_analytics.ingest.headers import OWN_LISTS
 from am_analytics.prepare import activity, acts, contracts, survey, territory
 from am_analytics.prepare.manifest import MANIFEST_NAME, FileAccount, build_manifest, input_fingerprint
+from am_analytics.prepare.own_lists import combined_generalists, read_own_list
 from am_analytics.prepare.quarantine import empty_located, empty_quarantine, quarantine_rows, reason_counts
 from am_analytics.prepare.reading import (
     FileRead,
@@ -68,6 +70,8 @@ OUTPUT_FILES = {
     "survey": "survey.parquet",
     "survey_tables": "survey_tables.parquet",
     "activity": "activity.parquet",
+    "own_generalists": "own_generalists.parquet",
+    "own_training_sites": "own_training_sites.parquet",
 }
 CHANGE_COLUMNS = [
     "contract_key", "column", "old_value", "new_value", "old_file", "new_file", "old_line", "new_line",
@@ -147,7 +151,12 @@ def prepare(
     warnings: list[pd.DataFrame] = [_unread_warnings(read) for read in reads]
     survey_tables: list[pd.DataFrame] = []
     by_dataset: dict[str, list[tuple[Part, StepResult]]] = {}
+    own_lists: dict[str, list[pd.DataFrame]] = {}
     for source, read in zip(inputs, reads, strict=False):  # the unread files come last, without an input
+        if read.account.dataset in OWN_LISTS:
+            rows, rejected = read_own_list(source, read.account)
+            own_lists.setdefault(read.account.dataset, []).append(rows)
+            quarantines.append(rejected)
         if read.account.dataset == "survey_tables":
             table, problems, lines_read = survey.read_aggregated_workbook(source.path, file=read.account.file)
             survey_tables.append(table)
@@ -179,6 +188,10 @@ def prepare(
         warnings.append(located_warnings)
     if survey_tables:
         tables["survey_tables"] = pd.concat(survey_tables, ignore_index=True)
+    if "own_generalists" in own_lists:
+        tables["own_generalists"] = combined_generalists(own_lists["own_generalists"])
+    if "own_training_sites" in own_lists:
+        tables["own_training_sites"] = pd.concat(own_lists["own_training_sites"], ignore_index=True)
     quarantine = pd.concat([q for q in quarantines if not q.empty] or [empty_quarantine()], ignore_index=True)
     doctor_parts = [part for name in _DOCTOR_DATASETS for part in by_dataset.get(name, [])]
     quarantine = _pseudonymise_quarantine(quarantine, _rpps_headers(doctor_parts), key)

@@ -23,7 +23,7 @@ from am_analytics.errors import DataError, Location
 from am_analytics.ingest import RawTable, detect_dataset, match_columns
 from am_analytics.ingest.archives import Input, Unread
 from am_analytics.ingest.codebook import apply_codebook, read_codebook
-from am_analytics.ingest.headers import DATASETS, normalise_label, resembling_column
+from am_analytics.ingest.headers import DATASETS, OWN_LISTS, normalise_label, resembling_column
 from am_analytics.ingest.lines import TOTAL, non_data_kinds
 from am_analytics.ingest.personal import judge_column
 from am_analytics.ingest.read import read_workbook
@@ -114,6 +114,8 @@ def read_file(source: Input, file_number: int, caisse_columns: Iterable[str] = (
                 continue
         if verdict_dataset is None or verdict_table is None:
             continue
+        if verdict_dataset in OWN_LISTS:  # the analyst's own list: `prepare.own_lists` reads the whole file
+            return _own_list(account, verdict_dataset, verdict_table.sheet, on_disk)
         verdict_table, translated = apply_codebook(verdict_table, codebook)
         if translated:
             log.info("%s : codes lus avec le dictionnaire des codes (%s)", name, ", ".join(translated))
@@ -159,6 +161,16 @@ def _codebook_of(verdicts: list) -> tuple[dict[str, dict[str, str]], dict[str, d
             codebook.update(found)
             notes[verdict.sheet] = {"codebook_for": sorted(found)}
     return codebook, notes
+
+
+def _own_list(account: FileAccount, dataset: str, sheet: str | None, on_disk: bool) -> FileRead:
+    """A file routed to one of the analyst's own lists (GP counts, training sites): read whole, later, by
+    `reference.own`'s reader of that list (its sheet kept in the account); one in an archive is not read."""
+    if not on_disk:
+        return unread_file(Unread(account.file, "une liste de l'analyste (effectifs de généralistes, sites de "
+                                  "formation) se dépose telle quelle dans le dossier, hors d'une archive"), account)
+    account.dataset, account.sheet = dataset, sheet
+    return FileRead(account, [], [])
 
 
 def unread_file(unread: Unread, account: FileAccount | None = None) -> FileRead:

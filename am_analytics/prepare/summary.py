@@ -15,14 +15,15 @@ def _number(value: int) -> str:
 def render_summary(accounts: list[FileAccount], out_dir: str) -> str:
     """Text block: one line per file, then its quarantine reasons indented below it."""
     width = max([len(a.file) for a in accounts] + [7])
+    kind = max([len(a.dataset or "") for a in accounts] + [14])  # « own_training_sites » is wider than « contracts »
     counted = ("rows_read", "rows_kept", "rows_updated", "rows_merged", "rows_quarantined", "rows_warned")
     lines = [
-        f"{'fichier':<{width}}  {'jeu':<14} {'lues':>8} {'gardées':>8} {'màj':>8} {'fusion.':>8} {'quarant.':>8} "
+        f"{'fichier':<{width}}  {'jeu':<{kind}} {'lues':>8} {'gardées':>8} {'màj':>8} {'fusion.':>8} {'quarant.':>8} "
         f"{'avert.':>8}",
     ]
     for account in accounts:
         lines.append(
-            f"{account.file:<{width}}  {(account.dataset or '—'):<14} "
+            f"{account.file:<{width}}  {(account.dataset or '—'):<{kind}} "
             + " ".join(f"{_number(getattr(account, name)):>8}" for name in counted)
         )
         if account.status != "lu":
@@ -44,7 +45,7 @@ def render_summary(accounts: list[FileAccount], out_dir: str) -> str:
                 f"{'':<{width}}    colonnes d'identifiants personnels ignorées : " + ", ".join(identifying)
             )
     totals = [sum(getattr(a, name) for a in accounts) for name in counted]
-    lines.append(f"{'total':<{width}}  {'':<14} " + " ".join(f"{_number(t):>8}" for t in totals))
+    lines.append(f"{'total':<{width}}  {'':<{kind}} " + " ".join(f"{_number(t):>8}" for t in totals))
     if any(a.synthetic for a in accounts):
         lines.append(f"{SYNTHETIC_MENTION} (voir les fichiers *.provenance.json).")
     lines.append(

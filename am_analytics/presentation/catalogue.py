@@ -16,6 +16,7 @@ from am_analytics import reference
 from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number, year_label
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
+from am_analytics.indicators.territories import GP_RATE, generalists_source_note
 from am_analytics.presentation.coarsening import coarsening_notes
 from am_analytics.presentation.disclosure import Counted, Disclosure
 from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
@@ -77,6 +78,7 @@ TERRITORY_COLUMNS = [
     "nom",
     "region_code",
     "population",
+    "generalistes_source",  # which GP count each per-100-GP rate used: the shipped estimate or the analyst's
     *TERRITORY_RULE.columns,
 ]
 
@@ -184,6 +186,7 @@ REGIONS = TableSpec(
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
     notes=TERRITORY_NOTES,
+    keys=("generalistes_source",),  # names the GP count of each per-100-GP rate (in a note, not a column)
 )
 DEPARTEMENTS = TableSpec(
     name="Départements",
@@ -192,6 +195,7 @@ DEPARTEMENTS = TableSpec(
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
     notes=TERRITORY_NOTES,
+    keys=("generalistes_source",),  # names the GP count of each per-100-GP rate (in a note, not a column)
 )
 KEY_FIGURES = TableSpec(
     name="Chiffres clés",
@@ -208,18 +212,34 @@ KEY_FIGURES = TableSpec(
     ),
     source=SOURCE_TERRITORIES,
     disclosure=TERRITORY_RULE,
-    keys=("code",),
+    keys=("code", "generalistes_source"),
 )
+
+
+ESTIMATED_GP_NOTE = TERRITORY_NOTES[1]
+def with_generalists_source(table: PublishedTable) -> PublishedTable:
+    """A territory table that names the GP counts its per-100-GP rates used: the shipped estimate's note kept as it
+    is, or replaced by the analyst's source (the column header then no longer says « estimation »)."""
+    note = generalists_source_note(table.frame)
+    if note is None:
+        return table
+    mixed = "estimation livrée" in note
+    columns = [replace(column, header=column.header.replace("(estimation)", "(fournis ou est.)" if mixed
+                                                            else "(effectifs fournis)")
+                       .replace("(est.)", "(fournis ou est.)" if mixed else "(fournis)"))
+               if column.key == GP_RATE else column for column in table.columns]
+    notes = [note if text == ESTIMATED_GP_NOTE else text for text in table.notes]
+    return replace(table, columns=columns, notes=notes if note in notes else [*notes, note])
 
 
 def regions_table(regions: pd.DataFrame) -> PublishedTable:
     """Regions, from the published regions frame (`NationalResults.regions`)."""
-    return REGIONS.from_published(regions)
+    return with_generalists_source(REGIONS.from_published(regions))
 
 
 def departements_table(departements: pd.DataFrame, title: str | None = None) -> PublishedTable:
     """Départements, from the published départements frame (all, or the rows of one region)."""
-    return DEPARTEMENTS.from_published(departements, title=title)
+    return with_generalists_source(DEPARTEMENTS.from_published(departements, title=title))
 
 
 def key_figures_table(nation: pd.DataFrame, regions: pd.DataFrame, region: str | None) -> PublishedTable:
@@ -231,9 +251,10 @@ def key_figures_table(nation: pd.DataFrame, regions: pd.DataFrame, region: str |
     frame.attrs = dict(nation.attrs)
     if nation.empty:  # extracts that do not cover France (`publication.covered_only`): nothing said of France
         table = KEY_FIGURES.from_published(frame)
-        return replace(table, columns=[column for column in table.columns if column.key != "part_nationale_signes"])
+        return with_generalists_source(replace(table, columns=[column for column in table.columns
+                                                               if column.key != "part_nationale_signes"]))
     title = KEY_FIGURES.title + ("" if region is None else " — comparaison avec la France entière")
-    return KEY_FIGURES.from_published(frame, title=title)
+    return with_generalists_source(KEY_FIGURES.from_published(frame, title=title))
 
 
 # --- Rollout -------------------------------------------------------------------------------------------------

@@ -31,11 +31,12 @@ NOT_COMPUTED = "non calculée"
 SOURCE = od.SOURCE
 NS_NOTE = od.NS_NOTE
 PRODUCER_COLUMNS = tuple(OPEN_DATA_COLUMNS)
-WHAT_NEEDS_EXTRACTS = (
-    "Sans extraction de contrats, ce rapport ne peut pas montrer : les séries mensuelles (signatures par mois, "
+_NEEDS_EXTRACTS = (
+    "Sans extraction de contrats, {output} ne peut pas montrer : les séries mensuelles (signatures par mois, "
     "contrats actifs, ETP), les profils d'origine des assistants, la certification, le financement, ni la date "
-    "projetée des objectifs. Il suffit de déposer les extractions dans le même dossier pour obtenir le rapport "
-    "complet.")
+    "projetée des objectifs. Il suffit de déposer les extractions dans le même dossier pour obtenir {whole}.")
+WHAT_NEEDS_EXTRACTS = _NEEDS_EXTRACTS.format(output="ce rapport", whole="le rapport complet")
+DASHBOARD_NEEDS_EXTRACTS = _NEEDS_EXTRACTS.format(output="ce tableau de bord", whole="le tableau de bord complet")
 
 
 def alone(data: Processed) -> bool:
@@ -45,11 +46,14 @@ def alone(data: Processed) -> bool:
     return no_contract and data.territory_year is not None and not data.territory_year.empty
 
 
-def open_data_alone(data_dir: object, region: object = None, *,
-                    processed_dir: object = None) -> tuple[Processed, str | None] | None:
+COMMAND_LINE_NAMES = {"data_dir": "--data-dir", "region": "--region"}
+
+
+def open_data_alone(data_dir: object, region: object = None, *, processed_dir: object = None,
+                    names: dict[str, str] = COMMAND_LINE_NAMES) -> tuple[Processed, str | None] | None:
     """The prepared data and the region's code when the folder holds the open data and no contract; None otherwise
     (the full report then opens the folder as usual: `load` keeps the prepared tables of this process, a second
-    call costs nothing)."""
+    call costs nothing). `names` says how the caller calls its parameters (a notebook's `region`), for messages."""
     from am_analytics.loading import load
     from am_analytics.parameters import resolve_region
     from am_analytics.presentation.scope import resolve_folders
@@ -57,11 +61,11 @@ def open_data_alone(data_dir: object, region: object = None, *,
     try:
         raw, processed = resolve_folders(data_dir, processed_dir)
     except UsageError as error:
-        raise UsageError(f"--data-dir : {error}") from None
+        raise UsageError(f"{names['data_dir']} : {error}") from None
     try:
         code = resolve_region(region)
     except UsageError as error:
-        raise UsageError(f"--region : {error}") from None
+        raise UsageError(f"{names['region']} : {error}") from None
     data = load(raw, processed)
     return (data, code) if alone(data) else None
 

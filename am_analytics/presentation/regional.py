@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from am_analytics.indicators.territories import GP_RATE, generalists_source_note
 from am_analytics.presentation.scope import NATIONAL_CODE
 from am_analytics.vocabulary import VARIABLES
 
@@ -64,6 +65,8 @@ def departements_compared(departements: pd.DataFrame, region: str) -> pd.DataFra
         "ic_bas": interval["ic_bas"],
         "ic_haut": interval["ic_haut"],
         "actifs_mg_pour_100_mg_estimes": _shown(own, "actifs_mg_pour_100_mg_estimes"),
+        # which GP count each rate used (the shipped estimate, or the analyst's): the chart's note names it
+        "generalistes_source": own.get("generalistes_source", pd.Series(pd.NA, index=own.index, dtype="string")),
     }))
 
 
@@ -76,7 +79,7 @@ def _with_attrs(published: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
 # what a region is indexed on France by: (variable, the item that holds it, its French label)
 INDEXED = (
     ("actifs_pour_100k_hab", "regions", VARIABLES["actifs_pour_100k_hab"].label),
-    ("actifs_mg_pour_100_mg_estimes", "regions", "Contrats actifs pour 100 médecins généralistes (est.)"),
+    (GP_RATE, "regions", "Contrats actifs pour 100 médecins généralistes (est.)"),
     ("part", "shares", "Part des anciennes secrétaires médicales"),
     ("part_en_retard", "training", "Part des assistants sans certification à l'échéance"),
 )
@@ -113,7 +116,10 @@ def index_on_france(regions: pd.DataFrame, nation: pd.DataFrame, shares: pd.Data
     sources = {"regions": regions, "shares": shares, "training": training}
     france_sources = {"regions": nation, "shares": shares, "training": training_france}
     rows = []
+    gp_rows = pd.concat([regions[regions["code"].astype(str) == region], nation], ignore_index=True)
     for variable, item, label in INDEXED:
+        if variable == GP_RATE and generalists_source_note(gp_rows) is not None:
+            label = label.replace("(est.)", "(fournis ou est.)")  # the analyst's counts in the region or in France
         own = _value_of(sources[item], region, variable)
         france = _value_of(france_sources[item], NATIONAL_CODE, variable)
         index = np.nan if np.isnan(own) or np.isnan(france) or france == 0 else own / france * 100

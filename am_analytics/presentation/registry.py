@@ -32,6 +32,7 @@ from am_analytics.indicators import commitment_effect as effect
 from am_analytics.indicators import commitments as engagements
 from am_analytics.indicators.common import IndicatorArgumentError
 from am_analytics.indicators.followup import CHANGE_KINDS, change_counts_by_departement
+from am_analytics.indicators.territories import SUPPLIED_COLUMNS
 from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import regional
 from am_analytics.presentation.disclosure import Disclosure
@@ -76,6 +77,10 @@ class Inputs:
     changes: pd.DataFrame | None = None
     activity: pd.DataFrame | None = None  # the doctors' activity by period (the commitments' counterpart)
     processed_dir: Path | None = None  # where the previous scheduled runs left their snapshots
+    # the analyst's own lists from the raw folder (`prepare.own_lists`), None when absent: GP counts by département
+    # used instead of the shipped estimates, training sites added to (or replacing) the shipped list of their regions
+    generalists: pd.DataFrame | None = None
+    training_sites: pd.DataFrame | None = None
 
     @cached_property
     def previous_run(self) -> pd.DataFrame | None:
@@ -100,6 +105,8 @@ class Inputs:
             changes=data.changes,
             activity=data.activity,
             processed_dir=scope.processed_dir,
+            generalists=data.own_generalists,
+            training_sites=data.own_training_sites,
         )
 
     @property
@@ -141,6 +148,29 @@ def _on_contracts(indicator: Callable[..., pd.DataFrame], *, own: bool = False, 
         return indicator(contracts, as_of=inputs.as_of, synthetic=inputs.synthetic, **options)
 
     return compute
+
+
+def _on_territories(indicator: Callable[..., pd.DataFrame]) -> Callable:
+    """Call a territory indicator on every contract with the analyst's GP counts when supplied: the published
+    columns keep one name either way (`actifs_mg_pour_100_mg_estimes`), and `generalistes_source` says, row by row,
+    which count each per-100-GP rate used (the shipped estimate where the analyst's list has no count)."""
+
+    def compute(inputs: Inputs) -> pd.DataFrame:
+        frame = indicator(inputs.contracts, as_of=inputs.as_of, synthetic=inputs.synthetic,
+                          generalists=inputs.generalists)
+        if inputs.generalists is None:
+            return frame
+        renamed = frame.rename(columns={supplied: name for name, supplied in SUPPLIED_COLUMNS.items()})
+        renamed.attrs = dict(frame.attrs)
+        return renamed
+
+    return compute
+
+
+def _training_supply(inputs: Inputs) -> pd.DataFrame:
+    """The training need beside the known sites, the analyst's own list among them when supplied."""
+    return ind.training_supply_by_region(inputs.contracts, as_of=inputs.as_of, synthetic=inputs.synthetic,
+                                         own_sites=inputs.training_sites)
 
 
 def _on_survey(indicator: Callable[..., pd.DataFrame], *args, **options) -> Callable:
@@ -245,11 +275,11 @@ ITEMS: tuple[Item, ...] = (
     # --- national: contracts
     Item("monthly", NATIONAL, ind.monthly_series, _C, _on_contracts(ind.monthly_series),
          "results.publish_monthly", "monthly_table", cat.MONTHLY_KEEP, "Série mensuelle, France entière"),
-    Item("nation", NATIONAL, ind.national_totals, _R, _on_contracts(ind.national_totals), cat.TERRITORY_RULE,
+    Item("nation", NATIONAL, ind.national_totals, _R, _on_territories(ind.national_totals), cat.TERRITORY_RULE,
          "key_figures_table", tuple(cat.TERRITORY_COLUMNS), "France entière : contrats, taux, évolutions"),
-    Item("regions", NATIONAL, ind.by_region, _R, _on_contracts(ind.by_region), cat.TERRITORY_RULE, "regions_table",
+    Item("regions", NATIONAL, ind.by_region, _R, _on_territories(ind.by_region), cat.TERRITORY_RULE, "regions_table",
          tuple(cat.TERRITORY_COLUMNS), "Chaque région"),
-    Item("departements", NATIONAL, ind.by_departement, _R, _on_contracts(ind.by_departement), cat.TERRITORY_RULE,
+    Item("departements", NATIONAL, ind.by_departement, _R, _on_territories(ind.by_departement), cat.TERRITORY_RULE,
          "departements_table", tuple(cat.TERRITORY_COLUMNS), "Chaque département"),
     Item("progress", NATIONAL, ind.target_progress, _C, _on_contracts(ind.target_progress), None, "targets_table",
          description="Avancement des objectifs nationaux"),
@@ -271,7 +301,7 @@ ITEMS: tuple[Item, ...] = (
     Item("funding", NATIONAL, ind.expected_aid_by_year, _C, _on_contracts(ind.expected_aid_by_year),
          cat.FUNDING_RULE, "funding_table", cat.FUNDING_KEEP, "Aide attendue, France entière"),
     Item("training_supply", NATIONAL, ind.training_supply_by_region, _R,
-         _on_contracts(ind.training_supply_by_region), "results.publish_supply", "training_supply_table",
+         _training_supply, "results.publish_supply", "training_supply_table",
          ("en_retard", "echeance_12_mois", "besoin_formation", "sites_formation", "communes"),
          "Besoin de formation et sites de formation par région"),
     Item("run_changes", NATIONAL, change_counts_by_departement, (CONTRACTS, PREVIOUS_RUN), _run_changes,

@@ -18,6 +18,7 @@ import pandas as pd
 from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_millions, format_number, format_percent
 from am_analytics.indicators.common import months_between
 from am_analytics.indicators.perspectives import first_open_year
+from am_analytics.indicators.territories import generalists_source_note
 from am_analytics.presentation.coarsening import period_phrase
 from am_analytics.presentation.tables import format_value, published_text
 from am_analytics.vocabulary import (
@@ -338,11 +339,22 @@ RATES = {
 }
 
 
+SUPPLIED_GP = "(effectifs fournis par l'analyste là où il les a donnés, estimation ailleurs)"
+
+
+def _rates(regions: pd.DataFrame) -> dict[str, tuple[str, int]]:
+    """The rates a message quotes, the per-100-GP one saying which GP counts it used (`generalistes_source`)."""
+    if generalists_source_note(regions) is None:
+        return RATES
+    label, decimals = RATES["actifs_mg_pour_100_mg_estimes"]
+    return {**RATES, "actifs_mg_pour_100_mg_estimes": (label.replace("(estimation)", SUPPLIED_GP), decimals)}
+
+
 def territories_message(regions: pd.DataFrame, nation: pd.DataFrame) -> KeyMessage:
     """The regions furthest ahead and behind per 100 000 inhabitants and per 100 GPs (published rates)."""
     parts, values = [], {}
     france = nation.iloc[0]
-    for column, (label, decimals) in RATES.items():
+    for column, (label, decimals) in _rates(regions).items():
         ranked = _ranked(regions, column)
         if ranked.empty:
             continue
@@ -355,8 +367,9 @@ def territories_message(regions: pd.DataFrame, nation: pd.DataFrame) -> KeyMessa
             f"{format_number(national, decimals)}"
         )
     text = "Territoires : " + " ; ".join(parts) + "." if parts else "Territoires : aucun taux régional publié."
+    gp_count = "estimés" if generalists_source_note(regions) is None else SUPPLIED_GP
     return KeyMessage("territoires", text, f"{ACTIVE_RATE.in_sentence} et contrats actifs de médecine générale "
-                      "pour 100 généralistes estimés, par région (régions au taux publié)", values)
+                      f"pour 100 généralistes {gp_count}, par région (régions au taux publié)", values)
 
 
 def region_rank_message(regions: pd.DataFrame, nation: pd.DataFrame, region: str) -> KeyMessage:
@@ -364,7 +377,7 @@ def region_rank_message(regions: pd.DataFrame, nation: pd.DataFrame, region: str
     parts, values = [], {}
     france = nation.iloc[0]
     name = regions.set_index("code").loc[region, "nom"]
-    for column, (label, decimals) in RATES.items():
+    for column, (label, decimals) in _rates(regions).items():
         ranked = _ranked(regions, column)
         own = ranked[ranked["code"] == region]
         national = format_number(_value(france, column), decimals)

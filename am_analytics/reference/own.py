@@ -16,30 +16,22 @@ import pandas as pd
 
 from am_analytics.errors import DataError, Location
 from am_analytics.geography import normalise_departements, region_of_departements
-from am_analytics.ingest.headers import normalise_label
+from am_analytics.ingest.headers import OWN_GENERALISTS, OWN_TRAINING_SITES, normalise_label
 from am_analytics.ingest.read import RawTable, read_table
 from am_analytics.ingest.values import normalise_numbers
 
-# Canonical column → the headers read as it (compared after `normalise_label`: accents, case, « Dépt »).
+# Canonical column → the headers read as it (compared after `normalise_label`: accents, case, « Dépt »): the
+# datasets `ingest.headers` recognises in a raw folder, so a list is read the same there and here.
 TRAINING_SITE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "organisation": ("organisme", "organisme de formation", "nom de l'organisme", "etablissement", "centre"),
-    "commune": ("ville", "localite", "site", "lieu", "commune du site"),
-    "departement": ("code departement", "departement du site", "numero departement"),
-    "source": ("origine", "reference", "source de l'information"),
-}
+    column: OWN_TRAINING_SITES.aliases[column] for column in OWN_TRAINING_SITES.required}
 # Optional columns kept when present; any other column is ignored (and named in `ignored_columns`).
-TRAINING_SITE_OPTIONAL: dict[str, tuple[str, ...]] = {"annee": ("annee de la liste", "millesime", "date")}
+TRAINING_SITE_OPTIONAL: dict[str, tuple[str, ...]] = {
+    column: aliases for column, aliases in OWN_TRAINING_SITES.aliases.items() if column not in TRAINING_SITE_COLUMNS}
 ANALYST_LIST = "liste_analyste"
 _TRAINING_HINT = ("nommer les colonnes organisation, commune, departement et source (ou Organisme, Ville, Dépt, "
                   "Source)")
 
-GENERALIST_COLUMNS: dict[str, tuple[str, ...]] = {
-    "departement": ("code departement", "numero departement", "territoire"),
-    "generalistes": ("nombre de generalistes", "medecins generalistes", "effectif generalistes", "effectif mg",
-                     "nombre mg", "nb mg", "mg", "effectif", "omnipraticiens"),
-    "source": ("origine", "reference", "source des effectifs"),
-    "annee": ("annee de reference", "millesime", "annee des effectifs", "date"),
-}
+GENERALIST_COLUMNS: dict[str, tuple[str, ...]] = dict(OWN_GENERALISTS.aliases)
 _GENERALIST_HINT = ("nommer les colonnes departement, generalistes, source et annee (ou Dépt, Nombre de "
                     "généralistes, Source, Année)")
 # a year of reference counts: the RPPS exists since 2011; a year after the current one is a typing error

@@ -171,6 +171,18 @@ def _notebook_runs(outcomes) -> list:
                         duration=_seconds(o.duration_s).removesuffix(" s")) for o in outcomes]
 
 
+def _open_data_runs(runs: list, out_dir: Path, info, args) -> list:
+    """The open-data path's notebook runs, in a pool of their own (no site page is built in workers there)."""
+    from am_analytics.schedule.execute import execute_runs, kernel_for_runs
+
+    print(f"{len(runs)} exécutions de notebooks sur les données ouvertes seules", flush=True)
+    with tempfile.TemporaryDirectory(prefix="am_schedule_kernel_") as scratch:
+        outcomes = execute_runs(runs, out_dir, workers=args.workers or os.cpu_count() or 1,
+                                kernel_name=kernel_for_runs(Path(scratch)), timeout=args.timeout,
+                                on_done=_run_progress, info=info)
+    return _notebook_runs(outcomes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from am_analytics.schedule.plan import plan_runs
@@ -191,9 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     alone = open_data_alone(args.data_dir, processed_dir=args.processed_dir)  # the open data and no contract
     if alone is not None:
+        from am_analytics.presentation.scope import resolve_folders
         from am_analytics.site.opendata import publish
 
-        return publish(alone[0], regions, args.out, specs, args.as_of)
+        raw, processed = (str(folder.resolve()) for folder in resolve_folders(args.data_dir, args.processed_dir))
+        return publish(alone[0], regions, args.out, specs, args.as_of,
+                       folders={"data_dir": raw, "processed_dir": processed},
+                       run_notebooks=lambda runs, out_dir, info: _open_data_runs(runs, out_dir, info, args))
     scope = Scope.open(data_dir=args.data_dir, processed_dir=args.processed_dir, as_of=args.as_of,
                        names={"as_of": "--as-of", "data_dir": "--data-dir"})
     regions = covered_regions(regions, scope.coverage, every=args.regions.strip().lower() == "all")

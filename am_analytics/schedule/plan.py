@@ -77,6 +77,9 @@ class NotebookSpec:
     # presents France as a whole (metadata `am_analytics.presente_la_france`): not run on extracts that do not cover
     # France, whose figures it would present as France's
     presents_france: bool = False
+    # shows the yearly open data alone (metadata `am_analytics.donnees_ouvertes`): run on a folder holding the open
+    # data and no contract extract, where every other notebook would stop for want of contracts
+    shows_open_data: bool = False
 
     @property
     def regional(self) -> bool:
@@ -86,9 +89,10 @@ class NotebookSpec:
     @classmethod
     def read(cls, path: Path) -> NotebookSpec:
         notebook = nbformat.read(path, as_version=4)
-        presents_france = bool(notebook.metadata.get("am_analytics", {}).get("presente_la_france"))
+        declared = notebook.metadata.get("am_analytics", {})
         return cls(name=path.stem, path=path.resolve(), parameters=notebook_parameters(notebook, path.name),
-                   presents_france=presents_france)
+                   presents_france=bool(declared.get("presente_la_france")),
+                   shows_open_data=bool(declared.get("donnees_ouvertes")))
 
 
 def discover_notebooks(folder: Path) -> list[NotebookSpec]:
