@@ -112,6 +112,10 @@ class Dashboard:
         """A section heading naming the scope: « Financement — Bretagne »."""
         return Html(f"<h{level}>{html.escape(self.scope.title(text))}</h{level}>")
 
+    def note(self, text: str) -> Html:
+        """A fixed note under a heading of the contracts' dashboard (a view: an open-data dashboard draws none)."""
+        return text_html(text)
+
     def show(self, table: PublishedTable, *, max_rows: int | None = None) -> Html:
         """A published table as the notebook displays it."""
         return table_html(table, max_rows=max_rows)
