@@ -225,7 +225,7 @@ def _doctor(raw: RawTable, header_of: dict[str, str], period_year: pd.Series
     unread = places["reason"].where(places["reason"] != v.MISSING)
     warnings.append(_warnings(unread, "departement", places["message"] + " : " + _KEPT["departement"]))
     specialties = v.normalise_specialites(_cells(raw, header_of, "specialite"))
-    labels = specialties["reason"].map(WARNING_REASONS, na_action="ignore").str.split(" :").str[0]
+    labels = specialties["reason"].map(WARNING_REASONS, na_action="ignore").astype("string").str.split(" :").str[0]
     warnings.append(_warnings(specialties["reason"], "specialite", labels + " : " + _KEPT["specialite"]))
     years = v.normalise_years(_cells(raw, header_of, "annee_installation"),
                               plausible=(FIRST_INSTALLATION_YEAR, v.PLAUSIBLE_PERIOD_YEARS[1]))
