@@ -90,11 +90,15 @@ def doctors(truth: pd.DataFrame, seed: int) -> pd.DataFrame:
         ["medecin_id", "date_signature", "etp_option", "zone", "profil_origine", "departement"]]
     rng = stream(seed, "activity-pool")
     known = truth["medecin_id"].nunique()
+    # one non-signatory in every signatory's département (a real pool has some everywhere), the others drawn in
+    # proportion to the signatories: a small département may still hold too few to match within it
+    everywhere = np.sort(signatories["departement"].dropna().unique().astype(object))
+    drawn = rng.choice(signatories["departement"].to_numpy(dtype=object), POOL_SIZE - len(everywhere))
     pool = pd.DataFrame({
         # indices after every doctor of the truth: the same permutation keeps all identifiers distinct
         "medecin_id": synthetic_rpps(np.arange(known, known + POOL_SIZE), seed),
         "date_signature": pd.NaT,
-        "departement": rng.choice(signatories["departement"].to_numpy(dtype=object), POOL_SIZE),
+        "departement": rng.permutation(np.concatenate([everywhere, drawn])),
     })
     return pd.concat([signatories, pool], ignore_index=True).sort_values("medecin_id", kind="stable")
 
@@ -216,8 +220,8 @@ def assumptions() -> list[str]:
     factors = _factors()
     return [
         "Médecins : les généralistes signataires de la vérité synthétique (premier contrat) et "
-        f"{POOL_SIZE} généralistes non signataires tirés dans les mêmes départements (identifiants RPPS synthétiques "
-        "commençant par 99).",
+        f"{POOL_SIZE} généralistes non signataires tirés dans les mêmes départements : un dans chaque département "
+        "d'un signataire, les autres au prorata des signataires (identifiants RPPS synthétiques commençant par 99).",
         f"Années {YEARS[0]}–{YEARS[-1]} ; patientèle médecin traitant adulte au 31 décembre, file active, actes et "
         "jours travaillés sur l'année.",
         "Niveaux de l'année précédant la signature (2018 pour les non-signataires) : patientèle MT de 1 318 en "
