@@ -238,11 +238,12 @@ def assumptions() -> list[str]:
         "hors zonage ×0,9 ; assistant ancien infirmier ×1,15, aide-soignant ×1,1, secrétaire ×1, autre ×0,95 ; "
         f"dispersion individuelle (coefficient de variation {EFFECT_SPREAD:g}) ; moyenne ramenée à l'effet publié "
         "sur la cohorte signataire du 01/09/2019 au 31/08/2020.",
-        f"Département d'exercice : celui du premier contrat pour un signataire, celui du tirage pour un non-signataire "
-        f"(constant sur la période) ; spécialité « {SPECIALTY_LABEL} » pour tous. Année d'installation (hypothèse) : "
-        f"ancienneté en {YEARS[0]} croissant avec le rang de la patientèle MT, de {SENIORITY_YEARS[0]:g} ans en moyenne "
-        f"pour les plus petites à {SENIORITY_YEARS[1]:g} ans pour les plus grandes (écart type {SENIORITY_SPREAD:g} "
-        f"ans, bornée à 0–{MAX_SENIORITY} ans) : installations de {YEARS[0] - MAX_SENIORITY} à {YEARS[0]}.",
+        "Département d'exercice : celui du premier contrat pour un signataire, celui du tirage pour un "
+        f"non-signataire (constant sur la période) ; spécialité « {SPECIALTY_LABEL} » pour tous. Année "
+        f"d'installation (hypothèse) : ancienneté en {YEARS[0]} croissant avec le rang de la patientèle MT, de "
+        f"{SENIORITY_YEARS[0]:g} ans en moyenne pour les plus petites à {SENIORITY_YEARS[1]:g} ans pour les plus "
+        f"grandes (écart type {SENIORITY_SPREAD:g} ans, bornée à 0–{MAX_SENIORITY} ans) : installations de "
+        f"{YEARS[0] - MAX_SENIORITY} à {YEARS[0]}.",
         f"Bruit annuel de {NOISE:.1%} sur chaque mesure ; aucune patientèle initiale ni objectif écrits (la grille "
         "des options 1/2 et 1 ETP n'est pas publique).",
     ]

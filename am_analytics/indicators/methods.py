@@ -187,10 +187,11 @@ METHODS: dict[str, Method] = {
         "profil de l'assistant, les périodes sont regroupées (avant, signature, après) ; une catégorie de moins "
         "de 20 signataires n'est pas estimée. La simulation du paquet vérifie que l'intervalle couvre un effet "
         "connu (nul compris) au taux annoncé et que le test détecte une pré-tendance. Limites : les médecins "
-        "qui signent ne sont pas tirés au hasard ; l'appariement n'équilibre que ce que la table observe (spécialité, territoire, taille de la "
-        "patientèle, ancienneté d'installation), pas l'âge, le mode d'exercice ni un projet d'agrandissement, un nouvel associé ou un déménagement en maison de santé qui aurait de toute "
-        "façon accru la patientèle ; le test de pré-tendance ne voit que ce qui différait déjà avant la "
-        "signature. Sur les données de démonstration, l'effet a été construit par le générateur (calibré sur "
+        "qui signent ne sont pas tirés au hasard ; l'appariement n'équilibre que ce que la table observe "
+        "(spécialité, territoire, taille de la patientèle, ancienneté d'installation), pas l'âge, le mode "
+        "d'exercice ni un projet d'agrandissement, un nouvel associé ou un déménagement en maison de santé qui "
+        "aurait de toute façon accru la patientèle ; le test de pré-tendance ne voit que ce qui différait déjà "
+        "avant la signature. Sur les données de démonstration, l'effet a été construit par le générateur (calibré sur "
         "les chiffres publiés) : l'estimation le retrouve, elle ne mesure rien de réel.",
     ),
     "temps_medical": Method(

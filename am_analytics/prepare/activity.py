@@ -7,8 +7,8 @@ activity joins the contracts), the period, and each count (negative, not whole, 
 fixed at signature (initial list, objective) is descriptive: an unreadable value keeps the row, stays empty and
 is warned. So is who the doctor is (département, specialty, year of installation): the contract says it for a
 signatory, only this table for a doctor who never signed, and the matching of signatories with non-signatories
-needs it (`indicators.commitment_effect`). Two rows of one doctor and period that disagree are both quarantined (neither can be chosen without
-guessing); an exact copy is merged.
+needs it (`indicators.commitment_effect`). Two rows of one doctor and period that disagree are both quarantined
+(neither can be chosen without guessing); an exact copy is merged.
 """
 
 from __future__ import annotations
