@@ -64,7 +64,7 @@ def activity_with_contracts(
     signature (`position`: non_signataire, avant, signature, apres) and `mois_depuis_signature`, the months from
     the signature to the end of the period (negative before it; missing for a non-signatory).
 
-    Département, region and specialty (`doctor_descriptions`): a signatory's come from its first contract, a
+    Département, region and specialty (`_doctor_descriptions`): a signatory's come from its first contract, a
     non-signatory's from the activity table; a signatory the activity table places in another département keeps the
     contract's, and such doctors are counted in a warning and a note.
 
@@ -76,7 +76,7 @@ def activity_with_contracts(
     first = first_contracts(contracts)
     written = {c: f"{c}{_FROM_ACTIVITY}" for c in _OF_DOCTOR if c in activity}
     joined = activity.rename(columns=written).merge(first, on="medecin_id", how="left", validate="many_to_one")
-    joined, moved = doctor_descriptions(joined)
+    joined, moved = _doctor_descriptions(joined)
     signed = joined["date_signature"]
     joined["nombre_contrats"] = joined["nombre_contrats"].fillna(0).astype("Int64")
     joined["signataire"] = signed.notna()
@@ -102,7 +102,7 @@ def activity_with_contracts(
     return labelled(joined, as_of=None, sources=[data_source(synthetic)], notes=notes)
 
 
-def doctor_descriptions(joined: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _doctor_descriptions(joined: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """`joined` (the activity, its own `departement`, `region`, `specialite` suffixed `_activite`, merged with the
     first contracts) with one département, region and specialty per row: the contract's when it says it (the
     contract is the reference: the CPAM checked it at signature), else the activity table's (a non-signatory's
