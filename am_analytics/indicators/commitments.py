@@ -94,9 +94,10 @@ def activity_with_contracts(
         "l'engagement d'un médecin qui a signé plusieurs contrats."
     ]
     if moved:
-        note = (f"{moved} signataire{'s' if moved > 1 else ''} placé{'s' if moved > 1 else ''} par le suivi "
-                "d'activité dans un autre département que celui de son premier contrat : le département du contrat "
-                "est retenu.")
+        plural = moved > 1
+        note = (f"{moved} signataire{'s' * plural} placé{'s' * plural} par le suivi d'activité dans un autre "
+                f"département que celui de {'leur' if plural else 'son'} premier contrat : le département du "
+                "contrat est retenu.")
         warnings.warn(note, UserWarning, stacklevel=2)
         notes.append(note)
     return labelled(joined, as_of=None, sources=[data_source(synthetic)], notes=notes)

@@ -198,8 +198,7 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         if column == "specialite":
             frame[column] = frame[column].mask(cells, UNRECOGNISED[column])
         elif column in (*COMMITMENT, *DOCTOR):
-            frame[column] = frame[column].mask(cells)
-    frame["region"] = region_of_departements(frame["departement"])
+            frame[column] = frame[column].mask(cells)  # an error cell's département is unknown already, and region
     frame["actes_par_jour"] = actes_par_jour(frame)
     frame[KEY] = frame["medecin_id"] + "|" + frame["periode"]
     frame["periode_source"] = period_column  # the raw column a rule on the period is reported on
