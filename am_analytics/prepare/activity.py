@@ -198,7 +198,7 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         if column == "specialite":
             frame[column] = frame[column].mask(cells, UNRECOGNISED[column])
         elif column in (*COMMITMENT, *DOCTOR):
-            frame[column] = frame[column].mask(cells)  # an error cell's département is unknown already, and region
+            frame[column] = frame[column].mask(cells)  # a département in error was not read: no region either
     frame["actes_par_jour"] = actes_par_jour(frame)
     frame[KEY] = frame["medecin_id"] + "|" + frame["periode"]
     frame["periode_source"] = period_column  # the raw column a rule on the period is reported on
