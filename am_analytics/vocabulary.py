@@ -212,6 +212,10 @@ WARNING_REASONS = {
     "engagement_illisible": "patientèle initiale ou objectif du contrat illisible, négatif ou invraisemblable : "
     "ligne d'activité gardée sans cette valeur",
     "valeur_non_significative": "valeur « NS » (non significative) : ligne gardée, cette mesure manquante",
+    "annee_illisible": "année d'installation illisible : ligne d'activité gardée sans cette année ; écrire l'année "
+    "(2005) ou la date d'installation (15/03/2005)",
+    "annee_invraisemblable": "année d'installation avant 1950 ou postérieure à la période observée : ligne "
+    "d'activité gardée sans cette année ; corriger l'année d'installation (ou la période) dans la source",
 }
 # Lines below a table's header that are no row of data: counted apart, neither kept nor quarantined.
 NON_DATA_LINES = {

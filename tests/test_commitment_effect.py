@@ -117,3 +117,58 @@ def test_panels_that_cannot_say_anything_are_refused_in_french():
         ce.estimate(simulated_panel(10, 0.1, seed=1))
     with pytest.raises(IndicatorArgumentError, match="aucune table d'activité"):
         ce.signing_effect(None, pd.DataFrame())
+
+
+# --- Matching: within specialty and département when the pool allows, then region, then France ----------------
+def _doctors(rows: list[tuple[str, bool, float, str, str, str, int]]) -> pd.DataFrame:
+    """A matching frame as `effect_panel` builds it, one period (2019): (id, signatory, MT-list percentile,
+    specialty, département, region, year of installation); signatories at event time −1."""
+    frame = pd.DataFrame(rows, columns=["medecin_id", "signataire", "percentile", "specialite", "departement",
+                                        "region", "annee_installation"])
+    return frame.assign(periode="2019", periode_evenement=pd.array(
+        [-1 if signed else pd.NA for signed in frame["signataire"]], dtype="Int64"))
+
+
+def _pool(prefix: str, count: int, percentile: float, departement: str, region: str, *,
+          specialty: str = "medecine_generale", installed: int = 2005) -> list[tuple]:
+    return [(f"{prefix}{i}", False, percentile + i, specialty, departement, region, installed) for i in range(count)]
+
+
+# Bretagne: ten GPs in Ille-et-Vilaine far on the percentile, ten in Finistère and ten cardiologists in
+# Ille-et-Vilaine exactly at it, two GPs in Côtes-d'Armor; nobody in Guadeloupe.
+POOL_53 = [*_pool("ille", 10, 70, "35", "53"), *_pool("fini", 10, 50, "29", "53"),
+           *_pool("card", 10, 50, "35", "53", specialty="cardiologie"), *_pool("cote", 2, 90, "22", "53")]
+
+
+def test_a_control_is_drawn_in_the_signatory_s_specialty_and_departement_when_the_pool_allows():
+    pairs = ce.match_controls(_doctors([("s35", True, 50, "medecine_generale", "35", "53", 2005), *POOL_53]))
+    pair = pairs.set_index("medecin_id").loc["s35"]
+    # the nearest on the percentile alone would be a Finistère GP or an Ille-et-Vilaine cardiologist (distance 0)
+    assert (pair["temoin_id"], pair["strate"]) == ("ille0", "departement")
+    assert pair["distance"] == 20
+
+
+def test_too_few_candidates_in_the_departement_fall_back_to_the_region_then_to_france():
+    pairs = ce.match_controls(_doctors([("s22", True, 50, "medecine_generale", "22", "53", 2005),
+                                        ("s971", True, 50, "medecine_generale", "971", "01", 2005), *POOL_53]))
+    found = pairs.set_index("medecin_id")
+    assert found.loc["s22", "strate"] == "region" and found.loc["s22", "temoin_id"] == "fini0"
+    assert found.loc["s971", "strate"] == "france" and found.loc["s971", "temoin_id"] == "fini0"
+    assert ce._strata_summary(pairs) == "même région 50 %, France entière 50 %"
+
+
+def test_the_years_installed_count_in_the_distance():
+    pool = [("early", False, 61, "medecine_generale", "35", "53", 2005),
+            ("alike", False, 64, "medecine_generale", "35", "53", 1990),
+            *_pool("far", 8, 90, "35", "53")]
+    doctors = _doctors([("s", True, 62, "medecine_generale", "35", "53", 1990), *pool])
+    assert ce.match_controls(doctors)["temoin_id"].item() == "alike"  # 2 points away, against 1 + 2 × 15
+    without = doctors.drop(columns="annee_installation")
+    assert ce.match_controls(without)["temoin_id"].item() == "early"
+
+
+def test_without_the_pool_s_departement_every_signatory_is_matched_in_france():
+    doctors = _doctors([("s35", True, 50, "medecine_generale", "35", "53", 2005), *POOL_53])
+    doctors.loc[~doctors["signataire"], ["departement", "region"]] = None
+    pairs = ce.match_controls(doctors)
+    assert pairs["strate"].tolist() == ["france"] and pairs["temoin_id"].item() == "fini0"

@@ -5,6 +5,8 @@ on the demo data, the Cnam's design and the estimated effect beside the publishe
 from __future__ import annotations
 
 import dataclasses
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -46,6 +48,50 @@ def objectives():
     activity = _activity([*POOL, ("a", 2019, 1_300, 2_600), ("b", 2019, 1_300, 2_600), ("c", 2019, 1_300, 2_600)])
     contracts = _contracts([("a", "2020-03-01", "1/3"), ("b", "2020-03-01", "1/2"), ("c", "2020-03-01", "1")])
     return cm.contract_objectives(activity, contracts, as_of="2024-12-31", synthetic=True).set_index("medecin_id")
+
+
+def _described(activity: pd.DataFrame, departements: list[str], specialties: list[str]) -> pd.DataFrame:
+    """The follow-up table with each row's département and specialty as the table writes them."""
+    return activity.assign(departement=departements, specialite=specialties, annee_installation=2005)
+
+
+def test_a_signatory_is_placed_by_its_contract_and_a_non_signatory_by_the_activity_table():
+    activity = _described(_activity([("a", 2019, 1_300, 2_600), ("a", 2020, 1_350, 2_650), ("p", 2019, 900, 1_800),
+                                      ("q", 2019, 900, 1_800)]),
+                          ["35", "35", "22", "2A"], ["medecine_generale", "cardiologie", "medecine_generale", None])
+    contracts = _contracts([("a", "2020-03-01", "1/3")])  # Ille-et-Vilaine (35, Bretagne), general practice
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same département on both sides: nothing to warn
+        joined = cm.activity_with_contracts(activity, contracts, synthetic=True).set_index(["medecin_id", "periode"])
+    assert joined.loc[("a", "2020"), "specialite"] == "medecine_generale"  # the contract's, not the table's
+    assert tuple(joined.loc[("p", "2019"), ["departement", "region", "specialite"]]) == ("22", "53",
+                                                                                          "medecine_generale")
+    assert tuple(joined.loc[("q", "2019"), ["departement", "region"]]) == ("2A", "94")  # region from the département
+    assert pd.isna(joined.loc[("q", "2019"), "specialite"])  # missing stays missing
+    assert (joined["annee_installation"] == 2005).all()
+    assert not [c for c in joined if c.endswith("_activite")]
+
+
+def test_a_signatory_the_activity_table_places_elsewhere_keeps_its_contract_s_departement_and_is_counted():
+    activity = _described(_activity([("a", 2019, 1_300, 2_600), ("a", 2020, 1_350, 2_650), ("b", 2019, 1_300, 2_600),
+                                      ("c", 2019, 1_300, 2_600), ("p", 2019, 900, 1_800)]),
+                          ["29", "35", "971", "35", "29"], ["medecine_generale"] * 5)
+    contracts = _contracts([("a", "2020-03-01", "1/3"), ("b", "2020-03-01", "1/2"), ("c", "2020-03-01", "1")])
+    with pytest.warns(UserWarning, match="2 signataires placés par le suivi d'activité dans un autre département"):
+        joined = cm.activity_with_contracts(activity, contracts, synthetic=True)
+    signatories = joined[joined["signataire"]]
+    assert (signatories["departement"] == "35").all() and (signatories["region"] == "53").all()
+    assert joined.loc[joined["medecin_id"] == "p", "departement"].item() == "29"
+    assert any("2 signataires" in note and "département du contrat" in note for note in joined.attrs["notes"])
+
+
+def test_a_contract_s_unrecognised_specialty_gives_way_to_the_activity_table_s():
+    activity = _described(_activity([("a", 2019, 1_300, 2_600)]), ["35"], ["cardiologie"])
+    contracts = _contracts([("a", "2020-03-01", "1/3")]).assign(specialite="inconnue")
+    joined = cm.activity_with_contracts(activity, contracts, synthetic=True)
+    assert joined["specialite"].item() == "cardiologie"
+    unknown_too = cm.activity_with_contracts(activity.assign(specialite=pd.NA), contracts, synthetic=True)
+    assert unknown_too["specialite"].item() == "inconnue"
 
 
 def test_the_one_third_option_takes_the_grid_and_the_others_stay_not_public(objectives):
@@ -143,6 +189,15 @@ def test_on_the_demo_the_cnam_design_reproduces_the_published_figures_within_the
     assert len(cross) == 7 and (cross["dans_la_tolerance"] == "oui").all(), cross.to_string()
     assert ce.TOLERANCE_POINTS == demo_activity.TOLERANCE_POINTS  # the tolerance the demo is calibrated to
     assert (cross["ecart"].abs() <= cross["tolerance"]).all()
+
+
+def test_on_the_demo_most_signatories_are_matched_within_their_departement(demo_results):
+    """The demo's activity table gives every non-signatory a département: the notes say how many signatories were
+    matched in it (the others, in Corse and overseas, in their region or in France)."""
+    note = next(n for n in demo_results.commitment_effect.attrs["notes"] if n.startswith("Strate d'appariement"))
+    shares = {level: int(share) for level, share in re.findall(r"(même département|même région|France entière) "
+                                                                 r"(\d+) %", note)}
+    assert shares["même département"] >= 75 and sum(shares.values()) in (99, 100, 101), note
 
 
 def test_on_the_demo_the_event_study_recovers_the_calibrated_48_month_gap(demo_results):

@@ -95,3 +95,27 @@ def test_the_sidecar_states_the_calibration_beside_the_published_figures():
     for group, measure, indicator in _COMPARED:
         assert abs(calibration["reproduced"][group][measure] - calibration["published"][f"{group}:{indicator}"]) \
             <= demo_activity.TOLERANCE_POINTS
+
+
+def test_every_doctor_has_a_departement_a_specialty_and_a_year_of_installation(prepared):
+    activity = prepared.tables["activity"]
+    for column in ("departement", "region", "specialite", "annee_installation"):
+        assert activity[column].notna().all(), column
+    assert (activity["specialite"] == "medecine_generale").all()  # the pool is GPs, like the signatories
+    years = activity["annee_installation"]
+    assert years.between(1950, demo_activity.YEARS[0]).all()  # installed by the first year the table observes
+    assert (activity.groupby("medecin_id")["annee_installation"].nunique() == 1).all()
+    first_year = activity[activity["annee"] == demo_activity.YEARS[0]]
+    # longer installed, larger list (the stated assumption)
+    assert first_year["annee_installation"].corr(first_year["patients_mt"].astype(float), method="spearman") < -0.4
+
+
+def test_each_signatory_s_departement_holds_non_signatories(prepared):
+    joined = activity_with_contracts(prepared.tables["activity"], prepared.tables["contracts"], synthetic=True)
+    doctors = joined.drop_duplicates("medecin_id")
+    pool = set(doctors.loc[~doctors["signataire"], "departement"])
+    signed = set(doctors.loc[doctors["signataire"], "departement"])
+    assert signed <= pool, sorted(signed - pool)
+    assert {"2A", "2B", "971", "972", "973", "974", "976"} <= pool  # Corse and overseas too
+    # the activity table's département of a signatory is its contract's: the join has nothing to warn
+    assert not [note for note in joined.attrs["notes"] if "autre département" in note]

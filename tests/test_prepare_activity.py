@@ -274,3 +274,126 @@ def test_periods_are_read_as_follow_up_tables_write_them(written, label):
                                                  ("1850", "periode_invraisemblable"), ("", "valeur_manquante")])
 def test_unreadable_periods_say_why(written, reason):
     assert v.normalise_periods(pd.Series([written], dtype="string"))["reason"].iloc[0] == reason
+
+
+# --- Who the doctor is: département, specialty, year of installation (issue 24) ----------------------------------
+COUNTS_HEADER = "Nb patients MT adultes;File active;Nombre d'actes;Jours travaillés"
+
+
+@pytest.mark.parametrize(
+    ("place", "specialty", "installed"),
+    [
+        ("Département;Spécialité;Année d'installation", "Médecine générale", "2005"),
+        ("Département d'exercice;Spécialité du médecin;Date d'installation", "MG", "15/03/2005"),
+        ("Code département;Libellé spécialité;Année d'installation en libéral", "01", "2005.0"),
+        ("Dép.;Code spécialité;Date d'installation", "SM54", "38426"),  # an RPPS qualification, an Excel serial
+    ],
+)
+def test_who_the_doctor_is_is_read_under_the_headers_follow_up_tables_use(tmp_path, place, specialty, installed):
+    header = f"RPPS;Année;{COUNTS_HEADER};{place}"
+    result = run(tmp_path, [f"{DOCTOR};2019;1200;2100;2900;200;35;{specialty};{installed}"], header=header)
+    assert result.quarantine.empty and result.warnings.empty, result.warnings[["column", "value", "reason"]]
+    row = result.tables["activity"].iloc[0]
+    assert (row["departement"], row["region"], row["specialite"]) == ("35", "53", "medecine_generale")
+    assert row["annee_installation"] == 2005
+    assert result.tables["activity"]["annee_installation"].dtype == "Int64"
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "region"),
+    [("1", "01", "84"), ("01", "01", "84"), ("2a", "2A", "94"), ("2B", "2B", "94"), ("59.0", "59", "32"),
+     ("Côte-d'Or", "21", "27"), ("COTE D OR", "21", "27"), ("971", "971", "01"), ("976", "976", "06"),
+     ("62 - Pas-de-Calais", "62", "32")],
+)
+def test_departements_are_read_like_the_contracts_overseas_and_corse_included(tmp_path, written, code, region):
+    header = f"RPPS;Année;{COUNTS_HEADER};Département"
+    result = run(tmp_path, [f"{DOCTOR};2019;1200;2100;2900;200;{written}"], header=header)
+    assert result.warnings.empty, result.warnings[["value", "reason", "message"]]
+    row = result.tables["activity"].iloc[0]
+    assert (row["departement"], row["region"]) == (code, region)
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "reason", "kept"),
+    [
+        ("20;MG;2005", "Département", "departement_ambigu", ("departement", None)),
+        ("999;MG;2005", "Département", "departement_inconnu", ("departement", None)),
+        ("Atlantide;MG;2005", "Département", "departement_inconnu", ("departement", None)),
+        ("#N/A;MG;2005", "Département", "cellule_en_erreur", ("departement", None)),
+        ("35;Astrologie;2005", "Spécialité", "specialite_inconnue", ("specialite", "inconnue")),
+        ("35;24;2005", "Spécialité", "specialite_non_medicale", ("specialite", "inconnue")),
+        ("35;MG;1930", "Année d'installation", "annee_invraisemblable", ("annee_installation", None)),
+        ("35;MG;2023", "Année d'installation", "annee_invraisemblable", ("annee_installation", None)),  # after 2022
+        ("35;MG;01/09/2022", "Année d'installation", None, ("annee_installation", 2022)),  # within the period
+        ("35;MG;depuis longtemps", "Année d'installation", "annee_illisible", ("annee_installation", None)),
+        ("35;MG;2005-13-45", "Année d'installation", "annee_illisible", ("annee_installation", None)),
+    ],
+)
+def test_an_unreadable_description_of_the_doctor_is_warned_and_the_row_kept(tmp_path, cells, column, reason, kept):
+    header = f"RPPS;Année;{COUNTS_HEADER};Département;Spécialité;Année d'installation"
+    result = run(tmp_path, [f"{DOCTOR};2022;1200;2100;2900;200;{cells}"], header=header)
+    assert result.quarantine.empty and len(result.tables["activity"]) == 1
+    warned = set(zip(result.warnings["line"], result.warnings["column"], result.warnings["reason"], strict=True))
+    assert warned == ({(2, column, reason)} if reason else set())
+    if reason:
+        warning = result.warnings.iloc[0]
+        written = dict(zip(("Département", "Spécialité", "Année d'installation"), cells.split(";"), strict=True))
+        assert warning["value"] == written[column]
+        assert "gardée" in warning["message"] and warning["file"] == "suivi_activite.csv", warning["message"]
+    field, value = kept
+    found = result.tables["activity"].iloc[0][field]
+    assert (pd.isna(found) if value is None else found == value), found
+    assert result.accounts[0].balanced()
+
+
+def test_the_warnings_say_what_to_write_instead(tmp_path):
+    header = f"RPPS;Année;{COUNTS_HEADER};Département;Spécialité;Année d'installation"
+    result = run(tmp_path, [f"{DOCTOR};2022;1200;2100;2900;200;Atlantide;Astrologie;1930"], header=header)
+    messages = result.warnings.set_index("column")["message"]
+    assert "Atlantide" in messages["Département"] and "59, 2A" in messages["Département"]
+    assert "Médecine générale" in messages["Spécialité"]
+    assert "1950" in messages["Année d'installation"] and "corriger" in messages["Année d'installation"]
+
+
+def test_a_doctor_and_period_written_in_two_departements_is_a_conflict(tmp_path):
+    header = f"RPPS;Période;{COUNTS_HEADER};Département"
+    result = run(tmp_path, [f"{DOCTOR};2022;1200;2100;2900;200;35", f"{DOCTOR};2022;1200;2100;2900;200;29",
+                            f"{DOCTOR};2023;1250;2100;2900;200;29"], header=header)  # moved in 2023: kept per row
+    assert found(result) == {(2, "Période", "doublon_conflictuel"), (3, "Période", "doublon_conflictuel")}
+    assert result.tables["activity"].set_index("periode").loc["2023", "departement"] == "29"
+
+
+def test_a_workbook_s_numbers_and_dates_describe_the_doctor_like_a_csv(tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["RPPS", "Année", "Patientèle MT", "File active", "Nombre d'actes", "Jours travaillés",
+                  "Code département", "Spécialité", "Date d'installation"])
+    sheet.append([DOCTOR, 2023, 1200, 2100, 2900, 200, 1, "Médecine générale", datetime(2004, 9, 1)])
+    sheet.append([OTHER, 2023, 900, 1800, 2500, 190, 974.0, "Cardiologue", 2011])
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    book.save(raw / "suivi.xlsx")
+    result = prepare(raw, tmp_path / "out", key=KEY, cutoff=CUTOFF)
+    assert result.quarantine.empty and result.warnings.empty, result.warnings[["column", "value", "reason"]]
+    activity = result.tables["activity"].set_index("medecin_id")
+    assert tuple(activity.loc[pseudonym(DOCTOR), ["departement", "region", "specialite", "annee_installation"]]) == (
+        "01", "84", "medecine_generale", 2004)
+    assert tuple(activity.loc[pseudonym(OTHER), ["departement", "region", "specialite", "annee_installation"]]) == (
+        "974", "04", "cardiologie", 2011)
+
+
+@pytest.mark.parametrize(
+    ("written", "year", "reason"),
+    [("2005", 2005, None), (" 2005 ", 2005, None), ("2005,0", 2005, None), ("15/03/2005", 2005, None),
+     ("2005-03-15", 2005, None), ("15 mars 2005", 2005, None), ("38426", 2005, None), ("1949", None,
+     "annee_invraisemblable"), ("2100", None, "annee_invraisemblable"), ("12345", None, "annee_invraisemblable"),
+     ("05", None, "annee_illisible"), ("n.c.", None, "annee_illisible"), ("", None, None)],
+)
+def test_years_of_installation_are_read_from_a_year_or_a_date(written, year, reason):
+    found = v.normalise_years(pd.Series([written], dtype="string"), plausible=(1950, 2099)).iloc[0]
+    assert (pd.isna(found["value"]) if year is None else found["value"] == year), found["value"]
+    assert (pd.isna(found["reason"]) if reason is None else found["reason"] == reason), found["reason"]

@@ -23,6 +23,9 @@ FILE_NAME = "suivi_activite_medecins_2018_2024.csv"
 HEADERS = {
     "medecin_id": "RPPS",
     "annee": "Année",
+    "departement": "Département",
+    "specialite": "Spécialité",
+    "annee_installation": "Année d'installation",
     "patients_mt": "Patientèle MT adultes",
     "file_active": "File active",
     "actes": "Nombre d'actes",
@@ -49,6 +52,13 @@ ZONE_EFFECT = {"zip": 1.15, "zac": 1.05, "hors_zone": 0.9}
 BACKGROUND_EFFECT = {"infirmier": 1.15, "aide_soignant": 1.1, "secretaire_medicale": 1.0}
 EFFECT_SPREAD = 0.35  # coefficient of variation of a signatory's own effect
 NOISE = 0.015  # year-to-year noise of each measure
+# Years installed at the first year observed (hypotheses): about 6 years for the smallest lists to 30 for the
+# largest (a list builds up over a career), 6 years either way, within 0–40 years. Every doctor is installed by the
+# first year of the table, which holds every year for every doctor.
+SENIORITY_YEARS = (6.0, 30.0)
+SENIORITY_SPREAD = 6.0
+MAX_SENIORITY = 40
+SPECIALTY_LABEL = "Médecine générale"  # the demo's doctors are all GPs (the published study's field)
 
 
 def published_effects() -> dict[str, float]:
@@ -80,11 +90,15 @@ def doctors(truth: pd.DataFrame, seed: int) -> pd.DataFrame:
         ["medecin_id", "date_signature", "etp_option", "zone", "profil_origine", "departement"]]
     rng = stream(seed, "activity-pool")
     known = truth["medecin_id"].nunique()
+    # one non-signatory in every signatory's département (a real pool has some everywhere), the others drawn in
+    # proportion to the signatories: a small département may still hold too few to match within it
+    everywhere = np.sort(signatories["departement"].dropna().unique().astype(object))
+    drawn = rng.choice(signatories["departement"].to_numpy(dtype=object), POOL_SIZE - len(everywhere))
     pool = pd.DataFrame({
         # indices after every doctor of the truth: the same permutation keeps all identifiers distinct
         "medecin_id": synthetic_rpps(np.arange(known, known + POOL_SIZE), seed),
         "date_signature": pd.NaT,
-        "departement": rng.choice(signatories["departement"].to_numpy(dtype=object), POOL_SIZE),
+        "departement": rng.permutation(np.concatenate([everywhere, drawn])),
     })
     return pd.concat([signatories, pool], ignore_index=True).sort_values("medecin_id", kind="stable")
 
@@ -116,6 +130,7 @@ def activity_table(truth: pd.DataFrame, seed: int) -> pd.DataFrame:
     active = mt * ACTIVE_LIST_RATIO * rng.lognormal(-0.005, 0.1, n)
     per_day = np.where(signed, 27.5, 25.0) * rng.lognormal(-0.005, 0.1, n)
     days = np.clip(rng.normal(WORKING_DAYS, 15, n), 150, 260)
+    installed = installation_years(mt, seed)
     reference_year = np.where(signed, frame["date_signature"].dt.year.fillna(2019).to_numpy() - 1, 2018)
     signature = (frame["date_signature"].dt.year + (frame["date_signature"].dt.day_of_year - 1) / 365.25).to_numpy()
     scale = _effect_scale(frame, seed)
@@ -137,6 +152,9 @@ def activity_table(truth: pd.DataFrame, seed: int) -> pd.DataFrame:
         rows.append(pd.DataFrame({
             "medecin_id": frame["medecin_id"].to_numpy(),
             "annee": year,
+            "departement": frame["departement"].to_numpy(dtype=object),
+            "specialite": SPECIALTY_LABEL,
+            "annee_installation": installed,
             "patients_mt": np.round(level(mt, "patients_mt", ramp_stock)).astype(np.int64),
             "file_active": np.round(level(active, "file_active", ramp_flow)).astype(np.int64),
             "actes": np.round(level(per_day, "actes_par_jour", ramp_flow) * worked).astype(np.int64),
@@ -144,6 +162,16 @@ def activity_table(truth: pd.DataFrame, seed: int) -> pd.DataFrame:
         }))
     return pd.concat(rows, ignore_index=True).sort_values(["medecin_id", "annee"], kind="stable").reset_index(
         drop=True)
+
+
+def installation_years(patients_mt: np.ndarray, seed: int) -> np.ndarray:
+    """Each doctor's year of installation, from a seniority at the first year observed that grows with the rank of
+    the doctor's MT list (`SENIORITY_YEARS`, `SENIORITY_SPREAD`): drawn from its own random stream, so the levels and
+    the calibration do not move."""
+    rank = (np.argsort(np.argsort(patients_mt, kind="stable"), kind="stable") + 0.5) / len(patients_mt)
+    low, high = SENIORITY_YEARS
+    seniority = stream(seed, "activity-installation").normal(low + (high - low) * rank, SENIORITY_SPREAD)
+    return YEARS[0] - np.round(np.clip(seniority, 0, MAX_SENIORITY)).astype(np.int64)
 
 
 def to_csv_text(table: pd.DataFrame) -> str:
@@ -192,8 +220,8 @@ def assumptions() -> list[str]:
     factors = _factors()
     return [
         "Médecins : les généralistes signataires de la vérité synthétique (premier contrat) et "
-        f"{POOL_SIZE} généralistes non signataires tirés dans les mêmes départements (identifiants RPPS synthétiques "
-        "commençant par 99).",
+        f"{POOL_SIZE} généralistes non signataires tirés dans les mêmes départements : un dans chaque département "
+        "d'un signataire, les autres au prorata des signataires (identifiants RPPS synthétiques commençant par 99).",
         f"Années {YEARS[0]}–{YEARS[-1]} ; patientèle médecin traitant adulte au 31 décembre, file active, actes et "
         "jours travaillés sur l'année.",
         "Niveaux de l'année précédant la signature (2018 pour les non-signataires) : patientèle MT de 1 318 en "
@@ -210,6 +238,12 @@ def assumptions() -> list[str]:
         "hors zonage ×0,9 ; assistant ancien infirmier ×1,15, aide-soignant ×1,1, secrétaire ×1, autre ×0,95 ; "
         f"dispersion individuelle (coefficient de variation {EFFECT_SPREAD:g}) ; moyenne ramenée à l'effet publié "
         "sur la cohorte signataire du 01/09/2019 au 31/08/2020.",
+        "Département d'exercice : celui du premier contrat pour un signataire, celui du tirage pour un "
+        f"non-signataire (constant sur la période) ; spécialité « {SPECIALTY_LABEL} » pour tous. Année "
+        f"d'installation (hypothèse) : ancienneté en {YEARS[0]} croissant avec le rang de la patientèle MT, de "
+        f"{SENIORITY_YEARS[0]:g} ans en moyenne pour les plus petites à {SENIORITY_YEARS[1]:g} ans pour les plus "
+        f"grandes (écart type {SENIORITY_SPREAD:g} ans, bornée à 0–{MAX_SENIORITY} ans) : installations de "
+        f"{YEARS[0] - MAX_SENIORITY} à {YEARS[0]}.",
         f"Bruit annuel de {NOISE:.1%} sur chaque mesure ; aucune patientèle initiale ni objectif écrits (la grille "
         "des options 1/2 et 1 ETP n'est pas publique).",
     ]

@@ -8,10 +8,13 @@ before, across or after it, which is what a before/after comparison of signatori
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from am_analytics import reference
+from am_analytics.geography import region_of_departements
 from am_analytics.indicators.common import (
     REFERENCE,
     SYNTHETIC_ATTR,
@@ -21,6 +24,7 @@ from am_analytics.indicators.common import (
     labelled,
     synthetic_flag,
 )
+from am_analytics.vocabulary import UNRECOGNISED
 
 # Where a period lies relative to the doctor's first signature.
 POSITIONS = {
@@ -33,6 +37,10 @@ _ACTIVITY_COLUMNS = ("medecin_id", "periode", "debut_periode", "fin_periode")
 _CONTRACT_COLUMNS = ("medecin_id", "contrat_id", "date_signature")
 # What the first contract says of the doctor, carried beside each period when the contracts hold it.
 _DESCRIPTIVE = ("etp_option", "departement", "region", "specialite", "zone", "profil_origine")
+# What both tables may say of the doctor: the contract's is the reference for a signatory, the activity table's the
+# only source for a doctor who never signed.
+_OF_DOCTOR = ("departement", "region", "specialite")
+_FROM_ACTIVITY = "_activite"
 _DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -56,13 +64,19 @@ def activity_with_contracts(
     signature (`position`: non_signataire, avant, signature, apres) and `mois_depuis_signature`, the months from
     the signature to the end of the period (negative before it; missing for a non-signatory).
 
+    Département, region and specialty (`_doctor_descriptions`): a signatory's come from its first contract, a
+    non-signatory's from the activity table; a signatory the activity table places in another département keeps the
+    contract's, and such doctors are counted in a warning and a note.
+
     Both tables come from `am.load()` (same pseudonymisation key); the result is labelled with its source (the
     demo's synthetic data says so)."""
     _require(activity, _ACTIVITY_COLUMNS, "activité")
     # synthetic if either table is: a real activity joined to demo contracts is no real figure
     synthetic = synthetic_flag(activity, synthetic) or bool(contracts.attrs.get(SYNTHETIC_ATTR, False))
     first = first_contracts(contracts)
-    joined = activity.merge(first, on="medecin_id", how="left", validate="many_to_one")
+    written = {c: f"{c}{_FROM_ACTIVITY}" for c in _OF_DOCTOR if c in activity}
+    joined = activity.rename(columns=written).merge(first, on="medecin_id", how="left", validate="many_to_one")
+    joined, moved = _doctor_descriptions(joined)
     signed = joined["date_signature"]
     joined["nombre_contrats"] = joined["nombre_contrats"].fillna(0).astype("Int64")
     joined["signataire"] = signed.notna()
@@ -79,7 +93,44 @@ def activity_with_contracts(
         "Les médecins sont reliés à leurs contrats par le pseudonyme de leur RPPS ; la première signature date "
         "l'engagement d'un médecin qui a signé plusieurs contrats."
     ]
+    if moved:
+        plural = moved > 1
+        note = (f"{moved} signataire{'s' * plural} placé{'s' * plural} par le suivi d'activité dans un autre "
+                f"département que celui de {'leur' if plural else 'son'} premier contrat : le département du "
+                "contrat est retenu.")
+        warnings.warn(note, UserWarning, stacklevel=2)
+        notes.append(note)
     return labelled(joined, as_of=None, sources=[data_source(synthetic)], notes=notes)
+
+
+def _doctor_descriptions(joined: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """`joined` (the activity, its own `departement`, `region`, `specialite` suffixed `_activite`, merged with the
+    first contracts) with one département, region and specialty per row: the contract's when it says it (the
+    contract is the reference: the CPAM checked it at signature), else the activity table's (a non-signatory's
+    only source; a contract's unrecognised specialty too). Also the number of signatories the activity table
+    places, in some period, in another département than their contract's.
+
+    Département and region are taken together from one source, so a row never pairs one table's département with
+    the other's region."""
+    joined = joined.copy()
+    moved = 0
+    activity_place = f"departement{_FROM_ACTIVITY}"
+    if activity_place in joined:
+        contract = joined["departement"] if "departement" in joined else pd.Series(pd.NA, index=joined.index)
+        differs = (contract.notna() & joined[activity_place].notna() & (contract != joined[activity_place]))
+        moved = int(joined.loc[differs.fillna(False).to_numpy(dtype=bool), "medecin_id"].nunique())
+        from_contract = contract.notna().to_numpy(dtype=bool)
+        written = joined[activity_place].astype("string")
+        own_region = joined["region"] if "region" in joined else pd.Series(pd.NA, index=joined.index)
+        joined["departement"] = contract.astype("string").where(from_contract, written)
+        joined["region"] = own_region.astype("string").where(from_contract, region_of_departements(written))
+    activity_specialty = f"specialite{_FROM_ACTIVITY}"
+    if activity_specialty in joined:
+        contract = joined.get("specialite", pd.Series(pd.NA, index=joined.index, dtype="string")).astype("string")
+        known = contract.notna() & contract.ne(UNRECOGNISED["specialite"])
+        written = joined[activity_specialty].astype("string")
+        joined["specialite"] = contract.where(known, written.where(written.notna(), contract))
+    return joined.drop(columns=[c for c in joined if c.endswith(_FROM_ACTIVITY)]), moved
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:

@@ -168,10 +168,13 @@ METHODS: dict[str, Method] = {
     ),
     "effet_engagements": Method(
         "Effet de la signature sur l'activité (étude d'événement, différence de différences)",
-        "Chaque signataire est apparié au non-signataire le plus proche sur le percentile de patientèle "
-        "médecin traitant de la période précédant la signature, de la même spécialité et du même département "
-        "(de la même région si le département compte moins de dix candidats, de toute la France ensuite) quand "
-        "la table d'activité les donne, et sur l'année d'installation si elle la donne ; avec remise (un "
+        "Chaque signataire est apparié au non-signataire le plus proche observé à la même période (celle qui "
+        "précède la signature), de la même spécialité et du même département (de la même région si le "
+        "département compte moins de dix candidats, de toute la France ensuite) ; la distance est l'écart de "
+        "percentile de patientèle médecin traitant à cette période, plus deux points par année d'écart "
+        "d'installation (vingt ans au plus). Le département et la spécialité d'un signataire sont ceux de son "
+        "premier contrat ; ceux d'un non-signataire et l'année d'installation de chacun viennent du suivi "
+        "d'activité ; ce que le suivi ne donne pas n'entre pas dans l'appariement. Appariement avec remise (un "
         "non-signataire peut servir plusieurs fois). Pour chaque paire et chaque période, la différence entre "
         "l'évolution du logarithme de la mesure du signataire depuis la période précédant la signature et "
         "celle de son témoin sur les mêmes années est régressée sur une indicatrice par période depuis la "
@@ -183,10 +186,11 @@ METHODS: dict[str, Method] = {
         "profil de l'assistant, les périodes sont regroupées (avant, signature, après) ; une catégorie de moins "
         "de 20 signataires n'est pas estimée. La simulation du paquet vérifie que l'intervalle couvre un effet "
         "connu (nul compris) au taux annoncé et que le test détecte une pré-tendance. Limites : les médecins "
-        "qui signent ne sont pas tirés au hasard ; l'appariement n'équilibre que ce que la table observe, pas un "
-        "projet d'agrandissement, un nouvel associé ou un déménagement en maison de santé qui aurait de toute "
-        "façon accru la patientèle ; le test de pré-tendance ne voit que ce qui différait déjà avant la "
-        "signature. Sur les données de démonstration, l'effet a été construit par le générateur (calibré sur "
+        "qui signent ne sont pas tirés au hasard ; l'appariement n'équilibre que ce que la table observe "
+        "(spécialité, territoire, taille de la patientèle, ancienneté d'installation), pas l'âge, le mode "
+        "d'exercice ni un projet d'agrandissement, un nouvel associé ou un déménagement en maison de santé qui "
+        "aurait de toute façon accru la patientèle ; le test de pré-tendance ne voit que ce qui différait déjà "
+        "avant la signature. Sur les données de démonstration, l'effet a été construit par le générateur (calibré sur "
         "les chiffres publiés) : l'estimation le retrouve, elle ne mesure rien de réel.",
     ),
     "temps_medical": Method(

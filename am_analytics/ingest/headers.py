@@ -173,6 +173,23 @@ ACTIVITY = DatasetSpec(
             "Jours travaillés", "Nb jours travaillés", "Nombre de jours travaillés", "Jours d'activité",
             "Nombre de jours d'activité", "Jours ouvrés travaillés",
         ),
+        # Who the doctor is, for matching signatories with non-signatories (optional): the contract says it for a
+        # signatory, only this table says it for a doctor who never signed. « Département » alone may be the
+        # practice's or a label: a follow-up table has one département per doctor and period, the practice's.
+        "departement": (
+            *CONTRACTS.aliases["departement"], "Département d'exercice", "Dép.", "Département du médecin",
+            "Département d'installation", "Code département d'exercice", "Département du cabinet médical",
+        ),
+        "specialite": (
+            *CONTRACTS.aliases["specialite"], "Spécialité d'exercice", "Libellé spécialité du médecin",
+            "Spécialité PS", "Code spécialité PS",
+        ),
+        # A date of installation is read as its year (the matching needs no more).
+        "annee_installation": (
+            "Année d'installation", "Année d'installation en libéral", "Date d'installation",
+            "Date d'installation en libéral", "Année de début d'exercice", "Date de début d'exercice libéral",
+            "Année installation", "Date installation", "Installé depuis",
+        ),
         # What the contract fixed at signature (optional): the initial list and the objective, in patients or in %.
         "patientele_initiale": (
             "Patientèle initiale", "Patientèle MT initiale", "Patientèle de référence", "Patientèle MT de référence",

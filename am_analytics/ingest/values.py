@@ -32,7 +32,8 @@ __all__ = [  # `fold` is re-exported: callers compare free text the way the norm
     "accepted_spellings", "error_cells", "etp_column_reading", "excel_integer", "fold", "is_scientific",
     "normalise_amounts", "normalise_contrat_ids",
     "normalise_dates", "normalise_etp", "normalise_formations", "normalise_numbers", "normalise_periods",
-    "normalise_profils", "normalise_rpps", "normalise_specialites", "normalise_zones", "specialty_code", "visible",
+    "normalise_profils", "normalise_rpps", "normalise_specialites", "normalise_years", "normalise_zones",
+    "specialty_code", "visible",
 ]
 
 Parsed = tuple[object, str | None]  # (canonical value or None, reason code or None)
@@ -839,3 +840,42 @@ def normalise_periods(values: pd.Series, *, required: bool = True) -> pd.DataFra
         return None, "periode_invalide"
 
     return _by_unique(values, parse, dtype="string", empty=_empty(required))
+
+
+# --- Years of a doctor's career ------------------------------------------------------------------------
+
+# A year written alone (« 2005 », Excel's « 2005.0 »), an Excel date serial (five digits: from 1927 on, when a
+# « Date d'installation » column was re-saved as numbers) or a date in any of `normalise_dates`' spellings.
+_BARE_YEAR = re.compile(r"\d{4}(?:[.,]0+)?")
+_YEAR_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
+_YEAR_SERIAL_RANGE = (10_000, _SERIAL_RANGE[1])  # 1927-05-18 to 2099-12-31
+
+
+def normalise_years(values: pd.Series, *, plausible: tuple[int, int]) -> pd.DataFrame:
+    """The year (`Int64`) a cell names: « 2005 », « 2005.0 », a date (« 15/03/2005 », « 2005-03-15 », an Excel
+    serial) → its year. Unreadable → `annee_illisible`; a year outside `plausible` (bounds included) →
+    `annee_invraisemblable`; empty → NA without a reason. Dates are read by `normalise_dates`, serials here (its
+    serial range starts in 1990, after many doctors settled)."""
+    text = _blank_to_na(values)
+    bare = text.str.fullmatch(_BARE_YEAR.pattern).fillna(False).to_numpy(dtype=bool)
+    serial = text.str.fullmatch(_YEAR_SERIAL.pattern).fillna(False).to_numpy(dtype=bool)
+    year = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    reason = pd.Series(pd.NA, index=values.index, dtype="string")
+    year[bare] = pd.to_numeric(text[bare].str.slice(0, 4)).astype("Int64")
+    if serial.any():
+        days = pd.to_numeric(text[serial].str.replace(",", ".", regex=False)).astype("float64")
+        days = days.where(days.between(*_YEAR_SERIAL_RANGE))
+        year[serial] = (_EXCEL_EPOCH + pd.to_timedelta(np.floor(days), unit="D")).dt.year.astype("Int64")
+    dated = text.notna().to_numpy(dtype=bool) & ~bare & ~serial
+    if dated.any():
+        found = normalise_dates(text[dated])
+        year[dated] = found["value"].dt.year.astype("Int64")
+        reason[dated] = found["reason"].map(
+            lambda r: "annee_invraisemblable" if r == "date_invraisemblable" else "annee_illisible",
+            na_action="ignore")
+    unread = text.notna().to_numpy(dtype=bool) & year.isna().to_numpy() & reason.isna().to_numpy()
+    reason[unread] = "annee_illisible"
+    outside = ~year.between(*plausible).fillna(True).to_numpy(dtype=bool)
+    reason[outside] = "annee_invraisemblable"
+    year[outside | reason.notna().to_numpy()] = pd.NA
+    return pd.DataFrame({"value": year, "reason": reason}, index=values.index)

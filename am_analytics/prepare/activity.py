@@ -5,8 +5,10 @@ acts and the working days a doctor commits to raise. What identifies and counts 
 (an RPPS, read exactly as the contracts' and pseudonymised with the same keyed hash by the pipeline, so that the
 activity joins the contracts), the period, and each count (negative, not whole, implausible). What the contract
 fixed at signature (initial list, objective) is descriptive: an unreadable value keeps the row, stays empty and
-is warned. Two rows of one doctor and period that disagree are both quarantined (neither can be chosen without
-guessing); an exact copy is merged.
+is warned. So is who the doctor is (département, specialty, year of installation): the contract says it for a
+signatory, only this table for a doctor who never signed, and the matching of signatories with non-signatories
+needs it (`indicators.commitment_effect`). Two rows of one doctor and period that disagree are both quarantined
+(neither can be chosen without guessing); an exact copy is merged.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics import privacy
+from am_analytics.geography import normalise_departements, region_of_departements
 from am_analytics.ingest import RawTable
 from am_analytics.ingest import values as v
 from am_analytics.prepare.steps import (
@@ -27,13 +30,18 @@ from am_analytics.prepare.steps import (
     spreadsheet_errors,
 )
 from am_analytics.validate import empty_problems
-from am_analytics.vocabulary import WARNING_REASONS
+from am_analytics.vocabulary import UNRECOGNISED, WARNING_REASONS
 
 KEY = "cle_activite"  # doctor and period: one row per doctor and period
 VERSIONED = False  # a repeated doctor and period is an exact copy (merged) or a conflict, never an update
 KEY_SOURCE = "periode"  # a duplicate is reported on the period (the doctor's identifier is never shown in clear)
 COUNTS = ("patients_mt", "file_active", "actes", "jours_travailles")
 COMMITMENT = ("patientele_initiale", "objectif_patients", "objectif_pct")
+# Who the doctor is, as the table writes it for each period. Kept per row, not reduced to one value per doctor: the
+# matching compares doctors within one period, so a doctor who moved is compared where he practised then (the
+# latest département would place him where he was not); two rows of one doctor and period that disagree on it are
+# a conflict like any other (`duplicates`).
+DOCTOR = ("departement", "region", "specialite", "annee_installation")
 COLUMNS = [
     "medecin_id",
     "periode",
@@ -45,6 +53,7 @@ COLUMNS = [
     *COUNTS,
     "actes_par_jour",
     *COMMITMENT,
+    *DOCTOR,
 ]
 # Counts are whole patients and acts; working days may be half days.
 _WHOLE = ("patients_mt", "file_active", "actes", "patientele_initiale", "objectif_patients")
@@ -57,6 +66,9 @@ _MAXIMA = {"patients_mt": MAX_PATIENTS, "file_active": MAX_PATIENTS, "patientele
 DAYS_IN = {"annee": 366, "semestre": 184}  # the most days a period can hold (a leap year, July–December)
 # An objective in % of growth: from a tolerated 10 % drop (doctors aged 65 or over, convention 2024) to +100 %.
 OBJECTIVE_PCT_RANGE = (-10.0, 100.0)
+# A year of installation before 1950 would make a doctor still working past 95; after the period observed, the doctor
+# was not installed yet: neither is kept.
+FIRST_INSTALLATION_YEAR = 1950
 _HAS_YEAR = re.compile(r"\d{4}")
 _HALVES = {"1": 1, "s1": 1, "h1": 1, "1er": 1, "1e": 1, "premier": 1, "2": 2, "s2": 2, "h2": 2, "2e": 2, "2eme": 2,
            "second": 2, "deuxieme": 2}
@@ -173,18 +185,59 @@ def normalise(raw: RawTable, header_of: dict[str, str]) -> StepResult:
         warnings.append(_warnings(unreadable.where(unreadable.isna(), "engagement_illisible"), column))
         warnings.append(_not_significant(found, column))
 
+    doctor, doctor_warnings = _doctor(raw, header_of, frame["annee"])
+    frame = pd.concat([frame, doctor], axis=1)
+    warnings.extend(doctor_warnings)
+
     required = {"medecin_id", "periode", "annee", "semestre", *COUNTS}
     problem_table, warning_table, erroneous = spreadsheet_errors(
         raw, header_of, required, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True),
         _warnings,
     )
     for column, cells in erroneous.items():
-        if column in COMMITMENT:
-            frame[column] = frame[column].mask(cells)
+        if column == "specialite":
+            frame[column] = frame[column].mask(cells, UNRECOGNISED[column])
+        elif column in (*COMMITMENT, *DOCTOR):
+            frame[column] = frame[column].mask(cells)  # a département in error was not read: no region either
     frame["actes_par_jour"] = actes_par_jour(frame)
     frame[KEY] = frame["medecin_id"] + "|" + frame["periode"]
     frame["periode_source"] = period_column  # the raw column a rule on the period is reported on
     return StepResult(frame=frame[[*COLUMNS, KEY, "periode_source"]], problems=problem_table, warnings=warning_table)
+
+
+# What a warning on who the doctor is says: the row is kept, and what to write instead.
+_KEPT = {
+    "departement": "ligne d'activité gardée sans département ; écrire le code du département d'exercice (59, 2A, "
+    "971) ou son nom",
+    "specialite": "ligne d'activité gardée avec la spécialité « non reconnue » ; écrire par exemple « Médecine "
+    "générale » ou un code de spécialité de l'Assurance Maladie",
+}
+
+
+def _doctor(raw: RawTable, header_of: dict[str, str], period_year: pd.Series
+            ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Département (COG code, with its region), specialty and year of installation of each row, read by the
+    contracts' normalisers; a value not read is warned and left empty (the specialty takes the contracts' explicit
+    unknown category), never guessed."""
+    warnings = []
+    places = normalise_departements(_cells(raw, header_of, "departement"))
+    unread = places["reason"].where(places["reason"] != v.MISSING)
+    warnings.append(_warnings(unread, "departement", places["message"] + " : " + _KEPT["departement"]))
+    specialties = v.normalise_specialites(_cells(raw, header_of, "specialite"))
+    labels = specialties["reason"].map(WARNING_REASONS, na_action="ignore").astype("string").str.split(" :").str[0]
+    warnings.append(_warnings(specialties["reason"], "specialite", labels + " : " + _KEPT["specialite"]))
+    years = v.normalise_years(_cells(raw, header_of, "annee_installation"),
+                              plausible=(FIRST_INSTALLATION_YEAR, v.PLAUSIBLE_PERIOD_YEARS[1]))
+    after_period = (years["value"] > period_year).fillna(False).to_numpy(dtype=bool)
+    reasons = years["reason"].mask(after_period, "annee_invraisemblable")
+    warnings.append(_warnings(reasons, "annee_installation"))
+    frame = pd.DataFrame({
+        "departement": places["code"].astype("string"),
+        "region": region_of_departements(places["code"].astype("string")),
+        "specialite": specialties["value"].mask(specialties["reason"].notna(), UNRECOGNISED["specialite"]),
+        "annee_installation": years["value"].mask(after_period),
+    })
+    return frame, warnings
 
 
 def actes_par_jour(frame: pd.DataFrame) -> pd.Series:
@@ -201,12 +254,17 @@ def _commitment_reasons(values: pd.Series, column: str) -> pd.Series:
     return _count_reasons(values, column, pd.Series(np.inf, index=values.index))
 
 
+# The warnings' labels say « contrat gardé »: an activity row is no contract.
+_LABELS = {**WARNING_REASONS, "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : "
+           "ligne d'activité gardée sans cette valeur ; corriger la formule de la source"}
+
+
 def _warnings(reasons: pd.Series, column: str, messages: pd.Series | None = None) -> pd.DataFrame:
     """Warnings where a descriptive value was not kept (its message says the row is kept)."""
     found = problems_from_reasons(reasons, column, messages)
     if found.empty:
         return found
-    return found.assign(message=found["message"].fillna(found["reason"].map(WARNING_REASONS).astype("string")))
+    return found.assign(message=found["message"].fillna(found["reason"].map(_LABELS).astype("string")))
 
 
 def _not_significant(found: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -232,7 +290,7 @@ def validate(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
 
 def finish(frame: pd.DataFrame) -> pd.DataFrame:
     """Whole counts as integers, in the order of doctors and periods."""
-    whole = {column: frame[column].round().astype("Int64") for column in _WHOLE}
+    whole = {column: frame[column].round().astype("Int64") for column in (*_WHOLE, "annee_installation")}
     return (
         frame.drop(columns=[KEY, "periode_source"])
         .assign(**whole, jours_travailles=frame["jours_travailles"].astype("Float64"))
