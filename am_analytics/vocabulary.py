@@ -186,8 +186,9 @@ REASONS = {
 # Only what identifies and counts a contract can reject it; an unrecognised specialty, zone, background,
 # training, take-up date or aid keeps the contract and is listed in the warnings table with these reasons.
 WARNING_REASONS = {
-    "specialite_inconnue": "spécialité non reconnue : contrat gardé avec la spécialité « non reconnue »",
-    "specialite_non_medicale": "code de spécialité qui n'est pas celle d'un médecin : contrat gardé, spécialité "
+    # reasons that contracts and activity tables share say « ligne gardée »: an activity row is no contract
+    "specialite_inconnue": "spécialité non reconnue : ligne gardée avec la spécialité « non reconnue »",
+    "specialite_non_medicale": "code de spécialité qui n'est pas celle d'un médecin : ligne gardée, spécialité "
     "« non reconnue »",
     "zone_inconnue": "zone non reconnue : contrat gardé avec la zone « non reconnue »",
     "profil_inconnu": "profil d'origine non reconnu : contrat gardé avec le profil « non renseigné »",
@@ -207,7 +208,7 @@ WARNING_REASONS = {
     "reponse_hors_echelle": "réponse hors de l'échelle proposée : répondant gardé, cette réponse manquante",
     "reponse_sans_avis": "réponse sans avis (« NSP », « Ne sait pas », « Non concerné ») : répondant gardé, cette "
     "réponse manquante",
-    "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : contrat gardé sans cette "
+    "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : ligne gardée sans cette "
     "valeur ; corriger la formule de la source",
     "engagement_illisible": "patientèle initiale ou objectif du contrat illisible, négatif ou invraisemblable : "
     "ligne d'activité gardée sans cette valeur",

@@ -114,6 +114,16 @@ def test_duplicates_that_disagree_are_all_quarantined_and_exact_copies_merged(tm
     assert set(result.tables["activity"]["periode"]) == {"2022", "2022-S1"}
 
 
+@pytest.mark.parametrize(("header", "rows", "column"), [
+    ("RPPS;Année;Nb patients MT adultes", ["2022;1200", "2022;1250"], "Année"),
+    ("RPPS;Année;Semestre;Nb patients MT adultes", ["2022;1;1200", "2022;1;1250"], "Année"),
+])
+def test_a_conflict_is_reported_on_the_column_the_file_writes_its_period_in(tmp_path, header, rows, column):
+    # a period built from « Année » (and « Semestre ») names that column, not the canonical « periode »
+    result = run(tmp_path, [f"{DOCTOR};{row}" for row in rows], header=header)
+    assert found(result) == {(2, column, "doublon_conflictuel"), (3, column, "doublon_conflictuel")}
+
+
 def test_the_contract_s_initial_list_and_objective_are_only_warned(tmp_path):
     result = run(tmp_path, [
         f"{DOCTOR};2022;1200;2100;2900;200;mille;8,5",

@@ -78,4 +78,4 @@ def test_a_dashboard_under_a_scheduled_run_shows_the_run_s_publication_without_c
         board = Dashboard(scope)
         assert (board.national, board.own, board.territory) == ("national", "corse", "corse")
     with pytest.raises(AssertionError, match="computed again"):  # outside the run, the dashboard computes
-        Dashboard(scope).national
+        _ = Dashboard(scope).national

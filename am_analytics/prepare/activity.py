@@ -254,17 +254,13 @@ def _commitment_reasons(values: pd.Series, column: str) -> pd.Series:
     return _count_reasons(values, column, pd.Series(np.inf, index=values.index))
 
 
-# The warnings' labels say « contrat gardé »: an activity row is no contract.
-_LABELS = {**WARNING_REASONS, "cellule_en_erreur": "cellule en erreur dans le classeur (#N/A, #REF!, #VALEUR!…) : "
-           "ligne d'activité gardée sans cette valeur ; corriger la formule de la source"}
-
 
 def _warnings(reasons: pd.Series, column: str, messages: pd.Series | None = None) -> pd.DataFrame:
     """Warnings where a descriptive value was not kept (its message says the row is kept)."""
     found = problems_from_reasons(reasons, column, messages)
     if found.empty:
         return found
-    return found.assign(message=found["message"].fillna(found["reason"].map(_LABELS).astype("string")))
+    return found.assign(message=found["message"].fillna(found["reason"].map(WARNING_REASONS).astype("string")))
 
 
 def _not_significant(found: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -373,6 +373,9 @@ def _combine(
     merged, conflict = step_module.duplicates(usable)
     conflict_rows = conflict.index[conflict.to_numpy()]
     conflict_problems = _problems_at(conflict_rows, step_module.KEY_SOURCE, "doublon_conflictuel")
+    built_from = f"{step_module.KEY_SOURCE}_source"  # a key built from other columns (« Année », « Semestre »)
+    if built_from in usable and not conflict_problems.empty:  # is reported on the column each row was read from
+        conflict_problems["column"] = usable.loc[conflict_rows, built_from].astype("string").to_numpy()
     checked = usable[~(merged | conflict).to_numpy()]
     rule_problems = step_module.validate(checked.drop(columns=["_part", "_row"]), check_date)
     problems = pd.concat([value_problems, conflict_problems, rule_problems], ignore_index=True)
