@@ -11,6 +11,7 @@ import pytest
 from am_analytics import paths
 from am_analytics.demo import activity as demo_activity
 from am_analytics.demo.truth import build_truth
+from am_analytics.indicators.cnam_design import published_design
 from am_analytics.indicators.commitments import activity_with_contracts
 from am_analytics.prepare.pipeline import prepare
 
@@ -33,7 +34,7 @@ def prepared(tmp_path_factory):
 @pytest.fixture(scope="module")
 def design(prepared):
     """The published design run on the prepared (pseudonymised) demo tables, as an analyst would."""
-    return demo_activity.published_design(prepared.tables["activity"], prepared.tables["contracts"])
+    return published_design(prepared.tables["activity"], prepared.tables["contracts"])
 
 
 @pytest.mark.parametrize(("group", "measure", "indicator"), _COMPARED)

@@ -3,7 +3,8 @@ signed a contract (the demo's truth) and a pool of GPs who did not, in the same 
 
 Calibrated so that the published design (Cnam, *Points de repère*, 3 December 2024) run on it reproduces the
 published 48-month figures within `TOLERANCE_POINTS`: GPs who signed from 1 September 2019 to 31 August 2020,
-compared with non-signatories, from the year before their signature to four years later (`published_design`):
+compared with non-signatories, from the year before their signature to four years later
+(`indicators.cnam_design.published_design`):
 adult « médecin traitant » list +19,5 % (1 318 → 1 576) against +6,6 %, active list +4,5 % against −5,3 %, acts per
 working day +7,2 % (27,5 → 29,5) against +0,5 %. Every doctor shares a secular trend (the non-signatories'
 evolution); a signatory's own effect ramps up over `RAMP_YEARS` after the signature and varies by option, zone and
@@ -18,6 +19,7 @@ import pandas as pd
 from am_analytics import reference
 from am_analytics.demo.randomness import stream
 from am_analytics.demo.truth import synthetic_rpps
+from am_analytics.indicators.cnam_design import COHORT, HORIZON_YEARS
 
 FILE_NAME = "suivi_activite_medecins_2018_2024.csv"
 HEADERS = {
@@ -32,8 +34,6 @@ HEADERS = {
     "jours_travailles": "Jours travaillés",
 }
 YEARS = tuple(range(2018, 2025))  # the MT list is counted at 31 December; the other measures over the year
-COHORT = (pd.Timestamp("2019-09-01"), pd.Timestamp("2020-08-31"))  # the published study's signatories
-HORIZON_YEARS = 4  # 48 months
 POOL_SIZE = 1_500  # non-signatory GPs (the study compared 402 signatories with about 18 600)
 RAMP_YEARS = 2.0  # a signatory's effect grows linearly over two years after the signature, then holds
 TOLERANCE_POINTS = 1.0  # the published evolutions are reproduced within one percentage point
@@ -177,43 +177,6 @@ def installation_years(patients_mt: np.ndarray, seed: int) -> np.ndarray:
 def to_csv_text(table: pd.DataFrame) -> str:
     """The table as a CPAM follow-up export writes it: `;`-separated, French headers."""
     return table.rename(columns=HEADERS)[list(HEADERS.values())].to_csv(sep=";", index=False, lineterminator="\n")
-
-
-def published_design(activity: pd.DataFrame, contracts: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """The published design on a yearly activity table: GPs whose first contract was signed from 1 September 2019
-    to 31 August 2020 against doctors without a contract, from the year before the signature (2018 for the others)
-    to four years later; evolution in % of the mean MT list (at 31 December), active list and acts per working day.
-
-    `activity` has `medecin_id`, `annee`, the counts (and `actes_par_jour`); `contracts` `medecin_id`,
-    `date_signature` (and `specialite`: only GPs' contracts count)."""
-    gps = contracts if "specialite" not in contracts else contracts[contracts["specialite"] == "medecine_generale"]
-    first = contracts.groupby("medecin_id")["date_signature"].min()
-    first = first[first.index.isin(gps["medecin_id"])]
-    if first.empty:  # no GP signed in these contracts (a small folder, an early date): neither group to follow
-        return {"signataires": {"medecins": 0.0}, "non_signataires": {"medecins": 0.0}}
-    frame = activity.assign(actes_par_jour=activity["actes"] / activity["jours_travailles"])
-    signature = frame["medecin_id"].map(first)
-    start = signature.dt.year - 1
-    groups = {
-        "signataires": signature.between(*COHORT).to_numpy(),
-        "non_signataires": ~frame["medecin_id"].isin(contracts["medecin_id"]).to_numpy(),
-    }
-    start = start.where(groups["signataires"], 2018)
-    results = {}
-    for group, members in groups.items():
-        before = frame[members & (frame["annee"] == start).to_numpy()].set_index("medecin_id")
-        after = frame[members & (frame["annee"] == start + HORIZON_YEARS).to_numpy()].set_index("medecin_id")
-        both = before.index.intersection(after.index)
-        if both.empty:  # a folder without this group (one region's extracts, an early date): nothing to measure
-            results[group] = {"medecins": 0.0}
-            continue
-        results[group] = {
-            "medecins": float(len(both)),
-            **{f"{m}_avant": float(before.loc[both, m].mean()) for m in ("patients_mt", "actes_par_jour")},
-            **{f"{m}_evolution_pct": float(100 * (after.loc[both, m].mean() / before.loc[both, m].mean() - 1))
-               for m in ("patients_mt", "file_active", "actes_par_jour")},
-        }
-    return results
 
 
 def assumptions() -> list[str]:

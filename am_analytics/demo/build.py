@@ -13,6 +13,7 @@ from am_analytics import atomic
 from am_analytics.demo import activity, contracts, opendata, provenance, survey, xlsx
 from am_analytics.demo.randomness import stream
 from am_analytics.demo.truth import build_truth
+from am_analytics.indicators.cnam_design import published_design
 
 DEFAULT_SEED = 2019
 # The published national count at 30 June 2025 (8 558): the default truth reproduces it, and the
@@ -286,7 +287,7 @@ def write_activity(out_dir: Path, truth: pd.DataFrame, seed: int, n_contracts: i
                 "31/08/2020 contre non-signataires, de l'année précédant la signature à quatre ans plus tard",
                 "tolerance_points": activity.TOLERANCE_POINTS,
                 "published": activity.published_effects(),
-                "reproduced": activity.published_design(table, truth),
+                "reproduced": published_design(table, truth),
             },
         },
     )

@@ -24,6 +24,7 @@ from am_analytics.indicators.backgrounds import (
     region_against_france,
     region_background_independence,
 )
+from am_analytics.indicators.cnam_design import published_design
 from am_analytics.indicators.commitment_effect import (
     as_percent,
     attributable,
@@ -140,6 +141,7 @@ __all__ = [
     "as_percent",
     "attributable",
     "commitment_cross_check",
+    "published_design",
     "signing_effect",
     "effect_panel",
     "estimate",

@@ -35,6 +35,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from am_analytics import reference
+from am_analytics.indicators.cnam_design import COHORT, HORIZON_YEARS, published_design
 from am_analytics.indicators.commitments import activity_with_contracts, baseline_percentiles, category_labels
 from am_analytics.indicators.common import (
     REFERENCE,
@@ -577,7 +578,6 @@ def commitment_cross_check(
     evolution, `TOLERANCE_SHARE` for a level). On the demo data, calibrated on these figures, agreement proves
     nothing but the calibration."""
     # the design itself (cohort, horizon), applied to any activity table
-    from am_analytics.demo.activity import COHORT, HORIZON_YEARS, published_design
 
     if activity is None or activity.empty:
         raise IndicatorArgumentError("aucune table d'activité des médecins : rien à comparer aux chiffres publiés")
