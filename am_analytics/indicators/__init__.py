@@ -123,7 +123,7 @@ from am_analytics.indicators.survey import (
     satisfied_share,
     weighted_shares,
 )
-from am_analytics.indicators.territories import by_departement, by_region, national_totals
+from am_analytics.indicators.territories import by_departement, by_region, generalists_source_note, national_totals
 from am_analytics.indicators.training import (
     overdue_by_background,
     overdue_by_region,
@@ -229,6 +229,7 @@ __all__ = [
     "is_synthetic",
     "methods_markdown",
     "monthly_series",
+    "generalists_source_note",
     "national_totals",
     "overdue_by_background",
     "overdue_by_region",
