@@ -16,7 +16,7 @@ from am_analytics.presentation.results import NationalResults
 from am_analytics.vocabulary import NATIONAL_LABEL
 
 SECTION_TITLE = "Contreparties et accès aux soins"
-# The tables of the statuses the PDF prints; every dimension goes to the workbook (départements: workbook only).
+# The tables of the statuses the PDF prints; every dimension goes to the workbook.
 IN_PDF = ("region", "etp_option", "profil_origine")
 
 
