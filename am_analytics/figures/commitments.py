@@ -84,8 +84,8 @@ def access_chart(effect: pd.DataFrame, cross: pd.DataFrame | None, *, as_of: obj
     drawn = ~np.isnan(value)
     left.errorbar(value[drawn], positions[drawn],
                   xerr=[np.nan_to_num(value - low)[drawn], np.nan_to_num(high - value)[drawn]],
-                  fmt="o", color=OKABE_ITO["vermillon"], ecolor=OKABE_ITO["vermillon"], capsize=3,
-                  label="Effet (intervalle à 95 %)")
+                  fmt="none", ecolor=OKABE_ITO["vermillon"], capsize=3, label="Intervalle à 95 %")
+    left.plot(value[drawn], positions[drawn], "o", color=OKABE_ITO["vermillon"], label="Effet estimé")
     for y, shown, estimate, top in zip(positions, drawn, value, high, strict=True):
         text = f"+{format_number(estimate, 1)} %" if shown else SECRET_TEXT
         left.annotate(text, (top if shown else 0, y), xytext=(6, 0), textcoords="offset points", ha="left",
@@ -98,7 +98,7 @@ def access_chart(effect: pd.DataFrame, cross: pd.DataFrame | None, *, as_of: obj
     left.set_title("Effet de la signature", loc="left", fontsize="medium")
     left.xaxis.set_major_formatter(percent_formatter(0, ratio=False))
     left.set_xlim(0, max(float(np.nanmax(high)) if drawn.any() else 1.0, 1.0) * 1.35)
-    left.legend(frameon=False, **below_axis(left))
+    left.legend(frameon=False, ncols=2, **below_axis(left))
     if panels == 2:
         _evolutions(axes[1], cross, average.index, positions)
     return finish_figure(
