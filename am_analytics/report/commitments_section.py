@@ -3,8 +3,8 @@ the latest review), the estimated effect of signing, the patients and medical ti
 design beside the published figures. A layout: it lays out published items (`NationalResults.commitments`,
 `commitment_effect`, `commitment_gains`, `commitment_cross`) and computes nothing.
 
-Its tables go to the annex PDF (`annex.ANNEX_SECTIONS`): they would take the body past its ten pages; the body's
-« L'essentiel » and methods say where they are."""
+Its tables go to the annex PDF (`annex.ANNEX_SECTIONS`): they would take the body past its ten pages; the body
+shows the main finding in one figure (`body.access_to_care`) and says where the tables are."""
 
 from __future__ import annotations
 
