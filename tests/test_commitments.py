@@ -16,6 +16,7 @@ from am_analytics.demo import activity as demo_activity
 from am_analytics.indicators import commitment_effect as ce
 from am_analytics.indicators import commitments as cm
 from am_analytics.indicators.common import IndicatorArgumentError
+from am_analytics.presentation import catalogue as cat
 from am_analytics.presentation import registry
 
 
@@ -174,14 +175,16 @@ def test_the_demo_summary_adds_up_and_is_published_masked(demo_scope, demo_resul
     france = exact[exact["dimension"] == "france"].iloc[0]
     statuses = list(cm.STATUSES)
     assert france[statuses].sum() == france["contrats_revus"] > 1_000
-    for dimension in cm.DIMENSIONS:
+    # published by region, option, background, specialty and zone; not by département (`cat.COMMITMENT_DIMENSIONS`)
+    assert set(exact["dimension"]) == {"france", *cat.COMMITMENT_DIMENSIONS}
+    for dimension in cat.COMMITMENT_DIMENSIONS:
         assert exact.loc[exact["dimension"] == dimension, "contrats_revus"].sum() == france["contrats_revus"]
-    # small départements are masked, « < 5 » and complementary cells, never shown
+    # small regions are masked, « < 5 » and complementary cells, never shown
     summary = demo_results.commitments
-    departements = summary[summary["dimension"] == "departement"]
-    hidden = departements[[f"{s}_secret" for s in statuses]]
+    regions = summary[summary["dimension"] == "region"]
+    hidden = regions[[f"{s}_secret" for s in statuses]]
     assert hidden.notna().any().any()
-    assert not ((departements[statuses] > 0) & (departements[statuses] < 5)).any().any()
+    assert not ((regions[statuses] > 0) & (regions[statuses] < 5)).any().any()
 
 
 def test_on_the_demo_the_cnam_design_reproduces_the_published_figures_within_the_tolerance(demo_results):

@@ -201,3 +201,36 @@ def test_a_map_reads_date_synthetic_flag_and_sources_from_the_frame_like_a_chart
     with pytest.raises(ValueError, match="source"):  # a bare Series carries nothing: its caption is given by hand
         region_map(regions.set_index("code")["actifs"], title="Taux", legend_title="Taux", as_of="2022-01-01",
                    synthetic=False)
+
+
+# --- The access figure of the report's body (issue 24) -------------------------------------------------------------
+
+
+def _effects(hidden: str | None = None) -> pd.DataFrame:
+    """The published average effects of the three measures (one of them hidden with its interval)."""
+    frame = pd.DataFrame({
+        "mesure": ["patients_mt", "file_active", "actes_par_jour"], "dimension": ["ensemble"] * 3,
+        "periode_evenement": pd.array([pd.NA] * 3, dtype="Int64"),
+        "mesure_libelle": ["Patientèle médecin traitant adulte", "File active", "Actes par jour travaillé"],
+        "signataires": [120, 120, 120], "effet_pct": [10.9, 8.1, 5.2], "ic_bas": [9.0, 6.5, 4.0],
+        "ic_haut": [12.8, 9.7, 6.4],
+    })
+    for column in ("effet_pct", "ic_bas", "ic_haut"):
+        frame[secret_column(column)] = pd.Series([pd.NA] * 3, dtype="string")
+        if hidden is not None:
+            frame.loc[frame["mesure"] == hidden, column] = np.nan
+            frame.loc[frame["mesure"] == hidden, secret_column(column)] = "complementaire"
+    frame.attrs["sources"] = ["demo"]
+    return frame
+
+
+def test_the_access_figure_without_the_cnam_design_is_one_panel_and_draws_no_hidden_estimate():
+    from am_analytics.figures.commitments import access_chart
+
+    fig = access_chart(_effects(hidden="file_active"), None, as_of="2025-06-30")
+    check_figure(fig, synthetic=True)
+    [ax] = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    points = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(points) == 1 and len(points[0].get_xdata()) == 2  # the hidden estimate has no point
+    texts = [text.get_text() for text in ax.texts]
+    assert "secret" in texts and "+10,9 %" in texts and "+8,1 %" not in texts

@@ -123,3 +123,65 @@ def test_the_annex_holds_the_working_files_and_the_body_does_not(demo_reports, c
         assert heading in annex, heading
         assert heading not in body or heading == "Qualité des données", heading
     assert "SHA-256" not in body and "quarantaine" not in body
+
+
+# --- « Contreparties et accès aux soins » (issue 24) -------------------------------------------------------------
+
+
+def test_the_national_body_shows_the_effect_of_signing_beside_the_cnam_figures(demo_reports, demo_results):
+    from am_analytics.figures.commitments import ACCESS_TITLE, average_effects
+
+    report = demo_reports[""]
+    [figure] = [figure for figure in report.figures if figure.heading and figure.title == ACCESS_TITLE]
+    mt = average_effects(demo_results.commitment_effect).loc["patients_mt"]
+    lecture = flat(figure.lines[0])
+    for column in ("effet_pct", "ic_bas", "ic_haut"):  # the published estimate and its interval, as printed
+        assert flat(format_number(mt[column], 1)) in lecture, column
+    assert "19,5 %" in lecture and "6,6 %" in lecture  # the Cnam's published figures beside the data's
+    assert "ne prouve que le calibrage" in lecture  # the demo is calibrated on them: it says so
+    assert "Cnam, Points de repère" in figure.lines[2] and "données de démonstration synthétiques" in figure.lines[2]
+    assert "Contreparties et accès aux soins" in " ".join(pages(report.pdf))
+    # the regional editions keep their pages: the section is national
+    assert not [f for f in demo_reports["53"].figures if f.title == ACCESS_TITLE]
+
+
+class _Recorder:
+    """A layout that records what a section asks for."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+
+
+@pytest.mark.parametrize("case", ["sans activité", "hors France"])
+def test_without_the_commitment_items_the_body_says_so_in_one_sentence(demo_scope, demo_results, case):
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from am_analytics.report.body import access_to_care
+
+    national = replace(demo_results, commitment_effect=None, commitment_cross=None, commitments=None,
+                       commitment_gains=None) if case == "sans activité" else demo_results
+    scope = SimpleNamespace(covers_france=case != "hors France", synthetic=True, as_of=demo_scope.as_of)
+    layout = _Recorder()
+    access_to_care(layout, SimpleNamespace(scope=scope, national=national))
+    names = [name for name, _, _ in layout.calls]
+    assert names == ["section", "paragraph"], names
+    sentence = layout.calls[1][1][0]
+    assert "rien n'en est publié" in sentence
+    assert ("France entière" in sentence) == (case == "hors France")
+
+
+def test_a_hidden_effect_is_said_by_its_symbol_never_as_a_number(demo_results):
+    from am_analytics.figures.commitments import average_effects
+    from am_analytics.presentation import findings
+
+    average = average_effects(demo_results.commitment_effect).copy()
+    for column in ("effet_pct", "ic_bas", "ic_haut"):
+        average.loc["patients_mt", f"{column}_secret"] = "complementaire"
+    finding = findings.effect_of_signing(average, None, synthetic=True)
+    hidden = format_number(average.loc["patients_mt", "effet_pct"], 1)
+    assert hidden not in finding.title and hidden not in finding.reading
+    assert finding.title.endswith("sous le secret statistique")

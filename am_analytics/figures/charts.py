@@ -262,10 +262,10 @@ def _beyond_note(beyond: pd.DataFrame) -> str | None:
 
 def _legend_below(ax: Axes, ncols: int = 4) -> None:
     """The legend under the plot and its axis label, clear of every line, target and label drawn in it."""
-    ax.legend(ncols=ncols, frameon=False, **_below_axis(ax))
+    ax.legend(ncols=ncols, frameon=False, **below_axis(ax))
 
 
-def _below_axis(ax: Axes) -> dict[str, object]:
+def below_axis(ax: Axes) -> dict[str, object]:
     """Where a legend goes under a plot: below its tick labels and its axis label whatever the plot's height (a
     fraction of the axes' height put it on the axis label of a short plot and far below a tall one)."""
     rc = mpl.rcParams
@@ -607,7 +607,7 @@ def background_by_region_chart(
     _stacked_shares(ax, mix.wide.iloc[::-1], mix.labels, horizontal=True, states=mix.states.iloc[::-1],
                     remainder=mix.remainder.iloc[::-1])
     _highlight_ticks(ax.get_yticklabels(), _highlight_names(shares, highlight))
-    _unique_legend(ax, ncols=3, **_below_axis(ax))
+    _unique_legend(ax, ncols=3, **below_axis(ax))
     return finish_figure(
         fig,
         title="Profil d'origine des assistants médicaux, par région",
@@ -813,7 +813,7 @@ def training_overdue_chart(
         above = np.maximum(high - share, 0.0)[with_interval]
         ax.errorbar(share[with_interval], positions[with_interval], xerr=[below, above], fmt="none",
                     ecolor=TARGET_COLOUR, elinewidth=0.8, capsize=2, label="Intervalle de confiance à 95 %")
-        ax.legend(frameon=False, **_below_axis(ax))  # every mark in a legend: the interval's bars too
+        ax.legend(frameon=False, **below_axis(ax))  # every mark in a legend: the interval's bars too
     nobody = np.isnan(share).all() and not ordered["_hidden"].any()
     for y, value, hidden in zip(positions, share, ordered["_hidden"], strict=True):
         if (hidden or np.isnan(value)) and not nobody:
@@ -879,7 +879,7 @@ def likert_chart(
     ax.set_xlim(-1, 1)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["100 %", "50 %", "0 %", "50 %", "100 %"])
-    ax.legend(ncols=4, frameon=False, **_below_axis(ax))
+    ax.legend(ncols=4, frameon=False, **below_axis(ax))
     return finish_figure(
         fig,
         title="Satisfaction à l'égard du dispositif",
@@ -926,7 +926,7 @@ def quality_chart(quality: pd.DataFrame, *, as_of: object, ax: Axes | None = Non
     ax.set_xlim(0, max(float(files["lignes_lues"].max()) if len(files) else 0.0, 1.0) * 1.75)
     if files.empty:
         _say_in_plot(ax, "Aucun fichier reçu")
-    ax.legend(ncols=3, frameon=False, **_below_axis(ax))
+    ax.legend(ncols=3, frameon=False, **below_axis(ax))
     return finish_figure(
         fig,
         title="Qualité des données : lignes lues, conservées et mises en quarantaine",

@@ -16,8 +16,8 @@ from am_analytics.figures.charts import (
     HIGHLIGHT_COLOUR,
     SIGNED_COLOUR,
     TARGET_COLOUR,
-    _below_axis,
     _synthetic,
+    below_axis,
 )
 from am_analytics.figures.contract import finish_figure
 from am_analytics.figures.formatting import format_number, number_formatter, percent_formatter
@@ -86,7 +86,7 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
     for ax in (rate_ax, gp_ax):
         ax.xaxis.set_major_formatter(number_formatter())
         ax.grid(axis="x")
-        ax.legend(frameon=False, ncols=1, **_below_axis(ax))
+        ax.legend(frameon=False, ncols=1, **below_axis(ax))
     rate_ax.set_yticks(positions, ordered["nom"])
     fig.supylabel("Département", fontsize=rate_ax.yaxis.label.get_fontsize())
     return finish_figure(fig, title=title, source=f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}", as_of=as_of,
@@ -115,7 +115,7 @@ def index_on_france_chart(index: pd.DataFrame, *, title: str, as_of: object, syn
     ax.set_yticks(positions, ordered["libelle"])
     ax.xaxis.set_major_formatter(number_formatter())
     ax.grid(axis="x")
-    ax.legend(frameon=False, **_below_axis(ax))
+    ax.legend(frameon=False, **below_axis(ax))
     return finish_figure(fig, title=title, source=f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}", as_of=as_of,
                          synthetic=synthetic, xlabel="Indice (France entière = 100)", ylabel="Indicateur")
 
@@ -144,7 +144,7 @@ def backgrounds_against_france_chart(shares: pd.DataFrame, region: str, region_n
     ax.set_xlim(0, 1.0)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.grid(axis="x")
-    ax.legend(frameon=False, ncols=2, **_below_axis(ax))
+    ax.legend(frameon=False, ncols=2, **below_axis(ax))
     return finish_figure(fig, title=title, source=SOURCE_CONTRACTS, as_of=as_of, synthetic=_synthetic(shares),
                          xlabel="Part des contrats signés (%)", ylabel="Profil d'origine",
                          note="Points : part ; barres : intervalle de confiance de Wilson à 95 %.")

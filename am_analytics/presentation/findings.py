@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from am_analytics.figures.formatting import format_date, format_number
+from am_analytics.presentation.disclosure import secret_column
 from am_analytics.presentation.keyfigures import measured_text
 from am_analytics.presentation.sentences import SECRET_PHRASE, _ranked, _value
 from am_analytics.presentation.tables import published_text
@@ -226,3 +227,44 @@ def index_on_france(index: pd.DataFrame, rank: pd.DataFrame, name: str) -> Findi
 def _ordinal(rank: int) -> str:
     return "1re" if rank == 1 else f"{rank}e"
 
+
+
+def _gap(row: pd.Series) -> str | None:
+    """An effect in % as « de 10,9 % de plus » (or « de moins »); None when it is hidden or missing."""
+    value = row.get("effet_pct")
+    if pd.notna(row.get(secret_column("effet_pct"))) or pd.isna(value):
+        return None
+    return f"de {format_number(abs(float(value)), 1)} % de {'plus' if float(value) >= 0 else 'moins'}"
+
+
+def effect_of_signing(average: pd.DataFrame, cross: pd.DataFrame | None, synthetic: bool) -> Finding:
+    """The effect of signing on the adult « médecin traitant » list (and the active list, the acts), from the rows
+    of the published effect frame over every matched signatory (`average`, indexed by measure), and the 48-month
+    evolutions of the Cnam's design on the data beside the published ones (`cross` rows of the MT list: signatories
+    first, None when the design does not apply yet). A hidden estimate is said hidden, never quoted."""
+    mt = average.loc["patients_mt"]
+    amount = _gap(mt)
+    if amount is None:
+        title = f"Effet de la signature sur la patientèle médecin traitant : {SECRET_PHRASE}"
+        reading = f"l'effet de la signature sur la patientèle médecin traitant est {SECRET_PHRASE}."
+    else:
+        interval = " à ".join(published_text(mt, column, "decimal", 1) for column in ("ic_bas", "ic_haut"))
+        others = [f"leur {label} {gap}" for measure, label in
+                  (("file_active", "file active"), ("actes_par_jour", "nombre d'actes par jour travaillé"))
+                  if measure in average.index and (gap := _gap(average.loc[measure])) is not None]
+        title = (f"Après la signature, la patientèle médecin traitant des signataires progresse {amount} que celle "
+                 "de médecins comparables")
+        reading = (f"après la période de signature, la patientèle médecin traitant adulte des "
+                   f"{published_text(mt, 'signataires')} médecins signataires suivis a progressé {amount} que celle "
+                   f"de non-signataires comparables (intervalle à 95 % : {interval} %)"
+                   + (f", {' et '.join(others)}" if others else "") + ".")
+    if cross is not None and len(cross) == 2:
+        signed, unsigned = cross.iloc[0], cross.iloc[1]
+        reading += (f" Selon le plan de l'étude Cnam appliqué aux données, la patientèle des généralistes signataires "
+                    f"de 2019–2020 a progressé de {published_text(signed, 'valeur_donnees', 'decimal', 1)} % en 48 "
+                    f"mois, contre {published_text(unsigned, 'valeur_donnees', 'decimal', 1)} % pour les "
+                    f"non-signataires (chiffres publiés par la Cnam : {format_number(signed['valeur_publiee'], 1)} % "
+                    f"et {format_number(unsigned['valeur_publiee'], 1)} %)")
+        reading += (" ; données synthétiques calibrées sur ces chiffres : leur accord ne prouve que le calibrage."
+                    if synthetic else ".")
+    return Finding(title, reading)

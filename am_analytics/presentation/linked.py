@@ -78,6 +78,7 @@ class LinkedItem:
     # no other cell can be: on the demo data, never
     fixed: bool = False
     fixed_columns: tuple[str, ...] = ()
+    fixed_rows: tuple[int, ...] = ()  # France's row of a table of France and its categories (the commitments)
 
 
 FOLD_SEPARATOR = "|"  # option codes hold « + » (« 1+1/2 »)
@@ -257,6 +258,69 @@ def funding_cells(frame: pd.DataFrame, territory: str) -> list[Cell]:
     ]
 
 
+# --- The doctors' commitments (issue 24) ---------------------------------------------------------------------------
+# Their counts are of quantities no other table prints (contracts reviewed, doctors matched…), all of France at the
+# counting date: each is keyed for France, by the category of a dimension (`("revus", "FR", day, day, "region",
+# "53")`), so that `LedgerBuilder._categories` adds each dimension up to France's row and `_commitments` declares
+# the rest (a row's statuses, a region's départements, the signed contracts above them).
+REVIEWED = "revus"  # contracts at their latest six-monthly review
+MATCHED = "apparies"  # signatories of the effect's estimate (per measure: a measure may miss a period)
+CONTROLS = "temoins"  # their matched non-signatories: one may serve several signatories of several categories
+BEFORE_SIGNING = "signataires_avant"  # signatories observed in the period before their signature (gains by region)
+COHORT = "cohorte_cnam"  # doctors of the Cnam's published design run on the data
+
+
+def reviewed_measure(status: str | None = None) -> str:
+    """The key's measure of the contracts reviewed (`status` None) or of those of one status at the review."""
+    return REVIEWED if status is None else f"{REVIEWED}_{status}"
+
+
+def _france_category(dimension: str, category: str) -> tuple[str | None, str | None]:
+    """France's row (`france`, `ensemble`) has no category; any other row is one category of its dimension."""
+    return (None, None) if dimension in ("france", "ensemble") else (dimension, category)
+
+
+def commitment_cells(frame: pd.DataFrame, as_of: pd.Timestamp, statuses: Sequence[str]) -> list[Cell]:
+    """The statuses at the latest review (`results` item `commitments`): France's row and one row per category
+    of each dimension (region, département, option, specialty, background, zone), contracts reviewed and each
+    status."""
+    now, cells = day(as_of), []
+    columns = {"contrats_revus": reviewed_measure(), **{status: reviewed_measure(status) for status in statuses}}
+    for row, (dimension, code) in enumerate(zip(frame["dimension"], frame["code"], strict=True)):
+        where = _france_category(str(dimension), str(code))
+        cells += [Cell(row, column, (measure, NATIONAL, now, now, *where)) for column, measure in columns.items()]
+    return cells
+
+
+def effect_cells(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Cell]:
+    """The effect of signing (`commitment_effect`): for each measure, its matched signatories and their controls,
+    overall and by category (every event time of a measure repeats its overall counts: one cell)."""
+    now, cells = day(as_of), []
+    for row, (measure, dimension, category) in enumerate(
+        zip(frame["mesure"], frame["dimension"], frame["categorie"], strict=True)
+    ):
+        where = _france_category(str(dimension), str(category))
+        cells.append(Cell(row, "signataires", (f"{MATCHED}_{measure}", NATIONAL, now, now, *where)))
+        cells.append(Cell(row, "temoins", (f"{CONTROLS}_{measure}", NATIONAL, now, now, *where)))
+    return cells
+
+
+def gains_cells(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Cell]:
+    """Patients and medical time by region (`commitment_gains`): the signatories behind each row."""
+    now = day(as_of)
+    return [Cell(row, "signataires", (BEFORE_SIGNING, NATIONAL, now, now,
+                                      *((None, None) if level == "france" else ("region", str(code)))))
+            for row, (code, level) in enumerate(zip(frame["code"], frame["niveau"], strict=True))]
+
+
+def cohort_cells(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[Cell]:
+    """The Cnam's design on the data (`commitment_cross`): the doctors of each group (one count per group, printed
+    on each of its indicators)."""
+    now = day(as_of)
+    return [Cell(row, "medecins_donnees", (f"{COHORT}_{group}", NATIONAL, now, now, None, None))
+            for row, group in enumerate(frame["groupe_libelle"])]
+
+
 # --- The ledger -------------------------------------------------------------------------------------------------
 
 
@@ -299,13 +363,14 @@ class LedgerBuilder:
                 status = statuses[printed][cell.row]
                 if cell.shown_as is not None and status is not None:
                     continue  # the rate is hidden: the count cannot be rebuilt, the reader has nothing
-                fixed = item.fixed or cell.column in item.fixed_columns
+                fixed = item.fixed or cell.column in item.fixed_columns or cell.row in item.fixed_rows
                 self.ledger.publish(cell.key, value, hidden=status, place=item.place, fixed=fixed)
         self._stocks()
         self._periods()
         self._hierarchy()
         self._row_orders()
         self._categories()
+        self._commitments()
         return self.ledger
 
     # signatures: every period = the sum of its pieces
@@ -423,7 +488,7 @@ class LedgerBuilder:
     def _categories(self) -> None:
         groups: dict[tuple, list[tuple]] = defaultdict(list)
         for key in self.ledger.value:
-            if key[4] is not None:
+            if key[4] is not None and not str(key[0]).startswith(CONTROLS):  # controls: see `_commitments`
                 groups[(key[0], key[1], key[2], key[3], key[4])].append(key)
         value = self.ledger.value
         for (measure, territory, first, last, _dimension), parts in groups.items():
@@ -437,6 +502,48 @@ class LedgerBuilder:
             # lists some categories still cannot exceed it
             exhaustive = abs(sum(coef * value[key] for key, coef in terms.items())) <= TOLERANCE
             self.ledger.relate(terms, inequality=not exhaustive, name=f"catégories {measure} {territory}")
+
+    # the commitments' counts (their dimensions add up to France's row in `_categories`): a row's statuses add up to
+    # its contracts reviewed; a region's départements to the region; the contracts reviewed and the signatories of a
+    # territory or category are among its signed contracts (a reader holds the territory tables and the mixes
+    # beside them); a category's controls are among all the controls (not their sum: one serves several)
+    def _commitments(self) -> None:
+        value, now = self.ledger.value, day(self.as_of)
+        statuses = {}
+        for key in list(value):
+            measure = str(key[0])
+            if measure.startswith(f"{REVIEWED}_"):
+                statuses.setdefault((REVIEWED, *key[1:]), []).append(key)
+        for total, parts in statuses.items():
+            if total in value:
+                self.ledger.relate({total: 1.0, **{part: -1.0 for part in parts}}, name=f"statuts {total}")
+        for key in list(value):
+            measure, dimension, category = str(key[0]), key[4], key[5]
+            if dimension == "region" and not measure.startswith(CONTROLS):
+                codes = [child[1:] for child in self.children(region_territory(str(category)))]
+                parts = [part for part in ((*key[:4], "departement", code) for code in codes) if part in value]
+                if parts:
+                    terms = {key: 1.0, **{part: -1.0 for part in parts}}
+                    exhaustive = abs(sum(coef * value[cell] for cell, coef in terms.items())) <= TOLERANCE
+                    self.ledger.relate(terms, inequality=not exhaustive, name=f"départements {key}")
+            if measure.startswith(CONTROLS) and dimension is not None:
+                overall = (*key[:4], None, None)
+                if overall in value:
+                    self.ledger.relate({overall: 1.0, key: -1.0}, inequality=True, name=f"témoins {key}")
+            if measure in (REVIEWED, BEFORE_SIGNING) or measure.startswith(f"{MATCHED}_"):
+                signed = self._signed_above(dimension, category, now)
+                if signed in value:
+                    self.ledger.relate({signed: 1.0, key: -1.0}, inequality=True, name=f"signés ≥ {key}")
+
+    @staticmethod
+    def _signed_above(dimension: str | None, category: str | None, now: date) -> tuple:
+        """The published count of contracts signed up to `now` of a commitments' row: its territory's or, for a
+        category of the contracts (option, background…), France's in that category."""
+        if dimension == "region":
+            return (SIGNED, region_territory(str(category)), BEGINNING, now, None, None)
+        if dimension == "departement":
+            return (SIGNED, departement_territory(str(category)), BEGINNING, now, None, None)
+        return (SIGNED, NATIONAL, BEGINNING, now, dimension, category)
 
     def _folds(self, parts: list[tuple]) -> list[tuple]:
         """The parts of a breakdown once its folds are accounted for: « Autres » is the sum of its categories where

@@ -10,12 +10,18 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from am_analytics.coverage import Coverage
 from am_analytics.presentation.audit import DisclosureRisk, Ledger, audit, protect
 from am_analytics.presentation.catalogue import (
+    COMMITMENT_CROSS_RULE,
+    COMMITMENT_RULE,
+    COMMITMENT_STATUSES,
+    EFFECT_RULE,
     FUNDING_RULE,
+    GAINS_RULE,
     MONTH_RULE,
     SHARE_FOLLOWERS,
     SUPPLY_RULE,
@@ -27,9 +33,13 @@ from am_analytics.presentation.linked import (
     LinkedItem,
     breakdown_cells,
     children_in,
+    cohort_cells,
+    commitment_cells,
     departement_territory,
     dependants_of,
+    effect_cells,
     funding_cells,
+    gains_cells,
     masked_item,
     month_cells,
     region_territory,
@@ -126,11 +136,36 @@ def _national_items(national: NationalResults, quoted: Collection[str]) -> dict[
                             dependants_of(SUPPLY_RULE), {}),
     }
     france = not national.nation.empty  # empty when the extracts do not cover France (`covered_only`)
-    return {
+    items = {
         name: _item(national, name, place, cells, dependants, **kw)
         for name, (place, cells, dependants, kw) in specs.items()
         if france or name not in FRANCE_ITEMS
     }
+    if france:  # estimated over every signatory of France: published only when the extracts cover it
+        items.update(_commitment_items(national))
+    return items
+
+
+def _commitment_items(national: NationalResults) -> dict[str, LinkedItem]:
+    """The doctors' commitments and the effect of signing (issue 24), those published (None without an activity
+    table): counts of contracts and doctors, linked to each other and to the signed contracts (`linked`)."""
+    as_of = national.as_of
+    specs = {
+        "commitments": ("Engagements — statut à la dernière revue", commitment_cells, COMMITMENT_RULE,
+                        {"statuses": COMMITMENT_STATUSES}),
+        "commitment_effect": ("Effet de la signature", effect_cells, EFFECT_RULE, {}),
+        "commitment_gains": ("Patients et temps médical attribuables", gains_cells, GAINS_RULE, {}),
+        "commitment_cross": ("Plan Cnam face aux chiffres publiés", cohort_cells, COMMITMENT_CROSS_RULE, {}),
+    }
+    items = {
+        name: _item(national, name, place, cells(getattr(national, name), as_of, **kw), dependants_of(rule))
+        for name, (place, cells, rule, kw) in specs.items()
+        if getattr(national, name) is not None and name in national.exact
+    }
+    if "commitments" in items:  # France's statuses: hidden to protect a category only when nothing else can be
+        france = national.commitments["dimension"].eq("france").to_numpy(dtype=bool)
+        items["commitments"] = replace(items["commitments"], fixed_rows=tuple(np.flatnonzero(france).tolist()))
+    return items
 
 
 def _scope_items(scope: Scope, results: ScopeResults, as_of: pd.Timestamp) -> dict[str, LinkedItem]:

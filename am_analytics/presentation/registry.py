@@ -182,7 +182,7 @@ def _on_survey(indicator: Callable[..., pd.DataFrame], *args, **options) -> Call
     return compute
 
 
-def _on_activity(indicator: Callable[..., pd.DataFrame]) -> Callable:
+def _on_activity(indicator: Callable[..., pd.DataFrame], **options) -> Callable:
     """Call an activity indicator on the activity and every contract at the counting date: None without an activity
     table, or when the activity cannot say it at that date (too few signatories observed around their signature, no
     non-signatory, no review yet: the indicator's French message says which)."""
@@ -191,7 +191,8 @@ def _on_activity(indicator: Callable[..., pd.DataFrame]) -> Callable:
         if inputs.activity is None or inputs.activity.empty:
             return None
         try:
-            return indicator(inputs.activity, inputs.contracts, synthetic=inputs.synthetic, as_of=inputs.as_of)
+            return indicator(inputs.activity, inputs.contracts, synthetic=inputs.synthetic, as_of=inputs.as_of,
+                             **options)
         except IndicatorArgumentError:
             return None
 
@@ -326,8 +327,10 @@ ITEMS: tuple[Item, ...] = (
     Item("institute", NATIONAL, ind.aggregated_shares, (SURVEY_TABLES,), _institute, cat.AGGREGATED.disclosure,
          "aggregated_table", description="Tableaux publiés par l'institut"),
     # --- national: the doctors' commitments and the effect of signing (issue 24)
+    # published by the dimensions of `cat.COMMITMENT_DIMENSIONS` (not by département: see there)
     Item("commitments", NATIONAL, engagements.commitment_summary, (ACTIVITY, *_R),
-         _on_activity(engagements.commitment_summary), cat.COMMITMENT_RULE, "commitments_table",
+         _on_activity(engagements.commitment_summary, dimensions=tuple(cat.COMMITMENT_DIMENSIONS)),
+         cat.COMMITMENT_RULE, "commitments_table",
          cat.COMMITMENTS.published_columns, "Engagements : statut à la dernière revue"),
     Item("commitment_effect", NATIONAL, effect.signing_effect, (ACTIVITY, CONTRACTS),
          _on_activity(effect.signing_effect), cat.EFFECT_RULE, "commitment_effect_table", cat.EFFECT_KEEP,

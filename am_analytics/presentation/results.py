@@ -395,7 +395,8 @@ class NationalResults:
                                   registry.REGISTRY[NATIONAL, name].variables) for name in COMMITMENT_ITEMS},
             training_supply=publish_supply(exact["training_supply"], training),
             run_changes=published_by(exact["run_changes"], RUN_CHANGES_RULE, RUN_CHANGES_KEEP),
-            exact={name: exact[name] for name in linked},
+            exact={**{name: exact[name] for name in linked},
+                   **{name: exact[name] for name in COMMITMENT_ITEMS if exact[name] is not None}},
         )
 
     @classmethod

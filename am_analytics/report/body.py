@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.figures import charts
+from am_analytics.figures import commitments as commitment_charts
 from am_analytics.figures import followup as followup_charts
 from am_analytics.figures import regional as regional_charts
 from am_analytics.figures.charts import FUNDING_CHART_TITLE
@@ -21,6 +22,7 @@ from am_analytics.presentation.france_reference import france_references_table
 from am_analytics.presentation.sentences import first_open_year, independence_sentence
 from am_analytics.report.alt import describe_values, series_text
 from am_analytics.report.build import Edition, _indicator_line, _key_figures, _Layout, coverage_lines
+from am_analytics.report.commitments_section import SECTION_TITLE
 from am_analytics.vocabulary import (
     NATIONAL_LABEL,
     SOURCE_CONTRACTS,
@@ -255,6 +257,44 @@ def training(layout: _Layout, ed: Edition) -> None:
     )
 
 
+def access_to_care(layout: _Layout, ed: Edition) -> None:
+    """« Contreparties et accès aux soins »: the effect of signing on the doctors' activity beside the Cnam's
+    published figures (the tables of the commitments go to the annex); one sentence when the items are absent."""
+    scope, national = ed.scope, ed.national
+    effect = national.commitment_effect
+    layout.section(SECTION_TITLE)
+    if not scope.covers_france or effect is None:
+        why = ("les extractions reçues ne couvrent pas la France entière, et l'effet de la signature s'estime sur "
+               "tous les signataires" if not scope.covers_france else
+               "aucune table d'activité des médecins dans les fichiers reçus, ou pas encore assez de recul à la date "
+               "d'arrêté")
+        layout.paragraph(f"Contreparties des médecins signataires : {why} ; rien n'en est publié.", size=9)
+        return
+    average = commitment_charts.average_effects(effect)
+    if "patients_mt" not in average.index:
+        layout.paragraph("Contreparties des médecins signataires : l'effet sur la patientèle médecin traitant n'est "
+                         "pas estimable à cette date ; les tableaux sont dans les annexes.", size=9)
+        return
+    layout.intro(["L'aide est versée en échange d'un engagement du médecin à suivre plus de patients ; les objectifs "
+                  "et leur statut à la dernière revue, par région, option et profil, sont dans les annexes."])
+    cross = national.commitment_cross
+    mt_cross = None
+    if cross is not None:
+        mt_cross = pd.concat([commitment_charts.evolution_rows(cross, "patients_mt", group)
+                              for group in ("signataires", "non_signataires")])
+    layout.numbered_figure(
+        commitment_charts.access_chart(effect, cross, as_of=scope.as_of),
+        findings.effect_of_signing(average, mt_cross, scope.synthetic),
+        field="médecins signataires d'un contrat d'assistant médical suivis avant et après la signature, face à des "
+              f"non-signataires appariés (même spécialité, même territoire, patientèle comparable) ; {NATIONAL_LABEL}.",
+        source=_source(ed, "suivi d'activité des médecins (CPAM)",
+                       "Cnam, Points de repère « Aide à l'emploi d'un assistant médical : un bilan à 4 ans "
+                       "encourageant » (3 décembre 2024)"),
+        values=describe_values(average.reset_index(), "effet_pct", 1, kind="decimal", name="mesure_libelle",
+                               prefix="écart aux non-signataires, en % : "),
+    )
+
+
 # --- regional sections --------------------------------------------------------------------------------------------
 
 
@@ -379,6 +419,7 @@ def region_training(layout: _Layout, ed: Edition) -> None:
         layout.table(cat.training_supply_table(supply, f"Besoin de formation et sites connus — {scope.label}"))
 
 
-NATIONAL_SECTIONS = (cover, essential, outlook, territories, backgrounds, training, funding, survey, methods)
+NATIONAL_SECTIONS = (cover, essential, outlook, territories, backgrounds, training, funding, access_to_care, survey,
+                     methods)
 REGIONAL_SECTIONS = (cover, essential, region_departements, region_rhythm, region_against_france, region_backgrounds,
                      region_training, funding, survey, methods)

@@ -3,8 +3,8 @@ the latest review), the estimated effect of signing, the patients and medical ti
 design beside the published figures. A layout: it lays out published items (`NationalResults.commitments`,
 `commitment_effect`, `commitment_gains`, `commitment_cross`) and computes nothing.
 
-Its tables go to the annex PDF (`annex.ANNEX_SECTIONS`): they would take the body past its ten pages; the body's
-« L'essentiel » and methods say where they are."""
+Its tables go to the annex PDF (`annex.ANNEX_SECTIONS`): they would take the body past its ten pages; the body
+shows the main finding in one figure (`body.access_to_care`) and says where the tables are."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from am_analytics.presentation.results import NationalResults
 from am_analytics.vocabulary import NATIONAL_LABEL
 
 SECTION_TITLE = "Contreparties et accès aux soins"
-# The tables of the statuses the PDF prints; every dimension goes to the workbook (départements: workbook only).
+# The tables of the statuses the PDF prints; every dimension goes to the workbook.
 IN_PDF = ("region", "etp_option", "profil_origine")
 
 
