@@ -155,3 +155,43 @@ def test_controls_of_the_categories_are_bounded_by_all_controls_never_summed():
     assert controls == []
     assert len([terms for terms in ledger.inequalities if any(str(key[0]).startswith("temoins") for key in terms)
                 ]) == 2
+
+
+# --- Where the controls were drawn: a share of signatories per level, never one that rebuilds a small count -------
+
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    ({"departement": 4796, "region": 897, "france": 107},
+     "même département 83 %, même région 15 %, France entière 2 %"),
+    ({"departement": 95, "region": 5}, "même département 95 %, même région 5 %"),
+    ({"departement": 40}, "même département 100 %"),
+])
+def test_the_matching_levels_are_given_as_shares_of_the_signatories(counts, expected):
+    from am_analytics.presentation.catalogue import commitment_effect_table
+
+    effect = _effect_frame(counts)
+    assert any(note.endswith(f"{expected}.") for note in commitment_effect_table(effect).notes)
+
+
+@pytest.mark.parametrize("counts", [
+    {"departement": 96, "region": 4},  # 4 % of the 100 signatories published beside it is 4 doctors
+    {"departement": 60, "region": 30, "france": 1},
+])
+def test_a_level_of_one_to_four_signatories_gives_no_share(counts):
+    from am_analytics.presentation.catalogue import commitment_effect_table
+
+    notes = commitment_effect_table(_effect_frame(counts)).notes
+    strata = [note for note in notes if note.startswith("Strate d'appariement")]
+    assert len(strata) == 1 and "non publiée" in strata[0] and "%" not in strata[0]
+
+
+def _effect_frame(counts: dict[str, int]) -> pd.DataFrame:
+    from am_analytics.indicators.commitment_effect import STRATA_ATTR
+
+    frame = pd.DataFrame({"mesure": ["patients_mt"], "mesure_libelle": ["Patientèle"], "dimension": ["ensemble"],
+                          "categorie": ["ensemble"], "categorie_libelle": ["Ensemble"],
+                          "periode_evenement": pd.array([pd.NA], dtype="Int64"),
+                          "signataires": [sum(counts.values())], "temoins": [50], "effet_pct": [10.0],
+                          "ic_bas": [9.0], "ic_haut": [11.0], "pretendance_p": [0.5]})
+    frame.attrs[STRATA_ATTR] = counts
+    return frame

@@ -445,7 +445,9 @@ def signing_effect(
     frame.insert(1, "mesure_libelle", frame["mesure"].map(MEASURES).str.capitalize().astype("string"))
     frame.insert(4, "categorie_libelle", category_labels(frame["dimension"], frame["categorie"]))
     notes = [*NOTES, f"Strate d'appariement des signataires : {_strata_summary(pairs)}."]
-    return labelled(frame, as_of=as_of, sources=joined.attrs["sources"], notes=notes)
+    frame = labelled(frame, as_of=as_of, sources=joined.attrs["sources"], notes=notes)
+    frame.attrs[STRATA_ATTR] = _strata_counts(pairs)  # counts of doctors: an output masks them before quoting
+    return frame
 
 
 def _ensemble_first(column: pd.Series) -> pd.Series:
@@ -457,14 +459,24 @@ def _ensemble_first(column: pd.Series) -> pd.Series:
     return column
 
 
-_STRATA = {"departement": "même département", "region": "même région", "france": "France entière"}
+STRATA_LABELS = {"departement": "même département", "region": "même région", "france": "France entière"}
+
+
+STRATA_ATTR = "strates_appariement"  # signatories matched at each level, finest first (`_strata_counts`)
+
+
+def _strata_counts(pairs: pd.DataFrame) -> dict[str, int]:
+    """How many signatories were matched at each level, finest first (levels without any left out)."""
+    counts = pairs.drop_duplicates("medecin_id")["strate"].value_counts()
+    return {level: int(counts[level]) for level in STRATA_LABELS if level in counts}
 
 
 def _strata_summary(pairs: pd.DataFrame) -> str:
     """The share of signatories matched at each level, finest first (« même département 83 %, même région 15 %,
     France entière 2 % »)."""
     shares = pairs.drop_duplicates("medecin_id")["strate"].value_counts(normalize=True)
-    return ", ".join(f"{label} {100 * shares[level]:.0f} %" for level, label in _STRATA.items() if level in shares)
+    return ", ".join(f"{label} {100 * shares[level]:.0f} %" for level, label in STRATA_LABELS.items()
+                     if level in shares)
 
 
 # Conversion into medical time (assumptions stated in `GAINS_ASSUMPTIONS`).

@@ -14,11 +14,12 @@ import pandas as pd
 
 from am_analytics import reference
 from am_analytics.figures.formatting import NOT_APPLICABLE, format_date, format_number, year_label
+from am_analytics.indicators.commitment_effect import STRATA_ATTR, STRATA_LABELS
 from am_analytics.indicators.methods import METHODS
 from am_analytics.indicators.mix import NOT_GIVEN
 from am_analytics.indicators.territories import GP_RATE, generalists_source_note
 from am_analytics.presentation.coarsening import coarsening_notes
-from am_analytics.presentation.disclosure import Counted, Disclosure
+from am_analytics.presentation.disclosure import THRESHOLD, Counted, Disclosure
 from am_analytics.presentation.tables import Column, Kind, PublishedTable, TableSpec
 from am_analytics.vocabulary import (
     CALIBRATION_NOTE,
@@ -1219,9 +1220,27 @@ def commitments_table(commitments: pd.DataFrame, dimension: str = "region") -> P
 
 
 def commitment_effect_table(effect: pd.DataFrame) -> PublishedTable:
-    """The average effect after the signature period, overall and by option, zone and background."""
+    """The average effect after the signature period, overall and by option, zone and background; its note says
+    where the controls were drawn."""
     rows = effect[effect["periode_evenement"].isna().to_numpy(dtype=bool)]
-    return EFFECT.from_published(_with_attrs(rows, effect))
+    return EFFECT.from_published(_with_attrs(rows, effect), notes=matching_strata_notes(effect))
+
+
+def matching_strata_notes(effect: pd.DataFrame) -> list[str]:
+    """The share of signatories matched within their département, their region or France (`signing_effect`'s
+    counts by level), or why it is not given: a level holding 1 to 4 signatories would let a reader rebuild that
+    count from the shares and the published number of signatories, so no share is given then."""
+    counts = effect.attrs.get(STRATA_ATTR)
+    if not counts:
+        return []
+    if any(0 < count < THRESHOLD for count in counts.values()):
+        return [f"Strate d'appariement des signataires non publiée : moins de {THRESHOLD} signataires à l'un des "
+                "niveaux (secret statistique)."]
+    total = sum(counts.values())
+    shares = ", ".join(f"{STRATA_LABELS[level]} {format_number(100 * count / total, 0)} %"
+                       for level, count in counts.items())
+    return [f"Strate d'appariement des signataires (témoin le plus proche tiré d'abord dans le même département) : "
+            f"{shares}."]
 
 
 def event_study_table(effect: pd.DataFrame) -> PublishedTable:
