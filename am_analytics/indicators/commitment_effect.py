@@ -106,14 +106,17 @@ def match_controls(joined: pd.DataFrame, *, controls: int = CONTROLS) -> pd.Data
         enough = _key(signatories, [*exact, level]).map(_key(pool, [*exact, level]).value_counts()).fillna(0)
         chosen = chosen.mask((enough >= MIN_CANDIDATES).to_numpy(), level)
     pairs = []
+    distance_columns = [c for c in ("medecin_id", "percentile", "annee_installation") if c in joined]
     for level in ("france", *levels):
         columns = exact if level == "france" else [*exact, level]
         members = signatories[(chosen == level).to_numpy()]
-        pool_keys = _key(pool, columns)
-        for key, group in members.groupby(_key(members, columns).to_numpy(), sort=True):
-            candidates = pool[(pool_keys == key).to_numpy()]
-            if len(candidates):
-                pairs.append(_nearest(group, candidates, controls).assign(strate=level))
+        # each stratum's candidates found once, in the pool's order (its ties break the same way); the groups carry
+        # only what the distance reads (slicing every column of hundreds of strata was most of the time)
+        in_stratum = pd.Series(np.arange(len(pool))).groupby(_key(pool, columns).to_numpy()).indices
+        candidates = pool[distance_columns]
+        for key, group in members[distance_columns].groupby(_key(members, columns).to_numpy(), sort=True):
+            if key in in_stratum:
+                pairs.append(_nearest(group, candidates.iloc[in_stratum[key]], controls).assign(strate=level))
     if not pairs:
         raise IndicatorArgumentError("aucun non-signataire observé aux mêmes périodes que les signataires")
     return pd.concat(pairs, ignore_index=True)
