@@ -164,6 +164,23 @@ def test_a_hidden_share_gets_no_bar_and_no_interval_in_the_training_chart():
     assert "secret" in texts(fig)
 
 
+def test_a_share_over_nobody_past_the_deadline_is_no_secret_in_the_training_chart():
+    # published as the audit marks it (an empty base: « base insuffisante »), but the base itself is shown as 0:
+    # there is no share, and nothing is hidden
+    overdue = ind.overdue_by_region(make_contracts([{"date_signature": "2019-10-01", "departement": "01"}] * 6),
+                                    as_of="2019-12-31", synthetic=True)
+    everywhere = pd.Series(True, index=overdue.index)
+    published = overdue
+    for column in ("part_en_retard", "ic_bas", "ic_haut"):
+        published = hide(published, column, everywhere, "base_insuffisante")
+    fig = charts.training_overdue_chart(published)
+    check_figure(fig, synthetic=True)
+    assert "secret" not in texts(fig) and "n'a encore atteint" in texts(fig)
+    # one region with a base shown and its share hidden is still secret
+    with_base = published.assign(echeance_depassee_formation_connue=overdue["code"].eq("84").astype(int) * 7)
+    assert "secret" in texts(charts.training_overdue_chart(with_base))
+
+
 def test_a_hidden_month_leaves_a_gap_in_the_rollout_line():
     monthly = ind.monthly_series(make_contracts([{"date_signature": "2020-01-10"}] * 3), as_of="2020-06-30",
                                  synthetic=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 
+import pandas as pd
 import pdfplumber
 import pytest
 from pypdf import PdfReader
@@ -185,3 +186,25 @@ def test_a_hidden_effect_is_said_by_its_symbol_never_as_a_number(demo_results):
     hidden = format_number(average.loc["patients_mt", "effet_pct"], 1)
     assert hidden not in finding.title and hidden not in finding.reading
     assert finding.title.endswith("sous le secret statistique")
+
+
+# --- Before any deadline: no share, and no secret ---------------------------------------------------------------
+
+
+def _training_row(base: int, why: str = "base_insuffisante") -> pd.Series:
+    """A published row of the certification table whose share is withheld for `why`, over a base shown as `base`."""
+    return pd.Series({"code": "FR", "nom": "France entière", "en_retard": 0, "echeance_depassee_formation_connue": base,
+                      "part_en_retard": pd.NA, "ic_bas": pd.NA, "ic_haut": pd.NA,
+                      "part_en_retard_secret": why, "ic_bas_secret": why, "ic_haut_secret": why})
+
+
+def test_nobody_past_the_deadline_is_said_so_never_secret():
+    from am_analytics.presentation import findings, sentences
+
+    row = _training_row(0)
+    finding = findings.training(row, "France entière", pd.Timestamp("2019-12-31"))
+    message = sentences.training_message(row, "France entière")
+    for text in (finding.title, finding.reading, message.text):
+        assert "secret" not in text and ("n'avait atteint" in text or "n'a encore atteint" in text), text
+    hidden = findings.training(_training_row(12, "primaire"), "France entière", pd.Timestamp("2023-12-31"))
+    assert "secret" in hidden.title, "a share withheld over a shown base is still said hidden"

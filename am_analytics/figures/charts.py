@@ -798,7 +798,7 @@ def training_overdue_chart(
         _share=shown_values(overdue, "part_en_retard"),
         _low=shown_values(overdue, "ic_bas"),
         _high=shown_values(overdue, "ic_haut"),
-        _hidden=hidden_mask(overdue, "part_en_retard"),
+        _hidden=hidden_mask(overdue, "part_en_retard") & ~_nobody_past_deadline(overdue),
     )
     ordered = frame.sort_values("_share", ascending=True, na_position="first", kind="stable")
     positions = np.arange(len(ordered))
@@ -841,6 +841,13 @@ def training_overdue_chart(
             SECRET_NOTE if ordered["_hidden"].any() else None,
         ),
     )
+
+
+def _nobody_past_deadline(overdue: pd.DataFrame) -> np.ndarray:
+    """Rows whose share's base is shown as 0: no share, and no secret either (the published frame's base is the
+    assistants past the deadline whose training is known; an indicator's own frame has only those past it)."""
+    base = next(c for c in ("echeance_depassee_formation_connue", "echeance_depassee") if c in overdue)
+    return shown_values(overdue, base) == 0
 
 
 @styled

@@ -14,7 +14,13 @@ import pandas as pd
 from am_analytics.figures.formatting import format_date, format_number
 from am_analytics.presentation.disclosure import secret_column
 from am_analytics.presentation.keyfigures import measured_text
-from am_analytics.presentation.sentences import SECRET_PHRASE, _ranked, _value
+from am_analytics.presentation.sentences import (
+    NOBODY_PAST_DEADLINE,
+    SECRET_PHRASE,
+    _ranked,
+    _value,
+    nobody_past_deadline,
+)
 from am_analytics.presentation.tables import published_text
 from am_analytics.vocabulary import ACTIVE_RATE, NATIONAL_LABEL, VARIABLES
 
@@ -112,6 +118,9 @@ def training(row: pd.Series, label: str, as_of: pd.Timestamp) -> Finding:
     """Assistants past their certification deadline without the certificate."""
     late, base = measured_text(row, "en_retard"), measured_text(row, "echeance_depassee_formation_connue")
     share = _share(row, "part_en_retard")
+    if nobody_past_deadline(row):
+        return Finding(f"{label} : aucun assistant n'a encore atteint son échéance de certification",
+                       f"au {format_date(as_of)}, {NOBODY_PAST_DEADLINE}.")
     if _value(row, "part_en_retard") is None:
         return Finding(f"{label} : assistants sans certification à l'échéance {SECRET_PHRASE}",
                        f"le nombre d'assistants sans certification après leur échéance est {SECRET_PHRASE}.")

@@ -436,11 +436,22 @@ def region_backgrounds_message(shares: pd.DataFrame, region: str) -> KeyMessage 
                                                    "ecart_significatif": apart})
 
 
+NOBODY_PAST_DEADLINE = ("aucun assistant en poste dont la formation est connue n'avait atteint son échéance de "
+                        "certification : il n'y a pas encore de retard à mesurer")
+
+
+def nobody_past_deadline(row: pd.Series) -> bool:
+    """True when the base of the share past the deadline is shown as 0: no share, and no secret either."""
+    return _value(row, "part_en_retard") is None and _value(row, "echeance_depassee_formation_connue") == 0
+
+
 def training_message(row: pd.Series, label: str, france: pd.Series | None = None) -> KeyMessage:
     """Assistants past their certification deadline without the certificate, with the share and its interval."""
     indicator = "assistants en poste sans certification après leur échéance (Wilson 95 %)"
     late, base, share = _value(row, "en_retard"), _value(row, "echeance_depassee_formation_connue"), _value(
         row, "part_en_retard")
+    if nobody_past_deadline(row):
+        return KeyMessage("formation", f"{label} : {NOBODY_PAST_DEADLINE}.", indicator, {"part": None})
     if late is None or share is None:
         return KeyMessage("formation", f"{label} : le nombre d'assistants sans certification après leur échéance "
                           f"est {SECRET_PHRASE}.", indicator, {"part": None})
