@@ -176,9 +176,13 @@ def test_a_share_over_nobody_past_the_deadline_is_no_secret_in_the_training_char
     fig = charts.training_overdue_chart(published)
     check_figure(fig, synthetic=True)
     assert "secret" not in texts(fig) and "n'a encore atteint" in texts(fig)
-    # one region with a base shown and its share hidden is still secret
+    # over a base shown but too small, the chart writes « n.s. » as the table does, with its note; a share hidden
+    # to protect a count is « secret »
     with_base = published.assign(echeance_depassee_formation_connue=overdue["code"].eq("84").astype(int) * 7)
-    assert "secret" in texts(charts.training_overdue_chart(with_base))
+    small = texts(charts.training_overdue_chart(with_base))
+    assert "n.s." in small and "base trop faible" in small and "secret" not in small
+    protected = hide(with_base, "part_en_retard", overdue["code"] == "84", "primaire")
+    assert "secret" in texts(charts.training_overdue_chart(protected))
 
 
 def test_a_hidden_month_leaves_a_gap_in_the_rollout_line():

@@ -71,3 +71,21 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     from matplotlib.colors import to_rgb
 
     return to_rgb(colour)
+
+
+def test_the_index_on_france_writes_a_withheld_value_as_the_tables_print_it():
+    import pandas as pd
+
+    from am_analytics.figures.regional import index_on_france_chart
+
+    index = pd.DataFrame({
+        "indicateur": ["a", "b", "c"], "libelle": ["Taux", "Part des anciennes secrétaires", "Part en retard"],
+        "region": [2.5, float("nan"), float("nan")], "france": [2.1, 0.5, float("nan")],
+        "indice_france_100": [119.0, float("nan"), float("nan")],
+        "region_secret": pd.array([None, "complementaire", "base_insuffisante"], dtype="string"),
+    })
+    fig = index_on_france_chart(index, title="Indicateurs", as_of="2020-12-31", synthetic=True)
+    written = [text.get_text() for text in fig.axes[0].texts]
+    assert written.count("secret") == 1 and written.count("n.s.") == 1, written
+    notes = " ".join(text.get_text() for text in fig.texts)
+    assert "base trop faible" in notes and "masquée" in notes

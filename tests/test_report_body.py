@@ -206,5 +206,12 @@ def test_nobody_past_the_deadline_is_said_so_never_secret():
     message = sentences.training_message(row, "France entière")
     for text in (finding.title, finding.reading, message.text):
         assert "secret" not in text and ("n'avait atteint" in text or "n'a encore atteint" in text), text
-    hidden = findings.training(_training_row(12, "primaire"), "France entière", pd.Timestamp("2023-12-31"))
-    assert "secret" in hidden.title, "a share withheld over a shown base is still said hidden"
+    hidden_count = pd.concat([_training_row(12, "complementaire").drop("en_retard"),
+                              pd.Series({"en_retard": pd.NA, "en_retard_secret": "primaire"})])
+    hidden = findings.training(hidden_count, "France entière", pd.Timestamp("2023-12-31"))
+    assert "secret" in hidden.title, "a hidden count is said hidden"
+    small_base = _training_row(12)
+    small_base["en_retard"] = 3
+    small = findings.training(small_base, "France entière", pd.Timestamp("2023-12-31"))
+    assert "secret" not in small.reading and "3 assistants en poste sur 12" in small.reading
+    assert "base trop faible" in small.reading, "a share on too few is « n.s. » in its table: said so, no secret"

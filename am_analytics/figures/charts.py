@@ -40,10 +40,12 @@ from am_analytics.figures.published import (
     NO_CONTRACT_TEXT,
     SECRET_NOTE,
     SECRET_TEXT,
+    hidden_labels,
     hidden_mask,
     hides_any,
     nothing_to_show,
     shown_values,
+    withheld_notes,
 )
 from am_analytics.figures.style import (
     HIGHLIGHT_TEXT_COLOUR,
@@ -406,15 +408,16 @@ def regions_ranked_chart(
     a hidden rate (published frame) with « secret », never drawn at all."""
     fig, ax = _axes(ax, height_cm=11.5)  # 18 regions: one name per line, with room between them
     decimals = VARIABLES[measure].decimals if measure in VARIABLES else 1  # as the tables print the rate
-    frame = regions.assign(_value=shown_values(regions, measure), _hidden=hidden_mask(regions, measure))
+    frame = regions.assign(_value=shown_values(regions, measure), _hidden=hidden_mask(regions, measure),
+                           _label=hidden_labels(regions, measure))
     ordered = frame.sort_values("_value", ascending=True, na_position="first", kind="stable")
     positions = np.arange(len(ordered))
     values = ordered["_value"].to_numpy(dtype=float)
     colours = [HIGHLIGHT_COLOUR if code == highlight else SIGNED_COLOUR for code in ordered["code"]]
     ax.barh(positions, np.nan_to_num(values), color=colours)
-    for y, value, hidden in zip(positions, values, ordered["_hidden"], strict=True):
+    for y, value, hidden, withheld in zip(positions, values, ordered["_hidden"], ordered["_label"], strict=True):
         ax.annotate(
-            SECRET_TEXT if hidden else format_number(value, decimals) if not np.isnan(value) else "n.d.",
+            withheld if hidden else format_number(value, decimals) if not np.isnan(value) else "n.d.",
             (0 if np.isnan(value) else value, y),
             xytext=(3, 0),
             textcoords="offset points",
@@ -449,7 +452,7 @@ def regions_ranked_chart(
         ylabel="Région",
         note=_notes(
             "n.d. : population non disponible (Mayotte est absente des populations légales de l'Insee).",
-            SECRET_NOTE if ordered["_hidden"].any() else None,
+            *withheld_notes(ordered["_label"][ordered["_hidden"].to_numpy(dtype=bool)]),
         ),
     )
 
@@ -799,6 +802,7 @@ def training_overdue_chart(
         _low=shown_values(overdue, "ic_bas"),
         _high=shown_values(overdue, "ic_haut"),
         _hidden=hidden_mask(overdue, "part_en_retard") & ~_nobody_past_deadline(overdue),
+        _label=hidden_labels(overdue, "part_en_retard"),
     )
     ordered = frame.sort_values("_share", ascending=True, na_position="first", kind="stable")
     positions = np.arange(len(ordered))
@@ -815,9 +819,9 @@ def training_overdue_chart(
                     ecolor=TARGET_COLOUR, elinewidth=0.8, capsize=2, label="Intervalle de confiance à 95 %")
         ax.legend(frameon=False, **below_axis(ax))  # every mark in a legend: the interval's bars too
     nobody = np.isnan(share).all() and not ordered["_hidden"].any()
-    for y, value, hidden in zip(positions, share, ordered["_hidden"], strict=True):
+    for y, value, hidden, withheld in zip(positions, share, ordered["_hidden"], ordered["_label"], strict=True):
         if (hidden or np.isnan(value)) and not nobody:
-            ax.annotate(SECRET_TEXT if hidden else "sans objet", (0, y), xytext=(3, 0), textcoords="offset points",
+            ax.annotate(withheld if hidden else "sans objet", (0, y), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize="small", color=MUTED_COLOUR)
     if nobody:
         _say_in_plot(ax, "Aucun assistant n'a encore atteint\nson échéance de certification à cette date")
@@ -838,7 +842,7 @@ def training_overdue_chart(
         note=_notes(
             "Échéance : 3 ans après la prise de fonction (2 ans sous la convention de 2024). "
             "Barres : intervalle à 95 %. Sans objet : aucun assistant de la région n'a atteint son échéance.",
-            SECRET_NOTE if ordered["_hidden"].any() else None,
+            *withheld_notes(ordered["_label"][ordered["_hidden"].to_numpy(dtype=bool)]),
         ),
     )
 

@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd
 
 from am_analytics.figures.style import SECRET_LABEL
-from am_analytics.presentation.disclosure import SECRET_SUFFIX, secret_column
+from am_analytics.presentation.disclosure import SECRET_SUFFIX, SMALL_BASE, secret_column
+from am_analytics.vocabulary import SECRET_SYMBOLS
 
 SECRET_TEXT = "secret"  # written where a hidden value would have been (a bar's label, a map's value)
 SECRET_NOTE = f"{SECRET_LABEL} : valeur masquée car l'effectif est trop faible pour être publié."
+SMALL_BASE_TEXT = SECRET_SYMBOLS[SMALL_BASE]  # « n.s. », as the tables print a share on too small a base
+SMALL_BASE_NOTE = "n.s. : part non publiée, calculée sur une base trop faible (ou nulle)."
 NO_CONTRACT_TEXT = "Aucun contrat à cette date"
 
 
@@ -26,6 +29,30 @@ def hidden_mask(frame: pd.DataFrame, column: str) -> np.ndarray:
     if companion not in frame.columns:
         return np.zeros(len(frame), dtype=bool)
     return frame[companion].notna().to_numpy(dtype=bool)
+
+
+def withheld_label(reason: object) -> str | None:
+    """What a chart writes for a value withheld for `reason`, as the tables do: « n.s. » for a share or rate on too
+    small a base (`base_insuffisante`: no count is hidden, the figure is not reliable or has no base at all),
+    « secret » for a hidden count or what would rebuild one; None for a value shown (no reason)."""
+    if reason is None or pd.isna(reason):
+        return None
+    return SMALL_BASE_TEXT if reason == SMALL_BASE else SECRET_TEXT
+
+
+def hidden_labels(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """`withheld_label` of each row of a published frame's `column` (None where shown)."""
+    companion = secret_column(column)
+    if companion not in frame.columns:
+        return np.full(len(frame), None, dtype=object)
+    return np.array([withheld_label(reason) for reason in frame[companion]], dtype=object)
+
+
+def withheld_notes(labels) -> list[str]:
+    """The notes for what a chart wrote in place of withheld values (`withheld_label`), each once."""
+    written = set(labels)
+    return [note for label, note in ((SECRET_TEXT, SECRET_NOTE), (SMALL_BASE_TEXT, SMALL_BASE_NOTE))
+            if label in written]
 
 
 def hides_any(frame: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> bool:
@@ -60,6 +87,11 @@ __all__ = [
     "SECRET_NOTE",
     "SECRET_SUFFIX",
     "SECRET_TEXT",
+    "SMALL_BASE_NOTE",
+    "SMALL_BASE_TEXT",
+    "hidden_labels",
+    "withheld_label",
+    "withheld_notes",
     "hidden_mask",
     "hides_any",
     "secret_column",

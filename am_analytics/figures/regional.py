@@ -21,7 +21,7 @@ from am_analytics.figures.charts import (
 )
 from am_analytics.figures.contract import finish_figure
 from am_analytics.figures.formatting import format_number, number_formatter, percent_formatter
-from am_analytics.figures.published import SECRET_TEXT, hidden_mask, shown_values
+from am_analytics.figures.published import SECRET_TEXT, hidden_labels, shown_values, withheld_label, withheld_notes
 from am_analytics.figures.style import MUTED_COLOUR, new_figure, styled
 from am_analytics.indicators.territories import generalists_source_note
 from am_analytics.vocabulary import SOURCE_CONTRACTS, SOURCE_POPULATION, VARIABLES
@@ -37,14 +37,15 @@ def _row_height_cm(rows: int, legend_lines: int = 1) -> float:
     return 4.2 + 0.45 * legend_lines + 0.75 * max(rows, 3)
 
 
-def _write_missing(ax, positions, values, hidden=None, *, at_right: bool = False) -> None:
-    """« secret » where a value is hidden, « non disponible » where it is missing: written, never drawn as 0 (at
-    the right end of the row when the row's other marks start at 0)."""
-    hidden = np.zeros(len(values), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
-    for y, value, secret in zip(positions, values, hidden, strict=True):
+def _write_missing(ax, positions, values, labels=None, *, at_right: bool = False) -> None:
+    """Where a value is not drawn, what the tables print: its `labels` entry (« secret », « n.s. ») when withheld,
+    « non disponible » when missing — written, never drawn as 0 (at the right end of the row when the row's other
+    marks start at 0)."""
+    labels = np.full(len(values), None, dtype=object) if labels is None else np.asarray(labels, dtype=object)
+    for y, value, label in zip(positions, values, labels, strict=True):
         if np.isnan(value):
             where = (1, y) if at_right else (0, y)
-            ax.annotate(SECRET_TEXT if secret else MISSING_TEXT, where, xytext=(-3 if at_right else 3, 0),
+            ax.annotate(label or MISSING_TEXT, where, xytext=(-3 if at_right else 3, 0),
                         textcoords="offset points", va="center", ha="right" if at_right else "left",
                         fontsize="small", color=MUTED_COLOUR,
                         xycoords=ax.get_yaxis_transform() if at_right else "data")
@@ -73,7 +74,8 @@ def departements_side_by_side_chart(compared: pd.DataFrame, *, france: pd.Series
     rate_ax.errorbar(rate[known], positions[known], xerr=[rate[known] - low[known], high[known] - rate[known]],
                      fmt="none", ecolor=SIGNED_COLOUR, elinewidth=1, capsize=3, label=INTERVAL_LABEL)
     rate_ax.plot(rate[known], positions[known], "o", color=SIGNED_COLOUR, label="Taux du département")
-    _write_missing(rate_ax, positions, rate, np.isnan(ordered["actifs"].to_numpy(dtype=float)))
+    _write_missing(rate_ax, positions, rate,
+                   np.where(np.isnan(ordered["actifs"].to_numpy(dtype=float)), SECRET_TEXT, None))
     _france_line(rate_ax, float(france.get("actifs_pour_100k_hab", np.nan)), 1)
     rate_ax.set_xlim(0, max(np.nanmax(np.append(high, 1.0)), float(france.get("actifs_pour_100k_hab", 0))) * 1.1)
     rate_ax.set_xlabel(VARIABLES["actifs_pour_100k_hab"].short)
@@ -108,8 +110,9 @@ def index_on_france_chart(index: pd.DataFrame, *, title: str, as_of: object, syn
         if not np.isnan(value):
             ax.annotate(format_number(value, 0), (value, y), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize="small", bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
-    _write_missing(ax, positions, values, ordered["region_secret"].notna().to_numpy()
-                   if "region_secret" in ordered.columns else None)
+    labels = ([withheld_label(reason) for reason in ordered["region_secret"]] if "region_secret" in ordered.columns
+              else None)
+    _write_missing(ax, positions, values, labels)
     ax.axvline(100, color=TARGET_COLOUR, linestyle="--", linewidth=0.9, label="France entière = 100")
     ax.set_xlim(0, max(np.nanmax(np.append(values, 100.0)) * 1.18, 130))
     ax.set_yticks(positions, ordered["libelle"])
@@ -117,14 +120,15 @@ def index_on_france_chart(index: pd.DataFrame, *, title: str, as_of: object, syn
     ax.grid(axis="x")
     ax.legend(frameon=False, **below_axis(ax))
     return finish_figure(fig, title=title, source=f"{SOURCE_CONTRACTS} ; {SOURCE_POPULATION}", as_of=as_of,
-                         synthetic=synthetic, xlabel="Indice (France entière = 100)", ylabel="Indicateur")
+                         synthetic=synthetic, xlabel="Indice (France entière = 100)", ylabel="Indicateur",
+                         note=" ".join(withheld_notes(labels or [])) or None)
 
 
 @styled
 def backgrounds_against_france_chart(shares: pd.DataFrame, region: str, region_name: str, *, title: str,
                                      as_of: object) -> Figure:
-    """The share of each background in the region and in France, with their 95 % intervals; a hidden share is
-    written « non disponible », never drawn."""
+    """The share of each background in the region and in France, with their 95 % intervals; a withheld share is
+    written as the tables print it (« secret », « n.s. »), never drawn."""
     own = shares[shares["code"] == region].set_index("profil_origine")
     france = shares[shares["code"] == FRANCE_CODE].set_index("profil_origine")
     order = [name for name in france.index if name in own.index][::-1]
@@ -139,7 +143,8 @@ def backgrounds_against_france_chart(shares: pd.DataFrame, region: str, region_n
                     capsize=2.5, label=f"{label} : intervalle à 95 %")
         ax.plot(value[known], positions[known] + offset, "o", color=colour, label=f"{label} : part")
         if frame is own:
-            _write_missing(ax, positions + offset, value, hidden_mask(frame.loc[order], "part"), at_right=True)
+            withheld = hidden_labels(frame.loc[order], "part")
+            _write_missing(ax, positions + offset, value, withheld, at_right=True)
     ax.set_yticks(positions, own.loc[order, "libelle"])
     ax.set_xlim(0, 1.0)
     ax.xaxis.set_major_formatter(percent_formatter())
@@ -147,5 +152,6 @@ def backgrounds_against_france_chart(shares: pd.DataFrame, region: str, region_n
     ax.legend(frameon=False, ncols=2, **below_axis(ax))
     return finish_figure(fig, title=title, source=SOURCE_CONTRACTS, as_of=as_of, synthetic=_synthetic(shares),
                          xlabel="Part des contrats signés (%)", ylabel="Profil d'origine",
-                         note="Points : part ; barres : intervalle de confiance de Wilson à 95 %.")
+                         note=" ".join(["Points : part ; barres : intervalle de confiance de Wilson à 95 %.",
+                                        *withheld_notes(withheld)]))
 

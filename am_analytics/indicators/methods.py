@@ -80,7 +80,9 @@ METHODS: dict[str, Method] = {
         "si |a − b| / √(a + b) ≥ 1,96 (deux comptages de Poisson, 95 %) ; sinon le rythme est dit comparable. "
         "Territoires : régions en tête et dernière parmi celles dont le taux est publié. Profils et formation : un "
         "écart n'est affirmé que si les intervalles de confiance à 95 % sont disjoints. Un chiffre masqué n'est "
-        "jamais écrit : le message dit qu'il est sous le secret statistique.",
+        "jamais écrit : le message dit qu'il est sous le secret statistique ; une part calculée sur une base trop "
+        "faible (« n.s. » dans les tableaux et les graphiques) est dite non publiée pour cette raison, et une part "
+        "sans base (aucun assistant n'a encore atteint son échéance) est dite sans objet.",
     ),
     "comparaison_publiee": Method(
         "Comparaison avec les chiffres publiés",

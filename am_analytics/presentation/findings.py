@@ -20,6 +20,7 @@ from am_analytics.presentation.sentences import (
     _ranked,
     _value,
     nobody_past_deadline,
+    withheld_phrase,
 )
 from am_analytics.presentation.tables import published_text
 from am_analytics.vocabulary import ACTIVE_RATE, NATIONAL_LABEL, VARIABLES
@@ -87,8 +88,9 @@ def backgrounds_against_france(shares: pd.DataFrame, region: str, name: str) -> 
     rows = shares[shares["profil_origine"] == SECRETARIES].set_index("code")
     own, france = rows.loc[region], rows.loc["FR"]
     if _value(own, "part") is None:
-        return Finding(f"{name} : part des anciennes secrétaires médicales {SECRET_PHRASE}",
-                       f"la part des anciennes secrétaires médicales ({name}) est {SECRET_PHRASE} ; "
+        withheld = withheld_phrase(own, "part")
+        return Finding(f"{name} : part des anciennes secrétaires médicales {withheld}",
+                       f"la part des anciennes secrétaires médicales ({name}) est {withheld} ; "
                        f"France entière : {_share(france)}.")
     return Finding(
         f"{name} : {_share(own)} d'anciennes secrétaires médicales parmi les contrats signés, "
@@ -121,6 +123,12 @@ def training(row: pd.Series, label: str, as_of: pd.Timestamp) -> Finding:
     if nobody_past_deadline(row):
         return Finding(f"{label} : aucun assistant n'a encore atteint son échéance de certification",
                        f"au {format_date(as_of)}, {NOBODY_PAST_DEADLINE}.")
+    if _value(row, "part_en_retard") is None and _value(row, "en_retard") is not None and \
+            _value(row, "echeance_depassee_formation_connue") is not None:  # the counts shown, the share on too few
+        return Finding(f"{label} : {late} assistants sans certification à l'échéance, sur {base}",
+                       f"au {format_date(as_of)}, {late} assistants en poste sur {base} dont l'échéance de "
+                       "certification est passée et la formation connue n'étaient pas certifiés (part "
+                       f"{withheld_phrase(row, 'part_en_retard')}).")
     if _value(row, "part_en_retard") is None:
         return Finding(f"{label} : assistants sans certification à l'échéance {SECRET_PHRASE}",
                        f"le nombre d'assistants sans certification après leur échéance est {SECRET_PHRASE}.")

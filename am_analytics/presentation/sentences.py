@@ -20,6 +20,7 @@ from am_analytics.indicators.common import months_between
 from am_analytics.indicators.perspectives import first_open_year
 from am_analytics.indicators.territories import generalists_source_note
 from am_analytics.presentation.coarsening import period_phrase
+from am_analytics.presentation.disclosure import SMALL_BASE
 from am_analytics.presentation.tables import format_value, published_text
 from am_analytics.vocabulary import (
     ACTIVE_RATE,
@@ -159,6 +160,15 @@ def limits_of_tests(synthetic: bool) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
+
+
+SMALL_BASE_PHRASE = "non publiée, calculée sur une base trop faible"
+
+
+def withheld_phrase(row: pd.Series, column: str) -> str:
+    """How a sentence says a withheld value, as its table prints it: a share on too small a base (« n.s. ») is no
+    secret, a hidden count or what would rebuild one is."""
+    return SMALL_BASE_PHRASE if row.get(f"{column}_secret") == SMALL_BASE else SECRET_PHRASE
 
 
 def _hidden(row: pd.Series, column: str) -> bool:
@@ -425,8 +435,9 @@ def region_backgrounds_message(shares: pd.DataFrame, region: str) -> KeyMessage 
     own, france = rows.loc[region], rows.loc["FR"]
     indicator = "part des profils d'origine, région et France (Wilson 95 %)"
     if _value(own, "part") is None or _value(france, "part") is None:  # never a value the table hides
-        return KeyMessage("profils", f"{own['nom']} : la part des anciennes secrétaires médicales est "
-                          f"{SECRET_PHRASE}.", indicator, {"ecart_significatif": None})
+        withheld = own if _value(own, "part") is None else france
+        return KeyMessage("profils", f"{withheld['nom']} : la part des anciennes secrétaires médicales est "
+                          f"{withheld_phrase(withheld, 'part')}.", indicator, {"ecart_significatif": None})
     apart = _intervals_apart(own["ic_bas"], own["ic_haut"], france["ic_bas"], france["ic_haut"])
     verdict = ("plus" if own["part"] > france["part"] else "moins") + " qu'en France" if apart else (
         "sans écart significatif avec la France")
@@ -452,6 +463,11 @@ def training_message(row: pd.Series, label: str, france: pd.Series | None = None
         row, "part_en_retard")
     if nobody_past_deadline(row):
         return KeyMessage("formation", f"{label} : {NOBODY_PAST_DEADLINE}.", indicator, {"part": None})
+    if late is not None and base is not None and share is None:  # the counts shown, the share on too few
+        return KeyMessage("formation", f"{label} : {format_number(late)} assistants en poste sur "
+                          f"{format_number(base)} dont l'échéance de certification est passée et la formation connue "
+                          f"ne sont pas certifiés (part {withheld_phrase(row, 'part_en_retard')}).", indicator,
+                          {"part": None, "en_retard": late})
     if late is None or share is None:
         return KeyMessage("formation", f"{label} : le nombre d'assistants sans certification après leur échéance "
                           f"est {SECRET_PHRASE}.", indicator, {"part": None})
