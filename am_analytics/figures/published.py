@@ -19,7 +19,7 @@ from am_analytics.vocabulary import SECRET_SYMBOLS
 SECRET_TEXT = "secret"  # written where a hidden value would have been (a bar's label, a map's value)
 SECRET_NOTE = f"{SECRET_LABEL} : valeur masquée car l'effectif est trop faible pour être publié."
 SMALL_BASE_TEXT = SECRET_SYMBOLS[SMALL_BASE]  # « n.s. », as the tables print a share on too small a base
-SMALL_BASE_NOTE = "n.s. : part non publiée, calculée sur une base trop faible (ou nulle)."
+SMALL_BASE_NOTE = "« n.s. » : part non publiée, calculée sur une base trop faible (ou nulle)."
 NO_CONTRACT_TEXT = "Aucun contrat à cette date"
 
 
