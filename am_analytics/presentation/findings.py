@@ -19,7 +19,8 @@ from am_analytics.presentation.sentences import (
     SECRET_PHRASE,
     _ranked,
     _value,
-    nobody_past_deadline,
+    late_among_base,
+    training_state,
     withheld_phrase,
 )
 from am_analytics.presentation.tables import published_text
@@ -117,26 +118,22 @@ def background_years(mix: pd.DataFrame, label: str) -> Finding:
 
 
 def training(row: pd.Series, label: str, as_of: pd.Timestamp) -> Finding:
-    """Assistants past their certification deadline without the certificate."""
-    late, base = measured_text(row, "en_retard"), measured_text(row, "echeance_depassee_formation_connue")
-    share = _share(row, "part_en_retard")
-    if nobody_past_deadline(row):
+    """Assistants past their certification deadline without the certificate (`sentences.training_state`)."""
+    state, day = training_state(row), format_date(as_of)
+    if state == "sans_echeance":
         return Finding(f"{label} : aucun assistant n'a encore atteint son échéance de certification",
-                       f"au {format_date(as_of)}, {NOBODY_PAST_DEADLINE}.")
-    if _value(row, "part_en_retard") is None and _value(row, "en_retard") is not None and \
-            _value(row, "echeance_depassee_formation_connue") is not None:  # the counts shown, the share on too few
-        return Finding(f"{label} : {late} assistants sans certification à l'échéance, sur {base}",
-                       f"au {format_date(as_of)}, {late} assistants en poste sur {base} dont l'échéance de "
-                       "certification est passée et la formation connue n'étaient pas certifiés (part "
-                       f"{withheld_phrase(row, 'part_en_retard')}).")
-    if _value(row, "part_en_retard") is None:
+                       f"au {day}, {NOBODY_PAST_DEADLINE}.")
+    if state == "masque":
         return Finding(f"{label} : assistants sans certification à l'échéance {SECRET_PHRASE}",
                        f"le nombre d'assistants sans certification après leur échéance est {SECRET_PHRASE}.")
-    return Finding(
-        f"{label} : {share} des assistants dont l'échéance est passée ne sont pas certifiés",
-        f"au {format_date(as_of)}, {late} assistants en poste sur {base} dont l'échéance de certification est "
-        f"passée et la formation connue n'étaient pas certifiés ({share}).",
-    )
+    late, base = measured_text(row, "en_retard"), measured_text(row, "echeance_depassee_formation_connue")
+    if state == "effectifs_seuls":
+        return Finding(f"{label} : {late} assistants sans certification à l'échéance, sur {base}",
+                       f"au {day}, {late_among_base(row)} n'étaient pas certifiés (part "
+                       f"{withheld_phrase(row, 'part_en_retard')}).")
+    share = _share(row, "part_en_retard")
+    return Finding(f"{label} : {share} des assistants dont l'échéance est passée ne sont pas certifiés",
+                   f"au {day}, {late_among_base(row)} n'étaient pas certifiés ({share}).")
 
 
 PERIOD_NOUNS = {"mois": "mois", "trimestre": "trimestre", "annee": "année"}

@@ -456,24 +456,39 @@ def nobody_past_deadline(row: pd.Series) -> bool:
     return _value(row, "part_en_retard") is None and _value(row, "echeance_depassee_formation_connue") == 0
 
 
+def training_state(row: pd.Series) -> str:
+    """How a row of the certification table can be said, one rule for the key message and the figure's finding:
+    `sans_echeance` (nobody past the deadline: no share, no secret), `part_publiee`, `effectifs_seuls` (the counts
+    shown, the share withheld on too small a base) or `masque` (a count hidden)."""
+    if nobody_past_deadline(row):
+        return "sans_echeance"
+    if _value(row, "en_retard") is None or _value(row, "echeance_depassee_formation_connue") is None:
+        return "masque"
+    return "effectifs_seuls" if _value(row, "part_en_retard") is None else "part_publiee"
+
+
+def late_among_base(row: pd.Series) -> str:
+    """« 167 assistants en poste sur 1 828 dont l'échéance de certification est passée et la formation connue »."""
+    return (f"{format_number(_value(row, 'en_retard'))} assistants en poste sur "
+            f"{format_number(_value(row, 'echeance_depassee_formation_connue'))} dont l'échéance de certification est "
+            "passée et la formation connue")
+
+
 def training_message(row: pd.Series, label: str, france: pd.Series | None = None) -> KeyMessage:
     """Assistants past their certification deadline without the certificate, with the share and its interval."""
     indicator = "assistants en poste sans certification après leur échéance (Wilson 95 %)"
-    late, base, share = _value(row, "en_retard"), _value(row, "echeance_depassee_formation_connue"), _value(
-        row, "part_en_retard")
-    if nobody_past_deadline(row):
+    late, share = _value(row, "en_retard"), _value(row, "part_en_retard")
+    state = training_state(row)
+    if state == "sans_echeance":
         return KeyMessage("formation", f"{label} : {NOBODY_PAST_DEADLINE}.", indicator, {"part": None})
-    if late is not None and base is not None and share is None:  # the counts shown, the share on too few
-        return KeyMessage("formation", f"{label} : {format_number(late)} assistants en poste sur "
-                          f"{format_number(base)} dont l'échéance de certification est passée et la formation connue "
-                          f"ne sont pas certifiés (part {withheld_phrase(row, 'part_en_retard')}).", indicator,
-                          {"part": None, "en_retard": late})
-    if late is None or share is None:
+    if state == "effectifs_seuls":
+        return KeyMessage("formation", f"{label} : {late_among_base(row)} ne sont pas certifiés (part "
+                          f"{withheld_phrase(row, 'part_en_retard')}).", indicator, {"part": None, "en_retard": late})
+    if state == "masque":
         return KeyMessage("formation", f"{label} : le nombre d'assistants sans certification après leur échéance "
                           f"est {SECRET_PHRASE}.", indicator, {"part": None})
-    text = (f"{label} : {format_number(late)} assistants en poste sur {format_number(base)} dont l'échéance de "
-            f"certification est passée et la formation connue ne sont pas certifiés ({_share(share)}, intervalle "
-            f"à 95 % : {_share(row['ic_bas'])} – {_share(row['ic_haut'])})")
+    text = (f"{label} : {late_among_base(row)} ne sont pas certifiés ({_share(share)}, intervalle à 95 % : "
+            f"{_share(row['ic_bas'])} – {_share(row['ic_haut'])})")
     if france is not None and _value(france, "part_en_retard") is not None:
         apart = _intervals_apart(row["ic_bas"], row["ic_haut"], france["ic_bas"], france["ic_haut"])
         text += f" ; France : {_share(france['part_en_retard'])}" + (
